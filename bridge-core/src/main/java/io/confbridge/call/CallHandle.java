@@ -1,0 +1,25 @@
+package io.confbridge.call;
+
+import java.net.InetSocketAddress;
+
+/**
+ * The signalling side's handle on a call the core accepted. Every method may be called from any
+ * thread (SIP stack threads); the core posts the work to the call's own event loop.
+ */
+public interface CallHandle {
+
+    /** The local RTP port to put in the SDP answer (RTCP is this + 1). */
+    int localRtpPort();
+
+    /** The answer has been sent: start the voice menu. */
+    void start();
+
+    /** The caller hung up (BYE) or gave up before answer (CANCEL): release everything. */
+    void remoteHungUp();
+
+    /** A re-INVITE changed where media goes or put the call on/off hold. */
+    void updateMedia(InetSocketAddress remoteRtp, boolean sendAudio);
+
+    /** A key press that arrived in signalling (SIP INFO) rather than in RTP. */
+    void digitFromSignalling(char digit, long eventId);
+}

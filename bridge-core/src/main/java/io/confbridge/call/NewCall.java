@@ -1,0 +1,30 @@
+package io.confbridge.call;
+
+import io.confbridge.codec.Codec;
+
+import java.net.InetSocketAddress;
+
+/**
+ * What the signalling side negotiated for a new inbound call, handed to {@link CallAcceptor}.
+ *
+ * @param callId             the SIP Call-ID, for logs only
+ * @param requestUriUser     the user part of the Request-URI ({@code 4711001} in {@code sip:4711001@bridge}), or "" if none
+ * @param callerId           the From user (caller ID), or "" if anonymous
+ * @param signallingSource   where the INVITE came from (the source address for lockout counters)
+ * @param remoteRtp          where to send RTP, from the SDP offer's c= and m= lines
+ * @param codec              the chosen G.711 variant
+ * @param audioPayloadType   the payload type the offer used for that codec (0 or 8 normally)
+ * @param telephoneEventPayloadType the negotiated RFC 4733 payload type, or -1 if the offer had none
+ * @param sendAudio          false when the offer put us on hold (sendonly/inactive or c=0.0.0.0)
+ */
+public record NewCall(
+        String callId,
+        String requestUriUser,
+        String callerId,
+        InetSocketAddress signallingSource,
+        InetSocketAddress remoteRtp,
+        Codec codec,
+        int audioPayloadType,
+        int telephoneEventPayloadType,
+        boolean sendAudio) {
+}

@@ -1,0 +1,36 @@
+package io.confbridge.prompt;
+
+/**
+ * Every spoken prompt of the voice menu. {@link #fileName()} is the WAV file name inside a language
+ * directory ({@code prompts/en/welcome.wav}); the texts are the script that generates them.
+ */
+public enum Prompt {
+    WELCOME("welcome", "Welcome. Please enter your conference ID, followed by the pound key."),
+    ENTER_CONFERENCE_ID("enter-conference-id", "Please enter your conference ID, followed by the pound key."),
+    CONFERENCE_ID_NOT_FOUND("conference-id-not-found", "That conference ID was not found."),
+    PRESS_STAR_IF_ORGANIZER("press-star-if-organizer", "If you are the organizer, press star now."),
+    ENTER_PIN("enter-pin", "Please enter your PIN, followed by the pound key."),
+    PIN_INCORRECT("pin-incorrect", "That PIN is not correct."),
+    MEETING_NOT_STARTED("meeting-not-started",
+            "The meeting has not started yet. Please wait, you will join as soon as the organizer arrives."),
+    JOINING_MEETING("joining-meeting", "You are now joining the meeting."),
+    LOBBY_TIMEOUT("lobby-timeout", "The meeting did not start in time."),
+    MEETING_ENDED("meeting-ended", "The meeting has ended."),
+    GOODBYE("goodbye", "Goodbye.");
+
+    private final String fileStem;
+    private final String englishText;
+
+    Prompt(String fileStem, String englishText) {
+        this.fileStem = fileStem;
+        this.englishText = englishText;
+    }
+
+    public String fileName() {
+        return fileStem + ".wav";
+    }
+
+    public String englishText() {
+        return englishText;
+    }
+}
