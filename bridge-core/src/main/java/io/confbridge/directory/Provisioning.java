@@ -1,0 +1,25 @@
+package io.confbridge.directory;
+
+import io.confbridge.store.MeetingRecord;
+import io.confbridge.store.OrganizerRecord;
+
+/**
+ * Creates organizers and meetings: the administrator's side of the directory. Blocking (database and
+ * PIN hashing): never call it from an event loop.
+ */
+public interface Provisioning {
+
+    /** An organizer just enabled, with the PIN generated for them: the only time the PIN exists in clear. */
+    record EnabledOrganizer(OrganizerRecord organizer, String pin) {
+        @Override
+        public String toString() {
+            return "EnabledOrganizer[" + organizer + ", pin=*****]";
+        }
+    }
+
+    /** Enables a user for audio conferencing with a fresh CSPRNG PIN of the current PIN length. */
+    EnabledOrganizer enableOrganizer(String email, String displayName);
+
+    /** Creates a meeting with a fresh unique conference ID (7 digits, no leading zero). */
+    MeetingRecord createMeeting(long organizerId, boolean requirePinToStart);
+}
