@@ -1,12 +1,47 @@
 package io.confbridge.server;
 
+import io.confbridge.call.CallRouter;
+import io.confbridge.call.CallServices;
+import io.confbridge.call.CallStateMachine;
 import io.confbridge.config.BridgeConfig;
+import io.confbridge.directory.DirectoryProvisioning;
 import io.confbridge.directory.Provisioning;
+import io.confbridge.media.MediaEngine;
+import io.confbridge.meeting.Meeting;
+import io.confbridge.meeting.MeetingRegistry;
+import io.confbridge.pin.Pepper;
+import io.confbridge.pin.PinHasher;
+import io.confbridge.pin.PinVault;
+import io.confbridge.prompt.EncodedAudio;
+import io.confbridge.prompt.HoldMusic;
+import io.confbridge.prompt.PromptLibrary;
+import io.confbridge.prompt.Tones;
+import io.confbridge.rtp.RtpPortAllocator;
+import io.confbridge.sip.SipServer;
+import io.confbridge.store.JdbcDirectoryStore;
+import io.confbridge.store.MeetingRecord;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
-/** One running bridge node: SIP, media, directory. The composition root. */
+/**
+ * One running bridge node: the composition root. Starts, in order, the directory (database and
+ * migrations), the PIN vault, the first-start demo, the prompts, the media engine and the SIP server;
+ * closes them in reverse.
+ */
 public final class BridgeServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BridgeServer.class);
 
     /** The demo organizer and meeting made at first start; the PIN exists only in memory. */
     public record DemoCredentials(String conferenceId, String pin) {
@@ -20,30 +55,139 @@ public final class BridgeServer implements AutoCloseable {
     public record MeetingStatus(boolean started, int lobbyCount, int participantCount) {
     }
 
+    private final BridgeConfig config;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private JdbcDirectoryStore store;
+    private ExecutorService workers;
+    private Provisioning provisioning;
+    private DemoCredentials demo;
+    private MeetingRegistry meetings;
+    private CallRouter router;
+
+    private BridgeServer(BridgeConfig config) {
+        this.config = config;
+    }
+
     /** Starts every part and returns once SIP and RTP are ready to take calls. */
     public static BridgeServer start(BridgeConfig config) throws Exception {
-        throw new UnsupportedOperationException("not yet wired");
+        BridgeServer server = new BridgeServer(config);
+        try {
+            server.startParts();
+        } catch (Exception | Error e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void startParts() throws Exception {
+        Files.createDirectories(Path.of(config.dataDir()));
+        store = JdbcDirectoryStore.open(config.store());
+        toClose.add(store);
+
+        BridgeConfig.SecurityConfig security = config.security();
+        byte[] pepper = security.pepper().isEmpty()
+                ? Pepper.loadOrCreate(Path.of(security.pepperFile()))
+                : Pepper.fromBase64(security.pepper());
+        PinHasher hasher = new PinHasher(pepper, security.argon2MemoryKiB(), security.argon2Iterations(),
+                security.argon2Parallelism());
+        // PIN hashing and database work: bounded pool, never an event loop.
+        workers = Executors.newFixedThreadPool(security.pinWorkerThreads(), new DefaultThreadFactory("worker", true));
+        toClose.add(this::stopWorkers); // closed before the store they use
+        PinVault vault = new PinVault(store, hasher, workers);
+        provisioning = new DirectoryProvisioning(store, vault, new SecureRandom());
+        createDemoOnFirstStart();
+
+        BridgeConfig.IvrConfig ivr = config.ivr();
+        PromptLibrary prompts = ivr.promptDir().isEmpty()
+                ? PromptLibrary.builtIn(ivr.language())
+                : PromptLibrary.fromDirectory(Path.of(ivr.promptDir()));
+        EncodedAudio holdMusic = ivr.holdMusicWav().isEmpty()
+                ? HoldMusic.synthesized()
+                : HoldMusic.fromWav(Path.of(ivr.holdMusicWav()));
+
+        BridgeConfig.RtpConfig rtp = config.rtp();
+        MediaEngine engine = new MediaEngine(rtp.mediaThreads());
+        toClose.add(engine);
+        meetings = new MeetingRegistry(engine);
+        CallStateMachine.Policy policy = new CallStateMachine.Policy(ivr.digitTimeoutMs(),
+                ivr.organizerStarWaitMs(), ivr.conferenceIdTries(), ivr.pinTries(), ivr.lobbyTimeoutMs());
+        CallServices services = new CallServices(policy, prompts, holdMusic, Tones.joinTone(), meetings, store,
+                vault, workers);
+        router = new CallRouter(engine, new RtpPortAllocator(rtp.portMin(), rtp.portMax()),
+                InetAddress.getByName(rtp.bindAddress()), rtp.symmetricLatching(), services);
+
+        SipServer sip = new SipServer(config.sip(), router);
+        sip.start();
+        toClose.add(sip);
+        log.info("bridge ready: SIP {}:{} ({}{}), RTP {}-{}", config.sip().bindAddress(), config.sip().port(),
+                config.sip().udp() ? "UDP" : "", config.sip().tcp() ? (config.sip().udp() ? "+TCP" : "TCP") : "",
+                rtp.portMin(), rtp.portMax());
+    }
+
+    /**
+     * A fresh directory gets a demo organizer and meeting so a newcomer can dial in at once. The PIN is
+     * printed to the console here, once, and never again (it is not logged).
+     */
+    private void createDemoOnFirstStart() {
+        if (store.countOrganizers() > 0) {
+            return;
+        }
+        Provisioning.EnabledOrganizer organizer = provisioning.enableOrganizer("demo@example.com", "Demo Organizer");
+        MeetingRecord meeting = provisioning.createMeeting(organizer.organizer().id(), true);
+        demo = new DemoCredentials(meeting.conferenceId(), organizer.pin());
+        String host = config.sip().advertisedAddress();
+        System.out.println("First start: demo meeting created - dial sip:" + meeting.conferenceId() + "@" + host + ":"
+                + config.sip().port() + " or sip:bridge@" + host + ":" + config.sip().port()
+                + "; conference ID " + meeting.conferenceId() + ", organizer PIN " + organizer.pin()
+                + " (shown only this once)");
+        System.out.flush();
     }
 
     public BridgeConfig config() {
-        throw new UnsupportedOperationException("not yet wired");
+        return config;
     }
 
     public Provisioning provisioning() {
-        throw new UnsupportedOperationException("not yet wired");
+        return provisioning;
     }
 
     /** Present only on the start that created a fresh data directory. */
     public Optional<DemoCredentials> demo() {
-        throw new UnsupportedOperationException("not yet wired");
+        return Optional.ofNullable(demo);
     }
 
     /** The live state of a meeting; a meeting nobody has dialled into is not started, with nobody in it. */
     public MeetingStatus meetingStatus(String conferenceId) {
-        throw new UnsupportedOperationException("not yet wired");
+        Meeting.Status s = meetings.status(conferenceId);
+        return new MeetingStatus(s.started(), s.lobbyCount(), s.participantCount());
+    }
+
+    /** Calls in progress now. */
+    public int liveCalls() {
+        return router == null ? 0 : router.liveCalls();
     }
 
     @Override
     public void close() {
+        if (router != null) {
+            router.stopAccepting();
+        }
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception e) {
+                log.warn("closing {} failed", toClose.get(i).getClass().getSimpleName(), e);
+            }
+        }
+        toClose.clear();
+    }
+
+    private void stopWorkers() throws InterruptedException {
+        workers.shutdown();
+        if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+            log.warn("worker pool did not finish within 5 s; abandoning its tasks");
+            workers.shutdownNow();
+        }
     }
 }

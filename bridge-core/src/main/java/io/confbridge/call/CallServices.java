@@ -1,0 +1,41 @@
+package io.confbridge.call;
+
+import io.confbridge.codec.Codec;
+import io.confbridge.meeting.MeetingRegistry;
+import io.confbridge.pin.PinVault;
+import io.confbridge.prompt.EncodedAudio;
+import io.confbridge.prompt.PromptLibrary;
+import io.confbridge.store.DirectoryStore;
+
+import java.util.Arrays;
+import java.util.concurrent.Executor;
+
+/**
+ * What every call shares: the menu policy, the pre-encoded prompts and music, the live meetings, and
+ * the directory and PIN vault with the worker pool that runs their blocking work.
+ */
+public record CallServices(
+        CallStateMachine.Policy policy,
+        PromptLibrary prompts,
+        EncodedAudio holdMusic,
+        EncodedAudio joinTone,
+        MeetingRegistry meetings,
+        DirectoryStore store,
+        PinVault pinVault,
+        Executor workers) {
+
+    private static final byte[][] SILENCE = new byte[Codec.values().length][];
+
+    static {
+        for (Codec codec : Codec.values()) {
+            byte[] frame = new byte[Codec.FRAME_SAMPLES];
+            Arrays.fill(frame, codec.silence());
+            SILENCE[codec.ordinal()] = frame;
+        }
+    }
+
+    /** One frame of digital silence in the codec, shared; never written to. */
+    static byte[] silence(Codec codec) {
+        return SILENCE[codec.ordinal()];
+    }
+}

@@ -1,0 +1,103 @@
+package io.confbridge.media;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Iterator;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The media threads: a fixed set of Netty event loops (native epoll where present), each with its own
+ * {@link MediaClock}. A call's RTP channel, its timers and its state all live on one loop; a meeting's
+ * mixer lives on one loop too. Loops are handed out round robin.
+ */
+public final class MediaEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MediaEngine.class);
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final MediaClock[] clocks;
+    private final Class<? extends DatagramChannel> channelClass;
+    private final AtomicInteger next = new AtomicInteger();
+
+    public MediaEngine(int threads) {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        channelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("media", true), io);
+        clocks = new MediaClock[threads];
+        Iterator<?> loops = group.iterator();
+        for (int i = 0; i < threads; i++) {
+            clocks[i] = new MediaClock((EventLoop) loops.next());
+            clocks[i].start();
+        }
+        log.info("media engine: {} thread(s), {} transport", threads, epoll ? "native epoll" : "NIO");
+    }
+
+    /** The next media loop's clock, round robin: where a new call or meeting will live. */
+    public MediaClock nextClock() {
+        return clocks[Math.floorMod(next.getAndIncrement(), clocks.length)];
+    }
+
+    /** The clock that belongs to this loop. */
+    public MediaClock clockOf(EventLoop loop) {
+        for (MediaClock clock : clocks) {
+            if (clock.loop() == loop) {
+                return clock;
+            }
+        }
+        throw new IllegalArgumentException("not a media loop: " + loop);
+    }
+
+    /**
+     * Binds a UDP channel on the given loop, blocking until bound (so the port can go into an SDP
+     * answer). Throws if the port is taken.
+     */
+    public Channel bindUdp(EventLoop loop, InetAddress address, int port, ChannelHandler handler) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(channelClass)
+                .option(ChannelOption.SO_RCVBUF, 256 * 1024)
+                .option(ChannelOption.SO_SNDBUF, 256 * 1024)
+                .handler(handler);
+        return b.bind(new InetSocketAddress(address, port)).syncUninterruptibly().channel();
+    }
+
+    public int threads() {
+        return clocks.length;
+    }
+
+    @Override
+    public void close() {
+        CountDownLatch stopped = new CountDownLatch(clocks.length);
+        for (MediaClock clock : clocks) {
+            clock.loop().execute(() -> {
+                clock.stop();
+                stopped.countDown();
+            });
+        }
+        try {
+            stopped.await(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

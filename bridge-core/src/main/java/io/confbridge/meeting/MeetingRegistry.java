@@ -1,0 +1,50 @@
+package io.confbridge.meeting;
+
+import io.confbridge.call.CallEffect.Role;
+import io.confbridge.media.MediaEngine;
+import io.confbridge.store.MeetingRecord;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The live meetings of this node, by conference ID. Thread-safe: calls on every media loop use it. */
+public final class MeetingRegistry {
+    private final ConcurrentHashMap<String, Meeting> live = new ConcurrentHashMap<>();
+    private final MediaEngine engine;
+
+    public MeetingRegistry(MediaEngine engine) {
+        this.engine = engine;
+    }
+
+    /** Where a member ended up, and in which meeting instance (to leave it later). */
+    public record Placement(Meeting meeting, Meeting.Entry entry) {
+    }
+
+    /** Puts the member into the meeting's lobby or among its participants, creating the live meeting if needed. */
+    public Placement enter(MeetingRecord record, MeetingMember member, Role role) {
+        while (true) {
+            Meeting meeting = live.computeIfAbsent(record.conferenceId(),
+                    id -> new Meeting(record, engine.nextClock(), this));
+            Meeting.Entry entry = meeting.enter(member, role);
+            if (entry != Meeting.Entry.OVER) {
+                return new Placement(meeting, entry);
+            }
+            live.remove(record.conferenceId(), meeting); // raced with its end: take a fresh one
+        }
+    }
+
+    /** The live state of a meeting; one nobody is in reads as not started and empty. */
+    public Meeting.Status status(String conferenceId) {
+        Meeting meeting = live.get(conferenceId);
+        return meeting == null ? new Meeting.Status(false, 0, 0) : meeting.status();
+    }
+
+    public Collection<Meeting> liveMeetings() {
+        return List.copyOf(live.values());
+    }
+
+    void forget(Meeting meeting) {
+        live.remove(meeting.record().conferenceId(), meeting);
+    }
+}

@@ -1,0 +1,80 @@
+package io.confbridge.mixer;
+
+import io.confbridge.codec.Codec;
+import io.confbridge.media.MediaClock;
+
+import java.util.Arrays;
+
+/**
+ * A meeting's audio mixer (mix-minus): every tick it sums the frames of everyone who spoke, then gives
+ * each participant that sum minus their own voice, encoded in their codec. Cost grows with the number
+ * of speakers plus one encode per participant; listeners who said nothing all hear the same sum, so it
+ * is encoded once per codec and copied.
+ *
+ * <p>Runs on the meeting's media loop. Membership is a copy-on-write array swapped by the meeting
+ * (under its lock) and read here without locking; a tick allocates nothing.
+ */
+public final class Mixer implements MediaClock.Listener {
+    private static final int N = Codec.FRAME_SAMPLES;
+    private static final Codec[] CODECS = Codec.values();
+
+    private volatile ParticipantAudio[] participants = new ParticipantAudio[0];
+    private final int[] total = new int[N];
+    private final byte[][] sharedEncoded = new byte[CODECS.length][N];
+    private final boolean[] sharedReady = new boolean[CODECS.length];
+
+    /** Replaces the membership; called by the meeting when someone is admitted or leaves. */
+    public void participants(ParticipantAudio[] now) {
+        participants = now;
+    }
+
+    @Override
+    public void tick(long nowNs) {
+        ParticipantAudio[] parts = participants;
+        if (parts.length == 0) {
+            return;
+        }
+        Arrays.fill(total, 0);
+        for (ParticipantAudio p : parts) {
+            // Always drain the jitter buffer, so a muted participant's backlog never plays later.
+            boolean got = p.heard.take(p.frame);
+            p.spoke = got && !p.muted();
+            if (p.spoke) {
+                short[] f = p.frame;
+                for (int i = 0; i < N; i++) {
+                    total[i] += f[i];
+                }
+            }
+        }
+        Arrays.fill(sharedReady, false);
+        for (ParticipantAudio p : parts) {
+            int at = p.toSend.claim();
+            if (at < 0) {
+                continue; // the participant's sender is behind: drop this frame rather than queue delay
+            }
+            byte[] out = p.toSend.frames();
+            Codec codec = p.codec;
+            if (p.spoke) {
+                short[] own = p.frame;
+                for (int i = 0; i < N; i++) {
+                    out[at + i] = codec.encode(clamp(total[i] - own[i]));
+                }
+            } else {
+                int c = codec.ordinal();
+                byte[] shared = sharedEncoded[c];
+                if (!sharedReady[c]) {
+                    for (int i = 0; i < N; i++) {
+                        shared[i] = codec.encode(clamp(total[i]));
+                    }
+                    sharedReady[c] = true;
+                }
+                System.arraycopy(shared, 0, out, at, N);
+            }
+            p.toSend.publish();
+        }
+    }
+
+    private static short clamp(int sample) {
+        return (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, sample));
+    }
+}

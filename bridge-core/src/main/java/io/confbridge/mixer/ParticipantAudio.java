@@ -1,0 +1,46 @@
+package io.confbridge.mixer;
+
+import io.confbridge.codec.Codec;
+import io.confbridge.rtp.JitterBuffer;
+
+/**
+ * One participant's audio as the mixer sees it: what they say (a jitter buffer filled by their RTP
+ * receiver) and what they hear (a ring of encoded mix-minus frames drained by their sender).
+ * Made once per call; nothing here is allocated per packet.
+ */
+public final class ParticipantAudio {
+    final Codec codec;
+    final JitterBuffer heard;
+    final EncodedFrameRing toSend = new EncodedFrameRing(4);
+    /** This tick's decoded frame of this participant; valid when {@link #spoke}. */
+    final short[] frame = new short[Codec.FRAME_SAMPLES];
+    boolean spoke;
+    private volatile boolean muted;
+
+    public ParticipantAudio(Codec codec) {
+        this.codec = codec;
+        this.heard = new JitterBuffer(8, 2);
+    }
+
+    /** Receiver side (the call's loop): one audio packet from the participant. */
+    public JitterBuffer input() {
+        return heard;
+    }
+
+    /** Sender side (the call's loop): mix frames waiting to go out. */
+    public EncodedFrameRing output() {
+        return toSend;
+    }
+
+    public Codec codec() {
+        return codec;
+    }
+
+    public boolean muted() {
+        return muted;
+    }
+
+    public void muted(boolean muted) {
+        this.muted = muted;
+    }
+}
