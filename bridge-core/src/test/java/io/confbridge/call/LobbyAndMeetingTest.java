@@ -10,7 +10,6 @@ import io.confbridge.call.CallEffect.StopHoldMusic;
 import io.confbridge.call.CallEffect.StopPrompts;
 import io.confbridge.call.CallEffect.VerifyPin;
 import io.confbridge.call.CallEvent.TimerFired;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -262,10 +261,6 @@ class LobbyAndMeetingTest {
         inMeeting.press("*6#").expectNothing().assertState(CallState.IN_MEETING);
     }
 
-    @Disabled("BUG: * during the PIN prompt typed from the lobby stops the prompt and arms nothing: the lobby "
-            + "timer was cancelled and the hold music stopped when PIN entry began, and the stopped prompt "
-            + "never sends PromptsFinished, so the caller sits in silence in COLLECTING_PIN with no digit "
-            + "timeout and no lobby timeout (SPEC §2.4: the lobby ends at its timeout).")
     @Test
     void secondStarDuringTheLobbyPinPromptStillLeavesATimeoutRunning() {
         CallPath.LOBBY_PIN_PROMPT.reach(call);

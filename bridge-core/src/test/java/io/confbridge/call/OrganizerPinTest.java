@@ -11,7 +11,6 @@ import io.confbridge.call.CallEffect.Role;
 import io.confbridge.call.CallEffect.StartHoldMusic;
 import io.confbridge.call.CallEffect.StopPrompts;
 import io.confbridge.call.CallEffect.VerifyPin;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
@@ -236,10 +235,6 @@ class OrganizerPinTest {
         }
     }
 
-    @Disabled("BUG: * (or A-D) during the PIN prompt stops it but arms no digit timer; the stopped prompt "
-            + "never sends PromptsFinished, so the call hangs in silence in COLLECTING_PIN forever. A caller "
-            + "who presses * twice at the organizer offer gets there. Every prompting state must leave a "
-            + "timeout running after a barge-in (SPEC §2.8: the key stops the prompt and counts).")
     @Test
     void secondStarDuringThePinPromptStillLeavesTheDigitTimeoutRunning() {
         call.answer("4711001").found(PIN_MEETING).press("*").drain();
