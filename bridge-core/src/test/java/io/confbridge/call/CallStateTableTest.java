@@ -40,21 +40,21 @@ class CallStateTableTest {
             path                        Answ  5     *     #     PFin  TCur  TOld  Found NoCnf PinOk PinNo Lobby Admit MEnd  HngUp
             FRESH                       CID   .     .     .     .     .     .     .     .     .     .     .     .     .     (END)
             WELCOME_PLAYING             .     =     =     =     =     .     .     .     .     .     .     .     .     .     (END)
-            WAITING_FOR_CONFERENCE_ID   .     =     .     =     =     =     .     .     .     .     .     .     .     .     END
-            TYPING_CONFERENCE_ID        .     =     .     VAL   =     =     .     .     .     .     .     .     .     .     END
+            WAITING_FOR_CONFERENCE_ID   .     =     =     =     =     =     .     .     .     .     .     .     .     .     END
+            TYPING_CONFERENCE_ID        .     =     =     VAL   =     =     .     .     .     .     .     .     .     .     END
             LOOKING_UP_TYPED_ID         .     .     .     .     .     .     .     STAR  CID   .     .     .     .     .     (END)
             LOOKING_UP_DIALLED_ID       .     .     .     .     .     .     .     STAR  CID   .     .     .     .     .     (END)
             OFFERING_STAR               .     JOIN  PIN   JOIN  =     .     .     .     .     .     .     .     .     .     (END)
             WAITING_FOR_STAR            .     JOIN  PIN   JOIN  =     JOIN  .     .     .     .     .     .     .     .     END
             PIN_PROMPT_PLAYING          .     =     =     =     =     .     .     .     .     .     .     .     .     .     (END)
-            TYPING_PIN                  .     =     .     VPIN  =     =     .     .     .     .     .     .     .     .     END
+            TYPING_PIN                  .     =     =     VPIN  =     =     .     .     .     .     .     .     .     .     END
             VERIFYING_PIN               .     .     .     .     .     .     .     .     .     JOIN  PIN   .     .     .     (END)
             JOINING_AS_CALLER           .     .     .     .     .     .     .     .     .     .     .     LOBBY MEET  BYE   END
             JOINING_AS_ORGANIZER        .     .     .     .     .     .     .     .     .     .     .     LOBBY MEET  BYE   END
             LOBBY_ANNOUNCEMENT          .     =     PIN   =     .     BYE   .     .     .     .     .     .     MEET  BYE   END
             LOBBY_HOLD_MUSIC            .     .     PIN   .     .     BYE   .     .     .     .     .     .     MEET  BYE   END
             LOBBY_PIN_PROMPT            .     =     =     =     =     .     .     .     .     .     .     .     MEET  BYE   END
-            LOBBY_TYPING_PIN            .     =     .     VPIN  =     =     .     .     .     .     .     .     MEET  BYE   END
+            LOBBY_TYPING_PIN            .     =     =     VPIN  =     =     .     .     .     .     .     .     MEET  BYE   END
             LOBBY_VERIFYING_PIN         .     .     .     .     .     .     .     .     .     JOIN  PIN   .     MEET  BYE   END
             MEETING_ANNOUNCEMENT        .     =     =     =     .     .     .     .     .     .     .     .     .     BYE   END
             IN_MEETING                  .     .     .     .     .     .     .     .     .     .     .     .     .     BYE   END
