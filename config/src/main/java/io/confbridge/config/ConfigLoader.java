@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 import static io.confbridge.config.Setting.boolKey;
@@ -118,6 +117,9 @@ public final class ConfigLoader {
      * @throws ConfigException naming the key and the allowed range of the first bad value
      */
     public static BridgeConfig load(Path file, Map<String, String> overrides) {
+        if (overrides == null) {
+            overrides = Map.of();
+        }
         Map<String, Object> values = new LinkedHashMap<>();
         for (Setting s : SETTINGS) {
             values.put(s.key(), s.defaultValue());
@@ -302,12 +304,6 @@ public final class ConfigLoader {
         }
     }
 
-    /** The known keys, in declaration order; for documentation and tests. */
-    static Set<String> knownKeys() {
-        Set<String> keys = new java.util.LinkedHashSet<>();
-        SETTINGS.forEach(s -> keys.add(s.key()));
-        return keys;
-    }
 
     /** Typed reads of already parsed values. */
     private record Values(Map<String, Object> map) {

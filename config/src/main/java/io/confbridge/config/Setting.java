@@ -3,6 +3,7 @@ package io.confbridge.config;
 import java.math.BigInteger;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One configuration key: its dotted name, its type, its embedded default and what values it allows.
@@ -114,7 +115,7 @@ record Setting(String key, Type type, Object defaultValue, long min, long max, S
         return switch (type) {
             case INT, LONG -> "an integer in " + range();
             case BOOLEAN -> "true or false";
-            case STRING -> allowed.isEmpty() ? "a string" : String.join(", ", new java.util.TreeSet<>(allowed));
+            case STRING -> allowed.isEmpty() ? "a string" : String.join(", ", new TreeSet<>(allowed));
         };
     }
 
