@@ -71,7 +71,9 @@ final class SipMessaging {
     }
 
     void addAllow(Response response) throws ParseException {
-        response.addHeader(headers.createHeader("Allow", ALLOWED_METHODS));
+        for (String method : ALLOWED_METHODS.split(", ")) {
+            response.addHeader(headers.createAllowHeader(method));
+        }
     }
 
     void addAccept(Response response, String... mediaTypes) throws ParseException {

@@ -144,19 +144,14 @@ public final class SipServer implements AutoCloseable {
             return;
         }
         try {
-            if (provider != null) {
-                if (router != null) {
-                    provider.removeSipListener(router);
-                }
-                stack.deleteSipProvider(provider);
+            if (provider != null && router != null) {
+                provider.removeSipListener(router);
             }
-            for (ListeningPoint lp : listeningPoints) {
-                stack.deleteListeningPoint(lp);
-            }
-        } catch (Exception e) {
-            log.debug("SIP stack cleanup: {}", e.toString());
         } finally {
+            // stop() closes every listening point's socket and drops the providers. Deleting the
+            // provider first would run jain-sip's stopStack twice, and each run sleeps a second.
             stack.stop();
+            stack = null;
         }
     }
 
