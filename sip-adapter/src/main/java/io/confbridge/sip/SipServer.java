@@ -110,7 +110,11 @@ public final class SipServer implements AutoCloseable {
         return r == null ? 0 : r.activeCalls();
     }
 
-    /** Ends open calls (BYE, best effort), stops the stack and releases the port. Idempotent. */
+    /**
+     * Ends open calls (BYE to answered ones, 503 to those still ringing; the core hears
+     * {@code remoteHungUp} for each), stops the stack and releases the port. Idempotent. Takes about a
+     * second: jain-sip's stop waits that long after closing its sockets.
+     */
     @Override
     public void close() {
         SipEventRouter r;

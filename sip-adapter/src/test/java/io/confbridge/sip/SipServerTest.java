@@ -472,6 +472,9 @@ class SipServerTest {
         SipTestMessage bye = client.awaitRequest("BYE");
         assertEquals(dialog.callId(), bye.callId());
         assertEquals(1, acceptor.handle(dialog.callId()).remoteHangUps.get(), "core told to release the call");
+        String portInThreadName = "-" + port + "-";
+        await().atMost(WAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && t.getName().contains(portInThreadName)));
 
         for (int i = 0; i < 3; i++) {
             SipServer again = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, 0), acceptor);
