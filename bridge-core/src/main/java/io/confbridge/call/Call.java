@@ -95,7 +95,7 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
         this.rtp = rtp;
         this.rtpPort = rtpPort;
         this.codec = info.codec();
-        this.machine = new CallStateMachine(info.callId(), services.policy());
+        this.machine = new CallStateMachine(info.callId(), services.policy(), info.authenticatedOrganizerId());
         this.audio = new ParticipantAudio(codec);
         this.silence = CallServices.silence(codec);
     }
