@@ -46,7 +46,7 @@ abstract class DirectoryStoreContract {
 
     @Test
     void createsAndFindsOrganizerByIdAndCaseInsensitiveEmail() {
-        OrganizerRecord created = store.createOrganizer(" Amos.Marble@Contoso.com ", "Amos Marble", "hash-1");
+        OrganizerRecord created = store.createOrganizer(" Amos.Marble@Contoso.com ", "Amos Marble", null, "hash-1", 5);
 
         assertEquals("amos.marble@contoso.com", created.email());
         assertTrue(created.enabled());
@@ -59,9 +59,9 @@ abstract class DirectoryStoreContract {
 
     @Test
     void duplicateEmailIsAConflictNamingTheOperation() {
-        store.createOrganizer("a@contoso.com", "A", "h");
+        store.createOrganizer("a@contoso.com", "A", null, "h", 5);
 
-        StoreException e = assertThrows(StoreException.class, () -> store.createOrganizer("A@contoso.com", "A2", "h"));
+        StoreException e = assertThrows(StoreException.class, () -> store.createOrganizer("A@contoso.com", "A2", null, "h", 5));
 
         assertTrue(e.conflict());
         assertTrue(e.getMessage().startsWith("create organizer a@contoso.com"), e.getMessage());
@@ -70,7 +70,7 @@ abstract class DirectoryStoreContract {
 
     @Test
     void createsAndFindsMeetings() {
-        long organizerId = store.createOrganizer("a@contoso.com", "A", "h").id();
+        long organizerId = store.createOrganizer("a@contoso.com", "A", null, "h", 5).id();
 
         MeetingRecord first = store.createMeeting("4711001", organizerId, true);
         MeetingRecord second = store.createMeeting("4711002", organizerId, false);
@@ -85,7 +85,7 @@ abstract class DirectoryStoreContract {
 
     @Test
     void duplicateConferenceIdIsAConflict() {
-        long organizerId = store.createOrganizer("a@contoso.com", "A", "h").id();
+        long organizerId = store.createOrganizer("a@contoso.com", "A", null, "h", 5).id();
         store.createMeeting("4711001", organizerId, true);
 
         StoreException e = assertThrows(StoreException.class, () -> store.createMeeting("4711001", organizerId, false));
@@ -104,7 +104,7 @@ abstract class DirectoryStoreContract {
 
     @Test
     void updatesPinHashWithoutHistory() {
-        long id = store.createOrganizer("a@contoso.com", "A", "h1").id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, "h1", 5).id();
 
         store.updatePinHash(id, "h1-rehashed");
 
@@ -115,8 +115,8 @@ abstract class DirectoryStoreContract {
 
     @Test
     void compareAndSetOnlyReplacesTheExpectedHash() {
-        long id = store.createOrganizer("a@contoso.com", "A", "old").id();
-        store.replacePin(id, "reset");
+        long id = store.createOrganizer("a@contoso.com", "A", null, "old", 5).id();
+        store.replacePin(id, "reset", 5);
 
         assertFalse(store.compareAndSetPinHash(id, "old", "old-rehashed"));
         assertEquals("reset", store.findOrganizer(id).orElseThrow().pinHash());
@@ -126,21 +126,21 @@ abstract class DirectoryStoreContract {
 
     @Test
     void replacePinKeepsHistoryNewestFirst() {
-        long id = store.createOrganizer("a@contoso.com", "A", "p0").id();
-        long other = store.createOrganizer("b@contoso.com", "B", "q0").id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, "p0", 5).id();
+        long other = store.createOrganizer("b@contoso.com", "B", null, "q0", 5).id();
         for (int i = 1; i <= 6; i++) {
-            store.replacePin(id, "p" + i);
+            store.replacePin(id, "p" + i, 5);
         }
 
         assertEquals("p6", store.findOrganizer(id).orElseThrow().pinHash());
         assertEquals(List.of("p6", "p5", "p4", "p3", "p2"), store.recentPinHashes(id, 5));
         assertEquals(List.of("q0"), store.recentPinHashes(other, 5));
-        assertThrows(NoSuchElementException.class, () -> store.replacePin(other + 1000, "x"));
+        assertThrows(NoSuchElementException.class, () -> store.replacePin(other + 1000, "x", 5));
     }
 
     @Test
     void disablesAndEnablesOrganizer() {
-        long id = store.createOrganizer("a@contoso.com", "A", "h").id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, "h", 5).id();
 
         store.setOrganizerEnabled(id, false);
         assertFalse(store.findOrganizer(id).orElseThrow().enabled());
@@ -152,8 +152,8 @@ abstract class DirectoryStoreContract {
     @Test
     void countsOrganizers() {
         assertEquals(0, store.countOrganizers());
-        store.createOrganizer("a@contoso.com", "A", "h");
-        store.createOrganizer("b@contoso.com", "B", "h");
+        store.createOrganizer("a@contoso.com", "A", null, "h", 5);
+        store.createOrganizer("b@contoso.com", "B", null, "h", 5);
         assertEquals(2, store.countOrganizers());
     }
 
@@ -169,7 +169,7 @@ abstract class DirectoryStoreContract {
 
     @Test
     void migrationIsIdempotentOnReopen() {
-        long id = store.createOrganizer("a@contoso.com", "A", "h").id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, "h", 5).id();
         store.createMeeting("4711001", id, true);
         store.updateTenantSettings(new TenantSettings(6, true, false, 60, "en"));
         store.close();
@@ -179,7 +179,7 @@ abstract class DirectoryStoreContract {
         assertEquals(1, store.countOrganizers());
         assertEquals(id, store.findMeetingByConferenceId("4711001").orElseThrow().organizerId());
         assertEquals(6, store.tenantSettings().pinLength(), "reopening did not re-run V1's INSERT");
-        long second = store.createOrganizer("b@contoso.com", "B", "h").id();
+        long second = store.createOrganizer("b@contoso.com", "B", null, "h", 5).id();
         assertTrue(second > id, "ids keep growing after a reopen");
     }
 }
