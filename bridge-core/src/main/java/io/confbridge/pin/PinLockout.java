@@ -121,7 +121,7 @@ public final class PinLockout {
     }
 
     /** The back-off after {@code failures} wrong PINs from one source: doubling from 1 s, capped. */
-    long backoffMs(int failures) {
+    public long backoffMs(int failures) {
         int shift = Math.min(MAX_SHIFT, Math.max(0, failures - config.sourceFreeFailures()));
         return Math.min(1000L << shift, config.sourceMaxBackoffSeconds() * 1000L);
     }
