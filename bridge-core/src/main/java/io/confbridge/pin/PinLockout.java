@@ -30,7 +30,9 @@ import java.util.Set;
  * </ol>
  * A refused attempt is not checked against the hash but counts as a failure like any other, so hammering
  * a lock only prolongs a back-off. A right PIN does not reset a counter (as in Teams): failures age out of
- * the window; an administrator's clear or a PIN reset wipes an organizer's.
+ * the window; an administrator's clear or a PIN reset wipes an organizer's. So when a lock runs out while
+ * its failures are still inside the window, the next wrong PIN locks again at once; the right one works.
+ * Locks and back-offs are audited ({@code pin.lockout}, {@code pin.backoff}, actor {@code system}).
  */
 public final class PinLockout {
     private static final Logger log = LoggerFactory.getLogger(PinLockout.class);
