@@ -10,6 +10,9 @@ import java.util.Optional;
  * naming an organizer that does not exist where one must is a {@link NoSuchElementException}.
  *
  * <p>E-mail addresses are compared ignoring case: they are stored trimmed and lower-case.
+ *
+ * <p>Every {@link MeetingRecord} read carries its concrete policy: the meeting's own values where it set
+ * them, the tenant's current defaults elsewhere (resolved at read time).
  */
 public interface DirectoryStore extends AutoCloseable {
 
@@ -61,8 +64,28 @@ public interface DirectoryStore extends AutoCloseable {
     /** A disabled organizer keeps their data but no PIN of theirs verifies. */
     void setOrganizerEnabled(long organizerId, boolean enabled);
 
-    /** Creates a meeting; fails with a {@linkplain StoreException#conflict() conflict} if the conference ID is taken. */
-    MeetingRecord createMeeting(String conferenceId, long organizerId, boolean requirePinToStart);
+    /**
+     * Creates a meeting that follows the tenant's policy defaults; fails with a
+     * {@linkplain StoreException#conflict() conflict} if the conference ID is taken.
+     */
+    default MeetingRecord createMeeting(String conferenceId, long organizerId, boolean requirePinToStart) {
+        return createMeeting(conferenceId, organizerId, requirePinToStart, MeetingPolicyOverrides.NONE);
+    }
+
+    /**
+     * Creates a meeting with the policy values it sets for itself (null fields follow the tenant
+     * defaults, now and after they change); returns it with its resolved policy. Fails with a
+     * {@linkplain StoreException#conflict() conflict} if the conference ID is taken.
+     */
+    MeetingRecord createMeeting(String conferenceId, long organizerId, boolean requirePinToStart,
+                                MeetingPolicyOverrides policy);
+
+    /**
+     * Changes a meeting's settings in one statement: {@code requirePinToStart} unless null, and each
+     * non-null field of {@code change} (null fields keep their value, a tenant default included).
+     * Returns the meeting as it is now, with its resolved policy, or empty if there is no such meeting.
+     */
+    Optional<MeetingRecord> updateMeeting(String conferenceId, Boolean requirePinToStart, MeetingPolicyOverrides change);
 
     /** All meetings with their organizer's e-mail, oldest first. */
     List<MeetingListing> listMeetings();
@@ -104,6 +127,22 @@ public interface DirectoryStore extends AutoCloseable {
 
     /** The organizer a token hash belongs to, if any (enabled or not: the caller decides). */
     Optional<OrganizerRecord> findOrganizerByTokenHash(String tokenHash);
+
+    /**
+     * Sets the organizer's SIP digest account, replacing one they had; fails with a
+     * {@linkplain StoreException#conflict() conflict} if another organizer has the username, and with
+     * {@link NoSuchElementException} if there is no such organizer.
+     */
+    void setSipAccount(SipAccountRecord account);
+
+    /**
+     * The SIP account with exactly this username (case-sensitive), if its organizer is enabled: a disabled
+     * organizer proves nothing over SIP, as their PIN proves nothing on the phone. An indexed lookup.
+     */
+    Optional<SipAccountRecord> findSipAccount(String username);
+
+    /** The organizer's SIP account, enabled or not. */
+    Optional<SipAccountRecord> findSipAccountOf(long organizerId);
 
     @Override
     void close();

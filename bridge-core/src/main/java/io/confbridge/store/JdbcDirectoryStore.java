@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,7 +57,20 @@ public final class JdbcDirectoryStore implements DirectoryStore {
 
     private static final String ORGANIZER_COLUMNS = "id, email, display_name, pin_hash, enabled, phone, pin_length, pin_set_at";
     private static final String ORGANIZER_COLUMNS_O = "o.id, o.email, o.display_name, o.pin_hash, o.enabled, o.phone, o.pin_length, o.pin_set_at";
-    private static final String MEETING_COLUMNS = "id, conference_id, organizer_id, require_pin_to_start";
+    /**
+     * A meeting with its policy resolved: the meeting's own value where set, else the tenant's default.
+     * Resolving in the query (rather than storing defaults in each row) lets a changed tenant default
+     * reach every meeting that did not set its own value. tenant_settings has exactly one row (id = 1).
+     */
+    private static final String MEETING_SELECT = "SELECT m.id, m.conference_id, m.organizer_id, m.require_pin_to_start,"
+            + " COALESCE(m.end_on_organizer_leave, t.end_on_organizer_leave),"
+            + " COALESCE(m.lobby_timeout_minutes, t.lobby_timeout_minutes),"
+            + " COALESCE(m.max_participants, t.max_participants),"
+            + " COALESCE(m.entry_exit_tones, t.entry_exit_tones),"
+            + " COALESCE(m.admission_mode, t.admission_mode)";
+    private static final String MEETING_FROM = " FROM meetings m JOIN tenant_settings t ON t.id = 1";
+    private static final String TENANT_COLUMNS = "pin_length, auto_email, anonymous_can_start, lobby_timeout_minutes,"
+            + " language, end_on_organizer_leave, max_participants, entry_exit_tones, admission_mode";
 
     private final HikariDataSource pool;
     private final Dialect dialect;
@@ -139,7 +153,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
     public Optional<MeetingRecord> findMeetingByConferenceId(String conferenceId) {
         return run("find meeting by conference ID", c -> {
             try (PreparedStatement s = c.prepareStatement(
-                    "SELECT " + MEETING_COLUMNS + " FROM meetings WHERE conference_id = ?")) {
+                    MEETING_SELECT + MEETING_FROM + " WHERE m.conference_id = ?")) {
                 s.setString(1, conferenceId);
                 try (ResultSet rs = s.executeQuery()) {
                     return rs.next() ? Optional.of(meeting(rs)) : Optional.empty();
@@ -152,7 +166,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
     public List<MeetingRecord> findMeetingsByOrganizer(long organizerId) {
         return run("find meetings of organizer " + organizerId, c -> {
             try (PreparedStatement s = c.prepareStatement(
-                    "SELECT " + MEETING_COLUMNS + " FROM meetings WHERE organizer_id = ? ORDER BY id")) {
+                    MEETING_SELECT + MEETING_FROM + " WHERE m.organizer_id = ? ORDER BY m.id")) {
                 s.setLong(1, organizerId);
                 List<MeetingRecord> meetings = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery()) {
@@ -315,22 +329,100 @@ public final class JdbcDirectoryStore implements DirectoryStore {
     }
 
     @Override
-    public MeetingRecord createMeeting(String conferenceId, long organizerId, boolean requirePinToStart) {
-        return run("create meeting " + conferenceId, c -> {
+    public MeetingRecord createMeeting(String conferenceId, long organizerId, boolean requirePinToStart,
+                                       MeetingPolicyOverrides policy) {
+        return inTransaction("create meeting " + conferenceId, c -> {
             try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO meetings (conference_id, organizer_id, require_pin_to_start, created_at)"
-                            + " VALUES (?, ?, ?, ?) RETURNING id")) {
+                    "INSERT INTO meetings (conference_id, organizer_id, require_pin_to_start, created_at,"
+                            + " end_on_organizer_leave, lobby_timeout_minutes, max_participants, entry_exit_tones,"
+                            + " admission_mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, conferenceId);
                 s.setLong(2, organizerId);
                 s.setBoolean(3, requirePinToStart);
                 s.setLong(4, clock.millis());
-                return new MeetingRecord(returnedId(s), conferenceId, organizerId, requirePinToStart);
+                setOverrides(s, 5, policy);
+                s.executeUpdate();
             }
+            // Read back in the same transaction: the record carries the policy resolved against the tenant.
+            return findMeeting(c, conferenceId).orElseThrow(() -> new SQLException("the new meeting is not there"));
         });
     }
 
-    private static final String LISTING_QUERY = "SELECT m.id, m.conference_id, m.organizer_id, m.require_pin_to_start,"
-            + " o.email, m.created_at FROM meetings m JOIN organizers o ON o.id = m.organizer_id";
+    @Override
+    public Optional<MeetingRecord> updateMeeting(String conferenceId, Boolean requirePinToStart,
+                                                 MeetingPolicyOverrides change) {
+        return inTransaction("update meeting " + conferenceId, c -> {
+            // COALESCE(?, column): a null parameter keeps what is stored, a NULL (tenant default) included.
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE meetings SET require_pin_to_start = COALESCE(?, require_pin_to_start),"
+                            + " end_on_organizer_leave = COALESCE(?, end_on_organizer_leave),"
+                            + " lobby_timeout_minutes = COALESCE(?, lobby_timeout_minutes),"
+                            + " max_participants = COALESCE(?, max_participants),"
+                            + " entry_exit_tones = COALESCE(?, entry_exit_tones),"
+                            + " admission_mode = COALESCE(?, admission_mode) WHERE conference_id = ?")) {
+                setNullableBoolean(s, 1, requirePinToStart);
+                setOverrides(s, 2, change);
+                s.setString(7, conferenceId);
+                if (s.executeUpdate() == 0) {
+                    return Optional.empty();
+                }
+            }
+            return findMeeting(c, conferenceId);
+        });
+    }
+
+    private static Optional<MeetingRecord> findMeeting(Connection c, String conferenceId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(MEETING_SELECT + MEETING_FROM + " WHERE m.conference_id = ?")) {
+            s.setString(1, conferenceId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(meeting(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Binds the five policy values from {@code index} on, NULL where the overrides leave a value unset. */
+    private static void setOverrides(PreparedStatement s, int index, MeetingPolicyOverrides o) throws SQLException {
+        setNullableBoolean(s, index, o.endOnOrganizerLeave());
+        setNullableInt(s, index + 1, o.lobbyTimeoutMinutes());
+        setNullableInt(s, index + 2, o.maxParticipants());
+        setNullableBoolean(s, index + 3, o.entryExitTones());
+        if (o.admissionMode() == null) {
+            s.setNull(index + 4, Types.VARCHAR);
+        } else {
+            s.setString(index + 4, admissionModeText(o.admissionMode()));
+        }
+    }
+
+    private static void setNullableBoolean(PreparedStatement s, int index, Boolean value) throws SQLException {
+        if (value == null) {
+            s.setNull(index, Types.BOOLEAN);
+        } else {
+            s.setBoolean(index, value);
+        }
+    }
+
+    private static void setNullableInt(PreparedStatement s, int index, Integer value) throws SQLException {
+        if (value == null) {
+            s.setNull(index, Types.INTEGER);
+        } else {
+            s.setInt(index, value);
+        }
+    }
+
+    private static String admissionModeText(MeetingPolicy.AdmissionMode mode) {
+        return mode.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static MeetingPolicy.AdmissionMode admissionMode(String text) throws SQLException {
+        try {
+            return MeetingPolicy.AdmissionMode.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new SQLException("unknown admission mode in the database: " + text, e);
+        }
+    }
+
+    private static final String LISTING_QUERY = MEETING_SELECT + ", o.email, m.created_at" + MEETING_FROM
+            + " JOIN organizers o ON o.id = m.organizer_id";
 
     @Override
     public List<MeetingListing> listMeetings() {
@@ -360,7 +452,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
     }
 
     private static MeetingListing listing(ResultSet rs) throws SQLException {
-        return new MeetingListing(meeting(rs), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)));
+        return new MeetingListing(meeting(rs), rs.getString(10), Instant.ofEpochMilli(rs.getLong(11)));
     }
 
     @Override
@@ -378,13 +470,13 @@ public final class JdbcDirectoryStore implements DirectoryStore {
     public TenantSettings tenantSettings() {
         return run("read tenant settings", c -> {
             try (PreparedStatement s = c.prepareStatement(
-                    "SELECT pin_length, auto_email, anonymous_can_start, lobby_timeout_minutes, language"
-                            + " FROM tenant_settings WHERE id = 1");
+                    "SELECT " + TENANT_COLUMNS + " FROM tenant_settings WHERE id = 1");
                  ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     throw new SQLException("the tenant_settings row is missing");
                 }
-                return new TenantSettings(rs.getInt(1), rs.getBoolean(2), rs.getBoolean(3), rs.getInt(4), rs.getString(5));
+                return new TenantSettings(rs.getInt(1), rs.getBoolean(2), rs.getBoolean(3), rs.getInt(4), rs.getString(5),
+                        rs.getBoolean(6), rs.getInt(7), rs.getBoolean(8), admissionMode(rs.getString(9)));
             }
         });
     }
@@ -394,12 +486,17 @@ public final class JdbcDirectoryStore implements DirectoryStore {
         run("update tenant settings", c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "UPDATE tenant_settings SET pin_length = ?, auto_email = ?, anonymous_can_start = ?,"
-                            + " lobby_timeout_minutes = ?, language = ? WHERE id = 1")) {
+                            + " lobby_timeout_minutes = ?, language = ?, end_on_organizer_leave = ?, max_participants = ?,"
+                            + " entry_exit_tones = ?, admission_mode = ? WHERE id = 1")) {
                 s.setInt(1, settings.pinLength());
                 s.setBoolean(2, settings.autoEmail());
                 s.setBoolean(3, settings.anonymousCanStart());
                 s.setInt(4, settings.lobbyTimeoutMinutes());
                 s.setString(5, settings.language());
+                s.setBoolean(6, settings.endOnOrganizerLeave());
+                s.setInt(7, settings.maxParticipants());
+                s.setBoolean(8, settings.entryExitTones());
+                s.setString(9, admissionModeText(settings.admissionMode()));
                 if (s.executeUpdate() != 1) {
                     throw new SQLException("the tenant_settings row is missing");
                 }
@@ -550,6 +647,68 @@ public final class JdbcDirectoryStore implements DirectoryStore {
         });
     }
 
+    private static final String SIP_ACCOUNT_COLUMNS = "s.organizer_id, s.username, s.realm, s.ha1_md5, s.ha1_sha256";
+
+    @Override
+    public void setSipAccount(SipAccountRecord account) {
+        run("set the SIP account of organizer " + account.organizerId(), c -> {
+            // The upsert replaces the organizer's own account; a username held by another organizer
+            // still violates UNIQUE (username) and surfaces as a conflict.
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO sip_credentials (organizer_id, username, realm, ha1_md5, ha1_sha256, updated_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (organizer_id) DO UPDATE SET"
+                            + " username = excluded.username, realm = excluded.realm, ha1_md5 = excluded.ha1_md5,"
+                            + " ha1_sha256 = excluded.ha1_sha256, updated_at = excluded.updated_at")) {
+                s.setLong(1, account.organizerId());
+                s.setString(2, account.username());
+                s.setString(3, account.realm());
+                s.setString(4, account.ha1Md5());
+                s.setString(5, account.ha1Sha256());
+                s.setLong(6, clock.millis());
+                s.executeUpdate();
+            } catch (SQLException e) {
+                if (isForeignKeyViolation(e)) {
+                    throw new NoSuchElementException("no organizer with id " + account.organizerId());
+                }
+                throw e;
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<SipAccountRecord> findSipAccount(String username) {
+        return run("find SIP account", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + SIP_ACCOUNT_COLUMNS
+                    + " FROM sip_credentials s JOIN organizers o ON o.id = s.organizer_id"
+                    + " WHERE s.username = ? AND o.enabled = TRUE")) {
+                s.setString(1, username);
+                return oneSipAccount(s);
+            }
+        });
+    }
+
+    @Override
+    public Optional<SipAccountRecord> findSipAccountOf(long organizerId) {
+        return run("find SIP account of organizer " + organizerId, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + SIP_ACCOUNT_COLUMNS
+                    + " FROM sip_credentials s WHERE s.organizer_id = ?")) {
+                s.setLong(1, organizerId);
+                return oneSipAccount(s);
+            }
+        });
+    }
+
+    private static Optional<SipAccountRecord> oneSipAccount(PreparedStatement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new SipAccountRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    rs.getString(5)));
+        }
+    }
+
     @Override
     public void close() {
         pool.close();
@@ -611,7 +770,9 @@ public final class JdbcDirectoryStore implements DirectoryStore {
     }
 
     private static MeetingRecord meeting(ResultSet rs) throws SQLException {
-        return new MeetingRecord(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBoolean(4));
+        MeetingPolicy policy = new MeetingPolicy(rs.getBoolean(5), rs.getInt(6), rs.getInt(7), rs.getBoolean(8),
+                admissionMode(rs.getString(9)));
+        return new MeetingRecord(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBoolean(4), policy);
     }
 
     static String normalizeEmail(String email) {
@@ -660,6 +821,13 @@ public final class JdbcDirectoryStore implements DirectoryStore {
 
     private StoreException failure(String what, SQLException e) {
         return new StoreException(what + ": " + e.getMessage(), e, isUniqueViolation(e));
+    }
+
+    private boolean isForeignKeyViolation(SQLException e) {
+        if (dialect == Dialect.POSTGRESQL) {
+            return "23503".equals(e.getSQLState()); // foreign_key_violation
+        }
+        return e instanceof SQLiteException se && se.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY;
     }
 
     private boolean isUniqueViolation(SQLException e) {

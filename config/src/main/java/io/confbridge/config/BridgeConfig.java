@@ -18,14 +18,29 @@ public record BridgeConfig(
         MailConfig mail,
         LockoutConfig lockout) {
 
-    /** SIP signalling: where jain-sip listens and what address it advertises in Contact and SDP. */
+    /**
+     * SIP signalling: where jain-sip listens and what address it advertises in Contact and SDP.
+     *
+     * @param realm the digest authentication realm of organizers' SIP credentials; the stored HA1 values
+     *              are bound to it, so changing it invalidates every SIP password set before
+     */
     public record SipConfig(
             String bindAddress,
             int port,
             String advertisedAddress,
             boolean udp,
             boolean tcp,
-            long answerDelayMs) {
+            long answerDelayMs,
+            String realm) {
+
+        /** The realm when none is configured. */
+        public static final String DEFAULT_REALM = "confbridge";
+
+        /** A configuration with the {@linkplain #DEFAULT_REALM default realm}. */
+        public SipConfig(String bindAddress, int port, String advertisedAddress, boolean udp, boolean tcp,
+                         long answerDelayMs) {
+            this(bindAddress, port, advertisedAddress, udp, tcp, answerDelayMs, DEFAULT_REALM);
+        }
     }
 
     /** RTP media: the UDP port range for per-call port pairs and the media thread count. */

@@ -55,6 +55,7 @@ public final class ConfigLoader {
             boolKey("sip.udp", true),
             boolKey("sip.tcp", true),
             longKey("sip.answerDelayMs", 0, 0, 30_000),
+            stringKey("sip.realm", BridgeConfig.SipConfig.DEFAULT_REALM, false),
 
             stringKey("rtp.bindAddress", "127.0.0.1", false),
             intKey("rtp.portMin", 20000, 1024, 65535),
@@ -232,7 +233,8 @@ public final class ConfigLoader {
                 advertised.isEmpty() ? sipBind : advertised,
                 values.bool("sip.udp"),
                 values.bool("sip.tcp"),
-                values.longValue("sip.answerDelayMs"));
+                values.longValue("sip.answerDelayMs"),
+                checkRealm(values.string("sip.realm")));
         if (!sip.udp() && !sip.tcp()) {
             throw new ConfigException("sip.udp", "SIP needs at least one transport: sip.udp and sip.tcp are both false");
         }
@@ -333,6 +335,20 @@ public final class ConfigLoader {
                 values.integer("lockout.sourceMaxBackoffSeconds"));
 
         return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout);
+    }
+
+    /**
+     * The realm goes into {@code WWW-Authenticate: Digest realm="..."} as a quoted string and into every
+     * HA1: printable ASCII without quotes or backslashes keeps it the same on every softphone.
+     */
+    private static String checkRealm(String realm) {
+        for (int i = 0; i < realm.length(); i++) {
+            char c = realm.charAt(i);
+            if (c == '"' || c == '\\' || c < 0x20 || c > 0x7e) {
+                throw new ConfigException("sip.realm", "must be printable ASCII without quotes or backslashes");
+            }
+        }
+        return realm;
     }
 
     private static void checkPepper(String pepper) {

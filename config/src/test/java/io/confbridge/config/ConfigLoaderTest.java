@@ -223,6 +223,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void sipRealmDefaultsToConfbridgeAndMustBeAPlainQuotableString() {
+        assertEquals("confbridge", ConfigLoader.defaults().sip().realm());
+        assertEquals("bridge.contoso.com", ConfigLoader.load(null, Map.of("sip.realm", "bridge.contoso.com")).sip().realm());
+        assertEquals("bridge.example", ConfigLoader.load(null, Map.of("BRIDGE_SIP_REALM", "bridge.example")).sip().realm());
+
+        for (String bad : new String[] {"say \"hi\"", "back\\slash", "caf\u00e9", ""}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("sip.realm", bad)),
+                    "realm " + bad);
+            assertEquals("sip.realm", e.key());
+        }
+    }
+
+    @Test
     void rtpRangeMustBeEvenOrderedPairs() {
         ConfigException odd = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("rtp.portMin", "20001")));

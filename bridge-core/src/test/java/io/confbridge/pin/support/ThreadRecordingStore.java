@@ -3,9 +3,11 @@ package io.confbridge.pin.support;
 import io.confbridge.store.AuditRecord;
 import io.confbridge.store.DirectoryStore;
 import io.confbridge.store.MeetingListing;
+import io.confbridge.store.MeetingPolicyOverrides;
 import io.confbridge.store.MeetingRecord;
 import io.confbridge.store.OrganizerRecord;
 import io.confbridge.store.PinFailures;
+import io.confbridge.store.SipAccountRecord;
 import io.confbridge.store.TenantSettings;
 
 import java.util.List;
@@ -80,6 +82,33 @@ public final class ThreadRecordingStore implements DirectoryStore {
     @Override
     public MeetingRecord createMeeting(String conferenceId, long organizerId, boolean requirePinToStart) {
         return delegate.createMeeting(conferenceId, organizerId, requirePinToStart);
+    }
+
+    @Override
+    public MeetingRecord createMeeting(String conferenceId, long organizerId, boolean requirePinToStart,
+                                       MeetingPolicyOverrides policy) {
+        return delegate.createMeeting(conferenceId, organizerId, requirePinToStart, policy);
+    }
+
+    @Override
+    public Optional<MeetingRecord> updateMeeting(String conferenceId, Boolean requirePinToStart,
+                                                 MeetingPolicyOverrides change) {
+        return delegate.updateMeeting(conferenceId, requirePinToStart, change);
+    }
+
+    @Override
+    public void setSipAccount(SipAccountRecord account) {
+        delegate.setSipAccount(account);
+    }
+
+    @Override
+    public Optional<SipAccountRecord> findSipAccount(String username) {
+        return delegate.findSipAccount(username);
+    }
+
+    @Override
+    public Optional<SipAccountRecord> findSipAccountOf(long organizerId) {
+        return delegate.findSipAccountOf(organizerId);
     }
 
     @Override
