@@ -157,10 +157,18 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
     }
 
     @Override
-    public void meetingEnded() {
+    public void meetingEnded(boolean organizerLeft) {
         loop.execute(() -> {
             meeting = null; // the meeting already dropped us
-            fire(new MeetingEnded());
+            fire(new MeetingEnded(organizerLeft));
+        });
+    }
+
+    @Override
+    public void meetingFull() {
+        loop.execute(() -> {
+            meeting = null; // the meeting already dropped us
+            fire(new CallEvent.MeetingFull());
         });
     }
 
@@ -289,6 +297,13 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
             enterMeeting(enter);
         } else if (effect instanceof CallEffect.LeaveMeeting) {
             leaveMeeting();
+        } else if (effect instanceof CallEffect.SetMuted mute) {
+            audio.muted(mute.muted());
+        } else if (effect instanceof CallEffect.AdmitLobby) {
+            if (meeting != null) {
+                int admitted = meeting.admitLobby();
+                log.info("call {}: organizer admitted {} from the lobby", info.callId(), admitted);
+            }
         } else if (effect instanceof HangUp hangUp) {
             signalling.hangUp(hangUp.reason());
         } else {
@@ -336,8 +351,14 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
 
     private void enterMeeting(EnterMeeting enter) {
         MeetingRegistry.Placement placement = services.meetings().enter(enter.meeting(), this, enter.role());
-        meeting = placement.meeting();
-        post(placement.entry() == Meeting.Entry.LOBBY ? new EnteredLobby() : new Admitted());
+        Meeting.Entry entry = placement.entry();
+        meeting = entry == Meeting.Entry.FULL ? null : placement.meeting();
+        post(switch (entry) {
+            case LOBBY -> new EnteredLobby(false);
+            case HELD_FOR_ADMISSION -> new EnteredLobby(true);
+            case FULL -> new CallEvent.MeetingFull();
+            case ADMITTED, OVER -> new Admitted(); // OVER never leaves the registry
+        });
     }
 
     private void leaveMeeting() {

@@ -113,7 +113,7 @@ public final class BridgeServer implements AutoCloseable {
         BridgeConfig.RtpConfig rtp = config.rtp();
         MediaEngine engine = new MediaEngine(rtp.mediaThreads());
         toClose.add(engine);
-        meetings = new MeetingRegistry(engine);
+        meetings = new MeetingRegistry(engine, new Meeting.Tones(Tones.joinTone(), Tones.leaveTone()));
         CallStateMachine.Policy policy = new CallStateMachine.Policy(ivr.digitTimeoutMs(),
                 ivr.organizerStarWaitMs(), ivr.conferenceIdTries(), ivr.pinTries(), ivr.lobbyTimeoutMs());
         CallServices services = new CallServices(policy, prompts, holdMusic, Tones.joinTone(), meetings, store,

@@ -21,7 +21,7 @@ public final class TestMember implements MeetingMember {
     }
 
     @Override
-    public void meetingEnded() {
+    public void meetingEnded(boolean organizerLeft) {
         ended.set(true);
     }
 
