@@ -181,7 +181,9 @@ public final class UsersCommand {
         if (mail.path("sent").asBoolean()) {
             out.println("mail: sent to " + mail.path("to").asText());
         } else if (mail.hasNonNull("error")) {
-            out.println("mail: FAILED (" + mail.path("error").asText() + "); deliver the PIN to the user by hand");
+            String to = mail.hasNonNull("to") ? " to " + mail.path("to").asText() : "";
+            out.println("mail: FAILED" + to + " (" + mail.path("error").asText()
+                    + "); deliver the PIN to the user by hand");
         } else if (mail.path("deliverManually").asBoolean()) {
             out.println("mail: not sent; deliver the PIN to the user by hand");
         } else {
