@@ -58,7 +58,8 @@ abstract class ApiCommand implements Callable<Integer> {
             reply = client.send(request.method(), request.path(),
                     request.body() == null ? null : JSON.writeValueAsString(request.body()));
         } catch (ConnectException | HttpTimeoutException e) {
-            err.println("error: cannot reach the bridge at " + client.base() + " (" + describe(e) + ")");
+            String why = e instanceof ConnectException && e.getMessage() == null ? "connection refused" : describe(e);
+            err.println("error: cannot reach the bridge at " + client.base() + " (" + why + ")");
             err.flush();
             return ExitCode.FAILED;
         } catch (IOException e) {
