@@ -24,6 +24,7 @@ import io.confbridge.meeting.MeetingMember;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.mixer.EncodedFrameRing;
 import io.confbridge.mixer.ParticipantAudio;
+import io.confbridge.pin.PinAttemptSource;
 import io.confbridge.prompt.EncodedAudio;
 import io.confbridge.prompt.Prompt;
 import io.confbridge.rtp.RtpSession;
@@ -95,7 +96,7 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
         this.rtp = rtp;
         this.rtpPort = rtpPort;
         this.codec = info.codec();
-        this.machine = new CallStateMachine(info.callId(), services.policy());
+        this.machine = new CallStateMachine(info.callId(), services.policy(), info.authenticatedOrganizerId());
         this.audio = new ParticipantAudio(codec);
         this.silence = CallServices.silence(codec);
     }
@@ -322,7 +323,10 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
     }
 
     private void verifyPin(MeetingRecord record, String pin) {
-        services.pinVault().verify(record.organizerId(), pin).whenComplete((accepted, failure) -> {
+        // The source feeds the lockout counters: caller ID and signalling address, counted apart.
+        InetSocketAddress from = info.signallingSource();
+        PinAttemptSource source = new PinAttemptSource(info.callerId(), from == null ? null : from.getHostString());
+        services.pinVault().verify(record.organizerId(), pin, source).whenComplete((accepted, failure) -> {
             if (failure != null) {
                 log.error("call {}: PIN verification failed", info.callId(), failure);
             }

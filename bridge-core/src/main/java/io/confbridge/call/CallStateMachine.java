@@ -69,6 +69,7 @@ public final class CallStateMachine {
 
     private final String callId;
     private final Policy policy;
+    private final long authenticatedOrganizerId;
     private final List<CallEffect> effects = new ArrayList<>(8);
     private final StringBuilder digits = new StringBuilder(MAX_DIGITS);
 
@@ -88,8 +89,18 @@ public final class CallStateMachine {
     private Prompt preface;
 
     public CallStateMachine(String callId, Policy policy) {
+        this(callId, policy, NewCall.ANONYMOUS);
+    }
+
+    /**
+     * @param authenticatedOrganizerId the organizer this call proved to be (SIP digest), or
+     *                                 {@link NewCall#ANONYMOUS}; such a caller joins their own
+     *                                 meetings as organizer without being asked for a PIN
+     */
+    public CallStateMachine(String callId, Policy policy, long authenticatedOrganizerId) {
         this.callId = callId;
         this.policy = policy;
+        this.authenticatedOrganizerId = authenticatedOrganizerId;
     }
 
     public CallState state() {
@@ -181,7 +192,9 @@ public final class CallStateMachine {
     private void onValidatingConferenceId(CallEvent event, long nowNs) {
         if (event instanceof ConferenceFound found) {
             meeting = found.meeting();
-            if (!meeting.requirePinToStart()) {
+            if (authenticatedOrganizerId != NewCall.ANONYMOUS && meeting.organizerId() == authenticatedOrganizerId) {
+                enterMeeting(Role.ORGANIZER, nowNs, "caller authenticated as this meeting's organizer");
+            } else if (!meeting.requirePinToStart()) {
                 enterMeeting(Role.CALLER, nowNs, "meeting needs no PIN to start");
             } else {
                 play(Prompt.PRESS_STAR_IF_ORGANIZER);

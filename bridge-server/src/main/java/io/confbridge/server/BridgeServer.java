@@ -10,7 +10,9 @@ import io.confbridge.media.MediaEngine;
 import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.pin.Pepper;
+import io.confbridge.pin.PinGenerator;
 import io.confbridge.pin.PinHasher;
+import io.confbridge.pin.PinLockout;
 import io.confbridge.pin.PinVault;
 import io.confbridge.prompt.EncodedAudio;
 import io.confbridge.prompt.HoldMusic;
@@ -28,6 +30,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -94,7 +97,8 @@ public final class BridgeServer implements AutoCloseable {
         // PIN hashing and database work: bounded pool, never an event loop.
         workers = Executors.newFixedThreadPool(security.pinWorkerThreads(), new DefaultThreadFactory("worker", true));
         toClose.add(this::stopWorkers); // closed before the store they use
-        PinVault vault = new PinVault(store, hasher, workers);
+        PinVault vault = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()),
+                new PinLockout(store, config.lockout(), Clock.systemUTC()));
         provisioning = new DirectoryProvisioning(store, vault, new SecureRandom());
         createDemoOnFirstStart();
 

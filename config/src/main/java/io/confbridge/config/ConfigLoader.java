@@ -86,7 +86,23 @@ public final class ConfigLoader {
 
             stringKey("admin.bindAddress", "127.0.0.1", false),
             intKey("admin.port", 8080, 0, 65535),
-            secretKey("admin.token"));
+            secretKey("admin.token"),
+
+            stringKey("mail.host", "", true),
+            intKey("mail.port", 587, 1, 65535),
+            oneOf("mail.tls", "starttls", "none", "starttls", "smtps"),
+            stringKey("mail.username", "", true),
+            secretKey("mail.password"),
+            stringKey("mail.from", "", true),
+            longKey("mail.connectTimeoutMs", 10_000, 100, 300_000),
+            longKey("mail.timeoutMs", 30_000, 100, 600_000),
+
+            intKey("lockout.organizerMaxFailures", 10, 1, 1000),
+            intKey("lockout.organizerWindowMinutes", 60, 1, 10_080),
+            intKey("lockout.organizerLockMinutes", 15, 1, 10_080),
+            intKey("lockout.sourceFreeFailures", 5, 1, 1000),
+            intKey("lockout.sourceWindowMinutes", 60, 1, 10_080),
+            intKey("lockout.sourceMaxBackoffSeconds", 900, 1, 86_400));
 
     /** Minimum decoded length of a configured pepper: 256 bits, as many as a generated one. */
     static final int MIN_PEPPER_BYTES = 32;
@@ -287,7 +303,36 @@ public final class ConfigLoader {
                 values.integer("admin.port"),
                 values.string("admin.token"));
 
-        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin);
+        String mailHost = values.string("mail.host");
+        String mailFrom = values.string("mail.from");
+        if (!mailHost.isEmpty() && !mailFrom.contains("@")) {
+            throw new ConfigException("mail.from", (mailFrom.isEmpty() ? "is empty" : "\"" + mailFrom + "\" is not an e-mail address")
+                    + "; a sender address is required when mail.host is set");
+        }
+        String mailUser = values.string("mail.username");
+        String mailPassword = values.string("mail.password");
+        if (mailUser.isEmpty() && !mailPassword.isEmpty()) {
+            throw new ConfigException("mail.username", "is empty but mail.password is set; SMTP login needs both");
+        }
+        var mail = new BridgeConfig.MailConfig(
+                mailHost,
+                values.integer("mail.port"),
+                values.string("mail.tls"),
+                mailUser,
+                mailPassword,
+                mailFrom,
+                values.longValue("mail.connectTimeoutMs"),
+                values.longValue("mail.timeoutMs"));
+
+        var lockout = new BridgeConfig.LockoutConfig(
+                values.integer("lockout.organizerMaxFailures"),
+                values.integer("lockout.organizerWindowMinutes"),
+                values.integer("lockout.organizerLockMinutes"),
+                values.integer("lockout.sourceFreeFailures"),
+                values.integer("lockout.sourceWindowMinutes"),
+                values.integer("lockout.sourceMaxBackoffSeconds"));
+
+        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout);
     }
 
     private static void checkPepper(String pepper) {
