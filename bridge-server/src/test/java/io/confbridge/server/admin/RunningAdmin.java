@@ -1,29 +1,37 @@
 package io.confbridge.server.admin;
 
-import io.confbridge.config.BridgeConfig;
+import io.confbridge.server.support.RunningBridge;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
- * An admin API listening on 127.0.0.1 for a test class, with its admin token.
+ * A whole bridge, started as {@code java -jar} starts it, for the admin API and CLI tests: its admin
+ * API's URL and the admin token the bridge generated into its data directory at first start.
  */
 public final class RunningAdmin implements AutoCloseable {
 
-    private final AdminHttpServer server;
+    private final RunningBridge bridge;
     private final String adminToken;
 
-    private RunningAdmin(AdminHttpServer server, String adminToken) {
-        this.server = server;
+    private RunningAdmin(RunningBridge bridge, String adminToken) {
+        this.bridge = bridge;
         this.adminToken = adminToken;
     }
 
-    public static RunningAdmin start() throws Exception {
-        String token = "test-admin-token";
-        AdminHttpServer server = AdminHttpServer.start(new BridgeConfig.AdminConfig("127.0.0.1", 0, token),
-                new InMemoryAdministration(), token);
-        return new RunningAdmin(server, token);
+    public static RunningAdmin start(Path dataDir) throws Exception {
+        RunningBridge bridge = RunningBridge.in(dataDir).start();
+        String token = Files.readString(dataDir.resolve(AdminToken.FILE_NAME), StandardCharsets.US_ASCII).trim();
+        return new RunningAdmin(bridge, token);
+    }
+
+    public RunningBridge bridge() {
+        return bridge;
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.port();
+        return "http://127.0.0.1:" + bridge.server().adminPort();
     }
 
     public String adminToken() {
@@ -32,6 +40,6 @@ public final class RunningAdmin implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        bridge.close();
     }
 }

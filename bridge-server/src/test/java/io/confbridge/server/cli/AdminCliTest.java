@@ -39,9 +39,12 @@ class AdminCliTest {
         }
     }
 
+    @TempDir
+    static Path dataDir;
+
     @BeforeAll
     static void start() throws Exception {
-        admin = RunningAdmin.start();
+        admin = RunningAdmin.start(dataDir);
     }
 
     @AfterAll
