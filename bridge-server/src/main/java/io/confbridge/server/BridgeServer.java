@@ -4,8 +4,10 @@ import io.confbridge.call.CallRouter;
 import io.confbridge.call.CallServices;
 import io.confbridge.call.CallStateMachine;
 import io.confbridge.config.BridgeConfig;
+import io.confbridge.directory.DirectoryAdministration;
 import io.confbridge.directory.DirectoryProvisioning;
 import io.confbridge.directory.Provisioning;
+import io.confbridge.mail.SmtpPinMailer;
 import io.confbridge.media.MediaEngine;
 import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingRegistry;
@@ -19,6 +21,8 @@ import io.confbridge.prompt.HoldMusic;
 import io.confbridge.prompt.PromptLibrary;
 import io.confbridge.prompt.Tones;
 import io.confbridge.rtp.RtpPortAllocator;
+import io.confbridge.server.admin.AdminHttpServer;
+import io.confbridge.server.admin.AdminToken;
 import io.confbridge.sip.SipServer;
 import io.confbridge.store.JdbcDirectoryStore;
 import io.confbridge.store.MeetingRecord;
@@ -40,8 +44,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One running bridge node: the composition root. Starts, in order, the directory (database and
- * migrations), the PIN vault, the first-start demo, the prompts, the media engine and the SIP server;
- * closes them in reverse.
+ * migrations), the PIN vault, the first-start demo, the prompts, the media engine, the SIP server and
+ * the admin API; closes them in reverse.
  */
 public final class BridgeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BridgeServer.class);
@@ -66,6 +70,7 @@ public final class BridgeServer implements AutoCloseable {
     private DemoCredentials demo;
     private MeetingRegistry meetings;
     private CallRouter router;
+    private AdminHttpServer admin;
 
     private BridgeServer(BridgeConfig config) {
         this.config = config;
@@ -127,6 +132,13 @@ public final class BridgeServer implements AutoCloseable {
         log.info("bridge ready: SIP {}:{} ({}{}), RTP {}-{}", config.sip().bindAddress(), config.sip().port(),
                 config.sip().udp() ? "UDP" : "", config.sip().tcp() ? (config.sip().udp() ? "+TCP" : "TCP") : "",
                 rtp.portMin(), rtp.portMax());
+
+        // Last to start, first to close: no admin call arrives before the parts it uses are ready.
+        DirectoryAdministration administration = new DirectoryAdministration(store, vault, meetings,
+                new SmtpPinMailer(config.mail(), config.sip()), Clock.systemUTC());
+        String adminToken = AdminToken.resolve(config.admin().token(), Path.of(config.dataDir()), System.out);
+        admin = AdminHttpServer.start(config.admin(), administration, adminToken);
+        toClose.add(admin);
     }
 
     /**
@@ -165,6 +177,11 @@ public final class BridgeServer implements AutoCloseable {
     public MeetingStatus meetingStatus(String conferenceId) {
         Meeting.Status s = meetings.status(conferenceId);
         return new MeetingStatus(s.started(), s.lobbyCount(), s.participantCount());
+    }
+
+    /** The admin API's port: {@code admin.port}, or the one the OS chose when that is 0. */
+    public int adminPort() {
+        return admin.port();
     }
 
     /** Calls in progress now. */
