@@ -109,6 +109,20 @@ public final class Meeting {
         return Entry.ADMITTED;
     }
 
+    /**
+     * The organizer starts the meeting from the app (SPEC §3): the lobby is admitted as if the
+     * organizer had typed the PIN. False if this meeting instance is already over.
+     */
+    synchronized boolean startFromApp() {
+        if (over) {
+            return false;
+        }
+        if (!started) {
+            start(Role.ORGANIZER);
+        }
+        return true;
+    }
+
     /** The organizer lets the whole lobby in (admission mode "organizer"); returns how many came in. */
     public synchronized int admitLobby() {
         if (over || !started) {

@@ -40,6 +40,22 @@ public final class MeetingRegistry {
         }
     }
 
+    /**
+     * Starts the meeting from the app, admitting its lobby (creating the live meeting if nobody has
+     * dialled in yet, so callers who come later join at once). It ends like any other: when the last
+     * participant leaves, or when an administrator ends it.
+     */
+    public Meeting start(MeetingRecord record) {
+        while (true) {
+            Meeting meeting = live.computeIfAbsent(record.conferenceId(),
+                    id -> new Meeting(record, engine.nextClock(), this, tones));
+            if (meeting.startFromApp()) {
+                return meeting;
+            }
+            live.remove(record.conferenceId(), meeting);
+        }
+    }
+
     /** The live state of a meeting; one nobody is in reads as not started and empty. */
     public Meeting.Status status(String conferenceId) {
         Meeting meeting = live.get(conferenceId);
