@@ -21,7 +21,12 @@ public final class TestMember implements MeetingMember {
     }
 
     @Override
-    public void meetingEnded() {
+    public void meetingFull() {
+        ended.set(true);
+    }
+
+    @Override
+    public void meetingEnded(boolean organizerLeft) {
         ended.set(true);
     }
 
