@@ -21,10 +21,17 @@ public interface Administration {
 
     enum ActorRole { ADMIN, USER, SYSTEM }
 
-    /** A user as the admin sees it: never the PIN nor its hash ({@code pin} is always "*****"). */
+    /**
+     * A user as the admin sees it: never the PIN nor its hash ({@code pin} is always "*****"), never a SIP
+     * password nor its HA1.
+     *
+     * @param sipCredentialsSet whether the user has SIP credentials valid in the configured realm
+     * @param sipUsername       the SIP digest username, or null if none was set
+     */
     record UserView(String email, String displayName, String phone, boolean enabled, String pin,
                     int pinLength, Instant pinSetAt, boolean locked, Instant lockedUntil,
-                    int recentPinFailures, boolean sipCredentialsSet, List<String> conferenceIds) {
+                    int recentPinFailures, boolean sipCredentialsSet, List<String> conferenceIds,
+                    String sipUsername) {
     }
 
     /** What happened to the PIN e-mail. */
@@ -39,19 +46,65 @@ public interface Administration {
         }
     }
 
-    /** Tenant-wide settings (SPEC §4): keys as in the API and CLI. */
+    /**
+     * Tenant-wide settings (SPEC §4): keys as in the API and CLI. {@code anonymousCanStart} is the default
+     * of new meetings' "require PIN to start" (inverted); {@code lobbyTimeoutMinutes},
+     * {@code endOnOrganizerLeave}, {@code maxParticipants}, {@code entryExitTones} and {@code admissionMode}
+     * are the meeting policy defaults, followed by every meeting that does not set its own value.
+     *
+     * @param maxParticipants 0 = no limit
+     * @param admissionMode   {@code automatic} or {@code organizer}
+     */
     record TenantSettings(int pinLength, boolean autoEmail, boolean anonymousCanStart,
-                          int lobbyTimeoutMinutes, String language) {
+                          int lobbyTimeoutMinutes, String language, boolean endOnOrganizerLeave,
+                          int maxParticipants, boolean entryExitTones, String admissionMode) {
     }
 
     /** A partial update of the settings: null fields stay as they are. */
     record SettingsChange(Integer pinLength, Boolean autoEmail, Boolean anonymousCanStart,
-                          Integer lobbyTimeoutMinutes, String language) {
+                          Integer lobbyTimeoutMinutes, String language, Boolean endOnOrganizerLeave,
+                          Integer maxParticipants, Boolean entryExitTones, String admissionMode) {
+
+        /** A change of the settings that predate the meeting policy defaults. */
+        public SettingsChange(Integer pinLength, Boolean autoEmail, Boolean anonymousCanStart,
+                              Integer lobbyTimeoutMinutes, String language) {
+            this(pinLength, autoEmail, anonymousCanStart, lobbyTimeoutMinutes, language, null, null, null, null);
+        }
     }
 
-    /** A meeting with its live state. */
+    /**
+     * A new meeting's settings; a null field takes the tenant's default. For the policy fields that
+     * means "follow the tenant default, also when it changes later"; {@code requirePinToStart} is fixed
+     * from {@code anonymousCanStart} when the meeting is created.
+     *
+     * @param lobbyTimeoutMinutes 1–1440
+     * @param maxParticipants     0–1000, 0 = no limit
+     * @param admissionMode       {@code automatic} or {@code organizer} (case-insensitive)
+     */
+    record MeetingSettings(Boolean requirePinToStart, Boolean endOnOrganizerLeave, Integer lobbyTimeoutMinutes,
+                           Integer maxParticipants, Boolean entryExitTones, String admissionMode) {
+
+        /** Everything from the tenant's defaults. */
+        public static final MeetingSettings TENANT_DEFAULTS = new MeetingSettings(null, null, null, null, null, null);
+    }
+
+    /** A partial update of a meeting's settings: null fields stay as they are. Ranges as in {@link MeetingSettings}. */
+    record MeetingSettingsChange(Boolean requirePinToStart, Boolean endOnOrganizerLeave, Integer lobbyTimeoutMinutes,
+                                 Integer maxParticipants, Boolean entryExitTones, String admissionMode) {
+    }
+
+    /**
+     * A meeting with its live state and its resolved policy (the meeting's own values, the tenant's
+     * defaults elsewhere).
+     *
+     * @param state           {@code idle}, {@code lobby} (callers waiting) or {@code active}
+     * @param maxParticipants 0 = no limit
+     * @param admissionMode   {@code automatic} or {@code organizer}
+     */
     record MeetingView(String conferenceId, String organizerEmail, boolean requirePinToStart,
-                       String state, int lobbyCount, int participantCount, Instant createdAt) {
+                       String state, int lobbyCount, int participantCount, Instant createdAt,
+                       boolean endOnOrganizerLeave, int lobbyTimeoutMinutes, int maxParticipants,
+                       boolean entryExitTones, String admissionMode) {
     }
 
     /** One audit log line. */
@@ -79,7 +132,32 @@ public interface Administration {
     TenantSettings updateSettings(Actor actor, SettingsChange change);
 
     /** Creates a meeting for the organizer; {@code requirePinToStart} null means the tenant default. */
-    MeetingView createMeeting(Actor actor, String organizerEmail, Boolean requirePinToStart);
+    default MeetingView createMeeting(Actor actor, String organizerEmail, Boolean requirePinToStart) {
+        return createMeeting(actor, organizerEmail,
+                new MeetingSettings(requirePinToStart, null, null, null, null, null));
+    }
+
+    /**
+     * Creates a meeting for the organizer with the given settings (null: all tenant defaults). An admin
+     * creates meetings for anyone, a user only for themself.
+     */
+    MeetingView createMeeting(Actor actor, String organizerEmail, MeetingSettings settings);
+
+    /**
+     * Changes some of a meeting's settings (null fields keep theirs); a user may change only their own
+     * meetings, an admin any. A live meeting's participants are not affected by this call itself: the
+     * runtime reads the policy where it needs it.
+     */
+    MeetingView updateMeeting(Actor actor, String conferenceId, MeetingSettingsChange change);
+
+    /**
+     * Returns normally if the actor may control (start, admit, end) the meeting: an administrator, or the
+     * user who organizes it.
+     *
+     * @throws AdminException NOT_FOUND for an unknown meeting, BAD_INPUT (field {@code conferenceId}) for
+     *                        one that is not 4–12 digits, FORBIDDEN for anyone else's user token
+     */
+    void checkCanControlMeeting(Actor actor, String conferenceId);
 
     MeetingView getMeeting(String conferenceId);
 
@@ -95,4 +173,18 @@ public interface Administration {
 
     /** The user a bearer token belongs to, if it is a valid user token. */
     Optional<String> userForToken(String token);
+
+    /** The organizer id a bearer token belongs to, if it is a valid user token of an enabled user. */
+    Optional<Long> organizerIdForToken(String token);
+
+    /**
+     * Sets (or replaces) the user's SIP digest credentials, with which a softphone joins their meetings
+     * as organizer without a PIN (SPEC §3). Only digest HA1 values for the configured realm are stored,
+     * never the password. Admins only.
+     *
+     * @param username case-sensitive; 1–64 characters of letters, digits and {@code . _ ~ + - @}
+     * @param password 8–128 characters, no control characters
+     * @throws AdminException CONFLICT if another user has the username or the user is disabled
+     */
+    UserView setSipCredentials(Actor actor, String email, String username, String password);
 }

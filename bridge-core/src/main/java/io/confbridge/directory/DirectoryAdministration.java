@@ -1,5 +1,6 @@
 package io.confbridge.directory;
 
+import io.confbridge.config.BridgeConfig;
 import io.confbridge.mail.MailResult;
 import io.confbridge.mail.PinMail;
 import io.confbridge.mail.PinMailer;
@@ -10,8 +11,12 @@ import io.confbridge.pin.PinVault;
 import io.confbridge.store.AuditRecord;
 import io.confbridge.store.DirectoryStore;
 import io.confbridge.store.MeetingListing;
+import io.confbridge.store.MeetingPolicy;
+import io.confbridge.store.MeetingPolicy.AdmissionMode;
+import io.confbridge.store.MeetingPolicyOverrides;
 import io.confbridge.store.MeetingRecord;
 import io.confbridge.store.OrganizerRecord;
+import io.confbridge.store.SipAccountRecord;
 import io.confbridge.store.StoreException;
 
 import java.nio.charset.StandardCharsets;
@@ -39,8 +44,12 @@ import java.util.regex.Pattern;
  *   <li>Mail goes out when asked ({@code sendEmail}, or a {@code sendEmailToAddress}, which implies it) or
  *       when the tenant's auto e-mail is on; to the override address or else the user's e-mail. Without
  *       mail, or when mail fails, the response says to deliver the PIN by hand; the PIN is stored either way.</li>
- *   <li>A user's own token ({@link ActorRole#USER}) may only create and end their own meetings; everything
- *       else, a PIN reset above all, is for administrators (403).</li>
+ *   <li>A user's own token ({@link ActorRole#USER}) may only create, change, control and end their own
+ *       meetings; everything else, a PIN reset above all, is for administrators (403).</li>
+ *   <li>A meeting's policy values given at creation or by an update are the meeting's own; values never
+ *       given follow the tenant defaults, also after those change. "Require PIN to start" is fixed at
+ *       creation (from {@code anonymousCanStart} unless given).</li>
+ *   <li>SIP credentials are stored as HA1 values for the configured realm only.</li>
  *   <li>The audit log gets every change with the actor; never a PIN, a PIN hash or a token.</li>
  * </ul>
  */
@@ -56,6 +65,10 @@ public final class DirectoryAdministration implements Administration {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+");
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9][0-9 ().-]{2,31}");
     private static final Pattern CONFERENCE_ID = Pattern.compile("[0-9]{4,12}");
+    /** Characters every softphone puts in a digest username and that need no quoting anywhere. */
+    private static final Pattern SIP_USERNAME = Pattern.compile("[A-Za-z0-9._~+@-]{1,64}");
+    static final int MIN_SIP_PASSWORD = 8;
+    static final int MAX_SIP_PASSWORD = 128;
 
     private final DirectoryStore store;
     private final PinVault vault;
@@ -64,21 +77,30 @@ public final class DirectoryAdministration implements Administration {
     private final Clock clock;
     private final SecureRandom random;
     private final DirectoryProvisioning provisioning;
+    private final String sipRealm;
 
+    /** @param sipRealm {@code sip.realm}: the realm SIP credentials are hashed for */
     public DirectoryAdministration(DirectoryStore store, PinVault vault, MeetingRegistry meetings, PinMailer mailer,
-                                   Clock clock, SecureRandom random) {
+                                   Clock clock, SecureRandom random, String sipRealm) {
         this.store = store;
         this.vault = vault;
         this.meetings = meetings;
         this.mailer = mailer;
         this.clock = clock;
         this.random = random;
+        this.sipRealm = Objects.requireNonNull(sipRealm, "sipRealm");
         this.provisioning = new DirectoryProvisioning(store, vault, random);
+    }
+
+    /** With the default SIP realm ({@link BridgeConfig.SipConfig#DEFAULT_REALM}). */
+    public DirectoryAdministration(DirectoryStore store, PinVault vault, MeetingRegistry meetings, PinMailer mailer,
+                                   Clock clock, SecureRandom random) {
+        this(store, vault, meetings, mailer, clock, random, BridgeConfig.SipConfig.DEFAULT_REALM);
     }
 
     public DirectoryAdministration(DirectoryStore store, PinVault vault, MeetingRegistry meetings, PinMailer mailer,
                                    Clock clock) {
-        this(store, vault, meetings, mailer, clock, new SecureRandom());
+        this(store, vault, meetings, mailer, clock, new SecureRandom(), BridgeConfig.SipConfig.DEFAULT_REALM);
     }
 
     // ---- users ------------------------------------------------------------------------------------
@@ -225,10 +247,16 @@ public final class DirectoryAdministration implements Administration {
                 throw AdminException.badInput("language", "language must be en or zh");
             }
         }
+        Integer maxParticipants = optionalMaxParticipants(change.maxParticipants());
+        AdmissionMode admission = optionalAdmissionMode(change.admissionMode());
         var updated = new io.confbridge.store.TenantSettings(pinLength,
                 change.autoEmail() != null ? change.autoEmail() : old.autoEmail(),
                 change.anonymousCanStart() != null ? change.anonymousCanStart() : old.anonymousCanStart(),
-                lobbyTimeout, language);
+                lobbyTimeout, language,
+                change.endOnOrganizerLeave() != null ? change.endOnOrganizerLeave() : old.endOnOrganizerLeave(),
+                maxParticipants != null ? maxParticipants : old.maxParticipants(),
+                change.entryExitTones() != null ? change.entryExitTones() : old.entryExitTones(),
+                admission != null ? admission : old.admissionMode());
         if (!updated.equals(old)) {
             store.updateTenantSettings(updated);
             audit(actor, "settings.update", "tenant", settingsDiff(old, updated));
@@ -243,6 +271,10 @@ public final class DirectoryAdministration implements Administration {
         diff(changes, "anonymousCanStart", a.anonymousCanStart(), b.anonymousCanStart());
         diff(changes, "lobbyTimeoutMinutes", a.lobbyTimeoutMinutes(), b.lobbyTimeoutMinutes());
         diff(changes, "language", a.language(), b.language());
+        diff(changes, "endOnOrganizerLeave", a.endOnOrganizerLeave(), b.endOnOrganizerLeave());
+        diff(changes, "maxParticipants", a.maxParticipants(), b.maxParticipants());
+        diff(changes, "entryExitTones", a.entryExitTones(), b.entryExitTones());
+        diff(changes, "admissionMode", admissionModeName(a.admissionMode()), admissionModeName(b.admissionMode()));
         return String.join("; ", changes);
     }
 
@@ -253,24 +285,97 @@ public final class DirectoryAdministration implements Administration {
     }
 
     private static TenantSettings toView(io.confbridge.store.TenantSettings s) {
-        return new TenantSettings(s.pinLength(), s.autoEmail(), s.anonymousCanStart(), s.lobbyTimeoutMinutes(), s.language());
+        return new TenantSettings(s.pinLength(), s.autoEmail(), s.anonymousCanStart(), s.lobbyTimeoutMinutes(), s.language(),
+                s.endOnOrganizerLeave(), s.maxParticipants(), s.entryExitTones(), admissionModeName(s.admissionMode()));
     }
 
     // ---- meetings ---------------------------------------------------------------------------------
 
     @Override
-    public MeetingView createMeeting(Actor actor, String organizerEmail, Boolean requirePinToStart) {
+    public MeetingView createMeeting(Actor actor, String organizerEmail, MeetingSettings settings) {
         Objects.requireNonNull(actor, "actor");
+        MeetingSettings given = settings != null ? settings : MeetingSettings.TENANT_DEFAULTS;
         OrganizerRecord organizer = organizer(organizerEmail);
         requireAdminOrSelf(actor, organizer.email(), "create meetings for others");
+        MeetingPolicyOverrides policy = overrides(given.endOnOrganizerLeave(), given.lobbyTimeoutMinutes(),
+                given.maxParticipants(), given.entryExitTones(), given.admissionMode());
         if (!organizer.enabled()) {
             throw AdminException.conflict(organizer.email() + " is disabled; enable the user first");
         }
-        boolean requirePin = requirePinToStart != null ? requirePinToStart : !store.tenantSettings().anonymousCanStart();
-        MeetingRecord meeting = provisioning.createMeeting(organizer.id(), requirePin);
+        boolean requirePin = given.requirePinToStart() != null ? given.requirePinToStart()
+                : !store.tenantSettings().anonymousCanStart();
+        MeetingRecord meeting = provisioning.createMeeting(organizer.id(), requirePin, policy);
         audit(actor, "meeting.create", meeting.conferenceId(), "organizer " + organizer.email()
-                + "; requirePinToStart " + requirePin);
+                + "; requirePinToStart " + requirePin + describeOwn(policy));
         return view(listing(meeting.conferenceId()));
+    }
+
+    @Override
+    public MeetingView updateMeeting(Actor actor, String conferenceId, MeetingSettingsChange change) {
+        Objects.requireNonNull(actor, "actor");
+        MeetingListing before = listing(conferenceId);
+        requireAdminOrSelf(actor, before.organizerEmail(), "change others' meetings");
+        if (change == null) {
+            throw AdminException.badInput("settings", "no settings given");
+        }
+        MeetingPolicyOverrides policy = overrides(change.endOnOrganizerLeave(), change.lobbyTimeoutMinutes(),
+                change.maxParticipants(), change.entryExitTones(), change.admissionMode());
+        if (change.requirePinToStart() == null && policy.isEmpty()) {
+            return view(before);
+        }
+        String id = before.meeting().conferenceId();
+        MeetingRecord after = store.updateMeeting(id, change.requirePinToStart(), policy)
+                .orElseThrow(() -> AdminException.notFound("no meeting " + id));
+        audit(actor, "meeting.update", id, meetingDiff(before.meeting(), after));
+        return view(new MeetingListing(after, before.organizerEmail(), before.createdAt()));
+    }
+
+    @Override
+    public void checkCanControlMeeting(Actor actor, String conferenceId) {
+        Objects.requireNonNull(actor, "actor");
+        MeetingListing listing = listing(conferenceId);
+        requireAdminOrSelf(actor, listing.organizerEmail(), "control others' meetings");
+    }
+
+    /** Validates the policy fields of a request; the field names are those of the request records. */
+    private static MeetingPolicyOverrides overrides(Boolean endOnOrganizerLeave, Integer lobbyTimeoutMinutes,
+                                                    Integer maxParticipants, Boolean entryExitTones, String admissionMode) {
+        return new MeetingPolicyOverrides(endOnOrganizerLeave, optionalLobbyTimeout(lobbyTimeoutMinutes),
+                optionalMaxParticipants(maxParticipants), entryExitTones, optionalAdmissionMode(admissionMode));
+    }
+
+    private static String describeOwn(MeetingPolicyOverrides p) {
+        StringBuilder b = new StringBuilder();
+        if (p.endOnOrganizerLeave() != null) {
+            b.append("; endOnOrganizerLeave ").append(p.endOnOrganizerLeave());
+        }
+        if (p.lobbyTimeoutMinutes() != null) {
+            b.append("; lobbyTimeoutMinutes ").append(p.lobbyTimeoutMinutes());
+        }
+        if (p.maxParticipants() != null) {
+            b.append("; maxParticipants ").append(p.maxParticipants());
+        }
+        if (p.entryExitTones() != null) {
+            b.append("; entryExitTones ").append(p.entryExitTones());
+        }
+        if (p.admissionMode() != null) {
+            b.append("; admissionMode ").append(admissionModeName(p.admissionMode()));
+        }
+        return b.isEmpty() ? "; tenant policy defaults" : b.toString();
+    }
+
+    private static String meetingDiff(MeetingRecord a, MeetingRecord b) {
+        List<String> changes = new ArrayList<>();
+        diff(changes, "requirePinToStart", a.requirePinToStart(), b.requirePinToStart());
+        MeetingPolicy p = a.policy();
+        MeetingPolicy q = b.policy();
+        diff(changes, "endOnOrganizerLeave", p.endOnOrganizerLeave(), q.endOnOrganizerLeave());
+        diff(changes, "lobbyTimeoutMinutes", p.lobbyTimeoutMinutes(), q.lobbyTimeoutMinutes());
+        diff(changes, "maxParticipants", p.maxParticipants(), q.maxParticipants());
+        diff(changes, "entryExitTones", p.entryExitTones(), q.entryExitTones());
+        diff(changes, "admissionMode", admissionModeName(p.admissionMode()), admissionModeName(q.admissionMode()));
+        // Setting a value equal to the tenant default changes nothing now, but pins it for this meeting.
+        return changes.isEmpty() ? "values set for this meeting, equal to what applied before" : String.join("; ", changes);
     }
 
     @Override
@@ -329,13 +434,54 @@ public final class DirectoryAdministration implements Administration {
 
     @Override
     public Optional<String> userForToken(String token) {
+        return organizerForToken(token).map(OrganizerRecord::email);
+    }
+
+    @Override
+    public Optional<Long> organizerIdForToken(String token) {
+        return organizerForToken(token).map(OrganizerRecord::id);
+    }
+
+    private Optional<OrganizerRecord> organizerForToken(String token) {
         if (token == null || token.isBlank() || token.length() > 128) {
             return Optional.empty();
         }
         // Looked up by its hash: equality on a SHA-256 of a 256-bit secret leaks nothing useful by timing.
-        return store.findOrganizerByTokenHash(tokenHash(token.trim()))
-                .filter(OrganizerRecord::enabled)
-                .map(OrganizerRecord::email);
+        return store.findOrganizerByTokenHash(tokenHash(token.trim())).filter(OrganizerRecord::enabled);
+    }
+
+    // ---- SIP credentials --------------------------------------------------------------------------
+
+    @Override
+    public UserView setSipCredentials(Actor actor, String email, String username, String password) {
+        requireAdmin(actor, "set SIP credentials");
+        OrganizerRecord organizer = organizer(email);
+        if (username == null || username.isBlank()) {
+            throw AdminException.badInput("username", "username is required");
+        }
+        String user = username.trim();
+        if (!SIP_USERNAME.matcher(user).matches()) {
+            throw AdminException.badInput("username", "username must be 1–64 letters, digits or . _ ~ + - @");
+        }
+        if (password == null || password.length() < MIN_SIP_PASSWORD || password.length() > MAX_SIP_PASSWORD
+                || password.chars().anyMatch(Character::isISOControl)) {
+            // Never echo the password, not even in an error message.
+            throw AdminException.badInput("password", "password must be " + MIN_SIP_PASSWORD + "–" + MAX_SIP_PASSWORD
+                    + " characters without control characters");
+        }
+        if (!organizer.enabled()) {
+            throw AdminException.conflict(organizer.email() + " is disabled; enable the user first");
+        }
+        try {
+            store.setSipAccount(SipDigestSecrets.account(organizer.id(), user, sipRealm, password));
+        } catch (StoreException e) {
+            if (e.conflict()) {
+                throw AdminException.conflict("SIP username " + user + " belongs to another user");
+            }
+            throw e;
+        }
+        audit(actor, "user.sip-credentials", organizer.email(), "SIP username " + user + " set for realm " + sipRealm);
+        return view(reload(organizer.id()));
     }
 
     static String tokenHash(String token) {
@@ -374,16 +520,54 @@ public final class DirectoryAdministration implements Administration {
         for (MeetingRecord m : store.findMeetingsByOrganizer(o.id())) {
             conferenceIds.add(m.conferenceId());
         }
+        Optional<SipAccountRecord> sip = store.findSipAccountOf(o.id());
+        // HA1 binds the realm: credentials set under another sip.realm no longer authenticate anyone.
+        boolean sipValid = sip.isPresent() && sip.get().realm().equals(sipRealm);
         return new UserView(o.email(), o.displayName(), o.phone(), o.enabled(), MASKED_PIN, o.pinLength(), o.pinSetAt(),
-                lock.locked(), lock.lockedUntil(), lock.recentFailures(), false, conferenceIds);
+                lock.locked(), lock.lockedUntil(), lock.recentFailures(), sipValid, conferenceIds,
+                sip.map(SipAccountRecord::username).orElse(null));
     }
 
     private MeetingView view(MeetingListing listing) {
         MeetingRecord m = listing.meeting();
+        MeetingPolicy p = m.policy();
         Meeting.Status live = meetings.status(m.conferenceId());
         String state = live.started() ? "active" : live.lobbyCount() > 0 ? "lobby" : "idle";
         return new MeetingView(m.conferenceId(), listing.organizerEmail(), m.requirePinToStart(), state,
-                live.lobbyCount(), live.participantCount(), listing.createdAt());
+                live.lobbyCount(), live.participantCount(), listing.createdAt(), p.endOnOrganizerLeave(),
+                p.lobbyTimeoutMinutes(), p.maxParticipants(), p.entryExitTones(), admissionModeName(p.admissionMode()));
+    }
+
+    /** The name of an admission mode in the API: {@code automatic} or {@code organizer}. */
+    static String admissionModeName(AdmissionMode mode) {
+        return mode.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static AdmissionMode optionalAdmissionMode(String mode) {
+        if (mode == null) {
+            return null;
+        }
+        return switch (mode.trim().toLowerCase(Locale.ROOT)) {
+            case "automatic" -> AdmissionMode.AUTOMATIC;
+            case "organizer" -> AdmissionMode.ORGANIZER;
+            default -> throw AdminException.badInput("admissionMode", "admissionMode must be automatic or organizer");
+        };
+    }
+
+    private static Integer optionalMaxParticipants(Integer max) {
+        if (max != null && (max < 0 || max > io.confbridge.store.TenantSettings.MAX_PARTICIPANTS_LIMIT)) {
+            throw AdminException.badInput("maxParticipants", "maxParticipants must be 0–"
+                    + io.confbridge.store.TenantSettings.MAX_PARTICIPANTS_LIMIT + " (0 = no limit), not " + max);
+        }
+        return max;
+    }
+
+    private static Integer optionalLobbyTimeout(Integer minutes) {
+        if (minutes != null && (minutes < io.confbridge.store.TenantSettings.MIN_LOBBY_TIMEOUT_MINUTES
+                || minutes > io.confbridge.store.TenantSettings.MAX_LOBBY_TIMEOUT_MINUTES)) {
+            throw AdminException.badInput("lobbyTimeoutMinutes", "lobbyTimeoutMinutes must be 1–1440, not " + minutes);
+        }
+        return minutes;
     }
 
     private String unusedConferenceId() {

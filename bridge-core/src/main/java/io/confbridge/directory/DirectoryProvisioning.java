@@ -2,6 +2,7 @@ package io.confbridge.directory;
 
 import io.confbridge.pin.PinVault;
 import io.confbridge.store.DirectoryStore;
+import io.confbridge.store.MeetingPolicyOverrides;
 import io.confbridge.store.MeetingRecord;
 import io.confbridge.store.OrganizerRecord;
 import io.confbridge.store.StoreException;
@@ -44,14 +45,14 @@ public final class DirectoryProvisioning implements Provisioning {
     }
 
     @Override
-    public MeetingRecord createMeeting(long organizerId, boolean requirePinToStart) {
+    public MeetingRecord createMeeting(long organizerId, boolean requirePinToStart, MeetingPolicyOverrides policy) {
         if (store.findOrganizer(organizerId).isEmpty()) {
             throw new NoSuchElementException("no organizer with id " + organizerId);
         }
         StoreException lastConflict = null;
         for (int attempt = 0; attempt < MAX_CONFERENCE_ID_ATTEMPTS; attempt++) {
             try {
-                return store.createMeeting(newConferenceId(), organizerId, requirePinToStart);
+                return store.createMeeting(newConferenceId(), organizerId, requirePinToStart, policy);
             } catch (StoreException e) {
                 if (!e.conflict()) {
                     throw e;

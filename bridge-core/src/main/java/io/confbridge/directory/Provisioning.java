@@ -1,5 +1,6 @@
 package io.confbridge.directory;
 
+import io.confbridge.store.MeetingPolicyOverrides;
 import io.confbridge.store.MeetingRecord;
 import io.confbridge.store.OrganizerRecord;
 
@@ -29,7 +30,17 @@ public interface Provisioning {
      *
      * @throws java.util.NoSuchElementException if there is no such organizer
      */
-    MeetingRecord createMeeting(long organizerId, boolean requirePinToStart);
+    default MeetingRecord createMeeting(long organizerId, boolean requirePinToStart) {
+        return createMeeting(organizerId, requirePinToStart, MeetingPolicyOverrides.NONE);
+    }
+
+    /**
+     * Creates a meeting with a fresh unique conference ID and the policy values it sets for itself (null
+     * fields follow the tenant defaults).
+     *
+     * @throws java.util.NoSuchElementException if there is no such organizer
+     */
+    MeetingRecord createMeeting(long organizerId, boolean requirePinToStart, MeetingPolicyOverrides policy);
 
     /**
      * Gives an organizer a new PIN of the current PIN length, unlike their last five and their conference

@@ -208,7 +208,7 @@ abstract class DirectoryAdministrationContract {
         assertKind(AdminException.Kind.NOT_FOUND, () -> admin.resetPin(ADMIN, "nobody@contoso.com", false, null));
         assertKind(AdminException.Kind.NOT_FOUND, () -> admin.disableUser(ADMIN, "nobody@contoso.com"));
         assertKind(AdminException.Kind.NOT_FOUND, () -> admin.clearLockout(ADMIN, "nobody@contoso.com"));
-        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.createMeeting(ADMIN, "nobody@contoso.com", null));
+        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.createMeeting(ADMIN, "nobody@contoso.com", (Boolean) null));
         assertKind(AdminException.Kind.NOT_FOUND, () -> admin.getMeeting("9999999"));
         assertKind(AdminException.Kind.NOT_FOUND, () -> admin.endMeeting(ADMIN, "9999999"));
         assertKind(AdminException.Kind.NOT_FOUND, () -> admin.issueUserToken(ADMIN, "nobody@contoso.com"));
@@ -224,8 +224,8 @@ abstract class DirectoryAdministrationContract {
         assertKind(AdminException.Kind.FORBIDDEN, () -> admin.enableUser(amos, "x@contoso.com", "X", null, false, null));
         assertKind(AdminException.Kind.FORBIDDEN, () -> admin.disableUser(amos, AMOS));
         assertKind(AdminException.Kind.FORBIDDEN, () -> admin.updateSettings(amos, change(6, null, null, null, null)));
-        assertKind(AdminException.Kind.FORBIDDEN, () -> admin.createMeeting(amos, "other@contoso.com", null));
-        MeetingView own = admin.createMeeting(amos, AMOS, null);
+        assertKind(AdminException.Kind.FORBIDDEN, () -> admin.createMeeting(amos, "other@contoso.com", (Boolean) null));
+        MeetingView own = admin.createMeeting(amos, AMOS, (Boolean) null);
         assertEquals(AMOS, own.organizerEmail());
         assertEquals(5, admin.settings().pinLength());
     }
@@ -302,11 +302,11 @@ abstract class DirectoryAdministrationContract {
 
     @Test
     void settingsHaveDefaultsAndPartialUpdates() {
-        assertEquals(new Administration.TenantSettings(5, true, false, 60, "en"), admin.settings());
+        assertEquals(new Administration.TenantSettings(5, true, false, 60, "en", false, 0, true, "automatic"), admin.settings());
 
         Administration.TenantSettings updated = admin.updateSettings(ADMIN, change(null, null, true, 30, "ZH"));
 
-        assertEquals(new Administration.TenantSettings(5, true, true, 30, "zh"), updated);
+        assertEquals(new Administration.TenantSettings(5, true, true, 30, "zh", false, 0, true, "automatic"), updated);
         assertEquals(updated, admin.settings());
         AuditEntry entry = admin.audit(1).get(0);
         assertEquals("settings.update", entry.action());
@@ -335,9 +335,9 @@ abstract class DirectoryAdministrationContract {
     void meetingsTakeTheTenantDefaultOrAnExplicitRequirePin() {
         enable(AMOS, "Amos", null);
 
-        MeetingView byDefault = admin.createMeeting(ADMIN, AMOS, null);
+        MeetingView byDefault = admin.createMeeting(ADMIN, AMOS, (Boolean) null);
         admin.updateSettings(ADMIN, change(null, null, true, null, null));
-        MeetingView anonymousStart = admin.createMeeting(ADMIN, AMOS, null);
+        MeetingView anonymousStart = admin.createMeeting(ADMIN, AMOS, (Boolean) null);
         MeetingView explicit = admin.createMeeting(ADMIN, AMOS, true);
 
         assertTrue(byDefault.requirePinToStart());
