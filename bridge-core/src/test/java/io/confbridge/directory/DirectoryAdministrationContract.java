@@ -5,6 +5,8 @@ import io.confbridge.config.BridgeConfig;
 import io.confbridge.directory.Administration.Actor;
 import io.confbridge.directory.Administration.ActorRole;
 import io.confbridge.directory.Administration.AuditEntry;
+import io.confbridge.directory.Administration.MeetingSettings;
+import io.confbridge.directory.Administration.MeetingSettingsChange;
 import io.confbridge.directory.Administration.MeetingView;
 import io.confbridge.directory.Administration.PinIssued;
 import io.confbridge.directory.Administration.SettingsChange;
@@ -21,7 +23,10 @@ import io.confbridge.pin.PinHasher;
 import io.confbridge.pin.PinLockout;
 import io.confbridge.pin.PinVault;
 import io.confbridge.store.JdbcDirectoryStore;
+import io.confbridge.store.MeetingPolicy;
 import io.confbridge.store.MeetingRecord;
+import io.confbridge.store.SipAccountRecord;
+import io.confbridge.store.TenantSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -377,6 +382,235 @@ abstract class DirectoryAdministrationContract {
         assertTrue(organizer.ended());
         assertEquals("ended for everyone in it", admin.audit(1).get(0).detail());
         assertEquals("was not live", auditAfter(() -> admin.endMeeting(ADMIN, conferenceId)).detail());
+    }
+
+    // ---- meeting policies -------------------------------------------------------------------------
+
+    @Test
+    void aMeetingCreatedWithSettingsShowsThemAndFollowsTheTenantForTheRest() {
+        enable(AMOS, "Amos", null);
+
+        MeetingView created = admin.createMeeting(ADMIN, AMOS,
+                new MeetingSettings(false, true, null, 12, null, " Organizer "));
+
+        assertFalse(created.requirePinToStart());
+        assertTrue(created.endOnOrganizerLeave());
+        assertEquals(60, created.lobbyTimeoutMinutes(), "the tenant's lobby timeout");
+        assertEquals(12, created.maxParticipants());
+        assertTrue(created.entryExitTones(), "the tenant's default");
+        assertEquals("organizer", created.admissionMode());
+        assertEquals(created, admin.getMeeting(created.conferenceId()));
+        assertEquals("organizer " + AMOS + "; requirePinToStart false; endOnOrganizerLeave true; maxParticipants 12;"
+                + " admissionMode organizer", admin.audit(1).get(0).detail());
+        // What the call runtime reads is the same resolved policy.
+        assertEquals(new MeetingPolicy(true, 60, 12, true, MeetingPolicy.AdmissionMode.ORGANIZER),
+                store.findMeetingByConferenceId(created.conferenceId()).orElseThrow().policy());
+
+        admin.updateSettings(ADMIN, new SettingsChange(null, null, null, 20, null, false, 100, false, "organizer"));
+
+        MeetingView later = admin.getMeeting(created.conferenceId());
+        assertTrue(later.endOnOrganizerLeave(), "set by the meeting");
+        assertEquals(20, later.lobbyTimeoutMinutes(), "the changed tenant default reaches the meeting");
+        assertEquals(12, later.maxParticipants(), "set by the meeting");
+        assertFalse(later.entryExitTones(), "the changed tenant default reaches the meeting");
+        MeetingView first = admin.getMeeting(admin.getUser(AMOS).conferenceIds().get(0));
+        assertEquals(List.of(false, 20, 100, false, "organizer"), List.of(first.endOnOrganizerLeave(),
+                first.lobbyTimeoutMinutes(), first.maxParticipants(), first.entryExitTones(), first.admissionMode()));
+    }
+
+    @Test
+    void tenantPolicyDefaultsAreSettingsWithPartialUpdatesAndAnAuditedDiff() {
+        Administration.TenantSettings updated = admin.updateSettings(ADMIN,
+                new SettingsChange(null, null, null, null, null, true, 250, null, "ORGANIZER"));
+
+        assertEquals(new Administration.TenantSettings(5, true, false, 60, "en", true, 250, true, "organizer"), updated);
+        assertEquals(updated, admin.settings());
+        assertEquals("endOnOrganizerLeave false → true; maxParticipants 0 → 250; admissionMode automatic → organizer",
+                admin.audit(1).get(0).detail());
+        MeetingPolicy defaults = store.tenantSettings().defaultPolicy();
+        assertEquals(new MeetingPolicy(true, 60, 250, true, MeetingPolicy.AdmissionMode.ORGANIZER), defaults);
+
+        admin.updateSettings(ADMIN, new SettingsChange(null, null, null, null, null, null, null, false, null));
+        assertFalse(admin.settings().entryExitTones());
+        assertEquals(250, admin.settings().maxParticipants(), "untouched by a change that did not name it");
+    }
+
+    @Test
+    void policyValuesOutsideTheirRangeAreRefusedNamingTheField() {
+        enable(AMOS, "Amos", null);
+        String id = admin.getUser(AMOS).conferenceIds().get(0);
+
+        assertField("maxParticipants", () -> admin.createMeeting(ADMIN, AMOS, new MeetingSettings(null, null, null, 1001, null, null)));
+        assertField("maxParticipants", () -> admin.createMeeting(ADMIN, AMOS, new MeetingSettings(null, null, null, -1, null, null)));
+        assertField("lobbyTimeoutMinutes", () -> admin.createMeeting(ADMIN, AMOS, new MeetingSettings(null, null, 0, null, null, null)));
+        assertField("lobbyTimeoutMinutes", () -> admin.createMeeting(ADMIN, AMOS, new MeetingSettings(null, null, 1441, null, null, null)));
+        assertField("admissionMode", () -> admin.createMeeting(ADMIN, AMOS, new MeetingSettings(null, null, null, null, null, "manual")));
+        assertField("maxParticipants", () -> admin.updateMeeting(ADMIN, id, new MeetingSettingsChange(null, null, null, 1001, null, null)));
+        assertField("lobbyTimeoutMinutes", () -> admin.updateMeeting(ADMIN, id, new MeetingSettingsChange(null, null, 1441, null, null, null)));
+        assertField("admissionMode", () -> admin.updateMeeting(ADMIN, id, new MeetingSettingsChange(null, null, null, null, null, "")));
+        assertField("settings", () -> admin.updateMeeting(ADMIN, id, null));
+        assertField("maxParticipants", () -> admin.updateSettings(ADMIN, new SettingsChange(null, null, null, null, null, null, -1, null, null)));
+        assertField("lobbyTimeoutMinutes", () -> admin.updateSettings(ADMIN, new SettingsChange(null, null, null, 1441, null, null, null, null, null)));
+        assertField("admissionMode", () -> admin.updateSettings(ADMIN, new SettingsChange(null, null, null, null, null, null, null, null, "lobby")));
+
+        assertEquals(1, admin.listMeetings().size(), "no meeting was created by the refused requests");
+        assertEquals(MeetingPolicy.DEFAULT, store.findMeetingByConferenceId(id).orElseThrow().policy());
+        assertEquals(TenantSettings.DEFAULTS, store.tenantSettings());
+    }
+
+    @Test
+    void updatingAMeetingChangesOnlyWhatIsGivenAndIsAudited() {
+        enable(AMOS, "Amos", null);
+        String id = admin.getUser(AMOS).conferenceIds().get(0);
+        Actor amos = new Actor(AMOS, ActorRole.USER, "198.51.100.7");
+
+        MeetingView updated = admin.updateMeeting(amos, id, new MeetingSettingsChange(false, null, 5, 3, null, "organizer"));
+
+        assertFalse(updated.requirePinToStart());
+        assertFalse(updated.endOnOrganizerLeave());
+        assertEquals(5, updated.lobbyTimeoutMinutes());
+        assertEquals(3, updated.maxParticipants());
+        assertTrue(updated.entryExitTones());
+        assertEquals("organizer", updated.admissionMode());
+        assertEquals(updated, admin.getMeeting(id));
+        MeetingRecord record = store.findMeetingByConferenceId(id).orElseThrow();
+        assertFalse(record.requirePinToStart());
+        assertEquals(new MeetingPolicy(false, 5, 3, true, MeetingPolicy.AdmissionMode.ORGANIZER), record.policy());
+        AuditEntry entry = admin.audit(1).get(0);
+        assertEquals("meeting.update", entry.action());
+        assertEquals(id, entry.target());
+        assertEquals(AMOS, entry.actor());
+        assertEquals("USER", entry.actorRole());
+        assertEquals("requirePinToStart true → false; lobbyTimeoutMinutes 60 → 5; maxParticipants 0 → 3;"
+                + " admissionMode automatic → organizer", entry.detail());
+
+        MeetingView again = admin.updateMeeting(ADMIN, id, new MeetingSettingsChange(null, true, null, null, false, null));
+        assertTrue(again.endOnOrganizerLeave());
+        assertFalse(again.entryExitTones());
+        assertEquals(3, again.maxParticipants(), "kept");
+        assertEquals("admin", admin.audit(1).get(0).actor());
+
+        long audited = admin.audit(100).size();
+        assertEquals(again, admin.updateMeeting(ADMIN, id, new MeetingSettingsChange(null, null, null, null, null, null)));
+        assertEquals(audited, admin.audit(100).size(), "an empty change changes and audits nothing");
+    }
+
+    @Test
+    void onlyAnAdminOrTheOrganizerMayChangeOrControlAMeeting() {
+        enable(AMOS, "Amos", null);
+        enable("other@contoso.com", "Other", null);
+        String amosMeeting = admin.getUser(AMOS).conferenceIds().get(0);
+        Actor amos = new Actor(AMOS, ActorRole.USER, "198.51.100.7");
+        Actor other = new Actor("other@contoso.com", ActorRole.USER, "198.51.100.8");
+
+        admin.checkCanControlMeeting(ADMIN, amosMeeting);
+        admin.checkCanControlMeeting(amos, amosMeeting);
+        admin.checkCanControlMeeting(new Actor(" Amos.Marble@Contoso.com ", ActorRole.USER, null), amosMeeting);
+        assertKind(AdminException.Kind.FORBIDDEN, () -> admin.checkCanControlMeeting(other, amosMeeting));
+        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.checkCanControlMeeting(ADMIN, "9999999"));
+        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.checkCanControlMeeting(amos, "9999999"));
+        assertField("conferenceId", () -> admin.checkCanControlMeeting(ADMIN, "12ab"));
+
+        assertKind(AdminException.Kind.FORBIDDEN,
+                () -> admin.updateMeeting(other, amosMeeting, new MeetingSettingsChange(false, null, null, null, null, null)));
+        assertKind(AdminException.Kind.NOT_FOUND,
+                () -> admin.updateMeeting(ADMIN, "9999999", new MeetingSettingsChange(false, null, null, null, null, null)));
+        assertKind(AdminException.Kind.FORBIDDEN, () -> admin.createMeeting(other, AMOS, new MeetingSettings(null, null, null, 5, null, null)));
+        assertTrue(admin.getMeeting(amosMeeting).requirePinToStart(), "the refused update changed nothing");
+        assertEquals(List.of("user.enable", "user.enable"), admin.audit(100).stream().map(AuditEntry::action).toList());
+    }
+
+    @Test
+    void organizerIdForTokenNamesTheTokensEnabledOrganizer() {
+        enable(AMOS, "Amos", null);
+        String token = admin.issueUserToken(ADMIN, AMOS);
+
+        assertEquals(store.findOrganizerByEmail(AMOS).orElseThrow().id(), admin.organizerIdForToken(token).orElseThrow());
+        assertTrue(admin.organizerIdForToken(token + "x").isEmpty());
+        assertTrue(admin.organizerIdForToken(null).isEmpty());
+        admin.disableUser(ADMIN, AMOS);
+        assertTrue(admin.organizerIdForToken(token).isEmpty());
+    }
+
+    // ---- SIP credentials --------------------------------------------------------------------------
+
+    @Test
+    void sipCredentialsAreStoredAsHa1ThatAnswersTheRfc7616Examples() {
+        // RFC 7616 §3.9.1: user Mufasa, password "Circle of Life", realm http-auth@example.org.
+        admin = new DirectoryAdministration(store, vault, meetings, mailer, clock, new SecureRandom(), "http-auth@example.org");
+        enable(AMOS, "Amos", null);
+        assertFalse(admin.getUser(AMOS).sipCredentialsSet());
+        assertNull(admin.getUser(AMOS).sipUsername());
+
+        UserView user = admin.setSipCredentials(ADMIN, AMOS, " Mufasa ", "Circle of Life");
+
+        assertTrue(user.sipCredentialsSet());
+        assertEquals("Mufasa", user.sipUsername());
+        assertEquals(user, admin.getUser(AMOS));
+        SipAccountRecord account = store.findSipAccount("Mufasa").orElseThrow();
+        assertEquals(store.findOrganizerByEmail(AMOS).orElseThrow().id(), account.organizerId());
+        assertEquals("http-auth@example.org", account.realm());
+        assertEquals("8ca523f5e9506fed4657c9700eebdbec", rfc7616Response("MD5", account.ha1Md5()));
+        assertEquals("753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1",
+                rfc7616Response("SHA-256", account.ha1Sha256()));
+        AuditEntry entry = admin.audit(1).get(0);
+        assertEquals("user.sip-credentials", entry.action());
+        assertEquals(AMOS, entry.target());
+        assertEquals("SIP username Mufasa set for realm http-auth@example.org", entry.detail());
+        for (AuditEntry e : admin.audit(100)) {
+            assertFalse(e.toString().contains("Circle"), "no password in the audit log: " + e);
+            assertFalse(e.toString().contains(account.ha1Md5()), "no HA1 in the audit log: " + e);
+        }
+        assertFalse(user.toString().contains("Circle"));
+    }
+
+    @Test
+    void sipCredentialsAreForAdminsWithAUniqueUsernameAndAPasswordOfSomeLength() {
+        enable(AMOS, "Amos", null);
+        enable("other@contoso.com", "Other", null);
+        admin.setSipCredentials(ADMIN, AMOS, "amos", "correct horse");
+
+        assertKind(AdminException.Kind.FORBIDDEN,
+                () -> admin.setSipCredentials(new Actor(AMOS, ActorRole.USER, null), AMOS, "amos2", "correct horse"));
+        assertKind(AdminException.Kind.CONFLICT, () -> admin.setSipCredentials(ADMIN, "other@contoso.com", "amos", "battery staple"));
+        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.setSipCredentials(ADMIN, "nobody@contoso.com", "nobody", "battery staple"));
+        assertField("username", () -> admin.setSipCredentials(ADMIN, AMOS, "", "battery staple"));
+        assertField("username", () -> admin.setSipCredentials(ADMIN, AMOS, "amos:1", "battery staple"));
+        assertField("username", () -> admin.setSipCredentials(ADMIN, AMOS, "a\"b", "battery staple"));
+        assertField("password", () -> admin.setSipCredentials(ADMIN, AMOS, "amos", "short"));
+        assertField("password", () -> admin.setSipCredentials(ADMIN, AMOS, "amos", null));
+        assertField("password", () -> admin.setSipCredentials(ADMIN, AMOS, "amos", "line\nbreak!"));
+        AdminException shortOne = assertThrows(AdminException.class, () -> admin.setSipCredentials(ADMIN, AMOS, "amos", "s3cr3t!"));
+        assertFalse(shortOne.getMessage().contains("s3cr3t!"), "the password is never echoed");
+
+        String before = store.findSipAccount("amos").orElseThrow().ha1Sha256();
+        admin.setSipCredentials(ADMIN, AMOS, "amos", "another password");
+        assertNotEquals(before, store.findSipAccount("amos").orElseThrow().ha1Sha256(), "a new password replaces the old");
+        assertFalse(admin.getUser("other@contoso.com").sipCredentialsSet());
+
+        admin.disableUser(ADMIN, AMOS);
+        assertKind(AdminException.Kind.CONFLICT, () -> admin.setSipCredentials(ADMIN, AMOS, "amos", "third password"));
+        assertTrue(store.findSipAccount("amos").isEmpty(), "a disabled user's softphone proves nothing");
+    }
+
+    @Test
+    void credentialsSetUnderAnotherRealmDoNotCountAsSet() {
+        enable(AMOS, "Amos", null);
+        admin.setSipCredentials(ADMIN, AMOS, "amos", "correct horse");
+        assertTrue(admin.getUser(AMOS).sipCredentialsSet());
+
+        admin = new DirectoryAdministration(store, vault, meetings, mailer, clock, new SecureRandom(), "bridge.contoso.com");
+
+        UserView user = admin.getUser(AMOS);
+        assertFalse(user.sipCredentialsSet(), "HA1 of the old realm cannot verify anything in the new one");
+        assertEquals("amos", user.sipUsername());
+    }
+
+    /** The RFC 7616 §3.9.1 response (qop=auth, GET /dir/index.html) computed from a stored HA1. */
+    static String rfc7616Response(String algorithm, String ha1) {
+        String ha2 = SipDigestSecrets.hash(algorithm, "GET:/dir/index.html");
+        return SipDigestSecrets.hash(algorithm, ha1 + ":7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v:00000001:"
+                + "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ:auth:" + ha2);
     }
 
     // ---- lockout ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package io.confbridge.store;
 
 import io.confbridge.config.BridgeConfig;
+import io.confbridge.store.MeetingPolicy.AdmissionMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -163,10 +164,103 @@ abstract class DirectoryStoreContract {
     void tenantSettingsStartAtDefaultsAndRoundTrip() {
         assertEquals(TenantSettings.DEFAULTS, store.tenantSettings());
 
-        TenantSettings changed = new TenantSettings(8, false, true, 30, "zh");
+        TenantSettings changed = new TenantSettings(8, false, true, 30, "zh", true, 25, false, AdmissionMode.ORGANIZER);
         store.updateTenantSettings(changed);
 
         assertEquals(changed, store.tenantSettings());
+    }
+
+    @Test
+    void meetingsFollowTheTenantPolicyDefaultsUnlessTheySetTheirOwnEvenAfterTheDefaultsChange() {
+        long organizerId = store.createOrganizer("a@contoso.com", "A", null, "h", 5).id();
+        MeetingRecord plain = store.createMeeting("4711001", organizerId, true);
+        MeetingRecord own = store.createMeeting("4711002", organizerId, false,
+                new MeetingPolicyOverrides(null, null, 10, null, AdmissionMode.ORGANIZER));
+
+        assertEquals(MeetingPolicy.DEFAULT, plain.policy());
+        assertEquals(new MeetingPolicy(false, 60, 10, true, AdmissionMode.ORGANIZER), own.policy());
+        assertFalse(own.requirePinToStart());
+
+        store.updateTenantSettings(new TenantSettings(5, true, false, 30, "en", true, 50, false, AdmissionMode.AUTOMATIC));
+
+        MeetingPolicy tenant = new MeetingPolicy(true, 30, 50, false, AdmissionMode.AUTOMATIC);
+        MeetingPolicy ownNow = new MeetingPolicy(true, 30, 10, false, AdmissionMode.ORGANIZER);
+        // Every read path resolves the same way.
+        assertEquals(tenant, store.findMeetingByConferenceId("4711001").orElseThrow().policy());
+        assertEquals(ownNow, store.findMeetingByConferenceId("4711002").orElseThrow().policy());
+        assertEquals(List.of(tenant, ownNow), store.findMeetingsByOrganizer(organizerId).stream()
+                .map(MeetingRecord::policy).toList());
+        assertEquals(List.of(tenant, ownNow), store.listMeetings().stream().map(l -> l.meeting().policy()).toList());
+        assertEquals(ownNow, store.findMeetingListing("4711002").orElseThrow().meeting().policy());
+        assertEquals("a@contoso.com", store.findMeetingListing("4711002").orElseThrow().organizerEmail());
+    }
+
+    @Test
+    void updatingAMeetingChangesOnlyTheGivenValues() {
+        long organizerId = store.createOrganizer("a@contoso.com", "A", null, "h", 5).id();
+        store.createMeeting("4711001", organizerId, true, new MeetingPolicyOverrides(true, 15, null, null, null));
+
+        MeetingRecord updated = store.updateMeeting("4711001", false,
+                new MeetingPolicyOverrides(null, null, 3, false, AdmissionMode.ORGANIZER)).orElseThrow();
+
+        assertFalse(updated.requirePinToStart());
+        assertEquals(new MeetingPolicy(true, 15, 3, false, AdmissionMode.ORGANIZER), updated.policy());
+        assertEquals(updated, store.findMeetingByConferenceId("4711001").orElseThrow());
+
+        MeetingRecord untouched = store.updateMeeting("4711001", null, MeetingPolicyOverrides.NONE).orElseThrow();
+        assertEquals(updated, untouched);
+        // A value never set still follows the tenant after an update of the others.
+        store.updateTenantSettings(new TenantSettings(5, true, false, 20, "en", false, 0, true, AdmissionMode.AUTOMATIC));
+        assertEquals(new MeetingPolicy(true, 15, 3, false, AdmissionMode.ORGANIZER),
+                store.findMeetingByConferenceId("4711001").orElseThrow().policy(), "own lobby timeout kept");
+        store.updateMeeting("4711001", null, new MeetingPolicyOverrides(null, null, 4, null, null));
+        store.updateTenantSettings(new TenantSettings(5, true, false, 20, "en", false, 0, false, AdmissionMode.AUTOMATIC));
+        assertEquals(new MeetingPolicy(true, 15, 4, false, AdmissionMode.ORGANIZER),
+                store.findMeetingByConferenceId("4711001").orElseThrow().policy());
+
+        assertEquals(Optional.empty(), store.updateMeeting("4711999", true, MeetingPolicyOverrides.NONE));
+    }
+
+    @Test
+    void overridesOutsideTheirRangeAreRefusedBeforeTheDatabase() {
+        assertThrows(IllegalArgumentException.class, () -> new MeetingPolicyOverrides(null, 0, null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new MeetingPolicyOverrides(null, null, 1001, null, null));
+        assertThrows(IllegalArgumentException.class,
+                () -> new TenantSettings(5, true, false, 60, "en", false, -1, true, AdmissionMode.AUTOMATIC));
+    }
+
+    @Test
+    void sipAccountsAreFoundByExactUsernameOnlyForEnabledOrganizers() {
+        long a = store.createOrganizer("a@contoso.com", "A", null, "h", 5).id();
+        long b = store.createOrganizer("b@contoso.com", "B", null, "h", 5).id();
+        SipAccountRecord alice = new SipAccountRecord(a, "Alice", "confbridge", "0".repeat(32), "1".repeat(64));
+
+        store.setSipAccount(alice);
+
+        assertEquals(Optional.of(alice), store.findSipAccount("Alice"));
+        assertEquals(Optional.empty(), store.findSipAccount("alice"), "usernames are case-sensitive");
+        assertEquals(Optional.of(alice), store.findSipAccountOf(a));
+        assertEquals(Optional.empty(), store.findSipAccountOf(b));
+        assertFalse(alice.toString().contains("0000"), "toString hides the HA1 values");
+
+        StoreException taken = assertThrows(StoreException.class,
+                () -> store.setSipAccount(new SipAccountRecord(b, "Alice", "confbridge", "2".repeat(32), "3".repeat(64))));
+        assertTrue(taken.conflict());
+        assertEquals(Optional.empty(), store.findSipAccountOf(b));
+
+        SipAccountRecord renamed = new SipAccountRecord(a, "alice2", "other", "4".repeat(32), "5".repeat(64));
+        store.setSipAccount(renamed);
+        assertEquals(Optional.empty(), store.findSipAccount("Alice"), "the old username is gone");
+        assertEquals(Optional.of(renamed), store.findSipAccount("alice2"));
+        store.setSipAccount(new SipAccountRecord(b, "Alice", "confbridge", "2".repeat(32), "3".repeat(64)));
+        assertEquals(b, store.findSipAccount("Alice").orElseThrow().organizerId(), "a freed username can be taken");
+
+        store.setOrganizerEnabled(a, false);
+        assertEquals(Optional.empty(), store.findSipAccount("alice2"), "a disabled organizer proves nothing over SIP");
+        assertEquals(Optional.of(renamed), store.findSipAccountOf(a));
+
+        assertThrows(NoSuchElementException.class,
+                () -> store.setSipAccount(new SipAccountRecord(b + 1000, "ghost", "confbridge", "6".repeat(32), "7".repeat(64))));
     }
 
     @Test

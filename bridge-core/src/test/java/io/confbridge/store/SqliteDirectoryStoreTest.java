@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,6 +49,32 @@ class SqliteDirectoryStoreTest extends DirectoryStoreContract {
     void unsupportedUrlIsRefused() {
         assertThrows(IllegalArgumentException.class,
                 () -> JdbcDirectoryStore.open(new BridgeConfig.StoreConfig("jdbc:h2:mem:x", "", "", 1)));
+    }
+
+    @Test
+    void migratingAVersion2DatabaseKeepsMeetingsWhichThenFollowTheTenantPolicyDefaults() throws Exception {
+        Path old = dir.resolve("v2.db");
+        String url = "jdbc:sqlite:" + old;
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration")
+                .placeholders(Map.of("idColumn", JdbcDirectoryStore.Dialect.SQLITE.idColumn))
+                .target("2").load().migrate();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("UPDATE tenant_settings SET lobby_timeout_minutes = 45");
+            s.execute("INSERT INTO organizers (email, display_name, pin_hash, enabled, created_at, updated_at, pin_length, pin_set_at)"
+                    + " VALUES ('a@contoso.com', 'A', 'h', TRUE, 1700000000000, 1700000000000, 5, 1700000000000)");
+            s.execute("INSERT INTO meetings (conference_id, organizer_id, require_pin_to_start, created_at)"
+                    + " VALUES ('4711001', 1, FALSE, 1700000000000)");
+        }
+
+        try (JdbcDirectoryStore migrated = JdbcDirectoryStore.open(new BridgeConfig.StoreConfig(url, "", "", 1))) {
+            MeetingRecord meeting = migrated.findMeetingByConferenceId("4711001").orElseThrow();
+            assertFalse(meeting.requirePinToStart());
+            assertEquals(new MeetingPolicy(false, 45, 0, true, MeetingPolicy.AdmissionMode.AUTOMATIC), meeting.policy());
+            TenantSettings tenant = migrated.tenantSettings();
+            assertEquals(45, tenant.lobbyTimeoutMinutes());
+            assertEquals(MeetingPolicy.DEFAULT.admissionMode(), tenant.admissionMode());
+            assertTrue(migrated.findSipAccountOf(1).isEmpty());
+        }
     }
 
     @Test
