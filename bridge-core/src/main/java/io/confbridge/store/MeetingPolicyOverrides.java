@@ -23,12 +23,6 @@ public record MeetingPolicyOverrides(Boolean endOnOrganizerLeave, Integer lobbyT
         }
     }
 
-    /** Every value set, from a concrete policy. */
-    public static MeetingPolicyOverrides of(MeetingPolicy policy) {
-        return new MeetingPolicyOverrides(policy.endOnOrganizerLeave(), policy.lobbyTimeoutMinutes(),
-                policy.maxParticipants(), policy.entryExitTones(), policy.admissionMode());
-    }
-
     /** The concrete policy: these values where set, the tenant's defaults elsewhere. */
     public MeetingPolicy resolve(TenantSettings tenant) {
         return new MeetingPolicy(
