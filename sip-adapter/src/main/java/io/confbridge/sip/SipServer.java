@@ -24,6 +24,11 @@ import java.util.function.LongSupplier;
  * telephone-event, hands each call to the core's {@link CallAcceptor} and carries the core's hang-ups
  * back out as BYE.
  *
+ * <p>With {@link SipCredentials}, organizers' softphones authenticate with SIP digest (SHA-256 or MD5,
+ * {@code qop=auth}): an INVITE from a known SIP username is challenged, and one that proves an account
+ * reaches the core with that organizer's identity; everyone else stays anonymous. REGISTER from an
+ * account holder is authenticated and answered, but bindings are not stored (the bridge never calls out).
+ *
  * <p>One jain-sip stack per instance, with a unique stack name, so several servers (tests, restarts)
  * can live in one JVM. {@link #close()} ends open calls, stops the stack and frees the port at once.
  */
