@@ -33,6 +33,7 @@ import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.RequireHeader;
 import javax.sip.header.ToHeader;
+import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import java.net.InetAddress;
@@ -66,15 +67,18 @@ final class SipEventRouter implements SipListenerExt {
     private final SipMessaging sip;
     private final ScheduledExecutorService answerTimer;
     private final long answerDelayMs;
+    /** Null when the bridge has no SIP accounts: nobody is challenged and REGISTER gets 405. */
+    private final SipAuthenticator authenticator;
     private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
 
     SipEventRouter(CallAcceptor acceptor, SipProvider provider, SipMessaging sip,
-                   ScheduledExecutorService answerTimer, long answerDelayMs) {
+                   ScheduledExecutorService answerTimer, long answerDelayMs, SipAuthenticator authenticator) {
         this.acceptor = acceptor;
         this.provider = provider;
         this.sip = sip;
         this.answerTimer = answerTimer;
         this.answerDelayMs = answerDelayMs;
+        this.authenticator = authenticator;
     }
 
     int activeCalls() {
@@ -98,6 +102,7 @@ final class SipEventRouter implements SipListenerExt {
                 case Request.CANCEL -> onCancel(exchange);
                 case Request.OPTIONS -> onOptions(exchange);
                 case Request.INFO -> onInfo(exchange);
+                case Request.REGISTER -> onRegister(exchange);
                 default -> onUnsupported(exchange);
             }
         } catch (SipExchange.Retransmission e) {
@@ -137,6 +142,19 @@ final class SipEventRouter implements SipListenerExt {
         ServerTransaction transaction = exchange.transaction();
         exchange.respond(sip.response(Response.TRYING, request));
 
+        // After the transaction exists, so a retransmission racing us is absorbed, not taken for a replay.
+        long organizerId = NewCall.ANONYMOUS;
+        if (authenticator != null) {
+            SipAuthenticator.Outcome auth = authenticator.forInvite(request);
+            if (auth.kind() == SipAuthenticator.Kind.CHALLENGE) {
+                challenge(exchange, auth.stale());
+                return;
+            }
+            if (auth.kind() == SipAuthenticator.Kind.AUTHENTICATED) {
+                organizerId = auth.account().organizerId();
+            }
+        }
+
         OfferCheck check = checkOffer(request);
         if (check.status != 0) {
             reject(exchange, check.status, check.warning);
@@ -150,7 +168,7 @@ final class SipEventRouter implements SipListenerExt {
         }
         NewCall newCall = new NewCall(callId, requestUriUser(request.getRequestURI()), callerId(request),
                 signallingSource(request), remoteRtp, audio.codec(), audio.payloadType(),
-                audio.telephoneEventPayloadType(), audio.sendAudio());
+                audio.telephoneEventPayloadType(), audio.sendAudio(), organizerId);
 
         SipCall call = new SipCall(callId, transaction, SipMessaging.transportOf(request), check.offer, audio,
                 remoteRtp, sip, this::forget);
@@ -332,7 +350,40 @@ final class SipEventRouter implements SipListenerExt {
         call.digit(digit, eventId);
     }
 
-    /** REGISTER gets 405 too for now; digest-authenticated registration of organizers comes later. */
+    /**
+     * Organizers' softphones register so that they hold a valid nonce and know their password works.
+     * The bridge never calls out, so bindings are not stored: a 200 echoes the Contact and expiry asked
+     * for (RFC 3261 §10.3 step 8) and nothing else happens.
+     */
+    private void onRegister(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
+        if (authenticator == null) {
+            onUnsupported(exchange);
+            return;
+        }
+        exchange.transaction();
+        Request request = exchange.request();
+        SipAuthenticator.Outcome auth = authenticator.forRegister(request);
+        switch (auth.kind()) {
+            case CHALLENGE -> challenge(exchange, auth.stale());
+            case REFUSE -> exchange.respond(sip.response(auth.status(), request));
+            case AUTHENTICATED -> {
+                log.info("REGISTER {}: SIP user '{}' (organizer {}) registered", callIdOf(request),
+                        auth.account().username(), auth.account().organizerId());
+                exchange.respond(sip.registered(request));
+            }
+            case ANONYMOUS -> throw new IllegalStateException("REGISTER outcome: " + auth.kind());
+        }
+    }
+
+    private void challenge(SipExchange exchange, boolean stale)
+            throws ParseException, SipException, SipExchange.Retransmission {
+        Response response = sip.response(Response.UNAUTHORIZED, exchange.request());
+        for (String challenge : authenticator.challenges(stale)) {
+            sip.addHeader(response, WWWAuthenticateHeader.NAME, challenge);
+        }
+        exchange.respond(response);
+    }
+
     private void onUnsupported(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
         Response response = sip.response(Response.METHOD_NOT_ALLOWED, exchange.request());
         sip.addAllow(response);

@@ -10,7 +10,9 @@ import javax.sip.SipProvider;
 import javax.sip.address.Address;
 import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
+import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.ExpiresHeader;
 import javax.sip.header.HeaderFactory;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
@@ -19,6 +21,7 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.util.ListIterator;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -30,7 +33,8 @@ final class SipMessaging {
 
     /** The methods we handle, for Allow (RFC 3261 §20.5). */
     static final String ALLOWED_METHODS = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO";
-    private static final String[] ALLOWED = ALLOWED_METHODS.split(", ");
+    /** Expiry granted to a REGISTER that asks for none (RFC 3261 §10.2.1.1 suggests an hour). */
+    private static final int DEFAULT_REGISTRATION_EXPIRES_S = 3600;
 
     private final MessageFactory messages;
     private final HeaderFactory headers;
@@ -38,8 +42,11 @@ final class SipMessaging {
     private final String advertisedHost;
     private final int advertisedPort;
     private final SipProvider provider;
+    private final String[] allowed;
 
-    SipMessaging(SipProvider provider, String advertisedHost, int advertisedPort) throws PeerUnavailableException {
+    /** @param registrar whether REGISTER is handled (the bridge has SIP accounts), for Allow */
+    SipMessaging(SipProvider provider, String advertisedHost, int advertisedPort, boolean registrar)
+            throws PeerUnavailableException {
         SipFactory factory = SipFactory.getInstance();
         this.messages = factory.createMessageFactory();
         this.headers = factory.createHeaderFactory();
@@ -47,6 +54,7 @@ final class SipMessaging {
         this.provider = provider;
         this.advertisedHost = advertisedHost;
         this.advertisedPort = advertisedPort;
+        this.allowed = (registrar ? ALLOWED_METHODS + ", REGISTER" : ALLOWED_METHODS).split(", ");
     }
 
     String advertisedHost() {
@@ -74,7 +82,7 @@ final class SipMessaging {
     void addAllow(Response response) throws ParseException {
         // One Allow header per method: jain-sip's generic createHeader refuses a list value here
         // ("Only singleton allowed"); repeated headers mean the same (RFC 3261 §7.3.1).
-        for (String method : ALLOWED) {
+        for (String method : allowed) {
             response.addHeader(headers.createAllowHeader(method));
         }
     }
@@ -84,6 +92,36 @@ final class SipMessaging {
             int slash = mediaType.indexOf('/');
             response.addHeader(headers.createAcceptHeader(mediaType.substring(0, slash), mediaType.substring(slash + 1)));
         }
+    }
+
+    void addHeader(javax.sip.message.Message message, String name, String value) throws ParseException {
+        message.addHeader(headers.createHeader(name, value));
+    }
+
+    /**
+     * The 200 to an accepted REGISTER: the request's Contacts and Expires echoed (RFC 3261 §10.3 step
+     * 8), an hour granted when it asked for no expiry.
+     */
+    Response registered(Request register) throws ParseException {
+        Response ok = response(Response.OK, register);
+        boolean expiryGiven = register.getHeader(ExpiresHeader.NAME) != null;
+        ListIterator<?> contacts = register.getHeaders(ContactHeader.NAME);
+        while (contacts != null && contacts.hasNext()) {
+            ContactHeader contact = (ContactHeader) contacts.next();
+            expiryGiven |= contact.getExpires() >= 0;
+            ok.addHeader((ContactHeader) contact.clone());
+        }
+        try {
+            ExpiresHeader expires = (ExpiresHeader) register.getHeader(ExpiresHeader.NAME);
+            if (expires != null) {
+                ok.setHeader(headers.createExpiresHeader(expires.getExpires()));
+            } else if (!expiryGiven && register.getHeader(ContactHeader.NAME) != null) {
+                ok.setHeader(headers.createExpiresHeader(DEFAULT_REGISTRATION_EXPIRES_S));
+            }
+        } catch (InvalidArgumentException e) {
+            throw new IllegalArgumentException("Expires", e);
+        }
+        return ok;
     }
 
     void addWarning(Response response, int code, String text) throws ParseException {

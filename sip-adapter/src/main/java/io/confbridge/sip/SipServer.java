@@ -2,8 +2,10 @@ package io.confbridge.sip;
 
 import gov.nist.core.CommonLogger;
 import gov.nist.javax.sip.SipStackImpl;
+import io.confbridge.auth.SipCredentials;
 import io.confbridge.call.CallAcceptor;
 import io.confbridge.config.BridgeConfig;
+import io.confbridge.sip.digest.DigestAuthenticator;
 import io.confbridge.sip.logging.Slf4jStackLogger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,13 +14,20 @@ import javax.sip.ListeningPoint;
 import javax.sip.SipProvider;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * The bridge's SIP user agent server: listens on UDP and/or TCP, answers INVITEs with G.711 +
  * telephone-event, hands each call to the core's {@link CallAcceptor} and carries the core's hang-ups
  * back out as BYE.
+ *
+ * <p>With {@link SipCredentials}, organizers' softphones authenticate with SIP digest (SHA-256 or MD5,
+ * {@code qop=auth}): an INVITE from a known SIP username is challenged, and one that proves an account
+ * reaches the core with that organizer's identity; everyone else stays anonymous. REGISTER from an
+ * account holder is authenticated and answered, but bindings are not stored (the bridge never calls out).
  *
  * <p>One jain-sip stack per instance, with a unique stack name, so several servers (tests, restarts)
  * can live in one JVM. {@link #close()} ends open calls, stops the stack and frees the port at once.
@@ -34,8 +43,14 @@ public final class SipServer implements AutoCloseable {
         CommonLogger.legacyLogger = new Slf4jStackLogger();
     }
 
+    /** The digest realm when none is configured ({@code sip.realm}). */
+    public static final String DEFAULT_REALM = "confbridge";
+
     private final BridgeConfig.SipConfig config;
     private final CallAcceptor acceptor;
+    private final SipCredentials credentials;
+    private final DigestAuthenticator digest;
+    private final LongSupplier nanoClock;
     private final String stackName;
 
     private SipStackImpl stack;
@@ -46,12 +61,39 @@ public final class SipServer implements AutoCloseable {
     private boolean started;
     private boolean closed;
 
+    /** A server without SIP accounts: nobody is challenged, every caller is anonymous, REGISTER gets 405. */
     public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor) {
+        this(config, acceptor, null, null, System::nanoTime);
+    }
+
+    /** A server whose organizers authenticate with digest credentials in the {@link #DEFAULT_REALM}. */
+    public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor, SipCredentials credentials) {
+        this(config, acceptor, credentials, DEFAULT_REALM);
+    }
+
+    /**
+     * A server whose organizers authenticate with digest credentials (RFC 3261 §22): a caller proving an
+     * account reaches the core with {@link io.confbridge.call.NewCall#authenticatedOrganizerId()} set.
+     *
+     * @param credentials the accounts, looked up on SIP threads (see {@link SipCredentials} on speed)
+     * @param realm       the digest realm; the accounts' HA1 values must have been computed with it
+     */
+    public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor, SipCredentials credentials, String realm) {
+        this(config, acceptor, Objects.requireNonNull(credentials, "credentials"), new DigestAuthenticator(realm),
+                System::nanoTime);
+    }
+
+    /** With the digest machinery and its clock chosen by the caller (tests move time forward). */
+    SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor, SipCredentials credentials,
+              DigestAuthenticator digest, LongSupplier nanoClock) {
         if (!config.udp() && !config.tcp()) {
             throw new IllegalArgumentException("sip.udp and sip.tcp are both false: nothing to listen on");
         }
         this.config = config;
         this.acceptor = acceptor;
+        this.credentials = credentials;
+        this.digest = digest;
+        this.nanoClock = nanoClock;
         this.stackName = "confbridge-sip-" + INSTANCES.incrementAndGet() + "-" + config.port();
     }
 
@@ -88,8 +130,10 @@ public final class SipServer implements AutoCloseable {
                 return t;
             });
             answerTimer.setRemoveOnCancelPolicy(true);
-            SipMessaging messaging = new SipMessaging(provider, advertised, config.port());
-            router = new SipEventRouter(acceptor, provider, messaging, answerTimer, config.answerDelayMs());
+            boolean accounts = credentials != null;
+            SipMessaging messaging = new SipMessaging(provider, advertised, config.port(), accounts);
+            SipAuthenticator authenticator = accounts ? new SipAuthenticator(credentials, digest, nanoClock) : null;
+            router = new SipEventRouter(acceptor, provider, messaging, answerTimer, config.answerDelayMs(), authenticator);
             provider.addSipListener(router);
             stack.start();
         } catch (Exception e) {
@@ -97,8 +141,9 @@ public final class SipServer implements AutoCloseable {
             throw new IllegalStateException("cannot start SIP on " + config.bindAddress() + ":" + config.port()
                     + " (sip.bindAddress/sip.port): " + e.getMessage(), e);
         }
-        log.info("SIP listening on {}:{} ({}{}), advertising {}", config.bindAddress(), config.port(),
-                config.udp() ? "udp" : "", config.tcp() ? (config.udp() ? "+tcp" : "tcp") : "", advertisedAddress());
+        log.info("SIP listening on {}:{} ({}{}), advertising {}, {}", config.bindAddress(), config.port(),
+                config.udp() ? "udp" : "", config.tcp() ? (config.udp() ? "+tcp" : "tcp") : "", advertisedAddress(),
+                credentials == null ? "no SIP accounts" : "digest realm \"" + digest.realm() + "\"");
     }
 
     /** Calls being set up or in progress (dialogs the server still tracks), for diagnostics. */

@@ -10,6 +10,7 @@ public final class TestDialog {
 
     private final SipTestClient client;
     private final String requestUser;
+    private String fromUser = "alice";
     private final String callId = "call-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "@127.0.0.1";
     private final String fromTag = "from" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
     private String toTag;
@@ -20,6 +21,17 @@ public final class TestDialog {
     TestDialog(SipTestClient client, String requestUser) {
         this.client = client;
         this.requestUser = requestUser;
+    }
+
+    /** Sends as {@code user} from now on (the From and Contact user). */
+    public TestDialog from(String user) {
+        this.fromUser = user;
+        return this;
+    }
+
+    /** The Request-URI of this dialog's out-of-dialog requests, as an Authorization {@code uri}. */
+    public String requestUri() {
+        return "sip:" + requestUser + "@127.0.0.1:" + client.serverPort() + ";transport=" + client.transport().toLowerCase();
     }
 
     public String callId() {
@@ -59,6 +71,15 @@ public final class TestDialog {
 
     /** ACK for the INVITE's final response: same branch for non-2xx, a new one for 2xx. */
     public String ack(SipTestMessage finalResponse) {
+        if (finalResponse.status() >= 300) {
+            // The ACK carries the response's To tag, but a failed INVITE makes no dialog: a retry
+            // after a 401 is again out of dialog (RFC 3261 §22.2).
+            String saved = toTag;
+            toTag = finalResponse.toTag();
+            String ack = request("ACK", inviteBranch, inviteCseq, "ACK", "", null, null);
+            toTag = saved;
+            return ack;
+        }
         learn(finalResponse);
         String branch = finalResponse.status() >= 300 ? inviteBranch : branch();
         return request("ACK", branch, inviteCseq, "ACK", "", null, null);
@@ -87,16 +108,15 @@ public final class TestDialog {
         String transport = client.transport();
         int local = client.localPort();
         StringBuilder sb = new StringBuilder();
-        sb.append(method).append(" sip:").append(requestUser).append("@127.0.0.1:").append(client.serverPort())
-                .append(";transport=").append(transport.toLowerCase()).append(" SIP/2.0\r\n");
+        sb.append(method).append(' ').append(requestUri()).append(" SIP/2.0\r\n");
         sb.append("Via: SIP/2.0/").append(transport).append(" 127.0.0.1:").append(local).append(";branch=").append(branch).append(";rport\r\n");
         sb.append("Max-Forwards: 70\r\n");
-        sb.append("From: \"Alice\" <sip:alice@127.0.0.1>;tag=").append(fromTag).append("\r\n");
+        sb.append("From: \"Alice\" <sip:").append(fromUser).append("@127.0.0.1>;tag=").append(fromTag).append("\r\n");
         sb.append("To: <sip:").append(requestUser).append("@127.0.0.1>").append(toTag == null ? "" : ";tag=" + toTag).append("\r\n");
         sb.append("Call-ID: ").append(callId).append("\r\n");
         sb.append("CSeq: ").append(cseqNumber).append(' ').append(cseqMethod).append("\r\n");
         if (!"CANCEL".equals(method) && !"BYE".equals(method)) {
-            sb.append("Contact: <sip:alice@127.0.0.1:").append(local).append(";transport=").append(transport.toLowerCase()).append(">\r\n");
+            sb.append("Contact: <sip:").append(fromUser).append("@127.0.0.1:").append(local).append(";transport=").append(transport.toLowerCase()).append(">\r\n");
         }
         sb.append("User-Agent: confbridge-test\r\n");
         sb.append(extraHeaders);

@@ -1,0 +1,227 @@
+package io.confbridge.sip;
+
+import io.confbridge.auth.DigestAccount;
+import io.confbridge.auth.SipCredentials;
+import io.confbridge.sip.digest.DigestAuthenticator;
+import io.confbridge.sip.digest.DigestCredentials;
+import io.confbridge.sip.digest.Verdict;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sip.PeerUnavailableException;
+import javax.sip.SipFactory;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.AuthorizationHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.HeaderAddress;
+import javax.sip.header.Parameters;
+import javax.sip.header.ProxyAuthorizationHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import java.text.ParseException;
+import java.util.ListIterator;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * The bridge's digest policy on jain-sip requests: who is challenged, who is proved an organizer and
+ * who stays anonymous.
+ *
+ * <ul>
+ *   <li>INVITE without credentials: challenged only if the From user is a known SIP username, so
+ *       anonymous dial-in costs no extra round trip.</li>
+ *   <li>INVITE with credentials for our realm: verified whatever the From user; the identity proved is
+ *       the account of the digest {@code username}. Wrong credentials make the call anonymous (never a
+ *       rejection: the caller may still have the PIN); an unknown or spent nonce gets a fresh
+ *       challenge.</li>
+ *   <li>REGISTER: the To user must be a known SIP username (else 404) and the credentials must be
+ *       that account's (else 403).</li>
+ * </ul>
+ */
+final class SipAuthenticator {
+
+    private static final Logger log = LoggerFactory.getLogger(SipAuthenticator.class);
+
+    /** What to do with a request. */
+    enum Kind {
+        /** Go on without an organizer identity. */
+        ANONYMOUS,
+        /** Go on as {@link Outcome#account()}'s organizer. */
+        AUTHENTICATED,
+        /** Answer 401 with fresh challenges ({@link Outcome#stale()} for an expired nonce). */
+        CHALLENGE,
+        /** Answer with {@link Outcome#status()} (REGISTER only). */
+        REFUSE
+    }
+
+    record Outcome(Kind kind, DigestAccount account, boolean stale, int status) {
+        static final Outcome ANONYMOUS = new Outcome(Kind.ANONYMOUS, null, false, 0);
+        static final Outcome CHALLENGE = new Outcome(Kind.CHALLENGE, null, false, 0);
+
+        static Outcome authenticated(DigestAccount account) {
+            return new Outcome(Kind.AUTHENTICATED, account, false, 0);
+        }
+
+        static Outcome rechallenge(boolean stale) {
+            return new Outcome(Kind.CHALLENGE, null, stale, 0);
+        }
+
+        static Outcome refuse(int status) {
+            return new Outcome(Kind.REFUSE, null, false, status);
+        }
+    }
+
+    private final SipCredentials credentials;
+    private final DigestAuthenticator digest;
+    private final LongSupplier nanoClock;
+    private final AddressFactory addresses;
+
+    SipAuthenticator(SipCredentials credentials, DigestAuthenticator digest, LongSupplier nanoClock)
+            throws PeerUnavailableException {
+        this.credentials = credentials;
+        this.digest = digest;
+        this.nanoClock = nanoClock;
+        this.addresses = SipFactory.getInstance().createAddressFactory();
+    }
+
+    /** The {@code WWW-Authenticate} values for a 401. */
+    java.util.List<String> challenges(boolean stale) {
+        return digest.challenges(stale, nanoClock.getAsLong());
+    }
+
+    Outcome forInvite(Request request) {
+        String callId = callIdOf(request);
+        DigestCredentials sent = credentialsOf(request);
+        if (sent == null) {
+            String fromUser = userOf((HeaderAddress) request.getHeader(FromHeader.NAME));
+            if (fromUser.isEmpty()) {
+                return Outcome.ANONYMOUS;
+            }
+            Optional<DigestAccount> account;
+            try {
+                account = credentials.find(fromUser);
+            } catch (RuntimeException e) {
+                log.warn("call {}: SIP account lookup failed, caller stays anonymous: {}", callId, e.toString());
+                return Outcome.ANONYMOUS;
+            }
+            return account.isPresent() ? Outcome.CHALLENGE : Outcome.ANONYMOUS;
+        }
+        Optional<DigestAccount> account;
+        try {
+            account = sent.username() == null ? Optional.empty() : credentials.find(sent.username());
+        } catch (RuntimeException e) {
+            log.warn("call {}: SIP account lookup failed, caller stays anonymous: {}", callId, e.toString());
+            return Outcome.ANONYMOUS;
+        }
+        if (account.isEmpty()) {
+            log.info("call {}: digest username '{}' unknown: anonymous", callId, sent.username());
+            return Outcome.ANONYMOUS;
+        }
+        Verdict verdict = verify(sent, request, account.get());
+        if (verdict instanceof Verdict.Verified) {
+            log.info("call {}: authenticated as SIP user '{}' (organizer {})", callId, sent.username(),
+                    account.get().organizerId());
+            return Outcome.authenticated(account.get());
+        }
+        if (verdict instanceof Verdict.Rechallenge again) {
+            log.info("call {}: challenging '{}' again: {}", callId, sent.username(), again.reason());
+            return Outcome.rechallenge(again.stale());
+        }
+        log.info("call {}: digest authentication as '{}' failed ({}): anonymous", callId, sent.username(), verdict.reason());
+        return Outcome.ANONYMOUS;
+    }
+
+    Outcome forRegister(Request request) {
+        String callId = callIdOf(request);
+        String toUser = userOf((HeaderAddress) request.getHeader(ToHeader.NAME));
+        Optional<DigestAccount> account;
+        try {
+            account = toUser.isEmpty() ? Optional.empty() : credentials.find(toUser);
+        } catch (RuntimeException e) {
+            log.warn("REGISTER {}: SIP account lookup failed: {}", callId, e.toString());
+            return Outcome.refuse(500);
+        }
+        if (account.isEmpty()) {
+            return Outcome.refuse(404);
+        }
+        DigestCredentials sent = credentialsOf(request);
+        if (sent == null) {
+            return Outcome.CHALLENGE;
+        }
+        if (!toUser.equals(sent.username())) {
+            log.info("REGISTER {}: '{}' may not register '{}'", callId, sent.username(), toUser);
+            return Outcome.refuse(403);
+        }
+        Verdict verdict = verify(sent, request, account.get());
+        if (verdict instanceof Verdict.Verified) {
+            return Outcome.authenticated(account.get());
+        }
+        if (verdict instanceof Verdict.Rechallenge again) {
+            log.info("REGISTER {}: challenging '{}' again: {}", callId, toUser, again.reason());
+            return Outcome.rechallenge(again.stale());
+        }
+        log.info("REGISTER {}: digest authentication as '{}' failed ({})", callId, toUser, verdict.reason());
+        return Outcome.refuse(403);
+    }
+
+    private Verdict verify(DigestCredentials sent, Request request, DigestAccount account) {
+        return digest.verify(sent, request.getMethod(), uri -> sameUri(uri, request.getRequestURI()), account,
+                nanoClock.getAsLong());
+    }
+
+    /**
+     * The Digest credentials for our realm among Authorization and Proxy-Authorization headers (a
+     * request may carry several, one per realm: RFC 3261 §22.3), or null.
+     */
+    private DigestCredentials credentialsOf(Request request) {
+        DigestCredentials found = credentialsOf(request, AuthorizationHeader.NAME);
+        return found != null ? found : credentialsOf(request, ProxyAuthorizationHeader.NAME);
+    }
+
+    private DigestCredentials credentialsOf(Request request, String headerName) {
+        ListIterator<?> it = request.getHeaders(headerName);
+        while (it != null && it.hasNext()) {
+            Object header = it.next();
+            String scheme = header instanceof AuthorizationHeader a ? a.getScheme()
+                    : header instanceof ProxyAuthorizationHeader p ? p.getScheme() : null;
+            if (!"Digest".equalsIgnoreCase(scheme) || !(header instanceof Parameters parameters)) {
+                continue;
+            }
+            if (digest.realm().equals(parameters.getParameter("realm"))) {
+                return DigestCredentials.of(parameters::getParameter);
+            }
+        }
+        return null;
+    }
+
+    /** RFC 3261 §22.4: the digest's uri must name the Request-URI; compared by SIP URI equality (§19.1.4). */
+    private boolean sameUri(String digestUri, URI requestUri) {
+        if (digestUri.equals(requestUri.toString())) {
+            return true;
+        }
+        try {
+            return addresses.createURI(digestUri).equals(requestUri);
+        } catch (ParseException e) {
+            return false;
+        }
+    }
+
+    private static String userOf(HeaderAddress header) {
+        if (header == null) {
+            return "";
+        }
+        URI uri = header.getAddress().getURI();
+        if (uri instanceof SipURI sip) {
+            return sip.getUser() == null ? "" : sip.getUser();
+        }
+        return "";
+    }
+
+    private static String callIdOf(Request request) {
+        CallIdHeader callId = (CallIdHeader) request.getHeader(CallIdHeader.NAME);
+        return callId == null ? "?" : callId.getCallId();
+    }
+}

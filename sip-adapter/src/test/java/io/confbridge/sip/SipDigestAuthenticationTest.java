@@ -1,0 +1,219 @@
+package io.confbridge.sip;
+
+import io.confbridge.auth.DigestAccount;
+import io.confbridge.auth.DigestAlgorithm;
+import io.confbridge.auth.SipCredentials;
+import io.confbridge.call.NewCall;
+import io.confbridge.config.BridgeConfig;
+import io.confbridge.sip.digest.DigestAuthenticator;
+import io.confbridge.sip.support.FreePorts;
+import io.confbridge.sip.support.RecordingCallAcceptor;
+import io.confbridge.sip.support.SipTestClient;
+import io.confbridge.sip.support.SipTestMessage;
+import io.confbridge.sip.support.TestDialog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.confbridge.sip.support.DigestAnswer.authorization;
+import static io.confbridge.sip.support.DigestAnswer.challengeFor;
+import static io.confbridge.sip.support.DigestAnswer.param;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Organizers' softphones authenticating with SIP digest (RFC 3261 §22, RFC 7616/8760) against a real
+ * SipServer over UDP on 127.0.0.1, with accounts from a plain map standing in for the store.
+ */
+class SipDigestAuthenticationTest {
+
+    private static final String REALM = "confbridge";
+    private static final long ORGANIZER = 42;
+    private static final String OFFER = String.join("\r\n", "v=0", "o=alice 1 1 IN IP4 127.0.0.1", "s=Talk",
+            "c=IN IP4 127.0.0.1", "t=0 0", "m=audio 7078 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000") + "\r\n";
+
+    private final RecordingCallAcceptor acceptor = new RecordingCallAcceptor();
+    private final Map<String, DigestAccount> accounts =
+            Map.of("alice", DigestAccount.of(ORGANIZER, "alice", REALM, "Circle of Life"));
+    private final SipCredentials credentials = username -> Optional.ofNullable(accounts.get(username));
+    private final AtomicLong nowNs = new AtomicLong(1_000_000_000L);
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private SipTestClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        int port = FreePorts.udpAndTcp();
+        SipServer server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, false, 0),
+                acceptor, credentials, new DigestAuthenticator(REALM), nowNs::get);
+        toClose.add(server);
+        server.start();
+        client = SipTestClient.udp(port);
+        toClose.add(0, client);
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+    }
+
+    /** Sends an INVITE without credentials, expects the 401 and ACKs it. */
+    private SipTestMessage challenged(TestDialog dialog) throws Exception {
+        client.send(dialog.invite(OFFER));
+        SipTestMessage unauthorized = client.awaitResponse(401, "INVITE", dialog.callId());
+        client.send(dialog.ack(unauthorized));
+        return unauthorized;
+    }
+
+    private String answer(SipTestMessage unauthorized, DigestAlgorithm algorithm, String password, TestDialog dialog,
+                          String nc) {
+        return authorization(challengeFor(unauthorized, algorithm), algorithm, "alice", password, "INVITE",
+                dialog.requestUri(), nc);
+    }
+
+    private NewCall answeredCall(TestDialog dialog) throws Exception {
+        SipTestMessage ok = client.awaitResponse(200, "INVITE", dialog.callId());
+        client.send(dialog.ack(ok));
+        return acceptor.call(dialog.callId());
+    }
+
+    @Test
+    void knownUsersInviteIsChallengedWithSha256ThenMd5() throws Exception {
+        TestDialog dialog = client.dialog("4711001").from("alice");
+        SipTestMessage unauthorized = challenged(dialog);
+
+        List<String> challenges = unauthorized.headers("WWW-Authenticate");
+        assertEquals(2, challenges.size(), unauthorized.toString());
+        assertEquals("SHA-256", param(challenges.get(0), "algorithm"), challenges.get(0));
+        assertEquals("MD5", param(challenges.get(1), "algorithm"), challenges.get(1));
+        for (String challenge : challenges) {
+            assertTrue(challenge.startsWith("Digest "), challenge);
+            assertEquals(REALM, param(challenge, "realm"), challenge);
+            assertTrue(challenge.contains("qop=\"auth\""), challenge);
+            assertTrue(param(challenge, "nonce").length() > 20, challenge);
+            assertTrue(param(challenge, "opaque") != null, challenge);
+            assertNull(param(challenge, "stale"), challenge);
+        }
+        assertTrue(acceptor.calls.isEmpty(), "the core heard nothing of a challenged INVITE");
+    }
+
+    @Test
+    void correctMd5AnswerJoinsAsOrganizer() throws Exception {
+        TestDialog dialog = client.dialog("4711001").from("alice");
+        SipTestMessage unauthorized = challenged(dialog);
+        client.send(dialog.inviteWithHeaders(answer(unauthorized, DigestAlgorithm.MD5, "Circle of Life", dialog, "00000001"), OFFER));
+        assertEquals(ORGANIZER, answeredCall(dialog).authenticatedOrganizerId());
+    }
+
+    @Test
+    void correctSha256AnswerJoinsAsOrganizer() throws Exception {
+        TestDialog dialog = client.dialog("4711001").from("alice");
+        SipTestMessage unauthorized = challenged(dialog);
+        client.send(dialog.inviteWithHeaders(answer(unauthorized, DigestAlgorithm.SHA_256, "Circle of Life", dialog, "00000001"), OFFER));
+        NewCall call = answeredCall(dialog);
+        assertEquals(ORGANIZER, call.authenticatedOrganizerId());
+        assertEquals("4711001", call.requestUriUser());
+    }
+
+    @Test
+    void wrongPasswordIsAnsweredButAnonymous() throws Exception {
+        TestDialog dialog = client.dialog("4711001").from("alice");
+        SipTestMessage unauthorized = challenged(dialog);
+        client.send(dialog.inviteWithHeaders(answer(unauthorized, DigestAlgorithm.SHA_256, "circle of life", dialog, "00000001"), OFFER));
+        assertEquals(NewCall.ANONYMOUS, answeredCall(dialog).authenticatedOrganizerId());
+    }
+
+    @Test
+    void replayedNonceCountIsChallengedAgainAndAHigherCountIsAccepted() throws Exception {
+        TestDialog first = client.dialog("4711001").from("alice");
+        SipTestMessage unauthorized = challenged(first);
+        String credentials = answer(unauthorized, DigestAlgorithm.SHA_256, "Circle of Life", first, "00000001");
+        client.send(first.inviteWithHeaders(credentials, OFFER));
+        assertEquals(ORGANIZER, answeredCall(first).authenticatedOrganizerId());
+
+        // Someone who captured that INVITE sends its Authorization again in a call of their own.
+        TestDialog replay = client.dialog("4711001").from("alice");
+        client.send(replay.inviteWithHeaders(credentials, OFFER));
+        SipTestMessage again = client.awaitResponse(401, "INVITE", replay.callId());
+        client.send(replay.ack(again));
+        assertEquals(2, again.headers("WWW-Authenticate").size());
+        assertTrue(acceptor.calls.stream().noneMatch(c -> c.callId().equals(replay.callId())));
+
+        // The softphone itself may reuse the nonce with the next count (RFC 7616 §3.4).
+        TestDialog next = client.dialog("4711001").from("alice");
+        client.send(next.inviteWithHeaders(answer(unauthorized, DigestAlgorithm.SHA_256, "Circle of Life", next, "00000002"), OFFER));
+        assertEquals(ORGANIZER, answeredCall(next).authenticatedOrganizerId());
+    }
+
+    @Test
+    void expiredNonceIsChallengedAgainWithStale() throws Exception {
+        TestDialog dialog = client.dialog("4711001").from("alice");
+        SipTestMessage unauthorized = challenged(dialog);
+        nowNs.addAndGet(TimeUnit.MINUTES.toNanos(6));
+        client.send(dialog.inviteWithHeaders(answer(unauthorized, DigestAlgorithm.MD5, "Circle of Life", dialog, "00000001"), OFFER));
+        SipTestMessage stale = client.awaitResponse(401, "INVITE", dialog.callId());
+        client.send(dialog.ack(stale));
+        for (String challenge : stale.headers("WWW-Authenticate")) {
+            assertEquals("true", param(challenge, "stale"), challenge);
+            assertFalse(param(challenge, "nonce").equals(param(challengeFor(unauthorized, DigestAlgorithm.MD5), "nonce")));
+        }
+
+        client.send(dialog.inviteWithHeaders(answer(stale, DigestAlgorithm.MD5, "Circle of Life", dialog, "00000001"), OFFER));
+        assertEquals(ORGANIZER, answeredCall(dialog).authenticatedOrganizerId());
+    }
+
+    @Test
+    void unknownFromUserIsAnsweredAtOnceAndAnonymously() throws Exception {
+        TestDialog dialog = client.dialog("4711001").from("bob");
+        client.send(dialog.invite(OFFER));
+        assertEquals(NewCall.ANONYMOUS, answeredCall(dialog).authenticatedOrganizerId());
+        assertFalse(client.everReceived(m -> m.status() == 401), "no challenge for a caller without an account");
+    }
+
+    @Test
+    void registerIsChallengedThenAcceptedWithContactAndExpiresEchoed() throws Exception {
+        TestDialog dialog = client.dialog("alice").from("alice");
+        client.send(dialog.request("REGISTER", TestDialog.branch(), 1, "REGISTER", "Expires: 600\r\n", null, null));
+        SipTestMessage unauthorized = client.awaitResponse(401, "REGISTER");
+        assertEquals(2, unauthorized.headers("WWW-Authenticate").size());
+
+        String auth = authorization(challengeFor(unauthorized, DigestAlgorithm.SHA_256), DigestAlgorithm.SHA_256,
+                "alice", "Circle of Life", "REGISTER", dialog.requestUri(), "00000001");
+        client.send(dialog.request("REGISTER", TestDialog.branch(), 2, "REGISTER", "Expires: 600\r\n" + auth, null, null));
+        SipTestMessage ok = client.awaitResponse(200, "REGISTER");
+        assertEquals("600", ok.header("Expires"));
+        assertTrue(ok.header("Contact").contains("sip:alice@127.0.0.1:" + client.localPort()), ok.header("Contact"));
+
+        client.send(dialog.options());
+        SipTestMessage options = client.awaitResponse(200, "OPTIONS");
+        assertTrue(String.join(",", options.headers("Allow")).contains("REGISTER"), options.toString());
+    }
+
+    @Test
+    void registerWithWrongPasswordIsForbidden() throws Exception {
+        TestDialog dialog = client.dialog("alice").from("alice");
+        client.send(dialog.request("REGISTER", TestDialog.branch(), 1, "REGISTER", "", null, null));
+        SipTestMessage unauthorized = client.awaitResponse(401, "REGISTER");
+        String auth = authorization(challengeFor(unauthorized, DigestAlgorithm.MD5), DigestAlgorithm.MD5,
+                "alice", "guess", "REGISTER", dialog.requestUri(), "00000001");
+        client.send(dialog.request("REGISTER", TestDialog.branch(), 2, "REGISTER", auth, null, null));
+        client.awaitResponse(403, "REGISTER");
+    }
+
+    @Test
+    void registerForAnUnknownUserIsNotFound() throws Exception {
+        TestDialog dialog = client.dialog("mallory").from("mallory");
+        client.send(dialog.request("REGISTER", TestDialog.branch(), 1, "REGISTER", "", null, null));
+        client.awaitResponse(404, "REGISTER");
+    }
+}
