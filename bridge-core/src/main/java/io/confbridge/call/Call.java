@@ -18,6 +18,10 @@ import io.confbridge.call.CallEvent.PinChecked;
 import io.confbridge.call.CallEvent.PromptsFinished;
 import io.confbridge.call.CallEvent.TimerFired;
 import io.confbridge.codec.Codec;
+import io.confbridge.dtmf.DtmfKey;
+import io.confbridge.dtmf.DtmfPath;
+import io.confbridge.dtmf.InbandDtmfDetector;
+import io.confbridge.dtmf.KeyPressMerger;
 import io.confbridge.media.MediaClock;
 import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingMember;
@@ -27,6 +31,7 @@ import io.confbridge.mixer.ParticipantAudio;
 import io.confbridge.pin.PinAttemptSource;
 import io.confbridge.prompt.EncodedAudio;
 import io.confbridge.prompt.Prompt;
+import io.confbridge.prompt.PromptLibrary;
 import io.confbridge.rtp.RtpSession;
 import io.confbridge.store.MeetingRecord;
 import io.confbridge.store.StoreException;
@@ -69,6 +74,13 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
     private final ParticipantAudio audio;
     private final Codec codec;
     private final byte[] silence;
+    /** One key press counts once, whichever of RFC 4733, SIP INFO or in-band tones carried it. */
+    private final KeyPressMerger keys = new KeyPressMerger();
+    /** Listens for DTMF tones in the caller's audio; null when RFC 4733 was negotiated and in-band is off. */
+    private final InbandDtmfDetector inband;
+    private final short[] decoded = new short[Codec.FRAME_SAMPLES];
+    /** The prompt set of the dialled number's language, chosen once when the call arrives. */
+    private final PromptLibrary prompts;
 
     private final EncodedAudio[] overlay = new EncodedAudio[8];
     private int overlayCount;
@@ -99,6 +111,8 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
         this.machine = new CallStateMachine(info.callId(), services.policy(), info.authenticatedOrganizerId());
         this.audio = new ParticipantAudio(codec);
         this.silence = CallServices.silence(codec);
+        this.prompts = services.prompts().forDialled(info.requestUriUser());
+        this.inband = info.telephoneEventPayloadType() < 0 || services.inbandDtmf() ? new InbandDtmfDetector() : null;
     }
 
     // ---- CallHandle: called from SIP threads, posted to the loop ----
@@ -141,7 +155,7 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
 
     @Override
     public void digitFromSignalling(char digit, long eventId) {
-        loop.execute(() -> onDigit(digit));
+        loop.execute(() -> onKey(digit, DtmfPath.SIP_INFO));
     }
 
     // ---- MeetingMember: called under the meeting's lock, posted to the loop ----
@@ -176,13 +190,33 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
 
     @Override
     public void onDigit(char key) {
+        onKey(key, DtmfPath.RFC4733);
+    }
+
+    private void onKey(char key, DtmfPath path) {
         if (!closed && started) {
-            fire(new DigitReceived(key));
+            char press = keys.accept(key, path, System.nanoTime());
+            if (press != DtmfKey.NONE) {
+                fire(new DigitReceived(press));
+            }
         }
     }
 
     @Override
     public void onAudio(int sequenceNumber, ByteBuf buf, int payloadOffset, int payloadLength) {
+        if (inband != null) {
+            int n = Math.min(payloadLength, Codec.FRAME_SAMPLES);
+            for (int i = 0; i < n; i++) {
+                decoded[i] = codec.decode(buf.getByte(payloadOffset + i));
+            }
+            for (int i = n; i < Codec.FRAME_SAMPLES; i++) {
+                decoded[i] = 0;
+            }
+            char key = inband.onFrame(decoded, 0);
+            if (key != DtmfKey.NONE) {
+                onKey(key, DtmfPath.INBAND);
+            }
+        }
         if (background == Background.MEETING) {
             audio.input().put(sequenceNumber, buf, payloadOffset, payloadLength, codec);
         }
@@ -269,7 +303,7 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
         if (effect instanceof PlayPrompts play) {
             clearOverlay();
             for (Prompt p : play.prompts()) {
-                appendOverlay(services.prompts().get(p));
+                appendOverlay(prompts.get(p));
             }
         } else if (effect instanceof CallEffect.StopPrompts) {
             clearOverlay();

@@ -18,6 +18,7 @@ import io.confbridge.pin.PinLockout;
 import io.confbridge.pin.PinVault;
 import io.confbridge.prompt.EncodedAudio;
 import io.confbridge.prompt.HoldMusic;
+import io.confbridge.prompt.PromptLanguages;
 import io.confbridge.prompt.PromptLibrary;
 import io.confbridge.prompt.Tones;
 import io.confbridge.rtp.RtpPortAllocator;
@@ -32,14 +33,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -109,9 +114,7 @@ public final class BridgeServer implements AutoCloseable {
         createDemoOnFirstStart();
 
         BridgeConfig.IvrConfig ivr = config.ivr();
-        PromptLibrary prompts = ivr.promptDir().isEmpty()
-                ? PromptLibrary.builtIn(ivr.language())
-                : PromptLibrary.fromDirectory(Path.of(ivr.promptDir()));
+        PromptLanguages prompts = loadPrompts(ivr);
         EncodedAudio holdMusic = ivr.holdMusicWav().isEmpty()
                 ? HoldMusic.synthesized()
                 : HoldMusic.fromWav(Path.of(ivr.holdMusicWav()));
@@ -123,7 +126,7 @@ public final class BridgeServer implements AutoCloseable {
         CallStateMachine.Policy policy = new CallStateMachine.Policy(ivr.digitTimeoutMs(),
                 ivr.organizerStarWaitMs(), ivr.conferenceIdTries(), ivr.pinTries(), ivr.lobbyTimeoutMs());
         CallServices services = new CallServices(policy, prompts, holdMusic, Tones.joinTone(), meetings, store,
-                vault, workers);
+                vault, workers, ivr.inbandDtmf());
         router = new CallRouter(engine, new RtpPortAllocator(rtp.portMin(), rtp.portMax()),
                 InetAddress.getByName(rtp.bindAddress()), rtp.symmetricLatching(), services);
 
@@ -141,6 +144,49 @@ public final class BridgeServer implements AutoCloseable {
         MeetingControl meetingControl = new MeetingControl(administration, store, meetings, Clock.systemUTC());
         admin = AdminHttpServer.start(config.admin(), administration, meetingControl, adminToken);
         toClose.add(admin);
+    }
+
+    /**
+     * Every built-in language's prompts, each replaced by {@code <promptDir>/<language>/} when that
+     * directory exists (a flat {@code promptDir} holds the set of {@code ivr.language}). A custom set
+     * missing a file stops start-up naming it. The default language is the tenant's setting, followed
+     * as an administrator changes it.
+     */
+    private PromptLanguages loadPrompts(BridgeConfig.IvrConfig ivr) throws IOException {
+        Map<String, PromptLibrary> libraries = new HashMap<>();
+        Path custom = ivr.promptDir().isEmpty() ? null : Path.of(ivr.promptDir());
+        boolean perLanguage = false;
+        for (String language : PromptLibrary.BUILT_IN_LANGUAGES) {
+            Path dir = custom == null ? null : custom.resolve(language);
+            if (dir != null && Files.isDirectory(dir)) {
+                libraries.put(language, PromptLibrary.fromDirectory(dir));
+                perLanguage = true;
+            } else {
+                libraries.put(language, PromptLibrary.builtIn(language));
+            }
+        }
+        if (custom != null && !perLanguage) {
+            libraries.put(ivr.language(), PromptLibrary.fromDirectory(custom));
+        }
+        PromptLanguages languages = new PromptLanguages(libraries, ivr.dialInLanguages(),
+                store.tenantSettings().language());
+        ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("tenant-settings", true));
+        toClose.add(refresher::shutdownNow);
+        refresher.scheduleWithFixedDelay(() -> followTenantLanguage(languages), 2, 2, TimeUnit.SECONDS);
+        return languages;
+    }
+
+    private void followTenantLanguage(PromptLanguages languages) {
+        try {
+            String language = store.tenantSettings().language();
+            if (!language.equals(languages.tenantLanguage())) {
+                languages.tenantLanguage(language);
+                log.info("prompt language is now {}", language);
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not read the tenant's prompt language: {}", e.toString());
+        }
     }
 
     /**

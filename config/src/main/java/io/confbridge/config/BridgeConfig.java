@@ -1,5 +1,6 @@
 package io.confbridge.config;
 
+import java.util.Map;
 /**
  * The whole configuration of one bridge node, as loaded and validated by {@link ConfigLoader}.
  *
@@ -46,7 +47,13 @@ public record BridgeConfig(
             long lobbyTimeoutMs,
             String language,
             String promptDir,
-            String holdMusicWav) {
+            String holdMusicWav,
+            Map<String, String> dialInLanguages,
+            boolean inbandDtmf) {
+
+        public IvrConfig {
+            dialInLanguages = Map.copyOf(dialInLanguages);
+        }
     }
 
     /** The directory database: a JDBC URL selecting SQLite (embedded default) or PostgreSQL. */

@@ -71,6 +71,8 @@ public final class ConfigLoader {
             oneOf("ivr.language", "en", "en", "zh"),
             stringKey("ivr.promptDir", "", true),
             stringKey("ivr.holdMusicWav", "", true),
+            stringKey("ivr.dialInLanguages", "", true),
+            boolKey("ivr.inbandDtmf", false),
 
             stringKey("store.jdbcUrl", "", true),
             stringKey("store.username", "", true),
@@ -201,6 +203,31 @@ public final class ConfigLoader {
         return name.replace(".", "").replace("_", "").toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * {@code ivr.dialInLanguages}: comma-separated {@code number=language} pairs, the number being the
+     * Request-URI user part callers dial (e.g. {@code 4930123400=zh,chinese=zh}).
+     */
+    private static Map<String, String> dialInLanguages(String spec) {
+        Map<String, String> languages = new LinkedHashMap<>();
+        if (spec.isBlank()) {
+            return languages;
+        }
+        for (String pair : spec.split(",")) {
+            String[] parts = pair.trim().split("=", 2);
+            if (parts.length != 2 || parts[0].isBlank()) {
+                throw new ConfigException("ivr.dialInLanguages", "\"" + pair.trim()
+                        + "\" is not number=language (e.g. 4930123400=zh,chinese=zh)");
+            }
+            String language = parts[1].trim().toLowerCase(Locale.ROOT);
+            if (!language.equals("en") && !language.equals("zh")) {
+                throw new ConfigException("ivr.dialInLanguages", "language \"" + parts[1].trim()
+                        + "\" of " + parts[0].trim() + " is not one of en, zh");
+            }
+            languages.put(parts[0].trim(), language);
+        }
+        return languages;
+    }
+
     private static ConfigException unknownKey(String key, Setting caseMismatch) {
         if (caseMismatch != null) {
             return new ConfigException(key, "unknown key; did you mean " + caseMismatch.key() + "?");
@@ -263,7 +290,9 @@ public final class ConfigLoader {
                 values.longValue("ivr.lobbyTimeoutMs"),
                 values.string("ivr.language"),
                 values.string("ivr.promptDir"),
-                values.string("ivr.holdMusicWav"));
+                values.string("ivr.holdMusicWav"),
+                dialInLanguages(values.string("ivr.dialInLanguages")),
+                values.bool("ivr.inbandDtmf"));
 
         String jdbcUrl = values.string("store.jdbcUrl");
         if (jdbcUrl.isEmpty()) {

@@ -335,4 +335,21 @@ class ConfigLoaderTest {
     private Path write(String name, String content) throws IOException {
         return Files.writeString(dir.resolve(name), content);
     }
+
+    @Test
+    void dialInLanguagesMapNumbersToPromptLanguages() {
+        BridgeConfig config = ConfigLoader.load(null, java.util.Map.of("ivr.dialInLanguages", "4930123400=zh, chinese=ZH,4930123499=en"));
+        assertEquals(java.util.Map.of("4930123400", "zh", "chinese", "zh", "4930123499", "en"), config.ivr().dialInLanguages());
+        assertEquals(java.util.Map.of(), ConfigLoader.defaults().ivr().dialInLanguages());
+    }
+
+    @Test
+    void dialInLanguageErrorsNameTheKey() {
+        ConfigException wrongLanguage = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, java.util.Map.of("ivr.dialInLanguages", "4930123400=fr")));
+        assertEquals("ivr.dialInLanguages", wrongLanguage.key());
+        ConfigException noPair = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, java.util.Map.of("BRIDGE_IVR_DIALINLANGUAGES", "zh")));
+        assertEquals("ivr.dialInLanguages", noPair.key());
+    }
 }

@@ -21,6 +21,11 @@ public final class TestMember implements MeetingMember {
     }
 
     @Override
+    public void meetingFull() {
+        ended.set(true);
+    }
+
+    @Override
     public void meetingEnded(boolean organizerLeft) {
         ended.set(true);
     }
