@@ -26,9 +26,13 @@ import java.util.stream.Collectors;
  * {@link Administration} call and turns the outcome, or the failure, into a JSON response. Blocking:
  * the transport calls it on a worker thread.
  *
+ * <p>Most endpoints are the administrator's; a few serve the organizer's app with the user's own token
+ * ({@link MeetingControl} decides whose meeting it is).
+ *
  * <p>Failures map to statuses in one place, {@link #handle}: bad input 400 (naming the field), no or
- * bad token 401, a user's token on an admin endpoint or on a meeting not theirs 403, unknown user, meeting or route 404, wrong
- * method 405, conflict 409, anything else 500 with the cause logged and not sent.
+ * bad token 401, a user's token on an admin endpoint or on a meeting not theirs 403, unknown user,
+ * meeting or route 404, wrong method 405, conflict 409, anything else 500 with the cause logged and
+ * not sent.
  */
 final class AdminApi {
     private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
