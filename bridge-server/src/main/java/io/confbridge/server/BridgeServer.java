@@ -24,6 +24,7 @@ import io.confbridge.prompt.Tones;
 import io.confbridge.rtp.RtpPortAllocator;
 import io.confbridge.server.admin.AdminHttpServer;
 import io.confbridge.server.admin.AdminToken;
+import io.confbridge.server.admin.MeetingControl;
 import io.confbridge.sip.SipServer;
 import io.confbridge.store.JdbcDirectoryStore;
 import io.confbridge.store.MeetingRecord;
@@ -140,7 +141,8 @@ public final class BridgeServer implements AutoCloseable {
         DirectoryAdministration administration = new DirectoryAdministration(store, vault, meetings,
                 new SmtpPinMailer(config.mail(), config.sip()), Clock.systemUTC());
         String adminToken = AdminToken.resolve(config.admin().token(), Path.of(config.dataDir()), System.out);
-        admin = AdminHttpServer.start(config.admin(), administration, adminToken);
+        MeetingControl meetingControl = new MeetingControl(administration, store, meetings, Clock.systemUTC());
+        admin = AdminHttpServer.start(config.admin(), administration, meetingControl, adminToken);
         toClose.add(admin);
     }
 

@@ -26,9 +26,13 @@ import java.util.stream.Collectors;
  * {@link Administration} call and turns the outcome, or the failure, into a JSON response. Blocking:
  * the transport calls it on a worker thread.
  *
+ * <p>Most endpoints are the administrator's; a few serve the organizer's app with the user's own token
+ * ({@link MeetingControl} decides whose meeting it is).
+ *
  * <p>Failures map to statuses in one place, {@link #handle}: bad input 400 (naming the field), no or
- * bad token 401, a user's token on an admin endpoint 403, unknown user, meeting or route 404, wrong
- * method 405, conflict 409, anything else 500 with the cause logged and not sent.
+ * bad token 401, a user's token on an admin endpoint or on a meeting not theirs 403, unknown user,
+ * meeting or route 404, wrong method 405, conflict 409, anything else 500 with the cause logged and
+ * not sent.
  */
 final class AdminApi {
     private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
@@ -37,8 +41,16 @@ final class AdminApi {
     static final int MAX_AUDIT_LIMIT = 1000;
     private static final String ADMIN_NAME = "admin";
 
+    /** Who may call an endpoint. */
+    private enum Access {
+        /** The administrator's token only; a user's token gets 403. */
+        ADMIN,
+        /** The administrator, or a user about their own meeting ({@link MeetingControl} decides). */
+        ORGANIZER
+    }
+
     /** One endpoint: a method and a path pattern whose {@code *} segments are parameters. */
-    private record Route(String method, String[] pattern, Endpoint endpoint) {
+    private record Route(String method, String[] pattern, Access access, Endpoint endpoint) {
     }
 
     @FunctionalInterface
@@ -47,11 +59,13 @@ final class AdminApi {
     }
 
     private final Administration admin;
+    private final MeetingControl meetings;
     private final BearerAuthenticator authenticator;
     private final List<Route> routes = new ArrayList<>();
 
-    AdminApi(Administration admin, String adminToken) {
+    AdminApi(Administration admin, MeetingControl meetings, String adminToken) {
         this.admin = admin;
+        this.meetings = meetings;
         this.authenticator = new BearerAuthenticator(adminToken, admin);
 
         route("GET", "/api/users", (a, p, r) -> ApiResponse.of(200, admin.listUsers()));
@@ -76,7 +90,15 @@ final class AdminApi {
         route("PUT", "/api/settings", this::changeSettings);
         route("GET", "/api/meetings", (a, p, r) -> ApiResponse.of(200, admin.listMeetings()));
         route("POST", "/api/meetings", this::createMeeting);
-        route("GET", "/api/meetings/*", (a, p, r) -> ApiResponse.of(200, admin.getMeeting(p.get(0))));
+        appRoute("GET", "/api/meetings/*", (a, p, r) -> ApiResponse.of(200, liveView(meetings.show(a, p.get(0)))));
+        appRoute("POST", "/api/meetings/*/start", (a, p, r) -> {
+            noBody(r);
+            return ApiResponse.of(200, meetings.start(a, p.get(0)));
+        });
+        appRoute("POST", "/api/meetings/*/admit", (a, p, r) -> {
+            noBody(r);
+            return ApiResponse.of(200, Map.of("admitted", meetings.admit(a, p.get(0))));
+        });
         route("POST", "/api/meetings/*/end", (a, p, r) -> {
             noBody(r);
             return ApiResponse.of(200, admin.endMeeting(a, p.get(0)));
@@ -85,14 +107,18 @@ final class AdminApi {
     }
 
     private void route(String method, String pattern, Endpoint endpoint) {
-        routes.add(new Route(method, pattern.substring(1).split("/"), endpoint));
+        routes.add(new Route(method, pattern.substring(1).split("/"), Access.ADMIN, endpoint));
+    }
+
+    /** An endpoint the organizer's app calls with the user's own token, as well as the administrator. */
+    private void appRoute(String method, String pattern, Endpoint endpoint) {
+        routes.add(new Route(method, pattern.substring(1).split("/"), Access.ORGANIZER, endpoint));
     }
 
     /** Never throws: every failure becomes an error response. */
     ApiResponse handle(ApiRequest request) {
         try {
-            Actor actor = authorize(request);
-            return dispatch(actor, request);
+            return dispatch(authenticate(request), request);
         } catch (ApiException e) {
             return respondTo(e);
         } catch (AdminException e) {
@@ -103,15 +129,22 @@ final class AdminApi {
         }
     }
 
-    private Actor authorize(ApiRequest request) {
+    /** The caller as an audit actor; 401 for no or a bad token. */
+    private Actor authenticate(ApiRequest request) {
         BearerAuthenticator.Caller caller = authenticator.authenticate(request.authorization());
         if (caller instanceof BearerAuthenticator.Admin) {
             return new Actor(ADMIN_NAME, ActorRole.ADMIN, request.clientAddress());
         }
-        if (caller instanceof BearerAuthenticator.User) {
-            throw new ApiException(403, "forbidden", null, "a user token cannot call admin endpoints");
+        if (caller instanceof BearerAuthenticator.User user) {
+            return new Actor(user.email(), ActorRole.USER, request.clientAddress());
         }
         throw new ApiException(401, "unauthorized", null, ((BearerAuthenticator.Anonymous) caller).reason());
+    }
+
+    private static void authorize(Actor actor, Route route) {
+        if (route.access() == Access.ADMIN && actor.role() == ActorRole.USER) {
+            throw new ApiException(403, "forbidden", null, "a user token cannot call admin endpoints");
+        }
     }
 
     private ApiResponse dispatch(Actor actor, ApiRequest request) {
@@ -123,6 +156,7 @@ final class AdminApi {
                 continue;
             }
             if (route.method().equals(request.method())) {
+                authorize(actor, route);
                 return route.endpoint().call(actor, params, request);
             }
             allowed.add(route.method());
@@ -193,6 +227,13 @@ final class AdminApi {
         AdminRequests.CreateMeeting body = body(request, AdminRequests.CreateMeeting.class);
         required(body.organizerEmail(), "organizerEmail");
         return ApiResponse.of(201, admin.createMeeting(actor, body.organizerEmail(), body.requirePinToStart()));
+    }
+
+    /** The meeting's fields with its lobby's arrival times (ISO-8601, oldest first) beside the count. */
+    private static ObjectNode liveView(MeetingControl.LiveView view) {
+        ObjectNode node = AdminJson.MAPPER.valueToTree(view.meeting());
+        node.set("lobbyArrivals", AdminJson.MAPPER.valueToTree(view.lobbyArrivals()));
+        return node;
     }
 
     /** The user's fields with the clear PIN in place of the mask, and what happened to the e-mail. */

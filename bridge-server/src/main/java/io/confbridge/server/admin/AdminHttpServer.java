@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The admin HTTP API (SPEC §4) on {@code admin.bindAddress:admin.port}: JSON under {@code /api}, every
- * call with {@code Authorization: Bearer <admin token>}.
+ * call with {@code Authorization: Bearer <admin token>}, except that an organizer's app may show, start
+ * and admit the lobby of the organizer's own meetings with the user's token (SPEC §3).
  *
  * <p>One event-loop thread does the HTTP; {@link Administration} calls run on a small pool of their
  * own. Not the bridge's PIN worker pool: an admin call that hashes a PIN waits for that pool, and
@@ -43,11 +44,13 @@ public final class AdminHttpServer implements AutoCloseable {
     /**
      * Binds and returns once the port is open.
      *
-     * @param adminToken the one token that may call the API; users' tokens get 403 here
+     * @param meetings   what the organizer's app does with a live meeting
+     * @param adminToken the one token that may call every endpoint; users' tokens get 403 on all but
+     *                   their own meetings' endpoints
      */
     public static AdminHttpServer start(BridgeConfig.AdminConfig config, Administration administration,
-                                        String adminToken) throws InterruptedException {
-        AdminApi api = new AdminApi(administration, adminToken);
+                                        MeetingControl meetings, String adminToken) throws InterruptedException {
+        AdminApi api = new AdminApi(administration, meetings, adminToken);
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("admin-http", true), NioIoHandler.newFactory());
         ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 0, TimeUnit.SECONDS,

@@ -17,7 +17,8 @@ final class ApiOptions {
     URI url;
 
     @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:BRIDGE_TOKEN}",
-            description = "Admin bearer token (env BRIDGE_TOKEN; default: read from --token-file).")
+            description = "Bearer token: the admin token, or a user's own for their meetings "
+                    + "(env BRIDGE_TOKEN; default: read from --token-file).")
     String token;
 
     @Option(names = "--token-file", paramLabel = "FILE", defaultValue = "data/admin-token",

@@ -9,10 +9,14 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.util.List;
 
-/** {@code bridge meetings ...}: create, inspect and end meetings. */
-@Command(name = "meetings", mixinStandardHelpOptions = true, description = "Create, inspect and end meetings.",
+/**
+ * {@code bridge meetings ...}: create, inspect, start and end meetings. {@code get}, {@code start} and
+ * {@code admit} also work with the organizer's own token ({@code --token}), as the organizer's app does.
+ */
+@Command(name = "meetings", mixinStandardHelpOptions = true,
+        description = "Create, inspect, start and end meetings.",
         subcommands = {MeetingsCommand.Create.class, MeetingsCommand.Get.class, MeetingsCommand.ListMeetings.class,
-                MeetingsCommand.End.class})
+                MeetingsCommand.Start.class, MeetingsCommand.Admit.class, MeetingsCommand.End.class})
 public final class MeetingsCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -40,7 +44,8 @@ public final class MeetingsCommand {
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a meeting and its live state.")
+    @Command(name = "get", mixinStandardHelpOptions = true,
+            description = "Show a meeting and its live state (the organizer's own token works too).")
     static final class Get extends ApiCommand {
         @Parameters(index = "0", paramLabel = "CONFERENCE-ID")
         String conferenceId;
@@ -70,6 +75,40 @@ public final class MeetingsCommand {
                             "participantCount", "createdAt"),
                     List.of("CONFERENCE ID", "ORGANIZER", "PIN TO START", "STATE", "LOBBY", "PARTICIPANTS",
                             "CREATED"), out);
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Start a meeting without a PIN and admit its lobby (the organizer's own token works too).")
+    static final class Start extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "CONFERENCE-ID")
+        String conferenceId;
+
+        @Override
+        Request request() {
+            return new Request("POST", "/api/meetings/" + seg(conferenceId) + "/start", null);
+        }
+
+        @Override
+        void render(JsonNode answer, PrintWriter out) {
+            TextOutput.fields(answer, out);
+        }
+    }
+
+    @Command(name = "admit", mixinStandardHelpOptions = true,
+            description = "Admit everyone waiting in a started meeting's lobby (the organizer's own token works too).")
+    static final class Admit extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "CONFERENCE-ID")
+        String conferenceId;
+
+        @Override
+        Request request() {
+            return new Request("POST", "/api/meetings/" + seg(conferenceId) + "/admit", null);
+        }
+
+        @Override
+        void render(JsonNode answer, PrintWriter out) {
+            out.println("admitted: " + answer.path("admitted").asInt());
         }
     }
 

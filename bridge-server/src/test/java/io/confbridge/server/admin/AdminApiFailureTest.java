@@ -38,7 +38,8 @@ class AdminApiFailureTest {
         public Optional<String> userForToken(String token) { return Optional.empty(); }
     }
 
-    private final AdminApi api = new AdminApi(new BrokenAdministration(), "admin-token");
+    // No meeting control: these requests never reach a meeting endpoint.
+    private final AdminApi api = new AdminApi(new BrokenAdministration(), null, "admin-token");
 
     private static ApiRequest get(String path, String authorization) {
         return new ApiRequest("GET", path, Map.of(), new byte[0], authorization, "127.0.0.1");

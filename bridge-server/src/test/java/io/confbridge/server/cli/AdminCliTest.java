@@ -145,6 +145,43 @@ class AdminCliTest {
     }
 
     @Test
+    void theOrganizersOwnTokenStartsAndAdmitsTheirMeetingAndNoOtherUsers() throws Exception {
+        String organizer = newEmail();
+        String other = newEmail();
+        assertEquals(0, bridge("users", "enable", organizer, "--name", "O").exit());
+        assertEquals(0, bridge("users", "enable", other, "--name", "X").exit());
+        String id = bridge("meetings", "create", "--organizer", organizer, "--require-pin-to-start", "true", "--json")
+                .json().path("conferenceId").asText();
+        String organizerToken = bridge("users", "issue-token", organizer, "--json").json().path("token").asText();
+        String otherToken = bridge("users", "issue-token", other, "--json").json().path("token").asText();
+
+        Run refused = raw("meetings", "start", id, "--url=" + admin.url(), "--token=" + otherToken);
+        assertEquals(ExitCode.NOT_AUTHORIZED, refused.exit());
+        assertTrue(refused.err().contains("403"), refused.err());
+        assertEquals(ExitCode.NOT_AUTHORIZED,
+                raw("meetings", "admit", id, "--url=" + admin.url(), "--token=" + otherToken).exit());
+        assertFalse(admin.bridge().status(id).started());
+
+        Run shown = raw("meetings", "get", id, "--json", "--url=" + admin.url(), "--token=" + organizerToken);
+        assertEquals(0, shown.exit(), shown.err());
+        assertEquals("idle", shown.json().path("state").asText());
+        assertTrue(shown.json().path("lobbyArrivals").isArray(), shown.out());
+
+        Run started = raw("meetings", "start", id, "--url=" + admin.url(), "--token=" + organizerToken);
+        assertEquals(0, started.exit(), started.err());
+        assertTrue(started.out().contains("state:"), started.out());
+        assertTrue(started.out().contains("active"), started.out());
+        assertTrue(admin.bridge().status(id).started());
+
+        Run admitted = raw("meetings", "admit", id, "--url=" + admin.url(), "--token=" + organizerToken);
+        assertEquals(0, admitted.exit(), admitted.err());
+        assertEquals("admitted: 0", admitted.out().strip());
+
+        assertEquals(ExitCode.NOT_FOUND, bridge("meetings", "start", "99999999999").exit());
+        assertEquals(0, bridge("meetings", "end", id).exit());
+    }
+
+    @Test
     void usageErrorsExit2WithoutCallingTheServer() {
         assertEquals(ExitCode.BAD_INPUT, bridge("users", "enable", newEmail()).exit()); // --name missing
         assertEquals(ExitCode.BAD_INPUT, bridge("users", "frobnicate").exit());
