@@ -69,6 +69,16 @@ public final class DialInSteps {
                 + heard.matchingPrefix(expected) + " of " + PROMPT_FRAMES_COMPARED + " frames match");
     }
 
+    /**
+     * Waits until the phone has received {@code prompt}'s opening half second since {@code sinceNanoTime},
+     * wherever among other audio (hold music before it, a meeting after it).
+     */
+    public static void awaitHearsPromptAmid(TestPhone phone, long sinceNanoTime, EncodedAudio prompt) {
+        SpokenFrames expected = SpokenFrames.of(prompt, phone.answer().codec(), PROMPT_FRAMES_COMPARED);
+        await(phone.name() + " hears " + prompt.name()).atMost(IVR_STEP)
+                .until(() -> expected.receivedAmong(phone.receivedSince(sinceNanoTime)));
+    }
+
     /** Types keys and returns the moment the last one was sent. */
     public static long type(TestPhone phone, String keys) {
         phone.sendDtmf(keys);

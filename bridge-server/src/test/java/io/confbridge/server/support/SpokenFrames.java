@@ -56,6 +56,29 @@ public final class SpokenFrames {
         return ToneMeter.rms(frame, frame.length) >= RtpReceiver.AUDIBLE_RMS;
     }
 
+    /**
+     * True if these frames were received one after the other among {@code packets}' audio, wherever: a
+     * prompt heard after hold music or amid a meeting's silence.
+     */
+    public boolean receivedAmong(List<ReceivedRtp> packets) {
+        List<short[]> audio = new ArrayList<>();
+        for (ReceivedRtp p : packets) {
+            if (p.isAudio()) {
+                audio.add(p.pcm());
+            }
+        }
+        for (int start = 0; start + frames.size() <= audio.size(); start++) {
+            int i = 0;
+            while (i < frames.size() && Arrays.equals(frames.get(i), audio.get(start + i))) {
+                i++;
+            }
+            if (i == frames.size()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public int size() {
         return frames.size();
     }
