@@ -1,9 +1,12 @@
 package io.confbridge.server.support;
 
+import io.confbridge.prompt.EncodedAudio;
+
 import java.time.Duration;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a caller does on the phone, step by step, as end-to-end tests repeat it: dial, listen for the
@@ -37,6 +40,43 @@ public final class DialInSteps {
     public static void awaitBridgeSpeaksAfter(TestPhone phone, long sinceNanoTime) {
         await(phone.name() + " hears the bridge answer").atMost(IVR_STEP)
                 .until(() -> phone.audibleFramesSince(sinceNanoTime) >= SPOKE_FRAMES);
+    }
+
+    /** Frames compared to tell one recording from another: half a second of speech. */
+    public static final int PROMPT_FRAMES_COMPARED = 25;
+
+    /**
+     * Waits until the phone has received {@link #PROMPT_FRAMES_COMPARED} frames of speech since
+     * {@code sinceNanoTime} (from the first audible frame on) and returns them.
+     */
+    public static SpokenFrames awaitSpokenFrames(TestPhone phone, long sinceNanoTime) {
+        SpokenFrames[] heard = new SpokenFrames[1];
+        await(phone.name() + " hears half a second of speech").atMost(IVR_STEP).until(() -> {
+            heard[0] = SpokenFrames.received(phone.receivedSince(sinceNanoTime), PROMPT_FRAMES_COMPARED);
+            return heard[0].size() == PROMPT_FRAMES_COMPARED;
+        });
+        return heard[0];
+    }
+
+    /**
+     * Asserts that what the phone began to hear after {@code sinceNanoTime} is {@code prompt}, sample for
+     * sample: the bridge sends a prompt's stored G.711 frames unchanged over a meeting's silence or in the IVR.
+     */
+    public static void assertHearsPrompt(TestPhone phone, long sinceNanoTime, EncodedAudio prompt) {
+        SpokenFrames heard = awaitSpokenFrames(phone, sinceNanoTime);
+        SpokenFrames expected = SpokenFrames.of(prompt, phone.answer().codec(), PROMPT_FRAMES_COMPARED);
+        assertTrue(heard.sameAs(expected), phone.name() + " hears " + prompt.name() + ": only the first "
+                + heard.matchingPrefix(expected) + " of " + PROMPT_FRAMES_COMPARED + " frames match");
+    }
+
+    /**
+     * Waits until the phone has received {@code prompt}'s opening half second since {@code sinceNanoTime},
+     * wherever among other audio (hold music before it, a meeting after it).
+     */
+    public static void awaitHearsPromptAmid(TestPhone phone, long sinceNanoTime, EncodedAudio prompt) {
+        SpokenFrames expected = SpokenFrames.of(prompt, phone.answer().codec(), PROMPT_FRAMES_COMPARED);
+        await(phone.name() + " hears " + prompt.name()).atMost(IVR_STEP)
+                .until(() -> expected.receivedAmong(phone.receivedSince(sinceNanoTime)));
     }
 
     /** Types keys and returns the moment the last one was sent. */

@@ -26,8 +26,10 @@ final class RtpSender implements AutoCloseable {
     private static final int ENDS_PER_KEY = 3;
     /** The gap between the last end packet of one key and the first packet of the next. */
     private static final long INTER_KEY_GAP_MS = 100;
-    private static final long KEY_PERIOD_MS = (UPDATES_PER_KEY + ENDS_PER_KEY - 1) * EVENT_UPDATE_MS
+    static final long KEY_PERIOD_MS = (UPDATES_PER_KEY + ENDS_PER_KEY - 1) * EVENT_UPDATE_MS
             + INTER_KEY_GAP_MS;
+    /** In-band keys: 100 ms of tone pair, then 100 ms of silence, as a keypad typed briskly sounds. */
+    static final int INBAND_TONE_FRAMES = 5;
     /** RFC 4733 volume field: -10 dBm0, a typical keypad level. */
     private static final int EVENT_VOLUME = 10;
 
@@ -73,6 +75,51 @@ final class RtpSender implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * Plays {@code keys} as in-band DTMF (ITU-T Q.23 tone pairs, {@code dBFSPerTone} each) in the audio
+     * stream: {@link #INBAND_TONE_FRAMES} frames of tone, then as many of silence, a key after the other;
+     * then silence goes on, as from a phone whose user listens again. Replaces any stream running. The
+     * future completes when the gap after the last key has been sent.
+     */
+    synchronized CompletableFuture<Void> sendInbandDtmf(String keys, double dBFSPerTone) {
+        for (int k = 0; k < keys.length(); k++) {
+            DtmfTone.of(keys.charAt(k)); // reject a bad key here, not on the scheduler thread
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        double amplitude = 32767 * Math.pow(10, dBFSPerTone / 20);
+        int framesPerKey = 2 * INBAND_TONE_FRAMES;
+        startStream(new FrameSource() {
+            private int frameIndex;
+            private long sampleIndex;
+
+            @Override
+            public void fill(short[] frame) {
+                int key = frameIndex / framesPerKey;
+                boolean toneOn = key < keys.length() && frameIndex % framesPerKey < INBAND_TONE_FRAMES;
+                if (toneOn) {
+                    DtmfTone tone = DtmfTone.of(keys.charAt(key));
+                    for (int i = 0; i < frame.length; i++) {
+                        double t = (double) (sampleIndex + i) / Codec.CLOCK_RATE;
+                        frame[i] = (short) Math.round(amplitude * (Math.sin(2 * Math.PI * tone.lowHz() * t)
+                                + Math.sin(2 * Math.PI * tone.highHz() * t)));
+                    }
+                } else {
+                    java.util.Arrays.fill(frame, (short) 0);
+                }
+                sampleIndex += frame.length;
+                frameIndex++;
+                if (frameIndex == keys.length() * framesPerKey) {
+                    // Completed after this frame is filled; it is sent right after, before any later frame.
+                    done.complete(null);
+                }
+            }
+        });
+        if (keys.isEmpty()) {
+            done.complete(null);
+        }
+        return done;
     }
 
     /** Streams digital silence at real-time pace, as a phone does while its user listens. */

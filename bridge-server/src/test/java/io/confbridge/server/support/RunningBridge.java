@@ -5,8 +5,16 @@ import io.confbridge.directory.Provisioning;
 import io.confbridge.server.BridgeServer;
 import io.confbridge.store.MeetingRecord;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RunningBridge implements AutoCloseable {
     private static final AtomicInteger ORGANIZERS = new AtomicInteger();
     private static final int START_ATTEMPTS = 3;
+    private static final HttpClient ADMIN_HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final BridgeServer server;
     private final Map<String, String> overrides;
@@ -130,6 +139,39 @@ public final class RunningBridge implements AutoCloseable {
 
     public BridgeServer.MeetingStatus status(String conferenceId) {
         return server.meetingStatus(conferenceId);
+    }
+
+    /** A reply of the admin API: its status and raw JSON body. */
+    public record AdminReply(int status, String body) {
+    }
+
+    /**
+     * Calls the bridge's own admin API over HTTP on loopback as the administrator, with the token the
+     * bridge saved in {@code <dataDir>/admin-token} at first start: settings a test needs that only an
+     * administrator can make, made the way an administrator makes them.
+     *
+     * @param jsonBody the request body, or null for none
+     */
+    public AdminReply admin(String method, String path, String jsonBody) {
+        try {
+            String token = Files.readString(dataDir.resolve("admin-token")).trim();
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.adminPort() + path))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + token)
+                    .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(jsonBody));
+            if (jsonBody != null) {
+                request.header("Content-Type", "application/json");
+            }
+            HttpResponse<String> response = ADMIN_HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new AdminReply(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + method + " " + path, e);
+        }
     }
 
     /** A phone pointed at this bridge; closed with it. */

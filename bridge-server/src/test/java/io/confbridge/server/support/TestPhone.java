@@ -341,6 +341,132 @@ public final class TestPhone implements AutoCloseable {
         return rtpSender.sendDtmf(keys, rtpSocket);
     }
 
+    /** How a SIP INFO carries its key: the two bodies the bridge reads. */
+    public enum InfoFormat {
+        /** {@code application/dtmf-relay}: {@code Signal=5} and {@code Duration=160} lines (Cisco, SIPp). */
+        DTMF_RELAY("application/dtmf-relay"),
+        /** {@code application/dtmf}: the key alone. */
+        DTMF("application/dtmf");
+
+        private final String contentType;
+
+        InfoFormat(String contentType) {
+            this.contentType = contentType;
+        }
+
+        String body(char key) {
+            return this == DTMF_RELAY ? "Signal=" + key + "\r\nDuration=160\r\n" : String.valueOf(key);
+        }
+    }
+
+    /** Level of each of the two tones of an in-band key, as a keypad sends it. */
+    public static final double INBAND_DBFS_PER_TONE = -10;
+
+    /** Types {@code keys} as SIP INFO {@code application/dtmf-relay} requests, one after the other's 200. */
+    public void sendDtmfInfo(String keys) {
+        sendDtmfInfo(keys, InfoFormat.DTMF_RELAY);
+    }
+
+    /**
+     * Types {@code keys} as SIP INFO requests in the dialog, one a press at the pace of {@link #sendDtmf}
+     * (a key every 200 ms, or when the last INFO is answered if that takes longer), as a phone sends them
+     * while its user types; fails unless every one is answered 200.
+     */
+    public void sendDtmfInfo(String keys, InfoFormat format) {
+        long startNs = System.nanoTime();
+        for (int k = 0; k < keys.length(); k++) {
+            long dueNs = startNs + TimeUnit.MILLISECONDS.toNanos(k * RtpSender.KEY_PERIOD_MS);
+            long waitNs = dueNs - System.nanoTime();
+            if (waitNs > 0) {
+                // The user's finger, not a test waiting for a result: the next press is due then.
+                CompletableFuture<Void> due = new CompletableFuture<>();
+                scheduler.schedule(() -> due.complete(null), waitNs, TimeUnit.NANOSECONDS);
+                await(due, Duration.ofNanos(waitNs).plusSeconds(5), "the next key press");
+            }
+            int status = sendDtmfInfoKey(keys.charAt(k), format);
+            if (status != 200) {
+                throw new AssertionError(name + ": INFO for key " + keys.charAt(k) + " answered " + status);
+            }
+        }
+    }
+
+    /**
+     * Types {@code keys} as SIP INFO requests, each sent the moment the last one is answered 200, as a
+     * gateway relaying a buffered key string or a SIPp scenario does: the order of the requests is then
+     * the only thing that orders the keys.
+     */
+    public void sendDtmfInfoBackToBack(String keys, InfoFormat format) {
+        for (int k = 0; k < keys.length(); k++) {
+            int status = sendDtmfInfoKey(keys.charAt(k), format);
+            if (status != 200) {
+                throw new AssertionError(name + ": INFO for key " + keys.charAt(k) + " answered " + status);
+            }
+        }
+    }
+
+    /** Sends one key as a SIP INFO request in the dialog and returns its final status. */
+    public int sendDtmfInfoKey(char key, InfoFormat format) {
+        return await(sendDtmfInfoAsync(key, format), NON_INVITE_WAIT, "final response to INFO").statusCode();
+    }
+
+    private CompletableFuture<SipMessage> sendDtmfInfoAsync(char key, InfoFormat format) {
+        Call c = requireCall();
+        Dialog d = c.dialog;
+        if (d == null) {
+            throw new IllegalStateException(name + " has no established dialog to send INFO in");
+        }
+        String branch = newBranch();
+        String info = request("INFO", d.remoteTargetUri, branch, c.from, d.toWithTag, c.callId,
+                nextCseq.getAndIncrement(), "INFO", "Content-Type: " + format.contentType + "\r\n",
+                format.body(key));
+        return start("INFO", branch, info, d.remoteTarget).finalResponse;
+    }
+
+    /**
+     * Types {@code keys} in-band: 100 ms of each key's tone pair at {@link #INBAND_DBFS_PER_TONE} per tone,
+     * 100 ms of silence after it, in G.711 at real-time pace; silence goes on afterwards. Blocks until the
+     * gap after the last key is sent.
+     */
+    public void sendDtmfInband(String keys) {
+        await(rtpSender.sendInbandDtmf(keys, INBAND_DBFS_PER_TONE), Duration.ofSeconds(5 + keys.length()),
+                "sending " + keys.length() + " in-band keys");
+    }
+
+    /**
+     * Types {@code keys}, each press sent on every one of {@code paths} at once (a gateway that relays a
+     * key both as an event and as INFO, or as an event with its tones left in the audio); the next key
+     * follows when every path has finished the last one. With one path this is that path's own pacing.
+     */
+    public void sendDtmfVia(String keys, KeyPath... paths) {
+        if (paths.length == 1) {
+            switch (paths[0]) {
+                case RFC_4733 -> sendDtmf(keys);
+                case SIP_INFO -> sendDtmfInfo(keys);
+                case IN_BAND -> sendDtmfInband(keys);
+            }
+            return;
+        }
+        for (int k = 0; k < keys.length(); k++) {
+            char key = keys.charAt(k);
+            String one = String.valueOf(key);
+            CompletableFuture<?>[] sent = new CompletableFuture<?>[paths.length];
+            for (int p = 0; p < paths.length; p++) {
+                sent[p] = switch (paths[p]) {
+                    case RFC_4733 -> sendDtmfAsync(one);
+                    case SIP_INFO -> sendDtmfInfoAsync(key, InfoFormat.DTMF_RELAY).thenAccept(response -> {
+                        if (response.statusCode() != 200) {
+                            throw new IllegalStateException("INFO for key " + key + " answered "
+                                    + response.statusCode());
+                        }
+                    });
+                    case IN_BAND -> rtpSender.sendInbandDtmf(one, INBAND_DBFS_PER_TONE);
+                };
+            }
+            await(CompletableFuture.allOf(sent), Duration.ofSeconds(8), "sending key " + key + " on "
+                    + java.util.Arrays.toString(paths));
+        }
+    }
+
     /**
      * Sends the same RFC 4733 events as {@link #sendDtmf}, same SSRC and next sequence numbers, but from a
      * different local port: what an attacker who guessed the stream would inject. Blocks until sent.
