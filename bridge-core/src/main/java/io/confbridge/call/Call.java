@@ -302,7 +302,7 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
     }
 
     private void appendOverlay(EncodedAudio clip) {
-        if (overlayCount < overlay.length) {
+        if (clip.frames() > 0 && overlayCount < overlay.length) {
             overlay[overlayCount++] = clip;
         }
     }

@@ -83,6 +83,7 @@ public final class CallStateMachine {
     /** True while the meeting holds this call in its lobby, including PIN entry started from the lobby. */
     private boolean inLobby;
     private long lobbyDeadlineNs;
+    private boolean lobbyDeadlineSet;
     /** Spoken before the lobby or meeting announcement (e.g. "That PIN is not correct."). */
     private Prompt preface;
 
@@ -164,6 +165,10 @@ public final class CallStateMachine {
                     effects.add(new LookUpConference(id));
                     transition(CallState.VALIDATING_CONFERENCE_ID, nowNs, "conference ID entered");
                 }
+            } else {
+                // Not part of an ID, but a key press all the same: it may have cut the prompt short,
+                // so the digit timeout must run from here or the call would wait in silence forever.
+                armTimer(policy.digitTimeoutMs());
             }
         } else if (event instanceof PromptsFinished) {
             promptPlaying = false;
@@ -227,6 +232,8 @@ public final class CallStateMachine {
                     effects.add(new VerifyPin(meeting, takeDigits()));
                     transition(CallState.VERIFYING_PIN, nowNs, "PIN entered");
                 }
+            } else {
+                armTimer(policy.digitTimeoutMs()); // as for the conference ID: never wait without a timeout
             }
         } else if (event instanceof PromptsFinished) {
             promptPlaying = false;
@@ -259,14 +266,16 @@ public final class CallStateMachine {
     private void onJoining(CallEvent event, long nowNs) {
         if (event instanceof EnteredLobby) {
             inLobby = true;
-            if (lobbyDeadlineNs == 0) {
+            if (!lobbyDeadlineSet) {
                 lobbyDeadlineNs = nowNs + TimeUnit.MILLISECONDS.toNanos(policy.lobbyTimeoutMs());
+                lobbyDeadlineSet = true;
             }
             effects.add(new StartHoldMusic());
             playWithPreface(Prompt.MEETING_NOT_STARTED);
             armLobbyTimer(nowNs);
             transition(CallState.IN_LOBBY, nowNs, "meeting not started");
         } else if (event instanceof Admitted) {
+            inLobby = false;
             playWithPreface(Prompt.JOINING_MEETING);
             effects.add(new ConnectToMeetingAudio());
             transition(CallState.IN_MEETING, nowNs, "joined the started meeting");

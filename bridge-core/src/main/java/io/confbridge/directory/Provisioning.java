@@ -17,9 +17,25 @@ public interface Provisioning {
         }
     }
 
-    /** Enables a user for audio conferencing with a fresh CSPRNG PIN of the current PIN length. */
+    /**
+     * Enables a user for audio conferencing with a fresh CSPRNG PIN of the current PIN length.
+     *
+     * @throws io.confbridge.store.StoreException with {@code conflict()} true if the e-mail is already enabled
+     */
     EnabledOrganizer enableOrganizer(String email, String displayName);
 
-    /** Creates a meeting with a fresh unique conference ID (7 digits, no leading zero). */
+    /**
+     * Creates a meeting with a fresh unique conference ID (7 digits, no leading zero).
+     *
+     * @throws java.util.NoSuchElementException if there is no such organizer
+     */
     MeetingRecord createMeeting(long organizerId, boolean requirePinToStart);
+
+    /**
+     * Gives an organizer a new PIN of the current PIN length, unlike their last five and their conference
+     * IDs, and returns it: the only time it exists in clear.
+     *
+     * @throws java.util.NoSuchElementException if there is no such organizer
+     */
+    String resetPin(long organizerId);
 }

@@ -28,7 +28,7 @@ import java.net.InetSocketAddress;
  */
 public final class RtpSession {
     private static final Logger log = LoggerFactory.getLogger(RtpSession.class);
-    private static final int PACKET_BYTES = 12 + Codec.FRAME_SAMPLES;
+    private static final int PACKET_BYTES = RtpHeader.FIXED_HEADER_LENGTH + Codec.FRAME_SAMPLES;
 
     /** Where accepted media goes; called on the session's event loop. */
     public interface Receiver {
@@ -116,10 +116,8 @@ public final class RtpSession {
             return;
         }
         ByteBuf buf = channel.alloc().directBuffer(PACKET_BYTES, PACKET_BYTES);
-        boolean marker = sequencer.nextMarker();
-        RtpHeader.writeFixedHeader(buf, 0, marker, audioPayloadType,
-                sequencer.nextSequenceNumber(), sequencer.nextTimestamp(), sequencer.ssrc());
-        buf.setBytes(12, payload, offset, Codec.FRAME_SAMPLES);
+        int headerLength = sequencer.writeNextHeader(buf, 0, audioPayloadType);
+        buf.setBytes(headerLength, payload, offset, Codec.FRAME_SAMPLES);
         buf.writerIndex(PACKET_BYTES);
         packetsSent++;
         channel.writeAndFlush(buf, channel.voidPromise());

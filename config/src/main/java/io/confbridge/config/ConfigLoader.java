@@ -1,10 +1,108 @@
 package io.confbridge.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** Loads {@link BridgeConfig}: embedded defaults, then a JSON/YAML file, then overrides; then validates. */
+import static io.confbridge.config.Setting.boolKey;
+import static io.confbridge.config.Setting.intKey;
+import static io.confbridge.config.Setting.longKey;
+import static io.confbridge.config.Setting.oneOf;
+import static io.confbridge.config.Setting.secretKey;
+import static io.confbridge.config.Setting.stringKey;
+
+/**
+ * Loads {@link BridgeConfig}: embedded defaults, then a JSON/YAML file, then overrides; then validates.
+ *
+ * <p>Every key is declared once in {@link #SETTINGS} with its default and allowed range, so the file,
+ * dotted overrides ({@code sip.port}) and environment overrides ({@code BRIDGE_SIP_PORT}) all go through
+ * the same checks, and every error names the dotted key. Values that the defaults leave empty on purpose
+ * are resolved here, so users of the record see concrete values:
+ * <ul>
+ *   <li>{@code sip.advertisedAddress} "" → {@code sip.bindAddress}</li>
+ *   <li>{@code rtp.mediaThreads} 0 → the number of available processors</li>
+ *   <li>{@code store.jdbcUrl} "" → {@code jdbc:sqlite:<dataDir>/bridge.db}</li>
+ *   <li>{@code security.pepperFile} "" → {@code <dataDir>/pepper}</li>
+ * </ul>
+ */
 public final class ConfigLoader {
+
+    /** Environment variables with this prefix are overrides, except {@link #NOT_OURS}. */
+    static final String ENV_PREFIX = "BRIDGE_";
+
+    /**
+     * BRIDGE_* variables that belong to others: the CLI's server address and admin token, and the
+     * test suite's database URLs ({@code BRIDGE_TEST_PG_URL}); a server started in the same shell must not
+     * refuse to start because of them.
+     */
+    static boolean notOurs(String envName) {
+        String upper = envName.toUpperCase(Locale.ROOT);
+        return upper.equals("BRIDGE_URL") || upper.equals("BRIDGE_TOKEN") || upper.startsWith("BRIDGE_TEST_");
+    }
+
+    private static final List<Setting> SETTINGS = List.of(
+            stringKey("dataDir", "./data", false),
+
+            stringKey("sip.bindAddress", "127.0.0.1", false),
+            intKey("sip.port", 5060, 0, 65535),
+            stringKey("sip.advertisedAddress", "", true),
+            boolKey("sip.udp", true),
+            boolKey("sip.tcp", true),
+            longKey("sip.answerDelayMs", 0, 0, 30_000),
+
+            stringKey("rtp.bindAddress", "127.0.0.1", false),
+            intKey("rtp.portMin", 20000, 1024, 65535),
+            intKey("rtp.portMax", 29999, 1024, 65535),
+            intKey("rtp.mediaThreads", 0, 0, 64),
+            boolKey("rtp.symmetricLatching", false),
+
+            longKey("ivr.digitTimeoutMs", 10_000, 1_000, 120_000),
+            longKey("ivr.organizerStarWaitMs", 3_000, 500, 30_000),
+            intKey("ivr.conferenceIdTries", 3, 1, 10),
+            intKey("ivr.pinTries", 3, 1, 10),
+            // Production wants at least 10 s; 1 s is allowed so that tests can watch a lobby time out.
+            longKey("ivr.lobbyTimeoutMs", 3_600_000, 1_000, 86_400_000),
+            oneOf("ivr.language", "en", "en", "zh"),
+            stringKey("ivr.promptDir", "", true),
+            stringKey("ivr.holdMusicWav", "", true),
+
+            stringKey("store.jdbcUrl", "", true),
+            stringKey("store.username", "", true),
+            secretKey("store.password"),
+            intKey("store.poolSize", 4, 1, 64),
+
+            stringKey("security.pepperFile", "", true),
+            secretKey("security.pepper"),
+            intKey("security.argon2MemoryKiB", 19_456, 8_192, 1_048_576),
+            intKey("security.argon2Iterations", 2, 1, 10),
+            intKey("security.argon2Parallelism", 1, 1, 8),
+            intKey("security.pinWorkerThreads", 2, 1, 64),
+
+            stringKey("admin.bindAddress", "127.0.0.1", false),
+            intKey("admin.port", 8080, 0, 65535),
+            secretKey("admin.token"));
+
+    /** Minimum decoded length of a configured pepper: 256 bits, as many as a generated one. */
+    static final int MIN_PEPPER_BYTES = 32;
+
+    private static final Map<String, Setting> BY_LOWER_KEY = new HashMap<>();
+    private static final Map<String, Setting> BY_ENV_FORM = new HashMap<>();
+
+    static {
+        for (Setting s : SETTINGS) {
+            BY_LOWER_KEY.put(s.key().toLowerCase(Locale.ROOT), s);
+            if (BY_ENV_FORM.put(envForm(s.key()), s) != null) {
+                throw new IllegalStateException("two settings share the environment name of " + s.key());
+            }
+        }
+    }
+
     private ConfigLoader() {
     }
 
@@ -19,6 +117,210 @@ public final class ConfigLoader {
      * @throws ConfigException naming the key and the allowed range of the first bad value
      */
     public static BridgeConfig load(Path file, Map<String, String> overrides) {
-        throw new UnsupportedOperationException("helper A implements this");
+        if (overrides == null) {
+            overrides = Map.of();
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Setting s : SETTINGS) {
+            values.put(s.key(), s.defaultValue());
+        }
+        if (file != null) {
+            String source = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+            ConfigFileReader.read(file).forEach((key, raw) -> {
+                Setting s = BY_LOWER_KEY.get(key.toLowerCase(Locale.ROOT));
+                if (s == null || !s.key().equals(key)) {
+                    throw unknownKey(key, s);
+                }
+                values.put(s.key(), s.parse(raw, source));
+            });
+        }
+        // Sorted so that, of several bad overrides, the same one is reported every time.
+        new TreeMap<>(overrides).forEach((name, raw) -> {
+            Setting s = lookupOverride(name);
+            values.put(s.key(), s.parse(raw, name.equals(s.key()) ? null : name));
+        });
+        return build(values);
+    }
+
+    /**
+     * The file (or none) plus every {@code BRIDGE_*} environment variable as an override, except
+     * {@code BRIDGE_URL} and {@code BRIDGE_TOKEN} (the CLI's) and {@code BRIDGE_TEST_*} (the tests').
+     */
+    public static BridgeConfig fromEnvironment(Path fileOrNull) {
+        return fromEnvironment(fileOrNull, System.getenv());
+    }
+
+    static BridgeConfig fromEnvironment(Path fileOrNull, Map<String, String> environment) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        environment.forEach((name, value) -> {
+            if (name.toUpperCase(Locale.ROOT).startsWith(ENV_PREFIX) && !notOurs(name)) {
+                overrides.put(name, value);
+            }
+        });
+        return load(fileOrNull, overrides);
+    }
+
+    private static Setting lookupOverride(String name) {
+        if (name.toUpperCase(Locale.ROOT).startsWith(ENV_PREFIX)) {
+            Setting s = BY_ENV_FORM.get(envForm(name.substring(ENV_PREFIX.length())));
+            if (s == null) {
+                throw new ConfigException(name, "unknown environment setting; known names are "
+                        + String.join(", ", SETTINGS.stream().map(Setting::envName).toList()));
+            }
+            return s;
+        }
+        Setting s = BY_LOWER_KEY.get(name.toLowerCase(Locale.ROOT));
+        if (s == null) {
+            throw unknownKey(name, null);
+        }
+        return s;
+    }
+
+    /**
+     * Environment names are matched ignoring case and underscores, so {@code BRIDGE_RTP_PORTMIN} and
+     * {@code BRIDGE_RTP_PORT_MIN} both mean {@code rtp.portMin}; the static check above proves that
+     * this loses no distinction between keys.
+     */
+    private static String envForm(String name) {
+        return name.replace(".", "").replace("_", "").toLowerCase(Locale.ROOT);
+    }
+
+    private static ConfigException unknownKey(String key, Setting caseMismatch) {
+        if (caseMismatch != null) {
+            return new ConfigException(key, "unknown key; did you mean " + caseMismatch.key() + "?");
+        }
+        String section = key.contains(".") ? key.substring(0, key.indexOf('.') + 1) : "";
+        List<String> known = new ArrayList<>();
+        for (Setting s : SETTINGS) {
+            if (!section.isEmpty() && s.key().startsWith(section)) {
+                known.add(s.key());
+            }
+        }
+        if (known.isEmpty()) {
+            for (Setting s : SETTINGS) {
+                known.add(s.key());
+            }
+        }
+        return new ConfigException(key, "unknown key; known keys are " + String.join(", ", known));
+    }
+
+    private static BridgeConfig build(Map<String, Object> v) {
+        Values values = new Values(v);
+        String dataDir = values.string("dataDir");
+
+        String sipBind = values.string("sip.bindAddress");
+        String advertised = values.string("sip.advertisedAddress");
+        var sip = new BridgeConfig.SipConfig(
+                sipBind,
+                values.integer("sip.port"),
+                advertised.isEmpty() ? sipBind : advertised,
+                values.bool("sip.udp"),
+                values.bool("sip.tcp"),
+                values.longValue("sip.answerDelayMs"));
+        if (!sip.udp() && !sip.tcp()) {
+            throw new ConfigException("sip.udp", "SIP needs at least one transport: sip.udp and sip.tcp are both false");
+        }
+
+        int portMin = values.integer("rtp.portMin");
+        int portMax = values.integer("rtp.portMax");
+        if (portMin % 2 != 0) {
+            // RFC 3550 §11: RTP takes the even port, RTCP the odd one above it.
+            throw new ConfigException("rtp.portMin", portMin + " is odd; RTP ports start on an even number");
+        }
+        if (portMax <= portMin) {
+            throw new ConfigException("rtp.portMax", portMax + " must be greater than rtp.portMin ("
+                    + portMin + "): the range must hold at least one RTP/RTCP port pair");
+        }
+        int mediaThreads = values.integer("rtp.mediaThreads");
+        var rtp = new BridgeConfig.RtpConfig(
+                values.string("rtp.bindAddress"),
+                portMin,
+                portMax,
+                mediaThreads == 0 ? Runtime.getRuntime().availableProcessors() : mediaThreads,
+                values.bool("rtp.symmetricLatching"));
+
+        var ivr = new BridgeConfig.IvrConfig(
+                values.longValue("ivr.digitTimeoutMs"),
+                values.longValue("ivr.organizerStarWaitMs"),
+                values.integer("ivr.conferenceIdTries"),
+                values.integer("ivr.pinTries"),
+                values.longValue("ivr.lobbyTimeoutMs"),
+                values.string("ivr.language"),
+                values.string("ivr.promptDir"),
+                values.string("ivr.holdMusicWav"));
+
+        String jdbcUrl = values.string("store.jdbcUrl");
+        if (jdbcUrl.isEmpty()) {
+            jdbcUrl = "jdbc:sqlite:" + Path.of(dataDir).resolve("bridge.db");
+        } else if (!jdbcUrl.startsWith("jdbc:sqlite:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException("store.jdbcUrl", "\"" + jdbcUrl
+                    + "\" is not supported; expected jdbc:sqlite:<file> or jdbc:postgresql://<host>/<db>");
+        }
+        var store = new BridgeConfig.StoreConfig(
+                jdbcUrl,
+                values.string("store.username"),
+                values.string("store.password"),
+                values.integer("store.poolSize"));
+
+        String pepper = values.string("security.pepper");
+        if (!pepper.isEmpty()) {
+            checkPepper(pepper);
+        }
+        String pepperFile = values.string("security.pepperFile");
+        int memoryKiB = values.integer("security.argon2MemoryKiB");
+        int parallelism = values.integer("security.argon2Parallelism");
+        if (memoryKiB < 8 * parallelism) {
+            // Argon2 (RFC 9106 §3.1) needs at least 8 KiB per lane.
+            throw new ConfigException("security.argon2MemoryKiB", memoryKiB + " is below 8 KiB per lane ("
+                    + 8 * parallelism + " for security.argon2Parallelism " + parallelism + ")");
+        }
+        var security = new BridgeConfig.SecurityConfig(
+                pepperFile.isEmpty() ? Path.of(dataDir).resolve("pepper").toString() : pepperFile,
+                pepper,
+                memoryKiB,
+                values.integer("security.argon2Iterations"),
+                parallelism,
+                values.integer("security.pinWorkerThreads"));
+
+        var admin = new BridgeConfig.AdminConfig(
+                values.string("admin.bindAddress"),
+                values.integer("admin.port"),
+                values.string("admin.token"));
+
+        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin);
+    }
+
+    private static void checkPepper(String pepper) {
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(pepper);
+        } catch (IllegalArgumentException e) {
+            // The message of the decoder names an offending character: do not pass on anything of a secret.
+            throw new ConfigException("security.pepper", "is not valid base64");
+        }
+        if (decoded.length < MIN_PEPPER_BYTES) {
+            throw new ConfigException("security.pepper", "decodes to " + decoded.length
+                    + " bytes; at least " + MIN_PEPPER_BYTES + " are required");
+        }
+    }
+
+
+    /** Typed reads of already parsed values. */
+    private record Values(Map<String, Object> map) {
+        String string(String key) {
+            return (String) map.get(key);
+        }
+
+        int integer(String key) {
+            return (Integer) map.get(key);
+        }
+
+        long longValue(String key) {
+            return (Long) map.get(key);
+        }
+
+        boolean bool(String key) {
+            return (Boolean) map.get(key);
+        }
     }
 }

@@ -1,0 +1,159 @@
+package io.confbridge.pin;
+
+import io.confbridge.store.DirectoryStore;
+import io.confbridge.store.MeetingRecord;
+import io.confbridge.store.OrganizerRecord;
+import io.confbridge.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Organizer PINs as the rest of the bridge sees them: verify one typed on a phone, issue a new one.
+ * Clear PINs pass through here and are never stored or logged; only {@link PinHasher} hashes reach the store.
+ *
+ * <p>Verification costs an Argon2 run and a database read, so {@link #verify} does both on the
+ * {@code workers} pool and never on the caller's thread (an event loop must not block for it).
+ */
+public final class PinVault {
+    private static final Logger log = LoggerFactory.getLogger(PinVault.class);
+
+    /** A new PIN may not equal any of this many most recent PINs of the organizer (the current one included). */
+    public static final int HISTORY_SIZE = 5;
+
+    /** Generated PINs that hit the history before giving up; each costs up to {@link #HISTORY_SIZE} hash runs. */
+    private static final int MAX_ISSUE_ATTEMPTS = 20;
+
+    /** A fresh PIN and its hash, for an organizer about to be created. toString hides both. */
+    public record NewPin(String pin, String hash) {
+        @Override
+        public String toString() {
+            return "NewPin[*****]";
+        }
+    }
+
+    private final DirectoryStore store;
+    private final PinHasher hasher;
+    private final ExecutorService workers;
+    private final PinGenerator generator;
+
+    public PinVault(DirectoryStore store, PinHasher hasher, ExecutorService workers) {
+        this(store, hasher, workers, new PinGenerator(new SecureRandom()));
+    }
+
+    public PinVault(DirectoryStore store, PinHasher hasher, ExecutorService workers, PinGenerator generator) {
+        this.store = store;
+        this.hasher = hasher;
+        this.workers = workers;
+        this.generator = generator;
+    }
+
+    /**
+     * Checks a PIN typed for an organizer, on a worker thread. Completes with false for an unknown or
+     * disabled organizer and for input that is not 4–12 digits; exceptionally (with a
+     * {@link StoreException}) if the directory cannot be read. A right PIN whose hash was made at an older
+     * cost is rehashed at the current cost and stored, on the worker, before the future completes.
+     */
+    public CompletableFuture<Boolean> verify(long organizerId, String pin) {
+        try {
+            return CompletableFuture.supplyAsync(() -> verifyNow(organizerId, pin), workers);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private boolean verifyNow(long organizerId, String pin) {
+        if (!Pins.isWellFormed(pin)) {
+            return false;
+        }
+        Optional<OrganizerRecord> organizer = store.findOrganizer(organizerId);
+        if (organizer.isEmpty() || !organizer.get().enabled()) {
+            return false;
+        }
+        String encoded = organizer.get().pinHash();
+        if (!hasher.verify(pin, encoded)) {
+            return false;
+        }
+        if (hasher.needsRehash(encoded)) {
+            rehash(organizerId, pin, encoded);
+        }
+        return true;
+    }
+
+    private void rehash(long organizerId, String pin, String oldHash) {
+        try {
+            // Compare-and-set: if an administrator reset the PIN while we verified, keep their new PIN.
+            store.compareAndSetPinHash(organizerId, oldHash, hasher.hash(pin));
+        } catch (StoreException e) {
+            // The caller typed the right PIN; failing the call because an upgrade could not be saved would
+            // punish them for our database. The old hash still works and the next right PIN tries again.
+            log.warn("Could not store the upgraded PIN hash of organizer {}; will retry at the next verification",
+                    organizerId, e);
+        }
+    }
+
+    /**
+     * A fresh PIN and its hash for an organizer not yet created (so with no history), on the caller's thread.
+     *
+     * @param forbidden strings the PIN must not resemble, see {@link PinGenerator#generate}
+     */
+    public NewPin newPin(int length, Collection<String> forbidden) {
+        String pin = generator.generate(length, forbidden);
+        return new NewPin(pin, hasher.hash(pin));
+    }
+
+    /**
+     * Issues a new PIN to an existing organizer (a reset), blocking on the caller's thread: generates one
+     * that avoids {@code forbidden}, the organizer's own conference IDs and their last {@link #HISTORY_SIZE}
+     * PINs, stores its hash (appending it to the history) and returns it in clear, the only time it exists.
+     *
+     * @throws NoSuchElementException   if there is no such organizer
+     * @throws IllegalArgumentException if {@code length} is outside 4–12
+     * @throws StoreException           if the directory cannot be read or written
+     */
+    public String issuePin(long organizerId, int length, Collection<String> forbidden) {
+        OrganizerRecord organizer = store.findOrganizer(organizerId)
+                .orElseThrow(() -> new NoSuchElementException("no organizer with id " + organizerId));
+        List<String> avoid = new ArrayList<>(forbidden);
+        for (MeetingRecord meeting : store.findMeetingsByOrganizer(organizerId)) {
+            avoid.add(meeting.conferenceId());
+        }
+        Set<String> recentHashes = new LinkedHashSet<>();
+        recentHashes.add(organizer.pinHash());
+        recentHashes.addAll(store.recentPinHashes(organizerId, HISTORY_SIZE));
+        for (int attempt = 0; attempt < MAX_ISSUE_ATTEMPTS; attempt++) {
+            String pin = generator.generate(length, avoid);
+            if (!matchesAny(pin, recentHashes)) {
+                store.replacePin(organizerId, hasher.hash(pin));
+                return pin;
+            }
+        }
+        throw new IllegalStateException("every generated PIN matched one of the last " + HISTORY_SIZE
+                + " PINs of organizer " + organizerId + " in " + MAX_ISSUE_ATTEMPTS + " attempts");
+    }
+
+    private boolean matchesAny(String pin, Collection<String> hashes) {
+        for (String hash : hashes) {
+            if (hasher.verify(pin, hash)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "PinVault[" + hasher + "]";
+    }
+}

@@ -1,0 +1,192 @@
+package io.confbridge.pin;
+
+import io.confbridge.config.BridgeConfig;
+import io.confbridge.pin.support.ScriptedRandom;
+import io.confbridge.pin.support.ThreadRecordingStore;
+import io.confbridge.store.JdbcDirectoryStore;
+import io.confbridge.store.StoreException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PinVaultTest {
+
+    @TempDir
+    Path dir;
+
+    final PinHasher hasher = new PinHasher(PinHasherTest.filled(32, 5), 8192, 1, 1);
+    final AtomicInteger workerCount = new AtomicInteger();
+    ExecutorService workers;
+    ThreadRecordingStore store;
+    PinVault vault;
+
+    @BeforeEach
+    void open() {
+        workers = Executors.newFixedThreadPool(2, r -> new Thread(r, "pin-worker-" + workerCount.incrementAndGet()));
+        store = new ThreadRecordingStore(JdbcDirectoryStore.open(
+                new BridgeConfig.StoreConfig("jdbc:sqlite:" + dir.resolve("bridge.db"), "", "", 2)));
+        vault = new PinVault(store, hasher, workers);
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        store.close();
+        workers.shutdown();
+        assertTrue(workers.awaitTermination(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void verifiesOnAWorkerNeverTheCallingThread() throws Exception {
+        long id = store.createOrganizer("a@contoso.com", "A", hasher.hash("48213")).id();
+
+        assertTrue(vault.verify(id, "48213").get(10, TimeUnit.SECONDS));
+
+        assertFalse(store.organizerReaders().isEmpty(), "the organizer was read");
+        assertFalse(store.organizerReaders().contains(Thread.currentThread()));
+        store.organizerReaders().forEach(t -> assertTrue(t.getName().startsWith("pin-worker-"), t.getName()));
+    }
+
+    @Test
+    void wrongUnknownDisabledAndMalformedAreFalse() throws Exception {
+        long id = store.createOrganizer("a@contoso.com", "A", hasher.hash("48213")).id();
+
+        assertFalse(verify(id, "48214"));
+        assertFalse(verify(id + 1000, "48213"));
+        assertFalse(verify(id, "4821"));
+        assertFalse(verify(id, "48a13"));
+        assertFalse(verify(id, null));
+        store.setOrganizerEnabled(id, false);
+        assertFalse(verify(id, "48213"), "a disabled organizer's right PIN");
+        store.setOrganizerEnabled(id, true);
+        assertTrue(verify(id, "48213"));
+    }
+
+    @Test
+    void storeFailureCompletesExceptionally() {
+        store.close();
+
+        ExecutionException e = assertThrows(ExecutionException.class, () -> vault.verify(1, "48213").get(10, TimeUnit.SECONDS));
+
+        assertInstanceOf(StoreException.class, e.getCause());
+    }
+
+    @Test
+    void rightPinAtOldCostIsRehashedAtCurrentCost() throws Exception {
+        PinHasher older = new PinHasher(PinHasherTest.filled(32, 5), 8192, 2, 1);
+        String oldHash = older.hash("48213");
+        long id = store.createOrganizer("a@contoso.com", "A", oldHash).id();
+        assertTrue(hasher.needsRehash(oldHash));
+
+        assertTrue(verify(id, "48213"));
+
+        String stored = store.findOrganizer(id).orElseThrow().pinHash();
+        assertNotEquals(oldHash, stored);
+        assertFalse(hasher.needsRehash(stored));
+        assertTrue(verify(id, "48213"));
+        assertEquals(List.of(oldHash), store.recentPinHashes(id, 5), "a rehash is not a new PIN");
+    }
+
+    @Test
+    void wrongPinIsNotRehashed() throws Exception {
+        String oldHash = new PinHasher(PinHasherTest.filled(32, 5), 8192, 2, 1).hash("48213");
+        long id = store.createOrganizer("a@contoso.com", "A", oldHash).id();
+
+        assertFalse(verify(id, "48214"));
+
+        assertEquals(oldHash, store.findOrganizer(id).orElseThrow().pinHash());
+    }
+
+    @Test
+    void issuedPinVerifiesAndReplacesTheOldOne() throws Exception {
+        long id = store.createOrganizer("a@contoso.com", "A", hasher.hash("48213")).id();
+
+        String pin = vault.issuePin(id, 6, List.of());
+
+        assertEquals(6, pin.length());
+        assertFalse(PinGenerator.isTrivial(pin));
+        assertTrue(verify(id, pin));
+        assertFalse(verify(id, "48213"));
+        assertEquals(2, store.recentPinHashes(id, 5).size());
+    }
+
+    @Test
+    void issuedPinAvoidsTheLastFivePins() throws Exception {
+        long id = store.createOrganizer("a@contoso.com", "A", hasher.hash("40000")).id();
+        List<String> earlier = List.of("41111", "42222", "43333", "44444");
+        for (String pin : earlier) {
+            new PinVault(store, hasher, workers, new PinGenerator(new ScriptedRandom(pin))).issuePin(id, 5, List.of());
+        }
+        // History, newest first: 44444 43333 42222 41111 40000. Proposals: four of the last five, then a new one.
+        ScriptedRandom random = new ScriptedRandom("44444", "42222", "41111", "40000", "58291");
+        PinVault scripted = new PinVault(store, hasher, workers, new PinGenerator(random));
+
+        assertEquals("58291", scripted.issuePin(id, 5, List.of()));
+        assertTrue(random.scriptUsedUp());
+        assertTrue(verify(id, "58291"));
+    }
+
+    @Test
+    void aPinOlderThanTheLastFiveMayComeBack() {
+        long id = store.createOrganizer("a@contoso.com", "A", hasher.hash("40000")).id();
+        for (String pin : List.of("41111", "42222", "43333", "44444", "45555")) {
+            new PinVault(store, hasher, workers, new PinGenerator(new ScriptedRandom(pin))).issuePin(id, 5, List.of());
+        }
+
+        assertEquals("40000", new PinVault(store, hasher, workers, new PinGenerator(new ScriptedRandom("40000")))
+                .issuePin(id, 5, List.of()));
+    }
+
+    @Test
+    void issuedPinAvoidsOwnConferenceIdsAndForbiddenStrings() {
+        long id = store.createOrganizer("a@contoso.com", "A", hasher.hash("40000")).id();
+        store.createMeeting("4711001", id, true);
+        ScriptedRandom random = new ScriptedRandom("4711001", "4255550", "5829163");
+
+        String pin = new PinVault(store, hasher, workers, new PinGenerator(random)).issuePin(id, 7, List.of("+1 425 555 0100"));
+
+        assertEquals("5829163", pin);
+    }
+
+    @Test
+    void newPinHashesWhatItReturnsAndHidesBoth() {
+        PinVault.NewPin fresh = vault.newPin(5, List.of());
+
+        assertTrue(hasher.verify(fresh.pin(), fresh.hash()));
+        assertFalse(fresh.toString().contains(fresh.pin()));
+    }
+
+    @Test
+    void issuingToUnknownOrganizerFails() {
+        assertThrows(NoSuchElementException.class, () -> vault.issuePin(999, 5, List.of()));
+    }
+
+    @Test
+    void defaultGeneratorIsRandom() {
+        long id = store.createOrganizer("a@contoso.com", "A", hasher.hash("40000")).id();
+        PinVault real = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()));
+
+        assertNotEquals(real.issuePin(id, 12, List.of()), real.issuePin(id, 12, List.of()));
+    }
+
+    private boolean verify(long id, String pin) throws Exception {
+        return vault.verify(id, pin).get(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,286 @@
+package io.confbridge.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreValidAndResolveDerivedValues() {
+        BridgeConfig c = ConfigLoader.defaults();
+
+        assertEquals("./data", c.dataDir());
+        assertEquals("127.0.0.1", c.sip().bindAddress());
+        assertEquals(5060, c.sip().port());
+        assertEquals("127.0.0.1", c.sip().advertisedAddress(), "empty advertisedAddress means the bind address");
+        assertTrue(c.sip().udp());
+        assertTrue(c.sip().tcp());
+        assertEquals(0, c.sip().answerDelayMs());
+        assertEquals(20000, c.rtp().portMin());
+        assertEquals(29999, c.rtp().portMax());
+        assertEquals(Runtime.getRuntime().availableProcessors(), c.rtp().mediaThreads());
+        assertFalse(c.rtp().symmetricLatching());
+        assertEquals(10_000, c.ivr().digitTimeoutMs());
+        assertEquals(3_000, c.ivr().organizerStarWaitMs());
+        assertEquals(3, c.ivr().conferenceIdTries());
+        assertEquals(3, c.ivr().pinTries());
+        assertEquals(3_600_000, c.ivr().lobbyTimeoutMs());
+        assertEquals("en", c.ivr().language());
+        assertEquals("", c.ivr().promptDir());
+        assertEquals("", c.ivr().holdMusicWav());
+        assertEquals("jdbc:sqlite:" + Path.of("./data", "bridge.db"), c.store().jdbcUrl());
+        assertEquals(4, c.store().poolSize());
+        assertEquals(Path.of("./data", "pepper").toString(), c.security().pepperFile());
+        assertEquals("", c.security().pepper());
+        assertEquals(19_456, c.security().argon2MemoryKiB());
+        assertEquals(2, c.security().argon2Iterations());
+        assertEquals(1, c.security().argon2Parallelism());
+        assertEquals(2, c.security().pinWorkerThreads());
+        assertEquals("127.0.0.1", c.admin().bindAddress());
+        assertEquals(8080, c.admin().port());
+        assertEquals("", c.admin().token());
+    }
+
+    @Test
+    void readsNestedJsonFile() throws IOException {
+        Path file = write("bridge.json", """
+                {"dataDir": "/var/lib/bridge",
+                 "sip": {"port": 5070, "advertisedAddress": "203.0.113.7", "tcp": false},
+                 "rtp": {"portMin": 30000, "portMax": 30099, "mediaThreads": 3},
+                 "ivr": {"language": "ZH"}}
+                """);
+
+        BridgeConfig c = ConfigLoader.load(file, Map.of());
+
+        assertEquals(5070, c.sip().port());
+        assertEquals("203.0.113.7", c.sip().advertisedAddress());
+        assertFalse(c.sip().tcp());
+        assertEquals(30000, c.rtp().portMin());
+        assertEquals(30099, c.rtp().portMax());
+        assertEquals(3, c.rtp().mediaThreads());
+        assertEquals("zh", c.ivr().language());
+        assertEquals("jdbc:sqlite:" + Path.of("/var/lib/bridge", "bridge.db"), c.store().jdbcUrl());
+        assertEquals(Path.of("/var/lib/bridge", "pepper").toString(), c.security().pepperFile());
+    }
+
+    @Test
+    void readsNestedYamlFile() throws IOException {
+        Path file = write("bridge.yml", """
+                sip:
+                  port: 5080
+                  udp: false
+                ivr:
+                  lobbyTimeoutMs: 2000
+                store:
+                  jdbcUrl: jdbc:postgresql://db.example/bridge
+                  poolSize: 8
+                admin:
+                  token: 12345
+                """);
+
+        BridgeConfig c = ConfigLoader.load(file, Map.of());
+
+        assertEquals(5080, c.sip().port());
+        assertFalse(c.sip().udp());
+        assertEquals(2000, c.ivr().lobbyTimeoutMs());
+        assertEquals("jdbc:postgresql://db.example/bridge", c.store().jdbcUrl());
+        assertEquals(8, c.store().poolSize());
+        assertEquals("12345", c.admin().token(), "a YAML number given for a string key is taken as its text");
+    }
+
+    @Test
+    void emptyYamlFileMeansDefaults() throws IOException {
+        assertEquals(ConfigLoader.defaults(), ConfigLoader.load(write("empty.yaml", ""), Map.of()));
+    }
+
+    @Test
+    void overridesWinOverFileInBothSpellings() throws IOException {
+        Path file = write("bridge.json", """
+                {"sip": {"port": 5070}, "rtp": {"portMin": 30000, "portMax": 30999}}
+                """);
+
+        BridgeConfig c = ConfigLoader.load(file, Map.of(
+                "sip.port", "5090",
+                "BRIDGE_RTP_PORTMIN", "31000",
+                "bridge_rtp_port_max", "31999",
+                "BRIDGE_DATADIR", "/tmp/b",
+                "BRIDGE_SECURITY_ARGON2ITERATIONS", "3",
+                "admin.PORT", "0"));
+
+        assertEquals(5090, c.sip().port());
+        assertEquals(31000, c.rtp().portMin());
+        assertEquals(31999, c.rtp().portMax());
+        assertEquals("/tmp/b", c.dataDir());
+        assertEquals(3, c.security().argon2Iterations());
+        assertEquals(0, c.admin().port());
+    }
+
+    @Test
+    void environmentIgnoresOtherVariablesAndTheCliAndTestNames() {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", "/usr/bin");
+        env.put("BRIDGE_URL", "http://127.0.0.1:8080");
+        env.put("BRIDGE_TOKEN", "secret");
+        env.put("BRIDGE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1/test");
+        env.put("BRIDGE_SIP_PORT", "5099");
+
+        BridgeConfig c = ConfigLoader.fromEnvironment(null, env);
+
+        assertEquals(5099, c.sip().port());
+        assertEquals("", c.admin().token(), "BRIDGE_TOKEN is the CLI's, not admin.token");
+    }
+
+    @Test
+    void unknownEnvironmentVariableIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.fromEnvironment(null, Map.of("BRIDGE_SIP_PROT", "5060")));
+        assertEquals("BRIDGE_SIP_PROT", e.key());
+        assertTrue(e.getMessage().contains("BRIDGE_SIP_PORT"), e.getMessage());
+    }
+
+    @Test
+    void unknownKeysAreNamedWherever() throws IOException {
+        ConfigException inFile = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(write("a.json", "{\"sip\": {\"prot\": 5060}}"), Map.of()));
+        assertEquals("sip.prot", inFile.key());
+        assertTrue(inFile.getMessage().contains("sip.port"), "lists the known keys of the section: " + inFile.getMessage());
+
+        ConfigException wrongCase = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(write("b.yaml", "rtp:\n  portmin: 20000\n"), Map.of()));
+        assertEquals("rtp.portmin", wrongCase.key());
+        assertTrue(wrongCase.getMessage().contains("rtp.portMin"), wrongCase.getMessage());
+
+        ConfigException dotted = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("media.threads", "2")));
+        assertEquals("media.threads", dotted.key());
+
+        ConfigException section = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(write("c.json", "{\"sip\": 5}"), Map.of()));
+        assertEquals("sip", section.key());
+    }
+
+    @Test
+    void wrongTypeNamesKeyAndExpectation() throws IOException {
+        ConfigException env = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("BRIDGE_SIP_PORT", "abc")));
+        assertEquals("sip.port", env.key());
+        assertTrue(env.getMessage().contains("\"abc\""), env.getMessage());
+        assertTrue(env.getMessage().contains("BRIDGE_SIP_PORT"), env.getMessage());
+        assertTrue(env.getMessage().contains("integer in 0–65535"), env.getMessage());
+
+        ConfigException bool = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(write("a.json", "{\"sip\": {\"udp\": \"yes\"}}"), Map.of()));
+        assertEquals("sip.udp", bool.key());
+        assertTrue(bool.getMessage().contains("true or false"), bool.getMessage());
+
+        ConfigException fraction = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(write("b.json", "{\"rtp\": {\"portMin\": 20000.5}}"), Map.of()));
+        assertEquals("rtp.portMin", fraction.key());
+
+        ConfigException list = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(write("c.yaml", "ivr:\n  language: [en, zh]\n"), Map.of()));
+        assertEquals("ivr.language", list.key());
+
+        ConfigException language = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("ivr.language", "fr")));
+        assertEquals("ivr.language", language.key());
+        assertTrue(language.getMessage().contains("en, zh"), language.getMessage());
+    }
+
+    @Test
+    void outOfRangeNamesKeyAndRange() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("rtp.portMin", "70000")));
+        assertEquals("rtp.portMin", e.key());
+        assertEquals("rtp.portMin: 70000 is outside 1024–65535", e.getMessage());
+
+        ConfigException huge = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("ivr.digitTimeoutMs", "99999999999999999999999")));
+        assertEquals("ivr.digitTimeoutMs", huge.key());
+        assertTrue(huge.getMessage().contains("outside 1000–120000"), huge.getMessage());
+
+        assertEquals("ivr.lobbyTimeoutMs", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("ivr.lobbyTimeoutMs", "999"))).key());
+        assertEquals("store.poolSize", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("store.poolSize", "0"))).key());
+        assertEquals("sip.answerDelayMs", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("sip.answerDelayMs", "30001"))).key());
+    }
+
+    @Test
+    void rtpRangeMustBeEvenOrderedPairs() {
+        ConfigException odd = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("rtp.portMin", "20001")));
+        assertEquals("rtp.portMin", odd.key());
+
+        ConfigException inverted = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("rtp.portMin", "30000", "rtp.portMax", "30000")));
+        assertEquals("rtp.portMax", inverted.key());
+
+        BridgeConfig smallest = ConfigLoader.load(null, Map.of("rtp.portMin", "30000", "rtp.portMax", "30001"));
+        assertEquals(30001, smallest.rtp().portMax());
+    }
+
+    @Test
+    void pepperMustBeLongBase64AndIsNeverEchoed() {
+        String shortPepper = Base64.getEncoder().encodeToString(new byte[16]);
+        ConfigException tooShort = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("security.pepper", shortPepper)));
+        assertEquals("security.pepper", tooShort.key());
+        assertFalse(tooShort.getMessage().contains(shortPepper));
+
+        ConfigException garbage = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("BRIDGE_SECURITY_PEPPER", "not*base64!")));
+        assertEquals("security.pepper", garbage.key());
+        assertFalse(garbage.getMessage().contains("not*base64!"));
+
+        String good = Base64.getEncoder().encodeToString(new byte[32]);
+        assertEquals(good, ConfigLoader.load(null, Map.of("security.pepper", good)).security().pepper());
+    }
+
+    @Test
+    void badFileIsNamed() throws IOException {
+        Path broken = write("broken.json", "{\"sip\": {\"port\": 5060,}");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(broken, Map.of()));
+        assertEquals(broken.toString(), e.key());
+        assertTrue(e.getMessage().contains("line 1"), e.getMessage());
+
+        Path toml = write("bridge.toml", "x = 1");
+        assertEquals(toml.toString(), assertThrows(ConfigException.class, () -> ConfigLoader.load(toml, Map.of())).key());
+
+        Path missing = dir.resolve("missing.yaml");
+        assertEquals(missing.toString(), assertThrows(ConfigException.class, () -> ConfigLoader.load(missing, Map.of())).key());
+
+        Path twice = write("twice.json", "{\"sip\": {\"port\": 1, \"port\": 2}}");
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(twice, Map.of()));
+    }
+
+    @Test
+    void emptyBindAddressAndUnsupportedJdbcUrlAreRefused() {
+        assertEquals("sip.bindAddress", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("sip.bindAddress", " "))).key());
+        assertEquals("store.jdbcUrl", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("store.jdbcUrl", "jdbc:mysql://x/y"))).key());
+        assertEquals("sip.udp", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("sip.udp", "false", "sip.tcp", "FALSE"))).key());
+    }
+
+    private Path write(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+}
