@@ -40,6 +40,16 @@ public final class MeetingRegistry {
         return meeting == null ? new Meeting.Status(false, 0, 0) : meeting.status();
     }
 
+    /** Ends a live meeting for everyone in it and its lobby; false when nobody was in it. */
+    public boolean end(String conferenceId) {
+        Meeting meeting = live.get(conferenceId);
+        if (meeting == null) {
+            return false;
+        }
+        meeting.end();
+        return true;
+    }
+
     public Collection<Meeting> liveMeetings() {
         return List.copyOf(live.values());
     }

@@ -3,6 +3,11 @@ package io.confbridge.prompt;
 /**
  * Every spoken prompt of the voice menu. {@link #fileName()} is the WAV file name inside a language
  * directory ({@code prompts/en/welcome.wav}); the texts are the script that generates them.
+ *
+ * <p>The recordings are made by {@code scripts/generate-prompts.sh}, whose English table must hold
+ * the same texts ({@code PromptScriptConsistencyTest} checks); a new constant needs a line in
+ * both of its tables (English and Mandarin) and a rerun of the script. {@link PromptLibrary}
+ * loads them.
  */
 public enum Prompt {
     WELCOME("welcome", "Welcome. Please enter your conference ID, followed by the pound key."),
@@ -26,10 +31,12 @@ public enum Prompt {
         this.englishText = englishText;
     }
 
+    /** The WAV file name inside a language directory, {@code welcome.wav}. */
     public String fileName() {
         return fileStem + ".wav";
     }
 
+    /** What the English recording says. */
     public String englishText() {
         return englishText;
     }

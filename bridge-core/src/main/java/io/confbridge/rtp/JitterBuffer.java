@@ -1,0 +1,262 @@
+package io.confbridge.rtp;
+
+import io.confbridge.codec.Codec;
+import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * The receive-side buffer of one call's audio: decoded 20 ms frames in a ring indexed by RTP
+ * sequence number, filled by the call's RTP receive thread and drained by the meeting's mixing
+ * thread. Lock-free and allocation-free after construction.
+ *
+ * <h2>Threads</h2>
+ * Exactly one producer thread calls {@link #put}; exactly one consumer thread calls {@link #take}
+ * and {@link #reset}. {@link #depth()} may be called from either. Each slot is a sequence lock:
+ * the producer marks the slot as being written, writes the samples, then publishes the frame's
+ * sequence number with release semantics; the consumer reads that number with acquire semantics,
+ * copies, and checks the number again, so a frame overwritten during the copy is never played
+ * torn (it counts as lost instead).
+ *
+ * <h2>Sequence numbers</h2>
+ * The 16-bit RTP sequence number is extended to 64 bits by the producer (RFC 3550 Appendix A.1):
+ * a packet up to 100 behind the highest seen ({@code MAX_MISORDER}) is a late or reordered one,
+ * anything ahead is new. A backward jump further than that is taken as a restarted sender only
+ * when the next packet follows it in sequence (Appendix A.1's probation); the stream is then
+ * renumbered past the old one, so the consumer re-primes.
+ *
+ * <h2>Playout</h2>
+ * <ol>
+ *   <li>After construction, {@link #reset} or running dry, {@link #take} returns false until
+ *       {@code playoutDelayFrames} frames (counted from the oldest buffered to the newest) are
+ *       buffered; then playout starts at the oldest.</li>
+ *   <li>Each take plays the next sequence number. A frame that is missing while a later one has
+ *       arrived is lost: take fills {@code out} with silence and moves on. For a conference mixer
+ *       silence is the right concealment: the other speakers carry on, and repeating a stale
+ *       frame of one speaker is more noticeable than a 20 ms gap in one voice.</li>
+ *   <li>When nothing newer than the last played frame has arrived, the buffer ran dry: take
+ *       returns false and playout re-primes. When the producer ran the capacity or more ahead
+ *       (a big forward jump of the sequence, or a stalled consumer), playout re-primes too, and
+ *       restarts no more than {@code playoutDelayFrames} behind the newest frame, so the delay
+ *       built up by a stall is not kept.</li>
+ * </ol>
+ * Packets older than the playout position (late) and packets already buffered (duplicates) are
+ * dropped.
+ */
+public final class JitterBuffer {
+
+    /** RFC 3550 Appendix A.1: packets this far behind the highest are reordered, not a restart. */
+    private static final int MAX_MISORDER = 100;
+    private static final long EMPTY = -1;
+    private static final long WRITING = -2;
+    private static final VarHandle SLOT_SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private final int capacity;
+    private final int mask;
+    private final int playoutDelay;
+    /** Frame i occupies samples[i*160, (i+1)*160). Plain stores, ordered by the slot sequence lock. */
+    private final short[] samples;
+    /** The extended sequence number of the frame in each slot, EMPTY or WRITING. */
+    private final long[] slotSequence;
+
+    // Producer-owned.
+    private long highestExtended = -1;
+    private int probationSequence = -1;
+    private long droppedPackets;
+
+    /** The newest extended sequence number written; -1 before the first. Written by the producer. */
+    private volatile long newestPublished = -1;
+    /** The next extended sequence number to play, 0 before the first. Written by the consumer. */
+    private volatile long playPosition;
+
+    // Consumer-owned.
+    private boolean primed;
+    private long lostFrames;
+
+    /**
+     * @param capacityFrames ring size in 20 ms frames, a power of two (8 holds 160 ms)
+     * @param playoutDelayFrames frames to buffer before playout starts, 1 to capacity
+     */
+    public JitterBuffer(int capacityFrames, int playoutDelayFrames) {
+        if (capacityFrames < 2 || Integer.bitCount(capacityFrames) != 1) {
+            throw new IllegalArgumentException("capacityFrames must be a power of two >= 2: " + capacityFrames);
+        }
+        if (playoutDelayFrames < 1 || playoutDelayFrames > capacityFrames) {
+            throw new IllegalArgumentException(
+                    "playoutDelayFrames must be 1-" + capacityFrames + ": " + playoutDelayFrames);
+        }
+        this.capacity = capacityFrames;
+        this.mask = capacityFrames - 1;
+        this.playoutDelay = playoutDelayFrames;
+        this.samples = new short[capacityFrames * Codec.FRAME_SAMPLES];
+        this.slotSequence = new long[capacityFrames];
+        Arrays.fill(slotSequence, EMPTY);
+    }
+
+    /**
+     * Producer: decodes one packet's payload into the slot of its sequence number. Up to 160
+     * samples are decoded (20 ms, the negotiated ptime); a shorter payload is padded with silence,
+     * a longer one truncated. Late and duplicate packets are dropped.
+     *
+     * @param sequenceNumber the packet's 16-bit RTP sequence number
+     * @param payload the packet; read with absolute indexes, not released
+     * @param offset where the payload starts in {@code payload}
+     * @param length payload bytes
+     */
+    public void put(int sequenceNumber, ByteBuf payload, int offset, int length, Codec codec) {
+        long extended = extend(sequenceNumber & 0xFFFF);
+        if (extended < 0 || extended < playPosition) {
+            droppedPackets++;
+            return;
+        }
+        int slot = (int) (extended & mask);
+        if ((long) SLOT_SEQUENCE.getOpaque(slotSequence, slot) == extended) {
+            droppedPackets++;
+            return;
+        }
+        SLOT_SEQUENCE.setOpaque(slotSequence, slot, WRITING);
+        // The WRITING mark must be visible before any sample store (StoreStore), as in a seqlock.
+        VarHandle.releaseFence();
+        int base = slot * Codec.FRAME_SAMPLES;
+        int n = Math.max(0, Math.min(length, Codec.FRAME_SAMPLES));
+        for (int i = 0; i < n; i++) {
+            samples[base + i] = codec.decode(payload.getByte(offset + i));
+        }
+        if (n < Codec.FRAME_SAMPLES) {
+            Arrays.fill(samples, base + n, base + Codec.FRAME_SAMPLES, (short) 0);
+        }
+        SLOT_SEQUENCE.setRelease(slotSequence, slot, extended);
+        if (extended > newestPublished) {
+            newestPublished = extended;
+        }
+    }
+
+    /**
+     * Extends a 16-bit sequence number against the highest seen, or returns -1 for a packet to
+     * drop (a far backward jump on probation).
+     */
+    private long extend(int sequenceNumber) {
+        if (highestExtended < 0) {
+            // Start well above zero so nothing valid is ever negative.
+            highestExtended = (1L << 16) | sequenceNumber;
+            return highestExtended;
+        }
+        int delta = (short) (sequenceNumber - (int) (highestExtended & 0xFFFF));
+        if (delta >= -MAX_MISORDER) {
+            long extended = highestExtended + delta;
+            if (delta > 0) {
+                highestExtended = extended;
+            }
+            probationSequence = -1;
+            return extended;
+        }
+        if (sequenceNumber == probationSequence) {
+            // Two in a row after a far backward jump: the sender restarted (RFC 3550 A.1). Number
+            // the new stream past everything buffered, so the consumer re-primes on it.
+            highestExtended = ((highestExtended + capacity + 1) & ~0xFFFFL) + (1L << 16) | sequenceNumber;
+            probationSequence = -1;
+            return highestExtended;
+        }
+        probationSequence = (sequenceNumber + 1) & 0xFFFF;
+        return -1;
+    }
+
+    /**
+     * Consumer: copies the next frame in sequence order into {@code out[0..160)}.
+     *
+     * @return true when {@code out} holds the next 20 ms (a received frame, or silence for a lost
+     *     one); false while priming or after running dry, with {@code out} untouched
+     */
+    public boolean take(short[] out) {
+        long newest = newestPublished;
+        if (newest < 0) {
+            return false;
+        }
+        long next = playPosition;
+        // The ring moved past the play position (before the first frame it is 0: nothing missed).
+        boolean overrun = next != 0 && next <= newest - capacity;
+        if (primed && (next > newest || overrun)) {
+            primed = false;
+        }
+        if (!primed) {
+            long oldest = oldestBuffered(Math.max(next, newest - capacity + 1), newest);
+            if (oldest < 0 || newest - oldest + 1 < playoutDelay) {
+                return false;
+            }
+            // After an overrun, start no further back than the playout delay, to win the latency
+            // back; after a start or running dry, everything buffered is fresh: play it all.
+            next = overrun ? Math.max(oldest, newest - playoutDelay + 1) : oldest;
+            primed = true;
+        }
+        if (!copyFrame(next, out)) {
+            Arrays.fill(out, 0, Codec.FRAME_SAMPLES, (short) 0);
+            lostFrames++;
+        }
+        playPosition = next + 1;
+        return true;
+    }
+
+    /** The lowest extended sequence number in [from, to] present in the ring, or -1. */
+    private long oldestBuffered(long from, long to) {
+        long oldest = -1;
+        for (int slot = 0; slot < capacity; slot++) {
+            long seq = (long) SLOT_SEQUENCE.getAcquire(slotSequence, slot);
+            if (seq >= from && seq <= to && (oldest < 0 || seq < oldest)) {
+                oldest = seq;
+            }
+        }
+        return oldest;
+    }
+
+    private boolean copyFrame(long extended, short[] out) {
+        int slot = (int) (extended & mask);
+        if ((long) SLOT_SEQUENCE.getAcquire(slotSequence, slot) != extended) {
+            return false;
+        }
+        System.arraycopy(samples, slot * Codec.FRAME_SAMPLES, out, 0, Codec.FRAME_SAMPLES);
+        // The sample loads must complete before the re-check (LoadLoad), as StampedLock.validate.
+        VarHandle.acquireFence();
+        return (long) SLOT_SEQUENCE.getOpaque(slotSequence, slot) == extended;
+    }
+
+    /**
+     * Consumer: discards what is buffered; playout re-primes on packets newer than those already
+     * received (for example when a caller is moved from the lobby into a meeting).
+     */
+    public void reset() {
+        primed = false;
+        playPosition = newestPublished + 1;
+    }
+
+    /**
+     * Frames received and not yet played, 0 to capacity (gaps do not count). Scans the ring, so
+     * meant for metrics and back-pressure checks, not for every sample; approximate while the
+     * other thread is working.
+     */
+    public int depth() {
+        long newest = newestPublished;
+        if (newest < 0) {
+            return 0;
+        }
+        long from = Math.max(playPosition, newest - capacity + 1);
+        int depth = 0;
+        for (int slot = 0; slot < capacity; slot++) {
+            long seq = (long) SLOT_SEQUENCE.getAcquire(slotSequence, slot);
+            if (seq >= from && seq <= newest) {
+                depth++;
+            }
+        }
+        return depth;
+    }
+
+    /** Producer-side count of packets dropped as late, duplicate or on probation. */
+    public long droppedPackets() {
+        return droppedPackets;
+    }
+
+    /** Consumer-side count of frames played as silence because they were lost. */
+    public long lostFrames() {
+        return lostFrames;
+    }
+}

@@ -1,0 +1,356 @@
+package io.confbridge.rtp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.confbridge.codec.Codec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class JitterBufferTest {
+
+    private static final int FRAME = Codec.FRAME_SAMPLES;
+    private static final int OFFSET = 12; // payload behind an RTP header, as on the wire
+
+    private final ByteBuf packet = Unpooled.buffer(OFFSET + FRAME);
+    private final short[] out = new short[FRAME];
+
+    @AfterEach
+    void release() {
+        packet.release();
+    }
+
+    /**
+     * A-law payload identifying frame {@code id}: bytes 0–2 carry the id, the rest a pattern of it.
+     * A-law decoding is one-to-one and never yields 0, so frames and silence are told apart.
+     */
+    private static void writeFrame(ByteBuf buf, int offset, int id) {
+        buf.setByte(offset, id);
+        buf.setByte(offset + 1, id >> 8);
+        buf.setByte(offset + 2, id >> 16);
+        for (int i = 3; i < FRAME; i++) {
+            buf.setByte(offset + i, id * 13 + i);
+        }
+    }
+
+    /** The frame id the samples were decoded from, or -1 for silence; fails on a torn frame. */
+    private static int frameId(short[] samples) {
+        if (samples[0] == 0) {
+            for (short s : samples) {
+                assertEquals(0, s, "torn silence");
+            }
+            return -1;
+        }
+        int id = (Codec.PCMA.encode(samples[0]) & 0xFF)
+                | (Codec.PCMA.encode(samples[1]) & 0xFF) << 8
+                | (Codec.PCMA.encode(samples[2]) & 0xFF) << 16;
+        for (int i = 3; i < FRAME; i++) {
+            assertEquals((byte) (id * 13 + i), Codec.PCMA.encode(samples[i]), "frame " + id + " torn at " + i);
+        }
+        return id;
+    }
+
+    private void put(JitterBuffer buffer, int seq, int id) {
+        writeFrame(packet, OFFSET, id);
+        buffer.put(seq, packet, OFFSET, FRAME, Codec.PCMA);
+    }
+
+    /** Takes one frame: its id, -1 for silence, or null when take returned false. */
+    private Integer take(JitterBuffer buffer) {
+        return buffer.take(out) ? frameId(out) : null;
+    }
+
+    @Test
+    void playsInOrderOncePrimedThenRunsDry() {
+        JitterBuffer buffer = new JitterBuffer(8, 2);
+        assertNull(take(buffer), "empty");
+        put(buffer, 100, 100);
+        assertNull(take(buffer), "one frame is not yet the playout delay");
+        put(buffer, 101, 101);
+        put(buffer, 102, 102);
+        assertEquals(3, buffer.depth());
+        assertEquals(100, take(buffer));
+        assertEquals(101, take(buffer));
+        assertEquals(102, take(buffer));
+        assertEquals(0, buffer.depth());
+        assertNull(take(buffer), "ran dry");
+        put(buffer, 103, 103);
+        assertNull(take(buffer), "re-priming");
+        put(buffer, 104, 104);
+        assertEquals(103, take(buffer));
+        assertEquals(104, take(buffer));
+        assertEquals(0, buffer.lostFrames());
+    }
+
+    @Test
+    void reordersWithinTheWindow() {
+        JitterBuffer buffer = new JitterBuffer(8, 3);
+        put(buffer, 10, 10);
+        put(buffer, 12, 12);
+        put(buffer, 11, 11);
+        put(buffer, 14, 14);
+        put(buffer, 13, 13);
+        for (int id = 10; id <= 14; id++) {
+            assertEquals(id, take(buffer));
+        }
+    }
+
+    @Test
+    void reorderedFirstPacketIsStillPlayedFirst() {
+        JitterBuffer buffer = new JitterBuffer(8, 2);
+        put(buffer, 11, 11);
+        put(buffer, 10, 10);
+        assertEquals(10, take(buffer));
+        assertEquals(11, take(buffer));
+    }
+
+    @Test
+    void dropsDuplicatesKeepingTheFirstCopy() {
+        JitterBuffer buffer = new JitterBuffer(8, 2);
+        put(buffer, 7, 7);
+        put(buffer, 7, 999);
+        put(buffer, 8, 8);
+        put(buffer, 8, 998);
+        assertEquals(7, take(buffer));
+        assertEquals(8, take(buffer));
+        assertEquals(2, buffer.droppedPackets());
+    }
+
+    @Test
+    void playsSilenceForALostFrameAndMovesOn() {
+        JitterBuffer buffer = new JitterBuffer(8, 2);
+        put(buffer, 20, 20);
+        put(buffer, 21, 21);
+        put(buffer, 23, 23);
+        put(buffer, 24, 24);
+        assertEquals(20, take(buffer));
+        assertEquals(21, take(buffer));
+        assertEquals(-1, take(buffer));
+        assertEquals(23, take(buffer));
+        assertEquals(24, take(buffer));
+        assertEquals(1, buffer.lostFrames());
+    }
+
+    @Test
+    void dropsPacketsOlderThanThePlayPosition() {
+        JitterBuffer buffer = new JitterBuffer(8, 2);
+        put(buffer, 30, 30);
+        put(buffer, 31, 31);
+        put(buffer, 33, 33);
+        assertEquals(30, take(buffer));
+        assertEquals(31, take(buffer));
+        assertEquals(-1, take(buffer)); // 32 lost
+        put(buffer, 32, 32); // arrives after its turn
+        put(buffer, 30, 30); // retransmitted long after
+        assertEquals(2, buffer.droppedPackets());
+        assertEquals(33, take(buffer));
+        assertNull(take(buffer));
+    }
+
+    @Test
+    void sequenceNumberWrapIsSeamless() {
+        JitterBuffer buffer = new JitterBuffer(8, 2);
+        int[] seqs = {65533, 65534, 65535, 0, 1, 2};
+        for (int i = 0; i < seqs.length; i++) {
+            put(buffer, seqs[i], 500 + i);
+        }
+        for (int i = 0; i < seqs.length; i++) {
+            assertEquals(500 + i, take(buffer));
+        }
+    }
+
+    @Test
+    void forwardJumpBeyondTheCapacityRestartsAtTheNewSequence() {
+        JitterBuffer buffer = new JitterBuffer(8, 2);
+        put(buffer, 40, 40);
+        put(buffer, 41, 41);
+        assertEquals(40, take(buffer));
+        put(buffer, 5000, 5000);
+        assertNull(take(buffer), "re-priming on the new sequence");
+        put(buffer, 5001, 5001);
+        assertEquals(5000, take(buffer));
+        assertEquals(5001, take(buffer));
+        assertEquals(0, buffer.lostFrames());
+    }
+
+    @Test
+    void stalledConsumerSkipsToThePlayoutDelayBehindTheNewest() {
+        JitterBuffer buffer = new JitterBuffer(8, 2);
+        put(buffer, 0, 1000);
+        put(buffer, 1, 1001);
+        assertEquals(1000, take(buffer));
+        for (int seq = 2; seq < 20; seq++) {
+            put(buffer, seq, 1000 + seq);
+        }
+        assertEquals(1018, take(buffer));
+        assertEquals(1019, take(buffer));
+        assertNull(take(buffer));
+    }
+
+    @Test
+    void restartedSenderFarBehindIsAcceptedOnTheSecondPacket() {
+        JitterBuffer buffer = new JitterBuffer(8, 2);
+        put(buffer, 30000, 1);
+        put(buffer, 30001, 2);
+        assertEquals(1, take(buffer));
+        assertEquals(2, take(buffer));
+        put(buffer, 100, 3); // on probation (RFC 3550 A.1): dropped
+        put(buffer, 101, 4);
+        put(buffer, 102, 5);
+        assertEquals(4, take(buffer));
+        assertEquals(5, take(buffer));
+        assertEquals(1, buffer.droppedPackets());
+    }
+
+    @Test
+    void shortPayloadIsPaddedWithSilence() {
+        JitterBuffer buffer = new JitterBuffer(8, 1);
+        writeFrame(packet, OFFSET, 77);
+        buffer.put(9, packet, OFFSET, 80, Codec.PCMA);
+        assertTrue(buffer.take(out));
+        for (int i = 0; i < 80; i++) {
+            assertEquals(Codec.PCMA.decode(packet.getByte(OFFSET + i)), out[i]);
+        }
+        assertArrayEquals(new short[FRAME - 80], java.util.Arrays.copyOfRange(out, 80, FRAME));
+    }
+
+    @Test
+    void resetDiscardsWhatIsBuffered() {
+        JitterBuffer buffer = new JitterBuffer(8, 2);
+        put(buffer, 50, 50);
+        put(buffer, 51, 51);
+        put(buffer, 52, 52);
+        assertEquals(50, take(buffer));
+        buffer.reset();
+        assertEquals(0, buffer.depth());
+        assertNull(take(buffer));
+        put(buffer, 53, 53);
+        put(buffer, 54, 54);
+        assertEquals(53, take(buffer));
+    }
+
+    @Test
+    void rejectsBadGeometry() {
+        assertThrows(IllegalArgumentException.class, () -> new JitterBuffer(6, 2));
+        assertThrows(IllegalArgumentException.class, () -> new JitterBuffer(8, 0));
+        assertThrows(IllegalArgumentException.class, () -> new JitterBuffer(8, 9));
+    }
+
+    /**
+     * The producer waits while the ring is nearly full, so nothing is overrun: the consumer must
+     * get every frame exactly once, in order, intact.
+     */
+    @Test
+    void twoThreadsWithBackPressureDeliverEveryFrameInOrder() throws Exception {
+        JitterBuffer buffer = new JitterBuffer(8, 2);
+        int frames = 20_000;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread producer = new Thread(() -> {
+            ByteBuf buf = Unpooled.buffer(FRAME);
+            try {
+                for (int id = 0; id < frames && System.nanoTime() < deadline; id++) {
+                    while (buffer.depth() >= 6 && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                    writeFrame(buf, 0, id);
+                    buffer.put((60_000 + id) & 0xFFFF, buf, 0, FRAME, Codec.PCMA);
+                }
+            } finally {
+                buf.release();
+            }
+        }, "jitter-producer");
+        int[] received = new int[1];
+        Thread consumer = new Thread(() -> {
+            short[] frame = new short[FRAME];
+            try {
+                while (received[0] < frames && System.nanoTime() < deadline) {
+                    if (buffer.take(frame)) {
+                        assertEquals(received[0], frameId(frame));
+                        received[0]++;
+                    } else {
+                        Thread.onSpinWait();
+                    }
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "jitter-consumer");
+        consumer.start();
+        producer.start();
+        producer.join(TimeUnit.SECONDS.toMillis(40));
+        consumer.join(TimeUnit.SECONDS.toMillis(40));
+        assertFalse(producer.isAlive() || consumer.isAlive(), "threads finished");
+        assertNull(failure.get());
+        assertEquals(frames, received[0]);
+        assertEquals(0, buffer.lostFrames());
+    }
+
+    /**
+     * The producer runs flat out and overruns the consumer again and again, so slots are rewritten
+     * while being read: every frame taken must still be one frame the producer wrote, whole, and
+     * the frames must come in increasing order.
+     */
+    @Test
+    void twoThreadsOverrunningNeverYieldATornFrame() throws Exception {
+        JitterBuffer buffer = new JitterBuffer(8, 2);
+        int frames = 200_000;
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicBoolean producerDone = new AtomicBoolean();
+        CountDownLatch consumerRunning = new CountDownLatch(1);
+        Thread producer = new Thread(() -> {
+            ByteBuf buf = Unpooled.buffer(FRAME);
+            try {
+                consumerRunning.await();
+                for (int id = 0; id < frames; id++) {
+                    writeFrame(buf, 0, id);
+                    buffer.put(id & 0xFFFF, buf, 0, FRAME, Codec.PCMA);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                producerDone.set(true);
+                buf.release();
+            }
+        }, "jitter-producer");
+        int[] taken = new int[2]; // frames, silent frames
+        Thread consumer = new Thread(() -> {
+            short[] frame = new short[FRAME];
+            int last = -1;
+            try {
+                consumerRunning.countDown();
+                for (int i = 0; i < 100_000_000 && !producerDone.get(); i++) {
+                    if (buffer.take(frame)) {
+                        int id = frameId(frame);
+                        if (id < 0) {
+                            taken[1]++;
+                        } else {
+                            assertTrue(id > last, id + " after " + last);
+                            last = id;
+                            taken[0]++;
+                        }
+                    }
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "jitter-consumer");
+        consumer.start();
+        producer.start();
+        producer.join(TimeUnit.SECONDS.toMillis(60));
+        consumer.join(TimeUnit.SECONDS.toMillis(60));
+        assertFalse(producer.isAlive() || consumer.isAlive(), "threads finished");
+        assertNull(failure.get());
+        assertTrue(taken[0] > 0, "consumer took frames while the producer ran");
+    }
+}

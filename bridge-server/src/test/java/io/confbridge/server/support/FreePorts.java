@@ -1,0 +1,76 @@
+package io.confbridge.server.support;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Finds loopback ports for a bridge under test: a SIP port free for both UDP and TCP, and a block of RTP
+ * ports. Another process may take a port between the check and the bridge's bind; the bounded retries
+ * and the per-JVM rotation through blocks keep that rare.
+ */
+public final class FreePorts {
+    /** The RTP blocks are carved out of 30000–39999, away from the bridge's default 20000–29999. */
+    static final int RTP_AREA_START = 30000;
+    static final int RTP_AREA_END = 40000;
+    public static final int RTP_BLOCK_SIZE = 200;
+    private static final int BLOCKS = (RTP_AREA_END - RTP_AREA_START) / RTP_BLOCK_SIZE;
+    private static final int ATTEMPTS = 50;
+    /** Successive bridges in one JVM take successive blocks, so a closing bridge's ports are not reused at once. */
+    private static final AtomicInteger NEXT_BLOCK = new AtomicInteger(ThreadLocalRandom.current().nextInt(BLOCKS));
+
+    private FreePorts() {
+    }
+
+    /** A port on 127.0.0.1 that was free for TCP and UDP both, as SIP needs. */
+    public static int sipPort() {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
+                int port = tcp.getLocalPort();
+                try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, port))) {
+                    return port;
+                } catch (IOException udpTaken) {
+                    // Free for TCP but not for UDP: try another.
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot bind any TCP port on loopback", e);
+            }
+        }
+        throw new IllegalStateException("no port free for both TCP and UDP after " + ATTEMPTS + " tries");
+    }
+
+    /** The first port of a block of {@link #RTP_BLOCK_SIZE} UDP ports that were all free. */
+    public static int rtpBlockStart() {
+        for (int attempt = 0; attempt < BLOCKS; attempt++) {
+            int block = Math.floorMod(NEXT_BLOCK.getAndIncrement(), BLOCKS);
+            int start = RTP_AREA_START + block * RTP_BLOCK_SIZE;
+            if (allUdpFree(start, start + RTP_BLOCK_SIZE)) {
+                return start;
+            }
+        }
+        throw new IllegalStateException("no free block of " + RTP_BLOCK_SIZE + " UDP ports in "
+                + RTP_AREA_START + "–" + (RTP_AREA_END - 1));
+    }
+
+    private static boolean allUdpFree(int from, int toExclusive) {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        List<DatagramSocket> held = new ArrayList<>();
+        try {
+            for (int port = from; port < toExclusive; port++) {
+                held.add(new DatagramSocket(new InetSocketAddress(loopback, port)));
+            }
+            return true;
+        } catch (IOException taken) {
+            return false;
+        } finally {
+            held.forEach(DatagramSocket::close);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.confbridge.server.support;
+
+import io.confbridge.codec.Codec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The talking half of a phone's RTP: one stream (one SSRC, one sequence space) carrying G.711 audio at
+ * real-time pace and RFC 4733 telephone-events, all timed by a scheduler rather than by sleeping.
+ */
+final class RtpSender implements AutoCloseable {
+    static final long FRAME_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** RFC 4733 §2.3.5: events are sent every 50 ms or less; 20 ms matches the audio packetization. */
+    private static final long EVENT_UPDATE_MS = 20;
+    /** Event packets of one key: three updates then three copies of the end packet (§2.5.1.4). */
+    private static final int UPDATES_PER_KEY = 3;
+    private static final int ENDS_PER_KEY = 3;
+    /** The gap between the last end packet of one key and the first packet of the next. */
+    private static final long INTER_KEY_GAP_MS = 100;
+    private static final long KEY_PERIOD_MS = (UPDATES_PER_KEY + ENDS_PER_KEY - 1) * EVENT_UPDATE_MS
+            + INTER_KEY_GAP_MS;
+    /** RFC 4733 volume field: -10 dBm0, a typical keypad level. */
+    private static final int EVENT_VOLUME = 10;
+
+    private final DatagramSocket socket;
+    private final ScheduledExecutorService scheduler;
+    private final long ssrc = ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
+    private final long timestampBase = ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
+    private final long epochNs = System.nanoTime();
+    private int nextSequence = ThreadLocalRandom.current().nextInt(1 << 16);
+    private int sent;
+    private volatile SdpAnswer answer;
+    private ScheduledFuture<?> audioTask;
+
+    RtpSender(DatagramSocket socket, ScheduledExecutorService scheduler) {
+        this.socket = socket;
+        this.scheduler = scheduler;
+    }
+
+    void negotiated(SdpAnswer answer) {
+        this.answer = answer;
+    }
+
+    /** The RTP clock (8 kHz) reading for a moment, so audio and events share one timeline. */
+    private long timestampAt(long nanoTime) {
+        return (timestampBase + (nanoTime - epochNs) / 125_000L) & 0xFFFFFFFFL;
+    }
+
+    /** Streams a continuous sine, one 20 ms packet every 20 ms, replacing any stream already running. */
+    synchronized void startTone(double hz, double dBFS) {
+        double amplitude = 32767 * Math.pow(10, dBFS / 20);
+        double step = 2 * Math.PI * hz / Codec.CLOCK_RATE;
+        startStream(new FrameSource() {
+            private double phase;
+
+            @Override
+            public void fill(short[] frame) {
+                for (int i = 0; i < frame.length; i++) {
+                    frame[i] = (short) Math.round(amplitude * Math.sin(phase));
+                    phase += step;
+                    if (phase > 2 * Math.PI) {
+                        phase -= 2 * Math.PI;
+                    }
+                }
+            }
+        });
+    }
+
+    /** Streams digital silence at real-time pace, as a phone does while its user listens. */
+    synchronized void startSilence() {
+        startStream(frame -> java.util.Arrays.fill(frame, (short) 0));
+    }
+
+    synchronized void stopAudio() {
+        if (audioTask != null) {
+            audioTask.cancel(false);
+            audioTask = null;
+        }
+    }
+
+    private void startStream(FrameSource source) {
+        SdpAnswer negotiated = requireAnswer();
+        stopAudio();
+        long startNs = System.nanoTime();
+        long firstTimestamp = timestampAt(startNs);
+        short[] frame = new short[Codec.FRAME_SAMPLES];
+        byte[] payload = new byte[Codec.FRAME_SAMPLES];
+        long[] frameIndex = {0};
+        audioTask = scheduler.scheduleAtFixedRate(() -> {
+            source.fill(frame);
+            for (int i = 0; i < frame.length; i++) {
+                payload[i] = negotiated.codec().encode(frame[i]);
+            }
+            long ts = (firstTimestamp + frameIndex[0] * Codec.FRAME_SAMPLES) & 0xFFFFFFFFL;
+            // RFC 3551 §4.1: the marker flags the first packet of a talkspurt.
+            send(socket, negotiated.rtpAddress(), negotiated.audioPayloadType(), frameIndex[0] == 0, ts, payload);
+            frameIndex[0]++;
+        }, 0, FRAME_NS, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Sends each key as an RFC 4733 event from {@code from}: three updates with growing duration (marker on
+     * the first), then three identical end packets; one RTP timestamp per key, the event's start; about
+     * 100 ms between keys. The future completes when the last packet is sent.
+     */
+    CompletableFuture<Void> sendDtmf(String keys, DatagramSocket from) {
+        SdpAnswer negotiated = requireAnswer();
+        int eventPt = negotiated.telephoneEventPt().orElseThrow(
+                () -> new IllegalStateException("bridge did not accept telephone-event:\n" + negotiated.text()));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        long startNs = System.nanoTime();
+        int packetsPerKey = UPDATES_PER_KEY + ENDS_PER_KEY;
+        int total = keys.length() * packetsPerKey;
+        if (total == 0) {
+            done.complete(null);
+            return done;
+        }
+        int[] remaining = {total};
+        for (int k = 0; k < keys.length(); k++) {
+            int event = eventCode(keys.charAt(k));
+            long keyOffsetMs = k * KEY_PERIOD_MS;
+            long keyTimestamp = timestampAt(startNs + TimeUnit.MILLISECONDS.toNanos(keyOffsetMs));
+            for (int p = 0; p < packetsPerKey; p++) {
+                boolean end = p >= UPDATES_PER_KEY;
+                int duration = Codec.FRAME_SAMPLES * (Math.min(p, UPDATES_PER_KEY) + 1);
+                boolean marker = p == 0;
+                byte[] payload = {
+                        (byte) event,
+                        (byte) ((end ? 0x80 : 0) | EVENT_VOLUME),
+                        (byte) (duration >> 8),
+                        (byte) duration};
+                scheduler.schedule(() -> {
+                    try {
+                        send(from, negotiated.rtpAddress(), eventPt, marker, keyTimestamp, payload);
+                    } catch (RuntimeException e) {
+                        done.completeExceptionally(e);
+                        return;
+                    }
+                    synchronized (remaining) {
+                        if (--remaining[0] == 0) {
+                            done.complete(null);
+                        }
+                    }
+                }, keyOffsetMs + p * EVENT_UPDATE_MS, TimeUnit.MILLISECONDS);
+            }
+        }
+        return done;
+    }
+
+    /** RFC 4733 §3.2 event codes for the keypad. */
+    static int eventCode(char key) {
+        if (key >= '0' && key <= '9') {
+            return key - '0';
+        }
+        return switch (Character.toUpperCase(key)) {
+            case '*' -> 10;
+            case '#' -> 11;
+            case 'A' -> 12;
+            case 'B' -> 13;
+            case 'C' -> 14;
+            case 'D' -> 15;
+            default -> throw new IllegalArgumentException("not a DTMF key: " + key);
+        };
+    }
+
+    /**
+     * Sends one RTP packet of this stream. Synchronized so that sequence numbers leave the phone in order
+     * even when audio and events are sent from different scheduler threads.
+     */
+    synchronized void send(DatagramSocket from, InetSocketAddress to, int pt, boolean marker, long timestamp,
+                           byte[] payload) {
+        byte[] packet = new byte[12 + payload.length];
+        packet[0] = (byte) 0x80;
+        packet[1] = (byte) ((marker ? 0x80 : 0) | (pt & 0x7F));
+        packet[2] = (byte) (nextSequence >> 8);
+        packet[3] = (byte) nextSequence;
+        writeUint32(packet, 4, timestamp);
+        writeUint32(packet, 8, ssrc);
+        System.arraycopy(payload, 0, packet, 12, payload.length);
+        nextSequence = (nextSequence + 1) & 0xFFFF;
+        try {
+            from.send(new DatagramPacket(packet, packet.length, to));
+            sent++;
+        } catch (IOException e) {
+            throw new UncheckedIOException("sending RTP to " + to, e);
+        }
+    }
+
+    private static void writeUint32(byte[] b, int at, long value) {
+        b[at] = (byte) (value >> 24);
+        b[at + 1] = (byte) (value >> 16);
+        b[at + 2] = (byte) (value >> 8);
+        b[at + 3] = (byte) value;
+    }
+
+    synchronized int packetsSent() {
+        return sent;
+    }
+
+    private SdpAnswer requireAnswer() {
+        SdpAnswer negotiated = answer;
+        if (negotiated == null) {
+            throw new IllegalStateException("no call established: no SDP answer to send RTP to");
+        }
+        return negotiated;
+    }
+
+    @Override
+    public synchronized void close() {
+        stopAudio();
+    }
+
+    /** Produces the next 20 ms of linear audio. */
+    @FunctionalInterface
+    private interface FrameSource {
+        void fill(short[] frame);
+    }
+}

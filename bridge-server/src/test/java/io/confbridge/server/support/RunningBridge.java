@@ -1,0 +1,152 @@
+package io.confbridge.server.support;
+
+import io.confbridge.config.ConfigLoader;
+import io.confbridge.directory.Provisioning;
+import io.confbridge.server.BridgeServer;
+import io.confbridge.store.MeetingRecord;
+
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A whole bridge started for one test the way {@code java -jar} starts it ({@link BridgeServer#start} on a
+ * loaded config), on loopback ports of its own, with a data directory the test owns, cheap PIN hashing and
+ * a short organizer-star window. Closes the phones it made, then the bridge.
+ *
+ * <pre>{@code
+ * try (RunningBridge bridge = RunningBridge.in(tempDir).start()) {
+ *     TestMeeting meeting = bridge.newMeeting(true);
+ *     TestPhone phone = bridge.newPhone("alice");
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class RunningBridge implements AutoCloseable {
+    private static final AtomicInteger ORGANIZERS = new AtomicInteger();
+    private static final int START_ATTEMPTS = 3;
+
+    private final BridgeServer server;
+    private final Map<String, String> overrides;
+    private final Path dataDir;
+    private final List<TestPhone> phones = new ArrayList<>();
+
+    private RunningBridge(BridgeServer server, Map<String, String> overrides, Path dataDir) {
+        this.server = server;
+        this.overrides = overrides;
+        this.dataDir = dataDir;
+    }
+
+    /** A bridge whose data directory (SQLite database, pepper) is {@code dataDir}. */
+    public static Builder in(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    /** Collects config overrides (dotted keys) over the test defaults, then starts. */
+    public static final class Builder {
+        private final Path dataDir;
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+            // Argon2id at its configured minimum: the tests check behaviour, not hashing cost.
+            overrides.put("security.argon2MemoryKiB", "8192");
+            overrides.put("security.argon2Iterations", "1");
+            // An ephemeral admin port, so that parallel bridges and a developer's own bridge never collide.
+            overrides.put("admin.port", "0");
+            // Callers who are not organizers sit out this window before the lobby; 3 s by default.
+            overrides.put("ivr.organizerStarWaitMs", "500");
+        }
+
+        public Builder with(String key, String value) {
+            overrides.put(key, value);
+            return this;
+        }
+
+        /** Starts the bridge; ports are chosen here and chosen again if another process took one meanwhile. */
+        public RunningBridge start() throws Exception {
+            Exception last = null;
+            for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+                Map<String, String> effective = new LinkedHashMap<>();
+                effective.put("dataDir", dataDir.toString());
+                effective.put("sip.port", Integer.toString(FreePorts.sipPort()));
+                int rtpStart = FreePorts.rtpBlockStart();
+                effective.put("rtp.portMin", Integer.toString(rtpStart));
+                effective.put("rtp.portMax", Integer.toString(rtpStart + FreePorts.RTP_BLOCK_SIZE - 1));
+                effective.putAll(overrides);
+                try {
+                    BridgeServer server = BridgeServer.start(ConfigLoader.load(null, effective));
+                    return new RunningBridge(server, Map.copyOf(effective), dataDir);
+                } catch (Exception e) {
+                    if (!causedByBind(e)) {
+                        throw e;
+                    }
+                    last = e;
+                }
+            }
+            throw last;
+        }
+
+        private static boolean causedByBind(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof BindException) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    public BridgeServer server() {
+        return server;
+    }
+
+    public int sipPort() {
+        return Integer.parseInt(overrides.get("sip.port"));
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The overrides the bridge was started with, chosen ports included. */
+    public Map<String, String> overrides() {
+        return overrides;
+    }
+
+    /** Enables a fresh organizer and creates one meeting of theirs. */
+    public TestMeeting newMeeting(boolean requirePinToStart) {
+        Provisioning provisioning = server.provisioning();
+        int n = ORGANIZERS.incrementAndGet();
+        Provisioning.EnabledOrganizer organizer =
+                provisioning.enableOrganizer("organizer" + n + "@example.test", "Organizer " + n);
+        MeetingRecord meeting = provisioning.createMeeting(organizer.organizer().id(), requirePinToStart);
+        return new TestMeeting(meeting.conferenceId(), organizer.organizer().id(), organizer.pin());
+    }
+
+    public BridgeServer.MeetingStatus status(String conferenceId) {
+        return server.meetingStatus(conferenceId);
+    }
+
+    /** A phone pointed at this bridge; closed with it. */
+    public TestPhone newPhone(String name) {
+        TestPhone phone = new TestPhone(name, sipPort());
+        synchronized (phones) {
+            phones.add(phone);
+        }
+        return phone;
+    }
+
+    @Override
+    public void close() {
+        synchronized (phones) {
+            phones.forEach(TestPhone::close);
+            phones.clear();
+        }
+        server.close();
+    }
+}

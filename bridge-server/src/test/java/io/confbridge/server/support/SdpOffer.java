@@ -1,0 +1,58 @@
+package io.confbridge.server.support;
+
+/**
+ * What a {@link TestPhone} offers in its INVITE: the audio formats of its {@code m=audio} line.
+ * Each choice is a kind of real phone the bridge meets (RFC 3264 offer/answer).
+ */
+public enum SdpOffer {
+    /** A typical desk phone: µ-law first, A-law, and RFC 4733 telephone-event on 101. */
+    PCMU_PCMA_TELEPHONE_EVENT(true, "0 8", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000"),
+    /** A European trunk that speaks A-law only. */
+    PCMA_ONLY(true, "8", "a=rtpmap:8 PCMA/8000"),
+    /** A wideband-only phone: nothing the bridge can decode, so the answer must be 488. */
+    G722_ONLY(false, "9", "a=rtpmap:9 G722/8000"),
+    /** A phone that sends DTMF only in-band. */
+    NO_TELEPHONE_EVENT(false, "0 8", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000");
+
+    /** The dynamic payload type this phone offers for telephone-event. */
+    public static final int TELEPHONE_EVENT_PT = 101;
+
+    private final boolean telephoneEvent;
+    private final String audioFormats;
+    private final String[] rtpmaps;
+
+    SdpOffer(boolean telephoneEvent, String audioFormats, String... rtpmaps) {
+        this.telephoneEvent = telephoneEvent;
+        this.audioFormats = audioFormats;
+        this.rtpmaps = rtpmaps;
+    }
+
+    public boolean offersTelephoneEvent() {
+        return telephoneEvent;
+    }
+
+    /** The SDP body, with CRLF line ends as RFC 4566 §5 asks. */
+    String body(String user, String address, int rtpPort, long sessionId) {
+        StringBuilder sdp = new StringBuilder()
+                .append("v=0\r\n")
+                .append("o=").append(user).append(' ').append(sessionId).append(' ').append(sessionId)
+                .append(" IN IP4 ").append(address).append("\r\n")
+                .append("s=-\r\n")
+                .append("c=IN IP4 ").append(address).append("\r\n")
+                .append("t=0 0\r\n")
+                .append("m=audio ").append(rtpPort).append(" RTP/AVP ").append(audioFormats);
+        if (telephoneEvent) {
+            sdp.append(' ').append(TELEPHONE_EVENT_PT);
+        }
+        sdp.append("\r\n");
+        for (String rtpmap : rtpmaps) {
+            sdp.append(rtpmap).append("\r\n");
+        }
+        if (telephoneEvent) {
+            sdp.append("a=rtpmap:").append(TELEPHONE_EVENT_PT).append(" telephone-event/8000\r\n");
+            sdp.append("a=fmtp:").append(TELEPHONE_EVENT_PT).append(" 0-16\r\n");
+        }
+        sdp.append("a=ptime:20\r\n").append("a=sendrecv\r\n");
+        return sdp.toString();
+    }
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Generates the built-in voice prompts of the bridge from text.
+#
+# Output: bridge-core/src/main/resources/prompts/<lang>/<file>.wav, 8 kHz mono 16-bit PCM WAV,
+# leading/trailing silence trimmed (then 60 ms of silence put back so the first syllable is not
+# clipped by a late RTP start), normalised to -3 dBFS. The WAVs are committed to the repository,
+# so building or running the bridge needs no speech synthesiser.
+#
+# To regenerate (needs espeak-ng and sox on PATH):
+#     scripts/generate-prompts.sh            # from anywhere inside the repository
+# then review (e.g. `play bridge-core/src/main/resources/prompts/zh/welcome.wav`) and commit.
+#
+# The English texts must stay identical to io.confbridge.prompt.Prompt#englishText();
+# PromptScriptConsistencyTest in bridge-core fails when they drift apart. When adding a Prompt
+# constant, add a line to BOTH tables below (file stem, then text).
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out_root="$repo_root/bridge-core/src/main/resources/prompts"
+
+# file stem | English text (American English voice)
+read -r -d '' ENGLISH <<'TABLE' || true
+welcome|Welcome. Please enter your conference ID, followed by the pound key.
+enter-conference-id|Please enter your conference ID, followed by the pound key.
+conference-id-not-found|That conference ID was not found.
+press-star-if-organizer|If you are the organizer, press star now.
+enter-pin|Please enter your PIN, followed by the pound key.
+pin-incorrect|That PIN is not correct.
+meeting-not-started|The meeting has not started yet. Please wait, you will join as soon as the organizer arrives.
+joining-meeting|You are now joining the meeting.
+lobby-timeout|The meeting did not start in time.
+meeting-ended|The meeting has ended.
+goodbye|Goodbye.
+TABLE
+
+# file stem | Mandarin text (simplified Chinese; 井号键 = pound key, 星号键 = star key)
+read -r -d '' MANDARIN <<'TABLE' || true
+welcome|欢迎。请输入会议号，然后按井号键。
+enter-conference-id|请输入会议号，然后按井号键。
+conference-id-not-found|未找到该会议号。
+press-star-if-organizer|如果您是会议主持人，请现在按星号键。
+enter-pin|请输入您的密码，然后按井号键。
+pin-incorrect|密码不正确。
+meeting-not-started|会议尚未开始。请稍候，主持人到达后，您将立即加入会议。
+joining-meeting|您正在加入会议。
+lobby-timeout|会议未能按时开始。
+meeting-ended|会议已结束。
+goodbye|再见。
+TABLE
+
+for tool in espeak-ng sox; do
+    command -v "$tool" >/dev/null || { echo "generate-prompts: $tool not found on PATH" >&2; exit 1; }
+done
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+# generate <lang dir> <espeak voice> <words per minute> <table>
+generate() {
+    local lang="$1" voice="$2" speed="$3" table="$4"
+    mkdir -p "$out_root/$lang"
+    while IFS='|' read -r stem text; do
+        [[ -z "$stem" ]] && continue
+        espeak-ng -v "$voice" -s "$speed" -w "$tmp/raw.wav" -- "$text"
+        # silence: drop leading quiet, reverse, drop the former tail, reverse back.
+        # gain -6 first: espeak-ng peaks near full scale and the resampler would clip overshoots.
+        # rate: sox's resampler low-passes before decimating. fade: no click where the trim cut.
+        # -D: no dither, so reruns give identical files.
+        sox -D "$tmp/raw.wav" -r 8000 -c 1 -b 16 -e signed-integer "$out_root/$lang/$stem.wav" \
+            silence 1 0.01 0.5% reverse silence 1 0.01 0.5% reverse \
+            gain -6 rate -v 8000 reverse fade q 0.01 reverse fade q 0.01 pad 0.06 0.06 norm -3
+        echo "prompts/$lang/$stem.wav: $text"
+    done <<< "$table"
+}
+
+generate en en-us 150 "$ENGLISH"
+# Mandarin: the "cmn-latn-pinyin" voice. Plain "cmn" (latin as English) in espeak-ng 1.51 reads
+# the hanzi as pinyin with the tone digits spoken in English ("huan five ..."); check with
+# `espeak-ng -v cmn -x 欢迎` before switching back.
+generate zh cmn-latn-pinyin 140 "$MANDARIN"

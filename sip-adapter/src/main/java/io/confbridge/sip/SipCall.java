@@ -1,0 +1,371 @@
+package io.confbridge.sip;
+
+import io.confbridge.call.CallHandle;
+import io.confbridge.call.CallSignalling;
+import io.confbridge.sip.sdp.AudioOffer;
+import io.confbridge.sip.sdp.SdpAnswer;
+import io.confbridge.sip.sdp.SdpOffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sip.Dialog;
+import javax.sip.InvalidArgumentException;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.message.Response;
+import java.net.InetSocketAddress;
+import java.text.ParseException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * One inbound SIP call (an INVITE dialog) and the core's {@link CallHandle} for it.
+ *
+ * <p>Lifecycle:
+ * <ol>
+ *   <li>{@link Phase#OFFERED}: the INVITE was accepted by the core; 180 may have gone out and the
+ *       answer waits for the answer delay. CANCEL or the bridge's hang-up end it here.</li>
+ *   <li>{@link Phase#ANSWERED}: 200 OK with the SDP answer sent and the handle started.</li>
+ *   <li>{@link Phase#CONFIRMED}: the ACK arrived. re-INVITE and INFO are handled in 2 and 3.</li>
+ *   <li>{@link Phase#ENDED}: BYE either way, CANCEL, or a timeout; nothing more is sent.</li>
+ * </ol>
+ *
+ * <p>Every method may run on any SIP stack thread, the answer timer or a core thread. State changes
+ * happen under the call's lock through {@link #transition}; messages are sent and the handle called
+ * after the lock is released, so that jain-sip's own locks never nest inside ours.
+ */
+final class SipCall implements CallSignalling {
+
+    private static final Logger log = LoggerFactory.getLogger(SipCall.class);
+
+    enum Phase {
+        /** The INVITE was accepted by the core and the answer is pending. */
+        OFFERED,
+        /** 200 OK sent; waiting for the ACK. */
+        ANSWERED,
+        /** ACK received: the dialog is confirmed. */
+        CONFIRMED,
+        /** Over, by either side or by a timeout. */
+        ENDED
+    }
+
+    /** What a re-INVITE turned into, for the router to send after the lock is released. */
+    record Reoffer(String answerSdp, boolean mediaChanged, InetSocketAddress remoteRtp, boolean sendAudio) {
+    }
+
+    private final String callId;
+    private final ServerTransaction inviteTransaction;
+    private final Dialog dialog;
+    private final String localTag;
+    private final String transport;
+    private final SipMessaging sip;
+    private final Consumer<SipCall> onEnded;
+    private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Integer.MAX_VALUE);
+
+    private Phase phase = Phase.OFFERED;
+    private CallHandle handle;
+    private Future<?> pendingAnswer;
+    private SdpOffer offer;
+    private AudioOffer audio;
+    private InetSocketAddress remoteRtp;
+    private long sdpVersion = 1;
+    private String answerSdp;
+
+    SipCall(String callId, ServerTransaction inviteTransaction, String transport, SdpOffer offer, AudioOffer audio,
+            InetSocketAddress remoteRtp, SipMessaging sip, Consumer<SipCall> onEnded) {
+        this.callId = callId;
+        this.inviteTransaction = inviteTransaction;
+        this.dialog = inviteTransaction.getDialog();
+        this.localTag = SipMessaging.newTag();
+        this.transport = transport;
+        this.offer = offer;
+        this.audio = audio;
+        this.remoteRtp = remoteRtp;
+        this.sip = sip;
+        this.onEnded = onEnded;
+    }
+
+    String callId() {
+        return callId;
+    }
+
+    String localTag() {
+        return localTag;
+    }
+
+    Dialog dialog() {
+        return dialog;
+    }
+
+    synchronized Phase phase() {
+        return phase;
+    }
+
+    /**
+     * Gives the call the core's handle. False when the call ended while the core was deciding (a
+     * CANCEL raced the acceptor); the caller then tells the handle.
+     */
+    synchronized boolean bind(CallHandle handle) {
+        this.handle = handle;
+        return phase != Phase.ENDED;
+    }
+
+    synchronized void answerLater(Future<?> pending) {
+        if (phase == Phase.OFFERED) {
+            this.pendingAnswer = pending;
+        } else {
+            pending.cancel(false);
+        }
+    }
+
+    /** 180 Ringing while the answer delay runs. */
+    void ring() {
+        try {
+            Response ringing = sip.response(Response.RINGING, inviteTransaction.getRequest(), localTag);
+            sip.addContact(ringing, transport);
+            sendOnInvite(ringing);
+        } catch (ParseException | SipException e) {
+            log.debug("call {}: 180 not sent: {}", callId, e.toString());
+        }
+    }
+
+    /** Sends the 200 OK with the SDP answer, unless the call ended first, then starts the handle. */
+    void answer() {
+        CallHandle started;
+        String sdp;
+        synchronized (this) {
+            if (phase != Phase.OFFERED) {
+                return;
+            }
+            transition(Phase.ANSWERED, "answer");
+            pendingAnswer = null;
+            answerSdp = SdpAnswer.build(offer, audio, sip.advertisedHost(), handle.localRtpPort(), sdpSessionId, sdpVersion);
+            sdp = answerSdp;
+            started = handle;
+        }
+        try {
+            Response ok = sip.response(Response.OK, inviteTransaction.getRequest(), localTag);
+            sip.addContact(ok, transport);
+            sip.addAllow(ok);
+            sip.setSdp(ok, sdp);
+            sendOnInvite(ok);
+        } catch (ParseException | SipException | RuntimeException e) {
+            log.warn("call {}: 200 OK could not be sent, ending the call: {}", callId, e.toString());
+            endAndNotify("200 OK not sent");
+            return;
+        }
+        started.start();
+    }
+
+    /** CANCEL before the answer: 487 to the INVITE (RFC 3261 §9.2). False when the answer won the race. */
+    boolean cancel() {
+        CallHandle toNotify;
+        synchronized (this) {
+            if (phase != Phase.OFFERED) {
+                return false;
+            }
+            transition(Phase.ENDED, "CANCEL");
+            toNotify = handle;
+        }
+        respondOnInvite(Response.REQUEST_TERMINATED, null);
+        finish(toNotify);
+        return true;
+    }
+
+    void acknowledged() {
+        synchronized (this) {
+            if (phase == Phase.ANSWERED) {
+                transition(Phase.CONFIRMED, "ACK");
+            }
+        }
+    }
+
+    /** The caller's BYE (already answered with 200 by the router). */
+    void remoteBye() {
+        Phase before;
+        CallHandle toNotify;
+        synchronized (this) {
+            before = phase;
+            if (before == Phase.ENDED) {
+                return;
+            }
+            transition(Phase.ENDED, "BYE received");
+            toNotify = handle;
+        }
+        if (before == Phase.OFFERED) {
+            respondOnInvite(Response.REQUEST_TERMINATED, null);
+        }
+        finish(toNotify);
+    }
+
+    /** The bridge ends the call: BYE once answered, an error response to the INVITE before. */
+    @Override
+    public void hangUp(String reason) {
+        Phase before;
+        synchronized (this) {
+            before = phase;
+            if (before == Phase.ENDED) {
+                return;
+            }
+            transition(Phase.ENDED, "hang-up: " + reason);
+        }
+        if (before == Phase.OFFERED) {
+            respondOnInvite(Response.TEMPORARILY_UNAVAILABLE, reason);
+        } else {
+            sendBye(reason);
+        }
+        onEnded.accept(this);
+    }
+
+    /**
+     * Ends the call because the transaction layer gave up (no ACK for our 200 OK, RFC 3261 §13.3.1.4)
+     * or the dialog vanished: BYE best-effort, and the core hears it as a hang-up.
+     */
+    void lost(String why, boolean bye) {
+        Phase before;
+        synchronized (this) {
+            before = phase;
+            if (before == Phase.ENDED) {
+                return;
+            }
+            transition(Phase.ENDED, why);
+        }
+        if (bye && before != Phase.OFFERED) {
+            sendBye(why);
+        }
+        endAndNotifyQuietly();
+    }
+
+    /** The server is closing: end the call towards the caller and release the core's side. */
+    void shutdown() {
+        Phase before;
+        CallHandle toNotify;
+        synchronized (this) {
+            before = phase;
+            if (before == Phase.ENDED) {
+                return;
+            }
+            transition(Phase.ENDED, "server closing");
+            toNotify = handle;
+        }
+        if (before == Phase.OFFERED) {
+            respondOnInvite(Response.SERVICE_UNAVAILABLE, "bridge shutting down");
+        } else {
+            sendBye("bridge shutting down");
+        }
+        finish(toNotify);
+    }
+
+    /**
+     * A re-INVITE's offer (RFC 3264 §8): same codec and payload type required, since the core cannot
+     * switch codecs mid-call; null when the offer has none of that, and the call stays as it was.
+     */
+    Reoffer reoffer(SdpOffer newOffer) {
+        synchronized (this) {
+            if (phase == Phase.ENDED || phase == Phase.OFFERED || handle == null) {
+                return null;
+            }
+            AudioOffer selected = newOffer.selectAudio(audio.codec(), audio.payloadType()).orElse(null);
+            if (selected == null) {
+                return null;
+            }
+            InetSocketAddress newRemote = MediaAddress.of(selected.connectionAddress(), selected.port());
+            if (newRemote == null) {
+                return null;
+            }
+            // The core keeps the telephone-event payload type of the first offer; answer it only if still offered.
+            if (selected.telephoneEventPayloadType() != audio.telephoneEventPayloadType()) {
+                selected = new AudioOffer(selected.mediaIndex(), selected.connectionAddress(), selected.port(),
+                        selected.protocol(), selected.codec(), selected.payloadType(), -1, selected.direction());
+            }
+            boolean mediaChanged = !newRemote.equals(remoteRtp) || selected.sendAudio() != audio.sendAudio();
+            String sdp = SdpAnswer.build(newOffer, selected, sip.advertisedHost(), handle.localRtpPort(), sdpSessionId, sdpVersion);
+            // RFC 3264 §8: the o= version goes up exactly when our description changes.
+            if (!sdp.equals(answerSdp)) {
+                sdpVersion++;
+                sdp = SdpAnswer.build(newOffer, selected, sip.advertisedHost(), handle.localRtpPort(), sdpSessionId, sdpVersion);
+            }
+            offer = newOffer;
+            audio = selected;
+            remoteRtp = newRemote;
+            answerSdp = sdp;
+            return new Reoffer(sdp, mediaChanged, newRemote, selected.sendAudio());
+        }
+    }
+
+    /** Our current description, for a re-INVITE without an offer (we then offer what we have). */
+    synchronized String currentSdp() {
+        return answerSdp;
+    }
+
+    synchronized CallHandle handle() {
+        return handle;
+    }
+
+    /** A key press from SIP INFO. */
+    void digit(char digit, long eventId) {
+        CallHandle h = handle();
+        if (h != null) {
+            h.digitFromSignalling(digit, eventId);
+        }
+    }
+
+    private void transition(Phase next, String reason) {
+        log.debug("call {}: {} -> {} ({})", callId, phase, next, reason);
+        phase = next;
+        if (next == Phase.ENDED && pendingAnswer != null) {
+            pendingAnswer.cancel(false);
+            pendingAnswer = null;
+        }
+    }
+
+    private void endAndNotify(String why) {
+        synchronized (this) {
+            if (phase != Phase.ENDED) {
+                transition(Phase.ENDED, why);
+            }
+        }
+        endAndNotifyQuietly();
+    }
+
+    private void endAndNotifyQuietly() {
+        finish(handle());
+    }
+
+    private void finish(CallHandle toNotify) {
+        onEnded.accept(this);
+        if (toNotify != null) {
+            toNotify.remoteHungUp();
+        }
+    }
+
+    private void sendBye(String reason) {
+        try {
+            sip.sendBye(dialog, reason);
+        } catch (ParseException | SipException | RuntimeException e) {
+            // The dialog may already be gone (the caller's BYE crossed ours); nothing else to do.
+            log.debug("call {}: BYE not sent: {}", callId, e.toString());
+        }
+    }
+
+    private void respondOnInvite(int status, String reason) {
+        try {
+            Response response = sip.response(status, inviteTransaction.getRequest(), localTag);
+            if (reason != null) {
+                sip.addReason(response, reason);
+            }
+            sendOnInvite(response);
+        } catch (ParseException | SipException | RuntimeException e) {
+            log.debug("call {}: {} not sent: {}", callId, status, e.toString());
+        }
+    }
+
+    private void sendOnInvite(Response response) throws SipException {
+        try {
+            inviteTransaction.sendResponse(response);
+        } catch (InvalidArgumentException e) {
+            throw new SipException("cannot send " + response.getStatusCode(), e);
+        }
+    }
+}

@@ -1,0 +1,562 @@
+package io.confbridge.sip;
+
+import gov.nist.javax.sip.DialogTimeoutEvent;
+import gov.nist.javax.sip.SipListenerExt;
+import gov.nist.javax.sip.message.SIPRequest;
+import io.confbridge.call.CallAcceptor;
+import io.confbridge.call.CallHandle;
+import io.confbridge.call.CallRejectedException;
+import io.confbridge.call.NewCall;
+import io.confbridge.sip.sdp.AudioOffer;
+import io.confbridge.sip.sdp.SdpOffer;
+import io.confbridge.sip.sdp.SdpParseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sip.Dialog;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.SipProvider;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.SipURI;
+import javax.sip.address.TelURL;
+import javax.sip.address.URI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.RequireHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The jain-sip listener: turns requests into core calls and answers them. Runs on jain-sip threads,
+ * concurrently ({@code REENTRANT_LISTENER}), so it does only quick work; the core posts to its own
+ * loops. Every callback catches at its boundary: one bad request never escapes into the stack.
+ */
+final class SipEventRouter implements SipListenerExt {
+
+    private static final Logger log = LoggerFactory.getLogger(SipEventRouter.class);
+
+    private static final String SDP = "application/sdp";
+    private static final int WARNING_INCOMPATIBLE_MEDIA = 305;
+
+    private final CallAcceptor acceptor;
+    private final SipProvider provider;
+    private final SipMessaging sip;
+    private final ScheduledExecutorService answerTimer;
+    private final long answerDelayMs;
+    private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
+
+    SipEventRouter(CallAcceptor acceptor, SipProvider provider, SipMessaging sip,
+                   ScheduledExecutorService answerTimer, long answerDelayMs) {
+        this.acceptor = acceptor;
+        this.provider = provider;
+        this.sip = sip;
+        this.answerTimer = answerTimer;
+        this.answerDelayMs = answerDelayMs;
+    }
+
+    int activeCalls() {
+        return calls.size();
+    }
+
+    Collection<SipCall> calls() {
+        return List.copyOf(calls.values());
+    }
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        SipExchange exchange = new SipExchange(event, provider);
+        Request request = event.getRequest();
+        String method = request.getMethod();
+        try {
+            switch (method) {
+                case Request.INVITE -> onInvite(exchange);
+                case Request.ACK -> onAck(exchange);
+                case Request.BYE -> onBye(exchange);
+                case Request.CANCEL -> onCancel(exchange);
+                case Request.OPTIONS -> onOptions(exchange);
+                case Request.INFO -> onInfo(exchange);
+                default -> onUnsupported(exchange);
+            }
+        } catch (SipExchange.Retransmission e) {
+            log.debug("{} retransmission absorbed: {}", method, e.getMessage());
+        } catch (ParseException | SipException | RuntimeException e) {
+            log.warn("{} {} failed: {}", method, callIdOf(request), e.toString());
+            log.debug("{} failure detail", method, e);
+            respondAfterFailure(exchange);
+        }
+    }
+
+    private void onInvite(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
+        Request request = exchange.request();
+        if (hasToTag(request)) {
+            onReInvite(exchange);
+            return;
+        }
+        // RFC 3261 §8.1.1.8: an INVITE must name where the dialog's requests go.
+        if (request.getHeader(ContactHeader.NAME) == null) {
+            reject(exchange, Response.BAD_REQUEST, null);
+            return;
+        }
+        String unsupported = unsupportedRequirements(request);
+        if (unsupported != null) {
+            Response response = sip.response(Response.BAD_EXTENSION, request);
+            sip.addUnsupported(response, unsupported);
+            exchange.respond(response);
+            return;
+        }
+        String callId = callIdOf(request);
+        if (calls.containsKey(callId)) {
+            // A second INVITE with the Call-ID of a call in progress but no To tag: a merged request
+            // arriving by another path (RFC 3261 §8.2.2.2).
+            reject(exchange, Response.LOOP_DETECTED, null);
+            return;
+        }
+        ServerTransaction transaction = exchange.transaction();
+        exchange.respond(sip.response(Response.TRYING, request));
+
+        OfferCheck check = checkOffer(request);
+        if (check.status != 0) {
+            reject(exchange, check.status, check.warning);
+            return;
+        }
+        AudioOffer audio = check.audio;
+        InetSocketAddress remoteRtp = MediaAddress.of(audio.connectionAddress(), audio.port());
+        if (remoteRtp == null) {
+            reject(exchange, Response.NOT_ACCEPTABLE_HERE, "Incompatible network address format");
+            return;
+        }
+        NewCall newCall = new NewCall(callId, requestUriUser(request.getRequestURI()), callerId(request),
+                signallingSource(request), remoteRtp, audio.codec(), audio.payloadType(),
+                audio.telephoneEventPayloadType(), audio.sendAudio());
+
+        SipCall call = new SipCall(callId, transaction, SipMessaging.transportOf(request), check.offer, audio,
+                remoteRtp, sip, this::forget);
+        if (call.dialog() != null) {
+            call.dialog().setApplicationData(call);
+        }
+        // Registered before the core decides, so a CANCEL that races the acceptor finds the call.
+        calls.put(callId, call);
+        CallHandle handle;
+        try {
+            handle = acceptor.accept(newCall, call);
+        } catch (CallRejectedException e) {
+            forget(call);
+            int status = e.sipStatus() >= 300 && e.sipStatus() <= 699 ? e.sipStatus() : Response.SERVER_INTERNAL_ERROR;
+            log.info("call {} rejected with {}: {}", callId, status, e.getMessage());
+            reject(exchange, call.localTag(), status, null);
+            return;
+        } catch (RuntimeException e) {
+            forget(call);
+            throw e;
+        }
+        if (!call.bind(handle)) {
+            handle.remoteHungUp();
+            return;
+        }
+        log.info("call {} from {} to '{}' accepted: {} pt {} te {} -> {}", callId, newCall.signallingSource(),
+                newCall.requestUriUser(), audio.codec(), audio.payloadType(), audio.telephoneEventPayloadType(), remoteRtp);
+        if (answerDelayMs > 0) {
+            call.ring();
+            call.answerLater(answerTimer.schedule(() -> answerSafely(call), answerDelayMs, TimeUnit.MILLISECONDS));
+        } else {
+            call.answer();
+        }
+    }
+
+    private void answerSafely(SipCall call) {
+        try {
+            call.answer();
+        } catch (RuntimeException e) {
+            log.warn("call {}: answer failed: {}", call.callId(), e.toString());
+            call.hangUp("internal error");
+        }
+    }
+
+    private void onReInvite(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
+        Request request = exchange.request();
+        SipCall call = callOf(exchange.event());
+        if (call == null) {
+            reject(exchange, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+            return;
+        }
+        if (request.getContent() == null) {
+            // No offer: we offer our current description; the answer comes in the ACK (RFC 3264 §5),
+            // where it is applied like a re-offer. Session refreshes look like this.
+            String current = call.currentSdp();
+            if (current == null) {
+                reject(exchange, Response.REQUEST_PENDING, null);
+                return;
+            }
+            Response ok = sip.response(Response.OK, request);
+            sip.addContact(ok, SipMessaging.transportOf(request));
+            sip.setSdp(ok, current);
+            exchange.respond(ok);
+            return;
+        }
+        OfferCheck check = checkOffer(request);
+        if (check.status != 0) {
+            reject(exchange, check.status, check.warning);
+            return;
+        }
+        SipCall.Reoffer result = call.reoffer(check.offer);
+        if (result == null) {
+            reject(exchange, Response.NOT_ACCEPTABLE_HERE, "Incompatible media format");
+            return;
+        }
+        Response ok = sip.response(Response.OK, request);
+        sip.addContact(ok, SipMessaging.transportOf(request));
+        sip.addAllow(ok);
+        sip.setSdp(ok, result.answerSdp());
+        exchange.respond(ok);
+        if (result.mediaChanged()) {
+            CallHandle handle = call.handle();
+            log.info("call {} media now {} send={}", call.callId(), result.remoteRtp(), result.sendAudio());
+            handle.updateMedia(result.remoteRtp(), result.sendAudio());
+        }
+    }
+
+    private void onAck(SipExchange exchange) {
+        SipCall call = callOf(exchange.event());
+        if (call == null) {
+            return;
+        }
+        call.acknowledged();
+        Request ack = exchange.request();
+        // The answer to an offer we made in a 200 OK to an offer-less re-INVITE.
+        if (ack.getContent() != null && isSdp(ack)) {
+            try {
+                SipCall.Reoffer result = call.reoffer(SdpOffer.parse(bodyOf(ack)));
+                if (result != null && result.mediaChanged()) {
+                    call.handle().updateMedia(result.remoteRtp(), result.sendAudio());
+                }
+            } catch (SdpParseException e) {
+                log.debug("call {}: SDP in ACK ignored: {}", call.callId(), e.getMessage());
+            }
+        }
+    }
+
+    private void onBye(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
+        SipCall call = callOf(exchange.event());
+        if (call == null) {
+            reject(exchange, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+            return;
+        }
+        exchange.respond(sip.response(Response.OK, exchange.request()));
+        log.info("call {} hung up by caller", call.callId());
+        call.remoteBye();
+    }
+
+    private void onCancel(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
+        Request request = exchange.request();
+        SipCall call = calls.get(callIdOf(request));
+        if (call == null) {
+            reject(exchange, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+            return;
+        }
+        // RFC 3261 §9.2: the CANCEL gets its 200 whether or not the INVITE can still be cancelled.
+        exchange.respond(sip.response(Response.OK, request));
+        if (call.cancel()) {
+            log.info("call {} cancelled before answer", call.callId());
+        }
+    }
+
+    private void onOptions(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
+        Request request = exchange.request();
+        Response ok = sip.response(Response.OK, request);
+        sip.addAllow(ok);
+        sip.addAccept(ok, SDP);
+        exchange.respond(ok);
+    }
+
+    /**
+     * INFO carries DTMF for UAs that do not send RFC 4733. Any other body type gets 415 with the
+     * types we accept, as RFC 3261 §21.4.13 asks of a body we do not understand (and RFC 6086 §4.2.2 of
+     * an INFO package we did not announce), so the sender learns it is not being heard rather than
+     * believing its 200. An INFO without a body (a keep-alive some UAs send) gets 200.
+     */
+    private void onInfo(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
+        Request request = exchange.request();
+        SipCall call = callOf(exchange.event());
+        if (call == null) {
+            reject(exchange, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+            return;
+        }
+        if (request.getContent() == null) {
+            exchange.respond(sip.response(Response.OK, request));
+            return;
+        }
+        String type = contentTypeOf(request);
+        char digit;
+        try {
+            if (DtmfInfoBody.DTMF_RELAY.equals(type)) {
+                digit = DtmfInfoBody.parseDtmfRelay(bodyOf(request));
+            } else if (DtmfInfoBody.DTMF.equals(type)) {
+                digit = DtmfInfoBody.parseDtmf(bodyOf(request));
+            } else {
+                Response response = sip.response(Response.UNSUPPORTED_MEDIA_TYPE, request);
+                sip.addAccept(response, DtmfInfoBody.DTMF_RELAY, DtmfInfoBody.DTMF);
+                exchange.respond(response);
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            log.debug("call {}: bad DTMF INFO: {}", call.callId(), e.getMessage());
+            exchange.respond(sip.response(Response.BAD_REQUEST, request));
+            return;
+        }
+        exchange.respond(sip.response(Response.OK, request));
+        long eventId = ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
+        call.digit(digit, eventId);
+    }
+
+    /** REGISTER gets 405 too for now; digest-authenticated registration of organizers comes later. */
+    private void onUnsupported(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
+        Response response = sip.response(Response.METHOD_NOT_ALLOWED, exchange.request());
+        sip.addAllow(response);
+        exchange.respond(response);
+    }
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        // Responses to our BYEs: the dialog layer consumes them; nothing depends on them.
+        Response response = event.getResponse();
+        log.debug("response {} to {}", response.getStatusCode(), callIdOf(response));
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+        try {
+            if (event.isServerTransaction()) {
+                ServerTransaction st = event.getServerTransaction();
+                SipCall call = st.getDialog() == null ? null : asCall(st.getDialog().getApplicationData());
+                if (call != null && Request.INVITE.equals(st.getRequest().getMethod())) {
+                    call.lost("no ACK for the INVITE response", true);
+                }
+            } else {
+                log.debug("client transaction timed out: {}", event.getClientTransaction().getRequest().getMethod());
+            }
+        } catch (RuntimeException e) {
+            log.warn("timeout handling failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void processDialogTimeout(DialogTimeoutEvent event) {
+        try {
+            SipCall call = asCall(event.getDialog().getApplicationData());
+            if (call != null) {
+                log.info("call {}: dialog timeout {}", call.callId(), event.getReason());
+                call.lost("dialog timeout: " + event.getReason(), true);
+            }
+        } catch (RuntimeException e) {
+            log.warn("dialog timeout handling failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent event) {
+        log.debug("I/O error towards {}:{} ({})", event.getHost(), event.getPort(), event.getTransport());
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent event) {
+        // Transactions end on their own timers; calls end with their dialogs.
+    }
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent event) {
+        try {
+            SipCall call = asCall(event.getDialog().getApplicationData());
+            if (call != null) {
+                call.lost("dialog terminated", false);
+                forget(call);
+            }
+        } catch (RuntimeException e) {
+            log.warn("dialog termination handling failed: {}", e.toString());
+        }
+    }
+
+    private void forget(SipCall call) {
+        calls.remove(call.callId(), call);
+    }
+
+    /** The outcome of looking at an INVITE's body: a selected stream, or the status to refuse with. */
+    private record OfferCheck(SdpOffer offer, AudioOffer audio, int status, String warning) {
+    }
+
+    /**
+     * Late offer (an INVITE without SDP, the offer then in our 200 and the answer in the ACK) is not
+     * supported yet: every UA the bridge targets sends an offer, so a missing one is refused with 488.
+     */
+    private OfferCheck checkOffer(Request request) {
+        if (request.getContent() == null) {
+            return new OfferCheck(null, null, Response.NOT_ACCEPTABLE_HERE, "Incompatible media format");
+        }
+        if (!isSdp(request)) {
+            return new OfferCheck(null, null, Response.UNSUPPORTED_MEDIA_TYPE, null);
+        }
+        SdpOffer offer;
+        try {
+            offer = SdpOffer.parse(bodyOf(request));
+        } catch (SdpParseException e) {
+            log.debug("call {}: unparseable SDP: {}", callIdOf(request), e.getMessage());
+            return new OfferCheck(null, null, Response.NOT_ACCEPTABLE_HERE, "Incompatible media format");
+        }
+        AudioOffer audio = offer.selectAudio().orElse(null);
+        if (audio == null) {
+            return new OfferCheck(offer, null, Response.NOT_ACCEPTABLE_HERE, "Incompatible media format");
+        }
+        return new OfferCheck(offer, audio, 0, null);
+    }
+
+    private void reject(SipExchange exchange, int status, String warning)
+            throws ParseException, SipException, SipExchange.Retransmission {
+        reject(exchange, null, status, warning);
+    }
+
+    private void reject(SipExchange exchange, String localTag, int status, String warning)
+            throws ParseException, SipException, SipExchange.Retransmission {
+        Request request = exchange.request();
+        Response response = sip.response(status, request, localTag);
+        if (warning != null) {
+            sip.addWarning(response, WARNING_INCOMPATIBLE_MEDIA, warning);
+        }
+        if (status == Response.UNSUPPORTED_MEDIA_TYPE) {
+            sip.addAccept(response, SDP);
+        }
+        if (status == Response.METHOD_NOT_ALLOWED) {
+            sip.addAllow(response);
+        }
+        exchange.respond(response);
+    }
+
+    private void respondAfterFailure(SipExchange exchange) {
+        Request request = exchange.request();
+        if (Request.ACK.equals(request.getMethod()) || exchange.finalResponseSent()) {
+            return;
+        }
+        try {
+            Response response = sip.response(Response.SERVER_INTERNAL_ERROR, request);
+            try {
+                exchange.respond(response);
+            } catch (SipException | SipExchange.Retransmission | RuntimeException e) {
+                exchange.respondStatelessly(response);
+            }
+        } catch (ParseException | SipException | RuntimeException e) {
+            log.debug("500 not sent: {}", e.toString());
+        }
+    }
+
+    private SipCall callOf(RequestEvent event) {
+        Dialog dialog = event.getDialog();
+        SipCall call = dialog == null ? null : asCall(dialog.getApplicationData());
+        if (call == null) {
+            call = calls.get(callIdOf(event.getRequest()));
+        }
+        return call;
+    }
+
+    private static SipCall asCall(Object applicationData) {
+        return applicationData instanceof SipCall call ? call : null;
+    }
+
+    private static boolean hasToTag(Request request) {
+        ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
+        return to != null && to.getTag() != null;
+    }
+
+    /** Option tags in Require that we do not support: all of them (RFC 3261 §8.2.2.3), or null. */
+    private static String unsupportedRequirements(Request request) {
+        List<String> tags = new ArrayList<>();
+        ListIterator<?> it = request.getHeaders(RequireHeader.NAME);
+        while (it != null && it.hasNext()) {
+            tags.add(((RequireHeader) it.next()).getOptionTag());
+        }
+        return tags.isEmpty() ? null : String.join(", ", tags);
+    }
+
+    private static boolean isSdp(Request request) {
+        return SDP.equals(contentTypeOf(request));
+    }
+
+    private static String contentTypeOf(Request request) {
+        ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+        if (type == null) {
+            return "";
+        }
+        return (type.getContentType() + "/" + type.getContentSubType()).toLowerCase(Locale.ROOT);
+    }
+
+    private static String bodyOf(Request request) {
+        Object content = request.getContent();
+        if (content instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        return content == null ? "" : content.toString();
+    }
+
+    private static String callIdOf(javax.sip.message.Message message) {
+        CallIdHeader callId = (CallIdHeader) message.getHeader(CallIdHeader.NAME);
+        return callId == null ? "?" : callId.getCallId();
+    }
+
+    private static String requestUriUser(URI uri) {
+        if (uri instanceof SipURI sipUri) {
+            return sipUri.getUser() == null ? "" : sipUri.getUser();
+        }
+        if (uri instanceof TelURL tel) {
+            return tel.getPhoneNumber();
+        }
+        return "";
+    }
+
+    /** The From user, or "" for anonymous callers (RFC 3323 §4.1.1.3: anonymous@anonymous.invalid). */
+    private static String callerId(Request request) {
+        FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
+        URI uri = from.getAddress().getURI();
+        String user = requestUriUser(uri);
+        if (user.equalsIgnoreCase("anonymous")
+                || (uri instanceof SipURI sipUri && "anonymous.invalid".equalsIgnoreCase(sipUri.getHost()))) {
+            return "";
+        }
+        return user;
+    }
+
+    /** Where the request's packets came from (not what its Via claims): the key for lockout counters. */
+    private static InetSocketAddress signallingSource(Request request) {
+        if (request instanceof SIPRequest sipRequest) {
+            InetAddress address = sipRequest.getPeerPacketSourceAddress();
+            int port = sipRequest.getPeerPacketSourcePort();
+            if (address == null) {
+                address = sipRequest.getRemoteAddress();
+                port = sipRequest.getRemotePort();
+            }
+            if (address != null) {
+                return new InetSocketAddress(address, Math.max(port, 0));
+            }
+        }
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    }
+}

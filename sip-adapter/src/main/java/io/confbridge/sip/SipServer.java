@@ -1,0 +1,167 @@
+package io.confbridge.sip;
+
+import gov.nist.core.CommonLogger;
+import gov.nist.javax.sip.SipStackImpl;
+import io.confbridge.call.CallAcceptor;
+import io.confbridge.config.BridgeConfig;
+import io.confbridge.sip.logging.Slf4jStackLogger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sip.ListeningPoint;
+import javax.sip.SipProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The bridge's SIP user agent server: listens on UDP and/or TCP, answers INVITEs with G.711 +
+ * telephone-event, hands each call to the core's {@link CallAcceptor} and carries the core's hang-ups
+ * back out as BYE.
+ *
+ * <p>One jain-sip stack per instance, with a unique stack name, so several servers (tests, restarts)
+ * can live in one JVM. {@link #close()} ends open calls, stops the stack and frees the port at once.
+ */
+public final class SipServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SipServer.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    static {
+        // jain-sip keeps its logger in a static field and falls back to log4j (excluded) if anything
+        // logs before the first stack is configured; point it at SLF4J before any stack exists.
+        CommonLogger.legacyLogger = new Slf4jStackLogger();
+    }
+
+    private final BridgeConfig.SipConfig config;
+    private final CallAcceptor acceptor;
+    private final String stackName;
+
+    private SipStackImpl stack;
+    private SipProvider provider;
+    private final List<ListeningPoint> listeningPoints = new ArrayList<>();
+    private SipEventRouter router;
+    private ScheduledThreadPoolExecutor answerTimer;
+    private boolean started;
+    private boolean closed;
+
+    public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor) {
+        if (!config.udp() && !config.tcp()) {
+            throw new IllegalArgumentException("sip.udp and sip.tcp are both false: nothing to listen on");
+        }
+        this.config = config;
+        this.acceptor = acceptor;
+        this.stackName = "confbridge-sip-" + INSTANCES.incrementAndGet() + "-" + config.port();
+    }
+
+    /**
+     * Binds {@code sip.bindAddress:sip.port} on the configured transports and starts answering.
+     *
+     * @throws IllegalStateException when the port cannot be bound or the stack cannot start
+     */
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("already started: " + stackName);
+        }
+        started = true;
+        try {
+            stack = new SipStackImpl(SipStackProperties.create(stackName));
+            if (config.udp()) {
+                listeningPoints.add(stack.createListeningPoint(config.bindAddress(), config.port(), ListeningPoint.UDP));
+            }
+            if (config.tcp()) {
+                listeningPoints.add(stack.createListeningPoint(config.bindAddress(), config.port(), ListeningPoint.TCP));
+            }
+            String advertised = advertisedAddress();
+            for (ListeningPoint lp : listeningPoints) {
+                // Via sent-by of our BYEs: a wildcard bind address must not leak into messages.
+                lp.setSentBy(advertised + ":" + config.port());
+            }
+            provider = stack.createSipProvider(listeningPoints.get(0));
+            for (int i = 1; i < listeningPoints.size(); i++) {
+                provider.addListeningPoint(listeningPoints.get(i));
+            }
+            answerTimer = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, stackName + "-answer");
+                t.setDaemon(true);
+                return t;
+            });
+            answerTimer.setRemoveOnCancelPolicy(true);
+            SipMessaging messaging = new SipMessaging(provider, advertised, config.port());
+            router = new SipEventRouter(acceptor, provider, messaging, answerTimer, config.answerDelayMs());
+            provider.addSipListener(router);
+            stack.start();
+        } catch (Exception e) {
+            releaseStack();
+            throw new IllegalStateException("cannot start SIP on " + config.bindAddress() + ":" + config.port()
+                    + " (sip.bindAddress/sip.port): " + e.getMessage(), e);
+        }
+        log.info("SIP listening on {}:{} ({}{}), advertising {}", config.bindAddress(), config.port(),
+                config.udp() ? "udp" : "", config.tcp() ? (config.udp() ? "+tcp" : "tcp") : "", advertisedAddress());
+    }
+
+    /** Calls being set up or in progress (dialogs the server still tracks), for diagnostics. */
+    public int activeDialogs() {
+        SipEventRouter r;
+        synchronized (this) {
+            r = router;
+        }
+        return r == null ? 0 : r.activeCalls();
+    }
+
+    /** Ends open calls (BYE, best effort), stops the stack and releases the port. Idempotent. */
+    @Override
+    public void close() {
+        SipEventRouter r;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            r = router;
+        }
+        if (r != null) {
+            for (SipCall call : r.calls()) {
+                try {
+                    call.shutdown();
+                } catch (RuntimeException e) {
+                    log.debug("call {}: shutdown failed: {}", call.callId(), e.toString());
+                }
+            }
+        }
+        synchronized (this) {
+            releaseStack();
+        }
+        log.info("SIP stopped on {}:{}", config.bindAddress(), config.port());
+    }
+
+    private void releaseStack() {
+        if (answerTimer != null) {
+            answerTimer.shutdownNow();
+        }
+        if (stack == null) {
+            return;
+        }
+        try {
+            if (provider != null) {
+                if (router != null) {
+                    provider.removeSipListener(router);
+                }
+                stack.deleteSipProvider(provider);
+            }
+            for (ListeningPoint lp : listeningPoints) {
+                stack.deleteListeningPoint(lp);
+            }
+        } catch (Exception e) {
+            log.debug("SIP stack cleanup: {}", e.toString());
+        } finally {
+            stack.stop();
+        }
+    }
+
+    private String advertisedAddress() {
+        String advertised = config.advertisedAddress();
+        return advertised == null || advertised.isBlank() ? config.bindAddress() : advertised;
+    }
+}

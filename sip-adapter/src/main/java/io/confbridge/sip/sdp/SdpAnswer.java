@@ -1,0 +1,65 @@
+package io.confbridge.sip.sdp;
+
+import java.util.List;
+
+/**
+ * Builds the bridge's SDP answer (RFC 3264 §6) to an offer: one answered audio stream with the chosen
+ * G.711 payload and telephone-event, every other {@code m=} section rejected with port 0 so the
+ * answer has as many sections as the offer, as §6 requires.
+ */
+public final class SdpAnswer {
+
+    /** Events 0-15 are the DTMF keys, 16 is flash (RFC 4733 §3.2); offering them all is what UAs expect. */
+    private static final String TELEPHONE_EVENT_FMTP = "0-16";
+    private static final int PTIME_MS = 20;
+
+    private SdpAnswer() {
+    }
+
+    /**
+     * @param offer        the parsed offer
+     * @param audio        what was selected from it
+     * @param localAddress the address RTP is received on (advertised address)
+     * @param localRtpPort the local RTP port
+     * @param sessionId    the {@code o=} session id, fixed for the call
+     * @param version      the {@code o=} version, to be incremented whenever the answer changes
+     */
+    public static String build(SdpOffer offer, AudioOffer audio, String localAddress, int localRtpPort,
+                               long sessionId, long version) {
+        String addrType = localAddress.indexOf(':') >= 0 ? "IP6" : "IP4";
+        StringBuilder sb = new StringBuilder(320);
+        line(sb, "v=0");
+        line(sb, "o=confbridge " + sessionId + " " + version + " IN " + addrType + " " + localAddress);
+        line(sb, "s=confbridge");
+        line(sb, "c=IN " + addrType + " " + localAddress);
+        line(sb, "t=0 0");
+        List<SdpMedia> media = offer.media();
+        for (int i = 0; i < media.size(); i++) {
+            SdpMedia m = media.get(i);
+            if (i == audio.mediaIndex()) {
+                appendAudio(sb, audio, localRtpPort);
+            } else {
+                String firstFormat = m.formats().isEmpty() ? "0" : m.formats().get(0);
+                line(sb, "m=" + m.type() + " 0 " + m.protocol() + " " + firstFormat);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void appendAudio(StringBuilder sb, AudioOffer audio, int localRtpPort) {
+        int pt = audio.payloadType();
+        int te = audio.telephoneEventPayloadType();
+        line(sb, "m=audio " + localRtpPort + " " + audio.protocol() + " " + pt + (te >= 0 ? " " + te : ""));
+        line(sb, "a=rtpmap:" + pt + " " + audio.codec().encodingName() + "/8000");
+        if (te >= 0) {
+            line(sb, "a=rtpmap:" + te + " telephone-event/8000");
+            line(sb, "a=fmtp:" + te + " " + TELEPHONE_EVENT_FMTP);
+        }
+        line(sb, "a=ptime:" + PTIME_MS);
+        line(sb, "a=" + audio.direction().answer().attribute());
+    }
+
+    private static void line(StringBuilder sb, String line) {
+        sb.append(line).append("\r\n");
+    }
+}

@@ -1,0 +1,58 @@
+package io.confbridge.sip.sdp;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@code m=} section of an SDP body with the few attributes the bridge looks at.
+ *
+ * @param type              the media type ({@code audio}, {@code video}, ...)
+ * @param port              the transport port; 0 means the stream is disabled
+ * @param protocol          the transport protocol ({@code RTP/AVP}, {@code RTP/SAVP}, ...)
+ * @param formats           the format list in offer order (payload type numbers for RTP)
+ * @param connectionAddress the media-level {@code c=} address, or null when the session-level one applies
+ * @param direction         the media-level direction attribute, or null when the session-level one applies
+ * @param rtpmaps           payload type to {@code encoding/clock[/channels]} from {@code a=rtpmap}
+ * @param fmtps             payload type to format parameters from {@code a=fmtp}
+ */
+public record SdpMedia(
+        String type,
+        int port,
+        String protocol,
+        List<String> formats,
+        String connectionAddress,
+        MediaDirection direction,
+        Map<Integer, String> rtpmaps,
+        Map<Integer, String> fmtps) {
+
+    public SdpMedia {
+        formats = List.copyOf(formats);
+        rtpmaps = Map.copyOf(rtpmaps);
+        fmtps = Map.copyOf(fmtps);
+    }
+
+    /** Whether this is RTP audio that is not disabled and not secured (we speak neither SRTP nor DTLS). */
+    boolean isPlainRtpAudio() {
+        return "audio".equals(type) && port != 0 && ("RTP/AVP".equals(protocol) || "RTP/AVPF".equals(protocol));
+    }
+
+    /**
+     * Whether payload type {@code pt} carries {@code encoding} at {@code clockRate}: by its rtpmap when it
+     * has one, else by the RFC 3551 static assignment {@code staticPt}.
+     */
+    boolean carries(int pt, String encoding, int clockRate, int staticPt) {
+        String map = rtpmaps.get(pt);
+        if (map == null) {
+            return pt == staticPt;
+        }
+        String[] parts = map.split("/");
+        if (parts.length < 2 || !parts[0].trim().equalsIgnoreCase(encoding)) {
+            return false;
+        }
+        try {
+            return Integer.parseInt(parts[1].trim()) == clockRate;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}

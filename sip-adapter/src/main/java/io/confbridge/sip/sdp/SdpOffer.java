@@ -1,0 +1,266 @@
+package io.confbridge.sip.sdp;
+
+import io.confbridge.codec.Codec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An SDP offer (RFC 4566) reduced to what a G.711 audio bridge needs: connection addresses, the
+ * {@code m=} sections with their formats, {@code rtpmap}/{@code fmtp} and direction attributes.
+ *
+ * <p>Parsing is strict where an answer depends on it ({@code m=} and {@code c=} lines) and lenient
+ * elsewhere: unknown line types and attributes are skipped, a malformed {@code a=rtpmap} is ignored,
+ * {@code \n} and {@code \r\n} line ends are both accepted (many UAs get this wrong).
+ *
+ * @param sessionConnectionAddress the session-level {@code c=} address, or null
+ * @param sessionDirection         the session-level direction attribute, or null
+ * @param media                    the {@code m=} sections in order
+ */
+public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDirection, List<SdpMedia> media) {
+
+    private static final String TELEPHONE_EVENT = "telephone-event";
+
+    public SdpOffer {
+        media = List.copyOf(media);
+    }
+
+    /** Parses an SDP body. */
+    public static SdpOffer parse(String sdp) throws SdpParseException {
+        if (sdp == null || sdp.isBlank()) {
+            throw new SdpParseException("empty SDP");
+        }
+        String sessionAddress = null;
+        MediaDirection sessionDirection = null;
+        List<SdpMedia> media = new ArrayList<>();
+        MediaBuilder current = null;
+        boolean sawVersion = false;
+
+        for (String rawLine : sdp.split("\n", -1)) {
+            String line = rawLine.endsWith("\r") ? rawLine.substring(0, rawLine.length() - 1) : rawLine;
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (line.length() < 2 || line.charAt(1) != '=' || line.charAt(0) < 'a' || line.charAt(0) > 'z') {
+                throw new SdpParseException("not an SDP line: " + abbreviate(line));
+            }
+            char type = line.charAt(0);
+            String value = line.substring(2).trim();
+            switch (type) {
+                case 'v' -> {
+                    if (!"0".equals(value)) {
+                        throw new SdpParseException("unsupported SDP version: " + abbreviate(value));
+                    }
+                    sawVersion = true;
+                }
+                case 'c' -> {
+                    String address = parseConnection(value);
+                    if (current == null) {
+                        sessionAddress = address;
+                    } else {
+                        current.connectionAddress = address;
+                    }
+                }
+                case 'm' -> {
+                    if (current != null) {
+                        media.add(current.build());
+                    }
+                    current = MediaBuilder.parse(value);
+                }
+                case 'a' -> {
+                    if (current == null) {
+                        MediaDirection d = MediaDirection.fromAttribute(value);
+                        if (d != null) {
+                            sessionDirection = d;
+                        }
+                    } else {
+                        current.attribute(value);
+                    }
+                }
+                default -> {
+                    // o=, s=, t=, b=, i=, ... carry nothing the bridge answers differently for.
+                }
+            }
+        }
+        if (!sawVersion) {
+            throw new SdpParseException("no v= line");
+        }
+        if (current != null) {
+            media.add(current.build());
+        }
+        return new SdpOffer(sessionAddress, sessionDirection, media);
+    }
+
+    /**
+     * Picks the first usable audio stream and in it the first offered payload that is PCMU or PCMA,
+     * plus {@code telephone-event/8000} if offered.
+     */
+    public Optional<AudioOffer> selectAudio() {
+        return select(null, -1);
+    }
+
+    /**
+     * Like {@link #selectAudio()}, but only accepts the given codec on the given payload type: a
+     * re-INVITE may move or hold the stream but the core cannot switch codecs mid-call.
+     */
+    public Optional<AudioOffer> selectAudio(Codec codec, int payloadType) {
+        return select(codec, payloadType);
+    }
+
+    private Optional<AudioOffer> select(Codec requiredCodec, int requiredPt) {
+        for (int i = 0; i < media.size(); i++) {
+            SdpMedia m = media.get(i);
+            if (!m.isPlainRtpAudio()) {
+                continue;
+            }
+            String address = m.connectionAddress() != null ? m.connectionAddress() : sessionConnectionAddress;
+            if (address == null) {
+                continue;
+            }
+            Codec codec = null;
+            int codecPt = -1;
+            int eventPt = -1;
+            for (String format : m.formats()) {
+                int pt = payloadType(format);
+                if (pt < 0) {
+                    continue;
+                }
+                if (codec == null) {
+                    Codec candidate = g711(m, pt);
+                    if (candidate != null
+                            && (requiredCodec == null || (candidate == requiredCodec && pt == requiredPt))) {
+                        codec = candidate;
+                        codecPt = pt;
+                    }
+                }
+                if (eventPt < 0 && m.carries(pt, TELEPHONE_EVENT, Codec.CLOCK_RATE, -1)) {
+                    eventPt = pt;
+                }
+            }
+            if (codec != null) {
+                MediaDirection direction = m.direction() != null ? m.direction()
+                        : sessionDirection != null ? sessionDirection : MediaDirection.SENDRECV;
+                return Optional.of(new AudioOffer(i, address, m.port(), m.protocol(), codec, codecPt, eventPt, direction));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Codec g711(SdpMedia m, int pt) {
+        for (Codec c : Codec.values()) {
+            if (m.carries(pt, c.encodingName(), Codec.CLOCK_RATE, c.staticPayloadType())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static int payloadType(String format) {
+        try {
+            int pt = Integer.parseInt(format);
+            return pt >= 0 && pt <= 127 ? pt : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** {@code IN IP4 192.0.2.1[/ttl]} → the address. */
+    private static String parseConnection(String value) throws SdpParseException {
+        String[] parts = value.split("\\s+");
+        if (parts.length != 3 || !"IN".equals(parts[0]) || !("IP4".equals(parts[1]) || "IP6".equals(parts[1]))) {
+            throw new SdpParseException("bad c= line: " + abbreviate(value));
+        }
+        String address = parts[2];
+        int slash = address.indexOf('/');
+        if (slash >= 0) {
+            address = address.substring(0, slash);
+        }
+        if (address.isEmpty()) {
+            throw new SdpParseException("bad c= line: " + abbreviate(value));
+        }
+        return address;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 60) + "...";
+    }
+
+    /** Collects one {@code m=} section while its attribute lines are read. */
+    private static final class MediaBuilder {
+        private final String type;
+        private final int port;
+        private final String protocol;
+        private final List<String> formats;
+        private String connectionAddress;
+        private MediaDirection direction;
+        private final Map<Integer, String> rtpmaps = new HashMap<>();
+        private final Map<Integer, String> fmtps = new HashMap<>();
+
+        private MediaBuilder(String type, int port, String protocol, List<String> formats) {
+            this.type = type;
+            this.port = port;
+            this.protocol = protocol;
+            this.formats = formats;
+        }
+
+        /** {@code audio 49170[/2] RTP/AVP 0 8 101}. */
+        static MediaBuilder parse(String value) throws SdpParseException {
+            String[] parts = value.split("\\s+");
+            if (parts.length < 4) {
+                throw new SdpParseException("bad m= line: " + abbreviate(value));
+            }
+            String portText = parts[1];
+            int slash = portText.indexOf('/');
+            if (slash >= 0) {
+                portText = portText.substring(0, slash);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(portText);
+            } catch (NumberFormatException e) {
+                throw new SdpParseException("bad m= port: " + abbreviate(value));
+            }
+            if (port < 0 || port > 65535) {
+                throw new SdpParseException("m= port out of range: " + port);
+            }
+            List<String> formats = new ArrayList<>();
+            for (int i = 3; i < parts.length; i++) {
+                formats.add(parts[i]);
+            }
+            return new MediaBuilder(parts[0], port, parts[2], formats);
+        }
+
+        void attribute(String value) {
+            MediaDirection d = MediaDirection.fromAttribute(value);
+            if (d != null) {
+                direction = d;
+                return;
+            }
+            if (value.startsWith("rtpmap:")) {
+                putByPayloadType(rtpmaps, value.substring("rtpmap:".length()));
+            } else if (value.startsWith("fmtp:")) {
+                putByPayloadType(fmtps, value.substring("fmtp:".length()));
+            }
+        }
+
+        /** {@code 101 telephone-event/8000}; malformed ones are skipped, the static meaning then applies. */
+        private static void putByPayloadType(Map<Integer, String> into, String value) {
+            int space = value.indexOf(' ');
+            if (space <= 0) {
+                return;
+            }
+            int pt = payloadType(value.substring(0, space));
+            String rest = value.substring(space + 1).trim();
+            if (pt >= 0 && !rest.isEmpty()) {
+                into.putIfAbsent(pt, rest);
+            }
+        }
+
+        SdpMedia build() {
+            return new SdpMedia(type, port, protocol, formats, connectionAddress, direction, rtpmaps, fmtps);
+        }
+    }
+}
