@@ -32,6 +32,7 @@
 #   --keep-pcap            keep the lobby captures (large) in the results directory
 #   --java-opts "..."      JVM options for the bridge [-Xms1g -Xmx2g]
 # Environment BRIDGE_* variables are passed on to the bridge (e.g. BRIDGE_IVR_ORGANIZERSTARWAITMS).
+# BENCH_BRIDGE_CMD replaces the bridge command (e.g. "python3 bench/fake_bridge.py" to check the harness).
 #
 # Raw outputs go to bench/results/<timestamp>/; the table at the end is the result.
 
@@ -149,7 +150,7 @@ ORG_PIN=""
 
 start_bridge() {  # start_bridge NAME: a fresh bridge on an empty temp data dir
   local name=$1 i line
-  if [ ! -f "$JAR" ]; then log "no bridge jar at $JAR (build with: mvn -B -q -o package -DskipTests, or pass --build)"; return 1; fi
+  if [ -z "${BENCH_BRIDGE_CMD:-}" ] && [ ! -f "$JAR" ]; then log "no bridge jar at $JAR (build with: mvn -B -q -o package -DskipTests, or pass --build)"; return 1; fi
   BRIDGE_DATA=$(mktemp -d /tmp/bench-bridge-data.XXXXXX)
   log "starting bridge ($name) on SIP $SIP_PORT, RTP $RTP_MIN-$RTP_MAX, data $BRIDGE_DATA"
   # shellcheck disable=SC2086
@@ -157,7 +158,7 @@ start_bridge() {  # start_bridge NAME: a fresh bridge on an empty temp data dir
   BRIDGE_SIP_ADVERTISEDADDRESS=127.0.0.1 BRIDGE_RTP_BINDADDRESS=127.0.0.1 \
   BRIDGE_RTP_PORTMIN="$RTP_MIN" BRIDGE_RTP_PORTMAX="$RTP_MAX" \
   BRIDGE_ADMIN_PORT="$ADMIN_PORT" BRIDGE_ADMIN_BINDADDRESS=127.0.0.1 \
-    java $JAVA_OPTS -jar "$JAR" >"$RUN_DIR/bridge-$name.log" 2>&1 &
+    ${BENCH_BRIDGE_CMD:-java $JAVA_OPTS -jar "$JAR"} >"$RUN_DIR/bridge-$name.log" 2>&1 &
   BRIDGE_PID=$!
   for i in $(seq 1 600); do
     if ! kill -0 "$BRIDGE_PID" 2>/dev/null; then
