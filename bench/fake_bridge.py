@@ -48,6 +48,8 @@ def main():
         timeout = max(0.0, next_tick - time.monotonic())
         readable, _, _ = select.select([sip] + list(by_sock), [], [], timeout)
         for s in readable:
+            if s.fileno() < 0:  # closed by a BYE handled earlier in this round
+                continue
             data, addr = s.recvfrom(4096)
             if s is sip:
                 next_port = handle_sip(sip, data, addr, calls, by_sock, next_port)

@@ -364,12 +364,16 @@ part_meeting() {
   line=$(python3 "$BENCH_DIR/analyze_meeting.py" "$RUN_DIR/$tag.pcap" --portmin "$RTP_MIN" --portmax "$RTP_MAX" \
     --expect-callers "$n" --json "$RUN_DIR/$tag.json" 2>&1)
   log "$line"
+  # the bridge's own account: "meeting <id> started by ...; admitting <n> from the lobby"
+  local said
+  said=$(grep -a -o -E 'admitting [0-9]+ from the lobby' "$RUN_DIR/bridge-meeting.log" | head -1 | grep -o -E '[0-9]+' || true)
   MEETING_ROW=$(python3 -c 'import json,sys
 d=json.load(open(sys.argv[1])); s=json.load(open(sys.argv[2]))
 f=lambda v: "-" if v is None else "%.0f" % v
-print("| %s | %d / %d | %s | %s | %s | %d ok, %d failed |" % (d.get("dtmf_keys_sent", "-"), d.get("admitted", 0), int(sys.argv[3]),
-      f(d.get("first_admit_ms")), f(d.get("last_admit_ms")), d.get("admission_order_inversions", "-"), s["successful"], s["failed"]))' \
-    "$RUN_DIR/$tag.json" "$RUN_DIR/$tag-callers.sipp.json" "$n" 2>&1)
+print("| %s | %d / %d | %s | %s | %s | %s | %d ok, %d failed |" % (d.get("dtmf_keys_sent", "-"), d.get("admitted", 0), int(sys.argv[3]),
+      sys.argv[4] or "-", f(d.get("first_admit_ms")), f(d.get("last_admit_ms")), d.get("admission_order_inversions", "-"),
+      s["successful"], s["failed"]))' \
+    "$RUN_DIR/$tag.json" "$RUN_DIR/$tag-callers.sipp.json" "$n" "$said" 2>&1)
   stop_bridge
 }
 
@@ -415,8 +419,8 @@ esac
   if [ -n "$MEETING_ROW" ]; then
     echo "## ${MEETING_CALLERS}-caller meeting start (caller RTP: $CALLER_RTP)"
     echo
-    echo "| organizer keys (digits masked) | callers admitted (M=1 after #) | # -> first caller ms | # -> last caller ms | admission order inversions | caller calls |"
-    echo "|---|---|---|---|---|---|"
+    echo "| organizer keys (digits masked) | callers admitted (M=1 after #) | bridge log: admitting | # -> first caller ms | # -> last caller ms | admission order inversions | caller calls |"
+    echo "|---|---|---|---|---|---|---|"
     echo "$MEETING_ROW"
     echo
   fi
