@@ -46,7 +46,7 @@ def analyze(pcap, portmin, portmax):
         seq = rtp.seq if rtp is not None else None
         s = streams.get(udp.src_port)
         if s is None:
-            streams[udp.src_port] = [udp.ts, seq, 1, [], 0, {len(udp.payload)}, udp.dst_port]
+            streams[udp.src_port] = [udp.ts, seq, 1, [], 0, {udp.length}, udp.dst_port]
             continue
         s[3].append((udp.ts - s[0]) * 1000.0)
         if seq is not None and s[1] is not None:
@@ -56,7 +56,7 @@ def analyze(pcap, portmin, portmax):
         s[0] = udp.ts
         s[1] = seq
         s[2] += 1
-        s[5].add(len(udp.payload))
+        s[5].add(udp.length)
     all_gaps = []
     per_stream_p99 = []
     packets = 0

@@ -20,10 +20,11 @@ LINKTYPE_LINUX_SLL2 = 276
 class UdpPacket:
     """One IPv4/UDP datagram seen in a capture."""
 
-    __slots__ = ("ts", "src_ip", "src_port", "dst_ip", "dst_port", "payload")
+    __slots__ = ("ts", "src_ip", "src_port", "dst_ip", "dst_port", "payload", "length")
 
-    def __init__(self, ts, src_ip, src_port, dst_ip, dst_port, payload):
+    def __init__(self, ts, src_ip, src_port, dst_ip, dst_port, payload, length):
         self.ts = ts
+        self.length = length  # UDP payload length on the wire (payload may be cut by the snap length)
         self.src_ip = src_ip
         self.src_port = src_port
         self.dst_ip = dst_ip
@@ -110,7 +111,7 @@ def read_udp(path):
         sport, dport, ulen = struct.unpack_from("!HHH", frame, udp)
         payload = frame[udp + 8:udp + max(8, ulen)]
         yield UdpPacket(sec + frac / divisor, _ip_string(frame[ip + 12:ip + 16]), sport,
-                        _ip_string(frame[ip + 16:ip + 20]), dport, payload)
+                        _ip_string(frame[ip + 16:ip + 20]), dport, payload, max(0, ulen - 8))
 
 
 def _ip_offset(frame, linktype):
