@@ -30,6 +30,7 @@ final class SipMessaging {
 
     /** The methods we handle, for Allow (RFC 3261 §20.5). */
     static final String ALLOWED_METHODS = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO";
+    private static final String[] ALLOWED = ALLOWED_METHODS.split(", ");
 
     private final MessageFactory messages;
     private final HeaderFactory headers;
@@ -71,7 +72,11 @@ final class SipMessaging {
     }
 
     void addAllow(Response response) throws ParseException {
-        response.addHeader(headers.createHeader("Allow", ALLOWED_METHODS));
+        // One Allow header per method: jain-sip's generic createHeader refuses a list value here
+        // ("Only singleton allowed"); repeated headers mean the same (RFC 3261 §7.3.1).
+        for (String method : ALLOWED) {
+            response.addHeader(headers.createAllowHeader(method));
+        }
     }
 
     void addAccept(Response response, String... mediaTypes) throws ParseException {
