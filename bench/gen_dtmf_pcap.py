@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Write a pcap of RFC 4733 DTMF events that SIPp's play_pcap_audio can replay.
 
-    gen_dtmf_pcap.py <keys> <out.pcap> [--pt 101] [--gap-ms 100] [--check]
+    gen_dtmf_pcap.py <keys> <out.pcap> [--pt 101] [--gap-ms 100] [--start-seq 1000]
+                     [--start-ts 16000] [--check]
 
 SIPp's stock dtmf_2833_*.pcap files reuse one sequence number and timestamp for every
 packet, so a correct RFC 4733 receiver counts only their first key. Here each key is a
@@ -9,6 +10,11 @@ proper event: its own RTP timestamp, incrementing sequence numbers, the marker b
 event's first packet, 3 start/continuation packets (durations 160, 320, 480) then the end
 packet sent 3 times (E bit, same duration, as RFC 4733 section 2.5.1.4 recommends),
 20 ms apart, and `--gap-ms` of silence between keys. Keys: 0-9 * # A-D.
+
+Files played one after the other in the same call must continue each other's numbering:
+give the later one --start-seq (the next sequence number after the earlier file: 6 packets
+per key) and --start-ts (the earlier start plus 8 per millisecond between the two plays),
+or the receiver rightly takes the later file's first key for a duplicate of the earlier one.
 
 --check reads the written file back and prints the events it holds (and exits non-zero if
 they are not exactly <keys>).
@@ -82,12 +88,15 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--pt", type=int, default=101)
     parser.add_argument("--gap-ms", type=int, default=100)
+    parser.add_argument("--start-seq", type=int, default=1000)
+    parser.add_argument("--start-ts", type=int, default=16000)
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
     bad = [k for k in args.keys if k.upper() not in EVENT_CODES]
     if bad or not args.keys:
         parser.error("keys must be non-empty and made of 0-9 * # A-D, got %r" % args.keys)
-    pcaputil.write_pcap(args.out, dtmf_frames(args.keys, pt=args.pt, gap_ms=args.gap_ms))
+    pcaputil.write_pcap(args.out, dtmf_frames(args.keys, pt=args.pt, gap_ms=args.gap_ms,
+                                              start_seq=args.start_seq, start_ts=args.start_ts))
     if args.check:
         keys, packets = events_in(args.out, args.pt)
         seqs = [p[1] for p in packets]

@@ -201,7 +201,7 @@ prepare_media() {
   sed '/@rtp/d' "$BENCH_DIR/scenarios/caller.xml" >"$RUN_DIR/caller-quiet.xml"
   cp "$BENCH_DIR/scenarios/organizer.xml" "$RUN_DIR/organizer.xml"
   python3 "$BENCH_DIR/gen_audio.py" "$RUN_DIR/caller.wav" --seconds 10
-  python3 "$BENCH_DIR/gen_dtmf_pcap.py" '*' "$RUN_DIR/star.pcap" --check >/dev/null || return 1
+  python3 "$BENCH_DIR/gen_dtmf_pcap.py" '*' "$RUN_DIR/star.pcap" --start-seq 1000 --start-ts 16000 --check >/dev/null || return 1
 }
 
 caller_scenario() { [ "$1" = yes ] && echo caller-rtp.xml || echo caller-quiet.xml; }
@@ -337,7 +337,10 @@ MEETING_ROW=""
 part_meeting() {
   local n=$MEETING_CALLERS tag=meeting cap_pid hold_ms callers_pid line ramp lobby_wait
   start_bridge meeting || { MEETING_ROW="| (bridge did not start) | | | | |"; return 1; }
-  python3 "$BENCH_DIR/gen_dtmf_pcap.py" "${ORG_PIN}#" "$RUN_DIR/pin.pcap" --check >/dev/null \
+  # pin.pcap plays 1500 ms after star.pcap (organizer.xml) in the same RTP stream: it goes on
+  # from star.pcap's 6 sequence numbers (1000-1005) and its timestamp moves on by 1500 ms
+  python3 "$BENCH_DIR/gen_dtmf_pcap.py" "${ORG_PIN}#" "$RUN_DIR/pin.pcap" --start-seq 1006 \
+    --start-ts $((16000 + 1500 * 8)) --check >/dev/null \
     || { log "meeting: could not make the PIN pcap"; return 1; }
   ramp=$(( (n + 49) / 50 ))
   lobby_wait=$((ramp + 12))      # star offer (3 s) + "has not started" prompt, then hold music

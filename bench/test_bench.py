@@ -36,6 +36,16 @@ class DtmfPcapTest(unittest.TestCase):
             self.assertEqual(6, len({p[2] for p in packets}), "one timestamp per event")
             self.assertEqual(18, sum(1 for p in packets if p[5]), "three end packets per event")
 
+    def test_a_later_file_continues_the_numbering_of_an_earlier_one(self):
+        first = gen_dtmf_pcap.dtmf_frames("*", start_seq=1000, start_ts=16000)
+        later = gen_dtmf_pcap.dtmf_frames("1#", start_seq=1006, start_ts=28000)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "both.pcap")
+            pcaputil.write_pcap(path, first + [(1.5 + t, f) for t, f in later])
+            keys, packets = gen_dtmf_pcap.events_in(path, 101)
+        self.assertEqual("*1#", keys)
+        self.assertEqual(list(range(1000, 1018)), [p[1] for p in packets])
+
     def test_written_checksums_are_valid(self):
         frame = pcaputil.ethernet_udp_frame("127.0.0.1", 6000, "127.0.0.1", 20000, b"abc")
         ip = frame[14:34]
