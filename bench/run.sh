@@ -17,7 +17,7 @@
 #   --sip-port N           bridge SIP port [15060]; SIPp uses N+1..N+3
 #   --rtp-min N --rtp-max N  bridge RTP port range [20000 29999]
 #   --admin-port N         bridge admin API port [18480]
-#   --lobby-steps LIST     lobby sizes to try, in order [250,500,1000,1500,2000,3000]
+#   --lobby-steps LIST     lobby sizes to try, in order [250,500,1000,1250,1500,2000,3000]
 #   --lobby-rate CPS       ramp-up rate of lobby callers [200, or lower if the rate part failed above it]
 #   --lobby-settle S       seconds between the last INVITE and the capture [10]
 #   --lobby-window S       capture seconds per step [20]
@@ -48,7 +48,7 @@ SIP_PORT=15060
 RTP_MIN=20000
 RTP_MAX=29999
 ADMIN_PORT=18480
-LOBBY_STEPS="250,500,1000,1500,2000,3000"
+LOBBY_STEPS="250,500,1000,1250,1500,2000,3000"
 LOBBY_RATE=""
 LOBBY_SETTLE=10
 LOBBY_WINDOW=20
@@ -103,6 +103,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 RUN_DIR="$BENCH_DIR/results/$STAMP"
 mkdir -p "$RUN_DIR"
 SUMMARY="$RUN_DIR/summary.md"
@@ -185,6 +186,10 @@ stop_bridge() {
     BRIDGE_PID=""
   fi
   if [ -n "$BRIDGE_DATA" ]; then rm -rf "$BRIDGE_DATA"; BRIDGE_DATA=""; fi
+}
+
+machine_ticks() {  # "busy total" clock ticks of all cores, from /proc/stat
+  awk '/^cpu /{t=0; for (i=2; i<=NF; i++) t+=$i; print t-$5-$6, t}' /proc/stat
 }
 
 cpu_ticks() {  # utime+stime of a process in clock ticks
@@ -271,7 +276,7 @@ LOBBY_ROWS=""
 
 part_lobby() {
   local n rate ramp end_s tag limit cap_pid t0 b0 s0 t1 b1 s1 bridge_cpu sipp_cpu line json ok failed pass
-  local streams p50 p99 mx worst drops missing reason byerate sipp_proc
+  local streams p50 p99 mx worst drops missing reason byerate sipp_proc m0 mt0 m1 mt1 machine_cpu
   rate=${LOBBY_RATE:-200}
   if [ -z "$LOBBY_RATE" ] && [ -n "$RATE_BEST" ] && [ "$RATE_BEST" -lt "$rate" ]; then rate=$RATE_BEST; fi
   if [ -z "$LOBBY_RATE" ] && [ "$PART" = all ] && [ -z "$RATE_BEST" ]; then rate=50; fi
@@ -302,13 +307,14 @@ EOF
     cap_pid=$!
     CHILD_PIDS+=("$cap_pid")
     sipp_proc=$(pgrep -P "$SIPP_PID" -x sipp | head -1)
-    t0=$(date +%s.%N); b0=$(cpu_ticks "$BRIDGE_PID"); s0=$(cpu_ticks "${sipp_proc:-0}")
+    t0=$(date +%s.%N); b0=$(cpu_ticks "$BRIDGE_PID"); s0=$(cpu_ticks "${sipp_proc:-0}"); read -r m0 mt0 < <(machine_ticks)
     sleep "$LOBBY_WINDOW"
-    t1=$(date +%s.%N); b1=$(cpu_ticks "$BRIDGE_PID"); s1=$(cpu_ticks "${sipp_proc:-0}")
+    t1=$(date +%s.%N); b1=$(cpu_ticks "$BRIDGE_PID"); s1=$(cpu_ticks "${sipp_proc:-0}"); read -r m1 mt1 < <(machine_ticks)
+    machine_cpu=$(python3 -c "print('%.0f' % (($m1 - $m0) / max(1, $mt1 - $mt0) * 100))")
     stop_pid "$cap_pid" INT
     bridge_cpu=$(python3 -c "print('%.0f' % (($b1 - $b0) / $(getconf CLK_TCK) / ($t1 - $t0) * 100))")
     sipp_cpu=$(python3 -c "print('%.0f' % (max(0, $s1 - $s0) / $(getconf CLK_TCK) / ($t1 - $t0) * 100))")
-    log "lobby $n: capture done (bridge CPU ${bridge_cpu}% of one core, sipp ${sipp_cpu}%, load $(cut -d' ' -f1-3 /proc/loadavg)); analysing"
+    log "lobby $n: capture done (bridge CPU ${bridge_cpu}% of one core, sipp ${sipp_cpu}%, all cores ${machine_cpu}% busy, load $(cut -d' ' -f1-3 /proc/loadavg)); analysing"
     json="$RUN_DIR/$tag.gaps.json"
     line=$(python3 "$BENCH_DIR/analyze_gaps.py" "$RUN_DIR/$tag.pcap" --portmin "$RTP_MIN" --portmax "$RTP_MAX" \
       --tcpdump-log "$RUN_DIR/$tag.tcpdump.err" --expect-streams "$n" --json "$json" 2>&1)
@@ -325,7 +331,7 @@ print(d["streams"], "%.1f" % d["gap_p50_ms"], "%.1f" % d["gap_p99_ms"], "%.1f" %
     if [ "$streams" -lt "$n" ]; then pass=no; reason+="only $streams of $n streams seen; "; fi
     if ! python3 -c "import sys; sys.exit(0 if float('$p99') < $GAP_LIMIT else 1)"; then pass=no; reason+="p99 gap $p99 ms >= $GAP_LIMIT; "; fi
     if [ "$drops" != 0 ] && [ "$drops" != None ]; then reason+="tcpdump dropped $drops; "; fi
-    LOBBY_ROWS+="| $n | $streams | $ok / $failed | $p50 | $p99 | $mx | $worst | $missing | $drops | ${bridge_cpu}% | $pass |"$'\n'
+    LOBBY_ROWS+="| $n | $streams | $ok / $failed | $p50 | $p99 | $mx | $worst | $missing | $drops | ${bridge_cpu}% | ${sipp_cpu}% | ${machine_cpu}% | $pass |"$'\n'
     if [ "$pass" = yes ]; then LOBBY_BEST=$n; else log "lobby: $n callers did not pass: $reason"; break; fi
     sleep 3
   done
@@ -399,13 +405,15 @@ esac
 {
   echo "# Bridge benchmark $STAMP"
   echo
+  echo "Load average before the run: $LOAD_BEFORE (other work on the machine competes with the bridge, SIPp and tcpdump)"
+  echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB RAM; bridge JVM: $JAVA_OPTS; SIPp $(sipp -v 2>&1 | grep -o 'v[0-9.]*' | head -1); all on 127.0.0.1"
   echo
   if [ -n "$LOBBY_ROWS" ]; then
     echo "## Lobby capacity (callers in one lobby hearing hold music; caller RTP: $CALLER_RTP, 50 pps G.711 each way; ramp ${LOBBY_RAMP_RATE:-?} cps; ${LOBBY_WINDOW}s capture)"
     echo
-    echo "| callers | streams seen | calls ok / failed | gap p50 ms | gap p99 ms | gap max ms | worst stream p99 ms | RTP seq missing | tcpdump drops | bridge CPU | p99 < ${GAP_LIMIT} ms |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|"
+    echo "| callers | streams seen | calls ok / failed | gap p50 ms | gap p99 ms | gap max ms | worst stream p99 ms | RTP seq missing | tcpdump drops | bridge CPU (1 core = 100%) | SIPp CPU | machine busy (2 cores = 100%) | p99 < ${GAP_LIMIT} ms |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     printf '%s' "$LOBBY_ROWS"
     echo
     echo "Largest lobby with p99 gap < ${GAP_LIMIT} ms and no failed call: **${LOBBY_BEST:-none}**"
