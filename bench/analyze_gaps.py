@@ -39,6 +39,7 @@ def tcpdump_counts(path):
 
 def analyze(pcap, portmin, portmax):
     streams = {}  # src port -> [last ts, last seq, packet count, gaps list, seq gaps, payload sizes]
+    late = {}     # 100 ms slot -> streams whose packet in it came > 40 ms after the one before
     for udp in pcaputil.read_udp(pcap):
         if not (portmin <= udp.src_port <= portmax):
             continue
@@ -46,9 +47,13 @@ def analyze(pcap, portmin, portmax):
         seq = rtp.seq if rtp is not None else None
         s = streams.get(udp.src_port)
         if s is None:
-            streams[udp.src_port] = [udp.ts, seq, 1, [], 0, {udp.length}, udp.dst_port]
+            streams[udp.src_port] = [udp.ts, seq, 1, [], 0, {udp.length}, udp.dst_port, udp.ts]
             continue
-        s[3].append((udp.ts - s[0]) * 1000.0)
+        gap = (udp.ts - s[0]) * 1000.0
+        s[3].append(gap)
+        if gap > 40.0:
+            slot = int(udp.ts * 10)
+            late[slot] = late.get(slot, 0) + 1
         if seq is not None and s[1] is not None:
             missing = ((seq - s[1]) & 0xFFFF) - 1
             if 0 < missing < 1000:
@@ -72,6 +77,12 @@ def analyze(pcap, portmin, portmax):
     all_gaps.sort()
     per_stream_p99.sort()
     over = lambda ms: sum(1 for g in all_gaps if g > ms)  # noqa: E731
+    # Stalls: 100 ms slots in which many streams at once saw a > 40 ms gap point at the whole
+    # sender pausing (GC, a media tick that overran, the bridge descheduled), few at once at
+    # individual streams. The worst slots, relative to the capture start, with their count.
+    t_base = min((s[7] for s in streams.values()), default=0.0)
+    worst = sorted(late.items(), key=lambda kv: -kv[1])[:5]
+    stall_slots = [{"at_s": round(slot / 10.0 - t_base, 1), "streams": count} for slot, count in worst]
     return {
         "streams": len(streams),
         "packets": packets,
@@ -87,6 +98,8 @@ def analyze(pcap, portmin, portmax):
         "median_stream_p99_ms": pcaputil.percentile(per_stream_p99, 50),
         "rtp_seq_missing": seq_missing,
         "udp_payload_sizes": sorted(sizes),
+        "late_slots_over_40ms": len(late),
+        "worst_stall_slots": stall_slots,
     }
 
 
@@ -107,11 +120,13 @@ def main():
         with open(args.json, "w") as f:
             json.dump(result, f, indent=1)
     print("streams=%d packets=%d gaps p50=%.2f p99=%.2f p99.9=%.2f max=%.2f ms; >25ms=%d >100ms=%d; "
-          "worst stream p99=%.2f ms; rtp seq missing=%d; payload sizes=%s; tcpdump dropped=%s"
+          "worst stream p99=%.2f ms; rtp seq missing=%d; payload sizes=%s; tcpdump dropped=%s; "
+          "100 ms slots with >40 ms gaps: %d, worst (s into capture: streams) %s"
           % (result["streams"], result["packets"], result["gap_p50_ms"], result["gap_p99_ms"],
              result["gap_p999_ms"], result["gap_max_ms"], result["gaps_over_25ms"],
              result["gaps_over_100ms"], result["worst_stream_p99_ms"], result["rtp_seq_missing"],
-             result["udp_payload_sizes"], result["tcpdump_dropped"]))
+             result["udp_payload_sizes"], result["tcpdump_dropped"], result["late_slots_over_40ms"],
+             ", ".join("%s: %d" % (w["at_s"], w["streams"]) for w in result["worst_stall_slots"])))
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@
 #   --lobby-settle S       seconds between the last INVITE and the capture [10]
 #   --lobby-window S       capture seconds per step [20]
 #   --gap-limit MS         p99 gap limit [25]
-#   --rates LIST           call rates to try [50,100,150,200,300]
+#   --rates LIST           call rates to try [50,100,200,300,400,600]
 #   --rate-seconds S       seconds worth of calls per rate [10]
 #   --rate-hold-ms MS      hold time of each call in the rate part [5000]
 #   --rate-rtp yes|no      whether callers of the rate part send RTP [yes]
@@ -53,7 +53,7 @@ LOBBY_RATE=""
 LOBBY_SETTLE=10
 LOBBY_WINDOW=20
 GAP_LIMIT=25
-RATES="50,100,150,200,300"
+RATES="50,100,200,300,400,600"
 RATE_SECONDS=10
 RATE_HOLD_MS=5000
 RATE_RTP=yes
@@ -276,7 +276,7 @@ LOBBY_ROWS=""
 
 part_lobby() {
   local n rate ramp end_s tag limit cap_pid t0 b0 s0 t1 b1 s1 bridge_cpu sipp_cpu line json ok failed pass
-  local streams p50 p99 mx worst drops missing reason byerate sipp_proc m0 mt0 m1 mt1 machine_cpu
+  local streams p50 p99 mx worst drops missing stall reason byerate sipp_proc m0 mt0 m1 mt1 machine_cpu
   rate=${LOBBY_RATE:-200}
   if [ -z "$LOBBY_RATE" ] && [ -n "$RATE_BEST" ] && [ "$RATE_BEST" -lt "$rate" ]; then rate=$RATE_BEST; fi
   if [ -z "$LOBBY_RATE" ] && [ "$PART" = all ] && [ -z "$RATE_BEST" ]; then rate=50; fi
@@ -324,14 +324,16 @@ EOF
     python3 "$BENCH_DIR/sipp_stats.py" --stat "$RUN_DIR/$tag.stat.csv" --json "$RUN_DIR/$tag.sipp.json" \
       | tee -a "$RUN_DIR/run.log" >&2
     read -r ok failed < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["successful"], d["failed"])' "$RUN_DIR/$tag.sipp.json")
-    read -r streams p50 p99 mx worst drops missing < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
-print(d["streams"], "%.1f" % d["gap_p50_ms"], "%.1f" % d["gap_p99_ms"], "%.1f" % d["gap_max_ms"], "%.1f" % d["worst_stream_p99_ms"], d["tcpdump_dropped"], d["rtp_seq_missing"])' "$json" 2>/dev/null || echo "0 nan nan nan nan ? ?")
+    read -r streams p50 p99 mx worst drops missing stall < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+w=d["worst_stall_slots"]
+print(d["streams"], "%.1f" % d["gap_p50_ms"], "%.1f" % d["gap_p99_ms"], "%.1f" % d["gap_max_ms"], "%.1f" % d["worst_stream_p99_ms"], d["tcpdump_dropped"], d["rtp_seq_missing"],
+      "%d/%d" % (d["late_slots_over_40ms"], w[0]["streams"] if w else 0))' "$json" 2>/dev/null || echo "0 nan nan nan nan ? ? ?")
     pass=yes; reason=""
     if [ "$failed" != 0 ] || [ "$ok" != "$n" ]; then pass=no; reason+="calls failed ($failed failed, $ok ok); "; fi
     if [ "$streams" -lt "$n" ]; then pass=no; reason+="only $streams of $n streams seen; "; fi
     if ! python3 -c "import sys; sys.exit(0 if float('$p99') < $GAP_LIMIT else 1)"; then pass=no; reason+="p99 gap $p99 ms >= $GAP_LIMIT; "; fi
     if [ "$drops" != 0 ] && [ "$drops" != None ]; then reason+="tcpdump dropped $drops; "; fi
-    LOBBY_ROWS+="| $n | $streams | $ok / $failed | $p50 | $p99 | $mx | $worst | $missing | $drops | ${bridge_cpu}% | ${sipp_cpu}% | ${machine_cpu}% | $pass |"$'\n'
+    LOBBY_ROWS+="| $n | $streams | $ok / $failed | $p50 | $p99 | $mx | $worst | $stall | $missing | $drops | ${bridge_cpu}% | ${sipp_cpu}% | ${machine_cpu}% | $pass |"$'\n'
     if [ "$pass" = yes ]; then LOBBY_BEST=$n; else log "lobby: $n callers did not pass: $reason"; break; fi
     sleep 3
   done
@@ -412,8 +414,8 @@ esac
   if [ -n "$LOBBY_ROWS" ]; then
     echo "## Lobby capacity (callers in one lobby hearing hold music; caller RTP: $CALLER_RTP, 50 pps G.711 each way; ramp ${LOBBY_RAMP_RATE:-?} cps; ${LOBBY_WINDOW}s capture)"
     echo
-    echo "| callers | streams seen | calls ok / failed | gap p50 ms | gap p99 ms | gap max ms | worst stream p99 ms | RTP seq missing | tcpdump drops | bridge CPU (1 core = 100%) | SIPp CPU | machine busy (2 cores = 100%) | p99 < ${GAP_LIMIT} ms |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    echo "| callers | streams seen | calls ok / failed | gap p50 ms | gap p99 ms | gap max ms | worst stream p99 ms | stalls: 100 ms slots with a >40 ms gap / most streams late in one slot | RTP seq missing | tcpdump drops | bridge CPU (1 core = 100%) | SIPp CPU | machine busy (2 cores = 100%) | p99 < ${GAP_LIMIT} ms |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     printf '%s' "$LOBBY_ROWS"
     echo
     echo "Largest lobby with p99 gap < ${GAP_LIMIT} ms and no failed call: **${LOBBY_BEST:-none}**"
