@@ -159,7 +159,7 @@ start_bridge() {  # start_bridge NAME: a fresh bridge on an empty temp data dir
   BRIDGE_SIP_ADVERTISEDADDRESS=127.0.0.1 BRIDGE_RTP_BINDADDRESS=127.0.0.1 \
   BRIDGE_RTP_PORTMIN="$RTP_MIN" BRIDGE_RTP_PORTMAX="$RTP_MAX" \
   BRIDGE_ADMIN_PORT="$ADMIN_PORT" BRIDGE_ADMIN_BINDADDRESS=127.0.0.1 \
-    ${BENCH_BRIDGE_CMD:-java $JAVA_OPTS -jar "$JAR"} >"$RUN_DIR/bridge-$name.log" 2>&1 &
+    ${BENCH_BRIDGE_CMD:-java $JAVA_OPTS "-Xlog:gc:file=$RUN_DIR/gc-$name.log" -jar "$JAR"} >"$RUN_DIR/bridge-$name.log" 2>&1 &
   BRIDGE_PID=$!
   for i in $(seq 1 600); do
     if ! kill -0 "$BRIDGE_PID" 2>/dev/null; then
