@@ -31,9 +31,18 @@ joining-meeting|You are now joining the meeting.
 lobby-timeout|The meeting did not start in time.
 meeting-ended|The meeting has ended.
 goodbye|Goodbye.
+muted|You are now muted.
+unmuted|You are no longer muted.
+key-help|Press star six to mute or unmute yourself. Press star one to hear these options again.
+key-help-organizer|Press star six to mute or unmute yourself. Press star two one to admit everyone waiting in the lobby. Press star one to hear these options again.
+meeting-full|This meeting is full. Please try again later.
+organizer-left|The organizer has left and the meeting has ended.
+waiting-for-admission|The meeting has started. Please wait, the organizer will let you in soon.
 TABLE
 
-# file stem | Mandarin text (simplified Chinese; 井号键 = pound key, 星号键 = star key)
+# file stem | Mandarin text (simplified Chinese; 井号键 = pound key, 星号键 = star key,
+# 等候室 = lobby, the word Chinese meeting apps use for a waiting room). The cmn voice speaks
+# slowly: keep every line under 15 s (PromptLibraryTest), the help texts terse (按星号六 = press star six).
 read -r -d '' MANDARIN <<'TABLE' || true
 welcome|欢迎。请输入会议号，然后按井号键。
 enter-conference-id|请输入会议号，然后按井号键。
@@ -46,6 +55,13 @@ joining-meeting|您正在加入会议。
 lobby-timeout|会议未能按时开始。
 meeting-ended|会议已结束。
 goodbye|再见。
+muted|您已静音。
+unmuted|您已取消静音。
+key-help|按星号六，静音或取消静音。按星号一，重听以上选项。
+key-help-organizer|按星号六，静音或取消静音。按星号二一，让等候室的所有人入会。按星号一，重听以上选项。
+meeting-full|本次会议人数已满，请稍后再试。
+organizer-left|主持人已离开，会议已结束。
+waiting-for-admission|会议已经开始。请稍候，主持人很快就会让您加入。
 TABLE
 
 for tool in espeak-ng sox; do

@@ -18,14 +18,20 @@ import io.confbridge.call.CallEvent.PinChecked;
 import io.confbridge.call.CallEvent.PromptsFinished;
 import io.confbridge.call.CallEvent.TimerFired;
 import io.confbridge.codec.Codec;
+import io.confbridge.dtmf.DtmfKey;
+import io.confbridge.dtmf.DtmfPath;
+import io.confbridge.dtmf.InbandDtmfDetector;
+import io.confbridge.dtmf.KeyPressMerger;
 import io.confbridge.media.MediaClock;
 import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingMember;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.mixer.EncodedFrameRing;
 import io.confbridge.mixer.ParticipantAudio;
+import io.confbridge.pin.PinAttemptSource;
 import io.confbridge.prompt.EncodedAudio;
 import io.confbridge.prompt.Prompt;
+import io.confbridge.prompt.PromptLibrary;
 import io.confbridge.rtp.RtpSession;
 import io.confbridge.store.MeetingRecord;
 import io.confbridge.store.StoreException;
@@ -68,6 +74,13 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
     private final ParticipantAudio audio;
     private final Codec codec;
     private final byte[] silence;
+    /** One key press counts once, whichever of RFC 4733, SIP INFO or in-band tones carried it. */
+    private final KeyPressMerger keys = new KeyPressMerger();
+    /** Listens for DTMF tones in the caller's audio; null when RFC 4733 was negotiated and in-band is off. */
+    private final InbandDtmfDetector inband;
+    private final short[] decoded = new short[Codec.FRAME_SAMPLES];
+    /** The prompt set of the dialled number's language, chosen once when the call arrives. */
+    private final PromptLibrary prompts;
 
     private final EncodedAudio[] overlay = new EncodedAudio[8];
     private int overlayCount;
@@ -95,9 +108,11 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
         this.rtp = rtp;
         this.rtpPort = rtpPort;
         this.codec = info.codec();
-        this.machine = new CallStateMachine(info.callId(), services.policy());
+        this.machine = new CallStateMachine(info.callId(), services.policy(), info.authenticatedOrganizerId());
         this.audio = new ParticipantAudio(codec);
         this.silence = CallServices.silence(codec);
+        this.prompts = services.prompts().forDialled(info.requestUriUser());
+        this.inband = info.telephoneEventPayloadType() < 0 || services.inbandDtmf() ? new InbandDtmfDetector() : null;
     }
 
     // ---- CallHandle: called from SIP threads, posted to the loop ----
@@ -140,7 +155,7 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
 
     @Override
     public void digitFromSignalling(char digit, long eventId) {
-        loop.execute(() -> onDigit(digit));
+        loop.execute(() -> onKey(digit, DtmfPath.SIP_INFO));
     }
 
     // ---- MeetingMember: called under the meeting's lock, posted to the loop ----
@@ -156,10 +171,18 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
     }
 
     @Override
-    public void meetingEnded() {
+    public void meetingEnded(boolean organizerLeft) {
         loop.execute(() -> {
             meeting = null; // the meeting already dropped us
-            fire(new MeetingEnded());
+            fire(new MeetingEnded(organizerLeft));
+        });
+    }
+
+    @Override
+    public void meetingFull() {
+        loop.execute(() -> {
+            meeting = null; // the meeting already dropped us
+            fire(new CallEvent.MeetingFull());
         });
     }
 
@@ -167,13 +190,33 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
 
     @Override
     public void onDigit(char key) {
+        onKey(key, DtmfPath.RFC4733);
+    }
+
+    private void onKey(char key, DtmfPath path) {
         if (!closed && started) {
-            fire(new DigitReceived(key));
+            char press = keys.accept(key, path, System.nanoTime());
+            if (press != DtmfKey.NONE) {
+                fire(new DigitReceived(press));
+            }
         }
     }
 
     @Override
     public void onAudio(int sequenceNumber, ByteBuf buf, int payloadOffset, int payloadLength) {
+        if (inband != null) {
+            int n = Math.min(payloadLength, Codec.FRAME_SAMPLES);
+            for (int i = 0; i < n; i++) {
+                decoded[i] = codec.decode(buf.getByte(payloadOffset + i));
+            }
+            for (int i = n; i < Codec.FRAME_SAMPLES; i++) {
+                decoded[i] = 0;
+            }
+            char key = inband.onFrame(decoded, 0);
+            if (key != DtmfKey.NONE) {
+                onKey(key, DtmfPath.INBAND);
+            }
+        }
         if (background == Background.MEETING) {
             audio.input().put(sequenceNumber, buf, payloadOffset, payloadLength, codec);
         }
@@ -260,7 +303,7 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
         if (effect instanceof PlayPrompts play) {
             clearOverlay();
             for (Prompt p : play.prompts()) {
-                appendOverlay(services.prompts().get(p));
+                appendOverlay(prompts.get(p));
             }
         } else if (effect instanceof CallEffect.StopPrompts) {
             clearOverlay();
@@ -288,6 +331,13 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
             enterMeeting(enter);
         } else if (effect instanceof CallEffect.LeaveMeeting) {
             leaveMeeting();
+        } else if (effect instanceof CallEffect.SetMuted mute) {
+            audio.muted(mute.muted());
+        } else if (effect instanceof CallEffect.AdmitLobby) {
+            if (meeting != null) {
+                int admitted = meeting.admitLobby();
+                log.info("call {}: organizer admitted {} from the lobby", info.callId(), admitted);
+            }
         } else if (effect instanceof HangUp hangUp) {
             signalling.hangUp(hangUp.reason());
         } else {
@@ -322,7 +372,10 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
     }
 
     private void verifyPin(MeetingRecord record, String pin) {
-        services.pinVault().verify(record.organizerId(), pin).whenComplete((accepted, failure) -> {
+        // The source feeds the lockout counters: caller ID and signalling address, counted apart.
+        InetSocketAddress from = info.signallingSource();
+        PinAttemptSource source = new PinAttemptSource(info.callerId(), from == null ? null : from.getHostString());
+        services.pinVault().verify(record.organizerId(), pin, source).whenComplete((accepted, failure) -> {
             if (failure != null) {
                 log.error("call {}: PIN verification failed", info.callId(), failure);
             }
@@ -332,8 +385,14 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
 
     private void enterMeeting(EnterMeeting enter) {
         MeetingRegistry.Placement placement = services.meetings().enter(enter.meeting(), this, enter.role());
-        meeting = placement.meeting();
-        post(placement.entry() == Meeting.Entry.LOBBY ? new EnteredLobby() : new Admitted());
+        Meeting.Entry entry = placement.entry();
+        meeting = entry == Meeting.Entry.FULL ? null : placement.meeting();
+        post(switch (entry) {
+            case LOBBY -> new EnteredLobby(false);
+            case HELD_FOR_ADMISSION -> new EnteredLobby(true);
+            case FULL -> new CallEvent.MeetingFull();
+            case ADMITTED, OVER -> new Admitted(); // OVER never leaves the registry
+        });
     }
 
     private void leaveMeeting() {

@@ -59,6 +59,14 @@ public sealed interface CallEffect {
     record LeaveMeeting() implements CallEffect {
     }
 
+    /** Mute or unmute this participant in the meeting's mix ({@code *6}). */
+    record SetMuted(boolean muted) implements CallEffect {
+    }
+
+    /** The organizer lets everyone waiting in the lobby in ({@code *21}). */
+    record AdmitLobby() implements CallEffect {
+    }
+
     /** End the call from the bridge's side (SIP BYE). */
     record HangUp(String reason) implements CallEffect {
     }

@@ -33,16 +33,29 @@ public sealed interface CallEvent {
     record PinChecked(boolean accepted) implements CallEvent {
     }
 
-    /** The meeting has not started: the call waits in its lobby. */
-    record EnteredLobby() implements CallEvent {
+    /**
+     * The call waits in the meeting's lobby: the meeting has not started, or (admission by the
+     * organizer) it has started and the organizer has not let the lobby in yet.
+     */
+    record EnteredLobby(boolean meetingStarted) implements CallEvent {
+        public EnteredLobby() {
+            this(false);
+        }
+    }
+
+    /** The meeting has as many participants as its policy allows: the call is refused. */
+    record MeetingFull() implements CallEvent {
     }
 
     /** The call is now a participant of the started meeting (directly or from the lobby). */
     record Admitted() implements CallEvent {
     }
 
-    /** The meeting was ended while the call was in it or in its lobby. */
-    record MeetingEnded() implements CallEvent {
+    /** The meeting was ended while the call was in it or in its lobby; by its organizer leaving, or otherwise. */
+    record MeetingEnded(boolean organizerLeft) implements CallEvent {
+        public MeetingEnded() {
+            this(false);
+        }
     }
 
     /** The caller hung up (BYE), cancelled, or the signalling failed. */

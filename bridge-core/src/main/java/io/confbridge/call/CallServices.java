@@ -4,7 +4,7 @@ import io.confbridge.codec.Codec;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.pin.PinVault;
 import io.confbridge.prompt.EncodedAudio;
-import io.confbridge.prompt.PromptLibrary;
+import io.confbridge.prompt.PromptLanguages;
 import io.confbridge.store.DirectoryStore;
 
 import java.util.Arrays;
@@ -13,16 +13,20 @@ import java.util.concurrent.Executor;
 /**
  * What every call shares: the menu policy, the pre-encoded prompts and music, the live meetings, and
  * the directory and PIN vault with the worker pool that runs their blocking work.
+ *
+ * @param inbandDtmf listen for DTMF tones in every caller's audio, not only where no RFC 4733
+ *                   telephone-event was negotiated
  */
 public record CallServices(
         CallStateMachine.Policy policy,
-        PromptLibrary prompts,
+        PromptLanguages prompts,
         EncodedAudio holdMusic,
         EncodedAudio joinTone,
         MeetingRegistry meetings,
         DirectoryStore store,
         PinVault pinVault,
-        Executor workers) {
+        Executor workers,
+        boolean inbandDtmf) {
 
     private static final byte[][] SILENCE = new byte[Codec.values().length][];
 

@@ -21,6 +21,7 @@ import io.confbridge.call.CallEvent.DigitReceived;
 import io.confbridge.call.CallEvent.EnteredLobby;
 import io.confbridge.call.CallEvent.HungUp;
 import io.confbridge.call.CallEvent.MeetingEnded;
+import io.confbridge.call.CallEvent.MeetingFull;
 import io.confbridge.call.CallEvent.PinChecked;
 import io.confbridge.call.CallEvent.PromptsFinished;
 import io.confbridge.call.CallEvent.TimerFired;
@@ -69,6 +70,7 @@ public final class CallStateMachine {
 
     private final String callId;
     private final Policy policy;
+    private final long authenticatedOrganizerId;
     private final List<CallEffect> effects = new ArrayList<>(8);
     private final StringBuilder digits = new StringBuilder(MAX_DIGITS);
 
@@ -86,10 +88,25 @@ public final class CallStateMachine {
     private boolean lobbyDeadlineSet;
     /** Spoken before the lobby or meeting announcement (e.g. "That PIN is not correct."). */
     private Prompt preface;
+    /** How this call asked to enter its meeting; the organizer has more meeting keys. */
+    private Role role = Role.CALLER;
+    private boolean muted;
+    /** An in-meeting key command being typed: {@code *} then digits, e.g. {@code *6}, {@code *21}. */
+    private final StringBuilder command = new StringBuilder(4);
 
     public CallStateMachine(String callId, Policy policy) {
+        this(callId, policy, NewCall.ANONYMOUS);
+    }
+
+    /**
+     * @param authenticatedOrganizerId the organizer this call proved to be (SIP digest), or
+     *                                 {@link NewCall#ANONYMOUS}; such a caller joins their own
+     *                                 meetings as organizer without being asked for a PIN
+     */
+    public CallStateMachine(String callId, Policy policy, long authenticatedOrganizerId) {
         this.callId = callId;
         this.policy = policy;
+        this.authenticatedOrganizerId = authenticatedOrganizerId;
     }
 
     public CallState state() {
@@ -181,7 +198,9 @@ public final class CallStateMachine {
     private void onValidatingConferenceId(CallEvent event, long nowNs) {
         if (event instanceof ConferenceFound found) {
             meeting = found.meeting();
-            if (!meeting.requirePinToStart()) {
+            if (authenticatedOrganizerId != NewCall.ANONYMOUS && meeting.organizerId() == authenticatedOrganizerId) {
+                enterMeeting(Role.ORGANIZER, nowNs, "caller authenticated as this meeting's organizer");
+            } else if (!meeting.requirePinToStart()) {
                 enterMeeting(Role.CALLER, nowNs, "meeting needs no PIN to start");
             } else {
                 play(Prompt.PRESS_STAR_IF_ORGANIZER);
@@ -244,8 +263,10 @@ public final class CallStateMachine {
         } else if (event instanceof Admitted && inLobby) {
             digits.setLength(0);
             admitted(nowNs, "meeting started while the PIN was being typed in the lobby");
-        } else if (event instanceof MeetingEnded && inLobby) {
-            meetingEnded(nowNs);
+        } else if (event instanceof MeetingEnded ended && inLobby) {
+            meetingEnded(ended, nowNs);
+        } else if (event instanceof MeetingFull && inLobby) {
+            meetingFull(nowNs);
         }
     }
 
@@ -258,20 +279,22 @@ public final class CallStateMachine {
             }
         } else if (event instanceof Admitted && inLobby) {
             admitted(nowNs, "meeting started while the PIN was being verified");
-        } else if (event instanceof MeetingEnded && inLobby) {
-            meetingEnded(nowNs);
+        } else if (event instanceof MeetingEnded ended && inLobby) {
+            meetingEnded(ended, nowNs);
+        } else if (event instanceof MeetingFull && inLobby) {
+            meetingFull(nowNs);
         }
     }
 
     private void onJoining(CallEvent event, long nowNs) {
-        if (event instanceof EnteredLobby) {
+        if (event instanceof EnteredLobby lobby) {
             inLobby = true;
             if (!lobbyDeadlineSet) {
-                lobbyDeadlineNs = nowNs + TimeUnit.MILLISECONDS.toNanos(policy.lobbyTimeoutMs());
+                lobbyDeadlineNs = nowNs + TimeUnit.MILLISECONDS.toNanos(lobbyTimeoutMs());
                 lobbyDeadlineSet = true;
             }
             effects.add(new StartHoldMusic());
-            playWithPreface(Prompt.MEETING_NOT_STARTED);
+            playWithPreface(lobby.meetingStarted() ? Prompt.WAITING_FOR_ADMISSION : Prompt.MEETING_NOT_STARTED);
             armLobbyTimer(nowNs);
             transition(CallState.IN_LOBBY, nowNs, "meeting not started");
         } else if (event instanceof Admitted) {
@@ -279,8 +302,10 @@ public final class CallStateMachine {
             playWithPreface(Prompt.JOINING_MEETING);
             effects.add(new ConnectToMeetingAudio());
             transition(CallState.IN_MEETING, nowNs, "joined the started meeting");
-        } else if (event instanceof MeetingEnded) {
-            meetingEnded(nowNs);
+        } else if (event instanceof MeetingFull) {
+            meetingFull(nowNs);
+        } else if (event instanceof MeetingEnded ended) {
+            meetingEnded(ended, nowNs);
         }
     }
 
@@ -302,19 +327,68 @@ public final class CallStateMachine {
             effects.add(new StopHoldMusic());
             play(Prompt.LOBBY_TIMEOUT, Prompt.GOODBYE);
             transition(CallState.SAYING_GOODBYE, nowNs, "lobby timeout");
-        } else if (event instanceof MeetingEnded) {
-            meetingEnded(nowNs);
+        } else if (event instanceof MeetingFull) {
+            meetingFull(nowNs);
+        } else if (event instanceof MeetingEnded ended) {
+            meetingEnded(ended, nowNs);
         }
     }
 
     private void onInMeeting(CallEvent event, long nowNs) {
-        if (event instanceof DigitReceived) {
-            bargeIn(); // in-meeting key commands come with the meeting controls
+        if (event instanceof DigitReceived d) {
+            bargeIn();
+            meetingKey(d.digit());
         } else if (event instanceof PromptsFinished) {
             promptPlaying = false;
-        } else if (event instanceof MeetingEnded) {
-            meetingEnded(nowNs);
+        } else if (event instanceof TimerFired) {
+            command.setLength(0); // a key command left half typed
+        } else if (event instanceof MeetingEnded ended) {
+            meetingEnded(ended, nowNs);
         }
+    }
+
+    /**
+     * In-meeting keys: {@code *6} mute/unmute with a spoken confirmation, {@code *1} the list of keys,
+     * and for the organizer {@code *21} admit the lobby. A command starts with {@code *}; any other
+     * key sequence is dropped, and a command not finished within the digit timeout is forgotten.
+     */
+    private void meetingKey(char key) {
+        if (key == '*') {
+            command.setLength(0);
+            command.append('*');
+            armTimer(policy.digitTimeoutMs());
+            return;
+        }
+        if (command.isEmpty()) {
+            return;
+        }
+        command.append(key);
+        String typed = command.toString();
+        switch (typed) {
+            case "*6" -> {
+                endCommand();
+                muted = !muted;
+                effects.add(new CallEffect.SetMuted(muted));
+                play(muted ? Prompt.MUTED : Prompt.UNMUTED);
+            }
+            case "*1" -> {
+                endCommand();
+                play(role == Role.ORGANIZER ? Prompt.KEY_HELP_ORGANIZER : Prompt.KEY_HELP);
+            }
+            case "*2" -> armTimer(policy.digitTimeoutMs()); // the organizer's *21 is under way
+            case "*21" -> {
+                endCommand();
+                if (role == Role.ORGANIZER) {
+                    effects.add(new CallEffect.AdmitLobby());
+                }
+            }
+            default -> endCommand();
+        }
+    }
+
+    private void endCommand() {
+        command.setLength(0);
+        cancelTimer();
     }
 
     private void onSayingGoodbye(CallEvent event, long nowNs) {
@@ -386,8 +460,9 @@ public final class CallStateMachine {
         }
     }
 
-    private void enterMeeting(Role role, long nowNs, String reason) {
-        effects.add(new EnterMeeting(meeting, role));
+    private void enterMeeting(Role as, long nowNs, String reason) {
+        role = as;
+        effects.add(new EnterMeeting(meeting, as));
         transition(CallState.JOINING, nowNs, reason);
     }
 
@@ -403,12 +478,26 @@ public final class CallStateMachine {
         transition(CallState.IN_MEETING, nowNs, reason);
     }
 
-    private void meetingEnded(long nowNs) {
+    private void meetingEnded(MeetingEnded ended, long nowNs) {
         inLobby = false;
         cancelTimer();
         effects.add(new StopHoldMusic());
-        play(Prompt.MEETING_ENDED, Prompt.GOODBYE);
-        transition(CallState.SAYING_GOODBYE, nowNs, "meeting ended");
+        play(ended.organizerLeft() ? Prompt.ORGANIZER_LEFT : Prompt.MEETING_ENDED, Prompt.GOODBYE);
+        transition(CallState.SAYING_GOODBYE, nowNs, ended.organizerLeft() ? "the organizer left" : "meeting ended");
+    }
+
+    private void meetingFull(long nowNs) {
+        inLobby = false;
+        cancelTimer();
+        effects.add(new StopHoldMusic());
+        play(Prompt.MEETING_FULL, Prompt.GOODBYE);
+        transition(CallState.SAYING_GOODBYE, nowNs, "meeting full");
+    }
+
+    /** The meeting's lobby timeout, never above the node's configured bound. */
+    private long lobbyTimeoutMs() {
+        long meetingMs = TimeUnit.MINUTES.toMillis(meeting.policy().lobbyTimeoutMinutes());
+        return Math.min(policy.lobbyTimeoutMs(), meetingMs);
     }
 
     private void armLobbyTimer(long nowNs) {

@@ -16,6 +16,8 @@ import java.net.InetSocketAddress;
  * @param audioPayloadType   the payload type the offer used for that codec (0 or 8 normally)
  * @param telephoneEventPayloadType the negotiated RFC 4733 payload type, or -1 if the offer had none
  * @param sendAudio          false when the offer put us on hold (sendonly/inactive or c=0.0.0.0)
+ * @param authenticatedOrganizerId the organizer whose SIP digest credentials this INVITE proved, or
+ *                           {@link #ANONYMOUS}: unauthenticated and wrongly authenticated callers alike
  */
 public record NewCall(
         String callId,
@@ -26,5 +28,17 @@ public record NewCall(
         Codec codec,
         int audioPayloadType,
         int telephoneEventPayloadType,
-        boolean sendAudio) {
+        boolean sendAudio,
+        long authenticatedOrganizerId) {
+
+    /** No organizer identity was proved for this call. */
+    public static final long ANONYMOUS = -1;
+
+    /** A call from an unauthenticated caller. */
+    public NewCall(String callId, String requestUriUser, String callerId, InetSocketAddress signallingSource,
+                   InetSocketAddress remoteRtp, Codec codec, int audioPayloadType, int telephoneEventPayloadType,
+                   boolean sendAudio) {
+        this(callId, requestUriUser, callerId, signallingSource, remoteRtp, codec, audioPayloadType,
+                telephoneEventPayloadType, sendAudio, ANONYMOUS);
+    }
 }

@@ -28,6 +28,10 @@ public final class AdminException extends RuntimeException {
         return new AdminException(Kind.BAD_INPUT, field, message);
     }
 
+    public static AdminException forbidden(String message) {
+        return new AdminException(Kind.FORBIDDEN, null, message);
+    }
+
     public static AdminException notFound(String message) {
         return new AdminException(Kind.NOT_FOUND, null, message);
     }

@@ -39,7 +39,7 @@ public final class DirectoryProvisioning implements Provisioning {
     public EnabledOrganizer enableOrganizer(String email, String displayName) {
         int pinLength = store.tenantSettings().pinLength();
         PinVault.NewPin newPin = vault.newPin(pinLength, List.of());
-        OrganizerRecord organizer = store.createOrganizer(email, displayName, newPin.hash());
+        OrganizerRecord organizer = store.createOrganizer(email, displayName, null, newPin.hash(), pinLength);
         return new EnabledOrganizer(organizer, newPin.pin());
     }
 

@@ -41,7 +41,11 @@ public final class MediaEngine implements AutoCloseable {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         channelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
-        group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("media", true), io);
+        // Media threads outrank everything else in the process: a 20 ms clock that waits behind SIP
+        // parsing or a database call is heard as jitter. (Linux honours Java priorities only with
+        // -XX:ThreadPriorityPolicy=1 and the right to raise priority; elsewhere this is a no-op.)
+        group = new MultiThreadIoEventLoopGroup(threads,
+                new DefaultThreadFactory("media", true, Thread.MAX_PRIORITY), io);
         clocks = new MediaClock[threads];
         Iterator<?> loops = group.iterator();
         for (int i = 0; i < threads; i++) {

@@ -4,12 +4,17 @@ import io.confbridge.call.CallEffect.Role;
 import io.confbridge.media.MediaClock;
 import io.confbridge.mixer.Mixer;
 import io.confbridge.mixer.ParticipantAudio;
+import io.confbridge.prompt.EncodedAudio;
+import io.confbridge.store.MeetingPolicy;
 import io.confbridge.store.MeetingRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A live meeting: its lobby (callers waiting, in arrival order), its participants and its mixer.
@@ -29,8 +34,12 @@ public final class Meeting {
     public enum Entry {
         /** Waiting in the lobby for the meeting to start. */
         LOBBY,
+        /** The meeting has started, but its organizer admits the lobby ({@code *21} or the app). */
+        HELD_FOR_ADMISSION,
         /** A participant of the started meeting. */
         ADMITTED,
+        /** The meeting has as many participants as its policy allows. */
+        FULL,
         /** This meeting is over; ask the registry for the current one. */
         OVER
     }
@@ -39,19 +48,30 @@ public final class Meeting {
     public record Status(boolean started, int lobbyCount, int participantCount) {
     }
 
+    /** The tones participants hear when someone joins or leaves (if the policy wants them). */
+    public record Tones(EncodedAudio entry, EncodedAudio exit) {
+        public static final Tones NONE = new Tones(null, null);
+    }
+
     private final MeetingRecord record;
     private final MediaClock clock;
     private final MeetingRegistry registry;
     private final Mixer mixer = new Mixer();
     private final List<MeetingMember> lobby = new ArrayList<>();
     private final List<MeetingMember> participants = new ArrayList<>();
+    private final List<Instant> lobbyArrivals = new ArrayList<>();
+    private final Set<MeetingMember> organizers = new HashSet<>();
+    private final MeetingPolicy policy;
+    private final Tones tones;
     private boolean started;
     private boolean over;
 
-    Meeting(MeetingRecord record, MediaClock clock, MeetingRegistry registry) {
+    Meeting(MeetingRecord record, MediaClock clock, MeetingRegistry registry, Tones tones) {
         this.record = record;
+        this.policy = record.policy();
         this.clock = clock;
         this.registry = registry;
+        this.tones = tones;
     }
 
     public MeetingRecord record() {
@@ -62,30 +82,82 @@ public final class Meeting {
         if (over) {
             return Entry.OVER;
         }
-        if (started) {
-            lobby.remove(member);
-            addParticipant(member);
-            return Entry.ADMITTED;
+        boolean organizer = role == Role.ORGANIZER;
+        if (!started && (organizer || !record.requirePinToStart())) {
+            start(role); // admits the lobby too, unless the organizer admits it by hand
         }
-        if (role == Role.ORGANIZER || !record.requirePinToStart()) {
-            lobby.remove(member); // the organizer may have typed the PIN from the lobby
-            start(role);
-            addParticipant(member);
-            return Entry.ADMITTED;
+        if (!started) {
+            addToLobby(member);
+            return Entry.LOBBY;
         }
-        if (!lobby.contains(member)) {
-            lobby.add(member);
+        if (!organizer && policy.admissionMode() == MeetingPolicy.AdmissionMode.ORGANIZER
+                && !participants.contains(member)) {
+            addToLobby(member);
+            return Entry.HELD_FOR_ADMISSION;
         }
-        return Entry.LOBBY;
+        // The organizer always gets in (they may have typed the PIN from the lobby); others up to the limit.
+        if (!organizer && isFull() && !participants.contains(member)) {
+            removeFromLobby(member);
+            leaveIfEmpty();
+            return Entry.FULL;
+        }
+        removeFromLobby(member);
+        if (organizer) {
+            organizers.add(member);
+        }
+        addParticipant(member);
+        return Entry.ADMITTED;
+    }
+
+    /**
+     * The organizer starts the meeting from the app (SPEC §3): the lobby is admitted as if the
+     * organizer had typed the PIN. False if this meeting instance is already over.
+     */
+    synchronized boolean startFromApp() {
+        if (over) {
+            return false;
+        }
+        if (!started) {
+            start(Role.ORGANIZER);
+        }
+        return true;
+    }
+
+    /** The organizer lets the whole lobby in (admission mode "organizer"); returns how many came in. */
+    public synchronized int admitLobby() {
+        if (over || !started) {
+            return 0;
+        }
+        return admitWaiting();
+    }
+
+    /** When each caller now in the lobby arrived, oldest first. */
+    public synchronized List<Instant> lobbyArrivals() {
+        return List.copyOf(lobbyArrivals);
     }
 
     /** The member leaves the lobby or the meeting; the meeting is over when nobody is left. */
     public synchronized void leave(MeetingMember member) {
         boolean wasParticipant = participants.remove(member);
-        lobby.remove(member);
+        removeFromLobby(member);
+        boolean wasOrganizer = organizers.remove(member);
         if (wasParticipant) {
             updateMixer();
+            if (tones.exit() != null && policy.entryExitTones()) {
+                mixer.announce(tones.exit());
+            }
         }
+        if (over) {
+            return;
+        }
+        if (wasOrganizer && organizers.isEmpty() && policy.endOnOrganizerLeave()) {
+            endForEveryone(true);
+            return;
+        }
+        leaveIfEmpty();
+    }
+
+    private void leaveIfEmpty() {
         if (!over && participants.isEmpty() && lobby.isEmpty()) {
             finish("last member left");
         }
@@ -93,17 +165,22 @@ public final class Meeting {
 
     /** Ends the meeting for everyone in it and in its lobby (an administrator's "end meeting"). */
     public synchronized void end() {
-        if (over) {
-            return;
+        if (!over) {
+            endForEveryone(false);
         }
+    }
+
+    private void endForEveryone(boolean organizerLeft) {
         List<MeetingMember> everyone = new ArrayList<>(lobby);
         everyone.addAll(participants);
         lobby.clear();
+        lobbyArrivals.clear();
         participants.clear();
+        organizers.clear();
         updateMixer();
-        finish("ended");
+        finish(organizerLeft ? "the organizer left" : "ended");
         for (MeetingMember m : everyone) {
-            m.meetingEnded();
+            m.meetingEnded(organizerLeft);
         }
     }
 
@@ -113,21 +190,57 @@ public final class Meeting {
 
     private void start(Role role) {
         started = true;
-        log.info("meeting {} started by {}; admitting {} from the lobby", record.conferenceId(),
+        log.info("meeting {} started by {}; {} waiting in the lobby", record.conferenceId(),
                 role == Role.ORGANIZER ? "the organizer" : "its first caller", lobby.size());
         clock.loop().execute(() -> clock.addMixer(mixer));
-        // Everyone waiting comes in at once, in the order they arrived.
-        for (MeetingMember waiting : lobby) {
+        if (policy.admissionMode() == MeetingPolicy.AdmissionMode.AUTOMATIC) {
+            admitWaiting();
+        }
+    }
+
+    /** Everyone waiting comes in at once, in the order they arrived, up to the participant limit. */
+    private int admitWaiting() {
+        int admitted = 0;
+        while (!lobby.isEmpty()) {
+            MeetingMember waiting = lobby.remove(0);
+            lobbyArrivals.remove(0);
+            if (isFull()) {
+                waiting.meetingFull();
+                continue;
+            }
             addParticipant(waiting);
             waiting.admitted();
+            admitted++;
         }
-        lobby.clear();
+        return admitted;
+    }
+
+    private boolean isFull() {
+        return policy.maxParticipants() > 0 && participants.size() >= policy.maxParticipants();
+    }
+
+    private void addToLobby(MeetingMember member) {
+        if (!lobby.contains(member)) {
+            lobby.add(member);
+            lobbyArrivals.add(Instant.now());
+        }
+    }
+
+    private void removeFromLobby(MeetingMember member) {
+        int at = lobby.indexOf(member);
+        if (at >= 0) {
+            lobby.remove(at);
+            lobbyArrivals.remove(at);
+        }
     }
 
     private void addParticipant(MeetingMember member) {
         if (!participants.contains(member)) {
             participants.add(member);
             updateMixer();
+            if (tones.entry() != null && policy.entryExitTones() && participants.size() > 1) {
+                mixer.announce(tones.entry());
+            }
         }
     }
 

@@ -14,6 +14,9 @@ public interface MeetingMember {
     /** The meeting started (or the organizer admitted the lobby): the member is now a participant. */
     void admitted();
 
-    /** The meeting was ended by someone else; the member is no longer in it. */
-    void meetingEnded();
+    /** The lobby was admitted but the meeting had no room left for this member; it is no longer in it. */
+    void meetingFull();
+
+    /** The meeting was ended by someone else (or by its organizer leaving); the member is no longer in it. */
+    void meetingEnded(boolean organizerLeft);
 }

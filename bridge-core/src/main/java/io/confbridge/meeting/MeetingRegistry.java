@@ -12,9 +12,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MeetingRegistry {
     private final ConcurrentHashMap<String, Meeting> live = new ConcurrentHashMap<>();
     private final MediaEngine engine;
+    private final Meeting.Tones tones;
 
     public MeetingRegistry(MediaEngine engine) {
+        this(engine, Meeting.Tones.NONE);
+    }
+
+    public MeetingRegistry(MediaEngine engine, Meeting.Tones tones) {
         this.engine = engine;
+        this.tones = tones;
     }
 
     /** Where a member ended up, and in which meeting instance (to leave it later). */
@@ -25,12 +31,28 @@ public final class MeetingRegistry {
     public Placement enter(MeetingRecord record, MeetingMember member, Role role) {
         while (true) {
             Meeting meeting = live.computeIfAbsent(record.conferenceId(),
-                    id -> new Meeting(record, engine.nextClock(), this));
+                    id -> new Meeting(record, engine.nextClock(), this, tones));
             Meeting.Entry entry = meeting.enter(member, role);
             if (entry != Meeting.Entry.OVER) {
                 return new Placement(meeting, entry);
             }
             live.remove(record.conferenceId(), meeting); // raced with its end: take a fresh one
+        }
+    }
+
+    /**
+     * Starts the meeting from the app, admitting its lobby (creating the live meeting if nobody has
+     * dialled in yet, so callers who come later join at once). It ends like any other: when the last
+     * participant leaves, or when an administrator ends it.
+     */
+    public Meeting start(MeetingRecord record) {
+        while (true) {
+            Meeting meeting = live.computeIfAbsent(record.conferenceId(),
+                    id -> new Meeting(record, engine.nextClock(), this, tones));
+            if (meeting.startFromApp()) {
+                return meeting;
+            }
+            live.remove(record.conferenceId(), meeting);
         }
     }
 
@@ -48,6 +70,11 @@ public final class MeetingRegistry {
         }
         meeting.end();
         return true;
+    }
+
+    /** The live meeting of this conference ID, if anyone is in it or its lobby. */
+    public java.util.Optional<Meeting> live(String conferenceId) {
+        return java.util.Optional.ofNullable(live.get(conferenceId));
     }
 
     public Collection<Meeting> liveMeetings() {

@@ -2,8 +2,10 @@ package io.confbridge.mixer;
 
 import io.confbridge.codec.Codec;
 import io.confbridge.media.MediaClock;
+import io.confbridge.prompt.EncodedAudio;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A meeting's audio mixer (mix-minus): every tick it sums the frames of everyone who spoke, then gives
@@ -22,10 +24,19 @@ public final class Mixer implements MediaClock.Listener {
     private final int[] total = new int[N];
     private final byte[][] sharedEncoded = new byte[CODECS.length][N];
     private final boolean[] sharedReady = new boolean[CODECS.length];
+    /** An entry/exit tone handed over by the meeting; taken up at the next tick. */
+    private final AtomicReference<EncodedAudio> pendingAnnouncement = new AtomicReference<>();
+    private EncodedAudio announcement;
+    private int announcementFrame;
 
     /** Replaces the membership; called by the meeting when someone is admitted or leaves. */
     public void participants(ParticipantAudio[] now) {
         participants = now;
+    }
+
+    /** Plays a short clip (entry or exit tone) into everyone's mix, starting at the next tick. */
+    public void announce(EncodedAudio clip) {
+        pendingAnnouncement.set(clip);
     }
 
     @Override
@@ -46,6 +57,7 @@ public final class Mixer implements MediaClock.Listener {
                 }
             }
         }
+        mixAnnouncement();
         Arrays.fill(sharedReady, false);
         for (ParticipantAudio p : parts) {
             int at = p.toSend.claim();
@@ -71,6 +83,26 @@ public final class Mixer implements MediaClock.Listener {
                 System.arraycopy(shared, 0, out, at, N);
             }
             p.toSend.publish();
+        }
+    }
+
+    /** Adds the current announcement's frame to the sum, so everyone (speakers too) hears it. */
+    private void mixAnnouncement() {
+        EncodedAudio next = pendingAnnouncement.getAndSet(null);
+        if (next != null) {
+            announcement = next;
+            announcementFrame = 0;
+        }
+        if (announcement == null) {
+            return;
+        }
+        short[] pcm = announcement.pcm();
+        int from = announcementFrame * N;
+        for (int i = 0; i < N; i++) {
+            total[i] += pcm[from + i];
+        }
+        if (++announcementFrame >= announcement.frames()) {
+            announcement = null;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.confbridge.pin;
 
+import io.confbridge.config.ConfigLoader;
 import io.confbridge.store.DirectoryStore;
 import io.confbridge.store.MeetingRecord;
 import io.confbridge.store.OrganizerRecord;
@@ -8,12 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -47,42 +48,68 @@ public final class PinVault {
     private final PinHasher hasher;
     private final ExecutorService workers;
     private final PinGenerator generator;
+    private final PinLockout lockout;
 
+    /** With a CSPRNG generator and the default lockout limits on the system clock. */
     public PinVault(DirectoryStore store, PinHasher hasher, ExecutorService workers) {
         this(store, hasher, workers, new PinGenerator(new SecureRandom()));
     }
 
+    /** With the default lockout limits on the system clock. */
     public PinVault(DirectoryStore store, PinHasher hasher, ExecutorService workers, PinGenerator generator) {
+        this(store, hasher, workers, generator,
+                new PinLockout(store, ConfigLoader.defaults().lockout(), Clock.systemUTC()));
+    }
+
+    public PinVault(DirectoryStore store, PinHasher hasher, ExecutorService workers, PinGenerator generator,
+                    PinLockout lockout) {
         this.store = store;
         this.hasher = hasher;
         this.workers = workers;
         this.generator = generator;
+        this.lockout = lockout;
+    }
+
+    /** The lockout state this vault checks, for the administrator's view and clear. */
+    public PinLockout lockout() {
+        return lockout;
+    }
+
+    /** {@link #verify(long, String, PinAttemptSource)} from an unknown source: only the organizer's lockout applies. */
+    public CompletableFuture<Boolean> verify(long organizerId, String pin) {
+        return verify(organizerId, pin, PinAttemptSource.UNKNOWN);
     }
 
     /**
-     * Checks a PIN typed for an organizer, on a worker thread. Completes with false for an unknown or
-     * disabled organizer and for input that is not 4–12 digits; exceptionally (with a
-     * {@link StoreException}) if the directory cannot be read. A right PIN whose hash was made at an older
-     * cost is rehashed at the current cost and stored, on the worker, before the future completes.
+     * Checks a PIN typed for an organizer, on a worker thread. Completes with false for a wrong PIN, an
+     * unknown or disabled organizer, input that is not 4–12 digits, and any PIN (the right one too) while
+     * the organizer is locked or the source is backing off (see {@link PinLockout}): the caller cannot
+     * tell a lock from a wrong PIN. Every false counts against the organizer and the source. Completes
+     * exceptionally (with a {@link StoreException}) if the directory cannot be read. A right PIN whose
+     * hash was made at an older cost is rehashed at the current cost and stored before the future completes.
      */
-    public CompletableFuture<Boolean> verify(long organizerId, String pin) {
+    public CompletableFuture<Boolean> verify(long organizerId, String pin, PinAttemptSource source) {
+        PinAttemptSource from = source == null ? PinAttemptSource.UNKNOWN : source;
         try {
-            return CompletableFuture.supplyAsync(() -> verifyNow(organizerId, pin), workers);
+            return CompletableFuture.supplyAsync(() -> verifyNow(organizerId, pin, from), workers);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private boolean verifyNow(long organizerId, String pin) {
-        if (!Pins.isWellFormed(pin)) {
+    private boolean verifyNow(long organizerId, String pin, PinAttemptSource source) {
+        long nowMs = lockout.nowMs();
+        OrganizerRecord organizer = store.findOrganizer(organizerId).orElse(null);
+        if (lockout.refuses(organizerId, source, nowMs)) {
+            // No Argon2 run: a locked PIN is refused whatever was typed, and the attempt still counts.
+            lockout.recordFailure(organizer, source, nowMs);
             return false;
         }
-        Optional<OrganizerRecord> organizer = store.findOrganizer(organizerId);
-        if (organizer.isEmpty() || !organizer.get().enabled()) {
-            return false;
-        }
-        String encoded = organizer.get().pinHash();
-        if (!hasher.verify(pin, encoded)) {
+        // Read once: a concurrent reset replaces the whole row value, so this is the old hash or the new one.
+        String encoded = organizer == null ? null : organizer.pinHash();
+        boolean right = Pins.isWellFormed(pin) && organizer != null && organizer.enabled() && hasher.verify(pin, encoded);
+        if (!right) {
+            lockout.recordFailure(organizer, source, nowMs);
             return false;
         }
         if (hasher.needsRehash(encoded)) {
@@ -117,6 +144,7 @@ public final class PinVault {
      * Issues a new PIN to an existing organizer (a reset), blocking on the caller's thread: generates one
      * that avoids {@code forbidden}, the organizer's own conference IDs and their last {@link #HISTORY_SIZE}
      * PINs, stores its hash (appending it to the history) and returns it in clear, the only time it exists.
+     * The organizer's lockout is cleared: the failures were guesses at a PIN that no longer exists.
      *
      * @throws NoSuchElementException   if there is no such organizer
      * @throws IllegalArgumentException if {@code length} is outside 4–12
@@ -135,7 +163,8 @@ public final class PinVault {
         for (int attempt = 0; attempt < MAX_ISSUE_ATTEMPTS; attempt++) {
             String pin = generator.generate(length, avoid);
             if (!matchesAny(pin, recentHashes)) {
-                store.replacePin(organizerId, hasher.hash(pin));
+                store.replacePin(organizerId, hasher.hash(pin), length);
+                lockout.clear(organizerId);
                 return pin;
             }
         }

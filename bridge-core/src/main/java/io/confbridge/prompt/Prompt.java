@@ -21,7 +21,19 @@ public enum Prompt {
     JOINING_MEETING("joining-meeting", "You are now joining the meeting."),
     LOBBY_TIMEOUT("lobby-timeout", "The meeting did not start in time."),
     MEETING_ENDED("meeting-ended", "The meeting has ended."),
-    GOODBYE("goodbye", "Goodbye.");
+    GOODBYE("goodbye", "Goodbye."),
+    MUTED("muted", "You are now muted."),
+    UNMUTED("unmuted", "You are no longer muted."),
+    KEY_HELP("key-help", "Press star six to mute or unmute yourself. Press star one to hear these options again."),
+    /** The key help for an organizer: also the lobby admission key of §2.6. */
+    KEY_HELP_ORGANIZER("key-help-organizer",
+            "Press star six to mute or unmute yourself. Press star two one to admit everyone waiting in the lobby."
+                    + " Press star one to hear these options again."),
+    MEETING_FULL("meeting-full", "This meeting is full. Please try again later."),
+    ORGANIZER_LEFT("organizer-left", "The organizer has left and the meeting has ended."),
+    /** For the lobby of a started meeting whose admission mode is {@code organizer}. */
+    WAITING_FOR_ADMISSION("waiting-for-admission",
+            "The meeting has started. Please wait, the organizer will let you in soon.");
 
     private final String fileStem;
     private final String englishText;

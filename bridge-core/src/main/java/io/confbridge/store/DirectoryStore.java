@@ -22,11 +22,20 @@ public interface DirectoryStore extends AutoCloseable {
 
     Optional<OrganizerRecord> findOrganizerByEmail(String email);
 
+    /** All organizers, enabled or not, ordered by e-mail. */
+    List<OrganizerRecord> listOrganizers();
+
     /**
      * Creates an enabled organizer with the given PIN hash, which also becomes the first entry of their
      * PIN history; fails with a {@linkplain StoreException#conflict() conflict} if the e-mail is taken.
+     *
+     * @param phone     the user's phone number, or null
+     * @param pinLength the digits of the PIN hashed in {@code pinHash}
      */
-    OrganizerRecord createOrganizer(String email, String displayName, String pinHash);
+    OrganizerRecord createOrganizer(String email, String displayName, String phone, String pinHash, int pinLength);
+
+    /** Changes an organizer's display name and phone number. */
+    void updateOrganizerProfile(long organizerId, String displayName, String phone);
 
     /**
      * Replaces an organizer's PIN hash atomically (a verifier sees the old or the new one, never a mix),
@@ -40,8 +49,11 @@ public interface DirectoryStore extends AutoCloseable {
      */
     boolean compareAndSetPinHash(long organizerId, String expectedHash, String newHash);
 
-    /** Sets a newly issued PIN's hash and appends it to the PIN history, in one transaction. */
-    void replacePin(long organizerId, String pinHash);
+    /**
+     * Sets a newly issued PIN's hash, length and issue time and appends it to the PIN history, in one
+     * transaction: a verifier sees the old PIN or the new one, never a mix.
+     */
+    void replacePin(long organizerId, String pinHash, int pinLength);
 
     /** The organizer's most recent PIN hashes, newest first, at most {@code limit}; includes the current one. */
     List<String> recentPinHashes(long organizerId, int limit);
@@ -52,11 +64,46 @@ public interface DirectoryStore extends AutoCloseable {
     /** Creates a meeting; fails with a {@linkplain StoreException#conflict() conflict} if the conference ID is taken. */
     MeetingRecord createMeeting(String conferenceId, long organizerId, boolean requirePinToStart);
 
+    /** All meetings with their organizer's e-mail, oldest first. */
+    List<MeetingListing> listMeetings();
+
+    Optional<MeetingListing> findMeetingListing(String conferenceId);
+
     long countOrganizers();
 
     TenantSettings tenantSettings();
 
     void updateTenantSettings(TenantSettings settings);
+
+    /**
+     * Records one wrong PIN of {@code subject} at {@code atMs}, forgets the subject's failures from before
+     * {@code windowStartMs}, and returns what is left (this one included), in one transaction.
+     */
+    PinFailures recordPinFailure(String subject, long atMs, long windowStartMs);
+
+    /** The subject's wrong PINs since {@code windowStartMs}. */
+    PinFailures pinFailures(String subject, long windowStartMs);
+
+    /** Until when the subject's PIN attempts are refused (epoch milliseconds); 0 if it was never locked. */
+    long pinLockedUntil(String subject);
+
+    /** Refuses the subject's PIN attempts until {@code untilMs}, replacing any earlier lock. */
+    void lockPin(String subject, long untilMs);
+
+    /** Forgets the subject's wrong PINs and lifts its lock. */
+    void clearPinFailures(String subject);
+
+    /** Appends a line to the audit log. */
+    void appendAudit(AuditRecord entry);
+
+    /** The newest {@code limit} audit lines, newest first. */
+    List<AuditRecord> recentAudit(int limit);
+
+    /** Stores a user token's hash for the organizer. */
+    void addUserToken(long organizerId, String tokenHash);
+
+    /** The organizer a token hash belongs to, if any (enabled or not: the caller decides). */
+    Optional<OrganizerRecord> findOrganizerByTokenHash(String tokenHash);
 
     @Override
     void close();

@@ -17,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -53,7 +54,8 @@ public final class JdbcDirectoryStore implements DirectoryStore {
         }
     }
 
-    private static final String ORGANIZER_COLUMNS = "id, email, display_name, pin_hash, enabled";
+    private static final String ORGANIZER_COLUMNS = "id, email, display_name, pin_hash, enabled, phone, pin_length, pin_set_at";
+    private static final String ORGANIZER_COLUMNS_O = "o.id, o.email, o.display_name, o.pin_hash, o.enabled, o.phone, o.pin_length, o.pin_set_at";
     private static final String MEETING_COLUMNS = "id, conference_id, organizer_id, require_pin_to_start";
 
     private final HikariDataSource pool;
@@ -186,23 +188,57 @@ public final class JdbcDirectoryStore implements DirectoryStore {
     }
 
     @Override
-    public OrganizerRecord createOrganizer(String email, String displayName, String pinHash) {
+    public List<OrganizerRecord> listOrganizers() {
+        return run("list organizers", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT " + ORGANIZER_COLUMNS + " FROM organizers ORDER BY email")) {
+                List<OrganizerRecord> organizers = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        organizers.add(organizer(rs));
+                    }
+                }
+                return organizers;
+            }
+        });
+    }
+
+    @Override
+    public OrganizerRecord createOrganizer(String email, String displayName, String phone, String pinHash, int pinLength) {
         String normalized = normalizeEmail(email);
         return inTransaction("create organizer " + normalized, c -> {
             long now = clock.millis();
             long id;
             try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO organizers (email, display_name, pin_hash, enabled, created_at, updated_at)"
-                            + " VALUES (?, ?, ?, TRUE, ?, ?) RETURNING id")) {
+                    "INSERT INTO organizers (email, display_name, phone, pin_hash, pin_length, pin_set_at, enabled,"
+                            + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, TRUE, ?, ?) RETURNING id")) {
                 s.setString(1, normalized);
                 s.setString(2, displayName);
-                s.setString(3, pinHash);
-                s.setLong(4, now);
-                s.setLong(5, now);
+                s.setString(3, phone);
+                s.setString(4, pinHash);
+                s.setInt(5, pinLength);
+                s.setLong(6, now);
+                s.setLong(7, now);
+                s.setLong(8, now);
                 id = returnedId(s);
             }
             appendHistory(c, id, pinHash, now);
-            return new OrganizerRecord(id, normalized, displayName, pinHash, true);
+            return new OrganizerRecord(id, normalized, displayName, pinHash, true, phone, pinLength, Instant.ofEpochMilli(now));
+        });
+    }
+
+    @Override
+    public void updateOrganizerProfile(long organizerId, String displayName, String phone) {
+        run("update profile of organizer " + organizerId, c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE organizers SET display_name = ?, phone = ?, updated_at = ? WHERE id = ?")) {
+                s.setString(1, displayName);
+                s.setString(2, phone);
+                s.setLong(3, clock.millis());
+                s.setLong(4, organizerId);
+                requireOneRow(s.executeUpdate(), organizerId);
+            }
+            return null;
         });
     }
 
@@ -229,10 +265,19 @@ public final class JdbcDirectoryStore implements DirectoryStore {
     }
 
     @Override
-    public void replacePin(long organizerId, String pinHash) {
+    public void replacePin(long organizerId, String pinHash, int pinLength) {
         inTransaction("replace PIN of organizer " + organizerId, c -> {
-            setPinHash(c, organizerId, pinHash);
-            appendHistory(c, organizerId, pinHash, clock.millis());
+            long now = clock.millis();
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE organizers SET pin_hash = ?, pin_length = ?, pin_set_at = ?, updated_at = ? WHERE id = ?")) {
+                s.setString(1, pinHash);
+                s.setInt(2, pinLength);
+                s.setLong(3, now);
+                s.setLong(4, now);
+                s.setLong(5, organizerId);
+                requireOneRow(s.executeUpdate(), organizerId);
+            }
+            appendHistory(c, organizerId, pinHash, now);
             return null;
         });
     }
@@ -284,6 +329,40 @@ public final class JdbcDirectoryStore implements DirectoryStore {
         });
     }
 
+    private static final String LISTING_QUERY = "SELECT m.id, m.conference_id, m.organizer_id, m.require_pin_to_start,"
+            + " o.email, m.created_at FROM meetings m JOIN organizers o ON o.id = m.organizer_id";
+
+    @Override
+    public List<MeetingListing> listMeetings() {
+        return run("list meetings", c -> {
+            try (PreparedStatement s = c.prepareStatement(LISTING_QUERY + " ORDER BY m.id")) {
+                List<MeetingListing> meetings = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        meetings.add(listing(rs));
+                    }
+                }
+                return meetings;
+            }
+        });
+    }
+
+    @Override
+    public Optional<MeetingListing> findMeetingListing(String conferenceId) {
+        return run("find meeting " + conferenceId, c -> {
+            try (PreparedStatement s = c.prepareStatement(LISTING_QUERY + " WHERE m.conference_id = ?")) {
+                s.setString(1, conferenceId);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(listing(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    private static MeetingListing listing(ResultSet rs) throws SQLException {
+        return new MeetingListing(meeting(rs), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)));
+    }
+
     @Override
     public long countOrganizers() {
         return run("count organizers", c -> {
@@ -326,6 +405,148 @@ public final class JdbcDirectoryStore implements DirectoryStore {
                 }
             }
             return null;
+        });
+    }
+
+    @Override
+    public PinFailures recordPinFailure(String subject, long atMs, long windowStartMs) {
+        return inTransaction("record a wrong PIN", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO pin_failures (subject, occurred_at) VALUES (?, ?)")) {
+                s.setString(1, subject);
+                s.setLong(2, atMs);
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "DELETE FROM pin_failures WHERE subject = ? AND occurred_at < ?")) {
+                s.setString(1, subject);
+                s.setLong(2, windowStartMs);
+                s.executeUpdate();
+            }
+            return failuresSince(c, subject, windowStartMs);
+        });
+    }
+
+    @Override
+    public PinFailures pinFailures(String subject, long windowStartMs) {
+        return run("read wrong PINs", c -> failuresSince(c, subject, windowStartMs));
+    }
+
+    private static PinFailures failuresSince(Connection c, String subject, long windowStartMs) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT COUNT(*), MAX(occurred_at) FROM pin_failures WHERE subject = ? AND occurred_at >= ?")) {
+            s.setString(1, subject);
+            s.setLong(2, windowStartMs);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                int count = rs.getInt(1);
+                return count == 0 ? PinFailures.NONE : new PinFailures(count, rs.getLong(2));
+            }
+        }
+    }
+
+    @Override
+    public long pinLockedUntil(String subject) {
+        return run("read PIN lock", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT locked_until FROM pin_locks WHERE subject = ?")) {
+                s.setString(1, subject);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void lockPin(String subject, long untilMs) {
+        run("lock PIN", c -> {
+            // ON CONFLICT ... DO UPDATE: the upsert both SQLite (3.24+) and PostgreSQL (9.5+) spell this way.
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO pin_locks (subject, locked_until) VALUES (?, ?)"
+                            + " ON CONFLICT (subject) DO UPDATE SET locked_until = excluded.locked_until")) {
+                s.setString(1, subject);
+                s.setLong(2, untilMs);
+                s.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void clearPinFailures(String subject) {
+        inTransaction("clear wrong PINs", c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM pin_failures WHERE subject = ?")) {
+                s.setString(1, subject);
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM pin_locks WHERE subject = ?")) {
+                s.setString(1, subject);
+                s.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void appendAudit(AuditRecord entry) {
+        run("append to the audit log", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO audit_log (occurred_at, actor, actor_role, client_address, action, target, detail)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                s.setLong(1, entry.at().toEpochMilli());
+                s.setString(2, entry.actor());
+                s.setString(3, entry.actorRole());
+                s.setString(4, entry.clientAddress());
+                s.setString(5, entry.action());
+                s.setString(6, entry.target());
+                s.setString(7, entry.detail());
+                s.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<AuditRecord> recentAudit(int limit) {
+        return run("read the audit log", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT id, occurred_at, actor, actor_role, client_address, action, target, detail"
+                            + " FROM audit_log ORDER BY id DESC LIMIT ?")) {
+                s.setInt(1, limit);
+                List<AuditRecord> entries = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        entries.add(new AuditRecord(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
+                                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)));
+                    }
+                }
+                return entries;
+            }
+        });
+    }
+
+    @Override
+    public void addUserToken(long organizerId, String tokenHash) {
+        run("store a token of organizer " + organizerId, c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO user_tokens (token_hash, organizer_id, created_at) VALUES (?, ?, ?)")) {
+                s.setString(1, tokenHash);
+                s.setLong(2, organizerId);
+                s.setLong(3, clock.millis());
+                s.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<OrganizerRecord> findOrganizerByTokenHash(String tokenHash) {
+        return run("find organizer by token", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + ORGANIZER_COLUMNS_O
+                    + " FROM user_tokens t JOIN organizers o ON o.id = t.organizer_id WHERE t.token_hash = ?")) {
+                s.setString(1, tokenHash);
+                return oneOrganizer(s);
+            }
         });
     }
 
@@ -380,9 +601,13 @@ public final class JdbcDirectoryStore implements DirectoryStore {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            return Optional.of(new OrganizerRecord(
-                    rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBoolean(5)));
+            return Optional.of(organizer(rs));
         }
+    }
+
+    private static OrganizerRecord organizer(ResultSet rs) throws SQLException {
+        return new OrganizerRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBoolean(5),
+                rs.getString(6), rs.getInt(7), Instant.ofEpochMilli(rs.getLong(8)));
     }
 
     private static MeetingRecord meeting(ResultSet rs) throws SQLException {

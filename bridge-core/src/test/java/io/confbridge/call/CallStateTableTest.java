@@ -57,7 +57,7 @@ class CallStateTableTest {
             LOBBY_TYPING_PIN            .     =     =     VPIN  =     =     .     .     .     .     .     .     MEET  BYE   END
             LOBBY_VERIFYING_PIN         .     .     .     .     .     .     .     .     .     JOIN  PIN   .     MEET  BYE   END
             MEETING_ANNOUNCEMENT        .     =     =     =     .     .     .     .     .     .     .     .     .     BYE   END
-            IN_MEETING                  .     .     .     .     .     .     .     .     .     .     .     .     .     BYE   END
+            IN_MEETING                  .     .     =     .     .     .     .     .     .     .     .     .     .     BYE   END
             GOODBYE_AFTER_UNKNOWN_IDS   .     END   END   END   END   .     .     .     .     .     .     .     .     .     (END)
             GOODBYE_AFTER_LOBBY_TIMEOUT .     END   END   END   END   .     .     .     .     .     .     .     .     .     (END)
             GOODBYE_AFTER_MEETING_ENDED .     END   END   END   END   .     .     .     .     .     .     .     .     .     (END)

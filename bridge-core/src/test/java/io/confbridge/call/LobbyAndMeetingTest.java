@@ -253,12 +253,12 @@ class LobbyAndMeetingTest {
     }
 
     @Test
-    void keysDuringHoldMusicAndInTheMeetingDoNothingYet() {
+    void keysOtherThanStarDoNothingInTheLobbyOrTheMeeting() {
         CallPath.LOBBY_HOLD_MUSIC.reach(call);
         call.press("1#5").expectNothing().assertState(CallState.IN_LOBBY);
 
         CallScript inMeeting = CallPath.IN_MEETING.reach(new CallScript());
-        inMeeting.press("*6#").expectNothing().assertState(CallState.IN_MEETING);
+        inMeeting.press("6#5").expectNothing().assertState(CallState.IN_MEETING);
     }
 
     @Test

@@ -55,7 +55,7 @@ class PinVaultTest {
 
     @Test
     void verifiesOnAWorkerNeverTheCallingThread() throws Exception {
-        long id = store.createOrganizer("a@contoso.com", "A", hasher.hash("48213")).id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, hasher.hash("48213"), 5).id();
 
         assertTrue(vault.verify(id, "48213").get(10, TimeUnit.SECONDS));
 
@@ -66,7 +66,7 @@ class PinVaultTest {
 
     @Test
     void wrongUnknownDisabledAndMalformedAreFalse() throws Exception {
-        long id = store.createOrganizer("a@contoso.com", "A", hasher.hash("48213")).id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, hasher.hash("48213"), 5).id();
 
         assertFalse(verify(id, "48214"));
         assertFalse(verify(id + 1000, "48213"));
@@ -92,7 +92,7 @@ class PinVaultTest {
     void rightPinAtOldCostIsRehashedAtCurrentCost() throws Exception {
         PinHasher older = new PinHasher(PinHasherTest.filled(32, 5), 8192, 2, 1);
         String oldHash = older.hash("48213");
-        long id = store.createOrganizer("a@contoso.com", "A", oldHash).id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, oldHash, 5).id();
         assertTrue(hasher.needsRehash(oldHash));
 
         assertTrue(verify(id, "48213"));
@@ -107,7 +107,7 @@ class PinVaultTest {
     @Test
     void wrongPinIsNotRehashed() throws Exception {
         String oldHash = new PinHasher(PinHasherTest.filled(32, 5), 8192, 2, 1).hash("48213");
-        long id = store.createOrganizer("a@contoso.com", "A", oldHash).id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, oldHash, 5).id();
 
         assertFalse(verify(id, "48214"));
 
@@ -116,7 +116,7 @@ class PinVaultTest {
 
     @Test
     void issuedPinVerifiesAndReplacesTheOldOne() throws Exception {
-        long id = store.createOrganizer("a@contoso.com", "A", hasher.hash("48213")).id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, hasher.hash("48213"), 5).id();
 
         String pin = vault.issuePin(id, 6, List.of());
 
@@ -129,7 +129,7 @@ class PinVaultTest {
 
     @Test
     void issuedPinAvoidsTheLastFivePins() throws Exception {
-        long id = store.createOrganizer("a@contoso.com", "A", hasher.hash("40000")).id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, hasher.hash("40000"), 5).id();
         List<String> earlier = List.of("41111", "42222", "43333", "44444");
         for (String pin : earlier) {
             new PinVault(store, hasher, workers, new PinGenerator(new ScriptedRandom(pin))).issuePin(id, 5, List.of());
@@ -145,7 +145,7 @@ class PinVaultTest {
 
     @Test
     void aPinOlderThanTheLastFiveMayComeBack() {
-        long id = store.createOrganizer("a@contoso.com", "A", hasher.hash("40000")).id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, hasher.hash("40000"), 5).id();
         for (String pin : List.of("41111", "42222", "43333", "44444", "45555")) {
             new PinVault(store, hasher, workers, new PinGenerator(new ScriptedRandom(pin))).issuePin(id, 5, List.of());
         }
@@ -156,7 +156,7 @@ class PinVaultTest {
 
     @Test
     void issuedPinAvoidsOwnConferenceIdsAndForbiddenStrings() {
-        long id = store.createOrganizer("a@contoso.com", "A", hasher.hash("40000")).id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, hasher.hash("40000"), 5).id();
         store.createMeeting("4711001", id, true);
         ScriptedRandom random = new ScriptedRandom("4711001", "4255550", "5829163");
 
@@ -180,7 +180,7 @@ class PinVaultTest {
 
     @Test
     void defaultGeneratorIsRandom() {
-        long id = store.createOrganizer("a@contoso.com", "A", hasher.hash("40000")).id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, hasher.hash("40000"), 5).id();
         PinVault real = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()));
 
         assertNotEquals(real.issuePin(id, 12, List.of()), real.issuePin(id, 12, List.of()));

@@ -5,8 +5,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,7 +48,7 @@ abstract class DirectoryStoreContract {
 
     @Test
     void createsAndFindsOrganizerByIdAndCaseInsensitiveEmail() {
-        OrganizerRecord created = store.createOrganizer(" Amos.Marble@Contoso.com ", "Amos Marble", "hash-1");
+        OrganizerRecord created = store.createOrganizer(" Amos.Marble@Contoso.com ", "Amos Marble", null, "hash-1", 5);
 
         assertEquals("amos.marble@contoso.com", created.email());
         assertTrue(created.enabled());
@@ -59,9 +61,9 @@ abstract class DirectoryStoreContract {
 
     @Test
     void duplicateEmailIsAConflictNamingTheOperation() {
-        store.createOrganizer("a@contoso.com", "A", "h");
+        store.createOrganizer("a@contoso.com", "A", null, "h", 5);
 
-        StoreException e = assertThrows(StoreException.class, () -> store.createOrganizer("A@contoso.com", "A2", "h"));
+        StoreException e = assertThrows(StoreException.class, () -> store.createOrganizer("A@contoso.com", "A2", null, "h", 5));
 
         assertTrue(e.conflict());
         assertTrue(e.getMessage().startsWith("create organizer a@contoso.com"), e.getMessage());
@@ -70,7 +72,7 @@ abstract class DirectoryStoreContract {
 
     @Test
     void createsAndFindsMeetings() {
-        long organizerId = store.createOrganizer("a@contoso.com", "A", "h").id();
+        long organizerId = store.createOrganizer("a@contoso.com", "A", null, "h", 5).id();
 
         MeetingRecord first = store.createMeeting("4711001", organizerId, true);
         MeetingRecord second = store.createMeeting("4711002", organizerId, false);
@@ -85,7 +87,7 @@ abstract class DirectoryStoreContract {
 
     @Test
     void duplicateConferenceIdIsAConflict() {
-        long organizerId = store.createOrganizer("a@contoso.com", "A", "h").id();
+        long organizerId = store.createOrganizer("a@contoso.com", "A", null, "h", 5).id();
         store.createMeeting("4711001", organizerId, true);
 
         StoreException e = assertThrows(StoreException.class, () -> store.createMeeting("4711001", organizerId, false));
@@ -104,7 +106,7 @@ abstract class DirectoryStoreContract {
 
     @Test
     void updatesPinHashWithoutHistory() {
-        long id = store.createOrganizer("a@contoso.com", "A", "h1").id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, "h1", 5).id();
 
         store.updatePinHash(id, "h1-rehashed");
 
@@ -115,8 +117,8 @@ abstract class DirectoryStoreContract {
 
     @Test
     void compareAndSetOnlyReplacesTheExpectedHash() {
-        long id = store.createOrganizer("a@contoso.com", "A", "old").id();
-        store.replacePin(id, "reset");
+        long id = store.createOrganizer("a@contoso.com", "A", null, "old", 5).id();
+        store.replacePin(id, "reset", 5);
 
         assertFalse(store.compareAndSetPinHash(id, "old", "old-rehashed"));
         assertEquals("reset", store.findOrganizer(id).orElseThrow().pinHash());
@@ -126,21 +128,21 @@ abstract class DirectoryStoreContract {
 
     @Test
     void replacePinKeepsHistoryNewestFirst() {
-        long id = store.createOrganizer("a@contoso.com", "A", "p0").id();
-        long other = store.createOrganizer("b@contoso.com", "B", "q0").id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, "p0", 5).id();
+        long other = store.createOrganizer("b@contoso.com", "B", null, "q0", 5).id();
         for (int i = 1; i <= 6; i++) {
-            store.replacePin(id, "p" + i);
+            store.replacePin(id, "p" + i, 5);
         }
 
         assertEquals("p6", store.findOrganizer(id).orElseThrow().pinHash());
         assertEquals(List.of("p6", "p5", "p4", "p3", "p2"), store.recentPinHashes(id, 5));
         assertEquals(List.of("q0"), store.recentPinHashes(other, 5));
-        assertThrows(NoSuchElementException.class, () -> store.replacePin(other + 1000, "x"));
+        assertThrows(NoSuchElementException.class, () -> store.replacePin(other + 1000, "x", 5));
     }
 
     @Test
     void disablesAndEnablesOrganizer() {
-        long id = store.createOrganizer("a@contoso.com", "A", "h").id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, "h", 5).id();
 
         store.setOrganizerEnabled(id, false);
         assertFalse(store.findOrganizer(id).orElseThrow().enabled());
@@ -152,8 +154,8 @@ abstract class DirectoryStoreContract {
     @Test
     void countsOrganizers() {
         assertEquals(0, store.countOrganizers());
-        store.createOrganizer("a@contoso.com", "A", "h");
-        store.createOrganizer("b@contoso.com", "B", "h");
+        store.createOrganizer("a@contoso.com", "A", null, "h", 5);
+        store.createOrganizer("b@contoso.com", "B", null, "h", 5);
         assertEquals(2, store.countOrganizers());
     }
 
@@ -169,7 +171,7 @@ abstract class DirectoryStoreContract {
 
     @Test
     void migrationIsIdempotentOnReopen() {
-        long id = store.createOrganizer("a@contoso.com", "A", "h").id();
+        long id = store.createOrganizer("a@contoso.com", "A", null, "h", 5).id();
         store.createMeeting("4711001", id, true);
         store.updateTenantSettings(new TenantSettings(6, true, false, 60, "en"));
         store.close();
@@ -179,7 +181,133 @@ abstract class DirectoryStoreContract {
         assertEquals(1, store.countOrganizers());
         assertEquals(id, store.findMeetingByConferenceId("4711001").orElseThrow().organizerId());
         assertEquals(6, store.tenantSettings().pinLength(), "reopening did not re-run V1's INSERT");
-        long second = store.createOrganizer("b@contoso.com", "B", "h").id();
+        long second = store.createOrganizer("b@contoso.com", "B", null, "h", 5).id();
         assertTrue(second > id, "ids keep growing after a reopen");
+    }
+
+    @Test
+    void organizerCarriesPhonePinLengthAndPinTime() {
+        long before = System.currentTimeMillis();
+        OrganizerRecord created = store.createOrganizer("a@contoso.com", "A", "+1 425 555 0100", "h1", 6);
+
+        OrganizerRecord found = store.findOrganizer(created.id()).orElseThrow();
+        assertEquals(created, found);
+        assertEquals("+1 425 555 0100", found.phone());
+        assertEquals(6, found.pinLength());
+        assertFalse(found.pinSetAt().isBefore(Instant.ofEpochMilli(before)));
+        assertFalse(found.toString().contains("h1"), "toString hides the hash");
+
+        store.replacePin(created.id(), "h2", 8);
+        OrganizerRecord reset = store.findOrganizer(created.id()).orElseThrow();
+        assertEquals(8, reset.pinLength());
+        assertEquals("h2", reset.pinHash());
+        assertEquals("+1 425 555 0100", reset.phone());
+        assertFalse(reset.pinSetAt().isBefore(found.pinSetAt()));
+    }
+
+    @Test
+    void updatesProfileAndListsOrganizersByEmail() {
+        long zed = store.createOrganizer("zed@contoso.com", "Zed", null, "h", 5).id();
+        store.createOrganizer("ann@contoso.com", "Ann", null, "h", 5);
+
+        store.updateOrganizerProfile(zed, "Zed Z", "+49 30 1234567");
+
+        assertEquals(List.of("ann@contoso.com", "zed@contoso.com"), store.listOrganizers().stream().map(OrganizerRecord::email).toList());
+        OrganizerRecord updated = store.findOrganizer(zed).orElseThrow();
+        assertEquals("Zed Z", updated.displayName());
+        assertEquals("+49 30 1234567", updated.phone());
+        assertThrows(NoSuchElementException.class, () -> store.updateOrganizerProfile(zed + 1000, "x", null));
+    }
+
+    @Test
+    void listsMeetingsWithOrganizerEmailAndCreationTime() {
+        long a = store.createOrganizer("a@contoso.com", "A", null, "h", 5).id();
+        long b = store.createOrganizer("b@contoso.com", "B", null, "h", 5).id();
+        MeetingRecord first = store.createMeeting("4711001", a, true);
+        MeetingRecord second = store.createMeeting("4711002", b, false);
+
+        List<MeetingListing> all = store.listMeetings();
+
+        assertEquals(List.of(first, second), all.stream().map(MeetingListing::meeting).toList());
+        assertEquals(List.of("a@contoso.com", "b@contoso.com"), all.stream().map(MeetingListing::organizerEmail).toList());
+        assertTrue(all.get(0).createdAt().isAfter(Instant.parse("2020-01-01T00:00:00Z")));
+        assertEquals(all.get(1), store.findMeetingListing("4711002").orElseThrow());
+        assertEquals(Optional.empty(), store.findMeetingListing("4711003"));
+    }
+
+    @Test
+    void pinFailuresAreCountedPerSubjectWithinTheWindow() {
+        assertEquals(PinFailures.NONE, store.pinFailures("organizer:1", 0));
+
+        store.recordPinFailure("organizer:1", 1_000, 0);
+        store.recordPinFailure("organizer:1", 2_000, 0);
+        store.recordPinFailure("caller:+1555", 2_500, 0);
+        PinFailures third = store.recordPinFailure("organizer:1", 3_000, 0);
+
+        assertEquals(new PinFailures(3, 3_000), third);
+        assertEquals(new PinFailures(2, 3_000), store.pinFailures("organizer:1", 1_500));
+        assertEquals(new PinFailures(1, 2_500), store.pinFailures("caller:+1555", 0));
+        // A failure whose window starts after the first two forgets them for good.
+        assertEquals(new PinFailures(2, 4_000), store.recordPinFailure("organizer:1", 4_000, 2_500));
+        assertEquals(new PinFailures(2, 4_000), store.pinFailures("organizer:1", 0));
+    }
+
+    @Test
+    void locksAreReplacedAndClearedWithTheFailures() {
+        assertEquals(0, store.pinLockedUntil("organizer:1"));
+        store.lockPin("organizer:1", 10_000);
+        store.lockPin("organizer:1", 20_000);
+        store.lockPin("organizer:2", 30_000);
+        store.recordPinFailure("organizer:1", 1_000, 0);
+        store.recordPinFailure("organizer:2", 1_000, 0);
+
+        assertEquals(20_000, store.pinLockedUntil("organizer:1"));
+        store.clearPinFailures("organizer:1");
+
+        assertEquals(0, store.pinLockedUntil("organizer:1"));
+        assertEquals(PinFailures.NONE, store.pinFailures("organizer:1", 0));
+        assertEquals(30_000, store.pinLockedUntil("organizer:2"), "other subjects are untouched");
+        assertEquals(1, store.pinFailures("organizer:2", 0).count());
+    }
+
+    @Test
+    void auditLogIsReadNewestFirst() {
+        Instant t = Instant.parse("2026-03-01T09:00:00Z");
+        store.appendAudit(AuditRecord.of(t, "admin", "ADMIN", "192.0.2.1", "user.enable", "a@contoso.com", "enabled"));
+        store.appendAudit(AuditRecord.of(t.plusSeconds(1), "system", "SYSTEM", null, "pin.lockout", "a@contoso.com", null));
+
+        List<AuditRecord> log = store.recentAudit(10);
+
+        assertEquals(2, log.size());
+        assertEquals("pin.lockout", log.get(0).action());
+        assertEquals(t.plusSeconds(1), log.get(0).at());
+        assertEquals(null, log.get(0).clientAddress());
+        AuditRecord enable = log.get(1);
+        assertEquals(new AuditRecord(enable.id(), t, "admin", "ADMIN", "192.0.2.1", "user.enable", "a@contoso.com", "enabled"), enable);
+        assertTrue(log.get(0).id() > enable.id());
+        assertEquals(List.of(log.get(0)), store.recentAudit(1));
+    }
+
+    @Test
+    void userTokensFindTheirOrganizer() {
+        long id = store.createOrganizer("a@contoso.com", "A", null, "h", 5).id();
+        store.addUserToken(id, "token-hash-1");
+
+        assertEquals(id, store.findOrganizerByTokenHash("token-hash-1").orElseThrow().id());
+        assertTrue(store.findOrganizerByTokenHash("token-hash-2").isEmpty());
+        StoreException twice = assertThrows(StoreException.class, () -> store.addUserToken(id, "token-hash-1"));
+        assertTrue(twice.conflict());
+    }
+
+    @Test
+    void lockoutStateSurvivesReopening() {
+        store.recordPinFailure("organizer:1", 1_000, 0);
+        store.lockPin("organizer:1", 20_000);
+        store.close();
+
+        store = JdbcDirectoryStore.open(config);
+
+        assertEquals(20_000, store.pinLockedUntil("organizer:1"));
+        assertEquals(1, store.pinFailures("organizer:1", 0).count());
     }
 }

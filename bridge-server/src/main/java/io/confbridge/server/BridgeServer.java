@@ -4,19 +4,26 @@ import io.confbridge.call.CallRouter;
 import io.confbridge.call.CallServices;
 import io.confbridge.call.CallStateMachine;
 import io.confbridge.config.BridgeConfig;
+import io.confbridge.directory.DirectoryAdministration;
 import io.confbridge.directory.DirectoryProvisioning;
 import io.confbridge.directory.Provisioning;
+import io.confbridge.mail.SmtpPinMailer;
 import io.confbridge.media.MediaEngine;
 import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.pin.Pepper;
+import io.confbridge.pin.PinGenerator;
 import io.confbridge.pin.PinHasher;
+import io.confbridge.pin.PinLockout;
 import io.confbridge.pin.PinVault;
 import io.confbridge.prompt.EncodedAudio;
 import io.confbridge.prompt.HoldMusic;
+import io.confbridge.prompt.PromptLanguages;
 import io.confbridge.prompt.PromptLibrary;
 import io.confbridge.prompt.Tones;
 import io.confbridge.rtp.RtpPortAllocator;
+import io.confbridge.server.admin.AdminHttpServer;
+import io.confbridge.server.admin.AdminToken;
 import io.confbridge.sip.SipServer;
 import io.confbridge.store.JdbcDirectoryStore;
 import io.confbridge.store.MeetingRecord;
@@ -25,20 +32,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One running bridge node: the composition root. Starts, in order, the directory (database and
- * migrations), the PIN vault, the first-start demo, the prompts, the media engine and the SIP server;
- * closes them in reverse.
+ * migrations), the PIN vault, the first-start demo, the prompts, the media engine, the SIP server and
+ * the admin API; closes them in reverse.
  */
 public final class BridgeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BridgeServer.class);
@@ -63,6 +75,7 @@ public final class BridgeServer implements AutoCloseable {
     private DemoCredentials demo;
     private MeetingRegistry meetings;
     private CallRouter router;
+    private AdminHttpServer admin;
 
     private BridgeServer(BridgeConfig config) {
         this.config = config;
@@ -94,14 +107,13 @@ public final class BridgeServer implements AutoCloseable {
         // PIN hashing and database work: bounded pool, never an event loop.
         workers = Executors.newFixedThreadPool(security.pinWorkerThreads(), new DefaultThreadFactory("worker", true));
         toClose.add(this::stopWorkers); // closed before the store they use
-        PinVault vault = new PinVault(store, hasher, workers);
+        PinVault vault = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()),
+                new PinLockout(store, config.lockout(), Clock.systemUTC()));
         provisioning = new DirectoryProvisioning(store, vault, new SecureRandom());
         createDemoOnFirstStart();
 
         BridgeConfig.IvrConfig ivr = config.ivr();
-        PromptLibrary prompts = ivr.promptDir().isEmpty()
-                ? PromptLibrary.builtIn(ivr.language())
-                : PromptLibrary.fromDirectory(Path.of(ivr.promptDir()));
+        PromptLanguages prompts = loadPrompts(ivr);
         EncodedAudio holdMusic = ivr.holdMusicWav().isEmpty()
                 ? HoldMusic.synthesized()
                 : HoldMusic.fromWav(Path.of(ivr.holdMusicWav()));
@@ -109,11 +121,11 @@ public final class BridgeServer implements AutoCloseable {
         BridgeConfig.RtpConfig rtp = config.rtp();
         MediaEngine engine = new MediaEngine(rtp.mediaThreads());
         toClose.add(engine);
-        meetings = new MeetingRegistry(engine);
+        meetings = new MeetingRegistry(engine, new Meeting.Tones(Tones.joinTone(), Tones.leaveTone()));
         CallStateMachine.Policy policy = new CallStateMachine.Policy(ivr.digitTimeoutMs(),
                 ivr.organizerStarWaitMs(), ivr.conferenceIdTries(), ivr.pinTries(), ivr.lobbyTimeoutMs());
         CallServices services = new CallServices(policy, prompts, holdMusic, Tones.joinTone(), meetings, store,
-                vault, workers);
+                vault, workers, ivr.inbandDtmf());
         router = new CallRouter(engine, new RtpPortAllocator(rtp.portMin(), rtp.portMax()),
                 InetAddress.getByName(rtp.bindAddress()), rtp.symmetricLatching(), services);
 
@@ -123,6 +135,56 @@ public final class BridgeServer implements AutoCloseable {
         log.info("bridge ready: SIP {}:{} ({}{}), RTP {}-{}", config.sip().bindAddress(), config.sip().port(),
                 config.sip().udp() ? "UDP" : "", config.sip().tcp() ? (config.sip().udp() ? "+TCP" : "TCP") : "",
                 rtp.portMin(), rtp.portMax());
+
+        // Last to start, first to close: no admin call arrives before the parts it uses are ready.
+        DirectoryAdministration administration = new DirectoryAdministration(store, vault, meetings,
+                new SmtpPinMailer(config.mail(), config.sip()), Clock.systemUTC());
+        String adminToken = AdminToken.resolve(config.admin().token(), Path.of(config.dataDir()), System.out);
+        admin = AdminHttpServer.start(config.admin(), administration, adminToken);
+        toClose.add(admin);
+    }
+
+    /**
+     * Every built-in language's prompts, each replaced by {@code <promptDir>/<language>/} when that
+     * directory exists (a flat {@code promptDir} holds the set of {@code ivr.language}). A custom set
+     * missing a file stops start-up naming it. The default language is the tenant's setting, followed
+     * as an administrator changes it.
+     */
+    private PromptLanguages loadPrompts(BridgeConfig.IvrConfig ivr) throws IOException {
+        Map<String, PromptLibrary> libraries = new HashMap<>();
+        Path custom = ivr.promptDir().isEmpty() ? null : Path.of(ivr.promptDir());
+        boolean perLanguage = false;
+        for (String language : PromptLibrary.BUILT_IN_LANGUAGES) {
+            Path dir = custom == null ? null : custom.resolve(language);
+            if (dir != null && Files.isDirectory(dir)) {
+                libraries.put(language, PromptLibrary.fromDirectory(dir));
+                perLanguage = true;
+            } else {
+                libraries.put(language, PromptLibrary.builtIn(language));
+            }
+        }
+        if (custom != null && !perLanguage) {
+            libraries.put(ivr.language(), PromptLibrary.fromDirectory(custom));
+        }
+        PromptLanguages languages = new PromptLanguages(libraries, ivr.dialInLanguages(),
+                store.tenantSettings().language());
+        ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("tenant-settings", true));
+        toClose.add(refresher::shutdownNow);
+        refresher.scheduleWithFixedDelay(() -> followTenantLanguage(languages), 2, 2, TimeUnit.SECONDS);
+        return languages;
+    }
+
+    private void followTenantLanguage(PromptLanguages languages) {
+        try {
+            String language = store.tenantSettings().language();
+            if (!language.equals(languages.tenantLanguage())) {
+                languages.tenantLanguage(language);
+                log.info("prompt language is now {}", language);
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not read the tenant's prompt language: {}", e.toString());
+        }
     }
 
     /**
@@ -161,6 +223,11 @@ public final class BridgeServer implements AutoCloseable {
     public MeetingStatus meetingStatus(String conferenceId) {
         Meeting.Status s = meetings.status(conferenceId);
         return new MeetingStatus(s.started(), s.lobbyCount(), s.participantCount());
+    }
+
+    /** The admin API's port: {@code admin.port}, or the one the OS chose when that is 0. */
+    public int adminPort() {
+        return admin.port();
     }
 
     /** Calls in progress now. */

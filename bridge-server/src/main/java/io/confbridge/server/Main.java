@@ -3,6 +3,11 @@ package io.confbridge.server;
 import io.confbridge.config.BridgeConfig;
 import io.confbridge.config.ConfigException;
 import io.confbridge.config.ConfigLoader;
+import io.confbridge.server.cli.AuditCommand;
+import io.confbridge.server.cli.ExitCode;
+import io.confbridge.server.cli.MeetingsCommand;
+import io.confbridge.server.cli.SettingsCommand;
+import io.confbridge.server.cli.UsersCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,18 +19,33 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The runnable jar's entry point. With no arguments (or {@code serve}) it runs the bridge on the
  * embedded defaults, overridden by {@code --config FILE} and {@code BRIDGE_*} environment variables.
+ * With {@code users}, {@code settings}, {@code meetings} or {@code audit} it is the admin CLI, a client
+ * of a running bridge's admin API; its exit codes are those of {@link ExitCode}.
  */
 @Command(name = "bridge", mixinStandardHelpOptions = true, version = "confbridge 0.1.0",
-        description = "SIP dial-in conference bridge.",
-        subcommands = {Main.Serve.class})
+        description = "SIP dial-in conference bridge, and its admin CLI.",
+        subcommands = {Main.Serve.class, UsersCommand.class, SettingsCommand.class, MeetingsCommand.class,
+                AuditCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine();
         int exit = args.length == 0 ? cli.execute("serve") : cli.execute(args);
-        if (exit != 0 || args.length == 0 || "serve".equals(args[0])) {
-            System.exit(exit);
-        }
+        System.exit(exit);
+    }
+
+    /**
+     * The whole command tree, as {@link #main} runs it: usage errors exit 2, and an unexpected failure
+     * prints one line to stderr (no stack trace) and exits 1.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            commandLine.getErr().flush();
+            return ExitCode.FAILED;
+        });
+        return cli;
     }
 
     @Override

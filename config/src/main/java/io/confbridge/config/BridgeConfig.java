@@ -1,5 +1,6 @@
 package io.confbridge.config;
 
+import java.util.Map;
 /**
  * The whole configuration of one bridge node, as loaded and validated by {@link ConfigLoader}.
  *
@@ -14,7 +15,9 @@ public record BridgeConfig(
         IvrConfig ivr,
         StoreConfig store,
         SecurityConfig security,
-        AdminConfig admin) {
+        AdminConfig admin,
+        MailConfig mail,
+        LockoutConfig lockout) {
 
     /** SIP signalling: where jain-sip listens and what address it advertises in Contact and SDP. */
     public record SipConfig(
@@ -44,7 +47,13 @@ public record BridgeConfig(
             long lobbyTimeoutMs,
             String language,
             String promptDir,
-            String holdMusicWav) {
+            String holdMusicWav,
+            Map<String, String> dialInLanguages,
+            boolean inbandDtmf) {
+
+        public IvrConfig {
+            dialInLanguages = Map.copyOf(dialInLanguages);
+        }
     }
 
     /** The directory database: a JDBC URL selecting SQLite (embedded default) or PostgreSQL. */
@@ -63,5 +72,52 @@ public record BridgeConfig(
 
     /** The admin HTTP API. */
     public record AdminConfig(String bindAddress, int port, String token) {
+    }
+
+    /**
+     * Outgoing mail (the PIN e-mails). An empty {@code host} means mail is not configured: sending then
+     * reports a failure and the administrator delivers PINs by hand.
+     *
+     * @param tls {@code none} (plain SMTP), {@code starttls} (upgrade required) or {@code smtps} (TLS from the start)
+     */
+    public record MailConfig(
+            String host,
+            int port,
+            String tls,
+            String username,
+            String password,
+            String from,
+            long connectTimeoutMs,
+            long timeoutMs) {
+
+        /** Whether an SMTP server is configured at all. */
+        public boolean configured() {
+            return !host.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "MailConfig[host=" + host + ", port=" + port + ", tls=" + tls + ", username=" + username
+                    + ", password=" + (password.isEmpty() ? "" : "*****") + ", from=" + from + "]";
+        }
+    }
+
+    /**
+     * PIN brute-force protection across calls (SPEC §5); the per-call limit is {@code ivr.pinTries}.
+     *
+     * @param organizerMaxFailures    wrong PINs for one organizer within the window that lock their PIN
+     * @param organizerWindowMinutes  the window those failures are counted in
+     * @param organizerLockMinutes    how long the organizer's PIN stays locked
+     * @param sourceFreeFailures      wrong PINs from one caller ID or address within the window before back-off
+     * @param sourceWindowMinutes     the window source failures are counted in
+     * @param sourceMaxBackoffSeconds the longest back-off a source meets (it doubles with each failure)
+     */
+    public record LockoutConfig(
+            int organizerMaxFailures,
+            int organizerWindowMinutes,
+            int organizerLockMinutes,
+            int sourceFreeFailures,
+            int sourceWindowMinutes,
+            int sourceMaxBackoffSeconds) {
     }
 }

@@ -71,6 +71,8 @@ public final class ConfigLoader {
             oneOf("ivr.language", "en", "en", "zh"),
             stringKey("ivr.promptDir", "", true),
             stringKey("ivr.holdMusicWav", "", true),
+            stringKey("ivr.dialInLanguages", "", true),
+            boolKey("ivr.inbandDtmf", false),
 
             stringKey("store.jdbcUrl", "", true),
             stringKey("store.username", "", true),
@@ -86,7 +88,23 @@ public final class ConfigLoader {
 
             stringKey("admin.bindAddress", "127.0.0.1", false),
             intKey("admin.port", 8080, 0, 65535),
-            secretKey("admin.token"));
+            secretKey("admin.token"),
+
+            stringKey("mail.host", "", true),
+            intKey("mail.port", 587, 1, 65535),
+            oneOf("mail.tls", "starttls", "none", "starttls", "smtps"),
+            stringKey("mail.username", "", true),
+            secretKey("mail.password"),
+            stringKey("mail.from", "", true),
+            longKey("mail.connectTimeoutMs", 10_000, 100, 300_000),
+            longKey("mail.timeoutMs", 30_000, 100, 600_000),
+
+            intKey("lockout.organizerMaxFailures", 10, 1, 1000),
+            intKey("lockout.organizerWindowMinutes", 60, 1, 10_080),
+            intKey("lockout.organizerLockMinutes", 15, 1, 10_080),
+            intKey("lockout.sourceFreeFailures", 5, 1, 1000),
+            intKey("lockout.sourceWindowMinutes", 60, 1, 10_080),
+            intKey("lockout.sourceMaxBackoffSeconds", 900, 1, 86_400));
 
     /** Minimum decoded length of a configured pepper: 256 bits, as many as a generated one. */
     static final int MIN_PEPPER_BYTES = 32;
@@ -185,6 +203,31 @@ public final class ConfigLoader {
         return name.replace(".", "").replace("_", "").toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * {@code ivr.dialInLanguages}: comma-separated {@code number=language} pairs, the number being the
+     * Request-URI user part callers dial (e.g. {@code 4930123400=zh,chinese=zh}).
+     */
+    private static Map<String, String> dialInLanguages(String spec) {
+        Map<String, String> languages = new LinkedHashMap<>();
+        if (spec.isBlank()) {
+            return languages;
+        }
+        for (String pair : spec.split(",")) {
+            String[] parts = pair.trim().split("=", 2);
+            if (parts.length != 2 || parts[0].isBlank()) {
+                throw new ConfigException("ivr.dialInLanguages", "\"" + pair.trim()
+                        + "\" is not number=language (e.g. 4930123400=zh,chinese=zh)");
+            }
+            String language = parts[1].trim().toLowerCase(Locale.ROOT);
+            if (!language.equals("en") && !language.equals("zh")) {
+                throw new ConfigException("ivr.dialInLanguages", "language \"" + parts[1].trim()
+                        + "\" of " + parts[0].trim() + " is not one of en, zh");
+            }
+            languages.put(parts[0].trim(), language);
+        }
+        return languages;
+    }
+
     private static ConfigException unknownKey(String key, Setting caseMismatch) {
         if (caseMismatch != null) {
             return new ConfigException(key, "unknown key; did you mean " + caseMismatch.key() + "?");
@@ -247,7 +290,9 @@ public final class ConfigLoader {
                 values.longValue("ivr.lobbyTimeoutMs"),
                 values.string("ivr.language"),
                 values.string("ivr.promptDir"),
-                values.string("ivr.holdMusicWav"));
+                values.string("ivr.holdMusicWav"),
+                dialInLanguages(values.string("ivr.dialInLanguages")),
+                values.bool("ivr.inbandDtmf"));
 
         String jdbcUrl = values.string("store.jdbcUrl");
         if (jdbcUrl.isEmpty()) {
@@ -287,7 +332,36 @@ public final class ConfigLoader {
                 values.integer("admin.port"),
                 values.string("admin.token"));
 
-        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin);
+        String mailHost = values.string("mail.host");
+        String mailFrom = values.string("mail.from");
+        if (!mailHost.isEmpty() && !mailFrom.contains("@")) {
+            throw new ConfigException("mail.from", (mailFrom.isEmpty() ? "is empty" : "\"" + mailFrom + "\" is not an e-mail address")
+                    + "; a sender address is required when mail.host is set");
+        }
+        String mailUser = values.string("mail.username");
+        String mailPassword = values.string("mail.password");
+        if (mailUser.isEmpty() && !mailPassword.isEmpty()) {
+            throw new ConfigException("mail.username", "is empty but mail.password is set; SMTP login needs both");
+        }
+        var mail = new BridgeConfig.MailConfig(
+                mailHost,
+                values.integer("mail.port"),
+                values.string("mail.tls"),
+                mailUser,
+                mailPassword,
+                mailFrom,
+                values.longValue("mail.connectTimeoutMs"),
+                values.longValue("mail.timeoutMs"));
+
+        var lockout = new BridgeConfig.LockoutConfig(
+                values.integer("lockout.organizerMaxFailures"),
+                values.integer("lockout.organizerWindowMinutes"),
+                values.integer("lockout.organizerLockMinutes"),
+                values.integer("lockout.sourceFreeFailures"),
+                values.integer("lockout.sourceWindowMinutes"),
+                values.integer("lockout.sourceMaxBackoffSeconds"));
+
+        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout);
     }
 
     private static void checkPepper(String pepper) {

@@ -280,7 +280,76 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(null, Map.of("sip.udp", "false", "sip.tcp", "FALSE"))).key());
     }
 
+    @Test
+    void mailAndLockoutDefaults() {
+        BridgeConfig c = ConfigLoader.defaults();
+
+        assertEquals(new BridgeConfig.MailConfig("", 587, "starttls", "", "", "", 10_000, 30_000), c.mail());
+        assertFalse(c.mail().configured());
+        assertEquals(new BridgeConfig.LockoutConfig(10, 60, 15, 5, 60, 900), c.lockout());
+    }
+
+    @Test
+    void mailAndLockoutFromEnvironment() {
+        BridgeConfig c = ConfigLoader.fromEnvironment(null, Map.of(
+                "BRIDGE_MAIL_HOST", "smtp.contoso.com",
+                "BRIDGE_MAIL_PORT", "465",
+                "BRIDGE_MAIL_TLS", "SMTPS",
+                "BRIDGE_MAIL_USERNAME", "bridge",
+                "BRIDGE_MAIL_PASSWORD", "s3cret",
+                "BRIDGE_MAIL_FROM", "bridge@contoso.com",
+                "BRIDGE_LOCKOUT_ORGANIZER_MAX_FAILURES", "20",
+                "BRIDGE_LOCKOUT_SOURCE_MAX_BACKOFF_SECONDS", "60"));
+
+        assertTrue(c.mail().configured());
+        assertEquals("smtp.contoso.com", c.mail().host());
+        assertEquals(465, c.mail().port());
+        assertEquals("smtps", c.mail().tls());
+        assertEquals("bridge", c.mail().username());
+        assertEquals("s3cret", c.mail().password());
+        assertEquals("bridge@contoso.com", c.mail().from());
+        assertFalse(c.mail().toString().contains("s3cret"), "toString hides the password");
+        assertEquals(20, c.lockout().organizerMaxFailures());
+        assertEquals(60, c.lockout().sourceMaxBackoffSeconds());
+    }
+
+    @Test
+    void badMailAndLockoutValuesAreNamed() {
+        assertEquals("mail.tls", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("mail.tls", "ssl"))).key());
+        assertEquals("mail.from", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("mail.host", "smtp.contoso.com"))).key());
+        assertEquals("mail.from", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("mail.host", "smtp.contoso.com", "mail.from", "bridge"))).key());
+        assertEquals("mail.username", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("mail.password", "x"))).key());
+        ConfigException secret = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("mail.password", "hunter2")));
+        assertFalse(secret.getMessage().contains("hunter2"));
+        assertEquals("lockout.organizerMaxFailures", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("lockout.organizerMaxFailures", "0"))).key());
+        assertEquals("lockout.sourceWindowMinutes", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("BRIDGE_LOCKOUT_SOURCE_WINDOW_MINUTES", "-1"))).key());
+    }
+
     private Path write(String name, String content) throws IOException {
         return Files.writeString(dir.resolve(name), content);
+    }
+
+    @Test
+    void dialInLanguagesMapNumbersToPromptLanguages() {
+        BridgeConfig config = ConfigLoader.load(null, java.util.Map.of("ivr.dialInLanguages", "4930123400=zh, chinese=ZH,4930123499=en"));
+        assertEquals(java.util.Map.of("4930123400", "zh", "chinese", "zh", "4930123499", "en"), config.ivr().dialInLanguages());
+        assertEquals(java.util.Map.of(), ConfigLoader.defaults().ivr().dialInLanguages());
+    }
+
+    @Test
+    void dialInLanguageErrorsNameTheKey() {
+        ConfigException wrongLanguage = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, java.util.Map.of("ivr.dialInLanguages", "4930123400=fr")));
+        assertEquals("ivr.dialInLanguages", wrongLanguage.key());
+        ConfigException noPair = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, java.util.Map.of("BRIDGE_IVR_DIALINLANGUAGES", "zh")));
+        assertEquals("ivr.dialInLanguages", noPair.key());
     }
 }

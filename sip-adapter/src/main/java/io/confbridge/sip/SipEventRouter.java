@@ -240,6 +240,7 @@ final class SipEventRouter implements SipListenerExt {
 
     private void onAck(SipExchange exchange) {
         SipCall call = callOf(exchange.event());
+        // ACKs for our error responses (and for calls already over) need nothing from us.
         if (call == null) {
             return;
         }
@@ -475,7 +476,8 @@ final class SipEventRouter implements SipListenerExt {
         if (call == null) {
             call = calls.get(callIdOf(event.getRequest()));
         }
-        return call;
+        // A dialog outlives its call briefly (until jain-sip's timers end it): requests then get 481.
+        return call == null || call.phase() == SipCall.Phase.ENDED ? null : call;
     }
 
     private static SipCall asCall(Object applicationData) {

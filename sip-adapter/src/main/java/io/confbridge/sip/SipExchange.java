@@ -6,6 +6,7 @@ import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.SipProvider;
 import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionUnavailableException;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -54,8 +55,17 @@ final class SipExchange {
     }
 
     void respond(Response response) throws SipException, Retransmission {
+        ServerTransaction st;
         try {
-            transaction().sendResponse(response);
+            st = transaction();
+        } catch (TransactionUnavailableException e) {
+            // jain-sip refuses a transaction for a request it finds incomplete (an INVITE without
+            // Contact); the refusal still has to reach the sender.
+            respondStatelessly(response);
+            return;
+        }
+        try {
+            st.sendResponse(response);
         } catch (InvalidArgumentException e) {
             throw new SipException("cannot send " + response.getStatusCode(), e);
         }

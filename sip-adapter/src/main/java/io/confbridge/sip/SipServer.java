@@ -110,7 +110,11 @@ public final class SipServer implements AutoCloseable {
         return r == null ? 0 : r.activeCalls();
     }
 
-    /** Ends open calls (BYE, best effort), stops the stack and releases the port. Idempotent. */
+    /**
+     * Ends open calls (BYE to answered ones, 503 to those still ringing; the core hears
+     * {@code remoteHungUp} for each), stops the stack and releases the port. Idempotent. Takes about a
+     * second: jain-sip's stop waits that long after closing its sockets.
+     */
     @Override
     public void close() {
         SipEventRouter r;
@@ -144,19 +148,14 @@ public final class SipServer implements AutoCloseable {
             return;
         }
         try {
-            if (provider != null) {
-                if (router != null) {
-                    provider.removeSipListener(router);
-                }
-                stack.deleteSipProvider(provider);
+            if (provider != null && router != null) {
+                provider.removeSipListener(router);
             }
-            for (ListeningPoint lp : listeningPoints) {
-                stack.deleteListeningPoint(lp);
-            }
-        } catch (Exception e) {
-            log.debug("SIP stack cleanup: {}", e.toString());
         } finally {
+            // stop() closes every listening point's socket and drops the providers. Deleting the
+            // provider first would run jain-sip's stopStack twice, and each run sleeps a second.
             stack.stop();
+            stack = null;
         }
     }
 

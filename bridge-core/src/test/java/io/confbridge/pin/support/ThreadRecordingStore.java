@@ -1,8 +1,11 @@
 package io.confbridge.pin.support;
 
+import io.confbridge.store.AuditRecord;
 import io.confbridge.store.DirectoryStore;
+import io.confbridge.store.MeetingListing;
 import io.confbridge.store.MeetingRecord;
 import io.confbridge.store.OrganizerRecord;
+import io.confbridge.store.PinFailures;
 import io.confbridge.store.TenantSettings;
 
 import java.util.List;
@@ -45,8 +48,8 @@ public final class ThreadRecordingStore implements DirectoryStore {
     }
 
     @Override
-    public OrganizerRecord createOrganizer(String email, String displayName, String pinHash) {
-        return delegate.createOrganizer(email, displayName, pinHash);
+    public OrganizerRecord createOrganizer(String email, String displayName, String phone, String pinHash, int pinLength) {
+        return delegate.createOrganizer(email, displayName, phone, pinHash, pinLength);
     }
 
     @Override
@@ -60,8 +63,8 @@ public final class ThreadRecordingStore implements DirectoryStore {
     }
 
     @Override
-    public void replacePin(long organizerId, String pinHash) {
-        delegate.replacePin(organizerId, pinHash);
+    public void replacePin(long organizerId, String pinHash, int pinLength) {
+        delegate.replacePin(organizerId, pinHash, pinLength);
     }
 
     @Override
@@ -97,5 +100,70 @@ public final class ThreadRecordingStore implements DirectoryStore {
     @Override
     public void close() {
         delegate.close();
+    }
+
+    @Override
+    public List<OrganizerRecord> listOrganizers() {
+        return delegate.listOrganizers();
+    }
+
+    @Override
+    public void updateOrganizerProfile(long organizerId, String displayName, String phone) {
+        delegate.updateOrganizerProfile(organizerId, displayName, phone);
+    }
+
+    @Override
+    public List<MeetingListing> listMeetings() {
+        return delegate.listMeetings();
+    }
+
+    @Override
+    public Optional<MeetingListing> findMeetingListing(String conferenceId) {
+        return delegate.findMeetingListing(conferenceId);
+    }
+
+    @Override
+    public PinFailures recordPinFailure(String subject, long atMs, long windowStartMs) {
+        return delegate.recordPinFailure(subject, atMs, windowStartMs);
+    }
+
+    @Override
+    public PinFailures pinFailures(String subject, long windowStartMs) {
+        return delegate.pinFailures(subject, windowStartMs);
+    }
+
+    @Override
+    public long pinLockedUntil(String subject) {
+        return delegate.pinLockedUntil(subject);
+    }
+
+    @Override
+    public void lockPin(String subject, long untilMs) {
+        delegate.lockPin(subject, untilMs);
+    }
+
+    @Override
+    public void clearPinFailures(String subject) {
+        delegate.clearPinFailures(subject);
+    }
+
+    @Override
+    public void appendAudit(AuditRecord entry) {
+        delegate.appendAudit(entry);
+    }
+
+    @Override
+    public List<AuditRecord> recentAudit(int limit) {
+        return delegate.recentAudit(limit);
+    }
+
+    @Override
+    public void addUserToken(long organizerId, String tokenHash) {
+        delegate.addUserToken(organizerId, tokenHash);
+    }
+
+    @Override
+    public Optional<OrganizerRecord> findOrganizerByTokenHash(String tokenHash) {
+        return delegate.findOrganizerByTokenHash(tokenHash);
     }
 }

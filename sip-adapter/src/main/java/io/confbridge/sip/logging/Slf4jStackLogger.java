@@ -76,9 +76,22 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logError(String message) {
-        if (enabled) {
+        if (!enabled) {
+            return;
+        }
+        if (isDroppedInput(message)) {
+            log.debug(message);
+        } else {
             log.error(message);
         }
+    }
+
+    /**
+     * jain-sip reports every unparseable datagram it drops at ERROR. That is the sender's problem, not
+     * ours, and at ERROR anyone on the network could flood our logs, so it goes to DEBUG.
+     */
+    private static boolean isDroppedInput(String message) {
+        return message != null && (message.startsWith("bad message") || message.startsWith(">>> Dropped Bad Msg"));
     }
 
     @Override
@@ -90,9 +103,23 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logWarning(String message) {
-        if (enabled) {
+        if (!enabled) {
+            return;
+        }
+        if (isTlsDefaultsNotice(message)) {
+            log.debug(message);
+        } else {
             log.warn(message);
         }
+    }
+
+    /**
+     * Every stack start warns five times that TLS uses JVM defaults; the bridge runs no TLS listening
+     * point, so these say nothing and would bury real warnings.
+     */
+    private static boolean isTlsDefaultsNotice(String message) {
+        return message != null && (message.startsWith("TLS ") || message.startsWith("Using default keystore")
+                || message.startsWith("Using default truststore") || message.startsWith("using default tls"));
     }
 
     @Override

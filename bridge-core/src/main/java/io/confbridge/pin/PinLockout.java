@@ -1,0 +1,170 @@
+package io.confbridge.pin;
+
+import io.confbridge.config.BridgeConfig;
+import io.confbridge.store.AuditRecord;
+import io.confbridge.store.DirectoryStore;
+import io.confbridge.store.OrganizerRecord;
+import io.confbridge.store.PinFailures;
+import io.confbridge.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * PIN brute-force protection across calls (SPEC §5), with its counters in the database so that neither
+ * a restart nor redialling resets them.
+ * <ol>
+ *   <li>Per organizer: {@code organizerMaxFailures} wrong PINs within {@code organizerWindowMinutes} lock
+ *       the organizer's PIN for {@code organizerLockMinutes}; while locked even the right PIN is refused.</li>
+ *   <li>Per source, the caller ID and the source address each on their own: after
+ *       {@code sourceFreeFailures} wrong PINs within {@code sourceWindowMinutes}, an attempt within
+ *       2<sup>n−free</sup> seconds of the source's last failure (n failures so far) is refused, at most
+ *       {@code sourceMaxBackoffSeconds}. A source that keeps failing across organizers and conference IDs
+ *       thus slows down exponentially.</li>
+ * </ol>
+ * A refused attempt is not checked against the hash but counts as a failure like any other, so hammering
+ * a lock only prolongs a back-off. A right PIN does not reset a counter (as in Teams): failures age out of
+ * the window; an administrator's clear or a PIN reset wipes an organizer's. So when a lock runs out while
+ * its failures are still inside the window, the next wrong PIN locks again at once; the right one works.
+ * Locks and back-offs are audited ({@code pin.lockout}, {@code pin.backoff}, actor {@code system}).
+ */
+public final class PinLockout {
+    private static final Logger log = LoggerFactory.getLogger(PinLockout.class);
+
+    /**
+     * Caller IDs that many unrelated callers share; counting them as one source would let one attacker
+     * slow down every caller who withholds their number. Such callers are still counted by address.
+     */
+    private static final Set<String> SHARED_CALLER_IDS = Set.of("anonymous", "unknown", "restricted", "unavailable", "private");
+
+    /** 2^30 s is far beyond any cap; shifting further would overflow. */
+    private static final int MAX_SHIFT = 30;
+
+    /** What the administrator sees of an organizer's lockout. */
+    public record Status(boolean locked, Instant lockedUntil, int recentFailures) {
+    }
+
+    private final DirectoryStore store;
+    private final BridgeConfig.LockoutConfig config;
+    private final Clock clock;
+
+    public PinLockout(DirectoryStore store, BridgeConfig.LockoutConfig config, Clock clock) {
+        this.store = store;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    long nowMs() {
+        return clock.millis();
+    }
+
+    /** Whether an attempt for the organizer from the source is refused now, without looking at the PIN. */
+    boolean refuses(long organizerId, PinAttemptSource source, long nowMs) {
+        if (store.pinLockedUntil(organizerSubject(organizerId)) > nowMs) {
+            return true;
+        }
+        long sourceWindowStart = nowMs - minutesMs(config.sourceWindowMinutes());
+        for (String subject : sourceSubjects(source)) {
+            PinFailures failures = store.pinFailures(subject, sourceWindowStart);
+            if (failures.count() >= config.sourceFreeFailures()
+                    && nowMs < failures.lastAtMs() + backoffMs(failures.count())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Counts a wrong (or refused) attempt; locks the organizer and audits when a limit is reached. */
+    void recordFailure(OrganizerRecord organizerOrNull, PinAttemptSource source, long nowMs) {
+        if (organizerOrNull != null) {
+            String subject = organizerSubject(organizerOrNull.id());
+            PinFailures failures = store.recordPinFailure(subject, nowMs, nowMs - minutesMs(config.organizerWindowMinutes()));
+            if (failures.count() >= config.organizerMaxFailures() && store.pinLockedUntil(subject) <= nowMs) {
+                long until = nowMs + minutesMs(config.organizerLockMinutes());
+                store.lockPin(subject, until);
+                log.warn("PIN of organizer {} locked until {} after {} wrong PINs within {} min",
+                        organizerOrNull.id(), Instant.ofEpochMilli(until), failures.count(), config.organizerWindowMinutes());
+                audit(nowMs, source, "pin.lockout", organizerOrNull.email(), failures.count() + " wrong PINs within "
+                        + config.organizerWindowMinutes() + " min; PIN locked until " + Instant.ofEpochMilli(until)
+                        + describe(source));
+            }
+        }
+        long sourceWindowStart = nowMs - minutesMs(config.sourceWindowMinutes());
+        for (String subject : sourceSubjects(source)) {
+            PinFailures failures = store.recordPinFailure(subject, nowMs, sourceWindowStart);
+            if (failures.count() == config.sourceFreeFailures()) {
+                // Audited once, when the back-off begins; every further failure would flood the log.
+                log.warn("PIN attempts from {} now meet a growing back-off", subject);
+                audit(nowMs, source, "pin.backoff", subject, failures.count() + " wrong PINs within "
+                        + config.sourceWindowMinutes() + " min; further attempts meet a growing back-off");
+            }
+        }
+    }
+
+    /** The organizer's lock and recent wrong PINs, for the administrator. */
+    public Status status(long organizerId) {
+        long now = clock.millis();
+        String subject = organizerSubject(organizerId);
+        long until = store.pinLockedUntil(subject);
+        int failures = store.pinFailures(subject, now - minutesMs(config.organizerWindowMinutes())).count();
+        boolean locked = until > now;
+        return new Status(locked, locked ? Instant.ofEpochMilli(until) : null, failures);
+    }
+
+    /** Lifts the organizer's lock and forgets their wrong PINs (the per-source counters stay). */
+    public void clear(long organizerId) {
+        store.clearPinFailures(organizerSubject(organizerId));
+    }
+
+    /** The back-off after {@code failures} wrong PINs from one source: doubling from 1 s, capped. */
+    public long backoffMs(int failures) {
+        int shift = Math.min(MAX_SHIFT, Math.max(0, failures - config.sourceFreeFailures()));
+        return Math.min(1000L << shift, config.sourceMaxBackoffSeconds() * 1000L);
+    }
+
+    static String organizerSubject(long organizerId) {
+        return "organizer:" + organizerId;
+    }
+
+    static List<String> sourceSubjects(PinAttemptSource source) {
+        List<String> subjects = new ArrayList<>(2);
+        String caller = source.callerId() == null ? "" : source.callerId().trim();
+        if (!caller.isEmpty() && !SHARED_CALLER_IDS.contains(caller.toLowerCase(Locale.ROOT))) {
+            subjects.add("caller:" + caller);
+        }
+        String address = source.address() == null ? "" : source.address().trim();
+        if (!address.isEmpty()) {
+            subjects.add("address:" + address);
+        }
+        return subjects;
+    }
+
+    private void audit(long nowMs, PinAttemptSource source, String action, String target, String detail) {
+        try {
+            store.appendAudit(AuditRecord.of(Instant.ofEpochMilli(nowMs), "system", "SYSTEM", source.address(),
+                    action, target, detail));
+        } catch (StoreException e) {
+            // The lock itself is stored; losing its audit line must not turn a refused PIN into an error.
+            log.error("could not audit {} of {}", action, target, e);
+        }
+    }
+
+    private static String describe(PinAttemptSource source) {
+        return source.callerId() == null || source.callerId().isBlank() ? "" : " (last from caller " + source.callerId() + ")";
+    }
+
+    private static long minutesMs(int minutes) {
+        return minutes * 60_000L;
+    }
+
+    @Override
+    public String toString() {
+        return "PinLockout[" + config + "]";
+    }
+}

@@ -1,0 +1,687 @@
+package io.confbridge.directory;
+
+import io.confbridge.call.CallEffect.Role;
+import io.confbridge.config.BridgeConfig;
+import io.confbridge.directory.Administration.Actor;
+import io.confbridge.directory.Administration.ActorRole;
+import io.confbridge.directory.Administration.AuditEntry;
+import io.confbridge.directory.Administration.MeetingView;
+import io.confbridge.directory.Administration.PinIssued;
+import io.confbridge.directory.Administration.SettingsChange;
+import io.confbridge.directory.Administration.UserView;
+import io.confbridge.directory.support.MutableClock;
+import io.confbridge.directory.support.RecordingPinMailer;
+import io.confbridge.directory.support.TestMember;
+import io.confbridge.mail.MailResult;
+import io.confbridge.media.MediaEngine;
+import io.confbridge.meeting.MeetingRegistry;
+import io.confbridge.pin.PinAttemptSource;
+import io.confbridge.pin.PinGenerator;
+import io.confbridge.pin.PinHasher;
+import io.confbridge.pin.PinLockout;
+import io.confbridge.pin.PinVault;
+import io.confbridge.store.JdbcDirectoryStore;
+import io.confbridge.store.MeetingRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What {@link DirectoryAdministration} does, on a real database: SQLite always, PostgreSQL when
+ * {@code BRIDGE_TEST_PG_URL} is set (see the subclasses). Mail goes to a recording fake here; the SMTP
+ * path is tested against GreenMail in {@link DirectoryAdministrationMailTest}.
+ */
+abstract class DirectoryAdministrationContract {
+
+    static final Actor ADMIN = new Actor("admin", ActorRole.ADMIN, "192.0.2.10");
+    static final BridgeConfig.LockoutConfig LOCKOUT = new BridgeConfig.LockoutConfig(10, 60, 15, 5, 60, 900);
+    static final String AMOS = "amos.marble@contoso.com";
+
+    abstract BridgeConfig.StoreConfig freshDatabase() throws Exception;
+
+    void dropDatabase() throws Exception {
+    }
+
+    final PinHasher hasher = new PinHasher(filled(32, 7), 8192, 1, 1);
+    final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T09:00:00Z"));
+    final RecordingPinMailer mailer = new RecordingPinMailer();
+    final List<String> issuedPins = new ArrayList<>();
+    BridgeConfig.StoreConfig config;
+    JdbcDirectoryStore store;
+    ExecutorService workers;
+    MediaEngine engine;
+    MeetingRegistry meetings;
+    PinVault vault;
+    DirectoryAdministration admin;
+
+    @BeforeEach
+    void open() throws Exception {
+        config = freshDatabase();
+        store = JdbcDirectoryStore.open(config);
+        workers = Executors.newFixedThreadPool(2);
+        engine = new MediaEngine(1);
+        meetings = new MeetingRegistry(engine);
+        wire(LOCKOUT);
+    }
+
+    void wire(BridgeConfig.LockoutConfig lockout) {
+        vault = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()), new PinLockout(store, lockout, clock));
+        admin = new DirectoryAdministration(store, vault, meetings, mailer, clock);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (store == null) {
+            return; // skipped
+        }
+        store.close();
+        engine.close();
+        workers.shutdown();
+        assertTrue(workers.awaitTermination(10, TimeUnit.SECONDS));
+        dropDatabase();
+    }
+
+    // ---- enable, get, list ------------------------------------------------------------------------
+
+    @Test
+    void enablingCreatesOrganizerWithAMeetingAndShowsThePinOnlyInTheResponse() throws Exception {
+        PinIssued issued = enable(AMOS, "Amos Marble", "+1 425 555 0100");
+
+        assertEquals(5, issued.pin().length());
+        assertTrue(issued.pin().matches("[0-9]{5}"));
+        assertFalse(PinGenerator.isTrivial(issued.pin()));
+        assertFalse(issued.toString().contains(issued.pin()), "toString hides the PIN");
+        UserView user = issued.user();
+        assertEquals(AMOS, user.email());
+        assertEquals("Amos Marble", user.displayName());
+        assertEquals("+1 425 555 0100", user.phone());
+        assertTrue(user.enabled());
+        assertEquals("*****", user.pin());
+        assertEquals(5, user.pinLength());
+        assertNotNull(user.pinSetAt());
+        assertFalse(user.locked());
+        assertNull(user.lockedUntil());
+        assertEquals(0, user.recentPinFailures());
+        assertEquals(1, user.conferenceIds().size());
+        assertTrue(user.conferenceIds().get(0).matches("[1-9][0-9]{6}"));
+        assertFalse(user.conferenceIds().get(0).contains(issued.pin()));
+        assertEquals(user, admin.getUser(" Amos.Marble@CONTOSO.com "));
+        assertTrue(verify(AMOS, issued.pin()));
+        MeetingView meeting = admin.getMeeting(user.conferenceIds().get(0));
+        assertTrue(meeting.requirePinToStart(), "anonymousCanStart is off by default");
+        assertEquals(AMOS, meeting.organizerEmail());
+    }
+
+    @Test
+    void userViewsNeverCarryThePinOrItsHash() {
+        PinIssued issued = enable(AMOS, "Amos", null);
+        String hash = store.findOrganizerByEmail(AMOS).orElseThrow().pinHash();
+
+        for (UserView user : List.of(admin.getUser(AMOS), admin.listUsers().get(0), issued.user())) {
+            assertFalse(user.toString().contains(issued.pin()));
+            assertFalse(user.toString().contains(hash));
+            assertEquals("*****", user.pin());
+        }
+    }
+
+    @Test
+    void listsUsersByEmail() {
+        enable("zoe@contoso.com", "Zoe", null);
+        enable("adele@contoso.com", "Adele", null);
+
+        assertEquals(List.of("adele@contoso.com", "zoe@contoso.com"), admin.listUsers().stream().map(UserView::email).toList());
+    }
+
+    @Test
+    void enablingAnEnabledUserIsAConflictAndADisabledOneIsEnabledAgainWithANewPin() throws Exception {
+        PinIssued first = enable(AMOS, "Amos", null);
+        AdminException twice = assertThrows(AdminException.class, () -> enable(AMOS, "Amos", null));
+        assertEquals(AdminException.Kind.CONFLICT, twice.kind());
+
+        admin.disableUser(ADMIN, AMOS);
+        PinIssued again = enable(AMOS, "Amos Marble", "+44 20 7946 0000");
+
+        assertTrue(again.user().enabled());
+        assertEquals("Amos Marble", again.user().displayName());
+        assertEquals("+44 20 7946 0000", again.user().phone());
+        assertEquals(first.user().conferenceIds(), again.user().conferenceIds(), "their meetings stay");
+        assertNotEquals(first.pin(), again.pin(), "not one of the last five PINs");
+        assertTrue(verify(AMOS, again.pin()));
+        assertFalse(verify(AMOS, first.pin()));
+    }
+
+    @Test
+    void disabledOrganizersPinNoLongerWorks() throws Exception {
+        PinIssued issued = enable(AMOS, "Amos", null);
+
+        UserView disabled = admin.disableUser(ADMIN, AMOS);
+
+        assertFalse(disabled.enabled());
+        assertFalse(verify(AMOS, issued.pin()));
+        assertEquals(AdminException.Kind.CONFLICT,
+                assertThrows(AdminException.class, () -> admin.resetPin(ADMIN, AMOS, false, null)).kind());
+    }
+
+    @Test
+    void badInputNamesTheField() {
+        assertField("email", () -> admin.enableUser(ADMIN, "not-an-address", "X", null, false, null));
+        assertField("email", () -> admin.enableUser(ADMIN, " ", "X", null, false, null));
+        assertField("email", () -> admin.getUser("a b@contoso.com"));
+        assertField("phone", () -> admin.enableUser(ADMIN, AMOS, "X", "call me", false, null));
+        assertField("displayName", () -> admin.enableUser(ADMIN, AMOS, "X\nBcc: y@z.com", null, false, null));
+        assertField("sendEmailToAddress", () -> admin.enableUser(ADMIN, AMOS, "X", null, true, "nope"));
+        assertField("pinLength", () -> admin.updateSettings(ADMIN, change(3, null, null, null, null)));
+        assertField("pinLength", () -> admin.updateSettings(ADMIN, change(13, null, null, null, null)));
+        assertField("lobbyTimeoutMinutes", () -> admin.updateSettings(ADMIN, change(null, null, null, 0, null)));
+        assertField("language", () -> admin.updateSettings(ADMIN, change(null, null, null, null, "fr")));
+        assertField("conferenceId", () -> admin.getMeeting("12ab"));
+        assertField("limit", () -> admin.audit(0));
+        assertField("limit", () -> admin.audit(1001));
+        assertTrue(admin.listUsers().isEmpty(), "nothing was created by the refused requests");
+    }
+
+    @Test
+    void unknownUsersAndMeetingsAreNotFound() {
+        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.getUser("nobody@contoso.com"));
+        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.resetPin(ADMIN, "nobody@contoso.com", false, null));
+        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.disableUser(ADMIN, "nobody@contoso.com"));
+        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.clearLockout(ADMIN, "nobody@contoso.com"));
+        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.createMeeting(ADMIN, "nobody@contoso.com", null));
+        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.getMeeting("9999999"));
+        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.endMeeting(ADMIN, "9999999"));
+        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.issueUserToken(ADMIN, "nobody@contoso.com"));
+    }
+
+    @Test
+    void aUsersOwnTokenCannotResetAPinOrAdminister() {
+        enable(AMOS, "Amos", null);
+        enable("other@contoso.com", "Other", null);
+        Actor amos = new Actor(AMOS, ActorRole.USER, "198.51.100.7");
+
+        assertKind(AdminException.Kind.FORBIDDEN, () -> admin.resetPin(amos, AMOS, true, null));
+        assertKind(AdminException.Kind.FORBIDDEN, () -> admin.enableUser(amos, "x@contoso.com", "X", null, false, null));
+        assertKind(AdminException.Kind.FORBIDDEN, () -> admin.disableUser(amos, AMOS));
+        assertKind(AdminException.Kind.FORBIDDEN, () -> admin.updateSettings(amos, change(6, null, null, null, null)));
+        assertKind(AdminException.Kind.FORBIDDEN, () -> admin.createMeeting(amos, "other@contoso.com", null));
+        MeetingView own = admin.createMeeting(amos, AMOS, null);
+        assertEquals(AMOS, own.organizerEmail());
+        assertEquals(5, admin.settings().pinLength());
+    }
+
+    // ---- PIN reset and mail -----------------------------------------------------------------------
+
+    @Test
+    void resetIssuesANewPinMailedToThePrimaryAddressAndTheOldOneStops() throws Exception {
+        PinIssued first = enable(AMOS, "Amos", null);
+        mailer.sent().clear();
+
+        PinIssued reset = admin.resetPin(ADMIN, AMOS, false, null);
+        issuedPins.add(reset.pin());
+
+        assertNotEquals(first.pin(), reset.pin());
+        assertTrue(verify(AMOS, reset.pin()));
+        assertFalse(verify(AMOS, first.pin()));
+        assertTrue(reset.mail().sent(), "auto e-mail is on by default");
+        assertEquals(AMOS, reset.mail().to());
+        assertFalse(reset.mail().deliverManually());
+        assertEquals(1, mailer.sent().size());
+        assertEquals(AMOS, mailer.sent().get(0).to());
+        assertEquals(reset.pin(), mailer.sent().get(0).pin());
+        assertEquals(reset.user().conferenceIds(), mailer.sent().get(0).conferenceIds());
+    }
+
+    @Test
+    void sendEmailToAddressOverridesTheRecipient() {
+        enable(AMOS, "Amos", null);
+        mailer.sent().clear();
+
+        PinIssued reset = admin.resetPin(ADMIN, AMOS, true, "Amos@Hotmail.com");
+
+        assertEquals("amos@hotmail.com", reset.mail().to());
+        assertEquals("amos@hotmail.com", mailer.sent().get(0).to());
+    }
+
+    @Test
+    void withAutoEmailOffAndNoSendEmailThereIsNoMailAndTheResponseSaysDeliverByHand() {
+        admin.updateSettings(ADMIN, change(null, false, null, null, null));
+
+        PinIssued enabled = enable(AMOS, "Amos", null);
+        PinIssued reset = admin.resetPin(ADMIN, AMOS, false, null);
+
+        for (PinIssued issued : List.of(enabled, reset)) {
+            assertFalse(issued.mail().sent());
+            assertNull(issued.mail().to());
+            assertTrue(issued.mail().deliverManually());
+        }
+        assertTrue(mailer.sent().isEmpty());
+        PinIssued asked = admin.resetPin(ADMIN, AMOS, true, null);
+        assertTrue(asked.mail().sent(), "sendEmail asks for mail even with auto e-mail off");
+        assertEquals(1, mailer.sent().size());
+    }
+
+    @Test
+    void aMailFailureKeepsTheResetAndIsAudited() throws Exception {
+        enable(AMOS, "Amos", null);
+        mailer.answerWith(MailResult.failed("Couldn't connect to host"));
+
+        PinIssued reset = admin.resetPin(ADMIN, AMOS, false, null);
+        issuedPins.add(reset.pin());
+
+        assertFalse(reset.mail().sent());
+        assertEquals("Couldn't connect to host", reset.mail().error());
+        assertTrue(reset.mail().deliverManually());
+        assertTrue(verify(AMOS, reset.pin()), "the new PIN is stored all the same");
+        AuditEntry last = admin.audit(1).get(0);
+        assertEquals("pin.reset", last.action());
+        assertTrue(last.detail().contains("failed: Couldn't connect to host"), last.detail());
+    }
+
+    // ---- settings ---------------------------------------------------------------------------------
+
+    @Test
+    void settingsHaveDefaultsAndPartialUpdates() {
+        assertEquals(new Administration.TenantSettings(5, true, false, 60, "en"), admin.settings());
+
+        Administration.TenantSettings updated = admin.updateSettings(ADMIN, change(null, null, true, 30, "ZH"));
+
+        assertEquals(new Administration.TenantSettings(5, true, true, 30, "zh"), updated);
+        assertEquals(updated, admin.settings());
+        AuditEntry entry = admin.audit(1).get(0);
+        assertEquals("settings.update", entry.action());
+        assertEquals("anonymousCanStart false → true; lobbyTimeoutMinutes 60 → 30; language en → zh", entry.detail());
+    }
+
+    @Test
+    void pinLengthAppliesOnlyToPinsGeneratedAfterwards() throws Exception {
+        PinIssued old = enable(AMOS, "Amos", null);
+
+        admin.updateSettings(ADMIN, change(8, null, null, null, null));
+        PinIssued newcomer = enable("new@contoso.com", "New", null);
+
+        assertEquals(8, newcomer.pin().length());
+        assertEquals(8, newcomer.user().pinLength());
+        assertEquals(5, admin.getUser(AMOS).pinLength());
+        assertTrue(verify(AMOS, old.pin()), "the existing 5-digit PIN keeps working");
+        PinIssued reset = admin.resetPin(ADMIN, AMOS, false, null);
+        assertEquals(8, reset.pin().length());
+        assertEquals(8, reset.user().pinLength());
+    }
+
+    // ---- meetings ---------------------------------------------------------------------------------
+
+    @Test
+    void meetingsTakeTheTenantDefaultOrAnExplicitRequirePin() {
+        enable(AMOS, "Amos", null);
+
+        MeetingView byDefault = admin.createMeeting(ADMIN, AMOS, null);
+        admin.updateSettings(ADMIN, change(null, null, true, null, null));
+        MeetingView anonymousStart = admin.createMeeting(ADMIN, AMOS, null);
+        MeetingView explicit = admin.createMeeting(ADMIN, AMOS, true);
+
+        assertTrue(byDefault.requirePinToStart());
+        assertFalse(anonymousStart.requirePinToStart());
+        assertTrue(explicit.requirePinToStart());
+        assertTrue(byDefault.conferenceId().matches("[1-9][0-9]{6}"));
+        assertEquals("idle", byDefault.state());
+        assertNotNull(byDefault.createdAt());
+        assertEquals(byDefault, admin.getMeeting(byDefault.conferenceId()));
+        assertEquals(4, admin.listMeetings().size(), "the first meeting from enable and three more");
+        assertEquals(4, admin.getUser(AMOS).conferenceIds().size());
+    }
+
+    @Test
+    void meetingsShowLiveStateAndCanBeEnded() {
+        enable(AMOS, "Amos", null);
+        String conferenceId = admin.getUser(AMOS).conferenceIds().get(0);
+        MeetingRecord record = store.findMeetingByConferenceId(conferenceId).orElseThrow();
+        TestMember caller = new TestMember();
+        TestMember organizer = new TestMember();
+
+        meetings.enter(record, caller, Role.CALLER);
+        MeetingView lobby = admin.getMeeting(conferenceId);
+        assertEquals("lobby", lobby.state());
+        assertEquals(1, lobby.lobbyCount());
+        assertEquals(0, lobby.participantCount());
+
+        meetings.enter(record, organizer, Role.ORGANIZER);
+        MeetingView active = admin.listMeetings().get(0);
+        assertEquals("active", active.state());
+        assertEquals(0, active.lobbyCount());
+        assertEquals(2, active.participantCount());
+
+        MeetingView ended = admin.endMeeting(ADMIN, conferenceId);
+        assertEquals("idle", ended.state());
+        assertTrue(caller.ended());
+        assertTrue(organizer.ended());
+        assertEquals("ended for everyone in it", admin.audit(1).get(0).detail());
+        assertEquals("was not live", auditAfter(() -> admin.endMeeting(ADMIN, conferenceId)).detail());
+    }
+
+    // ---- lockout ----------------------------------------------------------------------------------
+
+    @Test
+    void tenWrongPinsLockTheOrganizerAndEvenTheRightPinIsRefused() throws Exception {
+        PinIssued issued = enable(AMOS, "Amos", null);
+        String wrong = wrongPin(issued.pin());
+
+        for (int i = 0; i < 9; i++) {
+            assertFalse(verify(AMOS, wrong, new PinAttemptSource("+1425555" + (1000 + i), null)));
+        }
+        assertFalse(admin.getUser(AMOS).locked());
+        assertEquals(9, admin.getUser(AMOS).recentPinFailures());
+        assertFalse(verify(AMOS, wrong, new PinAttemptSource("+14255552000", "203.0.113.9")));
+
+        UserView locked = admin.getUser(AMOS);
+        assertTrue(locked.locked());
+        assertEquals(clock.instant().plus(Duration.ofMinutes(15)), locked.lockedUntil());
+        assertEquals(10, locked.recentPinFailures());
+        assertFalse(verify(AMOS, issued.pin()), "the right PIN is refused while locked");
+        assertEquals(11, admin.getUser(AMOS).recentPinFailures(), "a refused attempt still counts");
+        AuditEntry lockout = admin.audit(10).stream().filter(e -> e.action().equals("pin.lockout")).findFirst().orElseThrow();
+        assertEquals("system", lockout.actor());
+        assertEquals("SYSTEM", lockout.actorRole());
+        assertEquals(AMOS, lockout.target());
+        assertEquals("203.0.113.9", lockout.clientAddress());
+
+        clock.advance(Duration.ofMinutes(15));
+        assertTrue(verify(AMOS, issued.pin()), "the lock runs out");
+    }
+
+    @Test
+    void clearingOrResettingLiftsALockout() throws Exception {
+        PinIssued issued = enable(AMOS, "Amos", null);
+        lockOut(AMOS, wrongPin(issued.pin()));
+        assertFalse(verify(AMOS, issued.pin()));
+
+        UserView cleared = admin.clearLockout(ADMIN, AMOS);
+
+        assertFalse(cleared.locked());
+        assertEquals(0, cleared.recentPinFailures());
+        assertTrue(verify(AMOS, issued.pin()));
+        AuditEntry clear = admin.audit(1).get(0);
+        assertEquals("pin.lockout-clear", clear.action());
+        assertEquals("admin", clear.actor());
+        assertEquals("192.0.2.10", clear.clientAddress());
+        assertTrue(clear.detail().startsWith("was locked until "), clear.detail());
+
+        lockOut(AMOS, wrongPin(issued.pin()));
+        PinIssued reset = admin.resetPin(ADMIN, AMOS, false, null);
+        issuedPins.add(reset.pin());
+        assertFalse(reset.user().locked());
+        assertTrue(verify(AMOS, reset.pin()));
+    }
+
+    @Test
+    void lockoutAndCountersSurviveReopeningTheStore() throws Exception {
+        PinIssued issued = enable(AMOS, "Amos", null);
+        lockOut(AMOS, wrongPin(issued.pin()));
+        store.close();
+
+        store = JdbcDirectoryStore.open(config);
+        wire(LOCKOUT);
+
+        assertTrue(admin.getUser(AMOS).locked());
+        assertEquals(10, admin.getUser(AMOS).recentPinFailures());
+        assertFalse(verify(AMOS, issued.pin()));
+    }
+
+    @Test
+    void failuresOutsideTheWindowDoNotCount() throws Exception {
+        PinIssued issued = enable(AMOS, "Amos", null);
+        String wrong = wrongPin(issued.pin());
+        for (int i = 0; i < 9; i++) {
+            assertFalse(verify(AMOS, wrong));
+        }
+        clock.advance(Duration.ofMinutes(61));
+
+        assertFalse(verify(AMOS, wrong));
+
+        assertFalse(admin.getUser(AMOS).locked());
+        assertEquals(1, admin.getUser(AMOS).recentPinFailures());
+        assertTrue(verify(AMOS, issued.pin()), "a right PIN does not reset the counter but is accepted");
+        assertEquals(1, admin.getUser(AMOS).recentPinFailures());
+    }
+
+    @Test
+    void aSourceThatKeepsFailingMeetsAGrowingBackOffAcrossOrganizers() throws Exception {
+        List<PinIssued> organizers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            organizers.add(enable("o" + i + "@contoso.com", "O" + i, null));
+        }
+        PinAttemptSource attacker = new PinAttemptSource("+15550001", "203.0.113.66");
+        PinIssued target = organizers.get(3);
+        for (int i = 0; i < 5; i++) { // the free failures, spread so no organizer is locked
+            PinIssued o = organizers.get(i % 3);
+            assertFalse(verify(o.user().email(), wrongPin(o.pin()), attacker));
+        }
+        assertTrue(admin.audit(5).stream().anyMatch(e -> e.action().equals("pin.backoff")
+                && e.target().equals("caller:+15550001")));
+
+        // 5 failures: 1 s of back-off. Within it even the right PIN is refused, and that refusal counts.
+        assertFalse(verify(target.user().email(), target.pin(), attacker));
+        // 6 failures, the last one now: 2 s.
+        clock.advance(Duration.ofMillis(1999));
+        assertFalse(verify(target.user().email(), target.pin(), attacker));
+        // 7 failures: 4 s.
+        clock.advance(Duration.ofMillis(3999));
+        assertFalse(verify(target.user().email(), target.pin(), attacker));
+        // 8 failures. The caller ID and the address are separate keys: either one alone is held back.
+        assertFalse(verify(target.user().email(), target.pin(), new PinAttemptSource("+15559999", "203.0.113.66")));
+        assertFalse(verify(target.user().email(), target.pin(), new PinAttemptSource("+15550001", "198.51.100.1")));
+        // 9 failures of each: 16 s.
+        clock.advance(Duration.ofMillis(15_999));
+        assertFalse(verify(target.user().email(), target.pin(), attacker));
+        // 10 failures: 32 s, then the right PIN goes through again.
+        clock.advance(Duration.ofSeconds(32));
+        assertTrue(verify(target.user().email(), target.pin(), attacker));
+        assertTrue(verify(target.user().email(), target.pin(), new PinAttemptSource("anonymous", "198.51.100.2")),
+                "an anonymous caller ID is not one shared source");
+        assertFalse(admin.getUser(target.user().email()).locked(), "the organizer was not locked by the refusals");
+    }
+
+    @Test
+    void backOffDoublesUpToTheCap() {
+        PinLockout lockout = new PinLockout(store, LOCKOUT, clock);
+        assertEquals(1_000, lockout.backoffMs(5));
+        assertEquals(2_000, lockout.backoffMs(6));
+        assertEquals(512_000, lockout.backoffMs(14));
+        assertEquals(900_000, lockout.backoffMs(15));
+        assertEquals(900_000, lockout.backoffMs(1_000));
+    }
+
+    // ---- audit and tokens -------------------------------------------------------------------------
+
+    @Test
+    void auditRecordsEveryChangeNewestFirstAndNeverAPin() throws Exception {
+        enable(AMOS, "Amos", "+1 425 555 0100");
+        issuedPins.add(admin.resetPin(new Actor("helpdesk", ActorRole.ADMIN, "192.0.2.11"), AMOS, true, "amos@hotmail.com").pin());
+        String current = admin.resetPin(ADMIN, AMOS, false, null).pin();
+        issuedPins.add(current);
+        admin.updateSettings(ADMIN, change(6, false, null, null, null));
+        MeetingView meeting = admin.createMeeting(ADMIN, AMOS, false);
+        admin.endMeeting(ADMIN, meeting.conferenceId());
+        lockOut(AMOS, wrongPin(current));
+        admin.clearLockout(ADMIN, AMOS);
+        admin.issueUserToken(ADMIN, AMOS);
+        admin.disableUser(ADMIN, AMOS);
+
+        List<AuditEntry> log = admin.audit(100);
+
+        assertEquals(List.of("user.disable", "token.issue", "pin.lockout-clear", "pin.lockout", "meeting.end",
+                "meeting.create", "settings.update", "pin.reset", "pin.reset", "user.enable"),
+                log.stream().map(AuditEntry::action).toList());
+        AuditEntry helpdesk = log.get(8);
+        assertEquals("helpdesk", helpdesk.actor());
+        assertEquals("ADMIN", helpdesk.actorRole());
+        assertEquals("192.0.2.11", helpdesk.clientAddress());
+        assertEquals(AMOS, helpdesk.target());
+        assertTrue(helpdesk.detail().contains("e-mailed to amos@hotmail.com"), helpdesk.detail());
+        assertEquals(clock.instant(), log.get(0).at());
+        for (int i = 1; i < log.size(); i++) {
+            assertTrue(log.get(i - 1).id() > log.get(i).id(), "newest first");
+        }
+        assertEquals(2, admin.audit(2).size());
+        assertNoPinIn(log);
+    }
+
+    @Test
+    void userTokensAreRandomStoredHashedAndMapToTheirUser() {
+        enable(AMOS, "Amos", null);
+
+        String token = admin.issueUserToken(ADMIN, AMOS);
+        String another = admin.issueUserToken(ADMIN, AMOS);
+
+        assertTrue(token.matches("[A-Za-z0-9_-]{43}"), "32 bytes, base64url without padding: " + token.length());
+        assertNotEquals(token, another);
+        assertEquals(AMOS, admin.userForToken(token).orElseThrow());
+        assertEquals(AMOS, admin.userForToken(another).orElseThrow());
+        assertTrue(admin.userForToken(token + "x").isEmpty());
+        assertTrue(admin.userForToken("").isEmpty());
+        assertTrue(admin.userForToken(null).isEmpty());
+        assertTrue(store.findOrganizerByTokenHash(token).isEmpty(), "the token itself is not what is stored");
+        assertFalse(admin.audit(1).get(0).toString().contains(token));
+        admin.disableUser(ADMIN, AMOS);
+        assertTrue(admin.userForToken(token).isEmpty(), "a disabled user's token no longer works");
+    }
+
+    // ---- concurrency ------------------------------------------------------------------------------
+
+    @Test
+    void aConcurrentResetAndVerifyNeverSeeAHalfWrittenPin() throws Exception {
+        // Wrong answers are expected here (the PIN changes under the verifier): no lockout may interfere.
+        wire(new BridgeConfig.LockoutConfig(1000, 1, 1, 1000, 1, 1));
+        PinIssued first = enable(AMOS, "Amos", null);
+        long id = store.findOrganizerByEmail(AMOS).orElseThrow().id();
+        record Issued(int generation, String pin) {
+        }
+        AtomicReference<Issued> current = new AtomicReference<>(new Issued(0, first.pin()));
+        AtomicInteger resetsStarted = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread resetter = new Thread(() -> {
+            try {
+                for (int g = 1; g <= 15 && !stop.get(); g++) {
+                    resetsStarted.set(g);
+                    String pin = vault.issuePin(id, 5, List.of());
+                    current.set(new Issued(g, pin));
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            } finally {
+                stop.set(true);
+            }
+        }, "resetter");
+        resetter.start();
+        int verified = 0;
+        int accepted = 0;
+        while (!stop.get() || verified == 0) {
+            Issued seen = current.get();
+            boolean result = vault.verify(id, seen.pin()).get(10, TimeUnit.SECONDS); // an exception fails the test
+            if (result) {
+                accepted++;
+            } else {
+                assertTrue(resetsStarted.get() > seen.generation(),
+                        "a PIN was refused although no reset began after it was issued");
+            }
+            verified++;
+        }
+        resetter.join(TimeUnit.SECONDS.toMillis(30));
+        assertNull(failure.get(), () -> "reset failed: " + failure.get());
+        Issued last = current.get();
+        assertTrue(vault.verify(id, last.pin()).get(10, TimeUnit.SECONDS), "the last PIN issued is the one stored");
+        assertTrue(accepted > 0, "some verifications ran between resets");
+        String hash = store.findOrganizer(id).orElseThrow().pinHash();
+        assertFalse(hasher.needsRehash(hash), "the stored hash is whole and current");
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------
+
+    PinIssued enable(String email, String name, String phone) {
+        PinIssued issued = admin.enableUser(ADMIN, email, name, phone, false, null);
+        issuedPins.add(issued.pin());
+        return issued;
+    }
+
+    boolean verify(String email, String pin) throws Exception {
+        return verify(email, pin, PinAttemptSource.UNKNOWN);
+    }
+
+    boolean verify(String email, String pin, PinAttemptSource source) throws Exception {
+        long id = store.findOrganizerByEmail(email).orElseThrow().id();
+        return vault.verify(id, pin, source).get(10, TimeUnit.SECONDS);
+    }
+
+    void lockOut(String email, String wrong) throws Exception {
+        for (int i = 0; i < LOCKOUT.organizerMaxFailures(); i++) {
+            assertFalse(verify(email, wrong));
+        }
+        assertTrue(admin.getUser(email).locked());
+    }
+
+    /** The same length, one digit changed: wrong for sure. */
+    static String wrongPin(String pin) {
+        char last = pin.charAt(pin.length() - 1);
+        return pin.substring(0, pin.length() - 1) + (char) ('0' + (last - '0' + 1) % 10);
+    }
+
+    AuditEntry auditAfter(Runnable action) {
+        action.run();
+        return admin.audit(1).get(0);
+    }
+
+    void assertNoPinIn(List<AuditEntry> log) {
+        for (String pin : issuedPins) {
+            // As a number of its own: a 5-digit PIN inside a 7-digit conference ID or a timestamp is not a PIN.
+            Pattern standalone = Pattern.compile("(?<![0-9])" + pin + "(?![0-9])");
+            for (AuditEntry e : log) {
+                for (String field : Arrays.asList(e.actor(), e.actorRole(), e.clientAddress(), e.action(), e.target(), e.detail())) {
+                    assertFalse(field != null && standalone.matcher(field).find(), "a PIN in the audit log: " + e);
+                }
+            }
+        }
+    }
+
+    static SettingsChange change(Integer pinLength, Boolean autoEmail, Boolean anonymousCanStart,
+                                 Integer lobbyTimeoutMinutes, String language) {
+        return new SettingsChange(pinLength, autoEmail, anonymousCanStart, lobbyTimeoutMinutes, language);
+    }
+
+    static void assertField(String field, Runnable request) {
+        AdminException e = assertThrows(AdminException.class, request::run);
+        assertEquals(AdminException.Kind.BAD_INPUT, e.kind(), e.getMessage());
+        assertEquals(field, e.field(), e.getMessage());
+    }
+
+    static void assertKind(AdminException.Kind kind, Runnable request) {
+        AdminException e = assertThrows(AdminException.class, request::run);
+        assertEquals(kind, e.kind(), e.getMessage());
+    }
+
+    static byte[] filled(int length, int value) {
+        byte[] b = new byte[length];
+        Arrays.fill(b, (byte) value);
+        return b;
+    }
+}

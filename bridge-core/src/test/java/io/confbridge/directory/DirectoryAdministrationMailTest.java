@@ -1,0 +1,176 @@
+package io.confbridge.directory;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.confbridge.config.BridgeConfig;
+import io.confbridge.config.ConfigLoader;
+import io.confbridge.directory.Administration.Actor;
+import io.confbridge.directory.Administration.ActorRole;
+import io.confbridge.directory.Administration.AuditEntry;
+import io.confbridge.directory.Administration.PinIssued;
+import io.confbridge.directory.support.MutableClock;
+import io.confbridge.mail.MailResult;
+import io.confbridge.mail.PinMail;
+import io.confbridge.mail.SmtpPinMailer;
+import io.confbridge.media.MediaEngine;
+import io.confbridge.meeting.MeetingRegistry;
+import io.confbridge.pin.PinHasher;
+import io.confbridge.pin.PinVault;
+import io.confbridge.store.JdbcDirectoryStore;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** PIN e-mails over real SMTP: a GreenMail server on 127.0.0.1, and a closed port for a dead server. */
+class DirectoryAdministrationMailTest {
+
+    @RegisterExtension
+    static final GreenMailExtension greenMail = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+
+    static final Actor ADMIN = new Actor("admin", ActorRole.ADMIN, "127.0.0.1");
+    static final String AMOS = "amos.marble@contoso.com";
+
+    @TempDir
+    Path dir;
+
+    JdbcDirectoryStore store;
+    ExecutorService workers;
+    MediaEngine engine;
+    PinVault vault;
+
+    @BeforeEach
+    void open() {
+        store = JdbcDirectoryStore.open(new BridgeConfig.StoreConfig("jdbc:sqlite:" + dir.resolve("bridge.db"), "", "", 2));
+        workers = Executors.newSingleThreadExecutor();
+        engine = new MediaEngine(1);
+        vault = new PinVault(store, new PinHasher(DirectoryAdministrationContract.filled(32, 3), 8192, 1, 1), workers);
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        store.close();
+        engine.close();
+        workers.shutdown();
+        assertTrue(workers.awaitTermination(10, TimeUnit.SECONDS));
+    }
+
+    DirectoryAdministration administration(int smtpPort) {
+        BridgeConfig config = ConfigLoader.load(null, Map.of(
+                "mail.host", "127.0.0.1",
+                "mail.port", Integer.toString(smtpPort),
+                "mail.tls", "none",
+                "mail.from", "bridge@contoso.com",
+                "mail.connectTimeoutMs", "2000",
+                "sip.advertisedAddress", "bridge.contoso.com",
+                "sip.port", "5070"));
+        return administration(new SmtpPinMailer(config.mail(), config.sip()));
+    }
+
+    DirectoryAdministration administration(SmtpPinMailer mailer) {
+        return new DirectoryAdministration(store, vault, new MeetingRegistry(engine), mailer,
+                new MutableClock(Instant.parse("2026-03-01T09:00:00Z")));
+    }
+
+    @Test
+    void enablingMailsThePinAndTheDialInInstructionsToThePrimaryAddress() throws Exception {
+        DirectoryAdministration admin = administration(greenMail.getSmtp().getPort());
+
+        PinIssued issued = admin.enableUser(ADMIN, AMOS, "Amos Marble", null, false, null);
+
+        assertTrue(issued.mail().sent(), String.valueOf(issued.mail()));
+        assertEquals(AMOS, issued.mail().to());
+        MimeMessage[] received = greenMail.getReceivedMessages();
+        assertEquals(1, received.length);
+        MimeMessage mail = received[0];
+        assertEquals(AMOS, mail.getAllRecipients()[0].toString());
+        assertEquals("bridge@contoso.com", mail.getFrom()[0].toString());
+        assertEquals("Your audio conferencing PIN", mail.getSubject());
+        String body = GreenMailUtil.getBody(mail);
+        assertTrue(body.contains(issued.pin()), "the PIN is in the mail");
+        assertTrue(body.contains(issued.user().conferenceIds().get(0)), "the conference ID is in the mail");
+        assertTrue(body.contains("sip:bridge.contoso.com:5070"), body);
+        assertTrue(body.contains("Hello Amos Marble"), body);
+    }
+
+    @Test
+    void resetMailsTheOverrideAddressWhenGiven() throws Exception {
+        DirectoryAdministration admin = administration(greenMail.getSmtp().getPort());
+        admin.enableUser(ADMIN, AMOS, "Amos", null, false, null);
+
+        PinIssued reset = admin.resetPin(ADMIN, AMOS, true, "amos@hotmail.com");
+
+        assertTrue(reset.mail().sent());
+        MimeMessage[] received = greenMail.getReceivedMessages();
+        assertEquals(2, received.length);
+        assertEquals("amos@hotmail.com", received[1].getAllRecipients()[0].toString());
+        assertTrue(GreenMailUtil.getBody(received[1]).contains(reset.pin()));
+    }
+
+    @Test
+    void withAutoEmailOffNoMailIsSent() {
+        DirectoryAdministration admin = administration(greenMail.getSmtp().getPort());
+        admin.updateSettings(ADMIN, new Administration.SettingsChange(null, false, null, null, null));
+
+        PinIssued issued = admin.enableUser(ADMIN, AMOS, "Amos", null, false, null);
+        PinIssued reset = admin.resetPin(ADMIN, AMOS, false, null);
+
+        assertTrue(issued.mail().deliverManually());
+        assertTrue(reset.mail().deliverManually());
+        // Both calls are synchronous: had a mail been sent, GreenMail would hold it by now.
+        assertEquals(0, greenMail.getReceivedMessages().length);
+    }
+
+    @Test
+    void aDeadMailServerDoesNotLoseTheReset() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        DirectoryAdministration admin = administration(closedPort);
+        admin.updateSettings(ADMIN, new Administration.SettingsChange(null, false, null, null, null));
+        admin.enableUser(ADMIN, AMOS, "Amos", null, false, null);
+
+        PinIssued reset = admin.resetPin(ADMIN, AMOS, true, null);
+
+        assertFalse(reset.mail().sent());
+        assertTrue(reset.mail().deliverManually());
+        assertFalse(reset.mail().error().isBlank());
+        assertFalse(reset.mail().error().contains(reset.pin()));
+        long id = store.findOrganizerByEmail(AMOS).orElseThrow().id();
+        assertTrue(vault.verify(id, reset.pin()).get(10, TimeUnit.SECONDS), "the new PIN is stored");
+        AuditEntry audit = admin.audit(1).get(0);
+        assertEquals("pin.reset", audit.action());
+        assertTrue(audit.detail().contains("e-mail to " + AMOS + " failed"), audit.detail());
+    }
+
+    @Test
+    void anUnconfiguredMailerReportsItAndNeverThrows() {
+        BridgeConfig defaults = ConfigLoader.defaults();
+        SmtpPinMailer mailer = new SmtpPinMailer(defaults.mail(), defaults.sip());
+
+        MailResult result = mailer.send(new PinMail(AMOS, "Amos", "48213", List.of("4711001")));
+
+        assertEquals(MailResult.failed("SMTP not configured"), result);
+        PinIssued issued = administration(mailer).enableUser(ADMIN, AMOS, "Amos", null, false, null);
+        assertFalse(issued.mail().sent());
+        assertEquals("SMTP not configured", issued.mail().error());
+        assertTrue(issued.mail().deliverManually());
+    }
+}

@@ -1,0 +1,287 @@
+package io.confbridge.server.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.confbridge.directory.AdminException;
+import io.confbridge.directory.Administration;
+import io.confbridge.directory.Administration.Actor;
+import io.confbridge.directory.Administration.ActorRole;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The admin API without its transport: authenticates a request, routes it to an
+ * {@link Administration} call and turns the outcome, or the failure, into a JSON response. Blocking:
+ * the transport calls it on a worker thread.
+ *
+ * <p>Failures map to statuses in one place, {@link #handle}: bad input 400 (naming the field), no or
+ * bad token 401, a user's token on an admin endpoint 403, unknown user, meeting or route 404, wrong
+ * method 405, conflict 409, anything else 500 with the cause logged and not sent.
+ */
+final class AdminApi {
+    private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
+
+    static final int DEFAULT_AUDIT_LIMIT = 100;
+    static final int MAX_AUDIT_LIMIT = 1000;
+    private static final String ADMIN_NAME = "admin";
+
+    /** One endpoint: a method and a path pattern whose {@code *} segments are parameters. */
+    private record Route(String method, String[] pattern, Endpoint endpoint) {
+    }
+
+    @FunctionalInterface
+    private interface Endpoint {
+        ApiResponse call(Actor actor, List<String> params, ApiRequest request);
+    }
+
+    private final Administration admin;
+    private final BearerAuthenticator authenticator;
+    private final List<Route> routes = new ArrayList<>();
+
+    AdminApi(Administration admin, String adminToken) {
+        this.admin = admin;
+        this.authenticator = new BearerAuthenticator(adminToken, admin);
+
+        route("GET", "/api/users", (a, p, r) -> ApiResponse.of(200, admin.listUsers()));
+        route("POST", "/api/users", this::enableUser);
+        route("GET", "/api/users/*", (a, p, r) -> ApiResponse.of(200, admin.getUser(p.get(0))));
+        route("POST", "/api/users/*/reset-pin", this::resetPin);
+        route("POST", "/api/users/*/disable", (a, p, r) -> {
+            noBody(r);
+            return ApiResponse.of(200, admin.disableUser(a, p.get(0)));
+        });
+        route("POST", "/api/users/*/clear-lockout", (a, p, r) -> {
+            noBody(r);
+            return ApiResponse.of(200, admin.clearLockout(a, p.get(0)));
+        });
+        route("POST", "/api/users/*/tokens", (a, p, r) -> {
+            noBody(r);
+            String token = admin.issueUserToken(a, p.get(0));
+            return ApiResponse.of(201, Map.of("email", p.get(0), "token", token));
+        });
+        route("GET", "/api/settings", (a, p, r) -> ApiResponse.of(200, admin.settings()));
+        route("PATCH", "/api/settings", this::changeSettings);
+        route("PUT", "/api/settings", this::changeSettings);
+        route("GET", "/api/meetings", (a, p, r) -> ApiResponse.of(200, admin.listMeetings()));
+        route("POST", "/api/meetings", this::createMeeting);
+        route("GET", "/api/meetings/*", (a, p, r) -> ApiResponse.of(200, admin.getMeeting(p.get(0))));
+        route("POST", "/api/meetings/*/end", (a, p, r) -> {
+            noBody(r);
+            return ApiResponse.of(200, admin.endMeeting(a, p.get(0)));
+        });
+        route("GET", "/api/audit", (a, p, r) -> ApiResponse.of(200, admin.audit(auditLimit(r))));
+    }
+
+    private void route(String method, String pattern, Endpoint endpoint) {
+        routes.add(new Route(method, pattern.substring(1).split("/"), endpoint));
+    }
+
+    /** Never throws: every failure becomes an error response. */
+    ApiResponse handle(ApiRequest request) {
+        try {
+            Actor actor = authorize(request);
+            return dispatch(actor, request);
+        } catch (ApiException e) {
+            return respondTo(e);
+        } catch (AdminException e) {
+            return respondTo(e);
+        } catch (RuntimeException e) {
+            log.error("admin request {} failed", request, e);
+            return ApiResponse.error(500, "internal_error", null, "internal error; see the bridge log");
+        }
+    }
+
+    private Actor authorize(ApiRequest request) {
+        BearerAuthenticator.Caller caller = authenticator.authenticate(request.authorization());
+        if (caller instanceof BearerAuthenticator.Admin) {
+            return new Actor(ADMIN_NAME, ActorRole.ADMIN, request.clientAddress());
+        }
+        if (caller instanceof BearerAuthenticator.User) {
+            throw new ApiException(403, "forbidden", null, "a user token cannot call admin endpoints");
+        }
+        throw new ApiException(401, "unauthorized", null, ((BearerAuthenticator.Anonymous) caller).reason());
+    }
+
+    private ApiResponse dispatch(Actor actor, ApiRequest request) {
+        List<String> segments = segments(request.rawPath());
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Route route : routes) {
+            List<String> params = match(route.pattern(), segments);
+            if (params == null) {
+                continue;
+            }
+            if (route.method().equals(request.method())) {
+                return route.endpoint().call(actor, params, request);
+            }
+            allowed.add(route.method());
+        }
+        if (allowed.isEmpty()) {
+            throw new ApiException(404, "not_found", null, "no such endpoint: " + request.rawPath());
+        }
+        return ApiResponse.error(405, "method_not_allowed", null,
+                request.method() + " is not allowed here; use " + String.join(", ", allowed),
+                Map.of("Allow", String.join(", ", allowed)));
+    }
+
+    private static List<String> segments(String rawPath) {
+        String path = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
+        if (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        List<String> decoded = new ArrayList<>();
+        for (String segment : path.split("/", -1)) {
+            decoded.add(QueryStringDecoder.decodeComponent(segment));
+        }
+        return decoded;
+    }
+
+    /** The pattern's parameters if the path matches it, else null. */
+    private static List<String> match(String[] pattern, List<String> segments) {
+        if (pattern.length != segments.size()) {
+            return null;
+        }
+        List<String> params = new ArrayList<>(1);
+        for (int i = 0; i < pattern.length; i++) {
+            if (pattern[i].equals("*")) {
+                if (segments.get(i).isEmpty()) {
+                    return null;
+                }
+                params.add(segments.get(i));
+            } else if (!pattern[i].equals(segments.get(i))) {
+                return null;
+            }
+        }
+        return params;
+    }
+
+    private ApiResponse enableUser(Actor actor, List<String> params, ApiRequest request) {
+        AdminRequests.EnableUser body = body(request, AdminRequests.EnableUser.class);
+        required(body.email(), "email");
+        required(body.displayName(), "displayName");
+        Administration.PinIssued issued = admin.enableUser(actor, body.email(), body.displayName(), body.phone(),
+                Boolean.TRUE.equals(body.sendEmail()), body.sendEmailToAddress());
+        return ApiResponse.of(201, pinIssued(issued));
+    }
+
+    private ApiResponse resetPin(Actor actor, List<String> params, ApiRequest request) {
+        AdminRequests.ResetPin body = body(request, AdminRequests.ResetPin.class);
+        Administration.PinIssued issued = admin.resetPin(actor, params.get(0),
+                Boolean.TRUE.equals(body.sendEmail()), body.sendEmailToAddress());
+        return ApiResponse.of(200, pinIssued(issued));
+    }
+
+    private ApiResponse changeSettings(Actor actor, List<String> params, ApiRequest request) {
+        AdminRequests.ChangeSettings body = body(request, AdminRequests.ChangeSettings.class);
+        Administration.SettingsChange change = new Administration.SettingsChange(body.pinLength(), body.autoEmail(),
+                body.anonymousCanStart(), body.lobbyTimeoutMinutes(), body.language());
+        return ApiResponse.of(200, admin.updateSettings(actor, change));
+    }
+
+    private ApiResponse createMeeting(Actor actor, List<String> params, ApiRequest request) {
+        AdminRequests.CreateMeeting body = body(request, AdminRequests.CreateMeeting.class);
+        required(body.organizerEmail(), "organizerEmail");
+        return ApiResponse.of(201, admin.createMeeting(actor, body.organizerEmail(), body.requirePinToStart()));
+    }
+
+    /** The user's fields with the clear PIN in place of the mask, and what happened to the e-mail. */
+    private static ObjectNode pinIssued(Administration.PinIssued issued) {
+        ObjectNode node = AdminJson.MAPPER.valueToTree(issued.user());
+        node.put("pin", issued.pin());
+        node.set("mail", AdminJson.MAPPER.valueToTree(issued.mail()));
+        return node;
+    }
+
+    private static int auditLimit(ApiRequest request) {
+        String raw = request.queryParam("limit");
+        if (raw == null) {
+            return DEFAULT_AUDIT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(raw);
+            if (limit >= 1 && limit <= MAX_AUDIT_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the same answer as an out-of-range number
+        }
+        throw ApiException.badInput("limit", "limit must be a whole number from 1 to " + MAX_AUDIT_LIMIT);
+    }
+
+    private static void required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.badInput(field, field + " is required");
+        }
+    }
+
+    private static void noBody(ApiRequest request) {
+        body(request, AdminRequests.Empty.class);
+    }
+
+    /** An empty body reads as {@code {}}, so optional-only bodies may be left out. */
+    private static <T> T body(ApiRequest request, Class<T> type) {
+        byte[] json = request.body().length == 0 ? new byte[] {'{', '}'} : request.body();
+        try {
+            return AdminJson.MAPPER.readValue(json, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiException.badInput(e.getPropertyName(), "unknown field \"" + e.getPropertyName() + "\"");
+        } catch (MismatchedInputException e) {
+            String field = fieldOf(e);
+            throw ApiException.badInput(field, field == null
+                    ? "the body must be a JSON object"
+                    : field + " has the wrong type" + expected(e));
+        } catch (JsonProcessingException e) {
+            throw ApiException.badInput(null, "malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a byte array cannot fail", e);
+        }
+    }
+
+    private static String fieldOf(JsonMappingException e) {
+        String field = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        return field.isEmpty() ? null : field;
+    }
+
+    private static String expected(MismatchedInputException e) {
+        Class<?> target = e.getTargetType();
+        if (target == Integer.class || target == int.class) {
+            return " (expected a whole number)";
+        }
+        if (target == Boolean.class || target == boolean.class) {
+            return " (expected true or false)";
+        }
+        if (target == String.class) {
+            return " (expected a string)";
+        }
+        return "";
+    }
+
+    private static ApiResponse respondTo(ApiException e) {
+        Map<String, String> headers = e.status() == 401
+                ? Map.of("WWW-Authenticate", "Bearer realm=\"confbridge-admin\"")
+                : Map.of();
+        return ApiResponse.error(e.status(), e.error(), e.field(), e.getMessage(), headers);
+    }
+
+    private static ApiResponse respondTo(AdminException e) {
+        return switch (e.kind()) {
+            case BAD_INPUT -> ApiResponse.error(400, "bad_request", e.field(), e.getMessage());
+            case FORBIDDEN -> ApiResponse.error(403, "forbidden", e.field(), e.getMessage());
+            case NOT_FOUND -> ApiResponse.error(404, "not_found", e.field(), e.getMessage());
+            case CONFLICT -> ApiResponse.error(409, "conflict", e.field(), e.getMessage());
+        };
+    }
+}

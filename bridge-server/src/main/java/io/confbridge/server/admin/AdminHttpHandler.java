@@ -1,0 +1,91 @@
+package io.confbridge.server.admin;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Hands each aggregated request to the {@link AdminApi} on a worker thread (the API blocks on the
+ * database, PIN hashing and SMTP, which must never stall the event loop) and writes the response back
+ * on the request's channel. Stateless, so one instance serves every connection.
+ */
+@Sharable
+final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(AdminHttpHandler.class);
+
+    private final AdminApi api;
+    private final Executor workers;
+
+    AdminHttpHandler(AdminApi api, Executor workers) {
+        this.api = api;
+        this.workers = workers;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (!request.decoderResult().isSuccess()) {
+            write(ctx, ApiResponse.error(400, "bad_request", null, "malformed HTTP request"), false);
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        ApiRequest apiRequest = new ApiRequest(request.method().name(), uri.rawPath(), uri.parameters(),
+                ByteBufUtil.getBytes(request.content()), request.headers().get(HttpHeaderNames.AUTHORIZATION),
+                hostOf(ctx.channel().remoteAddress()));
+        try {
+            workers.execute(() -> write(ctx, api.handle(apiRequest), keepAlive));
+        } catch (RejectedExecutionException e) {
+            log.warn("admin request {} refused: workers busy or stopping", apiRequest);
+            write(ctx, ApiResponse.error(503, "unavailable", null, "the bridge is busy or stopping; try again"),
+                    false);
+        }
+    }
+
+    /** Safe from any thread: Netty hands the write to the channel's event loop. */
+    private static void write(ChannelHandlerContext ctx, ApiResponse response, boolean keepAlive) {
+        FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.json()));
+        http.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        http.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE); // PINs in some bodies
+        response.headers().forEach(http.headers()::set);
+        HttpUtil.setContentLength(http, response.json().length);
+        if (keepAlive) {
+            HttpUtil.setKeepAlive(http, true);
+            ctx.writeAndFlush(http);
+        } else {
+            http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("admin connection from {} failed; closing it", ctx.channel().remoteAddress(), cause);
+        ctx.close();
+    }
+
+    private static String hostOf(SocketAddress address) {
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress()
+                : String.valueOf(address);
+    }
+}

@@ -1,0 +1,94 @@
+package io.confbridge.server.admin;
+
+import io.confbridge.config.BridgeConfig;
+import io.confbridge.directory.Administration;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The admin HTTP API (SPEC §4) on {@code admin.bindAddress:admin.port}: JSON under {@code /api}, every
+ * call with {@code Authorization: Bearer <admin token>}.
+ *
+ * <p>One event-loop thread does the HTTP; {@link Administration} calls run on a small pool of their
+ * own. Not the bridge's PIN worker pool: an admin call that hashes a PIN waits for that pool, and
+ * would deadlock it if it ran there.
+ */
+public final class AdminHttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AdminHttpServer.class);
+
+    private static final int WORKER_THREADS = 2;
+    private static final int QUEUED_REQUESTS = 64;
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final ThreadPoolExecutor workers;
+    private final Channel channel;
+
+    private AdminHttpServer(MultiThreadIoEventLoopGroup group, ThreadPoolExecutor workers, Channel channel) {
+        this.group = group;
+        this.workers = workers;
+        this.channel = channel;
+    }
+
+    /**
+     * Binds and returns once the port is open.
+     *
+     * @param adminToken the one token that may call the API; users' tokens get 403 here
+     */
+    public static AdminHttpServer start(BridgeConfig.AdminConfig config, Administration administration,
+                                        String adminToken) throws InterruptedException {
+        AdminApi api = new AdminApi(administration, adminToken);
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("admin-http", true), NioIoHandler.newFactory());
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUED_REQUESTS), new DefaultThreadFactory("admin-worker", true));
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childHandler(new AdminHttpInitializer(new AdminHttpHandler(api, workers)))
+                    .bind(config.bindAddress(), config.port())
+                    .sync()
+                    .channel();
+            AdminHttpServer server = new AdminHttpServer(group, workers, channel);
+            log.info("admin API on http://{}:{}/api", config.bindAddress(), server.port());
+            return server;
+        } catch (InterruptedException | RuntimeException e) {
+            workers.shutdownNow();
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /** The bound port: the configured one, or the one the OS chose for port 0. */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** Stops taking connections, lets running admin calls finish (up to 5 s), then stops the loop. */
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("admin calls did not finish within 5 s; abandoning them");
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

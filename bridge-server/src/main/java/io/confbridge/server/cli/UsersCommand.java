@@ -1,0 +1,193 @@
+package io.confbridge.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.util.List;
+
+/** {@code bridge users ...}: the dial-in conferencing user cmdlets (SPEC §4). */
+@Command(name = "users", mixinStandardHelpOptions = true,
+        description = "Enable, inspect and manage dial-in conferencing users (organizers).",
+        subcommands = {UsersCommand.Enable.class, UsersCommand.Get.class, UsersCommand.ListUsers.class,
+                UsersCommand.ResetPin.class, UsersCommand.Disable.class, UsersCommand.ClearLockout.class,
+                UsersCommand.IssueToken.class})
+public final class UsersCommand {
+
+    /** Enable-CsOnlineDialInConferencingUser. */
+    @Command(name = "enable", mixinStandardHelpOptions = true,
+            description = "Enable a user for audio conferencing; prints the new PIN once.")
+    static final class Enable extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "EMAIL", description = "The user's e-mail address.")
+        String email;
+
+        @Option(names = "--name", required = true, paramLabel = "NAME", description = "Display name.")
+        String name;
+
+        @Option(names = "--phone", paramLabel = "PHONE", description = "Phone number (optional).")
+        String phone;
+
+        @Option(names = "--send-email", description = "E-mail the PIN even if auto e-mail is off.")
+        boolean sendEmail;
+
+        @Option(names = "--email-to", paramLabel = "ADDR",
+                description = "Send the PIN e-mail to this address instead (implies --send-email).")
+        String emailTo;
+
+        @Override
+        Request request() {
+            ObjectNode body = object().put("email", email).put("displayName", name);
+            if (phone != null) {
+                body.put("phone", phone);
+            }
+            mailOptions(body, sendEmail, emailTo);
+            return new Request("POST", "/api/users", body);
+        }
+
+        @Override
+        void render(JsonNode answer, PrintWriter out) {
+            renderPinIssued(answer, out);
+        }
+    }
+
+    /** Get-CsOnlineDialInConferencingUser. */
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a user (the PIN as *****).")
+    static final class Get extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "EMAIL")
+        String email;
+
+        @Override
+        Request request() {
+            return new Request("GET", "/api/users/" + seg(email), null);
+        }
+
+        @Override
+        void render(JsonNode answer, PrintWriter out) {
+            TextOutput.fields(answer, out);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List all users.")
+    static final class ListUsers extends ApiCommand {
+        @Override
+        Request request() {
+            return new Request("GET", "/api/users", null);
+        }
+
+        @Override
+        void render(JsonNode answer, PrintWriter out) {
+            TextOutput.table(answer,
+                    List.of("email", "displayName", "enabled", "locked", "pinLength", "conferenceIds"),
+                    List.of("EMAIL", "NAME", "ENABLED", "LOCKED", "PIN LENGTH", "CONFERENCE IDS"), out);
+        }
+    }
+
+    /** Set-CsOnlineDialInConferencingUser -ResetLeaderPIN. */
+    @Command(name = "reset-pin", mixinStandardHelpOptions = true,
+            description = "Give the user a new PIN; prints it once.")
+    static final class ResetPin extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "EMAIL")
+        String email;
+
+        @Option(names = "--send-email", description = "E-mail the PIN even if auto e-mail is off.")
+        boolean sendEmail;
+
+        @Option(names = "--email-to", paramLabel = "ADDR",
+                description = "Send the PIN e-mail to this address instead (implies --send-email).")
+        String emailTo;
+
+        @Override
+        Request request() {
+            ObjectNode body = object();
+            mailOptions(body, sendEmail, emailTo);
+            return new Request("POST", "/api/users/" + seg(email) + "/reset-pin", body);
+        }
+
+        @Override
+        void render(JsonNode answer, PrintWriter out) {
+            renderPinIssued(answer, out);
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = "Disable a user for audio conferencing.")
+    static final class Disable extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "EMAIL")
+        String email;
+
+        @Override
+        Request request() {
+            return new Request("POST", "/api/users/" + seg(email) + "/disable", null);
+        }
+
+        @Override
+        void render(JsonNode answer, PrintWriter out) {
+            TextOutput.fields(answer, out);
+        }
+    }
+
+    @Command(name = "clear-lockout", mixinStandardHelpOptions = true,
+            description = "Clear a PIN lockout of the user.")
+    static final class ClearLockout extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "EMAIL")
+        String email;
+
+        @Override
+        Request request() {
+            return new Request("POST", "/api/users/" + seg(email) + "/clear-lockout", null);
+        }
+
+        @Override
+        void render(JsonNode answer, PrintWriter out) {
+            TextOutput.fields(answer, out);
+        }
+    }
+
+    @Command(name = "issue-token", mixinStandardHelpOptions = true,
+            description = "Issue a bearer token for the user's own app-side calls; prints it once.")
+    static final class IssueToken extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "EMAIL")
+        String email;
+
+        @Override
+        Request request() {
+            return new Request("POST", "/api/users/" + seg(email) + "/tokens", null);
+        }
+
+        @Override
+        void render(JsonNode answer, PrintWriter out) {
+            out.println("token for " + answer.path("email").asText() + ": " + answer.path("token").asText()
+                    + "  (shown only this once)");
+        }
+    }
+
+    private static void mailOptions(ObjectNode body, boolean sendEmail, String emailTo) {
+        if (sendEmail || emailTo != null) {
+            body.put("sendEmail", true);
+        }
+        if (emailTo != null) {
+            body.put("sendEmailToAddress", emailTo);
+        }
+    }
+
+    /** The user, the PIN with a reminder that it is shown once, and where the e-mail went. */
+    private static void renderPinIssued(JsonNode answer, PrintWriter out) {
+        TextOutput.fields(answer, out, "pin");
+        out.println("PIN: " + answer.path("pin").asText() + "  (shown only this once)");
+        JsonNode mail = answer.path("mail");
+        if (mail.path("sent").asBoolean()) {
+            out.println("mail: sent to " + mail.path("to").asText());
+        } else if (mail.hasNonNull("error")) {
+            String to = mail.hasNonNull("to") ? " to " + mail.path("to").asText() : "";
+            out.println("mail: FAILED" + to + " (" + mail.path("error").asText()
+                    + "); deliver the PIN to the user by hand");
+        } else if (mail.path("deliverManually").asBoolean()) {
+            out.println("mail: not sent; deliver the PIN to the user by hand");
+        } else {
+            out.println("mail: not sent");
+        }
+    }
+}

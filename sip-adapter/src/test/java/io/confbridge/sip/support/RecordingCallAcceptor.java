@@ -1,0 +1,59 @@
+package io.confbridge.sip.support;
+
+import io.confbridge.call.CallAcceptor;
+import io.confbridge.call.CallHandle;
+import io.confbridge.call.CallRejectedException;
+import io.confbridge.call.CallSignalling;
+import io.confbridge.call.NewCall;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A hand-written {@link CallAcceptor} that records what it was given and hands out recording handles. */
+public final class RecordingCallAcceptor implements CallAcceptor {
+
+    public static final int FIRST_RTP_PORT = 40000;
+
+    public final List<NewCall> calls = new CopyOnWriteArrayList<>();
+    private final Map<String, RecordingCallHandle> handles = new ConcurrentHashMap<>();
+    private final Map<String, CallSignalling> signalling = new ConcurrentHashMap<>();
+    private final AtomicInteger nextPort = new AtomicInteger(FIRST_RTP_PORT);
+    private volatile int rejectStatus;
+
+    /** Makes the next calls fail with this SIP status (0: accept). */
+    public void rejectWith(int status) {
+        rejectStatus = status;
+    }
+
+    @Override
+    public CallHandle accept(NewCall call, CallSignalling callSignalling) throws CallRejectedException {
+        calls.add(call);
+        if (rejectStatus != 0) {
+            throw new CallRejectedException(rejectStatus, "test rejects");
+        }
+        RecordingCallHandle handle = new RecordingCallHandle(nextPort.getAndAdd(2));
+        handles.put(call.callId(), handle);
+        signalling.put(call.callId(), callSignalling);
+        return handle;
+    }
+
+    public RecordingCallHandle handle(String callId) {
+        RecordingCallHandle handle = handles.get(callId);
+        if (handle == null) {
+            throw new AssertionError("no call accepted with Call-ID " + callId + "; got " + calls);
+        }
+        return handle;
+    }
+
+    public CallSignalling signalling(String callId) {
+        return signalling.get(callId);
+    }
+
+    public NewCall call(String callId) {
+        return calls.stream().filter(c -> c.callId().equals(callId)).findFirst()
+                .orElseThrow(() -> new AssertionError("no call " + callId));
+    }
+}

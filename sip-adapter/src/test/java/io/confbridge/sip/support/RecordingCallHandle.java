@@ -1,0 +1,53 @@
+package io.confbridge.sip.support;
+
+import io.confbridge.call.CallHandle;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A {@link CallHandle} that records every call the SIP side makes on it. */
+public final class RecordingCallHandle implements CallHandle {
+
+    public record MediaUpdate(InetSocketAddress remoteRtp, boolean sendAudio) {
+    }
+
+    public record Digit(char digit, long eventId) {
+    }
+
+    private final int localRtpPort;
+    public final AtomicInteger starts = new AtomicInteger();
+    public final AtomicInteger remoteHangUps = new AtomicInteger();
+    public final List<MediaUpdate> mediaUpdates = new CopyOnWriteArrayList<>();
+    public final List<Digit> digits = new CopyOnWriteArrayList<>();
+
+    RecordingCallHandle(int localRtpPort) {
+        this.localRtpPort = localRtpPort;
+    }
+
+    @Override
+    public int localRtpPort() {
+        return localRtpPort;
+    }
+
+    @Override
+    public void start() {
+        starts.incrementAndGet();
+    }
+
+    @Override
+    public void remoteHungUp() {
+        remoteHangUps.incrementAndGet();
+    }
+
+    @Override
+    public void updateMedia(InetSocketAddress remoteRtp, boolean sendAudio) {
+        mediaUpdates.add(new MediaUpdate(remoteRtp, sendAudio));
+    }
+
+    @Override
+    public void digitFromSignalling(char digit, long eventId) {
+        digits.add(new Digit(digit, eventId));
+    }
+}
