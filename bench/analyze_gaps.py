@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Inter-arrival gaps of the bridge->caller RTP streams in a tcpdump capture.
+
+    analyze_gaps.py <capture.pcap> --portmin 20000 --portmax 29999 [--json out.json]
+                    [--tcpdump-log tcpdump.err] [--expect-streams N]
+
+A stream is one bridge source port (every call has its own). For each stream the gaps
+between consecutive captured packets are computed; the report gives p50/p99/p99.9/max over
+all gaps of all streams, the worst per-stream p99, packet counts, RTP sequence gaps (packets
+the bridge never sent, or that were lost before the capture point) and, from tcpdump's
+own stderr, how many packets the capture itself dropped (then gaps are over-estimated).
+"""
+
+import argparse
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pcaputil  # noqa: E402
+
+
+def tcpdump_counts(path):
+    """(captured, received by filter, dropped by kernel) from tcpdump's stderr, or Nones."""
+    counts = {"captured": None, "received": None, "dropped": None}
+    if not path or not os.path.exists(path):
+        return counts
+    with open(path, errors="replace") as f:
+        text = f.read()
+    for key, pattern in (("captured", r"(\d+) packets? captured"),
+                         ("received", r"(\d+) packets? received by filter"),
+                         ("dropped", r"(\d+) packets? dropped by kernel")):
+        m = re.search(pattern, text)
+        if m:
+            counts[key] = int(m.group(1))
+    return counts
+
+
+def analyze(pcap, portmin, portmax):
+    streams = {}  # src port -> [last ts, last seq, packet count, gaps list, seq gaps, payload sizes]
+    late = {}     # 100 ms slot -> streams whose packet in it came > 40 ms after the one before
+    for udp in pcaputil.read_udp(pcap):
+        if not (portmin <= udp.src_port <= portmax):
+            continue
+        rtp = pcaputil.parse_rtp(udp.payload)
+        seq = rtp.seq if rtp is not None else None
+        s = streams.get(udp.src_port)
+        if s is None:
+            streams[udp.src_port] = [udp.ts, seq, 1, [], 0, {udp.length}, udp.dst_port, udp.ts]
+            continue
+        gap = (udp.ts - s[0]) * 1000.0
+        s[3].append(gap)
+        if gap > 40.0:
+            slot = int(udp.ts * 10)
+            late[slot] = late.get(slot, 0) + 1
+        if seq is not None and s[1] is not None:
+            missing = ((seq - s[1]) & 0xFFFF) - 1
+            if 0 < missing < 1000:
+                s[4] += missing
+        s[0] = udp.ts
+        s[1] = seq
+        s[2] += 1
+        s[5].add(udp.length)
+    all_gaps = []
+    per_stream_p99 = []
+    packets = 0
+    seq_missing = 0
+    sizes = set()
+    for s in streams.values():
+        packets += s[2]
+        seq_missing += s[4]
+        sizes |= s[5]
+        if s[3]:
+            all_gaps.extend(s[3])
+            per_stream_p99.append(pcaputil.percentile(sorted(s[3]), 99))
+    all_gaps.sort()
+    per_stream_p99.sort()
+    over = lambda ms: sum(1 for g in all_gaps if g > ms)  # noqa: E731
+    # Stalls: 100 ms slots in which many streams at once saw a > 40 ms gap point at the whole
+    # sender pausing (GC, a media tick that overran, the bridge descheduled), few at once at
+    # individual streams. The worst slots, relative to the capture start, with their count.
+    t_base = min((s[7] for s in streams.values()), default=0.0)
+    worst = sorted(late.items(), key=lambda kv: -kv[1])[:5]
+    stall_slots = [{"at_s": round(slot / 10.0 - t_base, 1), "streams": count} for slot, count in worst]
+    return {
+        "streams": len(streams),
+        "packets": packets,
+        "gaps": len(all_gaps),
+        "gap_p50_ms": pcaputil.percentile(all_gaps, 50),
+        "gap_p99_ms": pcaputil.percentile(all_gaps, 99),
+        "gap_p999_ms": pcaputil.percentile(all_gaps, 99.9),
+        "gap_max_ms": all_gaps[-1] if all_gaps else float("nan"),
+        "gaps_over_25ms": over(25),
+        "gaps_over_40ms": over(40),
+        "gaps_over_100ms": over(100),
+        "worst_stream_p99_ms": per_stream_p99[-1] if per_stream_p99 else float("nan"),
+        "median_stream_p99_ms": pcaputil.percentile(per_stream_p99, 50),
+        "rtp_seq_missing": seq_missing,
+        "udp_payload_sizes": sorted(sizes),
+        "late_slots_over_40ms": len(late),
+        "worst_stall_slots": stall_slots,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("pcap")
+    parser.add_argument("--portmin", type=int, default=20000)
+    parser.add_argument("--portmax", type=int, default=29999)
+    parser.add_argument("--tcpdump-log")
+    parser.add_argument("--expect-streams", type=int)
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    result = analyze(args.pcap, args.portmin, args.portmax)
+    result.update({"tcpdump_" + k: v for k, v in tcpdump_counts(args.tcpdump_log).items()})
+    if args.expect_streams is not None:
+        result["expected_streams"] = args.expect_streams
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=1)
+    print("streams=%d packets=%d gaps p50=%.2f p99=%.2f p99.9=%.2f max=%.2f ms; >25ms=%d >100ms=%d; "
+          "worst stream p99=%.2f ms; rtp seq missing=%d; payload sizes=%s; tcpdump dropped=%s; "
+          "100 ms slots with >40 ms gaps: %d, worst (s into capture: streams) %s"
+          % (result["streams"], result["packets"], result["gap_p50_ms"], result["gap_p99_ms"],
+             result["gap_p999_ms"], result["gap_max_ms"], result["gaps_over_25ms"],
+             result["gaps_over_100ms"], result["worst_stream_p99_ms"], result["rtp_seq_missing"],
+             result["udp_payload_sizes"], result["tcpdump_dropped"], result["late_slots_over_40ms"],
+             ", ".join("%s: %d" % (w["at_s"], w["streams"]) for w in result["worst_stall_slots"])))
+
+
+if __name__ == "__main__":
+    main()
