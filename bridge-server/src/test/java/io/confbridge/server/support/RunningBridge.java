@@ -3,6 +3,7 @@ package io.confbridge.server.support;
 import io.confbridge.config.ConfigLoader;
 import io.confbridge.directory.Provisioning;
 import io.confbridge.server.BridgeServer;
+import io.confbridge.store.MeetingPolicyOverrides;
 import io.confbridge.store.MeetingRecord;
 
 import java.io.IOException;
@@ -127,13 +128,18 @@ public final class RunningBridge implements AutoCloseable {
         return overrides;
     }
 
-    /** Enables a fresh organizer and creates one meeting of theirs. */
+    /** Enables a fresh organizer and creates one meeting of theirs, with the tenant's default policy. */
     public TestMeeting newMeeting(boolean requirePinToStart) {
+        return newMeeting(requirePinToStart, MeetingPolicyOverrides.NONE);
+    }
+
+    /** Enables a fresh organizer and creates one meeting of theirs with the policy values given (null: default). */
+    public TestMeeting newMeeting(boolean requirePinToStart, MeetingPolicyOverrides policy) {
         Provisioning provisioning = server.provisioning();
         int n = ORGANIZERS.incrementAndGet();
         Provisioning.EnabledOrganizer organizer =
                 provisioning.enableOrganizer("organizer" + n + "@example.test", "Organizer " + n);
-        MeetingRecord meeting = provisioning.createMeeting(organizer.organizer().id(), requirePinToStart);
+        MeetingRecord meeting = provisioning.createMeeting(organizer.organizer().id(), requirePinToStart, policy);
         return new TestMeeting(meeting.conferenceId(), organizer.organizer().id(), organizer.pin());
     }
 
