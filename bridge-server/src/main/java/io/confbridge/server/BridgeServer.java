@@ -1,5 +1,7 @@
 package io.confbridge.server;
 
+import io.confbridge.auth.DigestAccount;
+import io.confbridge.auth.SipCredentials;
 import io.confbridge.call.CallRouter;
 import io.confbridge.call.CallServices;
 import io.confbridge.call.CallStateMachine;
@@ -130,7 +132,13 @@ public final class BridgeServer implements AutoCloseable {
         router = new CallRouter(engine, new RtpPortAllocator(rtp.portMin(), rtp.portMax()),
                 InetAddress.getByName(rtp.bindAddress()), rtp.symmetricLatching(), services);
 
-        SipServer sip = new SipServer(config.sip(), router);
+        // Organizers' softphones prove who they are with SIP digest (HA1 in the store, for this realm).
+        String realm = config.sip().realm();
+        SipCredentials accounts = username -> store.findSipAccount(username)
+                .filter(account -> account.realm().equals(realm))
+                .map(account -> new DigestAccount(account.organizerId(), account.username(),
+                        account.ha1Md5(), account.ha1Sha256()));
+        SipServer sip = new SipServer(config.sip(), router, accounts, realm);
         sip.start();
         toClose.add(sip);
         log.info("bridge ready: SIP {}:{} ({}{}), RTP {}-{}", config.sip().bindAddress(), config.sip().port(),
@@ -139,7 +147,7 @@ public final class BridgeServer implements AutoCloseable {
 
         // Last to start, first to close: no admin call arrives before the parts it uses are ready.
         DirectoryAdministration administration = new DirectoryAdministration(store, vault, meetings,
-                new SmtpPinMailer(config.mail(), config.sip()), Clock.systemUTC());
+                new SmtpPinMailer(config.mail(), config.sip()), Clock.systemUTC(), new SecureRandom(), realm);
         String adminToken = AdminToken.resolve(config.admin().token(), Path.of(config.dataDir()), System.out);
         MeetingControl meetingControl = new MeetingControl(administration, store, meetings, Clock.systemUTC());
         admin = AdminHttpServer.start(config.admin(), administration, meetingControl, adminToken);

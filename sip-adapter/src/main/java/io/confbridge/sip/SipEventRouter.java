@@ -345,9 +345,12 @@ final class SipEventRouter implements SipListenerExt {
             exchange.respond(sip.response(Response.BAD_REQUEST, request));
             return;
         }
-        exchange.respond(sip.response(Response.OK, request));
+        // Hand the key to the call before the 200: jain-sip runs requests on several threads, and a
+        // phone sends its next INFO as soon as this one is answered, so answering first could let
+        // the next key overtake this one.
         long eventId = ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
         call.digit(digit, eventId);
+        exchange.respond(sip.response(Response.OK, request));
     }
 
     /**
