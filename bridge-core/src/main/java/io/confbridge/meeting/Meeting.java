@@ -190,11 +190,15 @@ public final class Meeting {
 
     private void start(Role role) {
         started = true;
-        log.info("meeting {} started by {}; {} waiting in the lobby", record.conferenceId(),
-                role == Role.ORGANIZER ? "the organizer" : "its first caller", lobby.size());
         clock.loop().execute(() -> clock.addMixer(mixer));
+        String by = role == Role.ORGANIZER ? "the organizer" : "its first caller";
         if (policy.admissionMode() == MeetingPolicy.AdmissionMode.AUTOMATIC) {
+            // The bench reads this line ("admitting N from the lobby"): keep its wording.
+            log.info("meeting {} started by {}; admitting {} from the lobby", record.conferenceId(), by, lobby.size());
             admitWaiting();
+        } else {
+            log.info("meeting {} started by {}; {} wait in the lobby for the organizer to admit them",
+                    record.conferenceId(), by, lobby.size());
         }
     }
 
