@@ -1,10 +1,13 @@
 package io.confbridge.server.support;
 
+import io.confbridge.auth.DigestAccount;
 import io.confbridge.config.ConfigLoader;
 import io.confbridge.directory.Provisioning;
 import io.confbridge.server.BridgeServer;
+import io.confbridge.store.JdbcDirectoryStore;
 import io.confbridge.store.MeetingPolicyOverrides;
 import io.confbridge.store.MeetingRecord;
+import io.confbridge.store.SipAccountRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -141,6 +144,21 @@ public final class RunningBridge implements AutoCloseable {
                 provisioning.enableOrganizer("organizer" + n + "@example.test", "Organizer " + n);
         MeetingRecord meeting = provisioning.createMeeting(organizer.organizer().id(), requirePinToStart, policy);
         return new TestMeeting(meeting.conferenceId(), organizer.organizer().id(), organizer.pin());
+    }
+
+    /**
+     * Gives an organizer the SIP account {@code username} / {@code password} in the bridge's realm, as the
+     * administrator's "set SIP credentials" does: the digest HA1 values go into the bridge's own database,
+     * written through a second store on the same file (the bridge does not hand out its store; SQLite in
+     * WAL mode takes a second writer between the bridge's), and the bridge reads them at the next INVITE.
+     */
+    public void setSipCredentials(long organizerId, String username, String password) {
+        String realm = server.config().sip().realm();
+        DigestAccount account = DigestAccount.of(organizerId, username, realm, password);
+        try (JdbcDirectoryStore store = JdbcDirectoryStore.open(server.config().store())) {
+            store.setSipAccount(new SipAccountRecord(organizerId, username, realm, account.ha1Md5(),
+                    account.ha1Sha256()));
+        }
     }
 
     public BridgeServer.MeetingStatus status(String conferenceId) {

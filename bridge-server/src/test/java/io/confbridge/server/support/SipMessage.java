@@ -130,6 +130,20 @@ public final class SipMessage {
         return Optional.ofNullable(firstValue(headers, name));
     }
 
+    /**
+     * Every occurrence of a header, in order, each whole: for headers whose commas do not separate
+     * values, such as the parameters of a {@code WWW-Authenticate} challenge.
+     */
+    public List<String> headerLines(String name) {
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, String> h : headers) {
+            if (h.getKey().equalsIgnoreCase(name)) {
+                lines.add(h.getValue());
+            }
+        }
+        return lines;
+    }
+
     /** Every value of a header, in order, comma-separated values split apart (for Via, Record-Route). */
     public List<String> headerValues(String name) {
         List<String> values = new ArrayList<>();

@@ -38,6 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       a tone, silence.</li>
  *   <li>{@link #hangUp} sends BYE; a BYE from the bridge is answered 200 and noted.</li>
  * </ol>
+ * A phone {@linkplain #signIn signed in} to a SIP account puts its username in From and answers one
+ * digest challenge (401) a call: it ACKs the 401 and sends the INVITE again, same Call-ID and From tag,
+ * next CSeq, with an {@code Authorization} header ({@link SipLogin}).
  * Requests from the bridge are answered on the phone's receive thread; responses from the bridge are
  * matched to their client transaction by top Via branch and CSeq method. Record-Route is not honoured:
  * the bridge is a user agent, not a proxy. One call at a time.
@@ -69,9 +72,13 @@ public final class TestPhone implements AutoCloseable {
     private volatile int lastFinalStatus = -1;
     private volatile SdpAnswer answer;
     private volatile SipMessage finalInviteResponse;
+    private volatile String fromUser;
+    private volatile SipLogin login;
+    private volatile SipLogin.Answer lastDigestAnswer;
 
     public TestPhone(String name, int bridgeSipPort) {
         this.name = name;
+        this.fromUser = name;
         this.bridgeSip = new InetSocketAddress(LOCALHOST, bridgeSipPort);
         try {
             InetAddress loopback = InetAddress.getByName(LOCALHOST);
@@ -122,30 +129,74 @@ public final class TestPhone implements AutoCloseable {
 
     /** Sends INVITE and returns at once; the future completes with the final status code. */
     public CompletableFuture<Integer> dialAsync(String requestUriUser, SdpOffer offer) {
+        return dialAsync(requestUriUser, offer, login, null);
+    }
+
+    /**
+     * Dials with {@code authorization} (an {@code Authorization} header value) in the very first INVITE
+     * and answers no challenge: what someone replaying captured credentials sends.
+     *
+     * @return the final status code
+     */
+    public int dialWithAuthorization(String requestUriUser, String authorization) {
+        return await(dialAsync(requestUriUser, SdpOffer.PCMU_PCMA_TELEPHONE_EVENT, null, authorization),
+                FINAL_RESPONSE_WAIT, "final response to INVITE");
+    }
+
+    private CompletableFuture<Integer> dialAsync(String requestUriUser, SdpOffer offer, SipLogin answeringAs,
+                                                 String authorization) {
         if (call != null && !call.ended) {
             throw new IllegalStateException(name + " already has a call: " + call.callId);
         }
         String requestUri = "sip:" + requestUriUser + "@" + LOCALHOST + ":" + bridgeSip.getPort();
         String callId = randomToken() + "@" + LOCALHOST;
         String fromTag = randomToken();
-        String from = "\"" + name + "\" <sip:" + name + "@" + LOCALHOST + ":" + sipPort() + ">;tag=" + fromTag;
+        String from = "\"" + name + "\" <sip:" + fromUser + "@" + LOCALHOST + ":" + sipPort() + ">;tag=" + fromTag;
         String to = "<" + requestUri + ">";
-        long cseq = nextCseq.getAndIncrement();
-        String branch = newBranch();
         String body = offer.body(name, LOCALHOST, rtpPort(), System.currentTimeMillis());
-        String invite = request("INVITE", requestUri, branch, from, to, callId, cseq, "INVITE",
-                "Contact: " + contactHeader() + "\r\n"
-                        + "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO\r\n"
-                        + "Content-Type: application/sdp\r\n",
-                body);
-        Call newCall = new Call(callId, fromTag, from, to, requestUri, branch, cseq);
+        Call newCall = new Call(callId, fromTag, from, to, requestUri, body, answeringAs);
         answer = null;
         inviteFinalStatuses.clear();
         finalInviteResponse = null;
         lastFinalStatus = -1;
         call = newCall;
-        ClientTransaction tx = start("INVITE", branch, invite, bridgeSip);
-        return tx.finalResponse.thenApply(SipMessage::statusCode);
+        sendInvite(newCall, authorization);
+        return newCall.outcome.thenApply(SipMessage::statusCode);
+    }
+
+    /** Sends the call's INVITE in a new client transaction (a new branch and CSeq), with credentials if given. */
+    private void sendInvite(Call c, String authorization) {
+        long cseq = nextCseq.getAndIncrement();
+        String branch = newBranch();
+        String invite = request("INVITE", c.requestUri, branch, c.from, c.to, c.callId, cseq, "INVITE",
+                "Contact: " + contactHeader() + "\r\n"
+                        + "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO\r\n"
+                        + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+                        + "Content-Type: application/sdp\r\n",
+                c.offer);
+        // Before sending: the response may come back before start() returns.
+        c.inviteBranch = branch;
+        c.inviteCseq = cseq;
+        start("INVITE", branch, invite, bridgeSip);
+    }
+
+    /** The user part of From in this phone's next INVITEs; the phone's name unless set. */
+    public void fromUser(String user) {
+        this.fromUser = user;
+    }
+
+    /**
+     * Sets the phone up with a SIP account: From carries {@code login}'s username from the next call on,
+     * and a 401 to INVITE is answered with its credentials.
+     */
+    public void signIn(SipLogin login) {
+        this.login = login;
+        this.fromUser = login.username();
+    }
+
+    /** The last challenge this phone answered and the {@code Authorization} it sent, if any. */
+    public Optional<SipLogin.Answer> lastDigestAnswer() {
+        return Optional.ofNullable(lastDigestAnswer);
     }
 
     /** The status of the last final response to this phone's INVITE, or -1 while there is none. */
@@ -594,6 +645,9 @@ public final class TestPhone implements AutoCloseable {
             if (!tx.finalResponse.isDone()) {
                 finalInviteResponse = response;
                 lastFinalStatus = status;
+                if (status != 401 || !answerChallenge(c, response)) {
+                    c.outcome.complete(response);
+                }
             }
         }
         tx.finalResponse.complete(response);
@@ -619,9 +673,31 @@ public final class TestPhone implements AutoCloseable {
         c.provisional.complete(null);
     }
 
+    /**
+     * Answers a 401 with the call's account, once a call (a second 401 is final: wrong realm, replay);
+     * false when the phone has no account or already answered.
+     */
+    private boolean answerChallenge(Call c, SipMessage unauthorized) {
+        if (c.login == null || c.challengeAnswered) {
+            return false;
+        }
+        c.challengeAnswered = true;
+        try {
+            SipLogin.Answer answered = c.login.answer(unauthorized.headerLines("WWW-Authenticate"), "INVITE",
+                    c.requestUri);
+            lastDigestAnswer = answered;
+            sendInvite(c, answered.authorization());
+        } catch (RuntimeException | AssertionError e) {
+            c.outcome.completeExceptionally(e);
+        }
+        return true;
+    }
+
+    /** The ACK of a non-2xx: same branch and CSeq number as the INVITE it answers (§17.1.1.3). */
     private String ackForFailure(Call c, SipMessage response) {
         String to = response.header("To").orElse(c.to);
-        return request("ACK", c.requestUri, c.inviteBranch, c.from, to, c.callId, c.inviteCseq, "ACK", "", "");
+        return request("ACK", c.requestUri, response.topViaBranch(), c.from, to, c.callId, response.cseqNumber(),
+                "ACK", "", "");
     }
 
     private void onRequest(SipMessage request, SocketAddress source) {
@@ -812,23 +888,28 @@ public final class TestPhone implements AutoCloseable {
         final String from;
         final String to;
         final String requestUri;
-        final String inviteBranch;
-        final long inviteCseq;
+        final String offer;
+        /** Answers a challenge with this account; null: the call answers none. */
+        final SipLogin login;
+        /** The final response that ends the INVITE (a 401 that is answered does not). */
+        final CompletableFuture<SipMessage> outcome = new CompletableFuture<>();
+        volatile String inviteBranch;
+        volatile long inviteCseq;
+        volatile boolean challengeAnswered;
         final CompletableFuture<Void> provisional = new CompletableFuture<>();
         final CompletableFuture<Void> byeFromBridge = new CompletableFuture<>();
         volatile Dialog dialog;
         volatile String ack2xx;
         volatile boolean ended;
 
-        Call(String callId, String fromTag, String from, String to, String requestUri, String inviteBranch,
-             long inviteCseq) {
+        Call(String callId, String fromTag, String from, String to, String requestUri, String offer, SipLogin login) {
             this.callId = callId;
             this.fromTag = fromTag;
             this.from = from;
             this.to = to;
             this.requestUri = requestUri;
-            this.inviteBranch = inviteBranch;
-            this.inviteCseq = inviteCseq;
+            this.offer = offer;
+            this.login = login;
         }
     }
 
