@@ -85,12 +85,14 @@ final class AdminApi {
             String token = admin.issueUserToken(a, p.get(0));
             return ApiResponse.of(201, Map.of("email", p.get(0), "token", token));
         });
+        route("PUT", "/api/users/*/sip-credentials", this::setSipCredentials);
         route("GET", "/api/settings", (a, p, r) -> ApiResponse.of(200, admin.settings()));
         route("PATCH", "/api/settings", this::changeSettings);
         route("PUT", "/api/settings", this::changeSettings);
         route("GET", "/api/meetings", (a, p, r) -> ApiResponse.of(200, admin.listMeetings()));
         route("POST", "/api/meetings", this::createMeeting);
         appRoute("GET", "/api/meetings/*", (a, p, r) -> ApiResponse.of(200, liveView(meetings.show(a, p.get(0)))));
+        appRoute("PATCH", "/api/meetings/*", this::changeMeeting);
         appRoute("POST", "/api/meetings/*/start", (a, p, r) -> {
             noBody(r);
             return ApiResponse.of(200, meetings.start(a, p.get(0)));
@@ -219,14 +221,35 @@ final class AdminApi {
     private ApiResponse changeSettings(Actor actor, List<String> params, ApiRequest request) {
         AdminRequests.ChangeSettings body = body(request, AdminRequests.ChangeSettings.class);
         Administration.SettingsChange change = new Administration.SettingsChange(body.pinLength(), body.autoEmail(),
-                body.anonymousCanStart(), body.lobbyTimeoutMinutes(), body.language());
+                body.anonymousCanStart(), body.lobbyTimeoutMinutes(), body.language(), body.endOnOrganizerLeave(),
+                body.maxParticipants(), body.entryExitTones(), body.admissionMode());
         return ApiResponse.of(200, admin.updateSettings(actor, change));
     }
 
     private ApiResponse createMeeting(Actor actor, List<String> params, ApiRequest request) {
         AdminRequests.CreateMeeting body = body(request, AdminRequests.CreateMeeting.class);
         required(body.organizerEmail(), "organizerEmail");
-        return ApiResponse.of(201, admin.createMeeting(actor, body.organizerEmail(), body.requirePinToStart()));
+        Administration.MeetingSettings settings = new Administration.MeetingSettings(body.requirePinToStart(),
+                body.endOnOrganizerLeave(), body.lobbyTimeoutMinutes(), body.maxParticipants(),
+                body.entryExitTones(), body.admissionMode());
+        return ApiResponse.of(201, admin.createMeeting(actor, body.organizerEmail(), settings));
+    }
+
+    private ApiResponse changeMeeting(Actor actor, List<String> params, ApiRequest request) {
+        AdminRequests.ChangeMeeting body = body(request, AdminRequests.ChangeMeeting.class);
+        Administration.MeetingSettingsChange change = new Administration.MeetingSettingsChange(
+                body.requirePinToStart(), body.endOnOrganizerLeave(), body.lobbyTimeoutMinutes(),
+                body.maxParticipants(), body.entryExitTones(), body.admissionMode());
+        return ApiResponse.of(200, meetings.update(actor, params.get(0), change));
+    }
+
+    private ApiResponse setSipCredentials(Actor actor, List<String> params, ApiRequest request) {
+        AdminRequests.SipCredentials body = secretBody(request, AdminRequests.SipCredentials.class);
+        required(body.username(), "username");
+        if (body.password() == null || body.password().isEmpty()) {
+            throw ApiException.badInput("password", "password is required");
+        }
+        return ApiResponse.of(200, admin.setSipCredentials(actor, params.get(0), body.username(), body.password()));
     }
 
     /** The meeting's fields with its lobby's arrival times (ISO-8601, oldest first) beside the count. */
@@ -272,6 +295,18 @@ final class AdminApi {
 
     /** An empty body reads as {@code {}}, so optional-only bodies may be left out. */
     private static <T> T body(ApiRequest request, Class<T> type) {
+        return body(request, type, false);
+    }
+
+    /**
+     * A body holding a secret: a syntax error is reported without the parser's message, which quotes
+     * the offending token and so could echo the secret back (or into a proxy's log).
+     */
+    private static <T> T secretBody(ApiRequest request, Class<T> type) {
+        return body(request, type, true);
+    }
+
+    private static <T> T body(ApiRequest request, Class<T> type, boolean secret) {
         byte[] json = request.body().length == 0 ? new byte[] {'{', '}'} : request.body();
         try {
             return AdminJson.MAPPER.readValue(json, type);
@@ -283,7 +318,7 @@ final class AdminApi {
                     ? "the body must be a JSON object"
                     : field + " has the wrong type" + expected(e));
         } catch (JsonProcessingException e) {
-            throw ApiException.badInput(null, "malformed JSON: " + e.getOriginalMessage());
+            throw ApiException.badInput(null, secret ? "malformed JSON" : "malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new IllegalStateException("reading a byte array cannot fail", e);
         }

@@ -17,11 +17,28 @@ final class AdminRequests {
 
     /** {@code PATCH /api/settings}: every key optional. */
     record ChangeSettings(Integer pinLength, Boolean autoEmail, Boolean anonymousCanStart,
-                          Integer lobbyTimeoutMinutes, String language) {
+                          Integer lobbyTimeoutMinutes, String language, Boolean endOnOrganizerLeave,
+                          Integer maxParticipants, Boolean entryExitTones, String admissionMode) {
     }
 
-    /** {@code POST /api/meetings}. */
-    record CreateMeeting(String organizerEmail, Boolean requirePinToStart) {
+    /** {@code POST /api/meetings}: everything but the organizer optional (absent = the tenant default). */
+    record CreateMeeting(String organizerEmail, Boolean requirePinToStart, Boolean endOnOrganizerLeave,
+                         Integer lobbyTimeoutMinutes, Integer maxParticipants, Boolean entryExitTones,
+                         String admissionMode) {
+    }
+
+    /** {@code PATCH /api/meetings/{conferenceId}}: every key optional (absent = unchanged). */
+    record ChangeMeeting(Boolean requirePinToStart, Boolean endOnOrganizerLeave, Integer lobbyTimeoutMinutes,
+                         Integer maxParticipants, Boolean entryExitTones, String admissionMode) {
+    }
+
+    /** {@code PUT /api/users/{email}/sip-credentials}. */
+    record SipCredentials(String username, String password) {
+        @Override
+        public String toString() {
+            // The record's own toString would print the password into whatever logs this.
+            return "SipCredentials[username=" + username + ", password=*****]";
+        }
     }
 
     /** Bodies of actions that take none ({@code disable}, {@code end}...): only {@code {}} or nothing. */

@@ -72,6 +72,15 @@ public final class MeetingControl {
         return administration.getMeeting(id);
     }
 
+    /**
+     * Changes some of the meeting's settings (null fields keep theirs). Who may is decided here, as for
+     * starting it, so a user token learns nothing about conference IDs that are not theirs.
+     */
+    public MeetingView update(Actor actor, String conferenceId, Administration.MeetingSettingsChange change) {
+        MeetingListing listing = authorize(actor, conferenceId, "meeting.update");
+        return administration.updateMeeting(actor, listing.meeting().conferenceId(), change);
+    }
+
     /** Lets everyone waiting in the lobby in (admission mode "organizer"); returns how many came in. */
     public int admit(Actor actor, String conferenceId) {
         MeetingListing listing = authorize(actor, conferenceId, "meeting.admit");

@@ -2,7 +2,9 @@ package io.confbridge.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -10,13 +12,15 @@ import java.io.PrintWriter;
 import java.util.List;
 
 /**
- * {@code bridge meetings ...}: create, inspect, start and end meetings. {@code get}, {@code start} and
- * {@code admit} also work with the organizer's own token ({@code --token}), as the organizer's app does.
+ * {@code bridge meetings ...}: create, change, inspect, start and end meetings. {@code get}, {@code update},
+ * {@code start} and {@code admit} also work with the organizer's own token ({@code --token}), as the
+ * organizer's app does.
  */
 @Command(name = "meetings", mixinStandardHelpOptions = true,
-        description = "Create, inspect, start and end meetings.",
-        subcommands = {MeetingsCommand.Create.class, MeetingsCommand.Get.class, MeetingsCommand.ListMeetings.class,
-                MeetingsCommand.Start.class, MeetingsCommand.Admit.class, MeetingsCommand.End.class})
+        description = "Create, change, inspect, start and end meetings.",
+        subcommands = {MeetingsCommand.Create.class, MeetingsCommand.Update.class, MeetingsCommand.Get.class,
+                MeetingsCommand.ListMeetings.class, MeetingsCommand.Start.class, MeetingsCommand.Admit.class,
+                MeetingsCommand.End.class})
 public final class MeetingsCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -29,13 +33,52 @@ public final class MeetingsCommand {
                 description = "Whether only the organizer's PIN starts it (default: the tenant setting).")
         Boolean requirePinToStart;
 
+        @Mixin
+        MeetingPolicyOptions policy;
+
         @Override
         Request request() {
             ObjectNode body = object().put("organizerEmail", organizer);
             if (requirePinToStart != null) {
                 body.put("requirePinToStart", requirePinToStart);
             }
+            policy.putInto(body);
             return new Request("POST", "/api/meetings", body);
+        }
+
+        @Override
+        void render(JsonNode answer, PrintWriter out) {
+            TextOutput.fields(answer, out);
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = "Change some of a meeting's settings; the others stay as they are "
+                    + "(the organizer's own token works too).")
+    static final class Update extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "CONFERENCE-ID")
+        String conferenceId;
+
+        @Option(names = "--require-pin-to-start", arity = "1", paramLabel = "true|false",
+                description = "Whether only the organizer's PIN starts it.")
+        Boolean requirePinToStart;
+
+        @Mixin
+        MeetingPolicyOptions policy;
+
+        @Override
+        Request request() {
+            ObjectNode body = object();
+            if (requirePinToStart != null) {
+                body.put("requirePinToStart", requirePinToStart);
+            }
+            policy.putInto(body);
+            if (body.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "nothing to change: give at least one of "
+                        + "--require-pin-to-start, --end-on-organizer-leave, --lobby-timeout-minutes, "
+                        + "--max-participants, --entry-exit-tones, --admission-mode");
+            }
+            return new Request("PATCH", "/api/meetings/" + seg(conferenceId), body);
         }
 
         @Override

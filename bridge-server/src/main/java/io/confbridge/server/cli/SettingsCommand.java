@@ -48,6 +48,22 @@ public final class SettingsCommand {
         @Option(names = "--language", paramLabel = "en|zh", description = "Prompt language.")
         String language;
 
+        @Option(names = "--end-on-organizer-leave", arity = "1", paramLabel = "true|false",
+                description = "Default for meetings: end for everyone when the organizer hangs up.")
+        Boolean endOnOrganizerLeave;
+
+        @Option(names = "--max-participants", paramLabel = "N",
+                description = "Default for meetings: at most this many in a meeting (0 = no limit).")
+        Integer maxParticipants;
+
+        @Option(names = "--entry-exit-tones", arity = "1", paramLabel = "true|false",
+                description = "Default for meetings: play a tone when someone joins or leaves.")
+        Boolean entryExitTones;
+
+        @Option(names = "--admission-mode", paramLabel = "automatic|organizer",
+                description = "Default for meetings: the lobby comes in at the start, or when the organizer admits it.")
+        String admissionMode;
+
         @Override
         Request request() {
             ObjectNode body = object();
@@ -66,9 +82,22 @@ public final class SettingsCommand {
             if (language != null) {
                 body.put("language", language);
             }
+            if (endOnOrganizerLeave != null) {
+                body.put("endOnOrganizerLeave", endOnOrganizerLeave);
+            }
+            if (maxParticipants != null) {
+                body.put("maxParticipants", maxParticipants);
+            }
+            if (entryExitTones != null) {
+                body.put("entryExitTones", entryExitTones);
+            }
+            if (admissionMode != null) {
+                body.put("admissionMode", admissionMode);
+            }
             if (body.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "nothing to set: give at least one of "
-                        + "--pin-length, --auto-email, --anonymous-can-start, --lobby-timeout-minutes, --language");
+                        + "--pin-length, --auto-email, --anonymous-can-start, --lobby-timeout-minutes, --language, "
+                        + "--end-on-organizer-leave, --max-participants, --entry-exit-tones, --admission-mode");
             }
             return new Request("PATCH", "/api/settings", body);
         }

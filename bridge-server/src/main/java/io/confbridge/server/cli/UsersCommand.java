@@ -2,11 +2,17 @@ package io.confbridge.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** {@code bridge users ...}: the dial-in conferencing user cmdlets (SPEC §4). */
@@ -14,7 +20,7 @@ import java.util.List;
         description = "Enable, inspect and manage dial-in conferencing users (organizers).",
         subcommands = {UsersCommand.Enable.class, UsersCommand.Get.class, UsersCommand.ListUsers.class,
                 UsersCommand.ResetPin.class, UsersCommand.Disable.class, UsersCommand.ClearLockout.class,
-                UsersCommand.IssueToken.class})
+                UsersCommand.IssueToken.class, UsersCommand.SetSipCredentials.class})
 public final class UsersCommand {
 
     /** Enable-CsOnlineDialInConferencingUser. */
@@ -161,6 +167,50 @@ public final class UsersCommand {
         void render(JsonNode answer, PrintWriter out) {
             out.println("token for " + answer.path("email").asText() + ": " + answer.path("token").asText()
                     + "  (shown only this once)");
+        }
+    }
+
+    /**
+     * SIP digest credentials for the user's softphone. The password comes from stdin, never from the
+     * command line, where {@code ps} and shell history would show it.
+     */
+    @Command(name = "set-sip-credentials", mixinStandardHelpOptions = true,
+            description = "Set the user's SIP username and password (read from stdin, first line).")
+    static final class SetSipCredentials extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "EMAIL")
+        String email;
+
+        @Option(names = "--username", required = true, paramLabel = "USERNAME", description = "The SIP username.")
+        String username;
+
+        @Option(names = "--password-stdin", required = true,
+                description = "Read the password from the first line of stdin (required: it is never an argument).")
+        boolean passwordStdin;
+
+        @Override
+        Request request() {
+            String password = firstLineOfStdin();
+            if (password == null || password.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "no password on stdin: pipe it in as the first line, e.g. from a password manager");
+            }
+            ObjectNode body = object().put("username", username).put("password", password);
+            return new Request("PUT", "/api/users/" + seg(email) + "/sip-credentials", body);
+        }
+
+        @Override
+        void render(JsonNode answer, PrintWriter out) {
+            TextOutput.fields(answer, out);
+        }
+
+        /** The first line, without its line ending; null if stdin is empty. Leaves stdin open. */
+        private static String firstLineOfStdin() {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            try {
+                return reader.readLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the password from stdin", e);
+            }
         }
     }
 

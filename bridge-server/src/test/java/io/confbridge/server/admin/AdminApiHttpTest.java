@@ -256,4 +256,171 @@ class AdminApiHttpTest {
         assertFalse(audit.body().contains(pin));
         assertFalse(audit.body().contains(resetPin));
     }
+
+    private static String meetingFor(String email, String policyJson) throws Exception {
+        AdminHttp.Reply created = http.send("POST", "/api/meetings", token,
+                "{\"organizerEmail\":\"" + email + "\"" + policyJson + "}");
+        assertEquals(201, created.status(), created.body());
+        return created.json().path("conferenceId").asText();
+    }
+
+    private static String userToken(String email) throws Exception {
+        return http.send("POST", "/api/users/" + email + "/tokens", token, null).json().path("token").asText();
+    }
+
+    @Test
+    void aMeetingCreatedWithItsOwnPolicyShowsItAndPatchChangesOnlyTheGivenFields() throws Exception {
+        String email = newEmail();
+        enable(email);
+        String id = meetingFor(email, ",\"requirePinToStart\":true,\"endOnOrganizerLeave\":true,"
+                + "\"lobbyTimeoutMinutes\":42,\"maxParticipants\":7,\"entryExitTones\":false,"
+                + "\"admissionMode\":\"organizer\"");
+
+        JsonNode shown = http.send("GET", "/api/meetings/" + id, token, null).json();
+        assertTrue(shown.path("requirePinToStart").asBoolean(), shown.toString());
+        assertTrue(shown.path("endOnOrganizerLeave").asBoolean(), shown.toString());
+        assertEquals(42, shown.path("lobbyTimeoutMinutes").asInt(), shown.toString());
+        assertEquals(7, shown.path("maxParticipants").asInt(), shown.toString());
+        assertFalse(shown.path("entryExitTones").asBoolean(), shown.toString());
+        assertEquals("organizer", shown.path("admissionMode").asText(), shown.toString());
+
+        AdminHttp.Reply patched = http.send("PATCH", "/api/meetings/" + id, token,
+                "{\"maxParticipants\":12,\"admissionMode\":\"automatic\"}");
+        assertEquals(200, patched.status(), patched.body());
+        assertEquals(12, patched.json().path("maxParticipants").asInt());
+        assertEquals("automatic", patched.json().path("admissionMode").asText());
+
+        JsonNode after = http.send("GET", "/api/meetings/" + id, token, null).json();
+        assertEquals(12, after.path("maxParticipants").asInt());
+        assertEquals("automatic", after.path("admissionMode").asText());
+        assertTrue(after.path("requirePinToStart").asBoolean(), "untouched: " + after);
+        assertTrue(after.path("endOnOrganizerLeave").asBoolean(), "untouched: " + after);
+        assertEquals(42, after.path("lobbyTimeoutMinutes").asInt(), "untouched: " + after);
+        assertFalse(after.path("entryExitTones").asBoolean(), "untouched: " + after);
+    }
+
+    @Test
+    void theOrganizersOwnTokenPatchesTheirMeetingAndAnotherUsersTokenIs403() throws Exception {
+        String organizer = newEmail();
+        String other = newEmail();
+        enable(organizer);
+        enable(other);
+        String id = meetingFor(organizer, "");
+
+        AdminHttp.Reply own = http.send("PATCH", "/api/meetings/" + id, userToken(organizer),
+                "{\"requirePinToStart\":false,\"lobbyTimeoutMinutes\":9}");
+        assertEquals(200, own.status(), own.body());
+        assertFalse(own.json().path("requirePinToStart").asBoolean());
+        assertEquals(9, own.json().path("lobbyTimeoutMinutes").asInt());
+
+        String otherToken = userToken(other);
+        AdminHttp.Reply refused = http.send("PATCH", "/api/meetings/" + id, otherToken, "{\"lobbyTimeoutMinutes\":1}");
+        assertEquals(403, refused.status(), refused.body());
+        assertEquals("forbidden", refused.error());
+        assertEquals(9, http.send("GET", "/api/meetings/" + id, token, null).json().path("lobbyTimeoutMinutes").asInt());
+        // An ID that does not exist looks the same to a user token: no probing which IDs exist.
+        assertEquals(403, http.send("PATCH", "/api/meetings/99999999999", otherToken, "{}").status());
+        assertEquals(404, http.send("PATCH", "/api/meetings/99999999999", token, "{}").status());
+    }
+
+    @Test
+    void aBadAdmissionModeIs400NamingTheField() throws Exception {
+        String email = newEmail();
+        enable(email);
+        AdminHttp.Reply create = http.send("POST", "/api/meetings", token,
+                "{\"organizerEmail\":\"" + email + "\",\"admissionMode\":\"whenever\"}");
+        assertEquals(400, create.status(), create.body());
+        assertEquals("admissionMode", create.field());
+
+        String id = meetingFor(email, "");
+        AdminHttp.Reply patch = http.send("PATCH", "/api/meetings/" + id, token, "{\"admissionMode\":\"whenever\"}");
+        assertEquals(400, patch.status(), patch.body());
+        assertEquals("admissionMode", patch.field());
+
+        AdminHttp.Reply settings = http.send("PATCH", "/api/settings", token, "{\"admissionMode\":\"whenever\"}");
+        assertEquals(400, settings.status(), settings.body());
+        assertEquals("admissionMode", settings.field());
+
+        AdminHttp.Reply tooMany = http.send("PATCH", "/api/meetings/" + id, token, "{\"maxParticipants\":-1}");
+        assertEquals(400, tooMany.status(), tooMany.body());
+        assertEquals("maxParticipants", tooMany.field());
+    }
+
+    @Test
+    void theMeetingPolicyDefaultsRoundTripThroughTheSettings() throws Exception {
+        JsonNode before = http.send("GET", "/api/settings", token, null).json();
+        for (String key : new String[] {"endOnOrganizerLeave", "maxParticipants", "entryExitTones", "admissionMode"}) {
+            assertTrue(before.has(key), key + " in " + before);
+        }
+        boolean end = !before.path("endOnOrganizerLeave").asBoolean();
+        boolean tones = !before.path("entryExitTones").asBoolean();
+        int max = before.path("maxParticipants").asInt() == 25 ? 26 : 25;
+        String mode = before.path("admissionMode").asText().equals("organizer") ? "automatic" : "organizer";
+        try {
+            AdminHttp.Reply changed = http.send("PATCH", "/api/settings", token, "{\"endOnOrganizerLeave\":" + end
+                    + ",\"maxParticipants\":" + max + ",\"entryExitTones\":" + tones
+                    + ",\"admissionMode\":\"" + mode + "\"}");
+            assertEquals(200, changed.status(), changed.body());
+            JsonNode after = http.send("GET", "/api/settings", token, null).json();
+            assertEquals(end, after.path("endOnOrganizerLeave").asBoolean());
+            assertEquals(max, after.path("maxParticipants").asInt());
+            assertEquals(tones, after.path("entryExitTones").asBoolean());
+            assertEquals(mode, after.path("admissionMode").asText());
+            assertEquals(before.path("pinLength").asInt(), after.path("pinLength").asInt());
+            assertEquals(before.path("language").asText(), after.path("language").asText());
+
+            // A meeting without its own values follows the defaults.
+            String email = newEmail();
+            enable(email);
+            JsonNode meeting = http.send("GET", "/api/meetings/" + meetingFor(email, ""), token, null).json();
+            assertEquals(max, meeting.path("maxParticipants").asInt(), meeting.toString());
+            assertEquals(mode, meeting.path("admissionMode").asText(), meeting.toString());
+        } finally {
+            http.send("PATCH", "/api/settings", token, "{\"endOnOrganizerLeave\":"
+                    + before.path("endOnOrganizerLeave").asBoolean() + ",\"maxParticipants\":"
+                    + before.path("maxParticipants").asInt() + ",\"entryExitTones\":"
+                    + before.path("entryExitTones").asBoolean() + ",\"admissionMode\":\""
+                    + before.path("admissionMode").asText() + "\"}");
+        }
+    }
+
+    @Test
+    void sipCredentialsAreSetByTheAdminAndThePasswordIsNeverShown() throws Exception {
+        String email = newEmail();
+        enable(email);
+        String username = "sip" + SEQ.incrementAndGet() + "." + System.nanoTime();
+        // Letters and digits only, so that a JSON parser's "unrecognized token" message would quote all of it.
+        String password = "Zq7secret" + System.nanoTime();
+        String body = "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}";
+
+        AdminHttp.Reply set = http.send("PUT", "/api/users/" + email + "/sip-credentials", token, body);
+        assertEquals(200, set.status(), set.body());
+        assertTrue(set.json().path("sipCredentialsSet").asBoolean(), set.body());
+        assertEquals(username, set.json().path("sipUsername").asText());
+        assertEquals(email, set.json().path("email").asText());
+        assertFalse(set.body().contains(password), "the response must not echo the password");
+        assertTrue(http.send("GET", "/api/users/" + email, token, null).json().path("sipCredentialsSet").asBoolean());
+
+        String user = userToken(email);
+        AdminHttp.Reply byUser = http.send("PUT", "/api/users/" + email + "/sip-credentials", user, body);
+        assertEquals(403, byUser.status(), byUser.body());
+
+        AdminHttp.Reply shortPassword = http.send("PUT", "/api/users/" + email + "/sip-credentials", token,
+                "{\"username\":\"" + username + "\",\"password\":\"short\"}");
+        assertEquals(400, shortPassword.status(), shortPassword.body());
+        assertEquals("password", shortPassword.field());
+        assertFalse(shortPassword.body().contains("short\""), shortPassword.body());
+        AdminHttp.Reply noUsername = http.send("PUT", "/api/users/" + email + "/sip-credentials", token,
+                "{\"password\":\"" + password + "\"}");
+        assertEquals(400, noUsername.status(), noUsername.body());
+        assertEquals("username", noUsername.field());
+        AdminHttp.Reply malformed = http.send("PUT", "/api/users/" + email + "/sip-credentials", token,
+                "{\"username\":\"u\",\"password\":" + password + "}");
+        assertEquals(400, malformed.status(), malformed.body());
+        assertFalse(malformed.body().contains(password), "a parse error must not quote the password");
+
+        AdminHttp.Reply audit = http.send("GET", "/api/audit?limit=1000", token, null);
+        assertTrue(audit.body().contains("user.sip-credentials"), audit.body());
+        assertFalse(audit.body().contains(password), "the audit log must not hold the password");
+    }
 }

@@ -10,9 +10,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -261,5 +264,120 @@ class AdminCliTest {
         assertTrue(auditJson.json().isArray());
         assertTrue(auditJson.json().size() <= 5);
         assertEquals(ExitCode.BAD_INPUT, bridge("audit", "--limit", "0").exit());
+    }
+
+    /** Runs {@link #bridge} with the given text as stdin. */
+    private static Run bridgeWithStdin(String stdin, String... args) {
+        InputStream saved = System.in;
+        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        try {
+            return bridge(args);
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
+    @Test
+    void meetingsCreateAndUpdateTakeThePolicyOptions() throws Exception {
+        String organizer = newEmail();
+        String other = newEmail();
+        assertEquals(0, bridge("users", "enable", organizer, "--name", "O").exit());
+        assertEquals(0, bridge("users", "enable", other, "--name", "X").exit());
+        Run created = bridge("meetings", "create", "--organizer", organizer, "--end-on-organizer-leave", "true",
+                "--lobby-timeout-minutes", "33", "--max-participants", "5", "--entry-exit-tones", "false",
+                "--admission-mode", "organizer", "--json");
+        assertEquals(0, created.exit(), created.err());
+        JsonNode meeting = created.json();
+        String id = meeting.path("conferenceId").asText();
+        assertTrue(meeting.path("endOnOrganizerLeave").asBoolean(), created.out());
+        assertEquals(33, meeting.path("lobbyTimeoutMinutes").asInt(), created.out());
+        assertEquals(5, meeting.path("maxParticipants").asInt(), created.out());
+        assertFalse(meeting.path("entryExitTones").asBoolean(), created.out());
+        assertEquals("organizer", meeting.path("admissionMode").asText(), created.out());
+
+        Run updated = bridge("meetings", "update", id, "--max-participants", "0", "--require-pin-to-start", "false");
+        assertEquals(0, updated.exit(), updated.err());
+        assertTrue(updated.out().contains("maxParticipants:"), updated.out());
+        JsonNode after = bridge("meetings", "get", id, "--json").json();
+        assertEquals(0, after.path("maxParticipants").asInt());
+        assertFalse(after.path("requirePinToStart").asBoolean());
+        assertEquals(33, after.path("lobbyTimeoutMinutes").asInt(), "untouched: " + after);
+        assertEquals("organizer", after.path("admissionMode").asText(), "untouched: " + after);
+
+        String organizerToken = bridge("users", "issue-token", organizer, "--json").json().path("token").asText();
+        String otherToken = bridge("users", "issue-token", other, "--json").json().path("token").asText();
+        Run own = raw("meetings", "update", id, "--entry-exit-tones", "true", "--json",
+                "--url=" + admin.url(), "--token=" + organizerToken);
+        assertEquals(0, own.exit(), own.err());
+        assertTrue(own.json().path("entryExitTones").asBoolean());
+        Run refused = raw("meetings", "update", id, "--entry-exit-tones", "false",
+                "--url=" + admin.url(), "--token=" + otherToken);
+        assertEquals(ExitCode.NOT_AUTHORIZED, refused.exit());
+        assertTrue(refused.err().contains("403"), refused.err());
+
+        Run badMode = bridge("meetings", "update", id, "--admission-mode", "whenever");
+        assertEquals(ExitCode.BAD_INPUT, badMode.exit());
+        assertTrue(badMode.err().contains("admissionMode"), badMode.err());
+        Run nothing = bridge("meetings", "update", id);
+        assertEquals(ExitCode.BAD_INPUT, nothing.exit());
+        assertTrue(nothing.err().contains("nothing to change"), nothing.err());
+    }
+
+    @Test
+    void settingsSetTakesTheMeetingPolicyDefaults() throws Exception {
+        JsonNode before = bridge("settings", "get", "--json").json();
+        String mode = before.path("admissionMode").asText().equals("organizer") ? "automatic" : "organizer";
+        boolean end = !before.path("endOnOrganizerLeave").asBoolean();
+        boolean tones = !before.path("entryExitTones").asBoolean();
+        try {
+            Run set = bridge("settings", "set", "--end-on-organizer-leave", String.valueOf(end),
+                    "--max-participants", "17", "--entry-exit-tones", String.valueOf(tones),
+                    "--admission-mode", mode);
+            assertEquals(0, set.exit(), set.err());
+            JsonNode after = bridge("settings", "get", "--json").json();
+            assertEquals(end, after.path("endOnOrganizerLeave").asBoolean());
+            assertEquals(17, after.path("maxParticipants").asInt());
+            assertEquals(tones, after.path("entryExitTones").asBoolean());
+            assertEquals(mode, after.path("admissionMode").asText());
+            assertEquals(before.path("pinLength").asInt(), after.path("pinLength").asInt());
+        } finally {
+            bridge("settings", "set", "--end-on-organizer-leave", before.path("endOnOrganizerLeave").asText(),
+                    "--max-participants", before.path("maxParticipants").asText(),
+                    "--entry-exit-tones", before.path("entryExitTones").asText(),
+                    "--admission-mode", before.path("admissionMode").asText());
+        }
+    }
+
+    @Test
+    void setSipCredentialsReadsThePasswordFromStdinAndNeverPrintsIt() throws Exception {
+        String email = newEmail();
+        assertEquals(0, bridge("users", "enable", email, "--name", "S").exit());
+        String username = "clisip" + SEQ.incrementAndGet() + "." + System.nanoTime();
+        String password = "Pw9secret" + System.nanoTime();
+
+        Run set = bridgeWithStdin(password + "\nsecond line is ignored\n",
+                "users", "set-sip-credentials", email, "--username", username, "--password-stdin");
+        assertEquals(0, set.exit(), set.err());
+        assertTrue(set.out().contains("sipCredentialsSet:"), set.out());
+        assertTrue(set.out().contains(username), set.out());
+        assertFalse(set.out().contains(password));
+        assertFalse(set.err().contains(password));
+        JsonNode user = bridge("users", "get", email, "--json").json();
+        assertTrue(user.path("sipCredentialsSet").asBoolean(), user.toString());
+        assertEquals(username, user.path("sipUsername").asText());
+
+        // The password is never an argument: without --password-stdin it is a usage error.
+        assertEquals(ExitCode.BAD_INPUT, bridgeWithStdin(password + "\n",
+                "users", "set-sip-credentials", email, "--username", username).exit());
+        Run empty = bridgeWithStdin("", "users", "set-sip-credentials", email, "--username", username,
+                "--password-stdin");
+        assertEquals(ExitCode.BAD_INPUT, empty.exit());
+        assertTrue(empty.err().contains("no password on stdin"), empty.err());
+        Run tooShort = bridgeWithStdin("short\n", "users", "set-sip-credentials", email, "--username", username,
+                "--password-stdin");
+        assertEquals(ExitCode.BAD_INPUT, tooShort.exit());
+        assertTrue(tooShort.err().contains("password"), tooShort.err());
+
+        assertFalse(bridge("audit", "--limit", "1000", "--json").out().contains(password));
     }
 }
