@@ -168,24 +168,15 @@ public final class CallStateMachine {
 
     private void onCollectingConferenceId(CallEvent event, long nowNs) {
         if (event instanceof DigitReceived d) {
-            bargeIn();
-            char key = d.digit();
-            if (isDigit(key)) {
-                appendDigit(key);
-                armTimer(policy.digitTimeoutMs());
-            } else if (key == '#') {
-                if (digits.isEmpty()) {
-                    conferenceIdFailed(nowNs, false, "# with no digits");
-                } else {
-                    String id = takeDigits();
-                    cancelTimer();
-                    effects.add(new LookUpConference(id));
-                    transition(CallState.VALIDATING_CONFERENCE_ID, nowNs, "conference ID entered");
-                }
+            String id = collect(d.digit());
+            if (id == null) {
+                return;
+            }
+            if (id.isEmpty()) {
+                conferenceIdFailed(nowNs, false, "# with no digits");
             } else {
-                // Not part of an ID, but a key press all the same: it may have cut the prompt short,
-                // so the digit timeout must run from here or the call would wait in silence forever.
-                armTimer(policy.digitTimeoutMs());
+                effects.add(new LookUpConference(id));
+                transition(CallState.VALIDATING_CONFERENCE_ID, nowNs, "conference ID entered");
             }
         } else if (event instanceof PromptsFinished) {
             promptPlaying = false;
@@ -238,21 +229,15 @@ public final class CallStateMachine {
 
     private void onCollectingPin(CallEvent event, long nowNs) {
         if (event instanceof DigitReceived d) {
-            bargeIn();
-            char key = d.digit();
-            if (isDigit(key)) {
-                appendDigit(key);
-                armTimer(policy.digitTimeoutMs());
-            } else if (key == '#') {
-                cancelTimer();
-                if (digits.isEmpty()) {
-                    pinFailed(nowNs, "# with no PIN digits");
-                } else {
-                    effects.add(new VerifyPin(meeting, takeDigits()));
-                    transition(CallState.VERIFYING_PIN, nowNs, "PIN entered");
-                }
+            String pin = collect(d.digit());
+            if (pin == null) {
+                return;
+            }
+            if (pin.isEmpty()) {
+                pinFailed(nowNs, "# with no PIN digits");
             } else {
-                armTimer(policy.digitTimeoutMs()); // as for the conference ID: never wait without a timeout
+                effects.add(new VerifyPin(meeting, pin));
+                transition(CallState.VERIFYING_PIN, nowNs, "PIN entered");
             }
         } else if (event instanceof PromptsFinished) {
             promptPlaying = false;
@@ -537,6 +522,25 @@ public final class CallStateMachine {
             timerArmed = false;
             effects.add(new CancelTimer());
         }
+    }
+
+    /**
+     * One key of a conference ID or PIN: a key stops any prompt (barge-in); {@code #} ends the entry
+     * and returns what was typed ("" for nothing); any other key is activity that restarts the digit
+     * timeout (a non-digit is not kept, but a prompt it cut short must not leave the call waiting
+     * forever). Returns null while the entry goes on.
+     */
+    private String collect(char key) {
+        bargeIn();
+        if (key == '#') {
+            cancelTimer();
+            return takeDigits();
+        }
+        if (isDigit(key)) {
+            appendDigit(key);
+        }
+        armTimer(policy.digitTimeoutMs());
+        return null;
     }
 
     private void appendDigit(char key) {
