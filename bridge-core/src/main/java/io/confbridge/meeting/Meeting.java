@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 
@@ -57,9 +58,9 @@ public final class Meeting {
     private final MediaClock clock;
     private final MeetingRegistry registry;
     private final Mixer mixer = new Mixer();
-    private final List<MeetingMember> lobby = new ArrayList<>();
+    /** Callers waiting, with when they arrived; insertion order is arrival order. */
+    private final LinkedHashMap<MeetingMember, Instant> lobby = new LinkedHashMap<>();
     private final List<MeetingMember> participants = new ArrayList<>();
-    private final List<Instant> lobbyArrivals = new ArrayList<>();
     private final Set<MeetingMember> organizers = new HashSet<>();
     private final MeetingPolicy policy;
     private final Tones tones;
@@ -133,7 +134,7 @@ public final class Meeting {
 
     /** When each caller now in the lobby arrived, oldest first. */
     public synchronized List<Instant> lobbyArrivals() {
-        return List.copyOf(lobbyArrivals);
+        return List.copyOf(lobby.values());
     }
 
     /** The member leaves the lobby or the meeting; the meeting is over when nobody is left. */
@@ -171,10 +172,9 @@ public final class Meeting {
     }
 
     private void endForEveryone(boolean organizerLeft) {
-        List<MeetingMember> everyone = new ArrayList<>(lobby);
+        List<MeetingMember> everyone = new ArrayList<>(lobby.keySet());
         everyone.addAll(participants);
         lobby.clear();
-        lobbyArrivals.clear();
         participants.clear();
         organizers.clear();
         updateMixer();
@@ -205,15 +205,15 @@ public final class Meeting {
     /** Everyone waiting comes in at once, in the order they arrived, up to the participant limit. */
     private int admitWaiting() {
         int admitted = 0;
-        while (!lobby.isEmpty()) {
-            MeetingMember waiting = lobby.remove(0);
-            lobbyArrivals.remove(0);
+        List<MeetingMember> waiting = new ArrayList<>(lobby.keySet());
+        lobby.clear();
+        for (MeetingMember member : waiting) {
             if (isFull()) {
-                waiting.meetingFull();
+                member.meetingFull();
                 continue;
             }
-            addParticipant(waiting);
-            waiting.admitted();
+            addParticipant(member);
+            member.admitted();
             admitted++;
         }
         return admitted;
@@ -224,18 +224,11 @@ public final class Meeting {
     }
 
     private void addToLobby(MeetingMember member) {
-        if (!lobby.contains(member)) {
-            lobby.add(member);
-            lobbyArrivals.add(Instant.now());
-        }
+        lobby.putIfAbsent(member, Instant.now());
     }
 
     private void removeFromLobby(MeetingMember member) {
-        int at = lobby.indexOf(member);
-        if (at >= 0) {
-            lobby.remove(at);
-            lobbyArrivals.remove(at);
-        }
+        lobby.remove(member);
     }
 
     private void addParticipant(MeetingMember member) {
