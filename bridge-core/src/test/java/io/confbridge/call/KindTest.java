@@ -7,14 +7,18 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import static io.confbridge.call.CallScript.PIN_MEETING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** An executor switches on {@link CallEffect#kind()}: each record must answer the constant named after it. */
-class CallEffectKindTest {
+/**
+ * The state machine switches on {@link CallEvent#kind()} and an executor on {@link CallEffect#kind()}:
+ * each record must answer the constant named after it, or a switch would run the wrong case.
+ */
+class KindTest {
 
     private static final List<CallEffect> ONE_OF_EACH = List.of(
             new CallEffect.PlayPrompts(List.of(Prompt.WELCOME)),
@@ -47,10 +51,22 @@ class CallEffectKindTest {
         assertEquals(EnumSet.allOf(Kind.class), kinds);
     }
 
+    @Test
+    void everyEventRecordAnswersTheKindNamedAfterIt() {
+        CallScript script = new CallScript();
+        Set<Class<?>> sampled = new java.util.HashSet<>();
+        for (SampleEvent sample : SampleEvent.values()) {
+            CallEvent event = sample.eventFor(script);
+            sampled.add(event.getClass());
+            assertEquals(constantName(event.getClass()), event.kind().name(), event.toString());
+        }
+        assertEquals(Set.of(CallEvent.class.getPermittedSubclasses()), sampled);
+    }
+
     /** {@code ConnectToMeetingAudio} → {@code CONNECT_TO_MEETING_AUDIO}. */
     static String constantName(Class<?> type) {
         return Arrays.stream(type.getSimpleName().split("(?=[A-Z])"))
-                .map(word -> word.toUpperCase(java.util.Locale.ROOT))
+                .map(word -> word.toUpperCase(Locale.ROOT))
                 .collect(Collectors.joining("_"));
     }
 }
