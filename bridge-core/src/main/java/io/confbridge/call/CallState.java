@@ -2,7 +2,8 @@ package io.confbridge.call;
 
 /**
  * The phases of one dial-in call; see {@link CallStateMachine} for the lifecycle. The state alone says
- * what an event does: nothing else about where the caller came from changes it.
+ * which events count and where they lead, whatever way the caller came; the machine's data (tries,
+ * digits typed, a prompt speaking) only fills in the details.
  */
 public enum CallState {
     /** Created, not yet answered: nothing has been played. */

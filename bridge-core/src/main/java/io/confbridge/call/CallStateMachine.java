@@ -54,7 +54,7 @@ import java.util.concurrent.TimeUnit;
  *       or full or ended ({@code SAYING_GOODBYE}).</li>
  *   <li>{@code IN_LOBBY}: hold music until admitted ({@code IN_MEETING}) or the lobby timeout; {@code *}
  *       while PIN tries are left → {@code LOBBY_COLLECTING_PIN}.</li>
- *   <li>{@code LOBBY_COLLECTING_PIN} → {@code LOBBY_VERIFYING_PIN}: as steps 6, but the meeting still holds
+ *   <li>{@code LOBBY_COLLECTING_PIN} → {@code LOBBY_VERIFYING_PIN}: as step 6, but the meeting still holds
  *       the call in its lobby: admission, the meeting's end or a full meeting win over the PIN entry, and
  *       after the last wrong PIN the caller is back in {@code IN_LOBBY} with the lobby time that was left.</li>
  *   <li>{@code IN_MEETING}: meeting keys ({@code *6}, {@code *1}, {@code *21}) until the meeting ends.</li>
@@ -65,8 +65,9 @@ import java.util.concurrent.TimeUnit;
  * an event a state does not list is a programmer error and fails fast.
  *
  * <p>Besides the state it keeps data, not phases: the failure counts, the one timer's token, the digits
- * typed so far, the meeting chosen, the lobby deadline, and whether a prompt is speaking (any state may
- * be speaking or waiting; a key stops a prompt that is speaking).
+ * typed so far, the meeting chosen and the role the call asked for, the lobby deadline, a prompt to say
+ * before the next announcement, mute and a half-typed meeting key, and whether a prompt is speaking (any
+ * state may be speaking or waiting; a key stops a prompt that is speaking).
  *
  * <p>Not thread-safe: its owner calls it from the call's one event loop.
  */
