@@ -5,11 +5,13 @@ import io.confbridge.call.CallEffect.EnterMeeting;
 import io.confbridge.call.CallEffect.Role;
 import io.confbridge.call.CallEffect.StopHoldMusic;
 import io.confbridge.call.CallEffect.StopPrompts;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -35,27 +37,25 @@ class BargeInTest {
 
     static Stream<Arguments> keyDuringEveryPrompt() {
         return Stream.of(
-                arguments(CallPath.WELCOME_PLAYING, '4', CallState.COLLECTING_CONFERENCE_ID,
+                arguments(CallPath.COLLECTING_CONFERENCE_ID, '4', CallState.COLLECTING_CONFERENCE_ID,
                         List.of(new StopPrompts(), timer(DIGIT_TIMEOUT_MS))),
-                arguments(CallPath.WELCOME_PLAYING, '#', CallState.COLLECTING_CONFERENCE_ID,
+                arguments(CallPath.COLLECTING_CONFERENCE_ID, '#', CallState.COLLECTING_CONFERENCE_ID,
                         List.of(new StopPrompts(), prompts(CONFERENCE_ID_NOT_FOUND, ENTER_CONFERENCE_ID))),
-                arguments(CallPath.OFFERING_STAR, '*', CallState.COLLECTING_PIN,
+                arguments(CallPath.OFFERING_ORGANIZER_STAR, '*', CallState.COLLECTING_PIN,
                         List.of(new StopPrompts(), prompts(ENTER_PIN))),
-                arguments(CallPath.OFFERING_STAR, '5', CallState.JOINING,
+                arguments(CallPath.OFFERING_ORGANIZER_STAR, '5', CallState.JOINING,
                         List.of(new StopPrompts(), new EnterMeeting(PIN_MEETING, Role.CALLER))),
-                arguments(CallPath.PIN_PROMPT_PLAYING, '1', CallState.COLLECTING_PIN,
+                arguments(CallPath.COLLECTING_PIN, '1', CallState.COLLECTING_PIN,
                         List.of(new StopPrompts(), timer(DIGIT_TIMEOUT_MS))),
-                arguments(CallPath.LOBBY_ANNOUNCEMENT, '5', CallState.IN_LOBBY,
+                arguments(CallPath.IN_LOBBY, '5', CallState.IN_LOBBY,
                         List.of(new StopPrompts())),
-                arguments(CallPath.LOBBY_ANNOUNCEMENT, '*', CallState.COLLECTING_PIN,
+                arguments(CallPath.IN_LOBBY, '*', CallState.LOBBY_COLLECTING_PIN,
                         List.of(new StopPrompts(), new StopHoldMusic(), new CancelTimer(), prompts(ENTER_PIN))),
-                arguments(CallPath.LOBBY_PIN_PROMPT, '1', CallState.COLLECTING_PIN,
+                arguments(CallPath.LOBBY_COLLECTING_PIN, '1', CallState.LOBBY_COLLECTING_PIN,
                         List.of(new StopPrompts(), timer(DIGIT_TIMEOUT_MS))),
-                arguments(CallPath.MEETING_ANNOUNCEMENT, '5', CallState.IN_MEETING,
+                arguments(CallPath.IN_MEETING, '5', CallState.IN_MEETING,
                         List.of(new StopPrompts())),
-                arguments(CallPath.GOODBYE_AFTER_UNKNOWN_IDS, '5', CallState.ENDED,
-                        List.of(new StopPrompts(), hangUp())),
-                arguments(CallPath.GOODBYE_AFTER_LOBBY_TIMEOUT, '#', CallState.ENDED,
+                arguments(CallPath.SAYING_GOODBYE, '5', CallState.ENDED,
                         List.of(new StopPrompts(), hangUp())));
     }
 
@@ -69,10 +69,31 @@ class BargeInTest {
                 .assertState(next);
     }
 
-    @ParameterizedTest(name = "{0}")
+    @Test
+    void keyDuringTheGoodbyeAfterUnknownIdsHangsUpAtOnce() {
+        call.answer().press("1111#").notFound().press("2222#").notFound().press("3333#").notFound().drain();
+        call.assertState(CallState.SAYING_GOODBYE);
+
+        call.press("5").expect(new StopPrompts(), hangUp()).assertState(CallState.ENDED);
+    }
+
+    @Test
+    void keyDuringTheGoodbyeAfterTheLobbyTimeoutHangsUpAtOnce() {
+        CallPath.IN_LOBBY.reach(call).advance(Duration.ofMinutes(60)).fireTimer().drain();
+        call.assertState(CallState.SAYING_GOODBYE);
+
+        call.press("#").expect(new StopPrompts(), hangUp()).assertState(CallState.ENDED);
+    }
+
+    /** The path, then either its prompt finished ({@code ""}) or these keys typed, each leaving no prompt. */
+    @ParameterizedTest(name = "{0} then \"{1}\"")
     @MethodSource("pathsWithoutAPrompt")
-    void keyWithNoPromptPlayingStopsNothing(CallPath path) {
-        path.reach(call);
+    void keyWithNoPromptPlayingStopsNothing(CallPath path, String keysFirst) {
+        if (keysFirst.isEmpty()) {
+            path.reachOncePromptsFinished(call);
+        } else {
+            path.reach(call).press(keysFirst).drain();
+        }
 
         call.press("5");
 
@@ -80,9 +101,14 @@ class BargeInTest {
         assertFalse(effects.stream().anyMatch(StopPrompts.class::isInstance), effects.toString());
     }
 
-    static Stream<CallPath> pathsWithoutAPrompt() {
-        return Stream.of(CallPath.WAITING_FOR_CONFERENCE_ID, CallPath.TYPING_CONFERENCE_ID,
-                CallPath.WAITING_FOR_STAR, CallPath.TYPING_PIN, CallPath.LOBBY_HOLD_MUSIC,
-                CallPath.LOBBY_TYPING_PIN, CallPath.IN_MEETING);
+    static Stream<Arguments> pathsWithoutAPrompt() {
+        return Stream.of(
+                arguments(CallPath.COLLECTING_CONFERENCE_ID, ""),
+                arguments(CallPath.COLLECTING_CONFERENCE_ID, "47"),
+                arguments(CallPath.OFFERING_ORGANIZER_STAR, ""),
+                arguments(CallPath.COLLECTING_PIN, "12"),
+                arguments(CallPath.IN_LOBBY, ""),
+                arguments(CallPath.LOBBY_COLLECTING_PIN, "12"),
+                arguments(CallPath.IN_MEETING, ""));
     }
 }

@@ -90,7 +90,7 @@ class ConferenceIdMenuTest {
     void dialledConferenceIdSkipsTheWelcome() {
         call.answer("4711001")
                 .expect(new LookUpConference("4711001"))
-                .assertState(CallState.VALIDATING_CONFERENCE_ID);
+                .assertState(CallState.VALIDATING_DIALLED_NUMBER);
 
         call.found(PIN_MEETING).expect(prompts(PRESS_STAR_IF_ORGANIZER));
     }

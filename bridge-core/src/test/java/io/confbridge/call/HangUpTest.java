@@ -5,11 +5,14 @@ import io.confbridge.call.CallEffect.LeaveMeeting;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static io.confbridge.call.CallScript.PIN_MEETING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,25 +23,40 @@ class HangUpTest {
     @RegisterExtension
     final CallScript call = new CallScript();
 
+    /** The states in which the meeting holds the call: asked to take it, in its lobby, or a participant. */
+    private static final Set<CallState> MEETING_HOLDS_THE_CALL = EnumSet.of(CallState.JOINING, CallState.IN_LOBBY,
+            CallState.LOBBY_COLLECTING_PIN, CallState.LOBBY_VERIFYING_PIN, CallState.IN_MEETING);
+
     /**
      * Ends the call at once; leaves the meeting exactly when the meeting holds the call (joining, lobby,
-     * participant, PIN entry from the lobby); disarms the timer exactly when one is armed.
+     * participant, PIN entry from the lobby); disarms the timer exactly when one is armed. Every row of
+     * the state table, so every state with and without a prompt speaking, a timer armed, digits typed.
      */
-    @ParameterizedTest
-    @EnumSource(CallPath.class)
-    void hangUpEndsTheCallAndUndoesWhatItHolds(CallPath path) {
-        path.reach(call);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.confbridge.call.CallStateTableTest#rows")
+    void hangUpEndsTheCallAndUndoesWhatItHolds(CallStateTableTest.Row row) {
+        row.reach(call);
         List<CallEffect> undo = new ArrayList<>();
-        if (path.timer == CallPath.Timer.ARMED) {
+        if (call.timerArmed()) {
             undo.add(new CancelTimer());
         }
-        if (path.place == CallPath.Place.IN_MEETING_OR_LOBBY) {
+        if (MEETING_HOLDS_THE_CALL.contains(call.state())) {
             undo.add(new LeaveMeeting());
         }
 
         call.hungUp().expect(undo.toArray(CallEffect[]::new)).assertState(CallState.ENDED);
 
         assertEndedCallIgnoresEverything();
+    }
+
+    @Test
+    void theRowsCoverBothUndosAloneAndTogether() {
+        Set<String> seen = new HashSet<>();
+        CallStateTableTest.rows().forEach(row -> {
+            CallScript script = row.reach(new CallScript());
+            seen.add(script.timerArmed() + "/" + MEETING_HOLDS_THE_CALL.contains(script.state()));
+        });
+        assertEquals(Set.of("false/false", "true/false", "false/true", "true/true"), seen);
     }
 
     @Test
@@ -69,16 +87,16 @@ class HangUpTest {
 
     @Test
     void secondHangUpDoesNothing() {
-        CallPath.LOBBY_HOLD_MUSIC.reach(call);
+        CallPath.IN_LOBBY.reachOncePromptsFinished(call);
         call.hungUp().expect(new CancelTimer(), new LeaveMeeting());
 
         call.hungUp().expectNothing().assertState(CallState.ENDED);
     }
 
     private void assertEndedCallIgnoresEverything() {
-        for (EventKind kind : EventKind.values()) {
-            call.send(kind.eventFor(call)).expectNothing();
-            assertEquals(CallState.ENDED, call.state(), kind.name());
+        for (SampleEvent event : SampleEvent.values()) {
+            call.send(event.eventFor(call)).expectNothing();
+            assertEquals(CallState.ENDED, call.state(), event.name());
         }
     }
 }

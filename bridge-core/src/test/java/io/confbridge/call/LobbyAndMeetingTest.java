@@ -37,7 +37,7 @@ class LobbyAndMeetingTest {
 
     @Test
     void callerOfAMeetingNotStartedWaitsInTheLobbyWithHoldMusic() {
-        CallPath.JOINING_AS_CALLER.reach(call);
+        CallPath.JOINING.reach(call);
 
         call.enteredLobby()
                 .expect(new StartHoldMusic(), prompts(MEETING_NOT_STARTED), timer(LOBBY_TIMEOUT_MS))
@@ -47,7 +47,7 @@ class LobbyAndMeetingTest {
 
     @Test
     void callerOfAStartedMeetingJoinsIt() {
-        CallPath.JOINING_AS_CALLER.reach(call);
+        CallPath.JOINING.reach(call);
 
         call.admitted()
                 .expect(prompts(JOINING_MEETING), new ConnectToMeetingAudio())
@@ -56,7 +56,7 @@ class LobbyAndMeetingTest {
 
     @Test
     void admissionFromTheLobbyStopsTheHoldMusicAndConnectsTheMeeting() {
-        CallPath.LOBBY_HOLD_MUSIC.reach(call);
+        CallPath.IN_LOBBY.reachOncePromptsFinished(call);
 
         call.advance(Duration.ofMinutes(5)).admitted()
                 .expect(new CancelTimer(), new StopHoldMusic(), new ConnectToMeetingAudio())
@@ -65,7 +65,7 @@ class LobbyAndMeetingTest {
 
     @Test
     void admissionDuringTheLobbyAnnouncementAlsoStopsIt() {
-        CallPath.LOBBY_ANNOUNCEMENT.reach(call);
+        CallPath.IN_LOBBY.reach(call);
 
         call.admitted()
                 .expect(new CancelTimer(), new StopPrompts(), new StopHoldMusic(), new ConnectToMeetingAudio())
@@ -74,7 +74,7 @@ class LobbyAndMeetingTest {
 
     @Test
     void lobbyTimeoutLeavesTheLobbySaysWhyAndHangsUp() {
-        CallPath.LOBBY_HOLD_MUSIC.reach(call);
+        CallPath.IN_LOBBY.reachOncePromptsFinished(call);
 
         call.advance(Duration.ofMinutes(60)).fireTimer()
                 .expect(new LeaveMeeting(), new StopHoldMusic(), prompts(LOBBY_TIMEOUT, GOODBYE))
@@ -86,32 +86,32 @@ class LobbyAndMeetingTest {
 
     @Test
     void starInTheLobbyAsksForThePin() {
-        CallPath.LOBBY_HOLD_MUSIC.reach(call);
+        CallPath.IN_LOBBY.reachOncePromptsFinished(call);
 
         call.advance(Duration.ofMinutes(2)).press("*")
                 .expect(new StopHoldMusic(), new CancelTimer(), prompts(ENTER_PIN))
-                .assertState(CallState.COLLECTING_PIN);
+                .assertState(CallState.LOBBY_COLLECTING_PIN);
     }
 
     @Test
     void lobbyTimerFromBeforeThePinEntryIsStale() {
-        CallPath.LOBBY_HOLD_MUSIC.reach(call);
+        CallPath.IN_LOBBY.reachOncePromptsFinished(call);
         int lobbyToken = call.latestToken();
         call.press("*").drain();
 
         call.advance(Duration.ofMinutes(60)).send(new TimerFired(lobbyToken))
                 .expectNothing()
-                .assertState(CallState.COLLECTING_PIN);
+                .assertState(CallState.LOBBY_COLLECTING_PIN);
     }
 
     @Test
     void rightPinFromTheLobbyJoinsAsOrganizer() {
-        CallPath.LOBBY_HOLD_MUSIC.reach(call);
+        CallPath.IN_LOBBY.reachOncePromptsFinished(call);
         call.press("*").promptsFinished().press("1234").drain();
 
         call.press("#")
                 .expect(new CancelTimer(), new VerifyPin(PIN_MEETING, "1234"))
-                .assertState(CallState.VERIFYING_PIN);
+                .assertState(CallState.LOBBY_VERIFYING_PIN);
         call.pinChecked(true)
                 .expect(new EnterMeeting(PIN_MEETING, Role.ORGANIZER))
                 .assertState(CallState.JOINING);
@@ -144,7 +144,7 @@ class LobbyAndMeetingTest {
 
     @Test
     void lobbyDeadlinePassedDuringPinEntryEndsTheWaitOnReturn() {
-        CallPath.LOBBY_HOLD_MUSIC.reach(call); // entered the lobby 8 s ago
+        CallPath.IN_LOBBY.reachOncePromptsFinished(call); // entered the lobby 8 s ago
         call.advance(Duration.ofMinutes(59).plusSeconds(50)).press("*").drain();
         call.press("0000#").advance(Duration.ofSeconds(20)).pinChecked(false).drain();
         call.press("1111#").advance(Duration.ofSeconds(20)).pinChecked(false).drain();
@@ -160,7 +160,7 @@ class LobbyAndMeetingTest {
 
     @Test
     void backInTheLobbyAfterTheOrganizerPinTheDeadlineIsKept() {
-        CallPath.LOBBY_HOLD_MUSIC.reach(call); // entered the lobby 8 s ago
+        CallPath.IN_LOBBY.reachOncePromptsFinished(call); // entered the lobby 8 s ago
         call.advance(Duration.ofMinutes(20)).press("*1234#").pinChecked(true)
                 .expect(new StopHoldMusic(), new CancelTimer(), prompts(ENTER_PIN), new StopPrompts())
                 .expect(timer(DIGIT_TIMEOUT_MS), timer(DIGIT_TIMEOUT_MS), timer(DIGIT_TIMEOUT_MS),
@@ -175,7 +175,7 @@ class LobbyAndMeetingTest {
 
     @Test
     void admissionDuringLobbyPinPromptStopsItAndConnects() {
-        CallPath.LOBBY_PIN_PROMPT.reach(call);
+        CallPath.LOBBY_COLLECTING_PIN.reach(call);
 
         call.admitted()
                 .expect(new StopPrompts(), new StopHoldMusic(), new ConnectToMeetingAudio())
@@ -184,7 +184,7 @@ class LobbyAndMeetingTest {
 
     @Test
     void admissionWhileTypingTheLobbyPinDropsTheDigitsAndTheTimer() {
-        CallPath.LOBBY_TYPING_PIN.reach(call);
+        CallPath.LOBBY_COLLECTING_PIN.reach(call).press("12").drain();
 
         call.admitted()
                 .expect(new CancelTimer(), new StopHoldMusic(), new ConnectToMeetingAudio())
@@ -204,7 +204,7 @@ class LobbyAndMeetingTest {
 
     @Test
     void meetingEndedInTheLobbySaysSoAndHangsUp() {
-        CallPath.LOBBY_HOLD_MUSIC.reach(call);
+        CallPath.IN_LOBBY.reachOncePromptsFinished(call);
 
         call.meetingEnded()
                 .expect(new CancelTimer(), new StopHoldMusic(), prompts(MEETING_ENDED, GOODBYE))
@@ -214,7 +214,7 @@ class LobbyAndMeetingTest {
 
     @Test
     void meetingEndedInTheMeetingSaysSoAndHangsUp() {
-        CallPath.IN_MEETING.reach(call);
+        CallPath.IN_MEETING.reachOncePromptsFinished(call);
 
         call.meetingEnded()
                 .expect(new StopHoldMusic(), prompts(MEETING_ENDED, GOODBYE))
@@ -224,7 +224,8 @@ class LobbyAndMeetingTest {
 
     @Test
     void meetingEndedWhileJoiningSaysSo() {
-        CallPath.JOINING_AS_ORGANIZER.reach(call);
+        CallPath.VERIFYING_PIN.reach(call).pinChecked(true).drain();
+        call.assertState(CallState.JOINING);
 
         call.meetingEnded()
                 .expect(new StopHoldMusic(), prompts(MEETING_ENDED, GOODBYE))
@@ -233,7 +234,7 @@ class LobbyAndMeetingTest {
 
     @Test
     void meetingEndedDuringLobbyPinEntryOrVerificationSaysSo() {
-        CallPath.LOBBY_TYPING_PIN.reach(call);
+        CallPath.LOBBY_COLLECTING_PIN.reach(call).press("12").drain();
         call.meetingEnded()
                 .expect(new CancelTimer(), new StopHoldMusic(), prompts(MEETING_ENDED, GOODBYE))
                 .assertState(CallState.SAYING_GOODBYE);
@@ -247,27 +248,27 @@ class LobbyAndMeetingTest {
 
     @Test
     void keyDuringTheGoodbyeHangsUpAtOnce() {
-        CallPath.GOODBYE_AFTER_MEETING_ENDED.reach(call);
+        CallPath.SAYING_GOODBYE.reach(call);
 
         call.press("5").expect(new StopPrompts(), hangUp()).assertState(CallState.ENDED);
     }
 
     @Test
     void keysOtherThanStarDoNothingInTheLobbyOrTheMeeting() {
-        CallPath.LOBBY_HOLD_MUSIC.reach(call);
+        CallPath.IN_LOBBY.reachOncePromptsFinished(call);
         call.press("1#5").expectNothing().assertState(CallState.IN_LOBBY);
 
-        CallScript inMeeting = CallPath.IN_MEETING.reach(new CallScript());
+        CallScript inMeeting = CallPath.IN_MEETING.reachOncePromptsFinished(new CallScript());
         inMeeting.press("6#5").expectNothing().assertState(CallState.IN_MEETING);
     }
 
     @Test
     void secondStarDuringTheLobbyPinPromptStillLeavesATimeoutRunning() {
-        CallPath.LOBBY_PIN_PROMPT.reach(call);
+        CallPath.LOBBY_COLLECTING_PIN.reach(call);
 
         call.press("*").expect(new StopPrompts(), timer(DIGIT_TIMEOUT_MS));
         call.advance(Duration.ofSeconds(10)).fireTimer()
                 .expect(prompts(PIN_INCORRECT, ENTER_PIN))
-                .assertState(CallState.COLLECTING_PIN);
+                .assertState(CallState.LOBBY_COLLECTING_PIN);
     }
 }

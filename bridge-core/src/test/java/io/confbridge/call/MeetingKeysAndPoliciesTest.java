@@ -44,12 +44,13 @@ class MeetingKeysAndPoliciesTest {
     final CallScript call = new CallScript();
 
     private void inMeetingAsCaller() {
-        CallPath.JOINING_AS_CALLER.reach(call);
+        CallPath.JOINING.reach(call);
         call.admitted().expect(prompts(JOINING_MEETING), new ConnectToMeetingAudio()).promptsFinished();
     }
 
     private void inMeetingAsOrganizer() {
-        CallPath.JOINING_AS_ORGANIZER.reach(call);
+        CallPath.VERIFYING_PIN.reach(call).pinChecked(true).drain();
+        call.assertState(CallState.JOINING);
         call.admitted().expect(prompts(JOINING_MEETING), new ConnectToMeetingAudio()).promptsFinished();
     }
 
@@ -102,14 +103,14 @@ class MeetingKeysAndPoliciesTest {
 
     @Test
     void aKeyDuringAMeetingPromptStopsIt() {
-        CallPath.JOINING_AS_CALLER.reach(call);
+        CallPath.JOINING.reach(call);
         call.admitted().expect(prompts(JOINING_MEETING), new ConnectToMeetingAudio());
         call.press("*").expect(new StopPrompts(), timer(DIGIT_TIMEOUT_MS));
     }
 
     @Test
     void startedMeetingWithAdmissionByTheOrganizerHoldsTheCallerInTheLobby() {
-        CallPath.JOINING_AS_CALLER.reach(call);
+        CallPath.JOINING.reach(call);
         call.send(new EnteredLobby(true))
                 .expect(new StartHoldMusic(), prompts(WAITING_FOR_ADMISSION), timer(LOBBY_TIMEOUT_MS))
                 .assertState(CallState.IN_LOBBY);
@@ -117,7 +118,7 @@ class MeetingKeysAndPoliciesTest {
 
     @Test
     void fullMeetingRefusesTheCallerWithAPrompt() {
-        CallPath.JOINING_AS_CALLER.reach(call);
+        CallPath.JOINING.reach(call);
         call.send(new MeetingFull()).expect(new StopHoldMusic(), prompts(MEETING_FULL, GOODBYE))
                 .assertState(CallState.SAYING_GOODBYE);
         call.promptsFinished().expect(hangUp()).assertState(CallState.ENDED);
@@ -125,7 +126,7 @@ class MeetingKeysAndPoliciesTest {
 
     @Test
     void lobbyCallerAdmittedIntoAFullMeetingIsRefused() {
-        CallPath.LOBBY_HOLD_MUSIC.reach(call);
+        CallPath.IN_LOBBY.reachOncePromptsFinished(call);
         call.send(new MeetingFull()).expect(new CancelTimer(), new StopHoldMusic(), prompts(MEETING_FULL, GOODBYE))
                 .assertState(CallState.SAYING_GOODBYE);
         call.promptsFinished().expect(hangUp());

@@ -185,7 +185,7 @@ class OrganizerPinTest {
 
     @Test
     void meetingEventsDuringMenuPinEntryAreIgnoredBecauseTheCallIsInNoMeetingYet() {
-        CallPath.TYPING_PIN.reach(call);
+        CallPath.COLLECTING_PIN.reach(call).press("12").drain();
         call.admitted().meetingEnded().expectNothing().assertState(CallState.COLLECTING_PIN);
 
         // The same holds while the PIN is verified.

@@ -8,6 +8,7 @@ import io.confbridge.call.CallEvent.DigitReceived;
 import io.confbridge.call.CallEvent.EnteredLobby;
 import io.confbridge.call.CallEvent.HungUp;
 import io.confbridge.call.CallEvent.MeetingEnded;
+import io.confbridge.call.CallEvent.MeetingFull;
 import io.confbridge.call.CallEvent.PinChecked;
 import io.confbridge.call.CallEvent.PromptsFinished;
 import io.confbridge.call.CallEvent.TimerFired;
@@ -17,12 +18,13 @@ import java.util.function.Function;
 import static io.confbridge.call.CallScript.PIN_MEETING;
 
 /**
- * One representative event of each kind a call can receive, the columns of the state × event table.
- * The two timer columns depend on the call: the current token is the latest one the machine issued
- * (armed or not), the stale one a token of an earlier timer.
+ * One representative event of each {@link CallEvent.Kind}, and of each variant a state tells apart, the
+ * columns of the state × event table. The two timer columns depend on the call: the current token is the
+ * latest one the machine issued (armed or not), the stale one a token of an earlier timer.
  */
-enum EventKind {
+enum SampleEvent {
     ANSWERED("Answ", s -> new CallAnswered("")),
+    ANSWERED_WITH_CONFERENCE_ID("AnsID", s -> new CallAnswered(PIN_MEETING.conferenceId())),
     DIGIT_5("5", s -> new DigitReceived('5')),
     DIGIT_STAR("*", s -> new DigitReceived('*')),
     DIGIT_POUND("#", s -> new DigitReceived('#')),
@@ -33,7 +35,9 @@ enum EventKind {
     CONFERENCE_NOT_FOUND("NoCnf", s -> new ConferenceNotFound()),
     PIN_ACCEPTED("PinOk", s -> new PinChecked(true)),
     PIN_REJECTED("PinNo", s -> new PinChecked(false)),
-    ENTERED_LOBBY("Lobby", s -> new EnteredLobby()),
+    ENTERED_LOBBY_NOT_STARTED("Lobby", s -> new EnteredLobby(false)),
+    ENTERED_LOBBY_STARTED("LobSt", s -> new EnteredLobby(true)),
+    MEETING_FULL("Full", s -> new MeetingFull()),
     ADMITTED("Admit", s -> new Admitted()),
     MEETING_ENDED("MEnd", s -> new MeetingEnded()),
     HUNG_UP("HngUp", s -> new HungUp());
@@ -42,7 +46,7 @@ enum EventKind {
     final String heading;
     private final Function<CallScript, CallEvent> event;
 
-    EventKind(String heading, Function<CallScript, CallEvent> event) {
+    SampleEvent(String heading, Function<CallScript, CallEvent> event) {
         this.heading = heading;
         this.event = event;
     }
