@@ -121,10 +121,7 @@ public final class HoldMusic {
         int length = (int) (1.25 * RATE);
         int release = (int) (0.1 * RATE);
         for (int i = 0; i < length; i++) {
-            double envelope = (i < attack ? (double) i / attack : 1) * Math.exp(-i / decay);
-            if (i >= length - release) {
-                envelope *= 0.5 + 0.5 * Math.cos(Math.PI * (i - (length - release)) / release);
-            }
+            double envelope = pluckEnvelope(i, attack, decay, length, release);
             double t = (double) i / RATE;
             double tone = Math.sin(2 * Math.PI * frequency * t) + 0.6 * Math.sin(4 * Math.PI * frequency * t);
             add(mix, start + i, 0.22 * envelope * tone);
@@ -137,14 +134,23 @@ public final class HoldMusic {
         int length = (int) (1.5 * RATE);
         int release = (int) (0.1 * RATE);
         for (int i = 0; i < length; i++) {
-            double envelope = (i < attack ? (double) i / attack : 1) * Math.exp(-i / decay);
-            if (i >= length - release) {
-                envelope *= 0.5 + 0.5 * Math.cos(Math.PI * (i - (length - release)) / release);
-            }
+            double envelope = pluckEnvelope(i, attack, decay, length, release);
             double t = (double) i / RATE;
             double tone = Math.sin(2 * Math.PI * frequency * t)
                     + 0.25 * Math.exp(-i / (decay / 3)) * Math.sin(4 * Math.PI * frequency * t);
             add(mix, start + i, 0.16 * accent * envelope * tone);
         }
+    }
+
+    /**
+     * A plucked note's loudness at sample {@code i}: a linear attack, an exponential decay, and a
+     * raised-cosine release over the last {@code release} samples so the note ends without a click.
+     */
+    private static double pluckEnvelope(int i, int attack, double decay, int length, int release) {
+        double envelope = (i < attack ? (double) i / attack : 1) * Math.exp(-i / decay);
+        if (i >= length - release) {
+            envelope *= 0.5 + 0.5 * Math.cos(Math.PI * (i - (length - release)) / release);
+        }
+        return envelope;
     }
 }
