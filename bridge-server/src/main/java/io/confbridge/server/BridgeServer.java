@@ -6,9 +6,8 @@ import io.confbridge.call.CallRouter;
 import io.confbridge.call.CallServices;
 import io.confbridge.call.CallStateMachine;
 import io.confbridge.config.BridgeConfig;
-import io.confbridge.directory.DirectoryAdministration;
-import io.confbridge.directory.DirectoryProvisioning;
-import io.confbridge.directory.Provisioning;
+import io.confbridge.admin.DialInAdministration;
+import io.confbridge.admin.Provisioning;
 import io.confbridge.mail.SmtpPinMailer;
 import io.confbridge.media.MediaEngine;
 import io.confbridge.meeting.Meeting;
@@ -112,7 +111,7 @@ public final class BridgeServer implements AutoCloseable {
         toClose.add(this::stopWorkers); // closed before the store they use
         PinVault vault = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()),
                 new PinLockout(store, config.lockout(), Clock.systemUTC()));
-        provisioning = new DirectoryProvisioning(store, vault, new SecureRandom());
+        provisioning = new Provisioning(store, vault, new SecureRandom());
         createDemoOnFirstStart();
 
         BridgeConfig.IvrConfig ivr = config.ivr();
@@ -146,7 +145,7 @@ public final class BridgeServer implements AutoCloseable {
                 rtp.portMin(), rtp.portMax());
 
         // Last to start, first to close: no admin call arrives before the parts it uses are ready.
-        DirectoryAdministration administration = new DirectoryAdministration(store, vault, meetings,
+        DialInAdministration administration = new DialInAdministration(store, vault, meetings,
                 new SmtpPinMailer(config.mail(), config.sip()), Clock.systemUTC(), new SecureRandom(), realm);
         String adminToken = AdminToken.resolve(config.admin().token(), Path.of(config.dataDir()), System.out);
         MeetingControl meetingControl = new MeetingControl(administration, store, meetings, Clock.systemUTC());

@@ -1,7 +1,7 @@
 package io.confbridge.server.admin;
 
 import io.confbridge.config.BridgeConfig;
-import io.confbridge.directory.Administration;
+import io.confbridge.admin.Administration;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

@@ -1,10 +1,10 @@
 package io.confbridge.server.admin;
 
-import io.confbridge.directory.AdminException;
-import io.confbridge.directory.Administration;
-import io.confbridge.directory.Administration.Actor;
-import io.confbridge.directory.Administration.ActorRole;
-import io.confbridge.directory.Administration.MeetingView;
+import io.confbridge.admin.AdminException;
+import io.confbridge.admin.Administration;
+import io.confbridge.admin.Administration.Actor;
+import io.confbridge.admin.Administration.ActorRole;
+import io.confbridge.admin.Administration.MeetingView;
 import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.store.AuditRecord;

@@ -2,7 +2,7 @@ package io.confbridge.server.support;
 
 import io.confbridge.auth.DigestAccount;
 import io.confbridge.config.ConfigLoader;
-import io.confbridge.directory.Provisioning;
+import io.confbridge.admin.Provisioning;
 import io.confbridge.server.BridgeServer;
 import io.confbridge.store.JdbcDirectoryStore;
 import io.confbridge.store.MeetingPolicyOverrides;

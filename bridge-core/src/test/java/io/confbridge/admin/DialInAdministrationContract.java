@@ -1,18 +1,18 @@
-package io.confbridge.directory;
+package io.confbridge.admin;
 
 import io.confbridge.call.CallEffect.Role;
 import io.confbridge.config.BridgeConfig;
-import io.confbridge.directory.Administration.Actor;
-import io.confbridge.directory.Administration.ActorRole;
-import io.confbridge.directory.Administration.AuditEntry;
-import io.confbridge.directory.Administration.MeetingSettings;
-import io.confbridge.directory.Administration.MeetingSettingsChange;
-import io.confbridge.directory.Administration.MeetingView;
-import io.confbridge.directory.Administration.PinIssued;
-import io.confbridge.directory.Administration.SettingsChange;
-import io.confbridge.directory.Administration.UserView;
-import io.confbridge.directory.support.MutableClock;
-import io.confbridge.directory.support.RecordingPinMailer;
+import io.confbridge.admin.Administration.Actor;
+import io.confbridge.admin.Administration.ActorRole;
+import io.confbridge.admin.Administration.AuditEntry;
+import io.confbridge.admin.Administration.MeetingSettings;
+import io.confbridge.admin.Administration.MeetingSettingsChange;
+import io.confbridge.admin.Administration.MeetingView;
+import io.confbridge.admin.Administration.PinIssued;
+import io.confbridge.admin.Administration.SettingsChange;
+import io.confbridge.admin.Administration.UserView;
+import io.confbridge.admin.support.MutableClock;
+import io.confbridge.admin.support.RecordingPinMailer;
 import io.confbridge.directory.support.TestMember;
 import io.confbridge.mail.MailResult;
 import io.confbridge.media.MediaEngine;
@@ -54,11 +54,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What {@link DirectoryAdministration} does, on a real database: SQLite always, PostgreSQL when
+ * What {@link DialInAdministration} does, on a real database: SQLite always, PostgreSQL when
  * {@code BRIDGE_TEST_PG_URL} is set (see the subclasses). Mail goes to a recording fake here; the SMTP
- * path is tested against GreenMail in {@link DirectoryAdministrationMailTest}.
+ * path is tested against GreenMail in {@link DialInAdministrationMailTest}.
  */
-abstract class DirectoryAdministrationContract {
+abstract class DialInAdministrationContract {
 
     static final Actor ADMIN = new Actor("admin", ActorRole.ADMIN, "192.0.2.10");
     static final BridgeConfig.LockoutConfig LOCKOUT = new BridgeConfig.LockoutConfig(10, 60, 15, 5, 60, 900);
@@ -79,7 +79,7 @@ abstract class DirectoryAdministrationContract {
     MediaEngine engine;
     MeetingRegistry meetings;
     PinVault vault;
-    DirectoryAdministration admin;
+    DialInAdministration admin;
 
     @BeforeEach
     void open() throws Exception {
@@ -93,7 +93,7 @@ abstract class DirectoryAdministrationContract {
 
     void wire(BridgeConfig.LockoutConfig lockout) {
         vault = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()), new PinLockout(store, lockout, clock));
-        admin = new DirectoryAdministration(store, vault, meetings, mailer, clock);
+        admin = new DialInAdministration(store, vault, meetings, mailer, clock);
     }
 
     @AfterEach
@@ -537,7 +537,7 @@ abstract class DirectoryAdministrationContract {
     @Test
     void sipCredentialsAreStoredAsHa1ThatAnswersTheRfc7616Examples() {
         // RFC 7616 §3.9.1: user Mufasa, password "Circle of Life", realm http-auth@example.org.
-        admin = new DirectoryAdministration(store, vault, meetings, mailer, clock, new SecureRandom(), "http-auth@example.org");
+        admin = new DialInAdministration(store, vault, meetings, mailer, clock, new SecureRandom(), "http-auth@example.org");
         enable(AMOS, "Amos", null);
         assertFalse(admin.getUser(AMOS).sipCredentialsSet());
         assertNull(admin.getUser(AMOS).sipUsername());
@@ -599,7 +599,7 @@ abstract class DirectoryAdministrationContract {
         admin.setSipCredentials(ADMIN, AMOS, "amos", "correct horse");
         assertTrue(admin.getUser(AMOS).sipCredentialsSet());
 
-        admin = new DirectoryAdministration(store, vault, meetings, mailer, clock, new SecureRandom(), "bridge.contoso.com");
+        admin = new DialInAdministration(store, vault, meetings, mailer, clock, new SecureRandom(), "bridge.contoso.com");
 
         UserView user = admin.getUser(AMOS);
         assertFalse(user.sipCredentialsSet(), "HA1 of the old realm cannot verify anything in the new one");

@@ -1,4 +1,4 @@
-package io.confbridge.directory;
+package io.confbridge.admin;
 
 import io.confbridge.store.SipAccountRecord;
 

@@ -1,4 +1,4 @@
-package io.confbridge.directory;
+package io.confbridge.admin;
 
 /** An administration request that cannot be done; {@link #kind()} decides the HTTP status. */
 public final class AdminException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.confbridge.directory;
+package io.confbridge.admin;
 
 import io.confbridge.config.BridgeConfig;
 import io.confbridge.mail.MailResult;
@@ -53,7 +53,7 @@ import java.util.regex.Pattern;
  *   <li>The audit log gets every change with the actor; never a PIN, a PIN hash or a token.</li>
  * </ul>
  */
-public final class DirectoryAdministration implements Administration {
+public final class DialInAdministration implements Administration {
 
     static final String MASKED_PIN = "*****";
     static final int MAX_AUDIT_LIMIT = 1000;
@@ -76,11 +76,11 @@ public final class DirectoryAdministration implements Administration {
     private final PinMailer mailer;
     private final Clock clock;
     private final SecureRandom random;
-    private final DirectoryProvisioning provisioning;
+    private final Provisioning provisioning;
     private final String sipRealm;
 
     /** @param sipRealm {@code sip.realm}: the realm SIP credentials are hashed for */
-    public DirectoryAdministration(DirectoryStore store, PinVault vault, MeetingRegistry meetings, PinMailer mailer,
+    public DialInAdministration(DirectoryStore store, PinVault vault, MeetingRegistry meetings, PinMailer mailer,
                                    Clock clock, SecureRandom random, String sipRealm) {
         this.store = store;
         this.vault = vault;
@@ -89,16 +89,16 @@ public final class DirectoryAdministration implements Administration {
         this.clock = clock;
         this.random = random;
         this.sipRealm = Objects.requireNonNull(sipRealm, "sipRealm");
-        this.provisioning = new DirectoryProvisioning(store, vault, random);
+        this.provisioning = new Provisioning(store, vault, random);
     }
 
     /** With the default SIP realm ({@link BridgeConfig.SipConfig#DEFAULT_REALM}). */
-    public DirectoryAdministration(DirectoryStore store, PinVault vault, MeetingRegistry meetings, PinMailer mailer,
+    public DialInAdministration(DirectoryStore store, PinVault vault, MeetingRegistry meetings, PinMailer mailer,
                                    Clock clock, SecureRandom random) {
         this(store, vault, meetings, mailer, clock, random, BridgeConfig.SipConfig.DEFAULT_REALM);
     }
 
-    public DirectoryAdministration(DirectoryStore store, PinVault vault, MeetingRegistry meetings, PinMailer mailer,
+    public DialInAdministration(DirectoryStore store, PinVault vault, MeetingRegistry meetings, PinMailer mailer,
                                    Clock clock) {
         this(store, vault, meetings, mailer, clock, new SecureRandom(), BridgeConfig.SipConfig.DEFAULT_REALM);
     }
@@ -135,7 +135,7 @@ public final class DirectoryAdministration implements Administration {
             }
             what = "enabled again";
         } else {
-            String conferenceId = unusedConferenceId();
+            String conferenceId = provisioning.unusedConferenceId();
             List<String> avoid = new ArrayList<>(forbidden(phoneNumber));
             avoid.add(conferenceId);
             PinVault.NewPin newPin = vault.newPin(tenant.pinLength(), avoid);
@@ -148,7 +148,7 @@ public final class DirectoryAdministration implements Administration {
                 }
                 throw e;
             }
-            createFirstMeeting(organizer, conferenceId, !tenant.anonymousCanStart());
+            provisioning.createMeeting(organizer.id(), conferenceId, !tenant.anonymousCanStart());
             pin = newPin.pin();
             what = "enabled";
         }
@@ -570,29 +570,6 @@ public final class DirectoryAdministration implements Administration {
         return minutes;
     }
 
-    private String unusedConferenceId() {
-        for (int attempt = 0; attempt < DirectoryProvisioning.MAX_CONFERENCE_ID_ATTEMPTS; attempt++) {
-            String id = provisioning.newConferenceId();
-            if (store.findMeetingByConferenceId(id).isEmpty()) {
-                return id;
-            }
-        }
-        throw new IllegalStateException("no free conference ID in " + DirectoryProvisioning.MAX_CONFERENCE_ID_ATTEMPTS + " attempts");
-    }
-
-    private void createFirstMeeting(OrganizerRecord organizer, String conferenceId, boolean requirePin) {
-        try {
-            store.createMeeting(conferenceId, organizer.id(), requirePin);
-        } catch (StoreException e) {
-            if (!e.conflict()) {
-                throw e;
-            }
-            // Another enable took the ID since we checked. The PIN was drawn to differ from that ID, not from
-            // the next one; a clash is as likely as guessing the PIN, so drawing a fresh ID is enough.
-            provisioning.createMeeting(organizer.id(), requirePin);
-        }
-    }
-
     private static List<String> forbidden(String phone) {
         return phone == null ? List.of() : List.of(phone);
     }
@@ -684,6 +661,6 @@ public final class DirectoryAdministration implements Administration {
 
     @Override
     public String toString() {
-        return "DirectoryAdministration[" + store + "]";
+        return "DialInAdministration[" + store + "]";
     }
 }
