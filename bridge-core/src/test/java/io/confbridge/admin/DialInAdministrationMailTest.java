@@ -1,5 +1,9 @@
 package io.confbridge.admin;
 
+import java.security.SecureRandom;
+import java.time.Clock;
+import io.confbridge.pin.PinLockout;
+import io.confbridge.pin.PinGenerator;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -60,7 +64,8 @@ class DialInAdministrationMailTest {
         store = JdbcDirectoryStore.open(new BridgeConfig.StoreConfig("jdbc:sqlite:" + dir.resolve("bridge.db"), "", "", 2));
         workers = Executors.newSingleThreadExecutor();
         engine = new MediaEngine(1);
-        vault = new PinVault(store, new PinHasher(DialInAdministrationContract.filled(32, 3), 8192, 1, 1), workers);
+        vault = new PinVault(store, new PinHasher(DialInAdministrationContract.filled(32, 3), 8192, 1, 1), workers,
+                new PinGenerator(new SecureRandom()), new PinLockout(store, DialInAdministrationContract.LOCKOUT, Clock.systemUTC()));
     }
 
     @AfterEach
@@ -85,7 +90,8 @@ class DialInAdministrationMailTest {
 
     DialInAdministration administration(SmtpPinMailer mailer) {
         return new DialInAdministration(store, vault, new MeetingRegistry(engine), mailer,
-                new MutableClock(Instant.parse("2026-03-01T09:00:00Z")));
+                new MutableClock(Instant.parse("2026-03-01T09:00:00Z")), new SecureRandom(),
+                BridgeConfig.SipConfig.DEFAULT_REALM, DialInAdministrationContract.NODE_LOBBY_TIMEOUT_MS);
     }
 
     @Test
@@ -126,7 +132,7 @@ class DialInAdministrationMailTest {
     @Test
     void withAutoEmailOffNoMailIsSent() {
         DialInAdministration admin = administration(greenMail.getSmtp().getPort());
-        admin.updateSettings(ADMIN, new Administration.SettingsChange(null, false, null, null, null));
+        admin.updateSettings(ADMIN, DialInAdministrationContract.change(null, false, null, null, null));
 
         PinIssued issued = admin.enableUser(ADMIN, AMOS, "Amos", null, false, null);
         PinIssued reset = admin.resetPin(ADMIN, AMOS, false, null);
@@ -144,7 +150,7 @@ class DialInAdministrationMailTest {
             closedPort = s.getLocalPort();
         }
         DialInAdministration admin = administration(closedPort);
-        admin.updateSettings(ADMIN, new Administration.SettingsChange(null, false, null, null, null));
+        admin.updateSettings(ADMIN, DialInAdministrationContract.change(null, false, null, null, null));
         admin.enableUser(ADMIN, AMOS, "Amos", null, false, null);
 
         PinIssued reset = admin.resetPin(ADMIN, AMOS, true, null);

@@ -1,5 +1,8 @@
 package io.confbridge.admin;
 
+import java.time.Clock;
+import io.confbridge.pin.PinLockout;
+import io.confbridge.pin.PinGenerator;
 import io.confbridge.config.BridgeConfig;
 import io.confbridge.pin.PinHasher;
 import io.confbridge.pin.PinVault;
@@ -48,7 +51,8 @@ class ProvisioningTest {
         Arrays.fill(pepper, (byte) 9);
         workers = Executors.newSingleThreadExecutor();
         store = JdbcDirectoryStore.open(new BridgeConfig.StoreConfig("jdbc:sqlite:" + dir.resolve("bridge.db"), "", "", 2));
-        vault = new PinVault(store, hasher, workers);
+        vault = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()),
+                new PinLockout(store, DialInAdministrationContract.LOCKOUT, Clock.systemUTC()));
         provisioning = new Provisioning(store, vault, new SecureRandom());
     }
 

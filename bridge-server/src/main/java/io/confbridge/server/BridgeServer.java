@@ -25,7 +25,6 @@ import io.confbridge.prompt.Tones;
 import io.confbridge.rtp.RtpPortAllocator;
 import io.confbridge.server.admin.AdminHttpServer;
 import io.confbridge.server.admin.AdminToken;
-import io.confbridge.server.admin.MeetingControl;
 import io.confbridge.sip.SipServer;
 import io.confbridge.store.JdbcDirectoryStore;
 import io.confbridge.store.MeetingRecord;
@@ -63,10 +62,6 @@ public final class BridgeServer implements AutoCloseable {
         public String toString() {
             return "DemoCredentials[conferenceId=" + conferenceId + ", pin=*****]";
         }
-    }
-
-    /** A meeting's live state, as the bridge sees it now. */
-    public record MeetingStatus(boolean started, int lobbyCount, int participantCount) {
     }
 
     private final BridgeConfig config;
@@ -146,10 +141,10 @@ public final class BridgeServer implements AutoCloseable {
 
         // Last to start, first to close: no admin call arrives before the parts it uses are ready.
         DialInAdministration administration = new DialInAdministration(store, vault, meetings,
-                new SmtpPinMailer(config.mail(), config.sip()), Clock.systemUTC(), new SecureRandom(), realm);
+                new SmtpPinMailer(config.mail(), config.sip()), Clock.systemUTC(), new SecureRandom(), realm,
+                ivr.lobbyTimeoutMs());
         String adminToken = AdminToken.resolve(config.admin().token(), Path.of(config.dataDir()), System.out);
-        MeetingControl meetingControl = new MeetingControl(administration, store, meetings, Clock.systemUTC());
-        admin = AdminHttpServer.start(config.admin(), administration, meetingControl, adminToken);
+        admin = AdminHttpServer.start(config.admin(), administration, administration.meetingControl(), adminToken);
         toClose.add(admin);
     }
 
@@ -229,9 +224,8 @@ public final class BridgeServer implements AutoCloseable {
     }
 
     /** The live state of a meeting; a meeting nobody has dialled into is not started, with nobody in it. */
-    public MeetingStatus meetingStatus(String conferenceId) {
-        Meeting.Status s = meetings.status(conferenceId);
-        return new MeetingStatus(s.started(), s.lobbyCount(), s.participantCount());
+    public Meeting.Status meetingStatus(String conferenceId) {
+        return meetings.status(conferenceId);
     }
 
     /** The admin API's port: {@code admin.port}, or the one the OS chose when that is 0. */

@@ -9,6 +9,7 @@ import io.confbridge.admin.AdminException;
 import io.confbridge.admin.Administration;
 import io.confbridge.admin.Administration.Actor;
 import io.confbridge.admin.Administration.ActorRole;
+import io.confbridge.admin.MeetingControl;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +27,9 @@ import java.util.stream.Collectors;
  * {@link Administration} call and turns the outcome, or the failure, into a JSON response. Blocking:
  * the transport calls it on a worker thread.
  *
- * <p>Most endpoints are the administrator's; a few serve the organizer's app with the user's own token
- * ({@link MeetingControl} decides whose meeting it is).
+ * <p>Most endpoints are the administrator's; those acting on one meeting (show, change, start, admit,
+ * end) also serve the organizer's app with the user's own token, and {@link MeetingControl} decides
+ * whose meeting it is.
  *
  * <p>Failures map to statuses in one place, {@link #handle}: bad input 400 (naming the field), no or
  * bad token 401, a user's token on an admin endpoint or on a meeting not theirs 403, unknown user,
@@ -45,7 +47,7 @@ final class AdminApi {
     private enum Access {
         /** The administrator's token only; a user's token gets 403. */
         ADMIN,
-        /** The administrator, or a user about their own meeting ({@link MeetingControl} decides). */
+        /** The administrator, or a user about their own meeting (core's meeting access rule decides). */
         ORGANIZER
     }
 
@@ -101,9 +103,9 @@ final class AdminApi {
             noBody(r);
             return ApiResponse.of(200, Map.of("admitted", meetings.admit(a, p.get(0))));
         });
-        route("POST", "/api/meetings/*/end", (a, p, r) -> {
+        appRoute("POST", "/api/meetings/*/end", (a, p, r) -> {
             noBody(r);
-            return ApiResponse.of(200, admin.endMeeting(a, p.get(0)));
+            return ApiResponse.of(200, meetings.end(a, p.get(0)));
         });
         route("GET", "/api/audit", (a, p, r) -> ApiResponse.of(200, admin.audit(auditLimit(r))));
     }

@@ -1,5 +1,6 @@
 package io.confbridge.server.support;
 
+import io.confbridge.meeting.Meeting;
 import io.confbridge.auth.DigestAccount;
 import io.confbridge.config.ConfigLoader;
 import io.confbridge.admin.Provisioning;
@@ -161,7 +162,7 @@ public final class RunningBridge implements AutoCloseable {
         }
     }
 
-    public BridgeServer.MeetingStatus status(String conferenceId) {
+    public Meeting.Status status(String conferenceId) {
         return server.meetingStatus(conferenceId);
     }
 
