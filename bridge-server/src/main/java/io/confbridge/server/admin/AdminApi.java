@@ -221,10 +221,7 @@ final class AdminApi {
     }
 
     private ApiResponse changeSettings(Actor actor, List<String> params, ApiRequest request) {
-        AdminRequests.ChangeSettings body = body(request, AdminRequests.ChangeSettings.class);
-        Administration.SettingsChange change = new Administration.SettingsChange(body.pinLength(), body.autoEmail(),
-                body.anonymousCanStart(), body.lobbyTimeoutMinutes(), body.language(), body.endOnOrganizerLeave(),
-                body.maxParticipants(), body.entryExitTones(), body.admissionMode());
+        Administration.SettingsChange change = body(request, Administration.SettingsChange.class);
         return ApiResponse.of(200, admin.updateSettings(actor, change));
     }
 
@@ -238,10 +235,7 @@ final class AdminApi {
     }
 
     private ApiResponse changeMeeting(Actor actor, List<String> params, ApiRequest request) {
-        AdminRequests.ChangeMeeting body = body(request, AdminRequests.ChangeMeeting.class);
-        Administration.MeetingSettingsChange change = new Administration.MeetingSettingsChange(
-                body.requirePinToStart(), body.endOnOrganizerLeave(), body.lobbyTimeoutMinutes(),
-                body.maxParticipants(), body.entryExitTones(), body.admissionMode());
+        Administration.MeetingSettingsChange change = body(request, Administration.MeetingSettingsChange.class);
         return ApiResponse.of(200, meetings.update(actor, params.get(0), change));
     }
 
