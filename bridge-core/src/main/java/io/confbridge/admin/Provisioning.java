@@ -113,7 +113,7 @@ public final class Provisioning {
      *
      * @throws NoSuchElementException if there is no such organizer
      */
-    public String resetPin(long organizerId) {
+    String resetPin(long organizerId) {
         return vault.issuePin(organizerId, store.tenantSettings().pinLength(), List.of());
     }
 

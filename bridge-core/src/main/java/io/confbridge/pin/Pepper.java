@@ -23,7 +23,7 @@ import java.util.Set;
 public final class Pepper {
 
     /** 256 bits: the length generated, and the least accepted. */
-    public static final int BYTES = 32;
+    static final int BYTES = 32;
 
     private static final Set<PosixFilePermission> OWNER_ONLY =
             EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -45,7 +45,7 @@ public final class Pepper {
      * @throws IllegalStateException if the file is readable or writable by group or others, or malformed
      * @throws UncheckedIOException  if the file cannot be read or written
      */
-    public static byte[] loadOrCreate(Path file) {
+    static byte[] loadOrCreate(Path file) {
         if (!Files.exists(file)) {
             try {
                 return create(file);
@@ -63,7 +63,7 @@ public final class Pepper {
      *
      * @throws IllegalArgumentException if it is not base64 or too short; the message never quotes the value
      */
-    public static byte[] fromBase64(String base64) {
+    static byte[] fromBase64(String base64) {
         byte[] pepper;
         try {
             pepper = Base64.getDecoder().decode(base64.trim());

@@ -96,9 +96,7 @@ public final class BridgeServer implements AutoCloseable {
         toClose.add(store);
 
         BridgeConfig.SecurityConfig security = config.security();
-        byte[] pepper = security.pepper().isEmpty()
-                ? Pepper.loadOrCreate(Path.of(security.pepperFile()))
-                : Pepper.fromBase64(security.pepper());
+        byte[] pepper = Pepper.fromConfig(security);
         PinHasher hasher = new PinHasher(pepper, security.argon2MemoryKiB(), security.argon2Iterations(),
                 security.argon2Parallelism());
         // PIN hashing and database work: bounded pool, never an event loop.
