@@ -16,6 +16,9 @@ import java.util.Optional;
  */
 public interface Administration {
 
+    /** The most audit lines one {@link #audit} call returns. */
+    int MAX_AUDIT_LIMIT = 1000;
+
     /** Who asks, from where: recorded in the audit log. */
     record Actor(String name, ActorRole role, String clientAddress) {
     }

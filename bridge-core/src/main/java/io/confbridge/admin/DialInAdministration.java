@@ -21,7 +21,6 @@ import io.confbridge.store.StoreException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -55,8 +54,6 @@ import java.util.regex.Pattern;
 public final class DialInAdministration implements Administration {
 
     static final String MASKED_PIN = "*****";
-    static final int MAX_AUDIT_LIMIT = 1000;
-    static final int TOKEN_BYTES = 32;
     private static final int MAX_EMAIL = 254;
     private static final int MAX_NAME = 256;
 
@@ -232,15 +229,17 @@ public final class DialInAdministration implements Administration {
             pinLength = change.pinLength();
             if (pinLength < io.confbridge.store.TenantSettings.MIN_PIN_LENGTH
                     || pinLength > io.confbridge.store.TenantSettings.MAX_PIN_LENGTH) {
-                throw AdminException.badInput("pinLength", "pinLength must be 4–12, not " + pinLength);
+                throw AdminException.badInput("pinLength", "pinLength must be " + io.confbridge.store.TenantSettings.MIN_PIN_LENGTH
+                        + "–" + io.confbridge.store.TenantSettings.MAX_PIN_LENGTH + ", not " + pinLength);
             }
         }
         Integer lobbyTimeout = policyInput.lobbyTimeoutMinutes(change.lobbyTimeoutMinutes());
         String language = old.language();
         if (change.language() != null) {
             language = change.language().trim().toLowerCase(Locale.ROOT);
-            if (!language.equals("en") && !language.equals("zh")) {
-                throw AdminException.badInput("language", "language must be en or zh");
+            if (!io.confbridge.store.TenantSettings.LANGUAGES.contains(language)) {
+                throw AdminException.badInput("language", "language must be one of "
+                        + String.join(", ", io.confbridge.store.TenantSettings.LANGUAGES));
             }
         }
         Integer maxParticipants = PolicyInput.maxParticipants(change.maxParticipants());
@@ -356,10 +355,8 @@ public final class DialInAdministration implements Administration {
         if (!organizer.enabled()) {
             throw AdminException.conflict(organizer.email() + " is disabled");
         }
-        byte[] bytes = new byte[TOKEN_BYTES];
-        random.nextBytes(bytes);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        store.addUserToken(organizer.id(), tokenHash(token));
+        String token = BearerToken.generate(random);
+        store.addUserToken(organizer.id(), BearerToken.hash(token));
         audit.record(actor, "token.issue", organizer.email(), "user token issued");
         return token;
     }
@@ -369,8 +366,7 @@ public final class DialInAdministration implements Administration {
         if (token == null || token.isBlank() || token.length() > 128) {
             return Optional.empty();
         }
-        // Looked up by its hash: equality on a SHA-256 of a 256-bit secret leaks nothing useful by timing.
-        return store.findOrganizerByTokenHash(tokenHash(token.trim())).filter(OrganizerRecord::enabled)
+        return store.findOrganizerByTokenHash(BearerToken.hash(token.trim())).filter(OrganizerRecord::enabled)
                 .map(OrganizerRecord::email);
     }
 
@@ -418,10 +414,6 @@ public final class DialInAdministration implements Administration {
                 DigestAlgorithm.SHA_256.hash(a1));
     }
 
-    static String tokenHash(String token) {
-        return DigestAlgorithm.SHA_256.hash(token);
-    }
-
     // ---- helpers ----------------------------------------------------------------------------------
 
     private OrganizerRecord organizer(String email) {
@@ -445,16 +437,20 @@ public final class DialInAdministration implements Administration {
 
     private UserView view(OrganizerRecord o) {
         PinLockout.Status lock = vault.lockout().status(o.id());
-        List<String> conferenceIds = new ArrayList<>();
-        for (MeetingRecord m : store.findMeetingsByOrganizer(o.id())) {
-            conferenceIds.add(m.conferenceId());
-        }
         Optional<SipAccountRecord> sip = store.findSipAccountOf(o.id());
         // HA1 binds the realm: credentials set under another sip.realm no longer authenticate anyone.
         boolean sipValid = sip.isPresent() && sip.get().realm().equals(sipRealm);
         return new UserView(o.email(), o.displayName(), o.phone(), o.enabled(), MASKED_PIN, o.pinLength(), o.pinSetAt(),
-                lock.locked(), lock.lockedUntil(), lock.recentFailures(), sipValid, conferenceIds,
+                lock.locked(), lock.lockedUntil(), lock.recentFailures(), sipValid, conferenceIdsOf(o.id()),
                 sip.map(SipAccountRecord::username).orElse(null));
+    }
+
+    private List<String> conferenceIdsOf(long organizerId) {
+        List<String> conferenceIds = new ArrayList<>();
+        for (MeetingRecord m : store.findMeetingsByOrganizer(organizerId)) {
+            conferenceIds.add(m.conferenceId());
+        }
+        return conferenceIds;
     }
 
     private static List<String> forbidden(String phone) {
@@ -466,13 +462,9 @@ public final class DialInAdministration implements Administration {
             return new MailOutcome(false, null, null, true);
         }
         String to = overrideTo != null ? overrideTo : organizer.email();
-        List<String> conferenceIds = new ArrayList<>();
-        for (MeetingRecord m : store.findMeetingsByOrganizer(organizer.id())) {
-            conferenceIds.add(m.conferenceId());
-        }
         MailResult result;
         try {
-            result = mailer.send(new PinMail(to, organizer.displayName(), pin, conferenceIds));
+            result = mailer.send(new PinMail(to, organizer.displayName(), pin, conferenceIdsOf(organizer.id())));
         } catch (RuntimeException e) {
             // PinMailer promises not to throw; if one does anyway, the PIN is stored and must still be shown.
             result = MailResult.failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));

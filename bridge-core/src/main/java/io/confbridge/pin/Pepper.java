@@ -1,5 +1,6 @@
 package io.confbridge.pin;
 
+import io.confbridge.auth.SecretFile;
 import io.confbridge.config.BridgeConfig;
 
 import java.io.IOException;
@@ -8,12 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -24,9 +23,6 @@ public final class Pepper {
 
     /** 256 bits: the length generated, and the least accepted. */
     static final int BYTES = 32;
-
-    private static final Set<PosixFilePermission> OWNER_ONLY =
-            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
     private Pepper() {
     }
@@ -84,22 +80,14 @@ public final class Pepper {
         }
         byte[] pepper = new byte[BYTES];
         new SecureRandom().nextBytes(pepper);
-        byte[] text = (Base64.getEncoder().encodeToString(pepper) + "\n").getBytes(StandardCharsets.US_ASCII);
-        try {
-            // The permissions are set as the file is created, so there is no moment when others could read it.
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        } catch (UnsupportedOperationException notPosix) {
-            // Windows and some mounted file systems: the directory's ACL has to protect the file.
-            Files.createFile(file);
-        }
-        Files.write(file, text, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        SecretFile.create(file, Base64.getEncoder().encodeToString(pepper) + "\n");
         return pepper;
     }
 
     private static byte[] load(Path file) {
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (!OWNER_ONLY.containsAll(permissions)) {
+            if (!SecretFile.OWNER_ONLY.containsAll(permissions)) {
                 throw new IllegalStateException("the pepper file " + file + " is accessible to group or others ("
                         + PosixFilePermissions.toString(permissions) + "); restrict it with: chmod 600 " + file);
             }

@@ -40,7 +40,6 @@ final class AdminApi {
     private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
 
     static final int DEFAULT_AUDIT_LIMIT = 100;
-    static final int MAX_AUDIT_LIMIT = 1000;
     private static final String ADMIN_NAME = "admin";
 
     /** Who may call an endpoint. */
@@ -270,13 +269,13 @@ final class AdminApi {
         }
         try {
             int limit = Integer.parseInt(raw);
-            if (limit >= 1 && limit <= MAX_AUDIT_LIMIT) {
+            if (limit >= 1 && limit <= Administration.MAX_AUDIT_LIMIT) {
                 return limit;
             }
         } catch (NumberFormatException e) {
             // falls through to the same answer as an out-of-range number
         }
-        throw ApiException.badInput("limit", "limit must be a whole number from 1 to " + MAX_AUDIT_LIMIT);
+        throw ApiException.badInput("limit", "limit must be a whole number from 1 to " + Administration.MAX_AUDIT_LIMIT);
     }
 
     private static void required(String value, String field) {
