@@ -140,6 +140,7 @@ public interface Administration {
      */
     MeetingView createMeeting(Actor actor, String organizerEmail, MeetingSettings settings);
 
+    /** A meeting as the administrator sees it; no access check (a user's token goes through {@link MeetingControl#show}). */
     MeetingView getMeeting(String conferenceId);
 
     List<MeetingView> listMeetings();
