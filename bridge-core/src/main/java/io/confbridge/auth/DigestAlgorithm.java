@@ -52,7 +52,7 @@ public enum DigestAlgorithm {
     }
 
     /** Length of {@link #hash} results in hex characters. */
-    public int hexLength() {
+    int hexLength() {
         return digest().getDigestLength() * 2;
     }
 

@@ -1,5 +1,6 @@
 package io.confbridge.pin;
 
+import io.confbridge.auth.SecretFile;
 import io.confbridge.config.BridgeConfig;
 
 import java.io.IOException;
@@ -8,12 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -23,10 +22,7 @@ import java.util.Set;
 public final class Pepper {
 
     /** 256 bits: the length generated, and the least accepted. */
-    public static final int BYTES = 32;
-
-    private static final Set<PosixFilePermission> OWNER_ONLY =
-            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    static final int BYTES = 32;
 
     private Pepper() {
     }
@@ -45,7 +41,7 @@ public final class Pepper {
      * @throws IllegalStateException if the file is readable or writable by group or others, or malformed
      * @throws UncheckedIOException  if the file cannot be read or written
      */
-    public static byte[] loadOrCreate(Path file) {
+    static byte[] loadOrCreate(Path file) {
         if (!Files.exists(file)) {
             try {
                 return create(file);
@@ -63,7 +59,7 @@ public final class Pepper {
      *
      * @throws IllegalArgumentException if it is not base64 or too short; the message never quotes the value
      */
-    public static byte[] fromBase64(String base64) {
+    static byte[] fromBase64(String base64) {
         byte[] pepper;
         try {
             pepper = Base64.getDecoder().decode(base64.trim());
@@ -84,22 +80,14 @@ public final class Pepper {
         }
         byte[] pepper = new byte[BYTES];
         new SecureRandom().nextBytes(pepper);
-        byte[] text = (Base64.getEncoder().encodeToString(pepper) + "\n").getBytes(StandardCharsets.US_ASCII);
-        try {
-            // The permissions are set as the file is created, so there is no moment when others could read it.
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        } catch (UnsupportedOperationException notPosix) {
-            // Windows and some mounted file systems: the directory's ACL has to protect the file.
-            Files.createFile(file);
-        }
-        Files.write(file, text, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        SecretFile.create(file, Base64.getEncoder().encodeToString(pepper) + "\n");
         return pepper;
     }
 
     private static byte[] load(Path file) {
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (!OWNER_ONLY.containsAll(permissions)) {
+            if (!SecretFile.OWNER_ONLY.containsAll(permissions)) {
                 throw new IllegalStateException("the pepper file " + file + " is accessible to group or others ("
                         + PosixFilePermissions.toString(permissions) + "); restrict it with: chmod 600 " + file);
             }

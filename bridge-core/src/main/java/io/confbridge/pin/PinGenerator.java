@@ -31,7 +31,7 @@ public final class PinGenerator {
      *                  digits are at least 4 long
      * @throws IllegalArgumentException if {@code length} is outside 4–12
      */
-    public String generate(int length, Collection<String> forbidden) {
+    String generate(int length, Collection<String> forbidden) {
         if (length < Pins.MIN_LENGTH || length > Pins.MAX_LENGTH) {
             throw new IllegalArgumentException("PIN length " + length + " is outside 4–12");
         }

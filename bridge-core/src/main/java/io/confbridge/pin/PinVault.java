@@ -1,6 +1,5 @@
 package io.confbridge.pin;
 
-import io.confbridge.config.ConfigLoader;
 import io.confbridge.store.DirectoryStore;
 import io.confbridge.store.MeetingRecord;
 import io.confbridge.store.OrganizerRecord;
@@ -8,8 +7,6 @@ import io.confbridge.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -49,17 +46,6 @@ public final class PinVault {
     private final ExecutorService workers;
     private final PinGenerator generator;
     private final PinLockout lockout;
-
-    /** With a CSPRNG generator and the default lockout limits on the system clock. */
-    public PinVault(DirectoryStore store, PinHasher hasher, ExecutorService workers) {
-        this(store, hasher, workers, new PinGenerator(new SecureRandom()));
-    }
-
-    /** With the default lockout limits on the system clock. */
-    public PinVault(DirectoryStore store, PinHasher hasher, ExecutorService workers, PinGenerator generator) {
-        this(store, hasher, workers, generator,
-                new PinLockout(store, ConfigLoader.defaults().lockout(), Clock.systemUTC()));
-    }
 
     public PinVault(DirectoryStore store, PinHasher hasher, ExecutorService workers, PinGenerator generator,
                     PinLockout lockout) {

@@ -3,7 +3,7 @@ package io.confbridge.store;
 import io.confbridge.store.MeetingPolicy.AdmissionMode;
 
 import java.util.Objects;
-import java.util.Set;
+import java.util.List;
 
 /**
  * The tenant-wide settings an administrator changes at run time (unlike {@code BridgeConfig}, which is
@@ -29,7 +29,8 @@ public record TenantSettings(int pinLength, boolean autoEmail, boolean anonymous
     public static final int MIN_LOBBY_TIMEOUT_MINUTES = 1;
     public static final int MAX_LOBBY_TIMEOUT_MINUTES = 1440;
     public static final int MAX_PARTICIPANTS_LIMIT = 1000;
-    static final Set<String> LANGUAGES = Set.of("en", "zh");
+    /** The prompt languages a tenant may choose. */
+    public static final List<String> LANGUAGES = List.of("en", "zh");
 
     /** What a fresh database holds; the same values as the column defaults of the migrations. */
     public static final TenantSettings DEFAULTS = new TenantSettings(5, true, false, 60, "en");
@@ -40,7 +41,7 @@ public record TenantSettings(int pinLength, boolean autoEmail, boolean anonymous
         }
         checkLobbyTimeout(lobbyTimeoutMinutes);
         if (!LANGUAGES.contains(language)) {
-            throw new IllegalArgumentException("language \"" + language + "\" is not one of en, zh");
+            throw new IllegalArgumentException("language \"" + language + "\" is not one of " + String.join(", ", LANGUAGES));
         }
         checkMaxParticipants(maxParticipants);
         Objects.requireNonNull(admissionMode, "admissionMode");

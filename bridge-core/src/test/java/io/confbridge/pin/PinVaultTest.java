@@ -1,5 +1,7 @@
 package io.confbridge.pin;
 
+import java.time.Clock;
+import io.confbridge.config.ConfigLoader;
 import io.confbridge.config.BridgeConfig;
 import io.confbridge.pin.support.ScriptedRandom;
 import io.confbridge.pin.support.ThreadRecordingStore;
@@ -43,7 +45,13 @@ class PinVaultTest {
         workers = Executors.newFixedThreadPool(2, r -> new Thread(r, "pin-worker-" + workerCount.incrementAndGet()));
         store = new ThreadRecordingStore(JdbcDirectoryStore.open(
                 new BridgeConfig.StoreConfig("jdbc:sqlite:" + dir.resolve("bridge.db"), "", "", 2)));
-        vault = new PinVault(store, hasher, workers);
+        vault = vault(new PinGenerator(new SecureRandom()));
+    }
+
+    /** A vault with the default lockout limits on the system clock. */
+    PinVault vault(PinGenerator generator) {
+        return new PinVault(store, hasher, workers, generator,
+                new PinLockout(store, ConfigLoader.defaults().lockout(), Clock.systemUTC()));
     }
 
     @AfterEach
@@ -132,11 +140,11 @@ class PinVaultTest {
         long id = store.createOrganizer("a@contoso.com", "A", null, hasher.hash("40000"), 5).id();
         List<String> earlier = List.of("41111", "42222", "43333", "44444");
         for (String pin : earlier) {
-            new PinVault(store, hasher, workers, new PinGenerator(new ScriptedRandom(pin))).issuePin(id, 5, List.of());
+            vault(new PinGenerator(new ScriptedRandom(pin))).issuePin(id, 5, List.of());
         }
         // History, newest first: 44444 43333 42222 41111 40000. Proposals: four of the last five, then a new one.
         ScriptedRandom random = new ScriptedRandom("44444", "42222", "41111", "40000", "58291");
-        PinVault scripted = new PinVault(store, hasher, workers, new PinGenerator(random));
+        PinVault scripted = vault(new PinGenerator(random));
 
         assertEquals("58291", scripted.issuePin(id, 5, List.of()));
         assertTrue(random.scriptUsedUp());
@@ -147,10 +155,10 @@ class PinVaultTest {
     void aPinOlderThanTheLastFiveMayComeBack() {
         long id = store.createOrganizer("a@contoso.com", "A", null, hasher.hash("40000"), 5).id();
         for (String pin : List.of("41111", "42222", "43333", "44444", "45555")) {
-            new PinVault(store, hasher, workers, new PinGenerator(new ScriptedRandom(pin))).issuePin(id, 5, List.of());
+            vault(new PinGenerator(new ScriptedRandom(pin))).issuePin(id, 5, List.of());
         }
 
-        assertEquals("40000", new PinVault(store, hasher, workers, new PinGenerator(new ScriptedRandom("40000")))
+        assertEquals("40000", vault(new PinGenerator(new ScriptedRandom("40000")))
                 .issuePin(id, 5, List.of()));
     }
 
@@ -160,7 +168,7 @@ class PinVaultTest {
         store.createMeeting("4711001", id, true);
         ScriptedRandom random = new ScriptedRandom("4711001", "4255550", "5829163");
 
-        String pin = new PinVault(store, hasher, workers, new PinGenerator(random)).issuePin(id, 7, List.of("+1 425 555 0100"));
+        String pin = vault(new PinGenerator(random)).issuePin(id, 7, List.of("+1 425 555 0100"));
 
         assertEquals("5829163", pin);
     }
@@ -181,7 +189,7 @@ class PinVaultTest {
     @Test
     void defaultGeneratorIsRandom() {
         long id = store.createOrganizer("a@contoso.com", "A", null, hasher.hash("40000"), 5).id();
-        PinVault real = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()));
+        PinVault real = vault(new PinGenerator(new SecureRandom()));
 
         assertNotEquals(real.issuePin(id, 12, List.of()), real.issuePin(id, 12, List.of()));
     }

@@ -6,9 +6,8 @@ import io.confbridge.call.CallRouter;
 import io.confbridge.call.CallServices;
 import io.confbridge.call.CallStateMachine;
 import io.confbridge.config.BridgeConfig;
-import io.confbridge.directory.DirectoryAdministration;
-import io.confbridge.directory.DirectoryProvisioning;
-import io.confbridge.directory.Provisioning;
+import io.confbridge.admin.DialInAdministration;
+import io.confbridge.admin.Provisioning;
 import io.confbridge.mail.SmtpPinMailer;
 import io.confbridge.media.MediaEngine;
 import io.confbridge.meeting.Meeting;
@@ -26,7 +25,6 @@ import io.confbridge.prompt.Tones;
 import io.confbridge.rtp.RtpPortAllocator;
 import io.confbridge.server.admin.AdminHttpServer;
 import io.confbridge.server.admin.AdminToken;
-import io.confbridge.server.admin.MeetingControl;
 import io.confbridge.sip.SipServer;
 import io.confbridge.store.JdbcDirectoryStore;
 import io.confbridge.store.MeetingRecord;
@@ -66,10 +64,6 @@ public final class BridgeServer implements AutoCloseable {
         }
     }
 
-    /** A meeting's live state, as the bridge sees it now. */
-    public record MeetingStatus(boolean started, int lobbyCount, int participantCount) {
-    }
-
     private final BridgeConfig config;
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private JdbcDirectoryStore store;
@@ -102,9 +96,7 @@ public final class BridgeServer implements AutoCloseable {
         toClose.add(store);
 
         BridgeConfig.SecurityConfig security = config.security();
-        byte[] pepper = security.pepper().isEmpty()
-                ? Pepper.loadOrCreate(Path.of(security.pepperFile()))
-                : Pepper.fromBase64(security.pepper());
+        byte[] pepper = Pepper.fromConfig(security);
         PinHasher hasher = new PinHasher(pepper, security.argon2MemoryKiB(), security.argon2Iterations(),
                 security.argon2Parallelism());
         // PIN hashing and database work: bounded pool, never an event loop.
@@ -112,7 +104,7 @@ public final class BridgeServer implements AutoCloseable {
         toClose.add(this::stopWorkers); // closed before the store they use
         PinVault vault = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()),
                 new PinLockout(store, config.lockout(), Clock.systemUTC()));
-        provisioning = new DirectoryProvisioning(store, vault, new SecureRandom());
+        provisioning = new Provisioning(store, vault, new SecureRandom());
         createDemoOnFirstStart();
 
         BridgeConfig.IvrConfig ivr = config.ivr();
@@ -146,11 +138,11 @@ public final class BridgeServer implements AutoCloseable {
                 rtp.portMin(), rtp.portMax());
 
         // Last to start, first to close: no admin call arrives before the parts it uses are ready.
-        DirectoryAdministration administration = new DirectoryAdministration(store, vault, meetings,
-                new SmtpPinMailer(config.mail(), config.sip()), Clock.systemUTC(), new SecureRandom(), realm);
+        DialInAdministration administration = new DialInAdministration(store, vault, meetings,
+                new SmtpPinMailer(config.mail(), config.sip()), Clock.systemUTC(), new SecureRandom(), realm,
+                ivr.lobbyTimeoutMs());
         String adminToken = AdminToken.resolve(config.admin().token(), Path.of(config.dataDir()), System.out);
-        MeetingControl meetingControl = new MeetingControl(administration, store, meetings, Clock.systemUTC());
-        admin = AdminHttpServer.start(config.admin(), administration, meetingControl, adminToken);
+        admin = AdminHttpServer.start(config.admin(), administration, administration.meetingControl(), adminToken);
         toClose.add(admin);
     }
 
@@ -230,9 +222,8 @@ public final class BridgeServer implements AutoCloseable {
     }
 
     /** The live state of a meeting; a meeting nobody has dialled into is not started, with nobody in it. */
-    public MeetingStatus meetingStatus(String conferenceId) {
-        Meeting.Status s = meetings.status(conferenceId);
-        return new MeetingStatus(s.started(), s.lobbyCount(), s.participantCount());
+    public Meeting.Status meetingStatus(String conferenceId) {
+        return meetings.status(conferenceId);
     }
 
     /** The admin API's port: {@code admin.port}, or the one the OS chose when that is 0. */

@@ -66,17 +66,17 @@ public final class Main implements Callable<Integer> {
                 config = ConfigLoader.fromEnvironment(configFile);
             } catch (ConfigException e) {
                 System.err.println("configuration error: " + e.getMessage());
-                return 2;
+                return ExitCode.BAD_INPUT;
             }
             BridgeServer server;
             try {
                 server = BridgeServer.start(config);
             } catch (ConfigException e) {
                 System.err.println("configuration error: " + e.getMessage());
-                return 2;
+                return ExitCode.BAD_INPUT;
             } catch (Exception e) {
                 System.err.println("start-up failed: " + e.getMessage());
-                return 1;
+                return ExitCode.FAILED;
             }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -84,7 +84,7 @@ public final class Main implements Callable<Integer> {
                 stopped.countDown();
             }, "shutdown"));
             stopped.await();
-            return 0;
+            return ExitCode.OK;
         }
     }
 }

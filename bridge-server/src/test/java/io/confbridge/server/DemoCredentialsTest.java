@@ -1,5 +1,6 @@
 package io.confbridge.server;
 
+import io.confbridge.meeting.Meeting;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.TestPhone;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class DemoCredentialsTest {
             TestPhone organizer = first.newPhone("demo-organizer");
             organizerDialsInWithPin(organizer, id, demo.pin());
             await("the demo PIN starts the demo meeting").atMost(IVR_STEP).until(() -> {
-                BridgeServer.MeetingStatus s = first.status(id);
+                Meeting.Status s = first.status(id);
                 return s.started() && s.participantCount() == 2 && s.lobbyCount() == 0;
             });
         }

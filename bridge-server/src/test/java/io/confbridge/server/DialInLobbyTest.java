@@ -1,5 +1,6 @@
 package io.confbridge.server;
 
+import io.confbridge.meeting.Meeting;
 import io.confbridge.codec.Codec;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.SdpAnswer;
@@ -76,7 +77,7 @@ class DialInLobbyTest {
             // Long past the 500 ms organizer-star window: nothing may change by itself.
             await("meeting stays not started").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
                     .until(() -> {
-                        BridgeServer.MeetingStatus status = bridge.status(meeting.conferenceId());
+                        Meeting.Status status = bridge.status(meeting.conferenceId());
                         return !status.started() && status.lobbyCount() == 1 && status.participantCount() == 0;
                     });
             assertTrue(caller.isHearingAudio(Duration.ofSeconds(1)), "hold music while waiting");

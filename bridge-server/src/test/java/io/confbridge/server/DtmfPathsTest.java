@@ -1,5 +1,6 @@
 package io.confbridge.server;
 
+import io.confbridge.meeting.Meeting;
 import io.confbridge.server.support.KeyPath;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.SdpOffer;
@@ -153,7 +154,7 @@ class DtmfPathsTest {
 
     private static void awaitStartedWithLobbyAdmitted(RunningBridge bridge, String id, int participants) {
         await("the organizer starts the meeting and the lobby is admitted").atMost(IVR_STEP).until(() -> {
-            BridgeServer.MeetingStatus s = bridge.status(id);
+            Meeting.Status s = bridge.status(id);
             return s.started() && s.participantCount() == participants && s.lobbyCount() == 0;
         });
     }

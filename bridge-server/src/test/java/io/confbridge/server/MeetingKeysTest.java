@@ -1,5 +1,6 @@
 package io.confbridge.server;
 
+import io.confbridge.meeting.Meeting;
 import io.confbridge.prompt.Prompt;
 import io.confbridge.prompt.PromptLibrary;
 import io.confbridge.server.support.RunningBridge;
@@ -97,7 +98,7 @@ class MeetingKeysTest {
 
             type(organizer, "*" + meeting.organizerPin() + "#");
             await("the lobby PIN starts the meeting and admits everyone").atMost(IVR_STEP).until(() -> {
-                BridgeServer.MeetingStatus s = bridge.status(id);
+                Meeting.Status s = bridge.status(id);
                 return s.started() && s.participantCount() == 3 && s.lobbyCount() == 0;
             });
 
@@ -117,7 +118,7 @@ class MeetingKeysTest {
         await("guest in the lobby").atMost(IVR_STEP).until(() -> bridge.status(id).lobbyCount() == 1);
         organizerDialsInWithPin(organizer, id, meeting.organizerPin());
         await("meeting started with both").atMost(IVR_STEP).until(() -> {
-            BridgeServer.MeetingStatus s = bridge.status(id);
+            Meeting.Status s = bridge.status(id);
             return s.started() && s.participantCount() == 2 && s.lobbyCount() == 0;
         });
         // The join prompts and tones are over once neither hears anything: the meeting's own silence.

@@ -1,5 +1,6 @@
 package io.confbridge.server;
 
+import io.confbridge.meeting.Meeting;
 import io.confbridge.prompt.Prompt;
 import io.confbridge.prompt.PromptLibrary;
 import io.confbridge.server.support.RunningBridge;
@@ -44,7 +45,7 @@ class MeetingPolicyTest {
             dialAndAnswered(first, id);
 
             await("the first anonymous caller starts the meeting").atMost(IVR_STEP).until(() -> {
-                BridgeServer.MeetingStatus s = bridge.status(id);
+                Meeting.Status s = bridge.status(id);
                 return s.started() && s.participantCount() == 1 && s.lobbyCount() == 0;
             });
             // Straight to "You are now joining the meeting.": no star offer, no lobby announcement.
@@ -53,7 +54,7 @@ class MeetingPolicyTest {
             TestPhone second = bridge.newPhone("second-caller");
             dialAndAnswered(second, id);
             await("the next caller joins at once").atMost(IVR_STEP).until(() -> {
-                BridgeServer.MeetingStatus s = bridge.status(id);
+                Meeting.Status s = bridge.status(id);
                 return s.participantCount() == 2 && s.lobbyCount() == 0;
             });
         }
@@ -72,7 +73,7 @@ class MeetingPolicyTest {
 
             assertTrue(guest.awaitByeFromBridge(IVR_STEP), "the bridge hangs up when the lobby wait is over");
             awaitHearsPromptAmid(guest, dialled, ENGLISH.get(Prompt.LOBBY_TIMEOUT));
-            BridgeServer.MeetingStatus s = bridge.status(id);
+            Meeting.Status s = bridge.status(id);
             assertTrue(!s.started() && s.lobbyCount() == 0, "lobby empty, meeting not started: " + s);
         }
     }
@@ -94,7 +95,7 @@ class MeetingPolicyTest {
             dialAndAnswered(third, id);
             awaitHearsPromptAmid(third, dialled, ENGLISH.get(Prompt.MEETING_FULL));
             assertTrue(third.awaitByeFromBridge(IVR_STEP), "the bridge hangs up on the caller it refused");
-            BridgeServer.MeetingStatus s = bridge.status(id);
+            Meeting.Status s = bridge.status(id);
             assertTrue(s.started() && s.participantCount() == 2 && s.lobbyCount() == 0,
                     "the two stay, nobody waits: " + s);
             assertFalse(first.byeReceivedFromBridge() || second.byeReceivedFromBridge(), "the two stay in");
@@ -123,7 +124,7 @@ class MeetingPolicyTest {
                 awaitHearsPromptAmid(guest, organizerLeft, ENGLISH.get(Prompt.ORGANIZER_LEFT));
             }
             await("the meeting is over").atMost(IVR_STEP).until(() -> {
-                BridgeServer.MeetingStatus s = bridge.status(id);
+                Meeting.Status s = bridge.status(id);
                 return !s.started() && s.participantCount() == 0 && s.lobbyCount() == 0;
             });
         }
@@ -142,7 +143,7 @@ class MeetingPolicyTest {
             TestPhone organizer = bridge.newPhone("organizer");
             organizerDialsInWithPin(organizer, id, meeting.organizerPin());
             await("the organizer starts the meeting alone").atMost(IVR_STEP).until(() -> {
-                BridgeServer.MeetingStatus s = bridge.status(id);
+                Meeting.Status s = bridge.status(id);
                 return s.started() && s.participantCount() == 1;
             });
             await("the lobby is not admitted by the start").during(Duration.ofSeconds(2)).atMost(IVR_STEP)
@@ -157,7 +158,7 @@ class MeetingPolicyTest {
 
             type(organizer, "*21");
             await("*21 admits everyone waiting").atMost(IVR_STEP).until(() -> {
-                BridgeServer.MeetingStatus s = bridge.status(id);
+                Meeting.Status s = bridge.status(id);
                 return s.started() && s.participantCount() == 3 && s.lobbyCount() == 0;
             });
             early.startTone(1000, -12);

@@ -1,5 +1,6 @@
 package io.confbridge.server;
 
+import io.confbridge.meeting.Meeting;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.TestMeeting;
 import io.confbridge.server.support.TestPhone;
@@ -41,7 +42,7 @@ class OrganizerStartTest {
             TestPhone organizer = bridge.newPhone("organizer");
             organizerDialsInWithPin(organizer, id, meeting.organizerPin());
             await("organizer starts the meeting and the lobby is admitted").atMost(IVR_STEP).until(() -> {
-                BridgeServer.MeetingStatus s = bridge.status(id);
+                Meeting.Status s = bridge.status(id);
                 return s.started() && s.participantCount() == 2 && s.lobbyCount() == 0;
             });
 
@@ -63,7 +64,7 @@ class OrganizerStartTest {
             await().atMost(IVR_STEP).until(() -> bridge.status(id).participantCount() == 1);
             assertEquals(200, organizer.hangUp());
             await("the meeting ends with its last participant").atMost(IVR_STEP).until(() -> {
-                BridgeServer.MeetingStatus s = bridge.status(id);
+                Meeting.Status s = bridge.status(id);
                 return !s.started() && s.participantCount() == 0 && s.lobbyCount() == 0;
             });
         }
@@ -86,7 +87,7 @@ class OrganizerStartTest {
 
             await("after three wrong PINs the caller goes on as an ordinary caller").atMost(IVR_STEP)
                     .until(() -> bridge.status(id).lobbyCount() == 1);
-            BridgeServer.MeetingStatus status = bridge.status(id);
+            Meeting.Status status = bridge.status(id);
             assertFalse(status.started(), "wrong PINs must not start the meeting");
             assertEquals(0, status.participantCount());
         }
@@ -102,7 +103,7 @@ class OrganizerStartTest {
             TestPhone first = bridge.newPhone("first-caller");
             dialAndAnswered(first, id);
             await("the first caller starts the meeting").atMost(IVR_STEP).until(() -> {
-                BridgeServer.MeetingStatus s = bridge.status(id);
+                Meeting.Status s = bridge.status(id);
                 return s.started() && s.participantCount() == 1 && s.lobbyCount() == 0;
             });
         }

@@ -1,5 +1,6 @@
 package io.confbridge.server;
 
+import io.confbridge.meeting.Meeting;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.SipLogin;
 import io.confbridge.server.support.SipMessage;
@@ -41,7 +42,7 @@ class SipDigestOrganizerTest {
     private static void awaitStartedWithLobbyAdmitted(RunningBridge bridge, String conferenceId) {
         await("the authenticated organizer starts the meeting and the lobby is admitted").atMost(IVR_STEP)
                 .until(() -> {
-                    BridgeServer.MeetingStatus s = bridge.status(conferenceId);
+                    Meeting.Status s = bridge.status(conferenceId);
                     return s.started() && s.participantCount() == 2 && s.lobbyCount() == 0;
                 });
     }
@@ -126,7 +127,7 @@ class SipDigestOrganizerTest {
             // An anonymous caller: offered the star, which it does not press, then the lobby.
             await("the caller with the wrong password joins the lobby after the star window").atMost(IVR_STEP)
                     .until(() -> bridge.status(id).lobbyCount() == 2);
-            BridgeServer.MeetingStatus status = bridge.status(id);
+            Meeting.Status status = bridge.status(id);
             assertFalse(status.started(), "a wrong SIP password must not start the meeting");
             assertEquals(0, status.participantCount());
         }

@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.confbridge.directory.AdminException;
-import io.confbridge.directory.Administration;
-import io.confbridge.directory.Administration.Actor;
-import io.confbridge.directory.Administration.ActorRole;
+import io.confbridge.admin.AdminException;
+import io.confbridge.admin.Administration;
+import io.confbridge.admin.Administration.Actor;
+import io.confbridge.admin.Administration.ActorRole;
+import io.confbridge.admin.MeetingControl;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +27,9 @@ import java.util.stream.Collectors;
  * {@link Administration} call and turns the outcome, or the failure, into a JSON response. Blocking:
  * the transport calls it on a worker thread.
  *
- * <p>Most endpoints are the administrator's; a few serve the organizer's app with the user's own token
- * ({@link MeetingControl} decides whose meeting it is).
+ * <p>Most endpoints are the administrator's; those acting on one meeting (show, change, start, admit,
+ * end) also serve the organizer's app with the user's own token, and {@link MeetingControl} decides
+ * whose meeting it is.
  *
  * <p>Failures map to statuses in one place, {@link #handle}: bad input 400 (naming the field), no or
  * bad token 401, a user's token on an admin endpoint or on a meeting not theirs 403, unknown user,
@@ -38,14 +40,13 @@ final class AdminApi {
     private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
 
     static final int DEFAULT_AUDIT_LIMIT = 100;
-    static final int MAX_AUDIT_LIMIT = 1000;
     private static final String ADMIN_NAME = "admin";
 
     /** Who may call an endpoint. */
     private enum Access {
         /** The administrator's token only; a user's token gets 403. */
         ADMIN,
-        /** The administrator, or a user about their own meeting ({@link MeetingControl} decides). */
+        /** The administrator, or a user about their own meeting (core's meeting access rule decides). */
         ORGANIZER
     }
 
@@ -101,9 +102,9 @@ final class AdminApi {
             noBody(r);
             return ApiResponse.of(200, Map.of("admitted", meetings.admit(a, p.get(0))));
         });
-        route("POST", "/api/meetings/*/end", (a, p, r) -> {
+        appRoute("POST", "/api/meetings/*/end", (a, p, r) -> {
             noBody(r);
-            return ApiResponse.of(200, admin.endMeeting(a, p.get(0)));
+            return ApiResponse.of(200, meetings.end(a, p.get(0)));
         });
         route("GET", "/api/audit", (a, p, r) -> ApiResponse.of(200, admin.audit(auditLimit(r))));
     }
@@ -219,10 +220,7 @@ final class AdminApi {
     }
 
     private ApiResponse changeSettings(Actor actor, List<String> params, ApiRequest request) {
-        AdminRequests.ChangeSettings body = body(request, AdminRequests.ChangeSettings.class);
-        Administration.SettingsChange change = new Administration.SettingsChange(body.pinLength(), body.autoEmail(),
-                body.anonymousCanStart(), body.lobbyTimeoutMinutes(), body.language(), body.endOnOrganizerLeave(),
-                body.maxParticipants(), body.entryExitTones(), body.admissionMode());
+        Administration.SettingsChange change = body(request, Administration.SettingsChange.class);
         return ApiResponse.of(200, admin.updateSettings(actor, change));
     }
 
@@ -236,10 +234,7 @@ final class AdminApi {
     }
 
     private ApiResponse changeMeeting(Actor actor, List<String> params, ApiRequest request) {
-        AdminRequests.ChangeMeeting body = body(request, AdminRequests.ChangeMeeting.class);
-        Administration.MeetingSettingsChange change = new Administration.MeetingSettingsChange(
-                body.requirePinToStart(), body.endOnOrganizerLeave(), body.lobbyTimeoutMinutes(),
-                body.maxParticipants(), body.entryExitTones(), body.admissionMode());
+        Administration.MeetingSettingsChange change = body(request, Administration.MeetingSettingsChange.class);
         return ApiResponse.of(200, meetings.update(actor, params.get(0), change));
     }
 
@@ -274,13 +269,13 @@ final class AdminApi {
         }
         try {
             int limit = Integer.parseInt(raw);
-            if (limit >= 1 && limit <= MAX_AUDIT_LIMIT) {
+            if (limit >= 1 && limit <= Administration.MAX_AUDIT_LIMIT) {
                 return limit;
             }
         } catch (NumberFormatException e) {
             // falls through to the same answer as an out-of-range number
         }
-        throw ApiException.badInput("limit", "limit must be a whole number from 1 to " + MAX_AUDIT_LIMIT);
+        throw ApiException.badInput("limit", "limit must be a whole number from 1 to " + Administration.MAX_AUDIT_LIMIT);
     }
 
     private static void required(String value, String field) {

@@ -1,7 +1,8 @@
 package io.confbridge.server.admin;
 
 import io.confbridge.config.BridgeConfig;
-import io.confbridge.directory.Administration;
+import io.confbridge.admin.Administration;
+import io.confbridge.admin.MeetingControl;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -18,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The admin HTTP API (SPEC §4) on {@code admin.bindAddress:admin.port}: JSON under {@code /api}, every
- * call with {@code Authorization: Bearer <admin token>}, except that an organizer's app may show, start
- * and admit the lobby of the organizer's own meetings with the user's token (SPEC §3).
+ * call with {@code Authorization: Bearer <admin token>}, except that an organizer's app may show, change,
+ * start, admit the lobby of and end the organizer's own meetings with the user's token (SPEC §3).
  *
  * <p>One event-loop thread does the HTTP; {@link Administration} calls run on a small pool of their
  * own. Not the bridge's PIN worker pool: an admin call that hashes a PIN waits for that pool, and

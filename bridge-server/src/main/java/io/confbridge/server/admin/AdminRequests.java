@@ -1,8 +1,10 @@
 package io.confbridge.server.admin;
 
 /**
- * The JSON bodies the admin API accepts. Optional fields are boxed so that "absent" is null; unknown
- * fields are rejected by {@link AdminJson}.
+ * The JSON bodies the admin API accepts that are not already a request record of
+ * {@link io.confbridge.admin.Administration} ({@code PATCH /api/settings} reads a {@code SettingsChange},
+ * {@code PATCH /api/meetings/{id}} a {@code MeetingSettingsChange}). Optional fields are boxed so that
+ * "absent" is null; unknown fields are rejected by {@link AdminJson}.
  */
 final class AdminRequests {
 
@@ -15,21 +17,10 @@ final class AdminRequests {
     record ResetPin(Boolean sendEmail, String sendEmailToAddress) {
     }
 
-    /** {@code PATCH /api/settings}: every key optional. */
-    record ChangeSettings(Integer pinLength, Boolean autoEmail, Boolean anonymousCanStart,
-                          Integer lobbyTimeoutMinutes, String language, Boolean endOnOrganizerLeave,
-                          Integer maxParticipants, Boolean entryExitTones, String admissionMode) {
-    }
-
     /** {@code POST /api/meetings}: everything but the organizer optional (absent = the tenant default). */
     record CreateMeeting(String organizerEmail, Boolean requirePinToStart, Boolean endOnOrganizerLeave,
                          Integer lobbyTimeoutMinutes, Integer maxParticipants, Boolean entryExitTones,
                          String admissionMode) {
-    }
-
-    /** {@code PATCH /api/meetings/{conferenceId}}: every key optional (absent = unchanged). */
-    record ChangeMeeting(Boolean requirePinToStart, Boolean endOnOrganizerLeave, Integer lobbyTimeoutMinutes,
-                         Integer maxParticipants, Boolean entryExitTones, String admissionMode) {
     }
 
     /** {@code PUT /api/users/{email}/sip-credentials}. */

@@ -1,14 +1,15 @@
 package io.confbridge.server.admin;
 
+import io.confbridge.admin.BearerToken;
+import io.confbridge.auth.SecretFile;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.Base64;
 
 /**
  * The admin API's bearer token: {@code admin.token} from the config if set, else a random token
@@ -19,8 +20,6 @@ public final class AdminToken {
 
     /** The file name under the data directory; the CLI reads {@code ./data/admin-token} by default. */
     public static final String FILE_NAME = "admin-token";
-
-    private static final int TOKEN_BYTES = 32;
 
     private AdminToken() {
     }
@@ -37,31 +36,15 @@ public final class AdminToken {
         if (Files.exists(file)) {
             return read(file);
         }
-        byte[] random = new byte[TOKEN_BYTES];
-        new SecureRandom().nextBytes(random);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String token = BearerToken.generate(new SecureRandom());
         try {
-            create(file);
+            SecretFile.create(file, token + "\n");
         } catch (FileAlreadyExistsException e) {
             return read(file); // another process won the race: use its token
         }
-        Files.writeString(file, token + "\n", StandardCharsets.US_ASCII);
         out.println("First start: admin token " + token + " (saved in " + file + "; shown only this once)");
         out.flush();
         return token;
-    }
-
-    /** Created with owner-only permissions from the start, so the token is never readable by others. */
-    private static void create(Path file) throws IOException {
-        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-            Files.createFile(file);
-            file.toFile().setReadable(false, false);
-            file.toFile().setReadable(true, true);
-            file.toFile().setWritable(false, false);
-            file.toFile().setWritable(true, true);
-        }
     }
 
     private static String read(Path file) throws IOException {

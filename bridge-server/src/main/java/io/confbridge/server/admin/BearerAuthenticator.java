@@ -1,6 +1,6 @@
 package io.confbridge.server.admin;
 
-import io.confbridge.directory.Administration;
+import io.confbridge.admin.Administration;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

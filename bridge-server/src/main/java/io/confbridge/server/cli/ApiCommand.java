@@ -36,8 +36,10 @@ abstract class ApiCommand implements Callable<Integer> {
     /** The request this command sends. */
     abstract Request request();
 
-    /** Shows a successful answer to a person. */
-    abstract void render(JsonNode answer, PrintWriter out);
+    /** Shows a successful answer to a person: its fields, one a line, unless the command knows better. */
+    void render(JsonNode answer, PrintWriter out) {
+        TextOutput.fields(answer, out);
+    }
 
     @Override
     public final Integer call() throws Exception {

@@ -4,17 +4,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Option;
 
 /**
- * A meeting's policy options, shared by {@code meetings create} (absent = follow the tenant default) and
- * {@code meetings update} (absent = unchanged). The server checks the ranges and names the bad field.
+ * A meeting's policy options, the same five wherever they appear: {@code meetings create} (absent = follow
+ * the tenant default), {@code meetings update} (absent = unchanged) and {@code settings set} (the tenant
+ * defaults; absent = unchanged). The server checks the ranges and names the bad field.
  */
 final class MeetingPolicyOptions {
+
+    /** The option names, for a "give at least one of" message. */
+    static final String NAMES = "--end-on-organizer-leave, --lobby-timeout-minutes, --max-participants, "
+            + "--entry-exit-tones, --admission-mode";
 
     @Option(names = "--end-on-organizer-leave", arity = "1", paramLabel = "true|false",
             description = "End the meeting for everyone when the organizer hangs up.")
     Boolean endOnOrganizerLeave;
 
     @Option(names = "--lobby-timeout-minutes", paramLabel = "MINUTES",
-            description = "How long a caller waits in the lobby (1-1440).")
+            description = "How long a caller waits in the lobby (1-1440, and at most the bridge's ivr.lobbyTimeoutMs).")
     Integer lobbyTimeoutMinutes;
 
     @Option(names = "--max-participants", paramLabel = "N",

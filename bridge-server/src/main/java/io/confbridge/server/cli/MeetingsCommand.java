@@ -12,9 +12,9 @@ import java.io.PrintWriter;
 import java.util.List;
 
 /**
- * {@code bridge meetings ...}: create, change, inspect, start and end meetings. {@code get}, {@code update},
- * {@code start} and {@code admit} also work with the organizer's own token ({@code --token}), as the
- * organizer's app does.
+ * {@code bridge meetings ...}: create, change, inspect, start and end meetings. The commands on one meeting
+ * ({@code get}, {@code update}, {@code start}, {@code admit}, {@code end}) also work with the organizer's own
+ * token ({@code --token}), as the organizer's app does.
  */
 @Command(name = "meetings", mixinStandardHelpOptions = true,
         description = "Create, change, inspect, start and end meetings.",
@@ -45,20 +45,12 @@ public final class MeetingsCommand {
             policy.putInto(body);
             return new Request("POST", "/api/meetings", body);
         }
-
-        @Override
-        void render(JsonNode answer, PrintWriter out) {
-            TextOutput.fields(answer, out);
-        }
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true,
             description = "Change some of a meeting's settings; the others stay as they are "
                     + "(the organizer's own token works too).")
-    static final class Update extends ApiCommand {
-        @Parameters(index = "0", paramLabel = "CONFERENCE-ID")
-        String conferenceId;
-
+    static final class Update extends OneMeetingCommand {
         @Option(names = "--require-pin-to-start", arity = "1", paramLabel = "true|false",
                 description = "Whether only the organizer's PIN starts it.")
         Boolean requirePinToStart;
@@ -75,32 +67,18 @@ public final class MeetingsCommand {
             policy.putInto(body);
             if (body.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "nothing to change: give at least one of "
-                        + "--require-pin-to-start, --end-on-organizer-leave, --lobby-timeout-minutes, "
-                        + "--max-participants, --entry-exit-tones, --admission-mode");
+                        + "--require-pin-to-start, " + MeetingPolicyOptions.NAMES);
             }
-            return new Request("PATCH", "/api/meetings/" + seg(conferenceId), body);
-        }
-
-        @Override
-        void render(JsonNode answer, PrintWriter out) {
-            TextOutput.fields(answer, out);
+            return new Request("PATCH", meetingPath(), body);
         }
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true,
             description = "Show a meeting and its live state (the organizer's own token works too).")
-    static final class Get extends ApiCommand {
-        @Parameters(index = "0", paramLabel = "CONFERENCE-ID")
-        String conferenceId;
-
+    static final class Get extends OneMeetingCommand {
         @Override
         Request request() {
-            return new Request("GET", "/api/meetings/" + seg(conferenceId), null);
-        }
-
-        @Override
-        void render(JsonNode answer, PrintWriter out) {
-            TextOutput.fields(answer, out);
+            return new Request("GET", meetingPath(), null);
         }
     }
 
@@ -123,30 +101,19 @@ public final class MeetingsCommand {
 
     @Command(name = "start", mixinStandardHelpOptions = true,
             description = "Start a meeting without a PIN and admit its lobby (the organizer's own token works too).")
-    static final class Start extends ApiCommand {
-        @Parameters(index = "0", paramLabel = "CONFERENCE-ID")
-        String conferenceId;
-
+    static final class Start extends OneMeetingCommand {
         @Override
         Request request() {
-            return new Request("POST", "/api/meetings/" + seg(conferenceId) + "/start", null);
-        }
-
-        @Override
-        void render(JsonNode answer, PrintWriter out) {
-            TextOutput.fields(answer, out);
+            return new Request("POST", meetingPath() + "/start", null);
         }
     }
 
     @Command(name = "admit", mixinStandardHelpOptions = true,
             description = "Admit everyone waiting in a started meeting's lobby (the organizer's own token works too).")
-    static final class Admit extends ApiCommand {
-        @Parameters(index = "0", paramLabel = "CONFERENCE-ID")
-        String conferenceId;
-
+    static final class Admit extends OneMeetingCommand {
         @Override
         Request request() {
-            return new Request("POST", "/api/meetings/" + seg(conferenceId) + "/admit", null);
+            return new Request("POST", meetingPath() + "/admit", null);
         }
 
         @Override
@@ -156,19 +123,21 @@ public final class MeetingsCommand {
     }
 
     @Command(name = "end", mixinStandardHelpOptions = true,
-            description = "End a meeting for everyone in it and in its lobby.")
-    static final class End extends ApiCommand {
+            description = "End a meeting for everyone in it and in its lobby (the organizer's own token works too).")
+    static final class End extends OneMeetingCommand {
+        @Override
+        Request request() {
+            return new Request("POST", meetingPath() + "/end", null);
+        }
+    }
+
+    /** A command on one meeting, named by its conference ID. */
+    abstract static class OneMeetingCommand extends ApiCommand {
         @Parameters(index = "0", paramLabel = "CONFERENCE-ID")
         String conferenceId;
 
-        @Override
-        Request request() {
-            return new Request("POST", "/api/meetings/" + seg(conferenceId) + "/end", null);
-        }
-
-        @Override
-        void render(JsonNode answer, PrintWriter out) {
-            TextOutput.fields(answer, out);
+        String meetingPath() {
+            return "/api/meetings/" + seg(conferenceId);
         }
     }
 }

@@ -1,12 +1,11 @@
 package io.confbridge.server.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.PrintWriter;
 
 /** {@code bridge settings get|set}: the tenant-wide settings. */
 @Command(name = "settings", mixinStandardHelpOptions = true, description = "Show or change tenant settings.",
@@ -19,15 +18,11 @@ public final class SettingsCommand {
         Request request() {
             return new Request("GET", "/api/settings", null);
         }
-
-        @Override
-        void render(JsonNode answer, PrintWriter out) {
-            TextOutput.fields(answer, out);
-        }
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
-            description = "Change one or more settings; the others stay as they are.")
+            description = "Change one or more settings; the others stay as they are. The meeting policy options "
+                    + "set the defaults that every meeting without its own value follows.")
     static final class Set extends ApiCommand {
         @Option(names = "--pin-length", paramLabel = "4-12",
                 description = "Digits of PINs generated from now on; existing PINs keep theirs.")
@@ -41,28 +36,12 @@ public final class SettingsCommand {
                 description = "Default for new meetings: may a caller without the PIN start it.")
         Boolean anonymousCanStart;
 
-        @Option(names = "--lobby-timeout-minutes", paramLabel = "MINUTES",
-                description = "How long a caller waits in a lobby (1-1440).")
-        Integer lobbyTimeoutMinutes;
-
         @Option(names = "--language", paramLabel = "en|zh", description = "Prompt language.")
         String language;
 
-        @Option(names = "--end-on-organizer-leave", arity = "1", paramLabel = "true|false",
-                description = "Default for meetings: end for everyone when the organizer hangs up.")
-        Boolean endOnOrganizerLeave;
-
-        @Option(names = "--max-participants", paramLabel = "N",
-                description = "Default for meetings: at most this many in a meeting (0 = no limit).")
-        Integer maxParticipants;
-
-        @Option(names = "--entry-exit-tones", arity = "1", paramLabel = "true|false",
-                description = "Default for meetings: play a tone when someone joins or leaves.")
-        Boolean entryExitTones;
-
-        @Option(names = "--admission-mode", paramLabel = "automatic|organizer",
-                description = "Default for meetings: the lobby comes in at the start, or when the organizer admits it.")
-        String admissionMode;
+        /** The meeting policy defaults: every meeting that does not set its own value follows them. */
+        @Mixin
+        MeetingPolicyOptions policy;
 
         @Override
         Request request() {
@@ -76,35 +55,15 @@ public final class SettingsCommand {
             if (anonymousCanStart != null) {
                 body.put("anonymousCanStart", anonymousCanStart);
             }
-            if (lobbyTimeoutMinutes != null) {
-                body.put("lobbyTimeoutMinutes", lobbyTimeoutMinutes);
-            }
             if (language != null) {
                 body.put("language", language);
             }
-            if (endOnOrganizerLeave != null) {
-                body.put("endOnOrganizerLeave", endOnOrganizerLeave);
-            }
-            if (maxParticipants != null) {
-                body.put("maxParticipants", maxParticipants);
-            }
-            if (entryExitTones != null) {
-                body.put("entryExitTones", entryExitTones);
-            }
-            if (admissionMode != null) {
-                body.put("admissionMode", admissionMode);
-            }
+            policy.putInto(body);
             if (body.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "nothing to set: give at least one of "
-                        + "--pin-length, --auto-email, --anonymous-can-start, --lobby-timeout-minutes, --language, "
-                        + "--end-on-organizer-leave, --max-participants, --entry-exit-tones, --admission-mode");
+                        + "--pin-length, --auto-email, --anonymous-can-start, --language, " + MeetingPolicyOptions.NAMES);
             }
             return new Request("PATCH", "/api/settings", body);
-        }
-
-        @Override
-        void render(JsonNode answer, PrintWriter out) {
-            TextOutput.fields(answer, out);
         }
     }
 }

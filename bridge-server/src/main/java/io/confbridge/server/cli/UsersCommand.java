@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,12 +37,8 @@ public final class UsersCommand {
         @Option(names = "--phone", paramLabel = "PHONE", description = "Phone number (optional).")
         String phone;
 
-        @Option(names = "--send-email", description = "E-mail the PIN even if auto e-mail is off.")
-        boolean sendEmail;
-
-        @Option(names = "--email-to", paramLabel = "ADDR",
-                description = "Send the PIN e-mail to this address instead (implies --send-email).")
-        String emailTo;
+        @Mixin
+        PinMailOptions mail;
 
         @Override
         Request request() {
@@ -49,7 +46,7 @@ public final class UsersCommand {
             if (phone != null) {
                 body.put("phone", phone);
             }
-            mailOptions(body, sendEmail, emailTo);
+            mail.putInto(body);
             return new Request("POST", "/api/users", body);
         }
 
@@ -68,11 +65,6 @@ public final class UsersCommand {
         @Override
         Request request() {
             return new Request("GET", "/api/users/" + seg(email), null);
-        }
-
-        @Override
-        void render(JsonNode answer, PrintWriter out) {
-            TextOutput.fields(answer, out);
         }
     }
 
@@ -98,17 +90,13 @@ public final class UsersCommand {
         @Parameters(index = "0", paramLabel = "EMAIL")
         String email;
 
-        @Option(names = "--send-email", description = "E-mail the PIN even if auto e-mail is off.")
-        boolean sendEmail;
-
-        @Option(names = "--email-to", paramLabel = "ADDR",
-                description = "Send the PIN e-mail to this address instead (implies --send-email).")
-        String emailTo;
+        @Mixin
+        PinMailOptions mail;
 
         @Override
         Request request() {
             ObjectNode body = object();
-            mailOptions(body, sendEmail, emailTo);
+            mail.putInto(body);
             return new Request("POST", "/api/users/" + seg(email) + "/reset-pin", body);
         }
 
@@ -128,11 +116,6 @@ public final class UsersCommand {
         Request request() {
             return new Request("POST", "/api/users/" + seg(email) + "/disable", null);
         }
-
-        @Override
-        void render(JsonNode answer, PrintWriter out) {
-            TextOutput.fields(answer, out);
-        }
     }
 
     @Command(name = "clear-lockout", mixinStandardHelpOptions = true,
@@ -144,11 +127,6 @@ public final class UsersCommand {
         @Override
         Request request() {
             return new Request("POST", "/api/users/" + seg(email) + "/clear-lockout", null);
-        }
-
-        @Override
-        void render(JsonNode answer, PrintWriter out) {
-            TextOutput.fields(answer, out);
         }
     }
 
@@ -198,11 +176,6 @@ public final class UsersCommand {
             return new Request("PUT", "/api/users/" + seg(email) + "/sip-credentials", body);
         }
 
-        @Override
-        void render(JsonNode answer, PrintWriter out) {
-            TextOutput.fields(answer, out);
-        }
-
         /** The first line, without its line ending; null if stdin is empty. Leaves stdin open. */
         private static String firstLineOfStdin() {
             BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -211,15 +184,6 @@ public final class UsersCommand {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the password from stdin", e);
             }
-        }
-    }
-
-    private static void mailOptions(ObjectNode body, boolean sendEmail, String emailTo) {
-        if (sendEmail || emailTo != null) {
-            body.put("sendEmail", true);
-        }
-        if (emailTo != null) {
-            body.put("sendEmailToAddress", emailTo);
         }
     }
 

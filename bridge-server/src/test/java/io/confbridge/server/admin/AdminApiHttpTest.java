@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -321,6 +322,65 @@ class AdminApiHttpTest {
         // An ID that does not exist looks the same to a user token: no probing which IDs exist.
         assertEquals(403, http.send("PATCH", "/api/meetings/99999999999", otherToken, "{}").status());
         assertEquals(404, http.send("PATCH", "/api/meetings/99999999999", token, "{}").status());
+    }
+
+    @Test
+    void theOrganizerEndsTheirOwnMeetingAndAUserCannotTellAnUnknownIdFromSomeoneElses() throws Exception {
+        String organizer = newEmail();
+        String other = newEmail();
+        enable(organizer);
+        enable(other);
+        String id = meetingFor(organizer, "");
+        String unknown = "99999999998";
+        String otherToken = userToken(other);
+
+        AdminHttp.Reply ended = http.send("POST", "/api/meetings/" + id + "/end", userToken(organizer), null);
+        assertEquals(200, ended.status(), ended.body());
+        assertEquals(id, ended.json().path("conferenceId").asText());
+
+        AdminHttp.Reply theirs = http.send("POST", "/api/meetings/" + id + "/end", otherToken, null);
+        JsonNode theirsAudit = lastAudit();
+        AdminHttp.Reply missing = http.send("POST", "/api/meetings/" + unknown + "/end", otherToken, null);
+        JsonNode missingAudit = lastAudit();
+        assertEquals(403, theirs.status(), theirs.body());
+        assertEquals(theirs.status(), missing.status());
+        assertEquals(theirs.body(), missing.body(), "the same answer, so a user token cannot probe IDs");
+        assertEquals("meeting.end.denied", theirsAudit.path("action").asText(), theirsAudit.toString());
+        for (String key : List.of("action", "actor", "actorRole", "detail")) {
+            assertEquals(theirsAudit.path(key), missingAudit.path(key), key);
+        }
+        assertEquals(unknown, missingAudit.path("target").asText());
+
+        AdminHttp.Reply byAdmin = http.send("POST", "/api/meetings/" + unknown + "/end", token, null);
+        assertEquals(404, byAdmin.status(), byAdmin.body());
+        assertEquals("not_found", byAdmin.error());
+    }
+
+    @Test
+    void aLobbyTimeoutLongerThanTheNodesIs400NamingTheFieldAndTheMaximum() throws Exception {
+        // The test bridge runs with the default ivr.lobbyTimeoutMs, 3 600 000 ms: 60 minutes at most.
+        String email = newEmail();
+        enable(email);
+        String id = meetingFor(email, ",\"lobbyTimeoutMinutes\":60");
+
+        List<AdminHttp.Reply> refused = List.of(
+                http.send("POST", "/api/meetings", token,
+                        "{\"organizerEmail\":\"" + email + "\",\"lobbyTimeoutMinutes\":61}"),
+                http.send("PATCH", "/api/meetings/" + id, token, "{\"lobbyTimeoutMinutes\":61}"),
+                http.send("PATCH", "/api/meetings/" + id, userToken(email), "{\"lobbyTimeoutMinutes\":61}"),
+                http.send("PATCH", "/api/settings", token, "{\"lobbyTimeoutMinutes\":61}"));
+        for (AdminHttp.Reply reply : refused) {
+            assertEquals(400, reply.status(), reply.body());
+            assertEquals("lobbyTimeoutMinutes", reply.field());
+            assertTrue(reply.json().path("message").asText().contains("1–60"), reply.body());
+            assertTrue(reply.json().path("message").asText().contains("ivr.lobbyTimeoutMs"), reply.body());
+        }
+        assertEquals(60, http.send("GET", "/api/meetings/" + id, token, null).json().path("lobbyTimeoutMinutes").asInt());
+        assertTrue(http.send("GET", "/api/settings", token, null).json().path("lobbyTimeoutMinutes").asInt() <= 60);
+    }
+
+    private static JsonNode lastAudit() throws Exception {
+        return http.send("GET", "/api/audit?limit=1", token, null).json().get(0);
     }
 
     @Test

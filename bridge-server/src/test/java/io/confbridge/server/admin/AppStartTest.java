@@ -1,7 +1,7 @@
 package io.confbridge.server.admin;
 
+import io.confbridge.meeting.Meeting;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.confbridge.server.BridgeServer;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.TestMeeting;
 import io.confbridge.server.support.TestPhone;
@@ -71,7 +71,7 @@ class AppStartTest {
             assertEquals("forbidden", refused.error());
         }
         assertEquals(403, http.send("GET", "/api/meetings/" + id, otherToken, null).status());
-        BridgeServer.MeetingStatus stillWaiting = bridge.status(id);
+        Meeting.Status stillWaiting = bridge.status(id);
         assertFalse(stillWaiting.started());
         assertEquals(3, stillWaiting.lobbyCount());
         assertEquals(0, stillWaiting.participantCount());
@@ -92,7 +92,7 @@ class AppStartTest {
         assertEquals(200, started.status(), started.body());
         assertEquals("active", started.json().path("state").asText());
         await("everyone in the lobby is admitted").atMost(IVR_STEP).until(() -> {
-            BridgeServer.MeetingStatus s = bridge.status(id);
+            Meeting.Status s = bridge.status(id);
             return s.started() && s.participantCount() == 3 && s.lobbyCount() == 0;
         });
         AdminHttp.Reply after = http.send("GET", "/api/meetings/" + id, organizerToken, null);
@@ -149,9 +149,8 @@ class AppStartTest {
         AdminHttp.Reply probed = http.send("POST", "/api/meetings/" + unknown + "/start", userToken, null);
         assertEquals(403, probed.status(), probed.body());
         assertEquals(403, http.send("GET", "/api/meetings/" + unknown, userToken, null).status());
-        // The organizer's token is for the app-side endpoints only.
-        assertEquals(403, http.send("POST", "/api/meetings/" + meeting.conferenceId() + "/end", userToken, null)
-                .status());
+        assertEquals(403, http.send("POST", "/api/meetings/" + unknown + "/end", userToken, null).status());
+        // The organizer's token is for the endpoints on their own meetings only.
         assertEquals(403, http.send("GET", "/api/meetings", userToken, null).status());
         assertEquals(401, http.send("POST", "/api/meetings/" + meeting.conferenceId() + "/start", "nobody's", null)
                 .status());

@@ -1,10 +1,10 @@
 package io.confbridge.server.admin;
 
+import io.confbridge.meeting.Meeting;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.confbridge.server.BridgeServer;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.TestPhone;
 import jakarta.mail.Message;
@@ -109,7 +109,7 @@ class PhonePinResetTest {
 
         type(organizer, newPin + "#");
         await("the new PIN starts the meeting").atMost(IVR_STEP).until(() -> {
-            BridgeServer.MeetingStatus s = bridge.status(id);
+            Meeting.Status s = bridge.status(id);
             return s.started() && s.participantCount() == 1;
         });
     }
@@ -145,7 +145,7 @@ class PhonePinResetTest {
         organizerDialsInWithPin(organizer, id, pin);
         await("after the lockout is cleared the PIN starts the meeting and admits the lobby").atMost(IVR_STEP)
                 .until(() -> {
-                    BridgeServer.MeetingStatus s = bridge.status(id);
+                    Meeting.Status s = bridge.status(id);
                     return s.started() && s.participantCount() == 2 && s.lobbyCount() == 0;
                 });
     }

@@ -321,6 +321,11 @@ class AdminCliTest {
         Run nothing = bridge("meetings", "update", id);
         assertEquals(ExitCode.BAD_INPUT, nothing.exit());
         assertTrue(nothing.err().contains("nothing to change"), nothing.err());
+        Run endRefused = raw("meetings", "end", id, "--url=" + admin.url(), "--token=" + otherToken);
+        assertEquals(ExitCode.NOT_AUTHORIZED, endRefused.exit());
+        Run ended = raw("meetings", "end", id, "--json", "--url=" + admin.url(), "--token=" + organizerToken);
+        assertEquals(0, ended.exit(), ended.err());
+        assertEquals(id, ended.json().path("conferenceId").asText());
     }
 
     @Test

@@ -1,8 +1,9 @@
 package io.confbridge.server.support;
 
+import io.confbridge.meeting.Meeting;
 import io.confbridge.auth.DigestAccount;
 import io.confbridge.config.ConfigLoader;
-import io.confbridge.directory.Provisioning;
+import io.confbridge.admin.Provisioning;
 import io.confbridge.server.BridgeServer;
 import io.confbridge.store.JdbcDirectoryStore;
 import io.confbridge.store.MeetingPolicyOverrides;
@@ -161,7 +162,7 @@ public final class RunningBridge implements AutoCloseable {
         }
     }
 
-    public BridgeServer.MeetingStatus status(String conferenceId) {
+    public Meeting.Status status(String conferenceId) {
         return server.meetingStatus(conferenceId);
     }
 

@@ -1,4 +1,4 @@
-package io.confbridge.directory.support;
+package io.confbridge.admin.support;
 
 import io.confbridge.mail.MailResult;
 import io.confbridge.mail.PinMail;

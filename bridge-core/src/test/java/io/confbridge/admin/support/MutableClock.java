@@ -1,4 +1,4 @@
-package io.confbridge.directory.support;
+package io.confbridge.admin.support;
 
 import java.time.Clock;
 import java.time.Duration;

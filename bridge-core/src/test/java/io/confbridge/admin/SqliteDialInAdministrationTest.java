@@ -1,4 +1,4 @@
-package io.confbridge.directory;
+package io.confbridge.admin;
 
 import io.confbridge.config.BridgeConfig;
 import org.junit.jupiter.api.io.TempDir;
@@ -6,7 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 /** The administration contract on a real SQLite file. */
-class SqliteDirectoryAdministrationTest extends DirectoryAdministrationContract {
+class SqliteDialInAdministrationTest extends DialInAdministrationContract {
 
     @TempDir
     Path dir;

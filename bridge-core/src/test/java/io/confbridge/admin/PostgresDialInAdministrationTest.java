@@ -1,4 +1,4 @@
-package io.confbridge.directory;
+package io.confbridge.admin;
 
 import io.confbridge.config.BridgeConfig;
 
@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The administration contract on PostgreSQL, when {@code BRIDGE_TEST_PG_URL} names one (a JDBC URL with
  * user and password); skipped otherwise. Each test runs in a schema of its own, dropped afterwards.
  */
-class PostgresDirectoryAdministrationTest extends DirectoryAdministrationContract {
+class PostgresDialInAdministrationTest extends DialInAdministrationContract {
 
     static final String URL = System.getenv("BRIDGE_TEST_PG_URL");
 

@@ -1,15 +1,19 @@
-package io.confbridge.directory;
+package io.confbridge.admin;
 
+import java.security.SecureRandom;
+import java.time.Clock;
+import io.confbridge.pin.PinLockout;
+import io.confbridge.pin.PinGenerator;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.confbridge.config.BridgeConfig;
 import io.confbridge.config.ConfigLoader;
-import io.confbridge.directory.Administration.Actor;
-import io.confbridge.directory.Administration.ActorRole;
-import io.confbridge.directory.Administration.AuditEntry;
-import io.confbridge.directory.Administration.PinIssued;
-import io.confbridge.directory.support.MutableClock;
+import io.confbridge.admin.Administration.Actor;
+import io.confbridge.admin.Administration.ActorRole;
+import io.confbridge.admin.Administration.AuditEntry;
+import io.confbridge.admin.Administration.PinIssued;
+import io.confbridge.admin.support.MutableClock;
 import io.confbridge.mail.MailResult;
 import io.confbridge.mail.PinMail;
 import io.confbridge.mail.SmtpPinMailer;
@@ -39,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** PIN e-mails over real SMTP: a GreenMail server on 127.0.0.1, and a closed port for a dead server. */
-class DirectoryAdministrationMailTest {
+class DialInAdministrationMailTest {
 
     @RegisterExtension
     static final GreenMailExtension greenMail = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
@@ -60,7 +64,8 @@ class DirectoryAdministrationMailTest {
         store = JdbcDirectoryStore.open(new BridgeConfig.StoreConfig("jdbc:sqlite:" + dir.resolve("bridge.db"), "", "", 2));
         workers = Executors.newSingleThreadExecutor();
         engine = new MediaEngine(1);
-        vault = new PinVault(store, new PinHasher(DirectoryAdministrationContract.filled(32, 3), 8192, 1, 1), workers);
+        vault = new PinVault(store, new PinHasher(DialInAdministrationContract.filled(32, 3), 8192, 1, 1), workers,
+                new PinGenerator(new SecureRandom()), new PinLockout(store, DialInAdministrationContract.LOCKOUT, Clock.systemUTC()));
     }
 
     @AfterEach
@@ -71,7 +76,7 @@ class DirectoryAdministrationMailTest {
         assertTrue(workers.awaitTermination(10, TimeUnit.SECONDS));
     }
 
-    DirectoryAdministration administration(int smtpPort) {
+    DialInAdministration administration(int smtpPort) {
         BridgeConfig config = ConfigLoader.load(null, Map.of(
                 "mail.host", "127.0.0.1",
                 "mail.port", Integer.toString(smtpPort),
@@ -83,14 +88,15 @@ class DirectoryAdministrationMailTest {
         return administration(new SmtpPinMailer(config.mail(), config.sip()));
     }
 
-    DirectoryAdministration administration(SmtpPinMailer mailer) {
-        return new DirectoryAdministration(store, vault, new MeetingRegistry(engine), mailer,
-                new MutableClock(Instant.parse("2026-03-01T09:00:00Z")));
+    DialInAdministration administration(SmtpPinMailer mailer) {
+        return new DialInAdministration(store, vault, new MeetingRegistry(engine), mailer,
+                new MutableClock(Instant.parse("2026-03-01T09:00:00Z")), new SecureRandom(),
+                BridgeConfig.SipConfig.DEFAULT_REALM, DialInAdministrationContract.NODE_LOBBY_TIMEOUT_MS);
     }
 
     @Test
     void enablingMailsThePinAndTheDialInInstructionsToThePrimaryAddress() throws Exception {
-        DirectoryAdministration admin = administration(greenMail.getSmtp().getPort());
+        DialInAdministration admin = administration(greenMail.getSmtp().getPort());
 
         PinIssued issued = admin.enableUser(ADMIN, AMOS, "Amos Marble", null, false, null);
 
@@ -111,7 +117,7 @@ class DirectoryAdministrationMailTest {
 
     @Test
     void resetMailsTheOverrideAddressWhenGiven() throws Exception {
-        DirectoryAdministration admin = administration(greenMail.getSmtp().getPort());
+        DialInAdministration admin = administration(greenMail.getSmtp().getPort());
         admin.enableUser(ADMIN, AMOS, "Amos", null, false, null);
 
         PinIssued reset = admin.resetPin(ADMIN, AMOS, true, "amos@hotmail.com");
@@ -125,8 +131,8 @@ class DirectoryAdministrationMailTest {
 
     @Test
     void withAutoEmailOffNoMailIsSent() {
-        DirectoryAdministration admin = administration(greenMail.getSmtp().getPort());
-        admin.updateSettings(ADMIN, new Administration.SettingsChange(null, false, null, null, null));
+        DialInAdministration admin = administration(greenMail.getSmtp().getPort());
+        admin.updateSettings(ADMIN, DialInAdministrationContract.change(null, false, null, null, null));
 
         PinIssued issued = admin.enableUser(ADMIN, AMOS, "Amos", null, false, null);
         PinIssued reset = admin.resetPin(ADMIN, AMOS, false, null);
@@ -143,8 +149,8 @@ class DirectoryAdministrationMailTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        DirectoryAdministration admin = administration(closedPort);
-        admin.updateSettings(ADMIN, new Administration.SettingsChange(null, false, null, null, null));
+        DialInAdministration admin = administration(closedPort);
+        admin.updateSettings(ADMIN, DialInAdministrationContract.change(null, false, null, null, null));
         admin.enableUser(ADMIN, AMOS, "Amos", null, false, null);
 
         PinIssued reset = admin.resetPin(ADMIN, AMOS, true, null);

@@ -1,4 +1,4 @@
-package io.confbridge.directory;
+package io.confbridge.admin;
 
 /** An administration request that cannot be done; {@link #kind()} decides the HTTP status. */
 public final class AdminException extends RuntimeException {
@@ -18,25 +18,25 @@ public final class AdminException extends RuntimeException {
     private final Kind kind;
     private final String field;
 
-    public AdminException(Kind kind, String field, String message) {
+    AdminException(Kind kind, String field, String message) {
         super(message);
         this.kind = kind;
         this.field = field;
     }
 
-    public static AdminException badInput(String field, String message) {
+    static AdminException badInput(String field, String message) {
         return new AdminException(Kind.BAD_INPUT, field, message);
     }
 
-    public static AdminException forbidden(String message) {
+    static AdminException forbidden(String message) {
         return new AdminException(Kind.FORBIDDEN, null, message);
     }
 
-    public static AdminException notFound(String message) {
+    static AdminException notFound(String message) {
         return new AdminException(Kind.NOT_FOUND, null, message);
     }
 
-    public static AdminException conflict(String message) {
+    static AdminException conflict(String message) {
         return new AdminException(Kind.CONFLICT, null, message);
     }
 

@@ -1,12 +1,13 @@
-package io.confbridge.directory;
+package io.confbridge.admin;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Everything an administrator (or, for a few operations, a user with their own token) can do:
- * the dial-in conferencing cmdlets of SPEC §4. Blocking (database, PIN hashing, SMTP): call it from
+ * Everything an administrator (or, to create their own meetings, a user with their own token) can do:
+ * the dial-in conferencing cmdlets of SPEC §4; what is done to an existing meeting is
+ * {@link MeetingControl}'s. Blocking (database, PIN hashing, SMTP): call it from
  * worker threads. Every change is written to the audit log with its {@link Actor}; no PIN is ever
  * logged or audited. A clear PIN appears only in {@link PinIssued}, once.
  *
@@ -14,6 +15,9 @@ import java.util.Optional;
  * conflict, forbidden) so the HTTP layer can map them to 400/404/409/403.
  */
 public interface Administration {
+
+    /** The most audit lines one {@link #audit} call returns. */
+    int MAX_AUDIT_LIMIT = 1000;
 
     /** Who asks, from where: recorded in the audit log. */
     record Actor(String name, ActorRole role, String clientAddress) {
@@ -64,12 +68,6 @@ public interface Administration {
     record SettingsChange(Integer pinLength, Boolean autoEmail, Boolean anonymousCanStart,
                           Integer lobbyTimeoutMinutes, String language, Boolean endOnOrganizerLeave,
                           Integer maxParticipants, Boolean entryExitTones, String admissionMode) {
-
-        /** A change of the settings that predate the meeting policy defaults. */
-        public SettingsChange(Integer pinLength, Boolean autoEmail, Boolean anonymousCanStart,
-                              Integer lobbyTimeoutMinutes, String language) {
-            this(pinLength, autoEmail, anonymousCanStart, lobbyTimeoutMinutes, language, null, null, null, null);
-        }
     }
 
     /**
@@ -77,7 +75,7 @@ public interface Administration {
      * means "follow the tenant default, also when it changes later"; {@code requirePinToStart} is fixed
      * from {@code anonymousCanStart} when the meeting is created.
      *
-     * @param lobbyTimeoutMinutes 1–1440
+     * @param lobbyTimeoutMinutes 1–1440, and at most the node's {@code ivr.lobbyTimeoutMs} in whole minutes
      * @param maxParticipants     0–1000, 0 = no limit
      * @param admissionMode       {@code automatic} or {@code organizer} (case-insensitive)
      */
@@ -88,7 +86,11 @@ public interface Administration {
         public static final MeetingSettings TENANT_DEFAULTS = new MeetingSettings(null, null, null, null, null, null);
     }
 
-    /** A partial update of a meeting's settings: null fields stay as they are. Ranges as in {@link MeetingSettings}. */
+    /**
+     * A partial update of a meeting's settings: null fields stay as they are. Ranges as in
+     * {@link MeetingSettings}; {@code lobbyTimeoutMinutes} at most what the node's {@code ivr.lobbyTimeoutMs}
+     * allows.
+     */
     record MeetingSettingsChange(Boolean requirePinToStart, Boolean endOnOrganizerLeave, Integer lobbyTimeoutMinutes,
                                  Integer maxParticipants, Boolean entryExitTones, String admissionMode) {
     }
@@ -131,40 +133,17 @@ public interface Administration {
 
     TenantSettings updateSettings(Actor actor, SettingsChange change);
 
-    /** Creates a meeting for the organizer; {@code requirePinToStart} null means the tenant default. */
-    default MeetingView createMeeting(Actor actor, String organizerEmail, Boolean requirePinToStart) {
-        return createMeeting(actor, organizerEmail,
-                new MeetingSettings(requirePinToStart, null, null, null, null, null));
-    }
-
     /**
      * Creates a meeting for the organizer with the given settings (null: all tenant defaults). An admin
-     * creates meetings for anyone, a user only for themself.
+     * creates meetings for anyone, a user only for themself. Changing, starting or ending a meeting is
+     * {@link MeetingControl}'s.
      */
     MeetingView createMeeting(Actor actor, String organizerEmail, MeetingSettings settings);
 
-    /**
-     * Changes some of a meeting's settings (null fields keep theirs); a user may change only their own
-     * meetings, an admin any. A live meeting's participants are not affected by this call itself: the
-     * runtime reads the policy where it needs it.
-     */
-    MeetingView updateMeeting(Actor actor, String conferenceId, MeetingSettingsChange change);
-
-    /**
-     * Returns normally if the actor may control (start, admit, end) the meeting: an administrator, or the
-     * user who organizes it.
-     *
-     * @throws AdminException NOT_FOUND for an unknown meeting, BAD_INPUT (field {@code conferenceId}) for
-     *                        one that is not 4–12 digits, FORBIDDEN for anyone else's user token
-     */
-    void checkCanControlMeeting(Actor actor, String conferenceId);
-
+    /** A meeting as the administrator sees it; no access check (a user's token goes through {@link MeetingControl#show}). */
     MeetingView getMeeting(String conferenceId);
 
     List<MeetingView> listMeetings();
-
-    /** Ends a live meeting for everyone in it and its lobby. */
-    MeetingView endMeeting(Actor actor, String conferenceId);
 
     List<AuditEntry> audit(int limit);
 
@@ -173,9 +152,6 @@ public interface Administration {
 
     /** The user a bearer token belongs to, if it is a valid user token. */
     Optional<String> userForToken(String token);
-
-    /** The organizer id a bearer token belongs to, if it is a valid user token of an enabled user. */
-    Optional<Long> organizerIdForToken(String token);
 
     /**
      * Sets (or replaces) the user's SIP digest credentials, with which a softphone joins their meetings

@@ -1,17 +1,16 @@
-package io.confbridge.directory;
+package io.confbridge.admin;
 
-import io.confbridge.config.BridgeConfig;
+import io.confbridge.auth.DigestAlgorithm;
 import io.confbridge.mail.MailResult;
 import io.confbridge.mail.PinMail;
 import io.confbridge.mail.PinMailer;
-import io.confbridge.meeting.Meeting;
+import io.confbridge.meeting.ConferenceId;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.pin.PinLockout;
 import io.confbridge.pin.PinVault;
 import io.confbridge.store.AuditRecord;
 import io.confbridge.store.DirectoryStore;
 import io.confbridge.store.MeetingListing;
-import io.confbridge.store.MeetingPolicy;
 import io.confbridge.store.MeetingPolicy.AdmissionMode;
 import io.confbridge.store.MeetingPolicyOverrides;
 import io.confbridge.store.MeetingRecord;
@@ -19,14 +18,9 @@ import io.confbridge.store.OrganizerRecord;
 import io.confbridge.store.SipAccountRecord;
 import io.confbridge.store.StoreException;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -34,7 +28,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * {@link Administration} over the directory store, the PIN vault, the live meetings and the PIN mailer.
+ * The dial-in conferencing administration (SPEC §4): {@link Administration} over the directory store,
+ * the PIN vault, the live meetings and the PIN mailer; its {@link MeetingControl} acts on existing meetings.
  *
  * <p>Decisions worth knowing:
  * <ul>
@@ -45,7 +40,10 @@ import java.util.regex.Pattern;
  *       when the tenant's auto e-mail is on; to the override address or else the user's e-mail. Without
  *       mail, or when mail fails, the response says to deliver the PIN by hand; the PIN is stored either way.</li>
  *   <li>A user's own token ({@link ActorRole#USER}) may only create, change, control and end their own
- *       meetings; everything else, a PIN reset above all, is for administrators (403).</li>
+ *       meetings ({@link MeetingAccess} decides); everything else, a PIN reset above all, is for
+ *       administrators (403).</li>
+ *   <li>No lobby timeout may be set above the node's {@code ivr.lobbyTimeoutMs}, which would cut it
+ *       short without saying so.</li>
  *   <li>A meeting's policy values given at creation or by an update are the meeting's own; values never
  *       given follow the tenant defaults, also after those change. "Require PIN to start" is fixed at
  *       creation (from {@code anonymousCanStart} unless given).</li>
@@ -53,18 +51,15 @@ import java.util.regex.Pattern;
  *   <li>The audit log gets every change with the actor; never a PIN, a PIN hash or a token.</li>
  * </ul>
  */
-public final class DirectoryAdministration implements Administration {
+public final class DialInAdministration implements Administration {
 
     static final String MASKED_PIN = "*****";
-    static final int MAX_AUDIT_LIMIT = 1000;
-    static final int TOKEN_BYTES = 32;
     private static final int MAX_EMAIL = 254;
     private static final int MAX_NAME = 256;
 
     /** Deliberately plain: one @, no spaces, a dotted domain. The mail server is the final judge. */
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+");
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9][0-9 ().-]{2,31}");
-    private static final Pattern CONFERENCE_ID = Pattern.compile("[0-9]{4,12}");
     /** Characters every softphone puts in a digest username and that need no quoting anywhere. */
     private static final Pattern SIP_USERNAME = Pattern.compile("[A-Za-z0-9._~+@-]{1,64}");
     static final int MIN_SIP_PASSWORD = 8;
@@ -72,35 +67,39 @@ public final class DirectoryAdministration implements Administration {
 
     private final DirectoryStore store;
     private final PinVault vault;
-    private final MeetingRegistry meetings;
     private final PinMailer mailer;
-    private final Clock clock;
     private final SecureRandom random;
-    private final DirectoryProvisioning provisioning;
+    private final Provisioning provisioning;
     private final String sipRealm;
+    private final AuditTrail audit;
+    private final MeetingAccess access;
+    private final LiveMeetings live;
+    private final PolicyInput policyInput;
+    private final MeetingControl meetingControl;
 
-    /** @param sipRealm {@code sip.realm}: the realm SIP credentials are hashed for */
-    public DirectoryAdministration(DirectoryStore store, PinVault vault, MeetingRegistry meetings, PinMailer mailer,
-                                   Clock clock, SecureRandom random, String sipRealm) {
+    /**
+     * @param sipRealm           {@code sip.realm}: the realm SIP credentials are hashed for
+     * @param nodeLobbyTimeoutMs {@code ivr.lobbyTimeoutMs}: this node ends every lobby wait after it, so no
+     *                           meeting or tenant lobby timeout may be set longer
+     */
+    public DialInAdministration(DirectoryStore store, PinVault vault, MeetingRegistry meetings, PinMailer mailer,
+                                Clock clock, SecureRandom random, String sipRealm, long nodeLobbyTimeoutMs) {
         this.store = store;
         this.vault = vault;
-        this.meetings = meetings;
         this.mailer = mailer;
-        this.clock = clock;
         this.random = random;
         this.sipRealm = Objects.requireNonNull(sipRealm, "sipRealm");
-        this.provisioning = new DirectoryProvisioning(store, vault, random);
+        this.provisioning = new Provisioning(store, vault, random);
+        this.audit = new AuditTrail(store, clock);
+        this.access = new MeetingAccess(store, audit);
+        this.live = new LiveMeetings(meetings);
+        this.policyInput = new PolicyInput(nodeLobbyTimeoutMs);
+        this.meetingControl = new MeetingControl(store, access, live, policyInput, audit);
     }
 
-    /** With the default SIP realm ({@link BridgeConfig.SipConfig#DEFAULT_REALM}). */
-    public DirectoryAdministration(DirectoryStore store, PinVault vault, MeetingRegistry meetings, PinMailer mailer,
-                                   Clock clock, SecureRandom random) {
-        this(store, vault, meetings, mailer, clock, random, BridgeConfig.SipConfig.DEFAULT_REALM);
-    }
-
-    public DirectoryAdministration(DirectoryStore store, PinVault vault, MeetingRegistry meetings, PinMailer mailer,
-                                   Clock clock) {
-        this(store, vault, meetings, mailer, clock, new SecureRandom(), BridgeConfig.SipConfig.DEFAULT_REALM);
+    /** Show, start, admit, change and end existing meetings, for the administrator and for organizers. */
+    public MeetingControl meetingControl() {
+        return meetingControl;
     }
 
     // ---- users ------------------------------------------------------------------------------------
@@ -135,7 +134,7 @@ public final class DirectoryAdministration implements Administration {
             }
             what = "enabled again";
         } else {
-            String conferenceId = unusedConferenceId();
+            String conferenceId = provisioning.unusedConferenceId();
             List<String> avoid = new ArrayList<>(forbidden(phoneNumber));
             avoid.add(conferenceId);
             PinVault.NewPin newPin = vault.newPin(tenant.pinLength(), avoid);
@@ -148,13 +147,13 @@ public final class DirectoryAdministration implements Administration {
                 }
                 throw e;
             }
-            createFirstMeeting(organizer, conferenceId, !tenant.anonymousCanStart());
+            provisioning.createMeeting(organizer.id(), conferenceId, !tenant.anonymousCanStart());
             pin = newPin.pin();
             what = "enabled";
         }
         organizer = reload(organizer.id());
         MailOutcome mail = deliver(organizer, pin, sendEmail, mailTo, tenant.autoEmail());
-        audit(actor, "user.enable", address, what + "; new " + tenant.pinLength() + "-digit PIN; " + describe(mail));
+        audit.record(actor, "user.enable", address, what + "; new " + tenant.pinLength() + "-digit PIN; " + describe(mail));
         return new PinIssued(view(organizer), pin, mail);
     }
 
@@ -185,7 +184,7 @@ public final class DirectoryAdministration implements Administration {
         String pin = vault.issuePin(organizer.id(), tenant.pinLength(), forbidden(organizer.phone()));
         organizer = reload(organizer.id());
         MailOutcome mail = deliver(organizer, pin, sendEmail, mailTo, tenant.autoEmail());
-        audit(actor, "pin.reset", organizer.email(), "new " + tenant.pinLength() + "-digit PIN; " + describe(mail));
+        audit.record(actor, "pin.reset", organizer.email(), "new " + tenant.pinLength() + "-digit PIN; " + describe(mail));
         return new PinIssued(view(organizer), pin, mail);
     }
 
@@ -195,7 +194,7 @@ public final class DirectoryAdministration implements Administration {
         OrganizerRecord organizer = organizer(email);
         if (organizer.enabled()) {
             store.setOrganizerEnabled(organizer.id(), false);
-            audit(actor, "user.disable", organizer.email(), "disabled; their PIN no longer starts meetings");
+            audit.record(actor, "user.disable", organizer.email(), "disabled; their PIN no longer starts meetings");
         }
         return view(reload(organizer.id()));
     }
@@ -206,7 +205,7 @@ public final class DirectoryAdministration implements Administration {
         OrganizerRecord organizer = organizer(email);
         PinLockout.Status before = vault.lockout().status(organizer.id());
         vault.lockout().clear(organizer.id());
-        audit(actor, "pin.lockout-clear", organizer.email(), (before.locked() ? "was locked until " + before.lockedUntil()
+        audit.record(actor, "pin.lockout-clear", organizer.email(), (before.locked() ? "was locked until " + before.lockedUntil()
                 : "was not locked") + "; " + before.recentFailures() + " recent wrong PINs forgotten");
         return view(reload(organizer.id()));
     }
@@ -230,74 +229,64 @@ public final class DirectoryAdministration implements Administration {
             pinLength = change.pinLength();
             if (pinLength < io.confbridge.store.TenantSettings.MIN_PIN_LENGTH
                     || pinLength > io.confbridge.store.TenantSettings.MAX_PIN_LENGTH) {
-                throw AdminException.badInput("pinLength", "pinLength must be 4–12, not " + pinLength);
+                throw AdminException.badInput("pinLength", "pinLength must be " + io.confbridge.store.TenantSettings.MIN_PIN_LENGTH
+                        + "–" + io.confbridge.store.TenantSettings.MAX_PIN_LENGTH + ", not " + pinLength);
             }
         }
-        int lobbyTimeout = old.lobbyTimeoutMinutes();
-        if (change.lobbyTimeoutMinutes() != null) {
-            lobbyTimeout = change.lobbyTimeoutMinutes();
-            if (lobbyTimeout < 1 || lobbyTimeout > 1440) {
-                throw AdminException.badInput("lobbyTimeoutMinutes", "lobbyTimeoutMinutes must be 1–1440, not " + lobbyTimeout);
-            }
-        }
+        Integer lobbyTimeout = policyInput.lobbyTimeoutMinutes(change.lobbyTimeoutMinutes());
         String language = old.language();
         if (change.language() != null) {
             language = change.language().trim().toLowerCase(Locale.ROOT);
-            if (!language.equals("en") && !language.equals("zh")) {
-                throw AdminException.badInput("language", "language must be en or zh");
+            if (!io.confbridge.store.TenantSettings.LANGUAGES.contains(language)) {
+                throw AdminException.badInput("language", "language must be one of "
+                        + String.join(", ", io.confbridge.store.TenantSettings.LANGUAGES));
             }
         }
-        Integer maxParticipants = optionalMaxParticipants(change.maxParticipants());
-        AdmissionMode admission = optionalAdmissionMode(change.admissionMode());
+        Integer maxParticipants = PolicyInput.maxParticipants(change.maxParticipants());
+        AdmissionMode admission = PolicyInput.admissionMode(change.admissionMode());
         var updated = new io.confbridge.store.TenantSettings(pinLength,
                 change.autoEmail() != null ? change.autoEmail() : old.autoEmail(),
                 change.anonymousCanStart() != null ? change.anonymousCanStart() : old.anonymousCanStart(),
-                lobbyTimeout, language,
+                lobbyTimeout != null ? lobbyTimeout : old.lobbyTimeoutMinutes(), language,
                 change.endOnOrganizerLeave() != null ? change.endOnOrganizerLeave() : old.endOnOrganizerLeave(),
                 maxParticipants != null ? maxParticipants : old.maxParticipants(),
                 change.entryExitTones() != null ? change.entryExitTones() : old.entryExitTones(),
                 admission != null ? admission : old.admissionMode());
         if (!updated.equals(old)) {
             store.updateTenantSettings(updated);
-            audit(actor, "settings.update", "tenant", settingsDiff(old, updated));
+            audit.record(actor, "settings.update", "tenant", settingsDiff(old, updated));
         }
         return toView(updated);
     }
 
     private static String settingsDiff(io.confbridge.store.TenantSettings a, io.confbridge.store.TenantSettings b) {
         List<String> changes = new ArrayList<>();
-        diff(changes, "pinLength", a.pinLength(), b.pinLength());
-        diff(changes, "autoEmail", a.autoEmail(), b.autoEmail());
-        diff(changes, "anonymousCanStart", a.anonymousCanStart(), b.anonymousCanStart());
-        diff(changes, "lobbyTimeoutMinutes", a.lobbyTimeoutMinutes(), b.lobbyTimeoutMinutes());
-        diff(changes, "language", a.language(), b.language());
-        diff(changes, "endOnOrganizerLeave", a.endOnOrganizerLeave(), b.endOnOrganizerLeave());
-        diff(changes, "maxParticipants", a.maxParticipants(), b.maxParticipants());
-        diff(changes, "entryExitTones", a.entryExitTones(), b.entryExitTones());
-        diff(changes, "admissionMode", admissionModeName(a.admissionMode()), admissionModeName(b.admissionMode()));
+        AuditTrail.diff(changes, "pinLength", a.pinLength(), b.pinLength());
+        AuditTrail.diff(changes, "autoEmail", a.autoEmail(), b.autoEmail());
+        AuditTrail.diff(changes, "anonymousCanStart", a.anonymousCanStart(), b.anonymousCanStart());
+        AuditTrail.diff(changes, "lobbyTimeoutMinutes", a.lobbyTimeoutMinutes(), b.lobbyTimeoutMinutes());
+        AuditTrail.diff(changes, "language", a.language(), b.language());
+        AuditTrail.diff(changes, "endOnOrganizerLeave", a.endOnOrganizerLeave(), b.endOnOrganizerLeave());
+        AuditTrail.diff(changes, "maxParticipants", a.maxParticipants(), b.maxParticipants());
+        AuditTrail.diff(changes, "entryExitTones", a.entryExitTones(), b.entryExitTones());
+        AuditTrail.diff(changes, "admissionMode", PolicyInput.admissionModeName(a.admissionMode()),
+                PolicyInput.admissionModeName(b.admissionMode()));
         return String.join("; ", changes);
-    }
-
-    private static void diff(List<String> changes, String key, Object before, Object after) {
-        if (!before.equals(after)) {
-            changes.add(key + " " + before + " → " + after);
-        }
     }
 
     private static TenantSettings toView(io.confbridge.store.TenantSettings s) {
         return new TenantSettings(s.pinLength(), s.autoEmail(), s.anonymousCanStart(), s.lobbyTimeoutMinutes(), s.language(),
-                s.endOnOrganizerLeave(), s.maxParticipants(), s.entryExitTones(), admissionModeName(s.admissionMode()));
+                s.endOnOrganizerLeave(), s.maxParticipants(), s.entryExitTones(), PolicyInput.admissionModeName(s.admissionMode()));
     }
 
     // ---- meetings ---------------------------------------------------------------------------------
 
     @Override
     public MeetingView createMeeting(Actor actor, String organizerEmail, MeetingSettings settings) {
-        Objects.requireNonNull(actor, "actor");
+        access.organizer(actor, organizerEmail, "meeting.create");
         MeetingSettings given = settings != null ? settings : MeetingSettings.TENANT_DEFAULTS;
         OrganizerRecord organizer = organizer(organizerEmail);
-        requireAdminOrSelf(actor, organizer.email(), "create meetings for others");
-        MeetingPolicyOverrides policy = overrides(given.endOnOrganizerLeave(), given.lobbyTimeoutMinutes(),
+        MeetingPolicyOverrides policy = policyInput.overrides(given.endOnOrganizerLeave(), given.lobbyTimeoutMinutes(),
                 given.maxParticipants(), given.entryExitTones(), given.admissionMode());
         if (!organizer.enabled()) {
             throw AdminException.conflict(organizer.email() + " is disabled; enable the user first");
@@ -305,43 +294,9 @@ public final class DirectoryAdministration implements Administration {
         boolean requirePin = given.requirePinToStart() != null ? given.requirePinToStart()
                 : !store.tenantSettings().anonymousCanStart();
         MeetingRecord meeting = provisioning.createMeeting(organizer.id(), requirePin, policy);
-        audit(actor, "meeting.create", meeting.conferenceId(), "organizer " + organizer.email()
+        audit.record(actor, "meeting.create", meeting.conferenceId(), "organizer " + organizer.email()
                 + "; requirePinToStart " + requirePin + describeOwn(policy));
-        return view(listing(meeting.conferenceId()));
-    }
-
-    @Override
-    public MeetingView updateMeeting(Actor actor, String conferenceId, MeetingSettingsChange change) {
-        Objects.requireNonNull(actor, "actor");
-        MeetingListing before = listing(conferenceId);
-        requireAdminOrSelf(actor, before.organizerEmail(), "change others' meetings");
-        if (change == null) {
-            throw AdminException.badInput("settings", "no settings given");
-        }
-        MeetingPolicyOverrides policy = overrides(change.endOnOrganizerLeave(), change.lobbyTimeoutMinutes(),
-                change.maxParticipants(), change.entryExitTones(), change.admissionMode());
-        if (change.requirePinToStart() == null && policy.isEmpty()) {
-            return view(before);
-        }
-        String id = before.meeting().conferenceId();
-        MeetingRecord after = store.updateMeeting(id, change.requirePinToStart(), policy)
-                .orElseThrow(() -> AdminException.notFound("no meeting " + id));
-        audit(actor, "meeting.update", id, meetingDiff(before.meeting(), after));
-        return view(new MeetingListing(after, before.organizerEmail(), before.createdAt()));
-    }
-
-    @Override
-    public void checkCanControlMeeting(Actor actor, String conferenceId) {
-        Objects.requireNonNull(actor, "actor");
-        MeetingListing listing = listing(conferenceId);
-        requireAdminOrSelf(actor, listing.organizerEmail(), "control others' meetings");
-    }
-
-    /** Validates the policy fields of a request; the field names are those of the request records. */
-    private static MeetingPolicyOverrides overrides(Boolean endOnOrganizerLeave, Integer lobbyTimeoutMinutes,
-                                                    Integer maxParticipants, Boolean entryExitTones, String admissionMode) {
-        return new MeetingPolicyOverrides(endOnOrganizerLeave, optionalLobbyTimeout(lobbyTimeoutMinutes),
-                optionalMaxParticipants(maxParticipants), entryExitTones, optionalAdmissionMode(admissionMode));
+        return getMeeting(meeting.conferenceId());
     }
 
     private static String describeOwn(MeetingPolicyOverrides p) {
@@ -359,47 +314,23 @@ public final class DirectoryAdministration implements Administration {
             b.append("; entryExitTones ").append(p.entryExitTones());
         }
         if (p.admissionMode() != null) {
-            b.append("; admissionMode ").append(admissionModeName(p.admissionMode()));
+            b.append("; admissionMode ").append(PolicyInput.admissionModeName(p.admissionMode()));
         }
         return b.isEmpty() ? "; tenant policy defaults" : b.toString();
     }
 
-    private static String meetingDiff(MeetingRecord a, MeetingRecord b) {
-        List<String> changes = new ArrayList<>();
-        diff(changes, "requirePinToStart", a.requirePinToStart(), b.requirePinToStart());
-        MeetingPolicy p = a.policy();
-        MeetingPolicy q = b.policy();
-        diff(changes, "endOnOrganizerLeave", p.endOnOrganizerLeave(), q.endOnOrganizerLeave());
-        diff(changes, "lobbyTimeoutMinutes", p.lobbyTimeoutMinutes(), q.lobbyTimeoutMinutes());
-        diff(changes, "maxParticipants", p.maxParticipants(), q.maxParticipants());
-        diff(changes, "entryExitTones", p.entryExitTones(), q.entryExitTones());
-        diff(changes, "admissionMode", admissionModeName(p.admissionMode()), admissionModeName(q.admissionMode()));
-        // Setting a value equal to the tenant default changes nothing now, but pins it for this meeting.
-        return changes.isEmpty() ? "values set for this meeting, equal to what applied before" : String.join("; ", changes);
-    }
-
     @Override
     public MeetingView getMeeting(String conferenceId) {
-        return view(listing(conferenceId));
+        return live.view(listing(conferenceId));
     }
 
     @Override
     public List<MeetingView> listMeetings() {
         List<MeetingView> views = new ArrayList<>();
         for (MeetingListing listing : store.listMeetings()) {
-            views.add(view(listing));
+            views.add(live.view(listing));
         }
         return views;
-    }
-
-    @Override
-    public MeetingView endMeeting(Actor actor, String conferenceId) {
-        Objects.requireNonNull(actor, "actor");
-        MeetingListing listing = listing(conferenceId);
-        requireAdminOrSelf(actor, listing.organizerEmail(), "end others' meetings");
-        boolean wasLive = meetings.end(listing.meeting().conferenceId());
-        audit(actor, "meeting.end", listing.meeting().conferenceId(), wasLive ? "ended for everyone in it" : "was not live");
-        return view(listing);
     }
 
     // ---- audit and tokens -------------------------------------------------------------------------
@@ -424,30 +355,19 @@ public final class DirectoryAdministration implements Administration {
         if (!organizer.enabled()) {
             throw AdminException.conflict(organizer.email() + " is disabled");
         }
-        byte[] bytes = new byte[TOKEN_BYTES];
-        random.nextBytes(bytes);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        store.addUserToken(organizer.id(), tokenHash(token));
-        audit(actor, "token.issue", organizer.email(), "user token issued");
+        String token = BearerToken.generate(random);
+        store.addUserToken(organizer.id(), BearerToken.hash(token));
+        audit.record(actor, "token.issue", organizer.email(), "user token issued");
         return token;
     }
 
     @Override
     public Optional<String> userForToken(String token) {
-        return organizerForToken(token).map(OrganizerRecord::email);
-    }
-
-    @Override
-    public Optional<Long> organizerIdForToken(String token) {
-        return organizerForToken(token).map(OrganizerRecord::id);
-    }
-
-    private Optional<OrganizerRecord> organizerForToken(String token) {
         if (token == null || token.isBlank() || token.length() > 128) {
             return Optional.empty();
         }
-        // Looked up by its hash: equality on a SHA-256 of a 256-bit secret leaks nothing useful by timing.
-        return store.findOrganizerByTokenHash(tokenHash(token.trim())).filter(OrganizerRecord::enabled);
+        return store.findOrganizerByTokenHash(BearerToken.hash(token.trim())).filter(OrganizerRecord::enabled)
+                .map(OrganizerRecord::email);
     }
 
     // ---- SIP credentials --------------------------------------------------------------------------
@@ -473,24 +393,25 @@ public final class DirectoryAdministration implements Administration {
             throw AdminException.conflict(organizer.email() + " is disabled; enable the user first");
         }
         try {
-            store.setSipAccount(SipDigestSecrets.account(organizer.id(), user, sipRealm, password));
+            store.setSipAccount(sipAccount(organizer.id(), user, sipRealm, password));
         } catch (StoreException e) {
             if (e.conflict()) {
                 throw AdminException.conflict("SIP username " + user + " belongs to another user");
             }
             throw e;
         }
-        audit(actor, "user.sip-credentials", organizer.email(), "SIP username " + user + " set for realm " + sipRealm);
+        audit.record(actor, "user.sip-credentials", organizer.email(), "SIP username " + user + " set for realm " + sipRealm);
         return view(reload(organizer.id()));
     }
 
-    static String tokenHash(String token) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+    /**
+     * What the store keeps of a SIP password: HA1 = H(username:realm:password) (RFC 7616 §3.4.2) for each
+     * algorithm the SIP side offers. The password itself goes no further.
+     */
+    private static SipAccountRecord sipAccount(long organizerId, String username, String realm, String password) {
+        String a1 = username + ":" + realm + ":" + password;
+        return new SipAccountRecord(organizerId, username, realm, DigestAlgorithm.MD5.hash(a1),
+                DigestAlgorithm.SHA_256.hash(a1));
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
@@ -508,7 +429,7 @@ public final class DirectoryAdministration implements Administration {
 
     private MeetingListing listing(String conferenceId) {
         String id = conferenceId == null ? "" : conferenceId.trim();
-        if (!CONFERENCE_ID.matcher(id).matches()) {
+        if (!ConferenceId.isWellFormed(id)) {
             throw AdminException.badInput("conferenceId", "a conference ID is 4–12 digits");
         }
         return store.findMeetingListing(id).orElseThrow(() -> AdminException.notFound("no meeting " + id));
@@ -516,81 +437,20 @@ public final class DirectoryAdministration implements Administration {
 
     private UserView view(OrganizerRecord o) {
         PinLockout.Status lock = vault.lockout().status(o.id());
-        List<String> conferenceIds = new ArrayList<>();
-        for (MeetingRecord m : store.findMeetingsByOrganizer(o.id())) {
-            conferenceIds.add(m.conferenceId());
-        }
         Optional<SipAccountRecord> sip = store.findSipAccountOf(o.id());
         // HA1 binds the realm: credentials set under another sip.realm no longer authenticate anyone.
         boolean sipValid = sip.isPresent() && sip.get().realm().equals(sipRealm);
         return new UserView(o.email(), o.displayName(), o.phone(), o.enabled(), MASKED_PIN, o.pinLength(), o.pinSetAt(),
-                lock.locked(), lock.lockedUntil(), lock.recentFailures(), sipValid, conferenceIds,
+                lock.locked(), lock.lockedUntil(), lock.recentFailures(), sipValid, conferenceIdsOf(o.id()),
                 sip.map(SipAccountRecord::username).orElse(null));
     }
 
-    private MeetingView view(MeetingListing listing) {
-        MeetingRecord m = listing.meeting();
-        MeetingPolicy p = m.policy();
-        Meeting.Status live = meetings.status(m.conferenceId());
-        String state = live.started() ? "active" : live.lobbyCount() > 0 ? "lobby" : "idle";
-        return new MeetingView(m.conferenceId(), listing.organizerEmail(), m.requirePinToStart(), state,
-                live.lobbyCount(), live.participantCount(), listing.createdAt(), p.endOnOrganizerLeave(),
-                p.lobbyTimeoutMinutes(), p.maxParticipants(), p.entryExitTones(), admissionModeName(p.admissionMode()));
-    }
-
-    /** The name of an admission mode in the API: {@code automatic} or {@code organizer}. */
-    static String admissionModeName(AdmissionMode mode) {
-        return mode.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static AdmissionMode optionalAdmissionMode(String mode) {
-        if (mode == null) {
-            return null;
+    private List<String> conferenceIdsOf(long organizerId) {
+        List<String> conferenceIds = new ArrayList<>();
+        for (MeetingRecord m : store.findMeetingsByOrganizer(organizerId)) {
+            conferenceIds.add(m.conferenceId());
         }
-        return switch (mode.trim().toLowerCase(Locale.ROOT)) {
-            case "automatic" -> AdmissionMode.AUTOMATIC;
-            case "organizer" -> AdmissionMode.ORGANIZER;
-            default -> throw AdminException.badInput("admissionMode", "admissionMode must be automatic or organizer");
-        };
-    }
-
-    private static Integer optionalMaxParticipants(Integer max) {
-        if (max != null && (max < 0 || max > io.confbridge.store.TenantSettings.MAX_PARTICIPANTS_LIMIT)) {
-            throw AdminException.badInput("maxParticipants", "maxParticipants must be 0–"
-                    + io.confbridge.store.TenantSettings.MAX_PARTICIPANTS_LIMIT + " (0 = no limit), not " + max);
-        }
-        return max;
-    }
-
-    private static Integer optionalLobbyTimeout(Integer minutes) {
-        if (minutes != null && (minutes < io.confbridge.store.TenantSettings.MIN_LOBBY_TIMEOUT_MINUTES
-                || minutes > io.confbridge.store.TenantSettings.MAX_LOBBY_TIMEOUT_MINUTES)) {
-            throw AdminException.badInput("lobbyTimeoutMinutes", "lobbyTimeoutMinutes must be 1–1440, not " + minutes);
-        }
-        return minutes;
-    }
-
-    private String unusedConferenceId() {
-        for (int attempt = 0; attempt < DirectoryProvisioning.MAX_CONFERENCE_ID_ATTEMPTS; attempt++) {
-            String id = provisioning.newConferenceId();
-            if (store.findMeetingByConferenceId(id).isEmpty()) {
-                return id;
-            }
-        }
-        throw new IllegalStateException("no free conference ID in " + DirectoryProvisioning.MAX_CONFERENCE_ID_ATTEMPTS + " attempts");
-    }
-
-    private void createFirstMeeting(OrganizerRecord organizer, String conferenceId, boolean requirePin) {
-        try {
-            store.createMeeting(conferenceId, organizer.id(), requirePin);
-        } catch (StoreException e) {
-            if (!e.conflict()) {
-                throw e;
-            }
-            // Another enable took the ID since we checked. The PIN was drawn to differ from that ID, not from
-            // the next one; a clash is as likely as guessing the PIN, so drawing a fresh ID is enough.
-            provisioning.createMeeting(organizer.id(), requirePin);
-        }
+        return conferenceIds;
     }
 
     private static List<String> forbidden(String phone) {
@@ -602,13 +462,9 @@ public final class DirectoryAdministration implements Administration {
             return new MailOutcome(false, null, null, true);
         }
         String to = overrideTo != null ? overrideTo : organizer.email();
-        List<String> conferenceIds = new ArrayList<>();
-        for (MeetingRecord m : store.findMeetingsByOrganizer(organizer.id())) {
-            conferenceIds.add(m.conferenceId());
-        }
         MailResult result;
         try {
-            result = mailer.send(new PinMail(to, organizer.displayName(), pin, conferenceIds));
+            result = mailer.send(new PinMail(to, organizer.displayName(), pin, conferenceIdsOf(organizer.id())));
         } catch (RuntimeException e) {
             // PinMailer promises not to throw; if one does anyway, the PIN is stored and must still be shown.
             result = MailResult.failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
@@ -626,21 +482,10 @@ public final class DirectoryAdministration implements Administration {
         return "e-mail to " + mail.to() + " failed: " + mail.error() + "; deliver the PIN by hand";
     }
 
-    private void audit(Actor actor, String action, String target, String detail) {
-        store.appendAudit(AuditRecord.of(clock.instant(), actor.name(), actor.role().name(), actor.clientAddress(),
-                action, target, detail));
-    }
-
     private static void requireAdmin(Actor actor, String what) {
         Objects.requireNonNull(actor, "actor");
         if (actor.role() == ActorRole.USER) {
             throw AdminException.forbidden("only an administrator may " + what);
-        }
-    }
-
-    private static void requireAdminOrSelf(Actor actor, String organizerEmail, String what) {
-        if (actor.role() == ActorRole.USER && (actor.name() == null || !actor.name().trim().equalsIgnoreCase(organizerEmail))) {
-            throw AdminException.forbidden("a user may not " + what);
         }
     }
 
@@ -684,6 +529,6 @@ public final class DirectoryAdministration implements Administration {
 
     @Override
     public String toString() {
-        return "DirectoryAdministration[" + store + "]";
+        return "DialInAdministration[" + store + "]";
     }
 }

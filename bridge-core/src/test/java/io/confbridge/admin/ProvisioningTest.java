@@ -1,5 +1,8 @@
-package io.confbridge.directory;
+package io.confbridge.admin;
 
+import java.time.Clock;
+import io.confbridge.pin.PinLockout;
+import io.confbridge.pin.PinGenerator;
 import io.confbridge.config.BridgeConfig;
 import io.confbridge.pin.PinHasher;
 import io.confbridge.pin.PinVault;
@@ -31,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class DirectoryProvisioningTest {
+class ProvisioningTest {
 
     @TempDir
     Path dir;
@@ -41,15 +44,16 @@ class DirectoryProvisioningTest {
     ExecutorService workers;
     JdbcDirectoryStore store;
     PinVault vault;
-    DirectoryProvisioning provisioning;
+    Provisioning provisioning;
 
     @BeforeEach
     void open() {
         Arrays.fill(pepper, (byte) 9);
         workers = Executors.newSingleThreadExecutor();
         store = JdbcDirectoryStore.open(new BridgeConfig.StoreConfig("jdbc:sqlite:" + dir.resolve("bridge.db"), "", "", 2));
-        vault = new PinVault(store, hasher, workers);
-        provisioning = new DirectoryProvisioning(store, vault, new SecureRandom());
+        vault = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()),
+                new PinLockout(store, DialInAdministrationContract.LOCKOUT, Clock.systemUTC()));
+        provisioning = new Provisioning(store, vault, new SecureRandom());
     }
 
     @AfterEach
@@ -106,7 +110,7 @@ class DirectoryProvisioningTest {
         long id = provisioning.enableOrganizer("a@contoso.com", "A").organizer().id();
         store.createMeeting("4711001", id, true);
         // nextInt(9_000_000) + 1_000_000: 3_711_001 gives the taken 4711001, then 3_711_002 a free one.
-        DirectoryProvisioning scripted = new DirectoryProvisioning(store, vault, new ScriptedInts(3_711_001, 3_711_002));
+        Provisioning scripted = new Provisioning(store, vault, new ScriptedInts(3_711_001, 3_711_002));
 
         MeetingRecord meeting = scripted.createMeeting(id, true);
 
@@ -115,7 +119,7 @@ class DirectoryProvisioningTest {
 
     @Test
     void extremesOfTheIdRangeHaveSevenDigits() {
-        DirectoryProvisioning scripted = new DirectoryProvisioning(store, vault, new ScriptedInts(0, 8_999_999));
+        Provisioning scripted = new Provisioning(store, vault, new ScriptedInts(0, 8_999_999));
 
         assertEquals("1000000", scripted.newConferenceId());
         assertEquals("9999999", scripted.newConferenceId());

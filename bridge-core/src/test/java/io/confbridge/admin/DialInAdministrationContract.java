@@ -1,18 +1,19 @@
-package io.confbridge.directory;
+package io.confbridge.admin;
 
+import io.confbridge.auth.DigestAlgorithm;
 import io.confbridge.call.CallEffect.Role;
 import io.confbridge.config.BridgeConfig;
-import io.confbridge.directory.Administration.Actor;
-import io.confbridge.directory.Administration.ActorRole;
-import io.confbridge.directory.Administration.AuditEntry;
-import io.confbridge.directory.Administration.MeetingSettings;
-import io.confbridge.directory.Administration.MeetingSettingsChange;
-import io.confbridge.directory.Administration.MeetingView;
-import io.confbridge.directory.Administration.PinIssued;
-import io.confbridge.directory.Administration.SettingsChange;
-import io.confbridge.directory.Administration.UserView;
-import io.confbridge.directory.support.MutableClock;
-import io.confbridge.directory.support.RecordingPinMailer;
+import io.confbridge.admin.Administration.Actor;
+import io.confbridge.admin.Administration.ActorRole;
+import io.confbridge.admin.Administration.AuditEntry;
+import io.confbridge.admin.Administration.MeetingSettings;
+import io.confbridge.admin.Administration.MeetingSettingsChange;
+import io.confbridge.admin.Administration.MeetingView;
+import io.confbridge.admin.Administration.PinIssued;
+import io.confbridge.admin.Administration.SettingsChange;
+import io.confbridge.admin.Administration.UserView;
+import io.confbridge.admin.support.MutableClock;
+import io.confbridge.admin.support.RecordingPinMailer;
 import io.confbridge.directory.support.TestMember;
 import io.confbridge.mail.MailResult;
 import io.confbridge.media.MediaEngine;
@@ -43,6 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,15 +56,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What {@link DirectoryAdministration} does, on a real database: SQLite always, PostgreSQL when
+ * What {@link DialInAdministration} does, on a real database: SQLite always, PostgreSQL when
  * {@code BRIDGE_TEST_PG_URL} is set (see the subclasses). Mail goes to a recording fake here; the SMTP
- * path is tested against GreenMail in {@link DirectoryAdministrationMailTest}.
+ * path is tested against GreenMail in {@link DialInAdministrationMailTest}.
  */
-abstract class DirectoryAdministrationContract {
+abstract class DialInAdministrationContract {
 
     static final Actor ADMIN = new Actor("admin", ActorRole.ADMIN, "192.0.2.10");
     static final BridgeConfig.LockoutConfig LOCKOUT = new BridgeConfig.LockoutConfig(10, 60, 15, 5, 60, 900);
     static final String AMOS = "amos.marble@contoso.com";
+    /** {@code ivr.lobbyTimeoutMs} at its largest, so every lobby timeout of 1–1440 minutes may be set. */
+    static final long NODE_LOBBY_TIMEOUT_MS = 86_400_000;
 
     abstract BridgeConfig.StoreConfig freshDatabase() throws Exception;
 
@@ -79,7 +83,8 @@ abstract class DirectoryAdministrationContract {
     MediaEngine engine;
     MeetingRegistry meetings;
     PinVault vault;
-    DirectoryAdministration admin;
+    DialInAdministration admin;
+    MeetingControl control;
 
     @BeforeEach
     void open() throws Exception {
@@ -93,7 +98,13 @@ abstract class DirectoryAdministrationContract {
 
     void wire(BridgeConfig.LockoutConfig lockout) {
         vault = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()), new PinLockout(store, lockout, clock));
-        admin = new DirectoryAdministration(store, vault, meetings, mailer, clock);
+        administration(BridgeConfig.SipConfig.DEFAULT_REALM, NODE_LOBBY_TIMEOUT_MS);
+    }
+
+    void administration(String sipRealm, long nodeLobbyTimeoutMs) {
+        admin = new DialInAdministration(store, vault, meetings, mailer, clock, new SecureRandom(), sipRealm,
+                nodeLobbyTimeoutMs);
+        control = admin.meetingControl();
     }
 
     @AfterEach
@@ -213,9 +224,9 @@ abstract class DirectoryAdministrationContract {
         assertKind(AdminException.Kind.NOT_FOUND, () -> admin.resetPin(ADMIN, "nobody@contoso.com", false, null));
         assertKind(AdminException.Kind.NOT_FOUND, () -> admin.disableUser(ADMIN, "nobody@contoso.com"));
         assertKind(AdminException.Kind.NOT_FOUND, () -> admin.clearLockout(ADMIN, "nobody@contoso.com"));
-        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.createMeeting(ADMIN, "nobody@contoso.com", (Boolean) null));
+        assertKind(AdminException.Kind.NOT_FOUND, () -> createMeeting(ADMIN, "nobody@contoso.com", null));
         assertKind(AdminException.Kind.NOT_FOUND, () -> admin.getMeeting("9999999"));
-        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.endMeeting(ADMIN, "9999999"));
+        assertKind(AdminException.Kind.NOT_FOUND, () -> control.end(ADMIN, "9999999"));
         assertKind(AdminException.Kind.NOT_FOUND, () -> admin.issueUserToken(ADMIN, "nobody@contoso.com"));
     }
 
@@ -229,8 +240,8 @@ abstract class DirectoryAdministrationContract {
         assertKind(AdminException.Kind.FORBIDDEN, () -> admin.enableUser(amos, "x@contoso.com", "X", null, false, null));
         assertKind(AdminException.Kind.FORBIDDEN, () -> admin.disableUser(amos, AMOS));
         assertKind(AdminException.Kind.FORBIDDEN, () -> admin.updateSettings(amos, change(6, null, null, null, null)));
-        assertKind(AdminException.Kind.FORBIDDEN, () -> admin.createMeeting(amos, "other@contoso.com", (Boolean) null));
-        MeetingView own = admin.createMeeting(amos, AMOS, (Boolean) null);
+        assertKind(AdminException.Kind.FORBIDDEN, () -> createMeeting(amos, "other@contoso.com", null));
+        MeetingView own = createMeeting(amos, AMOS, null);
         assertEquals(AMOS, own.organizerEmail());
         assertEquals(5, admin.settings().pinLength());
     }
@@ -340,10 +351,10 @@ abstract class DirectoryAdministrationContract {
     void meetingsTakeTheTenantDefaultOrAnExplicitRequirePin() {
         enable(AMOS, "Amos", null);
 
-        MeetingView byDefault = admin.createMeeting(ADMIN, AMOS, (Boolean) null);
+        MeetingView byDefault = createMeeting(ADMIN, AMOS, null);
         admin.updateSettings(ADMIN, change(null, null, true, null, null));
-        MeetingView anonymousStart = admin.createMeeting(ADMIN, AMOS, (Boolean) null);
-        MeetingView explicit = admin.createMeeting(ADMIN, AMOS, true);
+        MeetingView anonymousStart = createMeeting(ADMIN, AMOS, null);
+        MeetingView explicit = createMeeting(ADMIN, AMOS, true);
 
         assertTrue(byDefault.requirePinToStart());
         assertFalse(anonymousStart.requirePinToStart());
@@ -376,12 +387,12 @@ abstract class DirectoryAdministrationContract {
         assertEquals(0, active.lobbyCount());
         assertEquals(2, active.participantCount());
 
-        MeetingView ended = admin.endMeeting(ADMIN, conferenceId);
+        MeetingView ended = control.end(ADMIN, conferenceId);
         assertEquals("idle", ended.state());
         assertTrue(caller.ended());
         assertTrue(organizer.ended());
         assertEquals("ended for everyone in it", admin.audit(1).get(0).detail());
-        assertEquals("was not live", auditAfter(() -> admin.endMeeting(ADMIN, conferenceId)).detail());
+        assertEquals("was not live", auditAfter(() -> control.end(ADMIN, conferenceId)).detail());
     }
 
     // ---- meeting policies -------------------------------------------------------------------------
@@ -445,10 +456,10 @@ abstract class DirectoryAdministrationContract {
         assertField("lobbyTimeoutMinutes", () -> admin.createMeeting(ADMIN, AMOS, new MeetingSettings(null, null, 0, null, null, null)));
         assertField("lobbyTimeoutMinutes", () -> admin.createMeeting(ADMIN, AMOS, new MeetingSettings(null, null, 1441, null, null, null)));
         assertField("admissionMode", () -> admin.createMeeting(ADMIN, AMOS, new MeetingSettings(null, null, null, null, null, "manual")));
-        assertField("maxParticipants", () -> admin.updateMeeting(ADMIN, id, new MeetingSettingsChange(null, null, null, 1001, null, null)));
-        assertField("lobbyTimeoutMinutes", () -> admin.updateMeeting(ADMIN, id, new MeetingSettingsChange(null, null, 1441, null, null, null)));
-        assertField("admissionMode", () -> admin.updateMeeting(ADMIN, id, new MeetingSettingsChange(null, null, null, null, null, "")));
-        assertField("settings", () -> admin.updateMeeting(ADMIN, id, null));
+        assertField("maxParticipants", () -> control.update(ADMIN, id, new MeetingSettingsChange(null, null, null, 1001, null, null)));
+        assertField("lobbyTimeoutMinutes", () -> control.update(ADMIN, id, new MeetingSettingsChange(null, null, 1441, null, null, null)));
+        assertField("admissionMode", () -> control.update(ADMIN, id, new MeetingSettingsChange(null, null, null, null, null, "")));
+        assertField("settings", () -> control.update(ADMIN, id, null));
         assertField("maxParticipants", () -> admin.updateSettings(ADMIN, new SettingsChange(null, null, null, null, null, null, -1, null, null)));
         assertField("lobbyTimeoutMinutes", () -> admin.updateSettings(ADMIN, new SettingsChange(null, null, null, 1441, null, null, null, null, null)));
         assertField("admissionMode", () -> admin.updateSettings(ADMIN, new SettingsChange(null, null, null, null, null, null, null, null, "lobby")));
@@ -464,7 +475,7 @@ abstract class DirectoryAdministrationContract {
         String id = admin.getUser(AMOS).conferenceIds().get(0);
         Actor amos = new Actor(AMOS, ActorRole.USER, "198.51.100.7");
 
-        MeetingView updated = admin.updateMeeting(amos, id, new MeetingSettingsChange(false, null, 5, 3, null, "organizer"));
+        MeetingView updated = control.update(amos, id, new MeetingSettingsChange(false, null, 5, 3, null, "organizer"));
 
         assertFalse(updated.requirePinToStart());
         assertFalse(updated.endOnOrganizerLeave());
@@ -484,14 +495,14 @@ abstract class DirectoryAdministrationContract {
         assertEquals("requirePinToStart true → false; lobbyTimeoutMinutes 60 → 5; maxParticipants 0 → 3;"
                 + " admissionMode automatic → organizer", entry.detail());
 
-        MeetingView again = admin.updateMeeting(ADMIN, id, new MeetingSettingsChange(null, true, null, null, false, null));
+        MeetingView again = control.update(ADMIN, id, new MeetingSettingsChange(null, true, null, null, false, null));
         assertTrue(again.endOnOrganizerLeave());
         assertFalse(again.entryExitTones());
         assertEquals(3, again.maxParticipants(), "kept");
         assertEquals("admin", admin.audit(1).get(0).actor());
 
         long audited = admin.audit(100).size();
-        assertEquals(again, admin.updateMeeting(ADMIN, id, new MeetingSettingsChange(null, null, null, null, null, null)));
+        assertEquals(again, control.update(ADMIN, id, new MeetingSettingsChange(null, null, null, null, null, null)));
         assertEquals(audited, admin.audit(100).size(), "an empty change changes and audits nothing");
     }
 
@@ -503,33 +514,96 @@ abstract class DirectoryAdministrationContract {
         Actor amos = new Actor(AMOS, ActorRole.USER, "198.51.100.7");
         Actor other = new Actor("other@contoso.com", ActorRole.USER, "198.51.100.8");
 
-        admin.checkCanControlMeeting(ADMIN, amosMeeting);
-        admin.checkCanControlMeeting(amos, amosMeeting);
-        admin.checkCanControlMeeting(new Actor(" Amos.Marble@Contoso.com ", ActorRole.USER, null), amosMeeting);
-        assertKind(AdminException.Kind.FORBIDDEN, () -> admin.checkCanControlMeeting(other, amosMeeting));
-        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.checkCanControlMeeting(ADMIN, "9999999"));
-        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.checkCanControlMeeting(amos, "9999999"));
-        assertField("conferenceId", () -> admin.checkCanControlMeeting(ADMIN, "12ab"));
+        assertEquals(amosMeeting, control.show(ADMIN, amosMeeting).meeting().conferenceId());
+        assertEquals(amosMeeting, control.show(amos, amosMeeting).meeting().conferenceId());
+        assertEquals(amosMeeting, control.show(new Actor(" Amos.Marble@Contoso.com ", ActorRole.USER, null), amosMeeting)
+                .meeting().conferenceId());
+        assertKind(AdminException.Kind.FORBIDDEN, () -> control.show(other, amosMeeting));
+        assertKind(AdminException.Kind.NOT_FOUND, () -> control.show(ADMIN, "9999999"));
+        assertField("conferenceId", () -> control.show(ADMIN, "12ab"));
+        assertField("conferenceId", () -> control.show(amos, "12ab"));
 
         assertKind(AdminException.Kind.FORBIDDEN,
-                () -> admin.updateMeeting(other, amosMeeting, new MeetingSettingsChange(false, null, null, null, null, null)));
+                () -> control.update(other, amosMeeting, new MeetingSettingsChange(false, null, null, null, null, null)));
         assertKind(AdminException.Kind.NOT_FOUND,
-                () -> admin.updateMeeting(ADMIN, "9999999", new MeetingSettingsChange(false, null, null, null, null, null)));
+                () -> control.update(ADMIN, "9999999", new MeetingSettingsChange(false, null, null, null, null, null)));
         assertKind(AdminException.Kind.FORBIDDEN, () -> admin.createMeeting(other, AMOS, new MeetingSettings(null, null, null, 5, null, null)));
         assertTrue(admin.getMeeting(amosMeeting).requirePinToStart(), "the refused update changed nothing");
-        assertEquals(List.of("user.enable", "user.enable"), admin.audit(100).stream().map(AuditEntry::action).toList());
+        assertEquals(List.of("meeting.create.denied", "meeting.update.denied", "meeting.show.denied", "user.enable", "user.enable"),
+                admin.audit(100).stream().map(AuditEntry::action).toList());
     }
 
     @Test
-    void organizerIdForTokenNamesTheTokensEnabledOrganizer() {
+    void aUserAskingAboutAnUnknownMeetingIsRefusedExactlyAsForSomeoneElses() {
         enable(AMOS, "Amos", null);
-        String token = admin.issueUserToken(ADMIN, AMOS);
+        enable("other@contoso.com", "Other", null);
+        String amosMeeting = admin.getUser(AMOS).conferenceIds().get(0);
+        Actor other = new Actor("other@contoso.com", ActorRole.USER, "198.51.100.8");
+        List<BiConsumer<Actor, String>> actions = List.of(
+                control::show,
+                control::start,
+                control::admit,
+                (actor, id) -> control.update(actor, id, new MeetingSettingsChange(false, null, null, null, null, null)),
+                control::end);
 
-        assertEquals(store.findOrganizerByEmail(AMOS).orElseThrow().id(), admin.organizerIdForToken(token).orElseThrow());
-        assertTrue(admin.organizerIdForToken(token + "x").isEmpty());
-        assertTrue(admin.organizerIdForToken(null).isEmpty());
-        admin.disableUser(ADMIN, AMOS);
-        assertTrue(admin.organizerIdForToken(token).isEmpty());
+        for (BiConsumer<Actor, String> action : actions) {
+            AdminException theirs = assertThrows(AdminException.class, () -> action.accept(other, amosMeeting));
+            AuditEntry theirsAudit = admin.audit(1).get(0);
+            AdminException unknown = assertThrows(AdminException.class, () -> action.accept(other, "9999999"));
+            AuditEntry unknownAudit = admin.audit(1).get(0);
+
+            assertEquals(AdminException.Kind.FORBIDDEN, theirs.kind());
+            assertEquals(theirs.kind(), unknown.kind());
+            assertEquals(theirs.getMessage(), unknown.getMessage());
+            assertEquals(theirs.field(), unknown.field());
+            assertTrue(theirsAudit.action().endsWith(".denied"), theirsAudit.toString());
+            assertEquals(theirsAudit.action(), unknownAudit.action());
+            assertEquals(theirsAudit.actor(), unknownAudit.actor());
+            assertEquals(theirsAudit.detail(), unknownAudit.detail());
+            assertEquals(amosMeeting, theirsAudit.target());
+            assertEquals("9999999", unknownAudit.target());
+
+            assertKind(AdminException.Kind.NOT_FOUND, () -> action.accept(ADMIN, "9999999"));
+        }
+        assertTrue(admin.getMeeting(amosMeeting).requirePinToStart(), "nothing was changed");
+        assertEquals("idle", admin.getMeeting(amosMeeting).state(), "nothing was started");
+    }
+
+    @Test
+    void theOrganizerEndsTheirOwnMeeting() {
+        enable(AMOS, "Amos", null);
+        String amosMeeting = admin.getUser(AMOS).conferenceIds().get(0);
+        Actor amos = new Actor(AMOS, ActorRole.USER, "198.51.100.7");
+
+        MeetingView ended = control.end(amos, amosMeeting);
+
+        assertEquals(amosMeeting, ended.conferenceId());
+        AuditEntry entry = admin.audit(1).get(0);
+        assertEquals("meeting.end", entry.action());
+        assertEquals(AMOS, entry.actor());
+        assertEquals("USER", entry.actorRole());
+        assertEquals("was not live", entry.detail());
+    }
+
+    @Test
+    void aLobbyTimeoutAboveWhatTheNodeAllowsIsRefusedNamingTheMaximum() {
+        administration(BridgeConfig.SipConfig.DEFAULT_REALM, 30 * 60_000 + 59_999);
+        enable(AMOS, "Amos", null);
+        String id = admin.getUser(AMOS).conferenceIds().get(0);
+
+        AdminException meeting = assertThrows(AdminException.class,
+                () -> control.update(ADMIN, id, new MeetingSettingsChange(null, null, 31, null, null, null)));
+        assertEquals("lobbyTimeoutMinutes", meeting.field());
+        assertTrue(meeting.getMessage().contains("1–30"), meeting.getMessage());
+        assertField("lobbyTimeoutMinutes", () -> admin.createMeeting(ADMIN, AMOS, new MeetingSettings(null, null, 31, null, null, null)));
+        assertField("lobbyTimeoutMinutes", () -> admin.updateSettings(ADMIN, change(null, null, null, 31, null)));
+        assertEquals(30, control.update(ADMIN, id, new MeetingSettingsChange(null, null, 30, null, null, null)).lobbyTimeoutMinutes());
+        assertEquals(30, admin.updateSettings(ADMIN, change(null, null, null, 30, null)).lobbyTimeoutMinutes());
+
+        administration(BridgeConfig.SipConfig.DEFAULT_REALM, 59_999);
+        AdminException none = assertThrows(AdminException.class, () -> admin.updateSettings(ADMIN, change(null, null, null, 1, null)));
+        assertEquals("lobbyTimeoutMinutes", none.field());
+        assertTrue(none.getMessage().contains("59999 ms"), none.getMessage());
     }
 
     // ---- SIP credentials --------------------------------------------------------------------------
@@ -537,7 +611,7 @@ abstract class DirectoryAdministrationContract {
     @Test
     void sipCredentialsAreStoredAsHa1ThatAnswersTheRfc7616Examples() {
         // RFC 7616 §3.9.1: user Mufasa, password "Circle of Life", realm http-auth@example.org.
-        admin = new DirectoryAdministration(store, vault, meetings, mailer, clock, new SecureRandom(), "http-auth@example.org");
+        administration("http-auth@example.org", NODE_LOBBY_TIMEOUT_MS);
         enable(AMOS, "Amos", null);
         assertFalse(admin.getUser(AMOS).sipCredentialsSet());
         assertNull(admin.getUser(AMOS).sipUsername());
@@ -599,7 +673,7 @@ abstract class DirectoryAdministrationContract {
         admin.setSipCredentials(ADMIN, AMOS, "amos", "correct horse");
         assertTrue(admin.getUser(AMOS).sipCredentialsSet());
 
-        admin = new DirectoryAdministration(store, vault, meetings, mailer, clock, new SecureRandom(), "bridge.contoso.com");
+        administration("bridge.contoso.com", NODE_LOBBY_TIMEOUT_MS);
 
         UserView user = admin.getUser(AMOS);
         assertFalse(user.sipCredentialsSet(), "HA1 of the old realm cannot verify anything in the new one");
@@ -608,8 +682,9 @@ abstract class DirectoryAdministrationContract {
 
     /** The RFC 7616 §3.9.1 response (qop=auth, GET /dir/index.html) computed from a stored HA1. */
     static String rfc7616Response(String algorithm, String ha1) {
-        String ha2 = SipDigestSecrets.hash(algorithm, "GET:/dir/index.html");
-        return SipDigestSecrets.hash(algorithm, ha1 + ":7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v:00000001:"
+        DigestAlgorithm digest = DigestAlgorithm.forToken(algorithm).orElseThrow();
+        String ha2 = digest.hash("GET:/dir/index.html");
+        return digest.hash(ha1 + ":7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v:00000001:"
                 + "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ:auth:" + ha2);
     }
 
@@ -754,8 +829,8 @@ abstract class DirectoryAdministrationContract {
         String current = admin.resetPin(ADMIN, AMOS, false, null).pin();
         issuedPins.add(current);
         admin.updateSettings(ADMIN, change(6, false, null, null, null));
-        MeetingView meeting = admin.createMeeting(ADMIN, AMOS, false);
-        admin.endMeeting(ADMIN, meeting.conferenceId());
+        MeetingView meeting = createMeeting(ADMIN, AMOS, false);
+        control.end(ADMIN, meeting.conferenceId());
         lockOut(AMOS, wrongPin(current));
         admin.clearLockout(ADMIN, AMOS);
         admin.issueUserToken(ADMIN, AMOS);
@@ -899,7 +974,13 @@ abstract class DirectoryAdministrationContract {
 
     static SettingsChange change(Integer pinLength, Boolean autoEmail, Boolean anonymousCanStart,
                                  Integer lobbyTimeoutMinutes, String language) {
-        return new SettingsChange(pinLength, autoEmail, anonymousCanStart, lobbyTimeoutMinutes, language);
+        return new SettingsChange(pinLength, autoEmail, anonymousCanStart, lobbyTimeoutMinutes, language,
+                null, null, null, null);
+    }
+
+    /** A meeting with {@code requirePinToStart} as given (null: the tenant's) and the tenant's policy. */
+    MeetingView createMeeting(Actor actor, String organizerEmail, Boolean requirePinToStart) {
+        return admin.createMeeting(actor, organizerEmail, new MeetingSettings(requirePinToStart, null, null, null, null, null));
     }
 
     static void assertField(String field, Runnable request) {
