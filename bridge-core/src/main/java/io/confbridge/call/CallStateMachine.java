@@ -20,6 +20,7 @@ import io.confbridge.call.CallEvent.EnteredLobby;
 import io.confbridge.call.CallEvent.MeetingEnded;
 import io.confbridge.call.CallEvent.PinChecked;
 import io.confbridge.call.CallEvent.TimerFired;
+import io.confbridge.meeting.ConferenceId;
 import io.confbridge.prompt.Prompt;
 import io.confbridge.store.MeetingRecord;
 import org.slf4j.Logger;
@@ -187,7 +188,8 @@ public final class CallStateMachine {
         switch (event.kind()) {
             case CALL_ANSWERED -> {
                 String dialled = ((CallAnswered) event).dialledUser();
-                if (looksLikeConferenceId(dialled)) {
+                // Anything but a conference ID in the Request-URI is a dial-in number or a name.
+                if (ConferenceId.isWellFormed(dialled)) {
                     effects.add(new LookUpConference(dialled));
                     transition(CallState.VALIDATING_DIALLED_NUMBER, nowNs, "dialled a conference ID");
                 } else {
@@ -721,18 +723,5 @@ public final class CallStateMachine {
 
     private static boolean isDigit(char key) {
         return key >= '0' && key <= '9';
-    }
-
-    /** Conference IDs are 4–12 digits; anything else in the Request-URI is a dial-in number or a name. */
-    static boolean looksLikeConferenceId(String user) {
-        if (user == null || user.length() < 4 || user.length() > 12) {
-            return false;
-        }
-        for (int i = 0; i < user.length(); i++) {
-            if (!isDigit(user.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -5,6 +5,7 @@ import io.confbridge.call.CallEffect.EnterMeeting;
 import io.confbridge.call.CallEffect.LookUpConference;
 import io.confbridge.call.CallEffect.Role;
 import io.confbridge.call.CallEffect.StopPrompts;
+import io.confbridge.meeting.ConferenceId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,11 +106,11 @@ class ConferenceIdMenuTest {
 
     @Test
     void conferenceIdsAreFourToTwelveDigits() {
-        assertTrue(CallStateMachine.looksLikeConferenceId("1234"));
-        assertTrue(CallStateMachine.looksLikeConferenceId("123456789012"));
-        assertFalse(CallStateMachine.looksLikeConferenceId("123"));
-        assertFalse(CallStateMachine.looksLikeConferenceId("1234567890123"));
-        assertFalse(CallStateMachine.looksLikeConferenceId(null));
+        assertTrue(ConferenceId.isWellFormed("1234"));
+        assertTrue(ConferenceId.isWellFormed("123456789012"));
+        assertFalse(ConferenceId.isWellFormed("123"));
+        assertFalse(ConferenceId.isWellFormed("1234567890123"));
+        assertFalse(ConferenceId.isWellFormed(null));
     }
 
     @Test
