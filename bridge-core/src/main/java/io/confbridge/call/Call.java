@@ -154,7 +154,7 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
     }
 
     @Override
-    public void digitFromSignalling(char digit, long eventId) {
+    public void digitFromSignalling(char digit) {
         loop.execute(() -> onKey(digit, DtmfPath.SIP_INFO));
     }
 
@@ -218,7 +218,7 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
             }
         }
         if (background == Background.MEETING) {
-            audio.input().put(sequenceNumber, buf, payloadOffset, payloadLength, codec);
+            audio.received(sequenceNumber, buf, payloadOffset, payloadLength);
         }
     }
 
@@ -422,8 +422,8 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
         }
         rtp.close();
         router.callEnded(this, rtpPort);
-        log.debug("call {} closed: {} RTP packets in, {} out, {} foreign dropped", info.callId(),
-                rtp.packetsReceived(), rtp.packetsSent(), rtp.foreignDropped());
+        log.debug("call {} closed: {} RTP packets in, {} out, {} foreign and {} malformed dropped", info.callId(),
+                rtp.packetsReceived(), rtp.packetsSent(), rtp.foreignDropped(), rtp.malformedDropped());
     }
 
     /** The caller's state, for diagnostics. */

@@ -1,5 +1,6 @@
 package io.confbridge.call;
 
+import io.confbridge.meeting.Role;
 import io.confbridge.prompt.Prompt;
 import io.confbridge.store.MeetingRecord;
 
@@ -69,13 +70,5 @@ public sealed interface CallEffect {
 
     /** End the call from the bridge's side (SIP BYE). */
     record HangUp(String reason) implements CallEffect {
-    }
-
-    /** How a call enters a meeting. */
-    enum Role {
-        /** Proved to be the organizer: starts the meeting and admits its lobby. */
-        ORGANIZER,
-        /** Anyone else: joins a started meeting or waits in its lobby. */
-        CALLER
     }
 }

@@ -173,16 +173,6 @@ public final class InbandDtmfDetector {
         return key;
     }
 
-    /** Forgets everything heard so far, for example when the remote party restarts its stream. */
-    public void reset() {
-        clearFilters();
-        cur.key = DtmfKey.NONE;
-        prev.key = DtmfKey.NONE;
-        held = DtmfKey.NONE;
-        missed = 0;
-        unreported = DtmfKey.NONE;
-    }
-
     private void clearFilters() {
         Arrays.fill(s1, 0);
         Arrays.fill(s2, 0);

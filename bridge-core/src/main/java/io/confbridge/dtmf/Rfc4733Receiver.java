@@ -107,9 +107,4 @@ public final class Rfc4733Receiver {
         return eventDuration >= 0xFFFF - SEGMENT_SLACK
                 && advance >= eventDuration - SEGMENT_SLACK && advance <= 0xFFFF + SEGMENT_SLACK;
     }
-
-    /** Forgets the last event, for example when the remote party restarts its stream. */
-    public void reset() {
-        haveEvent = false;
-    }
 }

@@ -1,6 +1,5 @@
 package io.confbridge.meeting;
 
-import io.confbridge.call.CallEffect.Role;
 import io.confbridge.media.MediaClock;
 import io.confbridge.mixer.Mixer;
 import io.confbridge.mixer.ParticipantAudio;

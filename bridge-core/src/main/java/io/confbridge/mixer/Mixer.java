@@ -49,8 +49,8 @@ public final class Mixer implements MediaClock.Listener {
         for (ParticipantAudio p : parts) {
             // Always drain the jitter buffer, so a muted participant's backlog never plays later.
             boolean got = p.heard.take(p.frame);
-            p.spoke = got && !p.muted();
-            if (p.spoke) {
+            p.packetArrived = got && !p.muted();
+            if (p.packetArrived) {
                 short[] f = p.frame;
                 for (int i = 0; i < N; i++) {
                     total[i] += f[i];
@@ -66,7 +66,7 @@ public final class Mixer implements MediaClock.Listener {
             }
             byte[] out = p.toSend.frames();
             Codec codec = p.codec;
-            if (p.spoke) {
+            if (p.packetArrived) {
                 short[] own = p.frame;
                 for (int i = 0; i < N; i++) {
                     out[at + i] = codec.encode(clamp(total[i] - own[i]));

@@ -1,6 +1,6 @@
 package io.confbridge.directory;
 
-import io.confbridge.call.CallEffect.Role;
+import io.confbridge.meeting.Role;
 import io.confbridge.config.BridgeConfig;
 import io.confbridge.directory.Administration.Actor;
 import io.confbridge.directory.Administration.ActorRole;

@@ -1,6 +1,6 @@
 package io.confbridge.meeting;
 
-import io.confbridge.call.CallEffect.Role;
+import io.confbridge.meeting.Role;
 import io.confbridge.codec.Codec;
 import io.confbridge.media.MediaEngine;
 import io.confbridge.mixer.ParticipantAudio;
