@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -397,7 +398,7 @@ public final class DirectoryAdministration implements Administration {
         Objects.requireNonNull(actor, "actor");
         MeetingListing listing = listing(conferenceId);
         requireAdminOrSelf(actor, listing.organizerEmail(), "end others' meetings");
-        boolean wasLive = meetings.end(listing.meeting().conferenceId());
+        boolean wasLive = meetings.end(listing.meeting().conferenceId()).orTimeout(5, TimeUnit.SECONDS).join();
         audit(actor, "meeting.end", listing.meeting().conferenceId(), wasLive ? "ended for everyone in it" : "was not live");
         return view(listing);
     }
@@ -531,7 +532,7 @@ public final class DirectoryAdministration implements Administration {
     private MeetingView view(MeetingListing listing) {
         MeetingRecord m = listing.meeting();
         MeetingPolicy p = m.policy();
-        Meeting.Status live = meetings.status(m.conferenceId());
+        Meeting.Status live = meetings.status(m.conferenceId()).orTimeout(5, TimeUnit.SECONDS).join();
         String state = live.started() ? "active" : live.lobbyCount() > 0 ? "lobby" : "idle";
         return new MeetingView(m.conferenceId(), listing.organizerEmail(), m.requirePinToStart(), state,
                 live.lobbyCount(), live.participantCount(), listing.createdAt(), p.endOnOrganizerLeave(),

@@ -13,9 +13,10 @@ import io.confbridge.directory.Administration.SettingsChange;
 import io.confbridge.directory.Administration.UserView;
 import io.confbridge.directory.support.MutableClock;
 import io.confbridge.directory.support.RecordingPinMailer;
-import io.confbridge.directory.support.TestMember;
+import io.confbridge.meeting.support.TestMember;
 import io.confbridge.mail.MailResult;
 import io.confbridge.media.MediaEngine;
+import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.pin.PinAttemptSource;
 import io.confbridge.pin.PinGenerator;
@@ -87,7 +88,7 @@ abstract class DirectoryAdministrationContract {
         store = JdbcDirectoryStore.open(config);
         workers = Executors.newFixedThreadPool(2);
         engine = new MediaEngine(1);
-        meetings = new MeetingRegistry(engine);
+        meetings = new MeetingRegistry(engine, Meeting.Tones.NONE, Duration.ofMinutes(10));
         wire(LOCKOUT);
     }
 

@@ -14,6 +14,7 @@ import io.confbridge.mail.MailResult;
 import io.confbridge.mail.PinMail;
 import io.confbridge.mail.SmtpPinMailer;
 import io.confbridge.media.MediaEngine;
+import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.pin.PinHasher;
 import io.confbridge.pin.PinVault;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +86,7 @@ class DirectoryAdministrationMailTest {
     }
 
     DirectoryAdministration administration(SmtpPinMailer mailer) {
-        return new DirectoryAdministration(store, vault, new MeetingRegistry(engine), mailer,
+        return new DirectoryAdministration(store, vault, new MeetingRegistry(engine, Meeting.Tones.NONE, Duration.ofMinutes(10)), mailer,
                 new MutableClock(Instant.parse("2026-03-01T09:00:00Z")));
     }
 

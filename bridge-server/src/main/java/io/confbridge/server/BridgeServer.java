@@ -40,6 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -124,7 +125,7 @@ public final class BridgeServer implements AutoCloseable {
         BridgeConfig.RtpConfig rtp = config.rtp();
         MediaEngine engine = new MediaEngine(rtp.mediaThreads());
         toClose.add(engine);
-        meetings = new MeetingRegistry(engine, new Meeting.Tones(Tones.joinTone(), Tones.leaveTone()));
+        meetings = new MeetingRegistry(engine, new Meeting.Tones(Tones.joinTone(), Tones.leaveTone()), Duration.ofMinutes(10));
         CallStateMachine.Policy policy = new CallStateMachine.Policy(ivr.digitTimeoutMs(),
                 ivr.organizerStarWaitMs(), ivr.conferenceIdTries(), ivr.pinTries(), ivr.lobbyTimeoutMs());
         CallServices services = new CallServices(policy, prompts, holdMusic, Tones.joinTone(), meetings, store,
@@ -231,7 +232,7 @@ public final class BridgeServer implements AutoCloseable {
 
     /** The live state of a meeting; a meeting nobody has dialled into is not started, with nobody in it. */
     public MeetingStatus meetingStatus(String conferenceId) {
-        Meeting.Status s = meetings.status(conferenceId);
+        Meeting.Status s = meetings.status(conferenceId).orTimeout(5, TimeUnit.SECONDS).join();
         return new MeetingStatus(s.started(), s.lobbyCount(), s.participantCount());
     }
 

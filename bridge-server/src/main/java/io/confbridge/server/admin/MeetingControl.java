@@ -17,6 +17,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What an organizer may do with their own meeting from the app (SPEC §3), and the one place that decides
@@ -50,7 +53,7 @@ public final class MeetingControl {
     public LiveView show(Actor actor, String conferenceId) {
         MeetingListing listing = authorize(actor, conferenceId, "meeting.show");
         String id = listing.meeting().conferenceId();
-        List<Instant> arrivals = meetings.live(id).map(Meeting::lobbyArrivals).orElse(List.of());
+        List<Instant> arrivals = answer(meetings.lobbyArrivals(id));
         return new LiveView(administration.getMeeting(id), arrivals);
     }
 
@@ -61,8 +64,8 @@ public final class MeetingControl {
     public MeetingView start(Actor actor, String conferenceId) {
         MeetingListing listing = authorize(actor, conferenceId, "meeting.start");
         String id = listing.meeting().conferenceId();
-        Meeting.Status before = meetings.status(id);
-        Meeting.Status after = meetings.start(listing.meeting()).status();
+        Meeting.Status before = answer(meetings.status(id));
+        Meeting.Status after = answer(meetings.start(listing.meeting()));
         String detail = before.started()
                 ? "already running"
                 : "started from the app; " + before.lobbyCount() + " were waiting in the lobby, "
@@ -85,13 +88,18 @@ public final class MeetingControl {
     public int admit(Actor actor, String conferenceId) {
         MeetingListing listing = authorize(actor, conferenceId, "meeting.admit");
         String id = listing.meeting().conferenceId();
-        Optional<Meeting> live = meetings.live(id).filter(m -> m.status().started());
+        OptionalInt live = answer(meetings.admitLobby(id));
         if (live.isEmpty()) {
             throw AdminException.conflict("meeting " + id + " has not started; start it first");
         }
-        int admitted = live.get().admitLobby();
+        int admitted = live.getAsInt();
         audit(actor, "meeting.admit", id, admitted + " admitted from the lobby");
         return admitted;
+    }
+
+    /** The meeting's loop answers at once; the bound only keeps a stuck loop from holding a worker. */
+    private static <T> T answer(CompletableFuture<T> answer) {
+        return answer.orTimeout(5, TimeUnit.SECONDS).join();
     }
 
     private MeetingListing authorize(Actor actor, String conferenceId, String action) {
