@@ -15,7 +15,7 @@ public final class DtmfReceiver {
     private final Rfc4733Receiver telephoneEvents = new Rfc4733Receiver();
     /** Null when in-band listening is off. */
     private final InbandDtmfDetector tones;
-    private final KeyPressMerger merger = new KeyPressMerger();
+    private final KeyPressMerger merger = new KeyPressMerger(KeyPressMerger.DEFAULT_WINDOW);
     private final Codec codec;
     private final short[] decoded = new short[Codec.FRAME_SAMPLES];
     private boolean counting;

@@ -35,10 +35,6 @@ final class KeyPressMerger {
     /** Presses of runKey each path has reported in this run, by {@link DtmfPath#ordinal()}. */
     private final int[] reported = new int[DtmfPath.values().length];
 
-    KeyPressMerger() {
-        this(DEFAULT_WINDOW);
-    }
-
     /** @param window how long after an accepted press the same key on another path is the same press */
     KeyPressMerger(Duration window) {
         if (window.isNegative()) {

@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  *
  * <p>Lifecycle: created when the first caller dials its conference ID → lobby fills → started by the
  * organizer's PIN (or by the first caller when it needs no PIN), which admits the whole lobby at once
- * in arrival order → over when the last participant leaves (or, never started, when the lobby empties).
+ * in arrival order → over when the last participant leaves (or, never started, when the lobby empties;
+ * or, started from the app, when nobody has come within the registry's idle time).
  * An over meeting is gone from the registry; the next caller gets a fresh, not started one.
  *
  * <p>Threads: the meeting lives on one media event loop, the one whose clock runs its mixer, and
@@ -87,7 +88,7 @@ public final class Meeting {
         this.idleTimeout = idleTimeout;
     }
 
-    public MeetingRecord record() {
+    MeetingRecord record() {
         return record;
     }
 

@@ -67,12 +67,12 @@ public final class TestMember implements MeetingMember {
 
     /** Where the meeting put this member, once it has answered. */
     public Meeting.Entry awaitEntry() {
-        return await().atMost(WAIT).until(() -> entry, e -> e != null);
+        return await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> entry, e -> e != null);
     }
 
     /** The meeting instance that took this member, once it has answered. */
     public Meeting awaitMeeting() {
-        return await().atMost(WAIT).until(() -> meeting, m -> m != null);
+        return await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> meeting, m -> m != null);
     }
 
     /** Whether the meeting ended for this member or turned it away. */
