@@ -39,11 +39,11 @@ public final class ParticipantAudio {
         return toSend;
     }
 
-    public Codec codec() {
+    Codec codec() {
         return codec;
     }
 
-    public boolean muted() {
+    boolean muted() {
         return muted;
     }
 
