@@ -69,7 +69,7 @@ public class MixerBenchmark {
 
     private void receive() {
         for (int i = 0; i < talking; i++) {
-            audio[i].input().put(sequence & 0xFFFF, packet, 0, Codec.FRAME_SAMPLES, audio[i].codec());
+            audio[i].received(sequence & 0xFFFF, packet, 0, Codec.FRAME_SAMPLES);
         }
         sequence++;
     }

@@ -7,16 +7,23 @@ import io.confbridge.store.MeetingListing;
 import io.confbridge.store.MeetingPolicy;
 import io.confbridge.store.MeetingRecord;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The live side of meetings as administration reads and changes it: the one place administration calls
- * the {@link MeetingRegistry}. Runs on administration's worker threads, never on a meeting's loop.
+ * the {@link MeetingRegistry}. Runs on administration's worker threads, never on a meeting's loop: a
+ * meeting answers from its own loop, and the worker waits for that answer (bounded, so a stuck loop
+ * becomes an error response instead of a hung request).
  */
 final class LiveMeetings {
+    /** Far above a media loop's normal answer time (well under one 20 ms tick). */
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
+
     private final MeetingRegistry registry;
 
     LiveMeetings(MeetingRegistry registry) {
@@ -25,28 +32,27 @@ final class LiveMeetings {
 
     /** Not started and empty when nobody is in the meeting or its lobby. */
     Meeting.Status status(String conferenceId) {
-        return registry.status(conferenceId);
+        return await(registry.status(conferenceId));
     }
 
     /** When each caller now in the lobby arrived, oldest first. */
     List<Instant> lobbyArrivals(String conferenceId) {
-        return registry.live(conferenceId).map(Meeting::lobbyArrivals).orElse(List.of());
+        return await(registry.lobbyArrivals(conferenceId));
     }
 
     /** Starts the meeting as the organizer's PIN would; returns its state afterwards. */
     Meeting.Status start(MeetingRecord record) {
-        return registry.start(record).status();
+        return await(registry.start(record));
     }
 
     /** How many came in from the lobby; empty if the meeting has not started. */
     OptionalInt admitLobby(String conferenceId) {
-        Optional<Meeting> live = registry.live(conferenceId).filter(m -> m.status().started());
-        return live.isEmpty() ? OptionalInt.empty() : OptionalInt.of(live.get().admitLobby());
+        return await(registry.admitLobby(conferenceId));
     }
 
     /** Ends the meeting for everyone in it and its lobby; false when nobody was in it. */
     boolean end(String conferenceId) {
-        return registry.end(conferenceId);
+        return await(registry.end(conferenceId));
     }
 
     /** The meeting with its live state and resolved policy. */
@@ -59,5 +65,9 @@ final class LiveMeetings {
                 live.lobbyCount(), live.participantCount(), listing.createdAt(), p.endOnOrganizerLeave(),
                 p.lobbyTimeoutMinutes(), p.maxParticipants(), p.entryExitTones(),
                 PolicyInput.admissionModeName(p.admissionMode()));
+    }
+
+    private static <T> T await(CompletableFuture<T> answer) {
+        return answer.orTimeout(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 }

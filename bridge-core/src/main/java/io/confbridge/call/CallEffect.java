@@ -1,5 +1,6 @@
 package io.confbridge.call;
 
+import io.confbridge.meeting.Role;
 import io.confbridge.prompt.Prompt;
 import io.confbridge.store.MeetingRecord;
 
@@ -151,13 +152,5 @@ public sealed interface CallEffect {
         public Kind kind() {
             return Kind.HANG_UP;
         }
-    }
-
-    /** How a call enters a meeting. */
-    enum Role {
-        /** Proved to be the organizer: starts the meeting and admits its lobby. */
-        ORGANIZER,
-        /** Anyone else: joins a started meeting or waits in its lobby. */
-        CALLER
     }
 }

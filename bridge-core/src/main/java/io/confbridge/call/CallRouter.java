@@ -61,7 +61,7 @@ public final class CallRouter implements CallAcceptor {
                 rtp = engine.bindUdp(clock.loop(), rtpBindAddress, port, session.handler());
                 Channel rtcp = engine.bindUdp(clock.loop(), rtpBindAddress, port + 1, RtcpDiscard.INSTANCE);
                 Call created = new Call(call, signalling, services, clock, session, port, this);
-                session.attach(rtp, rtcp, created);
+                session.attach(rtp, rtcp, created.callerMedia());
                 live.add(created);
                 return created;
             } catch (RuntimeException bindFailed) {

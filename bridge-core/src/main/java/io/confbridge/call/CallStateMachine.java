@@ -7,7 +7,7 @@ import io.confbridge.call.CallEffect.HangUp;
 import io.confbridge.call.CallEffect.LeaveMeeting;
 import io.confbridge.call.CallEffect.LookUpConference;
 import io.confbridge.call.CallEffect.PlayPrompts;
-import io.confbridge.call.CallEffect.Role;
+import io.confbridge.meeting.Role;
 import io.confbridge.call.CallEffect.ScheduleTimer;
 import io.confbridge.call.CallEffect.StartHoldMusic;
 import io.confbridge.call.CallEffect.StopHoldMusic;

@@ -39,7 +39,7 @@ import java.util.Arrays;
  * louder than the high (column) one, accepted up to 8 dB; "reverse" twist the high tone louder,
  * accepted up to 4 dB.
  */
-public final class InbandDtmfDetector {
+final class InbandDtmfDetector {
 
     /** Samples per Goertzel block; see the class description for why. */
     static final int BLOCK = 102;
@@ -152,7 +152,7 @@ public final class InbandDtmfDetector {
      * @param offset where the frame's {@link Codec#FRAME_SAMPLES} samples start
      * @return the key if a new press was recognised in this frame, else {@link DtmfKey#NONE}
      */
-    public char onFrame(short[] pcm, int offset) {
+    char onFrame(short[] pcm, int offset) {
         for (int i = offset, end = offset + Codec.FRAME_SAMPLES; i < end; i++) {
             double x = pcm[i];
             blockEnergy += x * x;
@@ -171,16 +171,6 @@ public final class InbandDtmfDetector {
         char key = unreported;
         unreported = DtmfKey.NONE;
         return key;
-    }
-
-    /** Forgets everything heard so far, for example when the remote party restarts its stream. */
-    public void reset() {
-        clearFilters();
-        cur.key = DtmfKey.NONE;
-        prev.key = DtmfKey.NONE;
-        held = DtmfKey.NONE;
-        missed = 0;
-        unreported = DtmfKey.NONE;
     }
 
     private void clearFilters() {

@@ -23,10 +23,10 @@ import java.util.Arrays;
  * people do not type the same key twice within 100 ms on one path while another path lags by more
  * than that, which is what would be needed to confuse the count.
  */
-public final class KeyPressMerger {
+final class KeyPressMerger {
 
     /** The default window: longer than any path's lag behind another, shorter than two presses. */
-    public static final Duration DEFAULT_WINDOW = Duration.ofMillis(250);
+    static final Duration DEFAULT_WINDOW = Duration.ofMillis(250);
 
     private final long windowNs;
     private char runKey = DtmfKey.NONE;
@@ -35,12 +35,8 @@ public final class KeyPressMerger {
     /** Presses of runKey each path has reported in this run, by {@link DtmfPath#ordinal()}. */
     private final int[] reported = new int[DtmfPath.values().length];
 
-    public KeyPressMerger() {
-        this(DEFAULT_WINDOW);
-    }
-
     /** @param window how long after an accepted press the same key on another path is the same press */
-    public KeyPressMerger(Duration window) {
+    KeyPressMerger(Duration window) {
         if (window.isNegative()) {
             throw new IllegalArgumentException("negative window " + window);
         }
@@ -55,7 +51,7 @@ public final class KeyPressMerger {
      * @param nowNs the monotonic time of arrival ({@link System#nanoTime()} scale)
      * @return the key if it is a new press, {@link DtmfKey#NONE} if it is one already counted
      */
-    public char accept(char key, DtmfPath path, long nowNs) {
+    char accept(char key, DtmfPath path, long nowNs) {
         if (key == DtmfKey.NONE) {
             return DtmfKey.NONE;
         }

@@ -36,7 +36,7 @@ import io.netty.buffer.ByteBuf;
  * are ignored too. Payloads shorter than 4 bytes and events that are not keys (above 15) are
  * ignored.
  */
-public final class Rfc4733Receiver {
+final class Rfc4733Receiver {
 
     /** Slack, in samples, when matching a long-duration continuation to its previous segment. */
     private static final int SEGMENT_SLACK = 800;
@@ -60,7 +60,7 @@ public final class Rfc4733Receiver {
      * @param marker the packet's RTP marker bit
      * @return the key if this packet reports a new press, else {@link DtmfKey#NONE}
      */
-    public char onPacket(ByteBuf buf, int payloadOffset, int payloadLength, long rtpTimestamp, boolean marker) {
+    char onPacket(ByteBuf buf, int payloadOffset, int payloadLength, long rtpTimestamp, boolean marker) {
         if (payloadLength < 4) {
             return DtmfKey.NONE;
         }
@@ -106,10 +106,5 @@ public final class Rfc4733Receiver {
         long advance = (timestamp - eventTimestamp) & 0xFFFF_FFFFL;
         return eventDuration >= 0xFFFF - SEGMENT_SLACK
                 && advance >= eventDuration - SEGMENT_SLACK && advance <= 0xFFFF + SEGMENT_SLACK;
-    }
-
-    /** Forgets the last event, for example when the remote party restarts its stream. */
-    public void reset() {
-        haveEvent = false;
     }
 }

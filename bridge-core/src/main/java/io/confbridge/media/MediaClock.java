@@ -31,7 +31,6 @@ public final class MediaClock {
     private Listener[] mixers = new Listener[0];
     private Listener[] senders = new Listener[0];
     private ScheduledFuture<?> ticking;
-    private long ticks;
 
     MediaClock(EventLoop loop) {
         this.loop = loop;
@@ -71,18 +70,8 @@ public final class MediaClock {
         senders = remove(senders, sender);
     }
 
-    /** Senders on this loop now; for diagnostics and tests. */
-    public int senderCount() {
-        return senders.length;
-    }
-
-    public long ticks() {
-        return ticks;
-    }
-
     private void tick() {
         long nowNs = System.nanoTime();
-        ticks++;
         Listener[] m = mixers;
         for (int i = 0; i < m.length; i++) {
             tickOne(m[i], nowNs);

@@ -60,16 +60,6 @@ public final class MediaEngine implements AutoCloseable {
         return clocks[Math.floorMod(next.getAndIncrement(), clocks.length)];
     }
 
-    /** The clock that belongs to this loop. */
-    public MediaClock clockOf(EventLoop loop) {
-        for (MediaClock clock : clocks) {
-            if (clock.loop() == loop) {
-                return clock;
-            }
-        }
-        throw new IllegalArgumentException("not a media loop: " + loop);
-    }
-
     /**
      * Binds a UDP channel on the given loop, blocking until bound (so the port can go into an SDP
      * answer). Throws if the port is taken.

@@ -1,6 +1,5 @@
 package io.confbridge.meeting;
 
-import io.confbridge.call.CallEffect.Role;
 import io.confbridge.media.MediaClock;
 import io.confbridge.mixer.Mixer;
 import io.confbridge.mixer.ParticipantAudio;
@@ -10,23 +9,32 @@ import io.confbridge.store.MeetingRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.channel.EventLoop;
+
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A live meeting: its lobby (callers waiting, in arrival order), its participants and its mixer.
  *
  * <p>Lifecycle: created when the first caller dials its conference ID → lobby fills → started by the
  * organizer's PIN (or by the first caller when it needs no PIN), which admits the whole lobby at once
- * in arrival order → over when the last participant leaves (or, never started, when the lobby empties).
+ * in arrival order → over when the last participant leaves (or, never started, when the lobby empties;
+ * or, started from the app, when nobody has come within the registry's idle time).
  * An over meeting is gone from the registry; the next caller gets a fresh, not started one.
  *
- * <p>Membership changes are rare and come from many call loops, so they take this object's lock; the
- * mixer, which runs every 20 ms on the meeting's own loop, reads a copy-on-write array without it.
+ * <p>Threads: the meeting lives on one media event loop, the one whose clock runs its mixer, and
+ * every change of its state runs there, so it needs no lock (see the package documentation). The
+ * public methods may be called from any thread: they post to that loop. What the meeting tells its
+ * members it tells them on its loop; members hand the news to their own loops.
  */
 public final class Meeting {
     private static final Logger log = LoggerFactory.getLogger(Meeting.class);
@@ -56,7 +64,10 @@ public final class Meeting {
 
     private final MeetingRecord record;
     private final MediaClock clock;
+    private final EventLoop loop;
     private final MeetingRegistry registry;
+    /** How long a meeting started from the app may stay empty before it ends. */
+    private final Duration idleTimeout;
     private final Mixer mixer = new Mixer();
     /** Callers waiting, with when they arrived; insertion order is arrival order. */
     private final LinkedHashMap<MeetingMember, Instant> lobby = new LinkedHashMap<>();
@@ -67,19 +78,59 @@ public final class Meeting {
     private boolean started;
     private boolean over;
 
-    Meeting(MeetingRecord record, MediaClock clock, MeetingRegistry registry, Tones tones) {
+    Meeting(MeetingRecord record, MediaClock clock, MeetingRegistry registry, Tones tones, Duration idleTimeout) {
         this.record = record;
         this.policy = record.policy();
         this.clock = clock;
+        this.loop = clock.loop();
         this.registry = registry;
         this.tones = tones;
+        this.idleTimeout = idleTimeout;
     }
 
-    public MeetingRecord record() {
+    MeetingRecord record() {
         return record;
     }
 
-    synchronized Entry enter(MeetingMember member, Role role) {
+    /** The loop that owns this meeting: everything below {@code // ---- on the loop} runs there. */
+    EventLoop loop() {
+        return loop;
+    }
+
+    /** The member leaves the lobby or the meeting; the meeting is over when nobody is left. */
+    public void leave(MeetingMember member) {
+        loop.execute(() -> leaveOnLoop(member));
+    }
+
+    /**
+     * The organizer lets the whole lobby in (admission mode "organizer"); answers how many came in,
+     * 0 when the meeting has not started or is over.
+     */
+    public CompletableFuture<Integer> admitLobby() {
+        return ask(() -> over || !started ? 0 : admitWaiting());
+    }
+
+    /** Runs a question on the meeting's loop and answers it there. */
+    <T> CompletableFuture<T> ask(Supplier<T> question) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    answer.complete(question.get());
+                } catch (RuntimeException e) {
+                    answer.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            answer.completeExceptionally(rejected); // the media engine is shutting down
+        }
+        return answer;
+    }
+
+    // ---- on the loop -----------------------------------------------------------------------------
+
+    Entry enter(MeetingMember member, Role role) {
+        assert loop.inEventLoop();
         if (over) {
             return Entry.OVER;
         }
@@ -114,31 +165,40 @@ public final class Meeting {
      * The organizer starts the meeting from the app (SPEC §3): the lobby is admitted as if the
      * organizer had typed the PIN. False if this meeting instance is already over.
      */
-    synchronized boolean startFromApp() {
+    boolean startFromApp() {
         if (over) {
             return false;
         }
         if (!started) {
             start(Role.ORGANIZER);
         }
+        if (isEmpty()) {
+            // Nobody may ever dial in: end it if it is still empty after the idle time.
+            loop.schedule(this::endIfEmpty, idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
         return true;
     }
 
-    /** The organizer lets the whole lobby in (admission mode "organizer"); returns how many came in. */
-    public synchronized int admitLobby() {
-        if (over || !started) {
-            return 0;
+    private void endIfEmpty() {
+        if (!over && isEmpty()) {
+            finish("nobody came within " + idleTimeout);
         }
-        return admitWaiting();
+    }
+
+    private boolean isEmpty() {
+        return participants.isEmpty() && lobby.isEmpty();
+    }
+
+    boolean isOver() {
+        return over;
     }
 
     /** When each caller now in the lobby arrived, oldest first. */
-    public synchronized List<Instant> lobbyArrivals() {
+    List<Instant> lobbyArrivals() {
         return List.copyOf(lobby.values());
     }
 
-    /** The member leaves the lobby or the meeting; the meeting is over when nobody is left. */
-    public synchronized void leave(MeetingMember member) {
+    private void leaveOnLoop(MeetingMember member) {
         boolean wasParticipant = participants.remove(member);
         removeFromLobby(member);
         boolean wasOrganizer = organizers.remove(member);
@@ -159,13 +219,13 @@ public final class Meeting {
     }
 
     private void leaveIfEmpty() {
-        if (!over && participants.isEmpty() && lobby.isEmpty()) {
+        if (!over && isEmpty()) {
             finish("last member left");
         }
     }
 
     /** Ends the meeting for everyone in it and in its lobby (an administrator's "end meeting"). */
-    public synchronized void end() {
+    void end() {
         if (!over) {
             endForEveryone(false);
         }
@@ -184,13 +244,13 @@ public final class Meeting {
         }
     }
 
-    public synchronized Status status() {
+    Status status() {
         return new Status(started && !over, lobby.size(), participants.size());
     }
 
     private void start(Role role) {
         started = true;
-        clock.loop().execute(() -> clock.addMixer(mixer));
+        clock.addMixer(mixer);
         String by = role == Role.ORGANIZER ? "the organizer" : "its first caller";
         if (policy.admissionMode() == MeetingPolicy.AdmissionMode.AUTOMATIC) {
             // The bench reads this line ("admitting N from the lobby"): keep its wording.
@@ -203,7 +263,7 @@ public final class Meeting {
     }
 
     /** Everyone waiting comes in at once, in the order they arrived, up to the participant limit. */
-    private int admitWaiting() {
+    int admitWaiting() {
         int admitted = 0;
         List<MeetingMember> waiting = new ArrayList<>(lobby.keySet());
         lobby.clear();
@@ -253,7 +313,7 @@ public final class Meeting {
         over = true;
         registry.forget(this);
         if (started) {
-            clock.loop().execute(() -> clock.removeMixer(mixer));
+            clock.removeMixer(mixer);
             log.info("meeting {} is over ({})", record.conferenceId(), why);
         }
     }

@@ -3,13 +3,20 @@ package io.confbridge.meeting;
 import io.confbridge.mixer.ParticipantAudio;
 
 /**
- * A call as its meeting sees it. The meeting calls these under its own lock, so implementations only
- * hand the news to the call's own event loop and return.
+ * A call as its meeting sees it. The meeting calls these on its own event loop, so implementations
+ * only post the news to the call's own loop and return: they never touch call state there, and
+ * never call back into the meeting synchronously.
  */
 public interface MeetingMember {
 
     /** The member's audio endpoints, plugged into the mixer when admitted. */
     ParticipantAudio audio();
+
+    /**
+     * The answer to {@link MeetingRegistry#enter}: which meeting instance took the member (to leave it
+     * later) and where in it. After {@link Meeting.Entry#FULL} the member is not in it.
+     */
+    void entered(Meeting meeting, Meeting.Entry entry);
 
     /** The meeting started (or the organizer admitted the lobby): the member is now a participant. */
     void admitted();

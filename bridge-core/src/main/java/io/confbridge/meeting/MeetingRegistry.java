@@ -1,84 +1,113 @@
 package io.confbridge.meeting;
 
-import io.confbridge.call.CallEffect.Role;
 import io.confbridge.media.MediaEngine;
 import io.confbridge.store.MeetingRecord;
 
-import java.util.Collection;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
-/** The live meetings of this node, by conference ID. Thread-safe: calls on every media loop use it. */
+/**
+ * The live meetings of this node, by conference ID. The map is the only state shared between loops;
+ * everything a question or change does to a meeting runs on that meeting's loop, and the answer comes
+ * back as a future (completed on the meeting's loop) or, for a member entering, through
+ * {@link MeetingMember#entered}. A worker thread may block on a future; an event loop must not.
+ */
 public final class MeetingRegistry {
+    private static final Meeting.Status NOBODY = new Meeting.Status(false, 0, 0);
+
     private final ConcurrentHashMap<String, Meeting> live = new ConcurrentHashMap<>();
     private final MediaEngine engine;
     private final Meeting.Tones tones;
+    private final Duration idleTimeout;
 
-    public MeetingRegistry(MediaEngine engine) {
-        this(engine, Meeting.Tones.NONE);
-    }
-
-    public MeetingRegistry(MediaEngine engine, Meeting.Tones tones) {
+    /**
+     * @param tones       what participants hear when someone joins or leaves
+     * @param idleTimeout how long a meeting started from the app stays up while nobody is in it
+     */
+    public MeetingRegistry(MediaEngine engine, Meeting.Tones tones, Duration idleTimeout) {
+        if (idleTimeout.isNegative()) {
+            throw new IllegalArgumentException("negative idle timeout " + idleTimeout);
+        }
         this.engine = engine;
         this.tones = tones;
+        this.idleTimeout = idleTimeout;
     }
 
-    /** Where a member ended up, and in which meeting instance (to leave it later). */
-    public record Placement(Meeting meeting, Meeting.Entry entry) {
-    }
-
-    /** Puts the member into the meeting's lobby or among its participants, creating the live meeting if needed. */
-    public Placement enter(MeetingRecord record, MeetingMember member, Role role) {
-        while (true) {
-            Meeting meeting = live.computeIfAbsent(record.conferenceId(),
-                    id -> new Meeting(record, engine.nextClock(), this, tones));
+    /**
+     * Puts the member into the meeting's lobby or among its participants, creating the live meeting if
+     * needed. The answer comes to {@link MeetingMember#entered} on the meeting's loop.
+     */
+    public void enter(MeetingRecord record, MeetingMember member, Role role) {
+        Meeting meeting = current(record);
+        meeting.loop().execute(() -> {
             Meeting.Entry entry = meeting.enter(member, role);
-            if (entry != Meeting.Entry.OVER) {
-                return new Placement(meeting, entry);
+            if (entry == Meeting.Entry.OVER) {
+                live.remove(record.conferenceId(), meeting); // raced with its end: take a fresh one
+                enter(record, member, role);
+            } else {
+                member.entered(meeting, entry);
             }
-            live.remove(record.conferenceId(), meeting); // raced with its end: take a fresh one
-        }
+        });
     }
 
     /**
      * Starts the meeting from the app, admitting its lobby (creating the live meeting if nobody has
      * dialled in yet, so callers who come later join at once). It ends like any other: when the last
-     * participant leaves, or when an administrator ends it.
+     * participant leaves, when an administrator ends it, or when nobody is in it for the idle time.
+     * Answers the meeting's state after the start.
      */
-    public Meeting start(MeetingRecord record) {
-        while (true) {
-            Meeting meeting = live.computeIfAbsent(record.conferenceId(),
-                    id -> new Meeting(record, engine.nextClock(), this, tones));
-            if (meeting.startFromApp()) {
-                return meeting;
+    public CompletableFuture<Meeting.Status> start(MeetingRecord record) {
+        Meeting meeting = current(record);
+        return meeting.ask(() -> meeting.startFromApp() ? meeting.status() : null).thenCompose(status -> {
+            if (status != null) {
+                return CompletableFuture.completedFuture(status);
             }
-            live.remove(record.conferenceId(), meeting);
-        }
+            live.remove(record.conferenceId(), meeting); // raced with its end: take a fresh one
+            return start(record);
+        });
     }
 
     /** The live state of a meeting; one nobody is in reads as not started and empty. */
-    public Meeting.Status status(String conferenceId) {
+    public CompletableFuture<Meeting.Status> status(String conferenceId) {
+        return ask(conferenceId, Meeting::status, NOBODY);
+    }
+
+    /** Ends a live meeting for everyone in it and its lobby; answers false when nobody was in it. */
+    public CompletableFuture<Boolean> end(String conferenceId) {
+        return ask(conferenceId, meeting -> {
+            boolean wasLive = !meeting.isOver();
+            meeting.end();
+            return wasLive;
+        }, false);
+    }
+
+    /**
+     * The organizer lets the lobby in; answers how many came in, or empty when the meeting is not
+     * live or has not started.
+     */
+    public CompletableFuture<OptionalInt> admitLobby(String conferenceId) {
+        return ask(conferenceId, meeting -> meeting.status().started()
+                ? OptionalInt.of(meeting.admitWaiting()) : OptionalInt.empty(), OptionalInt.empty());
+    }
+
+    /** When each caller now in the meeting's lobby arrived, oldest first; empty when nobody is in it. */
+    public CompletableFuture<List<Instant>> lobbyArrivals(String conferenceId) {
+        return ask(conferenceId, Meeting::lobbyArrivals, List.of());
+    }
+
+    private <T> CompletableFuture<T> ask(String conferenceId, Function<Meeting, T> question, T ifNotLive) {
         Meeting meeting = live.get(conferenceId);
-        return meeting == null ? new Meeting.Status(false, 0, 0) : meeting.status();
+        return meeting == null ? CompletableFuture.completedFuture(ifNotLive) : meeting.ask(() -> question.apply(meeting));
     }
 
-    /** Ends a live meeting for everyone in it and its lobby; false when nobody was in it. */
-    public boolean end(String conferenceId) {
-        Meeting meeting = live.get(conferenceId);
-        if (meeting == null) {
-            return false;
-        }
-        meeting.end();
-        return true;
-    }
-
-    /** The live meeting of this conference ID, if anyone is in it or its lobby. */
-    public java.util.Optional<Meeting> live(String conferenceId) {
-        return java.util.Optional.ofNullable(live.get(conferenceId));
-    }
-
-    public Collection<Meeting> liveMeetings() {
-        return List.copyOf(live.values());
+    private Meeting current(MeetingRecord record) {
+        return live.computeIfAbsent(record.conferenceId(),
+                id -> new Meeting(record, engine.nextClock(), this, tones, idleTimeout));
     }
 
     void forget(Meeting meeting) {

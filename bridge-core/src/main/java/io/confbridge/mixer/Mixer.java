@@ -5,38 +5,37 @@ import io.confbridge.media.MediaClock;
 import io.confbridge.prompt.EncodedAudio;
 
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A meeting's audio mixer (mix-minus): every tick it sums the frames of everyone who spoke, then gives
- * each participant that sum minus their own voice, encoded in their codec. Cost grows with the number
- * of speakers plus one encode per participant; listeners who said nothing all hear the same sum, so it
- * is encoded once per codec and copied.
+ * A meeting's audio mixer (mix-minus): every tick it sums the frames of every unmuted participant whose
+ * packet arrived, then gives each participant that sum minus their own frame, encoded in their codec.
+ * Cost grows with the number of frames in the sum plus one encode per participant; participants whose
+ * frame is not in the sum all hear the same sum, so it is encoded once per codec and copied.
  *
- * <p>Runs on the meeting's media loop. Membership is a copy-on-write array swapped by the meeting
- * (under its lock) and read here without locking; a tick allocates nothing.
+ * <p>Runs on the meeting's media loop, like the meeting that sets its membership, so it needs no
+ * lock; only the participants' audio crosses to the calls' loops, through lock-free buffers. A tick
+ * allocates nothing.
  */
 public final class Mixer implements MediaClock.Listener {
     private static final int N = Codec.FRAME_SAMPLES;
     private static final Codec[] CODECS = Codec.values();
 
-    private volatile ParticipantAudio[] participants = new ParticipantAudio[0];
+    private ParticipantAudio[] participants = new ParticipantAudio[0];
     private final int[] total = new int[N];
     private final byte[][] sharedEncoded = new byte[CODECS.length][N];
     private final boolean[] sharedReady = new boolean[CODECS.length];
-    /** An entry/exit tone handed over by the meeting; taken up at the next tick. */
-    private final AtomicReference<EncodedAudio> pendingAnnouncement = new AtomicReference<>();
     private EncodedAudio announcement;
     private int announcementFrame;
 
-    /** Replaces the membership; called by the meeting when someone is admitted or leaves. */
+    /** Replaces the membership; called by the meeting (on its loop) when someone is admitted or leaves. */
     public void participants(ParticipantAudio[] now) {
         participants = now;
     }
 
     /** Plays a short clip (entry or exit tone) into everyone's mix, starting at the next tick. */
     public void announce(EncodedAudio clip) {
-        pendingAnnouncement.set(clip);
+        announcement = clip;
+        announcementFrame = 0;
     }
 
     @Override
@@ -49,8 +48,8 @@ public final class Mixer implements MediaClock.Listener {
         for (ParticipantAudio p : parts) {
             // Always drain the jitter buffer, so a muted participant's backlog never plays later.
             boolean got = p.heard.take(p.frame);
-            p.spoke = got && !p.muted();
-            if (p.spoke) {
+            p.packetArrived = got && !p.muted();
+            if (p.packetArrived) {
                 short[] f = p.frame;
                 for (int i = 0; i < N; i++) {
                     total[i] += f[i];
@@ -66,7 +65,7 @@ public final class Mixer implements MediaClock.Listener {
             }
             byte[] out = p.toSend.frames();
             Codec codec = p.codec;
-            if (p.spoke) {
+            if (p.packetArrived) {
                 short[] own = p.frame;
                 for (int i = 0; i < N; i++) {
                     out[at + i] = codec.encode(clamp(total[i] - own[i]));
@@ -88,11 +87,6 @@ public final class Mixer implements MediaClock.Listener {
 
     /** Adds the current announcement's frame to the sum, so everyone (speakers too) hears it. */
     private void mixAnnouncement() {
-        EncodedAudio next = pendingAnnouncement.getAndSet(null);
-        if (next != null) {
-            announcement = next;
-            announcementFrame = 0;
-        }
         if (announcement == null) {
             return;
         }

@@ -1,7 +1,7 @@
 package io.confbridge.mixer;
 
 import io.confbridge.codec.Codec;
-import io.confbridge.rtp.JitterBuffer;
+import io.netty.buffer.ByteBuf;
 
 /**
  * One participant's audio as the mixer sees it: what they say (a jitter buffer filled by their RTP
@@ -12,9 +12,13 @@ public final class ParticipantAudio {
     final Codec codec;
     final JitterBuffer heard;
     final EncodedFrameRing toSend = new EncodedFrameRing(4);
-    /** This tick's decoded frame of this participant; valid when {@link #spoke}. */
+    /** This tick's decoded frame of this participant; valid when {@link #packetArrived}. */
     final short[] frame = new short[Codec.FRAME_SAMPLES];
-    boolean spoke;
+    /**
+     * A frame of this participant arrived for this tick and they are not muted, so it is in the sum.
+     * Not talker detection: a frame of background noise counts too.
+     */
+    boolean packetArrived;
     private volatile boolean muted;
 
     public ParticipantAudio(Codec codec) {
@@ -22,9 +26,12 @@ public final class ParticipantAudio {
         this.heard = new JitterBuffer(8, 2);
     }
 
-    /** Receiver side (the call's loop): one audio packet from the participant. */
-    public JitterBuffer input() {
-        return heard;
+    /**
+     * Receiver side (the call's loop): one audio packet from the participant, into the jitter buffer.
+     * The buffer is read with absolute indexes and not released.
+     */
+    public void received(int sequenceNumber, ByteBuf buf, int payloadOffset, int payloadLength) {
+        heard.put(sequenceNumber, buf, payloadOffset, payloadLength, codec);
     }
 
     /** Sender side (the call's loop): mix frames waiting to go out. */
@@ -32,11 +39,11 @@ public final class ParticipantAudio {
         return toSend;
     }
 
-    public Codec codec() {
+    Codec codec() {
         return codec;
     }
 
-    public boolean muted() {
+    boolean muted() {
         return muted;
     }
 

@@ -20,7 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *       jitter buffer there; {@link #markTalkspurt} asks for it explicitly.</li>
  * </ul>
  */
-public final class RtpSequencer {
+final class RtpSequencer {
 
     /** Timestamp units (8 kHz samples) in one 20 ms frame. */
     public static final int SAMPLES_PER_FRAME = 160;

@@ -1,7 +1,6 @@
 package io.confbridge.rtp;
 
 import io.confbridge.codec.Codec;
-import io.confbridge.dtmf.Rfc4733Receiver;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -20,7 +19,7 @@ import java.net.InetSocketAddress;
  * <p>Receiving: strict RTP — a packet is accepted only from the negotiated remote address and port
  * (or, with symmetric latching, from the first source seen); anything else is counted and dropped,
  * so an injected packet can neither speak nor type digits. Accepted packets are split by payload type
- * into RFC 4733 key presses and audio. Sending: one 20 ms G.711 frame per media clock tick, header
+ * into RFC 4733 telephone-events and audio; packets of any other payload type are counted and dropped. Sending: one 20 ms G.711 frame per media clock tick, header
  * written in place into a pooled buffer; the channel is connected to the remote, so the kernel filters
  * foreign sources too and sends need no per-packet address object.
  *
@@ -32,8 +31,11 @@ public final class RtpSession {
 
     /** Where accepted media goes; called on the session's event loop. */
     public interface Receiver {
-        /** A new key press (each press reported once). */
-        void onDigit(char key);
+        /**
+         * An RFC 4733 telephone-event packet (every packet of an event, repeats included); the buffer
+         * is only valid during the call.
+         */
+        void onTelephoneEvent(ByteBuf buf, int payloadOffset, int payloadLength, long rtpTimestamp, boolean marker);
 
         /** An audio packet of the negotiated codec; the buffer is only valid during the call. */
         void onAudio(int sequenceNumber, ByteBuf buf, int payloadOffset, int payloadLength);
@@ -44,7 +46,6 @@ public final class RtpSession {
     private final int telephoneEventPayloadType;
     private final boolean latching;
     private final RtpSequencer sequencer = new RtpSequencer();
-    private final Rfc4733Receiver dtmf = new Rfc4733Receiver();
     private final RtpHandler handler = new RtpHandler();
     private Receiver receiver;
     private Channel channel;
@@ -184,11 +185,8 @@ public final class RtpSession {
         packetsReceived++;
         int payloadType = RtpHeader.payloadType(buf, offset);
         if (payloadType == telephoneEventPayloadType) {
-            char key = dtmf.onPacket(buf, offset + headerLength, payloadLength,
+            receiver.onTelephoneEvent(buf, offset + headerLength, payloadLength,
                     RtpHeader.timestamp(buf, offset), RtpHeader.marker(buf, offset));
-            if (key != 0) {
-                receiver.onDigit(key);
-            }
         } else if (payloadType == audioPayloadType) {
             receiver.onAudio(RtpHeader.sequenceNumber(buf, offset), buf, offset + headerLength, payloadLength);
         }

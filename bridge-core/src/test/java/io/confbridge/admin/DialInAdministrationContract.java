@@ -1,7 +1,6 @@
 package io.confbridge.admin;
 
 import io.confbridge.auth.DigestAlgorithm;
-import io.confbridge.call.CallEffect.Role;
 import io.confbridge.config.BridgeConfig;
 import io.confbridge.admin.Administration.Actor;
 import io.confbridge.admin.Administration.ActorRole;
@@ -14,10 +13,12 @@ import io.confbridge.admin.Administration.SettingsChange;
 import io.confbridge.admin.Administration.UserView;
 import io.confbridge.admin.support.MutableClock;
 import io.confbridge.admin.support.RecordingPinMailer;
-import io.confbridge.directory.support.TestMember;
+import io.confbridge.meeting.support.TestMember;
 import io.confbridge.mail.MailResult;
 import io.confbridge.media.MediaEngine;
+import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingRegistry;
+import io.confbridge.meeting.Role;
 import io.confbridge.pin.PinAttemptSource;
 import io.confbridge.pin.PinGenerator;
 import io.confbridge.pin.PinHasher;
@@ -92,7 +93,7 @@ abstract class DialInAdministrationContract {
         store = JdbcDirectoryStore.open(config);
         workers = Executors.newFixedThreadPool(2);
         engine = new MediaEngine(1);
-        meetings = new MeetingRegistry(engine);
+        meetings = new MeetingRegistry(engine, Meeting.Tones.NONE, Duration.ofMinutes(10));
         wire(LOCKOUT);
     }
 

@@ -1,6 +1,7 @@
 package io.confbridge.admin;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Clock;
 import io.confbridge.pin.PinLockout;
 import io.confbridge.pin.PinGenerator;
@@ -18,6 +19,7 @@ import io.confbridge.mail.MailResult;
 import io.confbridge.mail.PinMail;
 import io.confbridge.mail.SmtpPinMailer;
 import io.confbridge.media.MediaEngine;
+import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.pin.PinHasher;
 import io.confbridge.pin.PinVault;
@@ -89,7 +91,7 @@ class DialInAdministrationMailTest {
     }
 
     DialInAdministration administration(SmtpPinMailer mailer) {
-        return new DialInAdministration(store, vault, new MeetingRegistry(engine), mailer,
+        return new DialInAdministration(store, vault, new MeetingRegistry(engine, Meeting.Tones.NONE, Duration.ofMinutes(10)), mailer,
                 new MutableClock(Instant.parse("2026-03-01T09:00:00Z")), new SecureRandom(),
                 BridgeConfig.SipConfig.DEFAULT_REALM, DialInAdministrationContract.NODE_LOBBY_TIMEOUT_MS);
     }

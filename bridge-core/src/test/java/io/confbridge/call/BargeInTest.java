@@ -2,7 +2,7 @@ package io.confbridge.call;
 
 import io.confbridge.call.CallEffect.CancelTimer;
 import io.confbridge.call.CallEffect.EnterMeeting;
-import io.confbridge.call.CallEffect.Role;
+import io.confbridge.meeting.Role;
 import io.confbridge.call.CallEffect.StopHoldMusic;
 import io.confbridge.call.CallEffect.StopPrompts;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.confbridge.call;
 import io.confbridge.call.CallEffect.CancelTimer;
 import io.confbridge.call.CallEffect.EnterMeeting;
 import io.confbridge.call.CallEffect.LookUpConference;
-import io.confbridge.call.CallEffect.Role;
+import io.confbridge.meeting.Role;
 import io.confbridge.call.CallEffect.StopPrompts;
 import io.confbridge.meeting.ConferenceId;
 import org.junit.jupiter.api.Test;

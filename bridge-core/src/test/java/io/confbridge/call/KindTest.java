@@ -2,6 +2,7 @@ package io.confbridge.call;
 
 import io.confbridge.call.CallEffect.Kind;
 import io.confbridge.prompt.Prompt;
+import io.confbridge.meeting.Role;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -30,7 +31,7 @@ class KindTest {
             new CallEffect.CancelTimer(),
             new CallEffect.LookUpConference("4711001"),
             new CallEffect.VerifyPin(PIN_MEETING, "1234"),
-            new CallEffect.EnterMeeting(PIN_MEETING, CallEffect.Role.CALLER),
+            new CallEffect.EnterMeeting(PIN_MEETING, Role.CALLER),
             new CallEffect.LeaveMeeting(),
             new CallEffect.SetMuted(true),
             new CallEffect.AdmitLobby(),

@@ -4,7 +4,7 @@ import io.confbridge.call.CallEffect.CancelTimer;
 import io.confbridge.call.CallEffect.ConnectToMeetingAudio;
 import io.confbridge.call.CallEffect.EnterMeeting;
 import io.confbridge.call.CallEffect.LeaveMeeting;
-import io.confbridge.call.CallEffect.Role;
+import io.confbridge.meeting.Role;
 import io.confbridge.call.CallEffect.StartHoldMusic;
 import io.confbridge.call.CallEffect.StopHoldMusic;
 import io.confbridge.call.CallEffect.StopPrompts;

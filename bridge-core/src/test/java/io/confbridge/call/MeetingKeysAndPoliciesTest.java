@@ -5,7 +5,7 @@ import io.confbridge.call.CallEffect.CancelTimer;
 import io.confbridge.call.CallEffect.ConnectToMeetingAudio;
 import io.confbridge.call.CallEffect.EnterMeeting;
 import io.confbridge.call.CallEffect.LeaveMeeting;
-import io.confbridge.call.CallEffect.Role;
+import io.confbridge.meeting.Role;
 import io.confbridge.call.CallEffect.SetMuted;
 import io.confbridge.call.CallEffect.StartHoldMusic;
 import io.confbridge.call.CallEffect.StopHoldMusic;

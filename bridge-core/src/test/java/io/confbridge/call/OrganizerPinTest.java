@@ -7,7 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.confbridge.call.CallEffect.CancelTimer;
 import io.confbridge.call.CallEffect.ConnectToMeetingAudio;
 import io.confbridge.call.CallEffect.EnterMeeting;
-import io.confbridge.call.CallEffect.Role;
+import io.confbridge.meeting.Role;
 import io.confbridge.call.CallEffect.StartHoldMusic;
 import io.confbridge.call.CallEffect.StopPrompts;
 import io.confbridge.call.CallEffect.VerifyPin;

@@ -15,7 +15,7 @@ class KeyPressMergerTest {
     /** An arbitrary origin: nanoTime may be negative. */
     private static final long T0 = -5_000 * MS;
 
-    private final KeyPressMerger merger = new KeyPressMerger();
+    private final KeyPressMerger merger = new KeyPressMerger(KeyPressMerger.DEFAULT_WINDOW);
     private final StringBuilder keys = new StringBuilder();
 
     private void offer(char key, DtmfPath path, long ms) {

@@ -158,11 +158,4 @@ class Rfc4733ReceiverTest {
         assertEquals("88", keys.toString());
     }
 
-    @Test
-    void resetForgetsTheLastEvent() {
-        feed(PRESS_5[0]);
-        receiver.reset();
-        feed(PRESS_5[3]);
-        assertEquals("55", keys.toString());
-    }
 }

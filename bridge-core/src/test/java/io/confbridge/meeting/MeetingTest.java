@@ -1,9 +1,8 @@
 package io.confbridge.meeting;
 
-import io.confbridge.call.CallEffect.Role;
 import io.confbridge.codec.Codec;
 import io.confbridge.media.MediaEngine;
-import io.confbridge.mixer.ParticipantAudio;
+import io.confbridge.meeting.support.TestMember;
 import io.confbridge.store.MeetingPolicy;
 import io.confbridge.store.MeetingPolicy.AdmissionMode;
 import io.confbridge.store.MeetingRecord;
@@ -11,9 +10,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The live meeting's rules: lobby, start, admission in arrival order, and the per-meeting policies. */
 class MeetingTest {
     private static MediaEngine engine;
-    private final MeetingRegistry registry = new MeetingRegistry(engine);
-    private final List<String> events = new ArrayList<>();
+    private final MeetingRegistry registry = new MeetingRegistry(engine, Meeting.Tones.NONE, Duration.ofMinutes(10));
+    /** What the meeting told its members, in order, shared by all of them. */
+    private final Queue<String> events = new ConcurrentLinkedQueue<>();
 
     @BeforeAll
     static void startEngine() {
@@ -34,34 +39,33 @@ class MeetingTest {
         engine.close();
     }
 
-    /** A member that writes down what the meeting told it, in order. */
-    private final class Member implements MeetingMember {
-        final String name;
-        final ParticipantAudio audio = new ParticipantAudio(Codec.PCMU);
+    private TestMember member(String name) {
+        return new TestMember(name, events);
+    }
 
-        Member(String name) {
-            this.name = name;
-        }
+    /** Enters and waits for the meeting's answer. */
+    private Meeting.Entry enter(MeetingRecord record, TestMember member, Role role) {
+        registry.enter(record, member, role);
+        return member.awaitEntry();
+    }
 
-        @Override
-        public ParticipantAudio audio() {
-            return audio;
-        }
+    /** Enters and answers the meeting instance that took the member. */
+    private Meeting enterMeeting(MeetingRecord record, TestMember member, Role role) {
+        enter(record, member, role);
+        return member.awaitMeeting();
+    }
 
-        @Override
-        public void admitted() {
-            events.add(name + " admitted");
-        }
+    private Meeting.Status status() {
+        return answer(registry.status("4711001"));
+    }
 
-        @Override
-        public void meetingFull() {
-            events.add(name + " full");
-        }
+    /** Waits for the meeting's loop to answer. */
+    private static <T> T answer(CompletableFuture<T> answer) {
+        return answer.orTimeout(5, TimeUnit.SECONDS).join();
+    }
 
-        @Override
-        public void meetingEnded(boolean organizerLeft) {
-            events.add(name + (organizerLeft ? " organizer-left" : " ended"));
-        }
+    private List<String> events() {
+        return List.copyOf(events);
     }
 
     private static MeetingRecord meeting(boolean requirePin, MeetingPolicy policy) {
@@ -75,122 +79,146 @@ class MeetingTest {
     @Test
     void lobbyIsAdmittedInArrivalOrderWhenTheOrganizerArrives() {
         MeetingRecord record = meeting(true, MeetingPolicy.DEFAULT);
-        Member a = new Member("a");
-        Member b = new Member("b");
-        Member c = new Member("c");
-        assertEquals(Meeting.Entry.LOBBY, registry.enter(record, a, Role.CALLER).entry());
-        assertEquals(Meeting.Entry.LOBBY, registry.enter(record, b, Role.CALLER).entry());
-        assertEquals(Meeting.Entry.LOBBY, registry.enter(record, c, Role.CALLER).entry());
-        assertEquals(new Meeting.Status(false, 3, 0), registry.status("4711001"));
-        assertEquals(3, registry.live("4711001").orElseThrow().lobbyArrivals().size());
+        TestMember a = member("a");
+        TestMember b = member("b");
+        TestMember c = member("c");
+        assertEquals(Meeting.Entry.LOBBY, enter(record, a, Role.CALLER));
+        assertEquals(Meeting.Entry.LOBBY, enter(record, b, Role.CALLER));
+        assertEquals(Meeting.Entry.LOBBY, enter(record, c, Role.CALLER));
+        assertEquals(new Meeting.Status(false, 3, 0), status());
+        assertEquals(3, answer(registry.lobbyArrivals("4711001")).size());
 
-        assertEquals(Meeting.Entry.ADMITTED, registry.enter(record, new Member("org"), Role.ORGANIZER).entry());
+        assertEquals(Meeting.Entry.ADMITTED, enter(record, member("org"), Role.ORGANIZER));
 
-        assertEquals(List.of("a admitted", "b admitted", "c admitted"), events);
-        assertEquals(new Meeting.Status(true, 0, 4), registry.status("4711001"));
+        assertEquals(List.of("a admitted", "b admitted", "c admitted"), events());
+        assertEquals(new Meeting.Status(true, 0, 4), status());
     }
 
     @Test
     void callersNeverStartAMeetingThatNeedsAPin() {
         MeetingRecord record = meeting(true, MeetingPolicy.DEFAULT);
-        registry.enter(record, new Member("a"), Role.CALLER);
-        registry.enter(record, new Member("b"), Role.CALLER);
-        assertFalse(registry.status("4711001").started());
+        enter(record, member("a"), Role.CALLER);
+        enter(record, member("b"), Role.CALLER);
+        assertFalse(status().started());
     }
 
     @Test
     void meetingWithoutPinStartsWithItsFirstCaller() {
         MeetingRecord record = meeting(false, MeetingPolicy.DEFAULT);
-        assertEquals(Meeting.Entry.ADMITTED, registry.enter(record, new Member("a"), Role.CALLER).entry());
-        assertTrue(registry.status("4711001").started());
+        assertEquals(Meeting.Entry.ADMITTED, enter(record, member("a"), Role.CALLER));
+        assertTrue(status().started());
     }
 
     @Test
     void meetingIsOverWhenTheLastParticipantLeavesAndTheNextCallerFindsANewOne() {
         MeetingRecord record = meeting(false, MeetingPolicy.DEFAULT);
-        Member a = new Member("a");
-        Meeting first = registry.enter(record, a, Role.CALLER).meeting();
+        TestMember a = member("a");
+        Meeting first = enterMeeting(record, a, Role.CALLER);
         first.leave(a);
-        assertEquals(new Meeting.Status(false, 0, 0), registry.status("4711001"));
-        Meeting second = registry.enter(meeting(true, MeetingPolicy.DEFAULT), new Member("b"), Role.CALLER).meeting();
+        assertEquals(new Meeting.Status(false, 0, 0), status());
+        Meeting second = enterMeeting(meeting(true, MeetingPolicy.DEFAULT), member("b"), Role.CALLER);
         assertTrue(first != second);
-        assertFalse(registry.status("4711001").started());
+        assertFalse(status().started());
     }
 
     @Test
     void participantLimitRefusesFurtherCallersButNotTheOrganizer() {
         MeetingRecord record = meeting(false, policy(false, 2, AdmissionMode.AUTOMATIC));
-        assertEquals(Meeting.Entry.ADMITTED, registry.enter(record, new Member("a"), Role.CALLER).entry());
-        assertEquals(Meeting.Entry.ADMITTED, registry.enter(record, new Member("b"), Role.CALLER).entry());
-        assertEquals(Meeting.Entry.FULL, registry.enter(record, new Member("c"), Role.CALLER).entry());
-        assertEquals(Meeting.Entry.ADMITTED, registry.enter(record, new Member("org"), Role.ORGANIZER).entry());
-        assertEquals(3, registry.status("4711001").participantCount());
+        assertEquals(Meeting.Entry.ADMITTED, enter(record, member("a"), Role.CALLER));
+        assertEquals(Meeting.Entry.ADMITTED, enter(record, member("b"), Role.CALLER));
+        assertEquals(Meeting.Entry.FULL, enter(record, member("c"), Role.CALLER));
+        assertEquals(Meeting.Entry.ADMITTED, enter(record, member("org"), Role.ORGANIZER));
+        assertEquals(3, status().participantCount());
     }
 
     @Test
     void lobbyBeyondTheLimitIsRefusedWhenTheMeetingStarts() {
         MeetingRecord record = meeting(true, policy(false, 2, AdmissionMode.AUTOMATIC));
-        registry.enter(record, new Member("a"), Role.CALLER);
-        registry.enter(record, new Member("b"), Role.CALLER);
-        registry.enter(record, new Member("c"), Role.CALLER);
-        registry.start(record);
-        assertEquals(List.of("a admitted", "b admitted", "c full"), events);
+        enter(record, member("a"), Role.CALLER);
+        enter(record, member("b"), Role.CALLER);
+        enter(record, member("c"), Role.CALLER);
+        answer(registry.start(record));
+        assertEquals(List.of("a admitted", "b admitted", "c full"), events());
     }
 
     @Test
     void organizerLeavingEndsTheMeetingForEveryoneWhenThePolicySaysSo() {
         MeetingRecord record = meeting(true, policy(true, 0, AdmissionMode.AUTOMATIC));
-        Member a = new Member("a");
-        Member org = new Member("org");
-        registry.enter(record, a, Role.CALLER);
-        Meeting m = registry.enter(record, org, Role.ORGANIZER).meeting();
+        TestMember a = member("a");
+        TestMember org = member("org");
+        enter(record, a, Role.CALLER);
+        Meeting m = enterMeeting(record, org, Role.ORGANIZER);
         m.leave(org);
-        assertEquals(List.of("a admitted", "a organizer-left"), events);
-        assertEquals(new Meeting.Status(false, 0, 0), registry.status("4711001"));
+        assertEquals(new Meeting.Status(false, 0, 0), status()); // answered after the leave ran
+        assertEquals(List.of("a admitted", "a organizer-left"), events());
     }
 
     @Test
     void organizerLeavingDoesNotEndTheMeetingByDefault() {
         MeetingRecord record = meeting(true, MeetingPolicy.DEFAULT);
-        Member a = new Member("a");
-        Member org = new Member("org");
-        registry.enter(record, a, Role.CALLER);
-        Meeting m = registry.enter(record, org, Role.ORGANIZER).meeting();
+        TestMember a = member("a");
+        TestMember org = member("org");
+        enter(record, a, Role.CALLER);
+        Meeting m = enterMeeting(record, org, Role.ORGANIZER);
         m.leave(org);
-        assertEquals(new Meeting.Status(true, 0, 1), registry.status("4711001"));
+        assertEquals(new Meeting.Status(true, 0, 1), status());
     }
 
     @Test
     void admissionByTheOrganizerHoldsCallersUntilAdmitted() {
         MeetingRecord record = meeting(true, policy(false, 0, AdmissionMode.ORGANIZER));
-        registry.enter(record, new Member("a"), Role.CALLER);
-        Meeting m = registry.enter(record, new Member("org"), Role.ORGANIZER).meeting();
-        assertEquals(Meeting.Entry.HELD_FOR_ADMISSION, registry.enter(record, new Member("b"), Role.CALLER).entry());
-        assertEquals(new Meeting.Status(true, 2, 1), registry.status("4711001"));
-        assertTrue(events.isEmpty());
+        enter(record, member("a"), Role.CALLER);
+        Meeting m = enterMeeting(record, member("org"), Role.ORGANIZER);
+        assertEquals(Meeting.Entry.HELD_FOR_ADMISSION, enter(record, member("b"), Role.CALLER));
+        assertEquals(new Meeting.Status(true, 2, 1), status());
+        assertTrue(events().isEmpty());
 
-        assertEquals(2, m.admitLobby());
-        assertEquals(List.of("a admitted", "b admitted"), events);
-        assertEquals(new Meeting.Status(true, 0, 3), registry.status("4711001"));
+        assertEquals(2, answer(m.admitLobby()));
+        assertEquals(List.of("a admitted", "b admitted"), events());
+        assertEquals(new Meeting.Status(true, 0, 3), status());
     }
 
     @Test
     void startFromTheAppAdmitsTheLobby() {
         MeetingRecord record = meeting(true, MeetingPolicy.DEFAULT);
-        registry.enter(record, new Member("a"), Role.CALLER);
-        registry.start(record);
-        assertEquals(List.of("a admitted"), events);
-        assertEquals(Meeting.Entry.ADMITTED, registry.enter(record, new Member("b"), Role.CALLER).entry());
+        enter(record, member("a"), Role.CALLER);
+        answer(registry.start(record));
+        assertEquals(List.of("a admitted"), events());
+        assertEquals(Meeting.Entry.ADMITTED, enter(record, member("b"), Role.CALLER));
     }
 
     @Test
     void adminEndTellsEveryoneInTheLobbyAndTheMeeting() {
         MeetingRecord record = meeting(false, policy(false, 0, AdmissionMode.ORGANIZER));
-        registry.enter(record, new Member("first"), Role.CALLER);
-        registry.enter(record, new Member("waiting"), Role.CALLER);
-        assertTrue(registry.end("4711001"));
+        enter(record, member("first"), Role.CALLER);
+        enter(record, member("waiting"), Role.CALLER);
+        assertTrue(answer(registry.end("4711001")));
         // Both wait: with admission by the organizer even the caller who started it is held.
-        assertEquals(List.of("first ended", "waiting ended"), events);
-        assertFalse(registry.end("4711001"));
+        assertEquals(List.of("first ended", "waiting ended"), events());
+        assertFalse(answer(registry.end("4711001")));
+    }
+
+    @Test
+    void meetingStartedFromTheAppEndsWhenNobodyComesWithinTheIdleTime() {
+        MeetingRegistry quick = new MeetingRegistry(engine, Meeting.Tones.NONE, Duration.ofMillis(200));
+        MeetingRecord record = meeting(true, MeetingPolicy.DEFAULT);
+        assertEquals(new Meeting.Status(true, 0, 0), answer(quick.start(record)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !answer(quick.status("4711001")).started());
+        assertFalse(answer(quick.end("4711001")), "gone from the live meetings");
+        TestMember late = member("late");
+        quick.enter(record, late, Role.CALLER);
+        assertEquals(Meeting.Entry.LOBBY, late.awaitEntry(), "a caller after the idle end finds a new, not started one");
+    }
+
+    @Test
+    void meetingStartedFromTheAppStaysWhileSomeoneIsInIt() {
+        MeetingRegistry quick = new MeetingRegistry(engine, Meeting.Tones.NONE, Duration.ofMillis(200));
+        MeetingRecord record = meeting(true, MeetingPolicy.DEFAULT);
+        answer(quick.start(record));
+        TestMember a = member("a");
+        quick.enter(record, a, Role.CALLER);
+        assertEquals(Meeting.Entry.ADMITTED, a.awaitEntry());
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5))
+                .until(() -> answer(quick.status("4711001")).equals(new Meeting.Status(true, 0, 1)));
     }
 }

@@ -38,6 +38,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -116,7 +117,7 @@ public final class BridgeServer implements AutoCloseable {
         BridgeConfig.RtpConfig rtp = config.rtp();
         MediaEngine engine = new MediaEngine(rtp.mediaThreads());
         toClose.add(engine);
-        meetings = new MeetingRegistry(engine, new Meeting.Tones(Tones.joinTone(), Tones.leaveTone()));
+        meetings = new MeetingRegistry(engine, new Meeting.Tones(Tones.joinTone(), Tones.leaveTone()), Duration.ofMinutes(10));
         CallStateMachine.Policy policy = new CallStateMachine.Policy(ivr.digitTimeoutMs(),
                 ivr.organizerStarWaitMs(), ivr.conferenceIdTries(), ivr.pinTries(), ivr.lobbyTimeoutMs());
         CallServices services = new CallServices(policy, prompts, holdMusic, Tones.joinTone(), meetings, store,
@@ -223,7 +224,7 @@ public final class BridgeServer implements AutoCloseable {
 
     /** The live state of a meeting; a meeting nobody has dialled into is not started, with nobody in it. */
     public Meeting.Status meetingStatus(String conferenceId) {
-        return meetings.status(conferenceId);
+        return meetings.status(conferenceId).orTimeout(5, TimeUnit.SECONDS).join();
     }
 
     /** The admin API's port: {@code admin.port}, or the one the OS chose when that is 0. */

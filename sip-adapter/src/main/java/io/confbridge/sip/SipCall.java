@@ -307,7 +307,7 @@ final class SipCall implements CallSignalling {
     void digit(char digit, long eventId) {
         CallHandle h = handle();
         if (h != null) {
-            h.digitFromSignalling(digit, eventId);
+            h.digitFromSignalling(digit);
         }
     }
 

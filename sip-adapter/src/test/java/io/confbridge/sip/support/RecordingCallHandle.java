@@ -13,7 +13,7 @@ public final class RecordingCallHandle implements CallHandle {
     public record MediaUpdate(InetSocketAddress remoteRtp, boolean sendAudio) {
     }
 
-    public record Digit(char digit, long eventId) {
+    public record Digit(char digit) {
     }
 
     private final int localRtpPort;
@@ -47,7 +47,7 @@ public final class RecordingCallHandle implements CallHandle {
     }
 
     @Override
-    public void digitFromSignalling(char digit, long eventId) {
-        digits.add(new Digit(digit, eventId));
+    public void digitFromSignalling(char digit) {
+        digits.add(new Digit(digit));
     }
 }

@@ -1,4 +1,4 @@
-package io.confbridge.rtp;
+package io.confbridge.mixer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +13,7 @@ import io.netty.buffer.Unpooled;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -78,11 +79,9 @@ class JitterBufferTest {
         assertNull(take(buffer), "one frame is not yet the playout delay");
         put(buffer, 101, 101);
         put(buffer, 102, 102);
-        assertEquals(3, buffer.depth());
         assertEquals(100, take(buffer));
         assertEquals(101, take(buffer));
         assertEquals(102, take(buffer));
-        assertEquals(0, buffer.depth());
         assertNull(take(buffer), "ran dry");
         put(buffer, 103, 103);
         assertNull(take(buffer), "re-priming");
@@ -225,21 +224,6 @@ class JitterBufferTest {
     }
 
     @Test
-    void resetDiscardsWhatIsBuffered() {
-        JitterBuffer buffer = new JitterBuffer(8, 2);
-        put(buffer, 50, 50);
-        put(buffer, 51, 51);
-        put(buffer, 52, 52);
-        assertEquals(50, take(buffer));
-        buffer.reset();
-        assertEquals(0, buffer.depth());
-        assertNull(take(buffer));
-        put(buffer, 53, 53);
-        put(buffer, 54, 54);
-        assertEquals(53, take(buffer));
-    }
-
-    @Test
     void rejectsBadGeometry() {
         assertThrows(IllegalArgumentException.class, () -> new JitterBuffer(6, 2));
         assertThrows(IllegalArgumentException.class, () -> new JitterBuffer(8, 0));
@@ -256,11 +240,13 @@ class JitterBufferTest {
         int frames = 20_000;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        // Frames the consumer has played: the producer stays at most 6 ahead of it.
+        AtomicInteger played = new AtomicInteger();
         Thread producer = new Thread(() -> {
             ByteBuf buf = Unpooled.buffer(FRAME);
             try {
                 for (int id = 0; id < frames && System.nanoTime() < deadline; id++) {
-                    while (buffer.depth() >= 6 && System.nanoTime() < deadline) {
+                    while (id - played.get() >= 6 && System.nanoTime() < deadline) {
                         Thread.onSpinWait();
                     }
                     writeFrame(buf, 0, id);
@@ -278,6 +264,7 @@ class JitterBufferTest {
                     if (buffer.take(frame)) {
                         assertEquals(received[0], frameId(frame));
                         received[0]++;
+                        played.incrementAndGet();
                     } else {
                         Thread.onSpinWait();
                     }

@@ -1,4 +1,4 @@
-package io.confbridge.rtp;
+package io.confbridge.mixer;
 
 import io.confbridge.codec.Codec;
 import io.netty.buffer.ByteBuf;
@@ -12,8 +12,8 @@ import java.util.Arrays;
  * thread. Lock-free and allocation-free after construction.
  *
  * <h2>Threads</h2>
- * Exactly one producer thread calls {@link #put}; exactly one consumer thread calls {@link #take}
- * and {@link #reset}. {@link #depth()} may be called from either. Each slot is a sequence lock:
+ * Exactly one producer thread calls {@link #put}; exactly one consumer thread calls {@link #take}.
+ * Each slot is a sequence lock:
  * the producer marks the slot as being written, writes the samples, then publishes the frame's
  * sequence number with release semantics; the consumer reads that number with acquire semantics,
  * copies, and checks the number again, so a frame overwritten during the copy is never played
@@ -28,7 +28,7 @@ import java.util.Arrays;
  *
  * <h2>Playout</h2>
  * <ol>
- *   <li>After construction, {@link #reset} or running dry, {@link #take} returns false until
+ *   <li>After construction or running dry, {@link #take} returns false until
  *       {@code playoutDelayFrames} frames (counted from the oldest buffered to the newest) are
  *       buffered; then playout starts at the oldest.</li>
  *   <li>Each take plays the next sequence number. A frame that is missing while a later one has
@@ -44,7 +44,7 @@ import java.util.Arrays;
  * Packets older than the playout position (late) and packets already buffered (duplicates) are
  * dropped.
  */
-public final class JitterBuffer {
+final class JitterBuffer {
 
     /** RFC 3550 Appendix A.1: packets this far behind the highest are reordered, not a restart. */
     private static final int MAX_MISORDER = 100;
@@ -78,7 +78,7 @@ public final class JitterBuffer {
      * @param capacityFrames ring size in 20 ms frames, a power of two (8 holds 160 ms)
      * @param playoutDelayFrames frames to buffer before playout starts, 1 to capacity
      */
-    public JitterBuffer(int capacityFrames, int playoutDelayFrames) {
+    JitterBuffer(int capacityFrames, int playoutDelayFrames) {
         if (capacityFrames < 2 || Integer.bitCount(capacityFrames) != 1) {
             throw new IllegalArgumentException("capacityFrames must be a power of two >= 2: " + capacityFrames);
         }
@@ -104,7 +104,7 @@ public final class JitterBuffer {
      * @param offset where the payload starts in {@code payload}
      * @param length payload bytes
      */
-    public void put(int sequenceNumber, ByteBuf payload, int offset, int length, Codec codec) {
+    void put(int sequenceNumber, ByteBuf payload, int offset, int length, Codec codec) {
         long extended = extend(sequenceNumber & 0xFFFF);
         if (extended < 0 || extended < playPosition) {
             droppedPackets++;
@@ -168,7 +168,7 @@ public final class JitterBuffer {
      * @return true when {@code out} holds the next 20 ms (a received frame, or silence for a lost
      *     one); false while priming or after running dry, with {@code out} untouched
      */
-    public boolean take(short[] out) {
+    boolean take(short[] out) {
         long newest = newestPublished;
         if (newest < 0) {
             return false;
@@ -220,43 +220,13 @@ public final class JitterBuffer {
         return (long) SLOT_SEQUENCE.getOpaque(slotSequence, slot) == extended;
     }
 
-    /**
-     * Consumer: discards what is buffered; playout re-primes on packets newer than those already
-     * received (for example when a caller is moved from the lobby into a meeting).
-     */
-    public void reset() {
-        primed = false;
-        playPosition = newestPublished + 1;
-    }
-
-    /**
-     * Frames received and not yet played, 0 to capacity (gaps do not count). Scans the ring, so
-     * meant for metrics and back-pressure checks, not for every sample; approximate while the
-     * other thread is working.
-     */
-    public int depth() {
-        long newest = newestPublished;
-        if (newest < 0) {
-            return 0;
-        }
-        long from = Math.max(playPosition, newest - capacity + 1);
-        int depth = 0;
-        for (int slot = 0; slot < capacity; slot++) {
-            long seq = (long) SLOT_SEQUENCE.getAcquire(slotSequence, slot);
-            if (seq >= from && seq <= newest) {
-                depth++;
-            }
-        }
-        return depth;
-    }
-
     /** Producer-side count of packets dropped as late, duplicate or on probation. */
-    public long droppedPackets() {
+    long droppedPackets() {
         return droppedPackets;
     }
 
     /** Consumer-side count of frames played as silence because they were lost. */
-    public long lostFrames() {
+    long lostFrames() {
         return lostFrames;
     }
 }

@@ -1,0 +1,133 @@
+package io.confbridge.call;
+
+import io.confbridge.call.CallEffect.EnterMeeting;
+import io.confbridge.call.CallEffect.HangUp;
+import io.confbridge.call.CallEffect.LookUpConference;
+import io.confbridge.call.CallEffect.PlayPrompts;
+import io.confbridge.call.CallEffect.ScheduleTimer;
+import io.confbridge.call.CallEffect.VerifyPin;
+import io.confbridge.call.CallEvent.ConferenceFound;
+import io.confbridge.call.CallEvent.ConferenceNotFound;
+import io.confbridge.call.CallEvent.PinChecked;
+import io.confbridge.call.CallEvent.TimerFired;
+import io.confbridge.mixer.ParticipantAudio;
+import io.confbridge.pin.PinAttemptSource;
+import io.confbridge.prompt.Prompt;
+import io.confbridge.prompt.PromptLibrary;
+import io.confbridge.store.MeetingRecord;
+import io.confbridge.store.StoreException;
+import io.netty.channel.EventLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Carries out what the call's state machine asks for: what to play, the call's one timer, the
+ * blocking look-ups (run on the worker pool, their answers posted back as events), the meeting seat
+ * and hanging up. Runs on the call's loop.
+ */
+final class CallEffects {
+    private static final Logger log = LoggerFactory.getLogger(CallEffects.class);
+
+    private final Call call;
+    private final NewCall info;
+    private final CallServices services;
+    private final CallSignalling signalling;
+    private final EventLoop loop;
+    private final Playout playout;
+    private final MeetingSeat seat;
+    private final ParticipantAudio audio;
+    /** The prompt set of the dialled number's language, chosen once when the call arrives. */
+    private final PromptLibrary prompts;
+    private ScheduledFuture<?> timer;
+
+    CallEffects(Call call, NewCall info, CallServices services, CallSignalling signalling, EventLoop loop,
+                Playout playout, MeetingSeat seat, ParticipantAudio audio) {
+        this.call = call;
+        this.info = info;
+        this.services = services;
+        this.signalling = signalling;
+        this.loop = loop;
+        this.playout = playout;
+        this.seat = seat;
+        this.audio = audio;
+        this.prompts = services.prompts().forDialled(info.requestUriUser());
+    }
+
+    void apply(CallEffect effect) {
+        // Java 17: no pattern switch yet, so an instanceof chain over the sealed effects.
+        if (effect instanceof PlayPrompts play) {
+            playout.clearOverlay();
+            for (Prompt p : play.prompts()) {
+                playout.appendOverlay(prompts.get(p));
+            }
+        } else if (effect instanceof CallEffect.StopPrompts) {
+            playout.clearOverlay();
+        } else if (effect instanceof CallEffect.StartHoldMusic) {
+            playout.startHoldMusic();
+        } else if (effect instanceof CallEffect.StopHoldMusic) {
+            playout.stopHoldMusic();
+        } else if (effect instanceof CallEffect.ConnectToMeetingAudio) {
+            playout.connectToMeeting(services.joinTone());
+        } else if (effect instanceof ScheduleTimer schedule) {
+            cancelTimer();
+            int token = schedule.token();
+            timer = loop.schedule(() -> call.fire(new TimerFired(token)), schedule.delayMs(), TimeUnit.MILLISECONDS);
+        } else if (effect instanceof CallEffect.CancelTimer) {
+            cancelTimer();
+        } else if (effect instanceof LookUpConference lookUp) {
+            lookUp(lookUp.conferenceId());
+        } else if (effect instanceof VerifyPin verify) {
+            verifyPin(verify.meeting(), verify.pin());
+        } else if (effect instanceof EnterMeeting enter) {
+            seat.enter(enter.meeting(), enter.role());
+        } else if (effect instanceof CallEffect.LeaveMeeting) {
+            seat.leave();
+        } else if (effect instanceof CallEffect.SetMuted mute) {
+            audio.muted(mute.muted());
+        } else if (effect instanceof CallEffect.AdmitLobby) {
+            seat.admitLobby(info.callId());
+        } else if (effect instanceof HangUp hangUp) {
+            signalling.hangUp(hangUp.reason());
+        } else {
+            throw new IllegalStateException("unhandled effect " + effect);
+        }
+    }
+
+    void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void lookUp(String conferenceId) {
+        services.workers().execute(() -> {
+            CallEvent result;
+            try {
+                Optional<MeetingRecord> found = services.store().findMeetingByConferenceId(conferenceId);
+                result = found.<CallEvent>map(ConferenceFound::new).orElseGet(ConferenceNotFound::new);
+            } catch (StoreException e) {
+                log.error("call {}: conference lookup failed", info.callId(), e);
+                result = new ConferenceNotFound();
+            }
+            call.post(result);
+        });
+    }
+
+    private void verifyPin(MeetingRecord record, String pin) {
+        // The source feeds the lockout counters: caller ID and signalling address, counted apart.
+        InetSocketAddress from = info.signallingSource();
+        PinAttemptSource source = new PinAttemptSource(info.callerId(), from == null ? null : from.getHostString());
+        services.pinVault().verify(record.organizerId(), pin, source).whenComplete((accepted, failure) -> {
+            if (failure != null) {
+                log.error("call {}: PIN verification failed", info.callId(), failure);
+            }
+            call.post(new PinChecked(failure == null && Boolean.TRUE.equals(accepted)));
+        });
+    }
+}

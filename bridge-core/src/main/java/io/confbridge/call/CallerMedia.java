@@ -1,0 +1,38 @@
+package io.confbridge.call;
+
+import io.confbridge.dtmf.DtmfReceiver;
+import io.confbridge.mixer.ParticipantAudio;
+import io.confbridge.rtp.RtpSession;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * What the caller sends in RTP, on the call's loop: telephone-events and audio go to the call's
+ * {@link DtmfReceiver}, and the audio also goes to the meeting's mixer while the caller is in it.
+ */
+final class CallerMedia implements RtpSession.Receiver {
+    private final Call call;
+    private final DtmfReceiver keys;
+    private final Playout playout;
+    private final ParticipantAudio audio;
+
+    CallerMedia(Call call, DtmfReceiver keys, Playout playout, ParticipantAudio audio) {
+        this.call = call;
+        this.keys = keys;
+        this.playout = playout;
+        this.audio = audio;
+    }
+
+    @Override
+    public void onTelephoneEvent(ByteBuf buf, int payloadOffset, int payloadLength, long rtpTimestamp,
+                                 boolean marker) {
+        call.keyPressed(keys.telephoneEvent(buf, payloadOffset, payloadLength, rtpTimestamp, marker, System.nanoTime()));
+    }
+
+    @Override
+    public void onAudio(int sequenceNumber, ByteBuf buf, int payloadOffset, int payloadLength) {
+        call.keyPressed(keys.audio(buf, payloadOffset, payloadLength, System.nanoTime()));
+        if (playout.inMeeting()) {
+            audio.received(sequenceNumber, buf, payloadOffset, payloadLength);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.confbridge.dtmf;
+
+import io.confbridge.codec.Codec;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Where all of one call's key presses come in, whichever way the phone sends them (SPEC §2.9): RFC 4733
+ * telephone-events ({@link Rfc4733Receiver}), SIP INFO, and tones in the caller's audio
+ * ({@link InbandDtmfDetector}, when asked for). A press sent several ways counts once
+ * ({@link KeyPressMerger}). Each method answers the key when it is a new press, else {@link DtmfKey#NONE}.
+ *
+ * <p>One instance per call, used on the call's loop only; no allocation per packet.
+ */
+public final class DtmfReceiver {
+    private final Rfc4733Receiver telephoneEvents = new Rfc4733Receiver();
+    /** Null when in-band listening is off. */
+    private final InbandDtmfDetector tones;
+    private final KeyPressMerger merger = new KeyPressMerger(KeyPressMerger.DEFAULT_WINDOW);
+    private final Codec codec;
+    private final short[] decoded = new short[Codec.FRAME_SAMPLES];
+    private boolean counting;
+
+    /**
+     * @param codec        the caller's audio codec, to decode for in-band detection
+     * @param listenInband whether to look for DTMF tones in the caller's audio
+     */
+    public DtmfReceiver(Codec codec, boolean listenInband) {
+        this.codec = codec;
+        this.tones = listenInband ? new InbandDtmfDetector() : null;
+    }
+
+    /**
+     * Presses before this are detected (so a key held across it is not reported twice) but not
+     * reported: the voice menu has not started yet.
+     */
+    public void startCounting() {
+        counting = true;
+    }
+
+    /** One RFC 4733 telephone-event packet; see {@link Rfc4733Receiver#onPacket}. */
+    public char telephoneEvent(ByteBuf buf, int payloadOffset, int payloadLength, long rtpTimestamp, boolean marker,
+                               long nowNs) {
+        char key = telephoneEvents.onPacket(buf, payloadOffset, payloadLength, rtpTimestamp, marker);
+        return offer(key, DtmfPath.RFC4733, nowNs);
+    }
+
+    /** One audio packet of the caller's codec; its first 20 ms are searched for tones if listening. */
+    public char audio(ByteBuf buf, int payloadOffset, int payloadLength, long nowNs) {
+        if (tones == null) {
+            return DtmfKey.NONE;
+        }
+        int n = Math.min(payloadLength, Codec.FRAME_SAMPLES);
+        for (int i = 0; i < n; i++) {
+            decoded[i] = codec.decode(buf.getByte(payloadOffset + i));
+        }
+        for (int i = n; i < Codec.FRAME_SAMPLES; i++) {
+            decoded[i] = 0;
+        }
+        return offer(tones.onFrame(decoded, 0), DtmfPath.INBAND, nowNs);
+    }
+
+    /** A key that arrived in signalling (SIP INFO). */
+    public char signalled(char key, long nowNs) {
+        return offer(key, DtmfPath.SIP_INFO, nowNs);
+    }
+
+    private char offer(char key, DtmfPath path, long nowNs) {
+        if (key == DtmfKey.NONE || !counting) {
+            return DtmfKey.NONE;
+        }
+        return merger.accept(key, path, nowNs);
+    }
+}

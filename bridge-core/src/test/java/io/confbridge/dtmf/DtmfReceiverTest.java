@@ -1,0 +1,81 @@
+package io.confbridge.dtmf;
+
+import io.confbridge.codec.Codec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The call's one DTMF entry: every path feeds it, and a press sent on several paths counts once. */
+class DtmfReceiverTest {
+    private static final long MS = 1_000_000;
+
+    private final ByteBuf buf = Unpooled.buffer(Codec.FRAME_SAMPLES);
+    private final StringBuilder pressed = new StringBuilder();
+
+    @AfterEach
+    void release() {
+        buf.release();
+    }
+
+    /** An RFC 4733 payload: event, E bit, volume 10, duration. */
+    private void event(DtmfReceiver receiver, int event, boolean end, long rtpTimestamp, boolean marker, long nowNs) {
+        buf.clear().writeByte(event).writeByte((end ? 0x80 : 0) | 10).writeShort(160);
+        note(receiver.telephoneEvent(buf, 0, 4, rtpTimestamp, marker, nowNs));
+    }
+
+    /** Feeds the signal as 20 ms audio packets, as the RTP session would. */
+    private void audio(DtmfReceiver receiver, short[] pcm, long startNs) {
+        for (int f = 0; f + Codec.FRAME_SAMPLES <= pcm.length; f += Codec.FRAME_SAMPLES) {
+            buf.clear();
+            for (int i = 0; i < Codec.FRAME_SAMPLES; i++) {
+                buf.writeByte(Codec.PCMU.encode(pcm[f + i]));
+            }
+            note(receiver.audio(buf, 0, Codec.FRAME_SAMPLES, startNs + f / 8 * MS));
+        }
+    }
+
+    private void note(char key) {
+        if (key != DtmfKey.NONE) {
+            pressed.append(key);
+        }
+    }
+
+    @Test
+    void aPressOnRfc4733AndSipInfoCountsOnce() {
+        DtmfReceiver receiver = new DtmfReceiver(Codec.PCMU, false);
+        receiver.startCounting();
+        event(receiver, 5, false, 1000, true, 0);
+        event(receiver, 5, true, 1000, false, 20 * MS);
+        note(receiver.signalled('5', 40 * MS));
+        note(receiver.signalled('6', 60 * MS));
+        assertEquals("56", pressed.toString());
+    }
+
+    @Test
+    void inBandTonesAreHeardOnlyWhenListening() {
+        short[] tone = new TestSignal().silence(40).tone('7', 80).silence(80).pcm();
+        DtmfReceiver deaf = new DtmfReceiver(Codec.PCMU, false);
+        deaf.startCounting();
+        audio(deaf, tone, 0);
+        assertEquals("", pressed.toString());
+
+        DtmfReceiver listening = new DtmfReceiver(Codec.PCMU, true);
+        listening.startCounting();
+        audio(listening, tone, 0);
+        assertEquals("7", pressed.toString());
+    }
+
+    @Test
+    void pressesBeforeTheMenuStartsAreNotReported() {
+        DtmfReceiver receiver = new DtmfReceiver(Codec.PCMU, false);
+        event(receiver, 1, false, 2000, true, 0);
+        note(receiver.signalled('2', 0));
+        receiver.startCounting();
+        event(receiver, 1, true, 2000, false, 20 * MS); // the same event as before the start
+        note(receiver.signalled('3', 40 * MS));
+        assertEquals("3", pressed.toString());
+    }
+}

@@ -1,0 +1,109 @@
+package io.confbridge.mixer;
+
+import io.confbridge.codec.Codec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The mixer's arithmetic on one tick: mix-minus, clamping, mute, one frame per participant. */
+class MixerTest {
+    private static final int N = Codec.FRAME_SAMPLES;
+
+    private final Mixer mixer = new Mixer();
+    private final ByteBuf packet = Unpooled.buffer(N);
+
+    @AfterEach
+    void release() {
+        packet.release();
+    }
+
+    /** Two frames of a constant level, enough for the jitter buffer to start playing. */
+    private void speaks(ParticipantAudio p, int level) {
+        for (int seq = 1; seq <= 2; seq++) {
+            packet.clear();
+            for (int i = 0; i < N; i++) {
+                packet.writeByte(p.codec().encode((short) level));
+            }
+            p.received(seq, packet, 0, N);
+        }
+    }
+
+    /** What the participant's codec turns a level into and back: what the mixer sums. */
+    private static int heardAs(ParticipantAudio p, int level) {
+        return p.codec().decode(p.codec().encode((short) level));
+    }
+
+    /** Asserts the participant's next mix frame is the level, encoded in its codec, in every sample. */
+    private static void hears(ParticipantAudio p, int level) {
+        EncodedFrameRing out = p.output();
+        int at = out.peek(4);
+        assertTrue(at >= 0, "a frame for the participant");
+        byte expected = p.codec().encode((short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, level)));
+        for (int i = 0; i < N; i++) {
+            assertEquals(expected, out.frames()[at + i], "sample " + i);
+        }
+        out.advance();
+        assertEquals(-1, out.peek(4), "one frame per tick");
+    }
+
+    @Test
+    void everyoneHearsTheOthersButNotThemselves() {
+        ParticipantAudio a = new ParticipantAudio(Codec.PCMU);
+        ParticipantAudio b = new ParticipantAudio(Codec.PCMA);
+        ParticipantAudio quiet = new ParticipantAudio(Codec.PCMU);
+        mixer.participants(new ParticipantAudio[] {a, b, quiet});
+        speaks(a, 1000);
+        speaks(b, 2000);
+
+        mixer.tick(0);
+
+        int fromA = heardAs(a, 1000);
+        int fromB = heardAs(b, 2000);
+        hears(a, fromB);
+        hears(b, fromA);
+        hears(quiet, fromA + fromB);
+        assertTrue(a.packetArrived && b.packetArrived && !quiet.packetArrived);
+    }
+
+    @Test
+    void aSumBeyondSixteenBitsIsClamped() {
+        ParticipantAudio a = new ParticipantAudio(Codec.PCMU);
+        ParticipantAudio b = new ParticipantAudio(Codec.PCMU);
+        ParticipantAudio c = new ParticipantAudio(Codec.PCMU);
+        ParticipantAudio listener = new ParticipantAudio(Codec.PCMA);
+        mixer.participants(new ParticipantAudio[] {a, b, c, listener});
+        speaks(a, 30000);
+        speaks(b, 30000);
+        speaks(c, -20000);
+
+        mixer.tick(0);
+
+        assertTrue(heardAs(b, 30000) + heardAs(c, -20000) < Short.MAX_VALUE, "a's mix needs no clamping");
+        hears(a, heardAs(b, 30000) + heardAs(c, -20000));
+        hears(c, Short.MAX_VALUE); // 60000 before the clamp: full scale, not wrapped to negative
+        hears(listener, Short.MAX_VALUE);
+    }
+
+    @Test
+    void aMutedParticipantIsLeftOutOfTheMixButStillHearsIt() {
+        ParticipantAudio muted = new ParticipantAudio(Codec.PCMU);
+        ParticipantAudio talker = new ParticipantAudio(Codec.PCMU);
+        ParticipantAudio listener = new ParticipantAudio(Codec.PCMU);
+        mixer.participants(new ParticipantAudio[] {muted, talker, listener});
+        muted.muted(true);
+        speaks(muted, 8000);
+        speaks(talker, 1500);
+
+        mixer.tick(0);
+
+        int fromTalker = heardAs(talker, 1500);
+        hears(muted, fromTalker);
+        hears(talker, 0);
+        hears(listener, fromTalker);
+        assertTrue(!muted.packetArrived, "a muted packet counts as none");
+    }
+}
