@@ -95,11 +95,11 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
     private boolean started;
     private boolean closed;
 
-    private final CallRouter router;
+    private final CallFactory factory;
 
     Call(NewCall info, CallSignalling signalling, CallServices services, MediaClock clock,
-         RtpSession rtp, int rtpPort, CallRouter router) {
-        this.router = router;
+         RtpSession rtp, int rtpPort, CallFactory factory) {
+        this.factory = factory;
         this.info = info;
         this.signalling = signalling;
         this.services = services;
@@ -154,7 +154,7 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
     }
 
     @Override
-    public void digitFromSignalling(char digit, long eventId) {
+    public void digitFromSignalling(char digit) {
         loop.execute(() -> onKey(digit, DtmfPath.SIP_INFO));
     }
 
@@ -421,7 +421,7 @@ public final class Call implements CallHandle, MediaClock.Listener, RtpSession.R
             clock.removeSender(this);
         }
         rtp.close();
-        router.callEnded(this, rtpPort);
+        factory.callEnded(this, rtpPort);
         log.debug("call {} closed: {} RTP packets in, {} out, {} foreign dropped", info.callId(),
                 rtp.packetsReceived(), rtp.packetsSent(), rtp.foreignDropped());
     }

@@ -21,5 +21,5 @@ public interface CallHandle {
     void updateMedia(InetSocketAddress remoteRtp, boolean sendAudio);
 
     /** A key press that arrived in signalling (SIP INFO) rather than in RTP. */
-    void digitFromSignalling(char digit, long eventId);
+    void digitFromSignalling(char digit);
 }

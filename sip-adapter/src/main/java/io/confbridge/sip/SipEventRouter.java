@@ -26,7 +26,6 @@ import javax.sip.TransactionTerminatedEvent;
 import javax.sip.address.SipURI;
 import javax.sip.address.TelURL;
 import javax.sip.address.URI;
-import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
@@ -46,7 +45,10 @@ import java.util.List;
 import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -65,18 +67,19 @@ final class SipEventRouter implements SipListenerExt {
     private final CallAcceptor acceptor;
     private final SipProvider provider;
     private final SipMessaging sip;
-    private final ScheduledExecutorService answerTimer;
+    /** Sends what follows the core's decision and runs the answer delay; never a media loop. */
+    private final ScheduledExecutorService setup;
     private final long answerDelayMs;
     /** Null when the bridge has no SIP accounts: nobody is challenged and REGISTER gets 405. */
     private final SipAuthenticator authenticator;
     private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
 
     SipEventRouter(CallAcceptor acceptor, SipProvider provider, SipMessaging sip,
-                   ScheduledExecutorService answerTimer, long answerDelayMs, SipAuthenticator authenticator) {
+                   ScheduledExecutorService setup, long answerDelayMs, SipAuthenticator authenticator) {
         this.acceptor = acceptor;
         this.provider = provider;
         this.sip = sip;
-        this.answerTimer = answerTimer;
+        this.setup = setup;
         this.answerDelayMs = answerDelayMs;
         this.authenticator = authenticator;
     }
@@ -107,7 +110,9 @@ final class SipEventRouter implements SipListenerExt {
             }
         } catch (SipExchange.Retransmission e) {
             log.debug("{} retransmission absorbed: {}", method, e.getMessage());
-        } catch (ParseException | SipException | RuntimeException e) {
+        } catch (Exception e) {
+            // Exception, not only what the signatures declare: Netty and jain-sip can throw checked
+            // exceptions undeclared, and whatever escapes here leaves the sender without an answer.
             log.warn("{} {} failed: {}", method, callIdOf(request), e.toString());
             log.debug("{} failure detail", method, e);
             respondAfterFailure(exchange);
@@ -177,30 +182,67 @@ final class SipEventRouter implements SipListenerExt {
         }
         // Registered before the core decides, so a CANCEL that races the acceptor finds the call.
         calls.put(callId, call);
-        CallHandle handle;
+        CompletableFuture<CallHandle> accepted;
         try {
-            handle = acceptor.accept(newCall, call);
-        } catch (CallRejectedException e) {
-            forget(call);
-            int status = e.sipStatus() >= 300 && e.sipStatus() <= 699 ? e.sipStatus() : Response.SERVER_INTERNAL_ERROR;
-            log.info("call {} rejected with {}: {}", callId, status, e.getMessage());
-            reject(exchange, call.localTag(), status, null);
-            return;
+            accepted = acceptor.accept(newCall, call);
         } catch (RuntimeException e) {
-            forget(call);
-            throw e;
+            accepted = CompletableFuture.failedFuture(e);
         }
-        if (!call.bind(handle)) {
-            handle.remoteHungUp();
-            return;
+        // The core completes on a media loop; responses are sent from our own executor, never there.
+        accepted.whenCompleteAsync((handle, failure) -> onAccepted(call, newCall, handle, failure), this::onSetupThread);
+    }
+
+    /** Once the server is closing its executor refuses work; the decision is then handled where it arrives. */
+    private void onSetupThread(Runnable task) {
+        try {
+            setup.execute(task);
+        } catch (RejectedExecutionException closing) {
+            task.run();
         }
-        log.info("call {} from {} to '{}' accepted: {} pt {} te {} -> {}", callId, newCall.signallingSource(),
-                newCall.requestUriUser(), audio.codec(), audio.payloadType(), audio.telephoneEventPayloadType(), remoteRtp);
-        if (answerDelayMs > 0) {
-            call.ring();
-            call.answerLater(answerTimer.schedule(() -> answerSafely(call), answerDelayMs, TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * The core's decision on a new call. Every way through ends the INVITE with a final response (or
+     * finds the call already ended by a CANCEL): a caller never waits for nothing.
+     */
+    private void onAccepted(SipCall call, NewCall newCall, CallHandle handle, Throwable failure) {
+        try {
+            if (failure != null) {
+                refuse(call, failure instanceof CompletionException ? failure.getCause() : failure);
+                return;
+            }
+            if (!call.bind(handle)) {
+                handle.remoteHungUp();
+                return;
+            }
+            log.info("call {} from {} to '{}' accepted: {} pt {} te {} -> {}", call.callId(), newCall.signallingSource(),
+                    newCall.requestUriUser(), newCall.codec(), newCall.audioPayloadType(),
+                    newCall.telephoneEventPayloadType(), newCall.remoteRtp());
+            if (answerDelayMs > 0) {
+                call.ring();
+                call.answerLater(setup.schedule(() -> answerSafely(call), answerDelayMs, TimeUnit.MILLISECONDS));
+            } else {
+                call.answer();
+            }
+        } catch (RuntimeException e) {
+            log.warn("call {}: setting up failed: {}", call.callId(), e.toString());
+            call.refuse(Response.SERVER_INTERNAL_ERROR, 0, e.toString());
+            if (handle != null) {
+                handle.remoteHungUp();
+            }
+        }
+    }
+
+    private void refuse(SipCall call, Throwable failure) {
+        if (failure instanceof CallRejectedException rejected) {
+            int status = rejected.sipStatus() >= 300 && rejected.sipStatus() <= 699
+                    ? rejected.sipStatus() : Response.SERVER_INTERNAL_ERROR;
+            log.info("call {} rejected with {}: {}", call.callId(), status, rejected.getMessage());
+            call.refuse(status, rejected.retryAfterS(), rejected.getMessage());
         } else {
-            call.answer();
+            log.warn("call {}: the core failed to take it: {}", call.callId(), String.valueOf(failure));
+            log.debug("call {} failure detail", call.callId(), failure);
+            call.refuse(Response.SERVER_INTERNAL_ERROR, 0, String.valueOf(failure));
         }
     }
 
@@ -348,8 +390,7 @@ final class SipEventRouter implements SipListenerExt {
         // Hand the key to the call before the 200: jain-sip runs requests on several threads, and a
         // phone sends its next INFO as soon as this one is answered, so answering first could let
         // the next key overtake this one.
-        long eventId = ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
-        call.digit(digit, eventId);
+        call.digit(digit);
         exchange.respond(sip.response(Response.OK, request));
     }
 

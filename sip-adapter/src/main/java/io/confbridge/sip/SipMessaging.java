@@ -132,6 +132,15 @@ final class SipMessaging {
         }
     }
 
+    /** When the caller may try again (RFC 3261 §20.33), on a 503 for a bridge that is full for now. */
+    void addRetryAfter(Response response, int seconds) {
+        try {
+            response.addHeader(headers.createRetryAfterHeader(seconds));
+        } catch (InvalidArgumentException e) {
+            throw new IllegalArgumentException("Retry-After " + seconds, e);
+        }
+    }
+
     void addUnsupported(Response response, String optionTags) throws ParseException {
         response.addHeader(headers.createHeader("Unsupported", optionTags));
     }
