@@ -1,7 +1,6 @@
 package io.confbridge.server;
 
-import io.confbridge.auth.DigestAccount;
-import io.confbridge.auth.SipCredentials;
+import io.confbridge.auth.SipAccountCache;
 import io.confbridge.call.CallFactory;
 import io.confbridge.call.CallServices;
 import io.confbridge.call.CallStateMachine;
@@ -133,11 +132,10 @@ public final class BridgeServer implements AutoCloseable {
                 InetAddress.getByName(rtp.bindAddress()), rtp.symmetricLatching(), services);
 
         // Organizers' softphones prove who they are with SIP digest (HA1 in the store, for this realm).
+        // Held in memory so that no SIP thread waits for the database; the store reports every change.
         String realm = config.sip().realm();
-        SipCredentials accounts = username -> store.findSipAccount(username)
-                .filter(account -> account.realm().equals(realm))
-                .map(account -> new DigestAccount(account.organizerId(), account.username(),
-                        account.ha1Md5(), account.ha1Sha256()));
+        SipAccountCache accounts = SipAccountCache.load(new StoredSipAccounts(store, realm));
+        store.onSipAccountChange(accounts);
         SipServer sip = new SipServer(config.sip(), calls, accounts);
         sip.start();
         toClose.add(sip);

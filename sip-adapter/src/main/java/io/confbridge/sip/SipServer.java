@@ -69,7 +69,7 @@ public final class SipServer implements AutoCloseable {
      * a caller proving an account reaches the core with
      * {@link io.confbridge.call.NewCall#authenticatedOrganizerId()} set.
      *
-     * @param credentials the accounts, looked up on SIP threads (see {@link SipCredentials} on speed);
+     * @param credentials the accounts, looked up on SIP threads, so held in memory (see {@link SipCredentials});
      *                    their HA1 values must have been computed with the configured realm
      */
     public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor, SipCredentials credentials) {
