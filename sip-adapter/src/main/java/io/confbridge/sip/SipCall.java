@@ -58,7 +58,6 @@ final class SipCall implements CallSignalling {
     private final ServerTransaction inviteTransaction;
     private final Dialog dialog;
     private final String localTag;
-    private final String transport;
     private final SipMessaging sip;
     private final Consumer<SipCall> onEnded;
     private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Integer.MAX_VALUE);
@@ -72,13 +71,12 @@ final class SipCall implements CallSignalling {
     private long sdpVersion = 1;
     private String answerSdp;
 
-    SipCall(String callId, ServerTransaction inviteTransaction, String transport, SdpOffer offer, AudioOffer audio,
+    SipCall(String callId, ServerTransaction inviteTransaction, SdpOffer offer, AudioOffer audio,
             InetSocketAddress remoteRtp, SipMessaging sip, Consumer<SipCall> onEnded) {
         this.callId = callId;
         this.inviteTransaction = inviteTransaction;
         this.dialog = inviteTransaction.getDialog();
         this.localTag = SipMessaging.newTag();
-        this.transport = transport;
         this.offer = offer;
         this.audio = audio;
         this.remoteRtp = remoteRtp;
@@ -123,7 +121,7 @@ final class SipCall implements CallSignalling {
     void ring() {
         try {
             Response ringing = sip.response(Response.RINGING, inviteTransaction.getRequest(), localTag);
-            sip.addContact(ringing, transport);
+            sip.addContact(ringing, SipMessaging.transportOf(inviteTransaction.getRequest()));
             sendOnInvite(ringing);
         } catch (ParseException | SipException e) {
             log.debug("call {}: 180 not sent: {}", callId, e.toString());
@@ -145,11 +143,7 @@ final class SipCall implements CallSignalling {
             started = handle;
         }
         try {
-            Response ok = sip.response(Response.OK, inviteTransaction.getRequest(), localTag);
-            sip.addContact(ok, transport);
-            sip.addAllow(ok);
-            sip.setSdp(ok, sdp);
-            sendOnInvite(ok);
+            sendOnInvite(sip.okWithSdp(inviteTransaction.getRequest(), localTag, sdp));
         } catch (ParseException | SipException | RuntimeException e) {
             log.warn("call {}: 200 OK could not be sent, ending the call: {}", callId, e.toString());
             end(new Ending("200 OK not sent", 0, 0, null, false, true), false);

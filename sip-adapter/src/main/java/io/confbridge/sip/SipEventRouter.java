@@ -23,13 +23,8 @@ import javax.sip.SipException;
 import javax.sip.SipProvider;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
-import javax.sip.address.SipURI;
-import javax.sip.address.TelURL;
-import javax.sip.address.URI;
-import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
-import javax.sip.header.FromHeader;
 import javax.sip.header.RequireHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.WWWAuthenticateHeader;
@@ -113,7 +108,7 @@ final class SipEventRouter implements SipListenerExt {
         } catch (Exception e) {
             // Exception, not only what the signatures declare: Netty and jain-sip can throw checked
             // exceptions undeclared, and whatever escapes here leaves the sender without an answer.
-            log.warn("{} {} failed: {}", method, callIdOf(request), e.toString());
+            log.warn("{} {} failed: {}", method, RequestParts.callIdOf(request), e.toString());
             log.debug("{} failure detail", method, e);
             respondAfterFailure(exchange);
         }
@@ -137,7 +132,7 @@ final class SipEventRouter implements SipListenerExt {
             exchange.respond(response);
             return;
         }
-        String callId = callIdOf(request);
+        String callId = RequestParts.callIdOf(request);
         if (calls.containsKey(callId)) {
             // A second INVITE with the Call-ID of a call in progress but no To tag: a merged request
             // arriving by another path (RFC 3261 §8.2.2.2).
@@ -171,11 +166,11 @@ final class SipEventRouter implements SipListenerExt {
             reject(exchange, Response.NOT_ACCEPTABLE_HERE, "Incompatible network address format");
             return;
         }
-        NewCall newCall = new NewCall(callId, requestUriUser(request.getRequestURI()), callerId(request),
+        NewCall newCall = new NewCall(callId, RequestParts.userOf(request.getRequestURI()), RequestParts.callerId(request),
                 signallingSource(request), remoteRtp, audio.codec(), audio.payloadType(),
                 audio.telephoneEventPayloadType(), audio.sendAudio(), organizerId);
 
-        SipCall call = new SipCall(callId, transaction, SipMessaging.transportOf(request), check.offer, audio,
+        SipCall call = new SipCall(callId, transaction, check.offer, audio,
                 remoteRtp, sip, this::forget);
         if (call.dialog() != null) {
             call.dialog().setApplicationData(call);
@@ -270,10 +265,7 @@ final class SipEventRouter implements SipListenerExt {
                 reject(exchange, Response.REQUEST_PENDING, null);
                 return;
             }
-            Response ok = sip.response(Response.OK, request);
-            sip.addContact(ok, SipMessaging.transportOf(request));
-            sip.setSdp(ok, current);
-            exchange.respond(ok);
+            exchange.respond(sip.okWithSdp(request, null, current));
             return;
         }
         OfferCheck check = checkOffer(request);
@@ -286,11 +278,7 @@ final class SipEventRouter implements SipListenerExt {
             reject(exchange, Response.NOT_ACCEPTABLE_HERE, "Incompatible media format");
             return;
         }
-        Response ok = sip.response(Response.OK, request);
-        sip.addContact(ok, SipMessaging.transportOf(request));
-        sip.addAllow(ok);
-        sip.setSdp(ok, result.answerSdp());
-        exchange.respond(ok);
+        exchange.respond(sip.okWithSdp(request, null, result.answerSdp()));
         if (result.mediaChanged()) {
             CallHandle handle = call.handle();
             log.info("call {} media now {} send={}", call.callId(), result.remoteRtp(), result.sendAudio());
@@ -332,7 +320,7 @@ final class SipEventRouter implements SipListenerExt {
 
     private void onCancel(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
         Request request = exchange.request();
-        SipCall call = calls.get(callIdOf(request));
+        SipCall call = calls.get(RequestParts.callIdOf(request));
         if (call == null) {
             reject(exchange, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
             return;
@@ -411,7 +399,7 @@ final class SipEventRouter implements SipListenerExt {
             case CHALLENGE -> challenge(exchange, auth.stale());
             case REFUSE -> exchange.respond(sip.response(auth.status(), request));
             case AUTHENTICATED -> {
-                log.info("REGISTER {}: SIP user '{}' (organizer {}) registered", callIdOf(request),
+                log.info("REGISTER {}: SIP user '{}' (organizer {}) registered", RequestParts.callIdOf(request),
                         auth.account().username(), auth.account().organizerId());
                 exchange.respond(sip.registered(request));
             }
@@ -429,16 +417,14 @@ final class SipEventRouter implements SipListenerExt {
     }
 
     private void onUnsupported(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
-        Response response = sip.response(Response.METHOD_NOT_ALLOWED, exchange.request());
-        sip.addAllow(response);
-        exchange.respond(response);
+        reject(exchange, Response.METHOD_NOT_ALLOWED, null);
     }
 
     @Override
     public void processResponse(ResponseEvent event) {
         // Responses to our BYEs: the dialog layer consumes them; nothing depends on them.
         Response response = event.getResponse();
-        log.debug("response {} to {}", response.getStatusCode(), callIdOf(response));
+        log.debug("response {} to {}", response.getStatusCode(), RequestParts.callIdOf(response));
     }
 
     @Override
@@ -517,7 +503,7 @@ final class SipEventRouter implements SipListenerExt {
         try {
             offer = SdpOffer.parse(bodyOf(request));
         } catch (SdpParseException e) {
-            log.debug("call {}: unparseable SDP: {}", callIdOf(request), e.getMessage());
+            log.debug("call {}: unparseable SDP: {}", RequestParts.callIdOf(request), e.getMessage());
             return new OfferCheck(null, null, Response.NOT_ACCEPTABLE_HERE, "Incompatible media format");
         }
         AudioOffer audio = offer.selectAudio().orElse(null);
@@ -569,7 +555,7 @@ final class SipEventRouter implements SipListenerExt {
         Dialog dialog = event.getDialog();
         SipCall call = dialog == null ? null : asCall(dialog.getApplicationData());
         if (call == null) {
-            call = calls.get(callIdOf(event.getRequest()));
+            call = calls.get(RequestParts.callIdOf(event.getRequest()));
         }
         // A dialog outlives its call briefly (until jain-sip's timers end it): requests then get 481.
         return call == null || call.phase() == SipCall.Phase.ENDED ? null : call;
@@ -612,33 +598,6 @@ final class SipEventRouter implements SipListenerExt {
             return new String(bytes, StandardCharsets.UTF_8);
         }
         return content == null ? "" : content.toString();
-    }
-
-    private static String callIdOf(javax.sip.message.Message message) {
-        CallIdHeader callId = (CallIdHeader) message.getHeader(CallIdHeader.NAME);
-        return callId == null ? "?" : callId.getCallId();
-    }
-
-    private static String requestUriUser(URI uri) {
-        if (uri instanceof SipURI sipUri) {
-            return sipUri.getUser() == null ? "" : sipUri.getUser();
-        }
-        if (uri instanceof TelURL tel) {
-            return tel.getPhoneNumber();
-        }
-        return "";
-    }
-
-    /** The From user, or "" for anonymous callers (RFC 3323 §4.1.1.3: anonymous@anonymous.invalid). */
-    private static String callerId(Request request) {
-        FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
-        URI uri = from.getAddress().getURI();
-        String user = requestUriUser(uri);
-        if (user.equalsIgnoreCase("anonymous")
-                || (uri instanceof SipURI sipUri && "anonymous.invalid".equalsIgnoreCase(sipUri.getHost()))) {
-            return "";
-        }
-        return user;
     }
 
     /** Where the request's packets came from (not what its Via claims): the key for lockout counters. */
