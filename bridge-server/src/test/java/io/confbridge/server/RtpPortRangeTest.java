@@ -1,6 +1,6 @@
 package io.confbridge.server;
 
-import io.confbridge.server.support.FreePorts;
+import io.confbridge.sip.support.FreePorts;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.SipMessage;
 import io.confbridge.server.support.TestPhone;

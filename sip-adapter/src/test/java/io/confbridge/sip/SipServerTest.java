@@ -54,7 +54,7 @@ class SipServerTest {
     }
 
     private SipServer server(long answerDelayMs) throws Exception {
-        port = FreePorts.udpAndTcp();
+        port = FreePorts.sipPort();
         SipServer server = new SipServer(
                 new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, answerDelayMs), acceptor);
         toClose.add(server);

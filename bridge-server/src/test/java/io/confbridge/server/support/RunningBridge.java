@@ -3,6 +3,7 @@ package io.confbridge.server.support;
 import io.confbridge.config.ConfigLoader;
 import io.confbridge.directory.Provisioning;
 import io.confbridge.server.BridgeServer;
+import io.confbridge.sip.support.FreePorts;
 import io.confbridge.store.MeetingPolicyOverrides;
 import io.confbridge.store.MeetingRecord;
 
