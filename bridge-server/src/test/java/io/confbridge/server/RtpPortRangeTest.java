@@ -2,7 +2,7 @@ package io.confbridge.server;
 
 import io.confbridge.sip.support.FreePorts;
 import io.confbridge.server.support.RunningBridge;
-import io.confbridge.server.support.SipMessage;
+import io.confbridge.sip.support.SipMessage;
 import io.confbridge.server.support.TestPhone;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -24,8 +24,8 @@ public final class DigestAnswer {
     }
 
     /** The challenge in {@code response401} offering {@code algorithm}. */
-    public static String challengeFor(SipTestMessage response401, DigestAlgorithm algorithm) {
-        for (String challenge : response401.headers("WWW-Authenticate")) {
+    public static String challengeFor(SipMessage response401, DigestAlgorithm algorithm) {
+        for (String challenge : response401.headerLines("WWW-Authenticate")) {
             if (algorithm.token().equalsIgnoreCase(param(challenge, "algorithm"))) {
                 return challenge;
             }
