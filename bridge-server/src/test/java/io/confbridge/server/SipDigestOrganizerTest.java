@@ -1,7 +1,7 @@
 package io.confbridge.server;
 
 import io.confbridge.server.support.RunningBridge;
-import io.confbridge.server.support.SipLogin;
+import io.confbridge.sip.support.SipLogin;
 import io.confbridge.sip.support.SipMessage;
 import io.confbridge.server.support.TestMeeting;
 import io.confbridge.server.support.TestPhone;

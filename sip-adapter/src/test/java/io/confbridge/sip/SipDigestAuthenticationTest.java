@@ -9,6 +9,7 @@ import io.confbridge.sip.digest.DigestAuthenticator;
 import io.confbridge.sip.support.FreePorts;
 import io.confbridge.sip.support.RecordingCallAcceptor;
 import io.confbridge.sip.support.SipTestClient;
+import io.confbridge.sip.support.SipLogin;
 import io.confbridge.sip.support.SipMessage;
 import io.confbridge.sip.support.TestDialog;
 import org.junit.jupiter.api.AfterEach;
@@ -22,9 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.confbridge.sip.support.DigestAnswer.authorization;
-import static io.confbridge.sip.support.DigestAnswer.challengeFor;
-import static io.confbridge.sip.support.DigestAnswer.param;
+import static io.confbridge.sip.support.SipLogin.param;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -77,8 +76,18 @@ class SipDigestAuthenticationTest {
 
     private String answer(SipMessage unauthorized, DigestAlgorithm algorithm, String password, TestDialog dialog,
                           String nc) {
-        return authorization(challengeFor(unauthorized, algorithm), algorithm, "alice", password, "INVITE",
-                dialog.requestUri(), nc);
+        return authorization(unauthorized, algorithm, "alice", password, "INVITE", dialog.requestUri(), nc);
+    }
+
+    /** An {@code Authorization} header line (with CRLF) answering the 401's challenge for {@code algorithm}. */
+    private static String authorization(SipMessage unauthorized, DigestAlgorithm algorithm, String username,
+                                        String password, String method, String uri, String nc) {
+        return "Authorization: " + new SipLogin(username, password, algorithm.token())
+                .answer(unauthorized.headerLines("WWW-Authenticate"), method, uri, nc).authorization() + "\r\n";
+    }
+
+    private static String challengeFor(SipMessage unauthorized, DigestAlgorithm algorithm) {
+        return SipLogin.challengeFor(unauthorized.headerLines("WWW-Authenticate"), algorithm.token());
     }
 
     private NewCall answeredCall(TestDialog dialog) throws Exception {
@@ -187,8 +196,7 @@ class SipDigestAuthenticationTest {
         SipMessage unauthorized = client.awaitResponse(401, "REGISTER");
         assertEquals(2, unauthorized.headerLines("WWW-Authenticate").size());
 
-        String auth = authorization(challengeFor(unauthorized, DigestAlgorithm.SHA_256), DigestAlgorithm.SHA_256,
-                "alice", "Circle of Life", "REGISTER", dialog.requestUri(), "00000001");
+        String auth = authorization(unauthorized, DigestAlgorithm.SHA_256, "alice", "Circle of Life", "REGISTER", dialog.requestUri(), "00000001");
         client.send(dialog.request("REGISTER", TestDialog.branch(), 2, "REGISTER", "Expires: 600\r\n" + auth, null, null));
         SipMessage ok = client.awaitResponse(200, "REGISTER");
         assertEquals("600", ok.header("Expires").orElse(null));
@@ -204,8 +212,7 @@ class SipDigestAuthenticationTest {
         TestDialog dialog = client.dialog("alice").from("alice");
         client.send(dialog.request("REGISTER", TestDialog.branch(), 1, "REGISTER", "", null, null));
         SipMessage unauthorized = client.awaitResponse(401, "REGISTER");
-        String auth = authorization(challengeFor(unauthorized, DigestAlgorithm.MD5), DigestAlgorithm.MD5,
-                "alice", "guess", "REGISTER", dialog.requestUri(), "00000001");
+        String auth = authorization(unauthorized, DigestAlgorithm.MD5, "alice", "guess", "REGISTER", dialog.requestUri(), "00000001");
         client.send(dialog.request("REGISTER", TestDialog.branch(), 2, "REGISTER", auth, null, null));
         client.awaitResponse(403, "REGISTER");
     }
