@@ -159,6 +159,49 @@ class SipServerTest {
     }
 
     @Test
+    void cancelWhileTheCoreIsStillDecidingGets487AndTheLateHandleIsReleased() throws Exception {
+        SipServer server = server(0);
+        acceptor.holdDecisions();
+        SipTestClient client = udpClient();
+        TestDialog dialog = client.dialog("4711001");
+
+        client.send(dialog.invite(OFFER));
+        client.awaitResponse(100, "INVITE");
+        await().atMost(WAIT).until(() -> acceptor.calls.size() == 1);
+        client.send(dialog.cancel());
+        client.awaitResponse(200, "CANCEL");
+        SipMessage terminated = client.awaitResponse(487, "INVITE");
+        client.send(dialog.ack(terminated));
+        acceptor.decide(dialog.callId());
+
+        RecordingCallHandle handle = acceptor.handle(dialog.callId());
+        await().atMost(WAIT).until(() -> handle.remoteHangUps.get() == 1);
+        await().during(Duration.ofMillis(300)).atMost(WAIT)
+                .until(() -> !client.everReceived(m -> m.isResponse() && m.statusCode() == 200 && m.method().equals("INVITE")));
+        assertEquals(0, handle.starts.get());
+        assertEquals(0, server.activeDialogs());
+    }
+
+    @Test
+    void aCallTheCoreTakesLaterIsAnsweredThen() throws Exception {
+        server(0);
+        acceptor.holdDecisions();
+        SipTestClient client = udpClient();
+        TestDialog dialog = client.dialog("4711001");
+
+        client.send(dialog.invite(OFFER));
+        client.awaitResponse(100, "INVITE");
+        await().atMost(WAIT).until(() -> acceptor.calls.size() == 1);
+        assertFalse(client.everReceived(m -> m.isResponse() && m.statusCode() >= 200), "no answer before the core decided");
+        acceptor.decide(dialog.callId());
+
+        SipMessage ok = client.awaitResponse(200, "INVITE", dialog.callId());
+        client.send(dialog.ack(ok));
+        RecordingCallHandle handle = acceptor.handle(dialog.callId());
+        await().atMost(WAIT).until(() -> handle.starts.get() == 1);
+    }
+
+    @Test
     void answersAfterTheAnswerDelayWithRingingFirst() throws Exception {
         server(200);
         SipTestClient client = udpClient();

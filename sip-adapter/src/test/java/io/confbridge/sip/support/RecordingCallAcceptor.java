@@ -24,6 +24,8 @@ public final class RecordingCallAcceptor implements CallAcceptor {
     private final AtomicInteger nextPort = new AtomicInteger(FIRST_RTP_PORT);
     private volatile Throwable failure;
     private volatile RuntimeException thrown;
+    private volatile boolean holding;
+    private final Map<String, CompletableFuture<CallHandle>> held = new ConcurrentHashMap<>();
 
     /** Makes the next calls fail with this SIP status (0: accept). */
     public void rejectWith(int status) {
@@ -40,6 +42,20 @@ public final class RecordingCallAcceptor implements CallAcceptor {
         this.thrown = thrown;
     }
 
+    /** Makes the next calls wait for {@link #decide} instead of being taken at once, as a slow media bind would. */
+    public void holdDecisions() {
+        holding = true;
+    }
+
+    /** Completes a held call with its handle, from the test's thread (standing in for a media loop). */
+    public void decide(String callId) {
+        CompletableFuture<CallHandle> decision = held.remove(callId);
+        if (decision == null) {
+            throw new AssertionError("no decision held for " + callId);
+        }
+        decision.complete(handle(callId));
+    }
+
     @Override
     public CompletableFuture<CallHandle> accept(NewCall call, CallSignalling callSignalling) {
         calls.add(call);
@@ -53,6 +69,11 @@ public final class RecordingCallAcceptor implements CallAcceptor {
         RecordingCallHandle handle = new RecordingCallHandle(nextPort.getAndAdd(2));
         handles.put(call.callId(), handle);
         signalling.put(call.callId(), callSignalling);
+        if (holding) {
+            CompletableFuture<CallHandle> decision = new CompletableFuture<>();
+            held.put(call.callId(), decision);
+            return decision;
+        }
         return CompletableFuture.completedFuture(handle);
     }
 
