@@ -36,7 +36,7 @@ final class Call implements CallHandle {
     private final EventLoop loop;
     private final RtpSession rtp;
     private final int rtpPort;
-    private final CallRouter router;
+    
     private final CallStateMachine machine;
     private final DtmfReceiver keys;
     private final Playout playout;
@@ -48,15 +48,17 @@ final class Call implements CallHandle {
     private boolean started;
     private boolean closed;
 
+    private final CallFactory factory;
+
     Call(NewCall info, CallSignalling signalling, CallServices services, MediaClock clock,
-         RtpSession rtp, int rtpPort, CallRouter router) {
+         RtpSession rtp, int rtpPort, CallFactory factory) {
+        this.factory = factory;
         this.info = info;
         this.signalling = signalling;
         this.clock = clock;
         this.loop = clock.loop();
         this.rtp = rtp;
         this.rtpPort = rtpPort;
-        this.router = router;
         this.machine = new CallStateMachine(info.callId(), services.policy(), info.authenticatedOrganizerId());
         ParticipantAudio audio = new ParticipantAudio(info.codec());
         // In-band tones are listened for when no RFC 4733 was negotiated, or everywhere if configured.
@@ -172,7 +174,7 @@ final class Call implements CallHandle {
             clock.removeSender(playout);
         }
         rtp.close();
-        router.callEnded(this, rtpPort);
+        factory.callEnded(this, rtpPort);
         log.debug("call {} closed: {} RTP packets in, {} out, {} foreign and {} malformed dropped", info.callId(),
                 rtp.packetsReceived(), rtp.packetsSent(), rtp.foreignDropped(), rtp.malformedDropped());
     }

@@ -1,12 +1,18 @@
 package io.confbridge.call;
 
+import java.util.concurrent.CompletableFuture;
+
 /** The core's entry point for inbound calls, used by the signalling adapter. */
 public interface CallAcceptor {
 
     /**
-     * Binds the media side of a new call and returns its handle, not yet started.
+     * Starts taking a new call and returns at once: the media side is bound on a media loop, and the
+     * future completes there with the call's handle, not yet started. The signalling side must not
+     * block the completing thread: it continues on its own executor. A handle that arrives after the
+     * caller gave up must still be told {@link CallHandle#remoteHungUp()}, which releases its ports.
      *
-     * @throws CallRejectedException when the call cannot be taken (no RTP port free, shutting down)
+     * @return the handle, or a failure: {@link CallRejectedException} when the call cannot be taken (no
+     *         RTP port free, shutting down), any other exception when taking it went wrong
      */
-    CallHandle accept(NewCall call, CallSignalling signalling) throws CallRejectedException;
+    CompletableFuture<CallHandle> accept(NewCall call, CallSignalling signalling);
 }

@@ -33,12 +33,4 @@ public record NewCall(
 
     /** No organizer identity was proved for this call. */
     public static final long ANONYMOUS = -1;
-
-    /** A call from an unauthenticated caller. */
-    public NewCall(String callId, String requestUriUser, String callerId, InetSocketAddress signallingSource,
-                   InetSocketAddress remoteRtp, Codec codec, int audioPayloadType, int telephoneEventPayloadType,
-                   boolean sendAudio) {
-        this(callId, requestUriUser, callerId, signallingSource, remoteRtp, codec, audioPayloadType,
-                telephoneEventPayloadType, sendAudio, ANONYMOUS);
-    }
 }

@@ -2,7 +2,9 @@ package io.confbridge.media;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
@@ -61,21 +63,32 @@ public final class MediaEngine implements AutoCloseable {
     }
 
     /**
-     * Binds a UDP channel on the given loop, blocking until bound (so the port can go into an SDP
-     * answer). Throws if the port is taken.
+     * Starts binding a UDP channel on the given loop and returns at once; the future fails when the
+     * port is taken. The channel comes with an empty pipeline: the caller adds its handler once the
+     * bind succeeded, so that a handler that is not {@code @Sharable} can go on to another port.
      */
-    public Channel bindUdp(EventLoop loop, InetAddress address, int port, ChannelHandler handler) {
+    ChannelFuture bindUdp(EventLoop loop, InetAddress address, int port) {
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(channelClass)
                 .option(ChannelOption.SO_RCVBUF, 256 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 256 * 1024)
-                .handler(handler);
-        return b.bind(new InetSocketAddress(address, port)).syncUninterruptibly().channel();
+                .handler(NoHandlerYet.INSTANCE);
+        return b.bind(new InetSocketAddress(address, port));
     }
 
     public int threads() {
         return clocks.length;
+    }
+
+    /** Bootstrap insists on a handler; this one removes itself and leaves the pipeline empty. */
+    @ChannelHandler.Sharable
+    private static final class NoHandlerYet extends ChannelInitializer<Channel> {
+        static final NoHandlerYet INSTANCE = new NoHandlerYet();
+
+        @Override
+        protected void initChannel(Channel ch) {
+        }
     }
 
     @Override

@@ -144,6 +144,9 @@ public interface DirectoryStore extends AutoCloseable {
     /** The organizer's SIP account, enabled or not. */
     Optional<SipAccountRecord> findSipAccountOf(long organizerId);
 
+    /** Every SIP account whose organizer is enabled: what the SIP side loads into memory at start. */
+    List<SipAccountRecord> sipAccountsOfEnabledOrganizers();
+
     @Override
     void close();
 }

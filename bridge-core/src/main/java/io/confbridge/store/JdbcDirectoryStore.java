@@ -2,11 +2,14 @@ package io.confbridge.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.confbridge.auth.SipAccountChanges;
 import io.confbridge.config.BridgeConfig;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +35,7 @@ import java.util.Optional;
  * that opened is a store of the current schema.
  */
 public final class JdbcDirectoryStore implements DirectoryStore {
+    private static final Logger log = LoggerFactory.getLogger(JdbcDirectoryStore.class);
 
     /** The databases this store speaks, and how each spells an auto-assigned key (see V1__directory.sql). */
     enum Dialect {
@@ -75,6 +79,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
     private final HikariDataSource pool;
     private final Dialect dialect;
     private final Clock clock;
+    private volatile SipAccountChanges sipAccountChanges;
 
     private JdbcDirectoryStore(HikariDataSource pool, Dialect dialect, Clock clock) {
         this.pool = pool;
@@ -326,6 +331,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
             }
             return null;
         });
+        sipAccountChanged(organizerId);
     }
 
     @Override
@@ -674,6 +680,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
             }
             return null;
         });
+        sipAccountChanged(account.organizerId());
     }
 
     @Override
@@ -697,6 +704,43 @@ public final class JdbcDirectoryStore implements DirectoryStore {
                 return oneSipAccount(s);
             }
         });
+    }
+
+    @Override
+    public List<SipAccountRecord> sipAccountsOfEnabledOrganizers() {
+        return run("list SIP accounts", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + SIP_ACCOUNT_COLUMNS
+                    + " FROM sip_credentials s JOIN organizers o ON o.id = s.organizer_id WHERE o.enabled = TRUE");
+                 ResultSet rs = s.executeQuery()) {
+                List<SipAccountRecord> accounts = new ArrayList<>();
+                while (rs.next()) {
+                    accounts.add(new SipAccountRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5)));
+                }
+                return accounts;
+            }
+        });
+    }
+
+    /**
+     * Who hears of changes to SIP accounts made through this store (credentials set, organizer enabled
+     * or disabled): the SIP side's in-memory copy. One listener; none by default.
+     */
+    public void onSipAccountChange(SipAccountChanges listener) {
+        this.sipAccountChanges = listener;
+    }
+
+    private void sipAccountChanged(long organizerId) {
+        SipAccountChanges listener = sipAccountChanges;
+        if (listener == null) {
+            return;
+        }
+        try {
+            listener.sipAccountChanged(organizerId);
+        } catch (RuntimeException e) {
+            // The change itself is stored; only the in-memory copy lags until the next change or restart.
+            log.warn("SIP account change of organizer {} not applied in memory: {}", organizerId, e.toString());
+        }
     }
 
     private static Optional<SipAccountRecord> oneSipAccount(PreparedStatement s) throws SQLException {

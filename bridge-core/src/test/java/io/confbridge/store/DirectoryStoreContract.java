@@ -230,6 +230,26 @@ abstract class DirectoryStoreContract {
     }
 
     @Test
+    void sipAccountsOfEnabledOrganizersAreListedAndEveryChangeIsReported() {
+        long a = store.createOrganizer("a@contoso.com", "A", null, "h", 5).id();
+        long b = store.createOrganizer("b@contoso.com", "B", null, "h", 5).id();
+        List<Long> changed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store.onSipAccountChange(changed::add);
+        SipAccountRecord alice = new SipAccountRecord(a, "alice", "confbridge", "0".repeat(32), "1".repeat(64));
+        SipAccountRecord bob = new SipAccountRecord(b, "bob", "confbridge", "2".repeat(32), "3".repeat(64));
+
+        store.setSipAccount(alice);
+        store.setSipAccount(bob);
+        store.setOrganizerEnabled(b, false);
+
+        assertEquals(List.of(alice), store.sipAccountsOfEnabledOrganizers());
+        assertEquals(List.of(a, b, b), changed);
+        store.setOrganizerEnabled(b, true);
+        assertEquals(2, store.sipAccountsOfEnabledOrganizers().size());
+        assertEquals(List.of(a, b, b, b), changed);
+    }
+
+    @Test
     void sipAccountsAreFoundByExactUsernameOnlyForEnabledOrganizers() {
         long a = store.createOrganizer("a@contoso.com", "A", null, "h", 5).id();
         long b = store.createOrganizer("b@contoso.com", "B", null, "h", 5).id();

@@ -1,8 +1,7 @@
 package io.confbridge.server;
 
-import io.confbridge.auth.DigestAccount;
-import io.confbridge.auth.SipCredentials;
-import io.confbridge.call.CallRouter;
+import io.confbridge.auth.SipAccountCache;
+import io.confbridge.call.CallFactory;
 import io.confbridge.call.CallServices;
 import io.confbridge.call.CallStateMachine;
 import io.confbridge.config.BridgeConfig;
@@ -72,7 +71,7 @@ public final class BridgeServer implements AutoCloseable {
     private Provisioning provisioning;
     private DemoCredentials demo;
     private MeetingRegistry meetings;
-    private CallRouter router;
+    private CallFactory calls;
     private AdminHttpServer admin;
 
     private BridgeServer(BridgeConfig config) {
@@ -122,16 +121,15 @@ public final class BridgeServer implements AutoCloseable {
                 ivr.organizerStarWaitMs(), ivr.conferenceIdTries(), ivr.pinTries(), ivr.lobbyTimeoutMs());
         CallServices services = new CallServices(policy, prompts, holdMusic, Tones.joinTone(), meetings, store,
                 vault, workers, ivr.inbandDtmf());
-        router = new CallRouter(engine, new RtpPortAllocator(rtp.portMin(), rtp.portMax()),
+        calls = new CallFactory(engine, new RtpPortAllocator(rtp.portMin(), rtp.portMax()),
                 InetAddress.getByName(rtp.bindAddress()), rtp.symmetricLatching(), services);
 
         // Organizers' softphones prove who they are with SIP digest (HA1 in the store, for this realm).
+        // Held in memory so that no SIP thread waits for the database; the store reports every change.
         String realm = config.sip().realm();
-        SipCredentials accounts = username -> store.findSipAccount(username)
-                .filter(account -> account.realm().equals(realm))
-                .map(account -> new DigestAccount(account.organizerId(), account.username(),
-                        account.ha1Md5(), account.ha1Sha256()));
-        SipServer sip = new SipServer(config.sip(), router, accounts, realm);
+        SipAccountCache accounts = SipAccountCache.load(new StoredSipAccounts(store, realm));
+        store.onSipAccountChange(accounts);
+        SipServer sip = new SipServer(config.sip(), calls, accounts);
         sip.start();
         toClose.add(sip);
         log.info("bridge ready: SIP {}:{} ({}{}), RTP {}-{}", config.sip().bindAddress(), config.sip().port(),
@@ -234,13 +232,13 @@ public final class BridgeServer implements AutoCloseable {
 
     /** Calls in progress now. */
     public int liveCalls() {
-        return router == null ? 0 : router.liveCalls();
+        return calls == null ? 0 : calls.liveCalls();
     }
 
     @Override
     public void close() {
-        if (router != null) {
-            router.stopAccepting();
+        if (calls != null) {
+            calls.stopAccepting();
         }
         for (int i = toClose.size() - 1; i >= 0; i--) {
             try {

@@ -2,8 +2,8 @@ package io.confbridge.server;
 
 import io.confbridge.meeting.Meeting;
 import io.confbridge.server.support.RunningBridge;
-import io.confbridge.server.support.SipLogin;
-import io.confbridge.server.support.SipMessage;
+import io.confbridge.sip.support.SipLogin;
+import io.confbridge.sip.support.SipMessage;
 import io.confbridge.server.support.TestMeeting;
 import io.confbridge.server.support.TestPhone;
 import org.junit.jupiter.api.Test;

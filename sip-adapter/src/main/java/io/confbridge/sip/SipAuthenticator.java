@@ -11,10 +11,8 @@ import org.slf4j.LoggerFactory;
 import javax.sip.PeerUnavailableException;
 import javax.sip.SipFactory;
 import javax.sip.address.AddressFactory;
-import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.AuthorizationHeader;
-import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.HeaderAddress;
 import javax.sip.header.Parameters;
@@ -93,10 +91,10 @@ final class SipAuthenticator {
     }
 
     Outcome forInvite(Request request) {
-        String callId = callIdOf(request);
+        String callId = RequestParts.callIdOf(request);
         DigestCredentials sent = credentialsOf(request);
         if (sent == null) {
-            String fromUser = userOf((HeaderAddress) request.getHeader(FromHeader.NAME));
+            String fromUser = RequestParts.sipUserOf((HeaderAddress) request.getHeader(FromHeader.NAME));
             if (fromUser.isEmpty()) {
                 return Outcome.ANONYMOUS;
             }
@@ -135,8 +133,8 @@ final class SipAuthenticator {
     }
 
     Outcome forRegister(Request request) {
-        String callId = callIdOf(request);
-        String toUser = userOf((HeaderAddress) request.getHeader(ToHeader.NAME));
+        String callId = RequestParts.callIdOf(request);
+        String toUser = RequestParts.sipUserOf((HeaderAddress) request.getHeader(ToHeader.NAME));
         Optional<DigestAccount> account;
         try {
             account = toUser.isEmpty() ? Optional.empty() : credentials.find(toUser);
@@ -207,21 +205,5 @@ final class SipAuthenticator {
         } catch (ParseException e) {
             return false;
         }
-    }
-
-    private static String userOf(HeaderAddress header) {
-        if (header == null) {
-            return "";
-        }
-        URI uri = header.getAddress().getURI();
-        if (uri instanceof SipURI sip) {
-            return sip.getUser() == null ? "" : sip.getUser();
-        }
-        return "";
-    }
-
-    private static String callIdOf(Request request) {
-        CallIdHeader callId = (CallIdHeader) request.getHeader(CallIdHeader.NAME);
-        return callId == null ? "?" : callId.getCallId();
     }
 }

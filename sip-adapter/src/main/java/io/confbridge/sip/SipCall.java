@@ -58,7 +58,6 @@ final class SipCall implements CallSignalling {
     private final ServerTransaction inviteTransaction;
     private final Dialog dialog;
     private final String localTag;
-    private final String transport;
     private final SipMessaging sip;
     private final Consumer<SipCall> onEnded;
     private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Integer.MAX_VALUE);
@@ -72,13 +71,12 @@ final class SipCall implements CallSignalling {
     private long sdpVersion = 1;
     private String answerSdp;
 
-    SipCall(String callId, ServerTransaction inviteTransaction, String transport, SdpOffer offer, AudioOffer audio,
+    SipCall(String callId, ServerTransaction inviteTransaction, SdpOffer offer, AudioOffer audio,
             InetSocketAddress remoteRtp, SipMessaging sip, Consumer<SipCall> onEnded) {
         this.callId = callId;
         this.inviteTransaction = inviteTransaction;
         this.dialog = inviteTransaction.getDialog();
         this.localTag = SipMessaging.newTag();
-        this.transport = transport;
         this.offer = offer;
         this.audio = audio;
         this.remoteRtp = remoteRtp;
@@ -123,7 +121,7 @@ final class SipCall implements CallSignalling {
     void ring() {
         try {
             Response ringing = sip.response(Response.RINGING, inviteTransaction.getRequest(), localTag);
-            sip.addContact(ringing, transport);
+            sip.addContact(ringing, SipMessaging.transportOf(inviteTransaction.getRequest()));
             sendOnInvite(ringing);
         } catch (ParseException | SipException e) {
             log.debug("call {}: 180 not sent: {}", callId, e.toString());
@@ -145,14 +143,10 @@ final class SipCall implements CallSignalling {
             started = handle;
         }
         try {
-            Response ok = sip.response(Response.OK, inviteTransaction.getRequest(), localTag);
-            sip.addContact(ok, transport);
-            sip.addAllow(ok);
-            sip.setSdp(ok, sdp);
-            sendOnInvite(ok);
+            sendOnInvite(sip.okWithSdp(inviteTransaction.getRequest(), localTag, sdp));
         } catch (ParseException | SipException | RuntimeException e) {
             log.warn("call {}: 200 OK could not be sent, ending the call: {}", callId, e.toString());
-            endAndNotify("200 OK not sent");
+            end(new Ending("200 OK not sent", 0, 0, null, false, true), false);
             return;
         }
         started.start();
@@ -160,17 +154,15 @@ final class SipCall implements CallSignalling {
 
     /** CANCEL before the answer: 487 to the INVITE (RFC 3261 §9.2). False when the answer won the race. */
     boolean cancel() {
-        CallHandle toNotify;
-        synchronized (this) {
-            if (phase != Phase.OFFERED) {
-                return false;
-            }
-            transition(Phase.ENDED, "CANCEL");
-            toNotify = handle;
-        }
-        respondOnInvite(Response.REQUEST_TERMINATED, null);
-        finish(toNotify);
-        return true;
+        return end(new Ending("CANCEL", Response.REQUEST_TERMINATED, 0, null, false, true), true);
+    }
+
+    /**
+     * The core could not take the call: the final response to the INVITE (with Retry-After when
+     * {@code retryAfterS} is above 0), unless the caller gave up first.
+     */
+    void refuse(int status, int retryAfterS, String why) {
+        end(new Ending("refused: " + why, status, retryAfterS, null, false, false), true);
     }
 
     void acknowledged() {
@@ -183,39 +175,13 @@ final class SipCall implements CallSignalling {
 
     /** The caller's BYE (already answered with 200 by the router). */
     void remoteBye() {
-        Phase before;
-        CallHandle toNotify;
-        synchronized (this) {
-            before = phase;
-            if (before == Phase.ENDED) {
-                return;
-            }
-            transition(Phase.ENDED, "BYE received");
-            toNotify = handle;
-        }
-        if (before == Phase.OFFERED) {
-            respondOnInvite(Response.REQUEST_TERMINATED, null);
-        }
-        finish(toNotify);
+        end(new Ending("BYE received", Response.REQUEST_TERMINATED, 0, null, false, true), false);
     }
 
     /** The bridge ends the call: BYE once answered, an error response to the INVITE before. */
     @Override
     public void hangUp(String reason) {
-        Phase before;
-        synchronized (this) {
-            before = phase;
-            if (before == Phase.ENDED) {
-                return;
-            }
-            transition(Phase.ENDED, "hang-up: " + reason);
-        }
-        if (before == Phase.OFFERED) {
-            respondOnInvite(Response.TEMPORARILY_UNAVAILABLE, reason);
-        } else {
-            sendBye(reason);
-        }
-        onEnded.accept(this);
+        end(new Ending("hang-up: " + reason, Response.TEMPORARILY_UNAVAILABLE, 0, reason, true, false), false);
     }
 
     /**
@@ -223,38 +189,56 @@ final class SipCall implements CallSignalling {
      * or the dialog vanished: BYE best-effort, and the core hears it as a hang-up.
      */
     void lost(String why, boolean bye) {
-        Phase before;
-        synchronized (this) {
-            before = phase;
-            if (before == Phase.ENDED) {
-                return;
-            }
-            transition(Phase.ENDED, why);
-        }
-        if (bye && before != Phase.OFFERED) {
-            sendBye(why);
-        }
-        endAndNotifyQuietly();
+        end(new Ending(why, 0, 0, why, bye, true), false);
     }
 
     /** The server is closing: end the call towards the caller and release the core's side. */
     void shutdown() {
+        end(new Ending("server closing", Response.SERVICE_UNAVAILABLE, 0, "bridge shutting down", true, true), false);
+    }
+
+    /**
+     * How a call ends.
+     *
+     * @param why           for the log
+     * @param inviteStatus  the final response if the INVITE is still unanswered, 0 for none
+     * @param retryAfterS   the Retry-After of that response in seconds, 0 for none
+     * @param reason        the Reason header text (RFC 3326) of that response and of the BYE, or null
+     * @param bye           whether an answered call gets a BYE
+     * @param tellCore      whether the core hears a hang-up (not when it asked for the end itself)
+     */
+    private record Ending(String why, int inviteStatus, int retryAfterS, String reason, boolean bye, boolean tellCore) {
+    }
+
+    /**
+     * The one way a call ends, whoever ends it: the state changes under the lock, then the caller and
+     * the core are told. False when the call had already ended (or, with {@code onlyUnanswered}, had been
+     * answered) and nothing was done.
+     */
+    private boolean end(Ending ending, boolean onlyUnanswered) {
         Phase before;
         CallHandle toNotify;
         synchronized (this) {
             before = phase;
-            if (before == Phase.ENDED) {
-                return;
+            if (before == Phase.ENDED || (onlyUnanswered && before != Phase.OFFERED)) {
+                return false;
             }
-            transition(Phase.ENDED, "server closing");
+            transition(Phase.ENDED, ending.why());
             toNotify = handle;
         }
+        // Forgotten before the caller hears of it: whoever sees the response finds the call gone.
+        onEnded.accept(this);
         if (before == Phase.OFFERED) {
-            respondOnInvite(Response.SERVICE_UNAVAILABLE, "bridge shutting down");
-        } else {
-            sendBye("bridge shutting down");
+            if (ending.inviteStatus() != 0) {
+                respondOnInvite(ending.inviteStatus(), ending.retryAfterS(), ending.reason());
+            }
+        } else if (ending.bye()) {
+            sendBye(ending.reason());
         }
-        finish(toNotify);
+        if (ending.tellCore() && toNotify != null) {
+            toNotify.remoteHungUp();
+        }
+        return true;
     }
 
     /**
@@ -304,7 +288,7 @@ final class SipCall implements CallSignalling {
     }
 
     /** A key press from SIP INFO. */
-    void digit(char digit, long eventId) {
+    void digit(char digit) {
         CallHandle h = handle();
         if (h != null) {
             h.digitFromSignalling(digit);
@@ -320,26 +304,6 @@ final class SipCall implements CallSignalling {
         }
     }
 
-    private void endAndNotify(String why) {
-        synchronized (this) {
-            if (phase != Phase.ENDED) {
-                transition(Phase.ENDED, why);
-            }
-        }
-        endAndNotifyQuietly();
-    }
-
-    private void endAndNotifyQuietly() {
-        finish(handle());
-    }
-
-    private void finish(CallHandle toNotify) {
-        onEnded.accept(this);
-        if (toNotify != null) {
-            toNotify.remoteHungUp();
-        }
-    }
-
     private void sendBye(String reason) {
         try {
             sip.sendBye(dialog, reason);
@@ -349,9 +313,12 @@ final class SipCall implements CallSignalling {
         }
     }
 
-    private void respondOnInvite(int status, String reason) {
+    private void respondOnInvite(int status, int retryAfterS, String reason) {
         try {
             Response response = sip.response(status, inviteTransaction.getRequest(), localTag);
+            if (retryAfterS > 0) {
+                sip.addRetryAfter(response, retryAfterS);
+            }
             if (reason != null) {
                 sip.addReason(response, reason);
             }

@@ -23,14 +23,8 @@ import javax.sip.SipException;
 import javax.sip.SipProvider;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
-import javax.sip.address.SipURI;
-import javax.sip.address.TelURL;
-import javax.sip.address.URI;
-import javax.sip.header.CSeqHeader;
-import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
-import javax.sip.header.FromHeader;
 import javax.sip.header.RequireHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.WWWAuthenticateHeader;
@@ -46,7 +40,10 @@ import java.util.List;
 import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -65,18 +62,19 @@ final class SipEventRouter implements SipListenerExt {
     private final CallAcceptor acceptor;
     private final SipProvider provider;
     private final SipMessaging sip;
-    private final ScheduledExecutorService answerTimer;
+    /** Sends what follows the core's decision and runs the answer delay; never a media loop. */
+    private final ScheduledExecutorService setup;
     private final long answerDelayMs;
     /** Null when the bridge has no SIP accounts: nobody is challenged and REGISTER gets 405. */
     private final SipAuthenticator authenticator;
     private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
 
     SipEventRouter(CallAcceptor acceptor, SipProvider provider, SipMessaging sip,
-                   ScheduledExecutorService answerTimer, long answerDelayMs, SipAuthenticator authenticator) {
+                   ScheduledExecutorService setup, long answerDelayMs, SipAuthenticator authenticator) {
         this.acceptor = acceptor;
         this.provider = provider;
         this.sip = sip;
-        this.answerTimer = answerTimer;
+        this.setup = setup;
         this.answerDelayMs = answerDelayMs;
         this.authenticator = authenticator;
     }
@@ -107,8 +105,10 @@ final class SipEventRouter implements SipListenerExt {
             }
         } catch (SipExchange.Retransmission e) {
             log.debug("{} retransmission absorbed: {}", method, e.getMessage());
-        } catch (ParseException | SipException | RuntimeException e) {
-            log.warn("{} {} failed: {}", method, callIdOf(request), e.toString());
+        } catch (Exception e) {
+            // Exception, not only what the signatures declare: Netty and jain-sip can throw checked
+            // exceptions undeclared, and whatever escapes here leaves the sender without an answer.
+            log.warn("{} {} failed: {}", method, RequestParts.callIdOf(request), e.toString());
             log.debug("{} failure detail", method, e);
             respondAfterFailure(exchange);
         }
@@ -132,7 +132,7 @@ final class SipEventRouter implements SipListenerExt {
             exchange.respond(response);
             return;
         }
-        String callId = callIdOf(request);
+        String callId = RequestParts.callIdOf(request);
         if (calls.containsKey(callId)) {
             // A second INVITE with the Call-ID of a call in progress but no To tag: a merged request
             // arriving by another path (RFC 3261 §8.2.2.2).
@@ -166,41 +166,78 @@ final class SipEventRouter implements SipListenerExt {
             reject(exchange, Response.NOT_ACCEPTABLE_HERE, "Incompatible network address format");
             return;
         }
-        NewCall newCall = new NewCall(callId, requestUriUser(request.getRequestURI()), callerId(request),
+        NewCall newCall = new NewCall(callId, RequestParts.userOf(request.getRequestURI()), RequestParts.callerId(request),
                 signallingSource(request), remoteRtp, audio.codec(), audio.payloadType(),
                 audio.telephoneEventPayloadType(), audio.sendAudio(), organizerId);
 
-        SipCall call = new SipCall(callId, transaction, SipMessaging.transportOf(request), check.offer, audio,
+        SipCall call = new SipCall(callId, transaction, check.offer, audio,
                 remoteRtp, sip, this::forget);
         if (call.dialog() != null) {
             call.dialog().setApplicationData(call);
         }
         // Registered before the core decides, so a CANCEL that races the acceptor finds the call.
         calls.put(callId, call);
-        CallHandle handle;
+        CompletableFuture<CallHandle> accepted;
         try {
-            handle = acceptor.accept(newCall, call);
-        } catch (CallRejectedException e) {
-            forget(call);
-            int status = e.sipStatus() >= 300 && e.sipStatus() <= 699 ? e.sipStatus() : Response.SERVER_INTERNAL_ERROR;
-            log.info("call {} rejected with {}: {}", callId, status, e.getMessage());
-            reject(exchange, call.localTag(), status, null);
-            return;
+            accepted = acceptor.accept(newCall, call);
         } catch (RuntimeException e) {
-            forget(call);
-            throw e;
+            accepted = CompletableFuture.failedFuture(e);
         }
-        if (!call.bind(handle)) {
-            handle.remoteHungUp();
-            return;
+        // The core completes on a media loop; responses are sent from our own executor, never there.
+        accepted.whenCompleteAsync((handle, failure) -> onAccepted(call, newCall, handle, failure), this::onSetupThread);
+    }
+
+    /** Once the server is closing its executor refuses work; the decision is then handled where it arrives. */
+    private void onSetupThread(Runnable task) {
+        try {
+            setup.execute(task);
+        } catch (RejectedExecutionException closing) {
+            task.run();
         }
-        log.info("call {} from {} to '{}' accepted: {} pt {} te {} -> {}", callId, newCall.signallingSource(),
-                newCall.requestUriUser(), audio.codec(), audio.payloadType(), audio.telephoneEventPayloadType(), remoteRtp);
-        if (answerDelayMs > 0) {
-            call.ring();
-            call.answerLater(answerTimer.schedule(() -> answerSafely(call), answerDelayMs, TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * The core's decision on a new call. Every way through ends the INVITE with a final response (or
+     * finds the call already ended by a CANCEL): a caller never waits for nothing.
+     */
+    private void onAccepted(SipCall call, NewCall newCall, CallHandle handle, Throwable failure) {
+        try {
+            if (failure != null) {
+                refuse(call, failure instanceof CompletionException ? failure.getCause() : failure);
+                return;
+            }
+            if (!call.bind(handle)) {
+                handle.remoteHungUp();
+                return;
+            }
+            log.info("call {} from {} to '{}' accepted: {} pt {} te {} -> {}", call.callId(), newCall.signallingSource(),
+                    newCall.requestUriUser(), newCall.codec(), newCall.audioPayloadType(),
+                    newCall.telephoneEventPayloadType(), newCall.remoteRtp());
+            if (answerDelayMs > 0) {
+                call.ring();
+                call.answerLater(setup.schedule(() -> answerSafely(call), answerDelayMs, TimeUnit.MILLISECONDS));
+            } else {
+                call.answer();
+            }
+        } catch (RuntimeException e) {
+            log.warn("call {}: setting up failed: {}", call.callId(), e.toString());
+            call.refuse(Response.SERVER_INTERNAL_ERROR, 0, e.toString());
+            if (handle != null) {
+                handle.remoteHungUp();
+            }
+        }
+    }
+
+    private void refuse(SipCall call, Throwable failure) {
+        if (failure instanceof CallRejectedException rejected) {
+            int status = rejected.sipStatus() >= 300 && rejected.sipStatus() <= 699
+                    ? rejected.sipStatus() : Response.SERVER_INTERNAL_ERROR;
+            log.info("call {} rejected with {}: {}", call.callId(), status, rejected.getMessage());
+            call.refuse(status, rejected.retryAfterS(), rejected.getMessage());
         } else {
-            call.answer();
+            log.warn("call {}: the core failed to take it: {}", call.callId(), String.valueOf(failure));
+            log.debug("call {} failure detail", call.callId(), failure);
+            call.refuse(Response.SERVER_INTERNAL_ERROR, 0, String.valueOf(failure));
         }
     }
 
@@ -228,10 +265,7 @@ final class SipEventRouter implements SipListenerExt {
                 reject(exchange, Response.REQUEST_PENDING, null);
                 return;
             }
-            Response ok = sip.response(Response.OK, request);
-            sip.addContact(ok, SipMessaging.transportOf(request));
-            sip.setSdp(ok, current);
-            exchange.respond(ok);
+            exchange.respond(sip.okWithSdp(request, null, current));
             return;
         }
         OfferCheck check = checkOffer(request);
@@ -244,11 +278,7 @@ final class SipEventRouter implements SipListenerExt {
             reject(exchange, Response.NOT_ACCEPTABLE_HERE, "Incompatible media format");
             return;
         }
-        Response ok = sip.response(Response.OK, request);
-        sip.addContact(ok, SipMessaging.transportOf(request));
-        sip.addAllow(ok);
-        sip.setSdp(ok, result.answerSdp());
-        exchange.respond(ok);
+        exchange.respond(sip.okWithSdp(request, null, result.answerSdp()));
         if (result.mediaChanged()) {
             CallHandle handle = call.handle();
             log.info("call {} media now {} send={}", call.callId(), result.remoteRtp(), result.sendAudio());
@@ -290,7 +320,7 @@ final class SipEventRouter implements SipListenerExt {
 
     private void onCancel(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
         Request request = exchange.request();
-        SipCall call = calls.get(callIdOf(request));
+        SipCall call = calls.get(RequestParts.callIdOf(request));
         if (call == null) {
             reject(exchange, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
             return;
@@ -348,8 +378,7 @@ final class SipEventRouter implements SipListenerExt {
         // Hand the key to the call before the 200: jain-sip runs requests on several threads, and a
         // phone sends its next INFO as soon as this one is answered, so answering first could let
         // the next key overtake this one.
-        long eventId = ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
-        call.digit(digit, eventId);
+        call.digit(digit);
         exchange.respond(sip.response(Response.OK, request));
     }
 
@@ -370,7 +399,7 @@ final class SipEventRouter implements SipListenerExt {
             case CHALLENGE -> challenge(exchange, auth.stale());
             case REFUSE -> exchange.respond(sip.response(auth.status(), request));
             case AUTHENTICATED -> {
-                log.info("REGISTER {}: SIP user '{}' (organizer {}) registered", callIdOf(request),
+                log.info("REGISTER {}: SIP user '{}' (organizer {}) registered", RequestParts.callIdOf(request),
                         auth.account().username(), auth.account().organizerId());
                 exchange.respond(sip.registered(request));
             }
@@ -388,16 +417,14 @@ final class SipEventRouter implements SipListenerExt {
     }
 
     private void onUnsupported(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
-        Response response = sip.response(Response.METHOD_NOT_ALLOWED, exchange.request());
-        sip.addAllow(response);
-        exchange.respond(response);
+        reject(exchange, Response.METHOD_NOT_ALLOWED, null);
     }
 
     @Override
     public void processResponse(ResponseEvent event) {
         // Responses to our BYEs: the dialog layer consumes them; nothing depends on them.
         Response response = event.getResponse();
-        log.debug("response {} to {}", response.getStatusCode(), callIdOf(response));
+        log.debug("response {} to {}", response.getStatusCode(), RequestParts.callIdOf(response));
     }
 
     @Override
@@ -476,7 +503,7 @@ final class SipEventRouter implements SipListenerExt {
         try {
             offer = SdpOffer.parse(bodyOf(request));
         } catch (SdpParseException e) {
-            log.debug("call {}: unparseable SDP: {}", callIdOf(request), e.getMessage());
+            log.debug("call {}: unparseable SDP: {}", RequestParts.callIdOf(request), e.getMessage());
             return new OfferCheck(null, null, Response.NOT_ACCEPTABLE_HERE, "Incompatible media format");
         }
         AudioOffer audio = offer.selectAudio().orElse(null);
@@ -528,7 +555,7 @@ final class SipEventRouter implements SipListenerExt {
         Dialog dialog = event.getDialog();
         SipCall call = dialog == null ? null : asCall(dialog.getApplicationData());
         if (call == null) {
-            call = calls.get(callIdOf(event.getRequest()));
+            call = calls.get(RequestParts.callIdOf(event.getRequest()));
         }
         // A dialog outlives its call briefly (until jain-sip's timers end it): requests then get 481.
         return call == null || call.phase() == SipCall.Phase.ENDED ? null : call;
@@ -571,33 +598,6 @@ final class SipEventRouter implements SipListenerExt {
             return new String(bytes, StandardCharsets.UTF_8);
         }
         return content == null ? "" : content.toString();
-    }
-
-    private static String callIdOf(javax.sip.message.Message message) {
-        CallIdHeader callId = (CallIdHeader) message.getHeader(CallIdHeader.NAME);
-        return callId == null ? "?" : callId.getCallId();
-    }
-
-    private static String requestUriUser(URI uri) {
-        if (uri instanceof SipURI sipUri) {
-            return sipUri.getUser() == null ? "" : sipUri.getUser();
-        }
-        if (uri instanceof TelURL tel) {
-            return tel.getPhoneNumber();
-        }
-        return "";
-    }
-
-    /** The From user, or "" for anonymous callers (RFC 3323 §4.1.1.3: anonymous@anonymous.invalid). */
-    private static String callerId(Request request) {
-        FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
-        URI uri = from.getAddress().getURI();
-        String user = requestUriUser(uri);
-        if (user.equalsIgnoreCase("anonymous")
-                || (uri instanceof SipURI sipUri && "anonymous.invalid".equalsIgnoreCase(sipUri.getHost()))) {
-            return "";
-        }
-        return user;
     }
 
     /** Where the request's packets came from (not what its Via claims): the key for lockout counters. */

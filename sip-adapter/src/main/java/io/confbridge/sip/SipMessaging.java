@@ -79,6 +79,18 @@ final class SipMessaging {
         return response(status, request, null);
     }
 
+    /**
+     * A 200 OK to an INVITE carrying our session description: Contact for the dialog's remote target
+     * (RFC 3261 §12.1.1), Allow, and the SDP body; for the first answer and every re-INVITE alike.
+     */
+    Response okWithSdp(Request invite, String localTag, String sdp) throws ParseException {
+        Response ok = response(Response.OK, invite, localTag);
+        addContact(ok, transportOf(invite));
+        addAllow(ok);
+        setSdp(ok, sdp);
+        return ok;
+    }
+
     void addAllow(Response response) throws ParseException {
         // One Allow header per method: jain-sip's generic createHeader refuses a list value here
         // ("Only singleton allowed"); repeated headers mean the same (RFC 3261 §7.3.1).
@@ -129,6 +141,15 @@ final class SipMessaging {
             response.addHeader(headers.createWarningHeader(advertisedHost, code, text));
         } catch (InvalidArgumentException e) {
             throw new IllegalArgumentException("warning code " + code, e);
+        }
+    }
+
+    /** When the caller may try again (RFC 3261 §20.33), on a 503 for a bridge that is full for now. */
+    void addRetryAfter(Response response, int seconds) {
+        try {
+            response.addHeader(headers.createRetryAfterHeader(seconds));
+        } catch (InvalidArgumentException e) {
+            throw new IllegalArgumentException("Retry-After " + seconds, e);
         }
     }
 

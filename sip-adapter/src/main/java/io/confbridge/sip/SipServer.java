@@ -43,9 +43,6 @@ public final class SipServer implements AutoCloseable {
         CommonLogger.legacyLogger = new Slf4jStackLogger();
     }
 
-    /** The digest realm when none is configured ({@code sip.realm}). */
-    public static final String DEFAULT_REALM = "confbridge";
-
     private final BridgeConfig.SipConfig config;
     private final CallAcceptor acceptor;
     private final SipCredentials credentials;
@@ -57,7 +54,8 @@ public final class SipServer implements AutoCloseable {
     private SipProvider provider;
     private final List<ListeningPoint> listeningPoints = new ArrayList<>();
     private SipEventRouter router;
-    private ScheduledThreadPoolExecutor answerTimer;
+    /** Call set-up after the core's decision, and the answer delay (see {@link SipEventRouter}). */
+    private ScheduledThreadPoolExecutor setup;
     private boolean started;
     private boolean closed;
 
@@ -66,21 +64,17 @@ public final class SipServer implements AutoCloseable {
         this(config, acceptor, null, null, System::nanoTime);
     }
 
-    /** A server whose organizers authenticate with digest credentials in the {@link #DEFAULT_REALM}. */
-    public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor, SipCredentials credentials) {
-        this(config, acceptor, credentials, DEFAULT_REALM);
-    }
-
     /**
-     * A server whose organizers authenticate with digest credentials (RFC 3261 §22): a caller proving an
-     * account reaches the core with {@link io.confbridge.call.NewCall#authenticatedOrganizerId()} set.
+     * A server whose organizers authenticate with digest credentials (RFC 3261 §22) in {@code sip.realm}:
+     * a caller proving an account reaches the core with
+     * {@link io.confbridge.call.NewCall#authenticatedOrganizerId()} set.
      *
-     * @param credentials the accounts, looked up on SIP threads (see {@link SipCredentials} on speed)
-     * @param realm       the digest realm; the accounts' HA1 values must have been computed with it
+     * @param credentials the accounts, looked up on SIP threads, so held in memory (see {@link SipCredentials});
+     *                    their HA1 values must have been computed with the configured realm
      */
-    public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor, SipCredentials credentials, String realm) {
-        this(config, acceptor, Objects.requireNonNull(credentials, "credentials"), new DigestAuthenticator(realm),
-                System::nanoTime);
+    public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor, SipCredentials credentials) {
+        this(config, acceptor, Objects.requireNonNull(credentials, "credentials"),
+                new DigestAuthenticator(config.realm()), System::nanoTime);
     }
 
     /** With the digest machinery and its clock chosen by the caller (tests move time forward). */
@@ -124,16 +118,16 @@ public final class SipServer implements AutoCloseable {
             for (int i = 1; i < listeningPoints.size(); i++) {
                 provider.addListeningPoint(listeningPoints.get(i));
             }
-            answerTimer = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, stackName + "-answer");
+            setup = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, stackName + "-setup");
                 t.setDaemon(true);
                 return t;
             });
-            answerTimer.setRemoveOnCancelPolicy(true);
+            setup.setRemoveOnCancelPolicy(true);
             boolean accounts = credentials != null;
             SipMessaging messaging = new SipMessaging(provider, advertised, config.port(), accounts);
             SipAuthenticator authenticator = accounts ? new SipAuthenticator(credentials, digest, nanoClock) : null;
-            router = new SipEventRouter(acceptor, provider, messaging, answerTimer, config.answerDelayMs(), authenticator);
+            router = new SipEventRouter(acceptor, provider, messaging, setup, config.answerDelayMs(), authenticator);
             provider.addSipListener(router);
             stack.start();
         } catch (Exception e) {
@@ -186,8 +180,8 @@ public final class SipServer implements AutoCloseable {
     }
 
     private void releaseStack() {
-        if (answerTimer != null) {
-            answerTimer.shutdownNow();
+        if (setup != null) {
+            setup.shutdownNow();
         }
         if (stack == null) {
             return;

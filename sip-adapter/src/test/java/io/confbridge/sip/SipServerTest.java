@@ -1,6 +1,7 @@
 package io.confbridge.sip;
 
 import gov.nist.core.CommonLogger;
+import io.confbridge.call.CallRejectedException;
 import io.confbridge.call.NewCall;
 import io.confbridge.codec.Codec;
 import io.confbridge.config.BridgeConfig;
@@ -9,7 +10,7 @@ import io.confbridge.sip.support.FreePorts;
 import io.confbridge.sip.support.RecordingCallAcceptor;
 import io.confbridge.sip.support.RecordingCallHandle;
 import io.confbridge.sip.support.SipTestClient;
-import io.confbridge.sip.support.SipTestMessage;
+import io.confbridge.sip.support.SipMessage;
 import io.confbridge.sip.support.TestDialog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,7 +54,7 @@ class SipServerTest {
     }
 
     private SipServer server(long answerDelayMs) throws Exception {
-        port = FreePorts.udpAndTcp();
+        port = FreePorts.sipPort();
         SipServer server = new SipServer(
                 new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, answerDelayMs), acceptor);
         toClose.add(server);
@@ -74,9 +76,9 @@ class SipServerTest {
     }
 
     /** INVITE → 100, 200 with SDP; ACK. Returns the 200 OK. */
-    private SipTestMessage establish(SipTestClient client, TestDialog dialog) throws Exception {
+    private SipMessage establish(SipTestClient client, TestDialog dialog) throws Exception {
         client.send(dialog.invite(OFFER));
-        SipTestMessage ok = client.awaitResponse(200, "INVITE", dialog.callId());
+        SipMessage ok = client.awaitResponse(200, "INVITE", dialog.callId());
         client.send(dialog.ack(ok));
         return ok;
     }
@@ -89,9 +91,9 @@ class SipServerTest {
 
         client.send(dialog.invite(OFFER));
         client.awaitResponse(100, "INVITE");
-        SipTestMessage ok = client.awaitResponse(200, "INVITE");
+        SipMessage ok = client.awaitResponse(200, "INVITE");
 
-        assertEquals("application/sdp", ok.header("Content-Type"));
+        assertEquals("application/sdp", ok.header("Content-Type").orElse(null));
         List<String> answer = ok.bodyLines();
         assertTrue(answer.contains("c=IN IP4 127.0.0.1"), answer::toString);
         assertTrue(answer.contains("m=audio 40000 RTP/AVP 0 100"), answer::toString);
@@ -101,9 +103,9 @@ class SipServerTest {
         assertTrue(answer.contains("a=ptime:20"), answer::toString);
         assertTrue(answer.contains("a=sendrecv"), answer::toString);
         assertTrue(answer.stream().anyMatch(l -> l.matches("o=confbridge \\d+ 1 IN IP4 127\\.0\\.0\\.1")), answer::toString);
-        assertNotNull(ok.toTag(), "200 OK has a To tag");
-        assertTrue(ok.header("Contact").contains("127.0.0.1:" + port), ok.header("Contact"));
-        assertTrue(ok.header("Contact").contains("transport=udp"), ok.header("Contact"));
+        assertNotNull(ok.toTag().orElse(null), "200 OK has a To tag");
+        assertTrue(ok.header("Contact").orElse(null).contains("127.0.0.1:" + port), ok.header("Contact").orElse(null));
+        assertTrue(ok.header("Contact").orElse(null).contains("transport=udp"), ok.header("Contact").orElse(null));
 
         NewCall call = acceptor.call(dialog.callId());
         assertEquals("4711001", call.requestUriUser());
@@ -144,16 +146,59 @@ class SipServerTest {
         client.awaitResponse(180, "INVITE");
         client.send(dialog.cancel());
         client.awaitResponse(200, "CANCEL");
-        SipTestMessage terminated = client.awaitResponse(487, "INVITE");
+        SipMessage terminated = client.awaitResponse(487, "INVITE");
         client.send(dialog.ack(terminated));
 
         RecordingCallHandle handle = acceptor.handle(dialog.callId());
         await().atMost(WAIT).until(() -> handle.remoteHangUps.get() == 1);
         // Well past the answer delay, the 200 OK must still not have gone out.
         await().during(Duration.ofMillis(800)).atMost(WAIT)
-                .until(() -> !client.everReceived(m -> m.isResponse() && m.status() == 200 && m.method().equals("INVITE")));
+                .until(() -> !client.everReceived(m -> m.isResponse() && m.statusCode() == 200 && m.method().equals("INVITE")));
         assertEquals(0, handle.starts.get());
         assertEquals(0, server.activeDialogs());
+    }
+
+    @Test
+    void cancelWhileTheCoreIsStillDecidingGets487AndTheLateHandleIsReleased() throws Exception {
+        SipServer server = server(0);
+        acceptor.holdDecisions();
+        SipTestClient client = udpClient();
+        TestDialog dialog = client.dialog("4711001");
+
+        client.send(dialog.invite(OFFER));
+        client.awaitResponse(100, "INVITE");
+        await().atMost(WAIT).until(() -> acceptor.calls.size() == 1);
+        client.send(dialog.cancel());
+        client.awaitResponse(200, "CANCEL");
+        SipMessage terminated = client.awaitResponse(487, "INVITE");
+        client.send(dialog.ack(terminated));
+        acceptor.decide(dialog.callId());
+
+        RecordingCallHandle handle = acceptor.handle(dialog.callId());
+        await().atMost(WAIT).until(() -> handle.remoteHangUps.get() == 1);
+        await().during(Duration.ofMillis(300)).atMost(WAIT)
+                .until(() -> !client.everReceived(m -> m.isResponse() && m.statusCode() == 200 && m.method().equals("INVITE")));
+        assertEquals(0, handle.starts.get());
+        assertEquals(0, server.activeDialogs());
+    }
+
+    @Test
+    void aCallTheCoreTakesLaterIsAnsweredThen() throws Exception {
+        server(0);
+        acceptor.holdDecisions();
+        SipTestClient client = udpClient();
+        TestDialog dialog = client.dialog("4711001");
+
+        client.send(dialog.invite(OFFER));
+        client.awaitResponse(100, "INVITE");
+        await().atMost(WAIT).until(() -> acceptor.calls.size() == 1);
+        assertFalse(client.everReceived(m -> m.isResponse() && m.statusCode() >= 200), "no answer before the core decided");
+        acceptor.decide(dialog.callId());
+
+        SipMessage ok = client.awaitResponse(200, "INVITE", dialog.callId());
+        client.send(dialog.ack(ok));
+        RecordingCallHandle handle = acceptor.handle(dialog.callId());
+        await().atMost(WAIT).until(() -> handle.starts.get() == 1);
     }
 
     @Test
@@ -162,9 +207,9 @@ class SipServerTest {
         SipTestClient client = udpClient();
         TestDialog dialog = client.dialog("4711001");
         client.send(dialog.invite(OFFER));
-        SipTestMessage ringing = client.awaitResponse(180, "INVITE");
-        SipTestMessage ok = client.awaitResponse(200, "INVITE");
-        assertEquals(ringing.toTag(), ok.toTag(), "180 and 200 name the same dialog");
+        SipMessage ringing = client.awaitResponse(180, "INVITE");
+        SipMessage ok = client.awaitResponse(200, "INVITE");
+        assertEquals(ringing.toTag().orElse(null), ok.toTag().orElse(null), "180 and 200 name the same dialog");
         await().atMost(WAIT).until(() -> acceptor.handle(dialog.callId()).starts.get() == 1);
     }
 
@@ -176,10 +221,10 @@ class SipServerTest {
         client.send(dialog.invite(OFFER));
         client.awaitResponse(180, "INVITE");
         acceptor.signalling(dialog.callId()).hangUp("no capacity");
-        SipTestMessage refused = client.awaitResponse(480, "INVITE");
+        SipMessage refused = client.awaitResponse(480, "INVITE");
         client.send(dialog.ack(refused));
         await().during(Duration.ofMillis(600)).atMost(WAIT)
-                .until(() -> !client.everReceived(m -> m.isResponse() && m.status() == 200 && m.method().equals("INVITE")));
+                .until(() -> !client.everReceived(m -> m.isResponse() && m.statusCode() == 200 && m.method().equals("INVITE")));
         assertEquals(0, acceptor.handle(dialog.callId()).starts.get());
         assertEquals(0, server.activeDialogs());
     }
@@ -189,9 +234,9 @@ class SipServerTest {
         server(0);
         SipTestClient client = udpClient();
         TestDialog dialog = client.dialog("4711001");
-        SipTestMessage first = establish(client, dialog);
+        SipMessage first = establish(client, dialog);
         client.send(dialog.reInvite(null));
-        SipTestMessage refresh = client.awaitResponse(200, "INVITE", dialog.callId());
+        SipMessage refresh = client.awaitResponse(200, "INVITE", dialog.callId());
         client.send(dialog.ack(refresh));
         assertEquals(first.body(), refresh.body(), "same session, same version");
         assertTrue(acceptor.handle(dialog.callId()).mediaUpdates.isEmpty());
@@ -204,9 +249,9 @@ class SipServerTest {
         TestDialog dialog = client.dialog("4711001");
         client.send(dialog.invite(sdp("v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
                 "m=audio 5004 RTP/AVP 9 18", "a=rtpmap:9 G722/8000")));
-        SipTestMessage refused = client.awaitResponse(488, "INVITE");
-        assertTrue(refused.header("Warning").startsWith("305 "), refused.header("Warning"));
-        assertTrue(refused.header("Warning").contains("Incompatible media format"));
+        SipMessage refused = client.awaitResponse(488, "INVITE");
+        assertTrue(refused.header("Warning").orElse(null).startsWith("305 "), refused.header("Warning").orElse(null));
+        assertTrue(refused.header("Warning").orElse(null).contains("Incompatible media format"));
         client.send(dialog.ack(refused));
         assertTrue(acceptor.calls.isEmpty());
     }
@@ -237,17 +282,54 @@ class SipServerTest {
     }
 
     @Test
+    void noRtpPortFreeGets503WithRetryAfter() throws Exception {
+        SipServer server = server(0);
+        acceptor.failWith(new CallRejectedException(503, "no RTP port free", 10));
+        SipTestClient client = udpClient();
+        TestDialog dialog = client.dialog("4711001");
+        client.send(dialog.invite(OFFER));
+        SipMessage refused = client.awaitResponse(503, "INVITE");
+        assertEquals("10", refused.header("Retry-After").orElse(null));
+        assertNotNull(refused.toTag().orElse(null), "a final response carries a To tag");
+        assertEquals(0, server.activeDialogs());
+    }
+
+    @Test
+    void anyFailureOfTheCoreStillGetsAFinalResponse() throws Exception {
+        SipServer server = server(0);
+        // What a media bind reports when its port is taken: a checked exception, as Netty throws it.
+        acceptor.failWith(new java.io.IOException("bind(..) failed: Address already in use"));
+        SipTestClient client = udpClient();
+        TestDialog dialog = client.dialog("4711001");
+        client.send(dialog.invite(OFFER));
+        SipMessage failed = client.awaitResponse(500, "INVITE");
+        assertNull(failed.header("Retry-After").orElse(null));
+        assertEquals(0, server.activeDialogs());
+    }
+
+    @Test
+    void anAcceptorThatThrowsStillGetsAFinalResponse() throws Exception {
+        SipServer server = server(0);
+        acceptor.throwOnAccept(new IllegalStateException("test throws"));
+        SipTestClient client = udpClient();
+        TestDialog dialog = client.dialog("4711001");
+        client.send(dialog.invite(OFFER));
+        client.awaitResponse(500, "INVITE");
+        assertEquals(0, server.activeDialogs());
+    }
+
+    @Test
     void optionsIsAnsweredInAndOutOfDialog() throws Exception {
         server(0);
         SipTestClient client = udpClient();
         TestDialog outside = client.dialog("bridge");
         client.send(outside.options());
-        SipTestMessage ok = client.awaitResponse(200, "OPTIONS");
-        String allow = String.join(",", ok.headers("Allow"));
+        SipMessage ok = client.awaitResponse(200, "OPTIONS");
+        String allow = String.join(",", ok.headerLines("Allow"));
         for (String method : List.of("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO")) {
             assertTrue(allow.contains(method), allow);
         }
-        assertTrue(ok.header("Accept").contains("application/sdp"), ok.header("Accept"));
+        assertTrue(ok.header("Accept").orElse(null).contains("application/sdp"), ok.header("Accept").orElse(null));
 
         TestDialog inside = client.dialog("4711001");
         establish(client, inside);
@@ -260,11 +342,11 @@ class SipServerTest {
         server(0);
         SipTestClient client = udpClient();
         TestDialog dialog = client.dialog("4711001");
-        SipTestMessage first = establish(client, dialog);
+        SipMessage first = establish(client, dialog);
         RecordingCallHandle handle = acceptor.handle(dialog.callId());
 
         client.send(dialog.reInvite(offer(7078, "sendonly", "127.0.0.1")));
-        SipTestMessage held = client.awaitResponse(200, "INVITE", dialog.callId());
+        SipMessage held = client.awaitResponse(200, "INVITE", dialog.callId());
         client.send(dialog.ack(held));
         assertTrue(held.bodyLines().contains("a=recvonly"), held.body());
         assertTrue(held.bodyLines().contains("m=audio 40000 RTP/AVP 0 100"), held.body());
@@ -274,7 +356,7 @@ class SipServerTest {
                 handle.mediaUpdates.get(0));
 
         client.send(dialog.reInvite(offer(7090, "sendrecv", "127.0.0.1")));
-        SipTestMessage resumed = client.awaitResponse(200, "INVITE", dialog.callId());
+        SipMessage resumed = client.awaitResponse(200, "INVITE", dialog.callId());
         client.send(dialog.ack(resumed));
         assertTrue(resumed.bodyLines().contains("a=sendrecv"), resumed.body());
         assertEquals(version(held) + 1, version(resumed));
@@ -292,7 +374,7 @@ class SipServerTest {
         RecordingCallHandle handle = acceptor.handle(dialog.callId());
 
         client.send(dialog.reInvite(offer(7078, "inactive", "0.0.0.0")));
-        SipTestMessage held = client.awaitResponse(200, "INVITE", dialog.callId());
+        SipMessage held = client.awaitResponse(200, "INVITE", dialog.callId());
         client.send(dialog.ack(held));
         assertTrue(held.bodyLines().contains("a=inactive"), held.body());
         await().atMost(WAIT).until(() -> handle.mediaUpdates.size() == 1);
@@ -307,7 +389,7 @@ class SipServerTest {
         establish(client, dialog);
         client.send(dialog.reInvite(sdp("v=0", "o=alice 1 5 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
                 "m=audio 7078 RTP/AVP 8")));
-        SipTestMessage refused = client.awaitResponse(488, "INVITE", dialog.callId());
+        SipMessage refused = client.awaitResponse(488, "INVITE", dialog.callId());
         client.send(dialog.ack(refused));
         client.send(dialog.bye());
         client.awaitResponse(200, "BYE", dialog.callId());
@@ -325,18 +407,18 @@ class SipServerTest {
         RecordingCallHandle handle = acceptor.handle(dialog.callId());
 
         client.send(dialog.info("application/dtmf-relay", "Signal=5\r\nDuration=160\r\n"));
-        SipTestMessage ok = client.awaitResponse(200, "INFO", dialog.callId());
+        client.awaitResponse(200, "INFO", dialog.callId());
         await().atMost(WAIT).until(() -> handle.digits.size() == 1);
-        assertEquals(new RecordingCallHandle.Digit('5'), handle.digits.get(0));
+        assertEquals('5', handle.digits.get(0));
 
         client.send(dialog.info("application/dtmf", "#"));
         client.awaitResponse(200, "INFO", dialog.callId());
         await().atMost(WAIT).until(() -> handle.digits.size() == 2);
-        assertEquals('#', handle.digits.get(1).digit());
+        assertEquals('#', handle.digits.get(1));
 
         client.send(dialog.info("application/media_control+xml", "<media_control/>"));
-        SipTestMessage unsupported = client.awaitResponse(415, "INFO", dialog.callId());
-        assertTrue(unsupported.header("Accept").contains("application/dtmf-relay"), unsupported.header("Accept"));
+        SipMessage unsupported = client.awaitResponse(415, "INFO", dialog.callId());
+        assertTrue(unsupported.header("Accept").orElse(null).contains("application/dtmf-relay"), unsupported.header("Accept").orElse(null));
         assertEquals(2, handle.digits.size());
     }
 
@@ -348,10 +430,10 @@ class SipServerTest {
         establish(client, dialog);
 
         acceptor.signalling(dialog.callId()).hangUp("meeting ended");
-        SipTestMessage bye = client.awaitRequest("BYE");
+        SipMessage bye = client.awaitRequest("BYE");
         assertEquals(dialog.callId(), bye.callId());
-        assertNotNull(bye.header("Reason"), "BYE carries a Reason");
-        assertTrue(bye.header("Reason").contains("meeting ended"), bye.header("Reason"));
+        assertNotNull(bye.header("Reason").orElse(null), "BYE carries a Reason");
+        assertTrue(bye.header("Reason").orElse(null).contains("meeting ended"), bye.header("Reason").orElse(null));
         client.respond(bye, 200, "OK");
         acceptor.signalling(dialog.callId()).hangUp("again");
 
@@ -359,7 +441,7 @@ class SipServerTest {
         // A second hang-up and the caller's crossing BYE must not produce a second BYE.
         client.send(dialog.bye());
         client.await("481 or 200 to the crossing BYE",
-                m -> m.isResponse() && m.method().equals("BYE") && (m.status() == 481 || m.status() == 200));
+                m -> m.isResponse() && m.method().equals("BYE") && (m.statusCode() == 481 || m.statusCode() == 200));
         await().during(Duration.ofMillis(300)).atMost(WAIT).until(() ->
                 client.everReceived(m -> !m.isResponse() && m.method().equals("BYE")) && !hasSecondBye(client));
         assertEquals(0, acceptor.handle(dialog.callId()).remoteHangUps.get(), "the bridge hung up, not the caller");
@@ -381,7 +463,7 @@ class SipServerTest {
         server(0);
         SipTestClient client = udpClient();
         TestDialog ghost = client.dialog("4711001");
-        ghost.learn(SipTestMessage.parse("SIP/2.0 200 OK\r\nTo: <sip:x@y>;tag=nosuchtag\r\n\r\n"));
+        ghost.learn(SipMessage.parse("SIP/2.0 200 OK\r\nTo: <sip:x@y>;tag=nosuchtag\r\n\r\n"));
         client.send(ghost.bye());
         client.awaitResponse(481, "BYE");
         client.send(ghost.info("application/dtmf", "1"));
@@ -397,8 +479,8 @@ class SipServerTest {
             String extra = method.equals("SUBSCRIBE") ? "Event: presence\r\nExpires: 60\r\n" : "";
             client.send(dialog.request(method, TestDialog.branch(), 1, method, extra,
                     method.equals("MESSAGE") ? "text/plain" : null, method.equals("MESSAGE") ? "hi" : null));
-            SipTestMessage refused = client.awaitResponse(405, method);
-            assertTrue(String.join(",", refused.headers("Allow")).contains("INVITE"), refused.toString());
+            SipMessage refused = client.awaitResponse(405, method);
+            assertTrue(String.join(",", refused.headerLines("Allow")).contains("INVITE"), refused.toString());
         }
     }
 
@@ -408,8 +490,8 @@ class SipServerTest {
         SipTestClient client = udpClient();
         TestDialog dialog = client.dialog("4711001");
         client.send(dialog.inviteWithHeaders("Require: 100rel\r\n", OFFER));
-        SipTestMessage refused = client.awaitResponse(420, "INVITE");
-        assertEquals("100rel", refused.header("Unsupported"));
+        SipMessage refused = client.awaitResponse(420, "INVITE");
+        assertEquals("100rel", refused.header("Unsupported").orElse(null));
         assertTrue(acceptor.calls.isEmpty());
     }
 
@@ -452,8 +534,8 @@ class SipServerTest {
         toClose.add(0, client);
         TestDialog dialog = client.dialog("4711001");
         client.send(dialog.invite(OFFER));
-        SipTestMessage ok = client.awaitResponse(200, "INVITE");
-        assertTrue(ok.header("Contact").contains("transport=tcp"), ok.header("Contact"));
+        SipMessage ok = client.awaitResponse(200, "INVITE");
+        assertTrue(ok.header("Contact").orElse(null).contains("transport=tcp"), ok.header("Contact").orElse(null));
         assertTrue(ok.bodyLines().contains("m=audio 40000 RTP/AVP 0 100"), ok.body());
         client.send(dialog.ack(ok));
         await().atMost(WAIT).until(() -> acceptor.handle(dialog.callId()).starts.get() == 1);
@@ -469,7 +551,7 @@ class SipServerTest {
         establish(client, dialog);
 
         server.close();
-        SipTestMessage bye = client.awaitRequest("BYE");
+        SipMessage bye = client.awaitRequest("BYE");
         assertEquals(dialog.callId(), bye.callId());
         assertEquals(1, acceptor.handle(dialog.callId()).remoteHangUps.get(), "core told to release the call");
         String portInThreadName = "-" + port + "-";
@@ -502,7 +584,7 @@ class SipServerTest {
         assertInstanceOf(Slf4jStackLogger.class, CommonLogger.legacyLogger);
     }
 
-    private static long version(SipTestMessage response) {
+    private static long version(SipMessage response) {
         String origin = response.bodyLines().stream().filter(l -> l.startsWith("o=")).findFirst().orElseThrow();
         return Long.parseLong(origin.split(" ")[2]);
     }

@@ -112,6 +112,11 @@ public final class ThreadRecordingStore implements DirectoryStore {
     }
 
     @Override
+    public List<SipAccountRecord> sipAccountsOfEnabledOrganizers() {
+        return delegate.sipAccountsOfEnabledOrganizers();
+    }
+
+    @Override
     public long countOrganizers() {
         return delegate.countOrganizers();
     }

@@ -1,14 +1,12 @@
 package io.confbridge.server.support;
 
 import io.confbridge.meeting.Meeting;
-import io.confbridge.auth.DigestAccount;
 import io.confbridge.config.ConfigLoader;
 import io.confbridge.admin.Provisioning;
 import io.confbridge.server.BridgeServer;
-import io.confbridge.store.JdbcDirectoryStore;
+import io.confbridge.sip.support.FreePorts;
 import io.confbridge.store.MeetingPolicyOverrides;
 import io.confbridge.store.MeetingRecord;
-import io.confbridge.store.SipAccountRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,6 +46,7 @@ public final class RunningBridge implements AutoCloseable {
     private final Map<String, String> overrides;
     private final Path dataDir;
     private final List<TestPhone> phones = new ArrayList<>();
+    private final Map<Long, String> organizerEmails = new java.util.concurrent.ConcurrentHashMap<>();
 
     private RunningBridge(BridgeServer server, Map<String, String> overrides, Path dataDir) {
         this.server = server;
@@ -141,24 +140,27 @@ public final class RunningBridge implements AutoCloseable {
     public TestMeeting newMeeting(boolean requirePinToStart, MeetingPolicyOverrides policy) {
         Provisioning provisioning = server.provisioning();
         int n = ORGANIZERS.incrementAndGet();
-        Provisioning.EnabledOrganizer organizer =
-                provisioning.enableOrganizer("organizer" + n + "@example.test", "Organizer " + n);
+        String email = "organizer" + n + "@example.test";
+        Provisioning.EnabledOrganizer organizer = provisioning.enableOrganizer(email, "Organizer " + n);
+        organizerEmails.put(organizer.organizer().id(), email);
         MeetingRecord meeting = provisioning.createMeeting(organizer.organizer().id(), requirePinToStart, policy);
         return new TestMeeting(meeting.conferenceId(), organizer.organizer().id(), organizer.pin());
     }
 
     /**
-     * Gives an organizer the SIP account {@code username} / {@code password} in the bridge's realm, as the
-     * administrator's "set SIP credentials" does: the digest HA1 values go into the bridge's own database,
-     * written through a second store on the same file (the bridge does not hand out its store; SQLite in
-     * WAL mode takes a second writer between the bridge's), and the bridge reads them at the next INVITE.
+     * Gives an organizer (one made by {@link #newMeeting}) the SIP account {@code username} /
+     * {@code password} in the bridge's realm, the way the administrator does: through the admin API, so
+     * that the bridge's in-memory SIP accounts hear of it.
      */
     public void setSipCredentials(long organizerId, String username, String password) {
-        String realm = server.config().sip().realm();
-        DigestAccount account = DigestAccount.of(organizerId, username, realm, password);
-        try (JdbcDirectoryStore store = JdbcDirectoryStore.open(server.config().store())) {
-            store.setSipAccount(new SipAccountRecord(organizerId, username, realm, account.ha1Md5(),
-                    account.ha1Sha256()));
+        String email = organizerEmails.get(organizerId);
+        if (email == null) {
+            throw new IllegalArgumentException("organizer " + organizerId + " was not made by this bridge's newMeeting");
+        }
+        AdminReply reply = admin("PUT", "/api/users/" + email + "/sip-credentials",
+                "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
+        if (reply.status() != 200) {
+            throw new IllegalStateException("setting SIP credentials failed: " + reply.status() + " " + reply.body());
         }
     }
 

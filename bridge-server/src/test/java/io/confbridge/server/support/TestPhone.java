@@ -1,5 +1,8 @@
 package io.confbridge.server.support;
 
+import io.confbridge.sip.support.SipLogin;
+import io.confbridge.sip.support.SipMessage;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;

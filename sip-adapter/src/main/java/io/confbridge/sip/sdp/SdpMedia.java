@@ -15,7 +15,7 @@ import java.util.Map;
  * @param rtpmaps           payload type to {@code encoding/clock[/channels]} from {@code a=rtpmap}
  * @param fmtps             payload type to format parameters from {@code a=fmtp}
  */
-public record SdpMedia(
+record SdpMedia(
         String type,
         int port,
         String protocol,

@@ -5,27 +5,76 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Finds a port free on 127.0.0.1 for both UDP and TCP, for a SIP server listening on both. */
+/**
+ * Finds loopback ports for a SIP server or a whole bridge under test: a SIP port free for both UDP and
+ * TCP, and a block of RTP ports. Another process may take a port between the check and the server's
+ * bind; the bounded retries and the per-JVM rotation through blocks keep that rare.
+ */
 public final class FreePorts {
+    /**
+     * The RTP blocks are carved out of 10000–19999: below Linux's ephemeral range (32768–60999,
+     * {@code net.ipv4.ip_local_port_range}), where other sockets on the machine take ports at random,
+     * and away from the bridge's default 20000–29999.
+     */
+    static final int RTP_AREA_START = 10000;
+    static final int RTP_AREA_END = 20000;
+    public static final int RTP_BLOCK_SIZE = 200;
+    private static final int BLOCKS = (RTP_AREA_END - RTP_AREA_START) / RTP_BLOCK_SIZE;
+    private static final int ATTEMPTS = 50;
+    /** Successive bridges in one JVM take successive blocks, so a closing bridge's ports are not reused at once. */
+    private static final AtomicInteger NEXT_BLOCK = new AtomicInteger(ThreadLocalRandom.current().nextInt(BLOCKS));
 
     private FreePorts() {
     }
 
-    public static int udpAndTcp() throws IOException {
+    /** A port on 127.0.0.1 that was free for TCP and UDP both, as SIP needs. */
+    public static int sipPort() {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port;
-            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
-                port = udp.getLocalPort();
-                try (ServerSocket tcp = new ServerSocket()) {
-                    tcp.bind(new InetSocketAddress(loopback, port));
-                } catch (IOException taken) {
-                    continue;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
+                int port = tcp.getLocalPort();
+                try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, port))) {
+                    return port;
+                } catch (IOException udpTaken) {
+                    // Free for TCP but not for UDP: try another.
                 }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot bind any TCP port on loopback", e);
             }
-            return port;
         }
-        throw new IOException("no port free for both UDP and TCP on 127.0.0.1");
+        throw new IllegalStateException("no port free for both TCP and UDP after " + ATTEMPTS + " tries");
+    }
+
+    /** The first port of a block of {@link #RTP_BLOCK_SIZE} UDP ports that were all free. */
+    public static int rtpBlockStart() {
+        for (int attempt = 0; attempt < BLOCKS; attempt++) {
+            int block = Math.floorMod(NEXT_BLOCK.getAndIncrement(), BLOCKS);
+            int start = RTP_AREA_START + block * RTP_BLOCK_SIZE;
+            if (allUdpFree(start, start + RTP_BLOCK_SIZE)) {
+                return start;
+            }
+        }
+        throw new IllegalStateException("no free block of " + RTP_BLOCK_SIZE + " UDP ports in "
+                + RTP_AREA_START + "–" + (RTP_AREA_END - 1));
+    }
+
+    private static boolean allUdpFree(int from, int toExclusive) {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        List<DatagramSocket> held = new ArrayList<>();
+        try {
+            for (int port = from; port < toExclusive; port++) {
+                held.add(new DatagramSocket(new InetSocketAddress(loopback, port)));
+            }
+            return true;
+        } catch (IOException taken) {
+            return false;
+        } finally {
+            held.forEach(DatagramSocket::close);
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.confbridge.call.NewCall;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,23 +22,59 @@ public final class RecordingCallAcceptor implements CallAcceptor {
     private final Map<String, RecordingCallHandle> handles = new ConcurrentHashMap<>();
     private final Map<String, CallSignalling> signalling = new ConcurrentHashMap<>();
     private final AtomicInteger nextPort = new AtomicInteger(FIRST_RTP_PORT);
-    private volatile int rejectStatus;
+    private volatile Throwable failure;
+    private volatile RuntimeException thrown;
+    private volatile boolean holding;
+    private final Map<String, CompletableFuture<CallHandle>> held = new ConcurrentHashMap<>();
 
     /** Makes the next calls fail with this SIP status (0: accept). */
     public void rejectWith(int status) {
-        rejectStatus = status;
+        failWith(status == 0 ? null : new CallRejectedException(status, "test rejects"));
+    }
+
+    /** Makes the next calls fail with this (null: accept), as the core's future would. */
+    public void failWith(Throwable failure) {
+        this.failure = failure;
+    }
+
+    /** Makes the next calls throw this from {@code accept} itself (null: do not), breaking the contract. */
+    public void throwOnAccept(RuntimeException thrown) {
+        this.thrown = thrown;
+    }
+
+    /** Makes the next calls wait for {@link #decide} instead of being taken at once, as a slow media bind would. */
+    public void holdDecisions() {
+        holding = true;
+    }
+
+    /** Completes a held call with its handle, from the test's thread (standing in for a media loop). */
+    public void decide(String callId) {
+        CompletableFuture<CallHandle> decision = held.remove(callId);
+        if (decision == null) {
+            throw new AssertionError("no decision held for " + callId);
+        }
+        decision.complete(handle(callId));
     }
 
     @Override
-    public CallHandle accept(NewCall call, CallSignalling callSignalling) throws CallRejectedException {
+    public CompletableFuture<CallHandle> accept(NewCall call, CallSignalling callSignalling) {
         calls.add(call);
-        if (rejectStatus != 0) {
-            throw new CallRejectedException(rejectStatus, "test rejects");
+        if (thrown != null) {
+            throw thrown;
+        }
+        Throwable refusal = failure;
+        if (refusal != null) {
+            return CompletableFuture.failedFuture(refusal);
         }
         RecordingCallHandle handle = new RecordingCallHandle(nextPort.getAndAdd(2));
         handles.put(call.callId(), handle);
         signalling.put(call.callId(), callSignalling);
-        return handle;
+        if (holding) {
+            CompletableFuture<CallHandle> decision = new CompletableFuture<>();
+            held.put(call.callId(), decision);
+            return decision;
+        }
+        return CompletableFuture.completedFuture(handle);
     }
 
     public RecordingCallHandle handle(String callId) {

@@ -13,14 +13,11 @@ public final class RecordingCallHandle implements CallHandle {
     public record MediaUpdate(InetSocketAddress remoteRtp, boolean sendAudio) {
     }
 
-    public record Digit(char digit) {
-    }
-
     private final int localRtpPort;
     public final AtomicInteger starts = new AtomicInteger();
     public final AtomicInteger remoteHangUps = new AtomicInteger();
     public final List<MediaUpdate> mediaUpdates = new CopyOnWriteArrayList<>();
-    public final List<Digit> digits = new CopyOnWriteArrayList<>();
+    public final List<Character> digits = new CopyOnWriteArrayList<>();
 
     RecordingCallHandle(int localRtpPort) {
         this.localRtpPort = localRtpPort;
@@ -48,6 +45,6 @@ public final class RecordingCallHandle implements CallHandle {
 
     @Override
     public void digitFromSignalling(char digit) {
-        digits.add(new Digit(digit));
+        digits.add(digit);
     }
 }

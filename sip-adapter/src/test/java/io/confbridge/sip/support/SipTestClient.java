@@ -32,8 +32,8 @@ public final class SipTestClient implements AutoCloseable {
     private final String transport;
     private final DatagramSocket udp;
     private final Socket tcp;
-    private final List<SipTestMessage> inbox = new ArrayList<>();
-    private final List<SipTestMessage> everything = new ArrayList<>();
+    private final List<SipMessage> inbox = new ArrayList<>();
+    private final List<SipMessage> everything = new ArrayList<>();
     private final Thread reader;
     private volatile boolean closed;
 
@@ -92,8 +92,8 @@ public final class SipTestClient implements AutoCloseable {
     }
 
     /** Waits for a message matching {@code what} and takes it out of the inbox. */
-    public SipTestMessage await(String description, Predicate<SipTestMessage> what) {
-        SipTestMessage[] found = new SipTestMessage[1];
+    public SipMessage await(String description, Predicate<SipMessage> what) {
+        SipMessage[] found = new SipMessage[1];
         try {
             org.awaitility.Awaitility.await().atMost(WAIT).until(() -> (found[0] = take(what)) != null);
         } catch (ConditionTimeoutException e) {
@@ -102,41 +102,41 @@ public final class SipTestClient implements AutoCloseable {
         return found[0];
     }
 
-    public SipTestMessage awaitResponse(int status, String method) {
-        return await(status + " to " + method, m -> m.isResponse() && m.status() == status && m.method().equals(method));
+    public SipMessage awaitResponse(int status, String method) {
+        return await(status + " to " + method, m -> m.isResponse() && m.statusCode() == status && m.method().equals(method));
     }
 
-    public SipTestMessage awaitResponse(int status, String method, String callId) {
-        return await(status + " to " + method, m -> m.isResponse() && m.status() == status
+    public SipMessage awaitResponse(int status, String method, String callId) {
+        return await(status + " to " + method, m -> m.isResponse() && m.statusCode() == status
                 && m.method().equals(method) && callId.equals(m.callId()));
     }
 
-    public SipTestMessage awaitRequest(String method) {
+    public SipMessage awaitRequest(String method) {
         return await(method, m -> !m.isResponse() && m.method().equals(method));
     }
 
     /** Whether any message so far (taken or not) matches. */
-    public boolean everReceived(Predicate<SipTestMessage> what) {
+    public boolean everReceived(Predicate<SipMessage> what) {
         synchronized (inbox) {
             return everything.stream().anyMatch(what);
         }
     }
 
     /** Answers a request from the bridge (its BYE) with {@code status}, echoing the dialog headers. */
-    public void respond(SipTestMessage request, int status, String reason) throws IOException {
+    public void respond(SipMessage request, int status, String reason) throws IOException {
         StringBuilder sb = new StringBuilder("SIP/2.0 ").append(status).append(' ').append(reason).append("\r\n");
-        for (String via : request.headers("Via")) {
+        for (String via : request.headerLines("Via")) {
             sb.append("Via: ").append(via).append("\r\n");
         }
-        sb.append("From: ").append(request.header("From")).append("\r\n");
-        sb.append("To: ").append(request.header("To")).append("\r\n");
+        sb.append("From: ").append(request.header("From").orElse(null)).append("\r\n");
+        sb.append("To: ").append(request.header("To").orElse(null)).append("\r\n");
         sb.append("Call-ID: ").append(request.callId()).append("\r\n");
-        sb.append("CSeq: ").append(request.header("CSeq")).append("\r\n");
+        sb.append("CSeq: ").append(request.header("CSeq").orElse(null)).append("\r\n");
         sb.append("Content-Length: 0\r\n\r\n");
         send(sb.toString());
     }
 
-    private SipTestMessage take(Predicate<SipTestMessage> what) {
+    private SipMessage take(Predicate<SipMessage> what) {
         synchronized (inbox) {
             for (int i = 0; i < inbox.size(); i++) {
                 if (what.test(inbox.get(i))) {
@@ -150,15 +150,15 @@ public final class SipTestClient implements AutoCloseable {
     private String everything() {
         synchronized (inbox) {
             StringBuilder sb = new StringBuilder();
-            for (SipTestMessage m : everything) {
-                sb.append("---\n").append(m.startLine()).append(" / CSeq ").append(m.header("CSeq")).append('\n');
+            for (SipMessage m : everything) {
+                sb.append("---\n").append(m.startLine()).append(" / CSeq ").append(m.header("CSeq").orElse(null)).append('\n');
             }
             return sb.toString();
         }
     }
 
     private void deliver(String text) {
-        SipTestMessage message = SipTestMessage.parse(text);
+        SipMessage message = SipMessage.parse(text);
         synchronized (inbox) {
             inbox.add(message);
             everything.add(message);
@@ -207,8 +207,8 @@ public final class SipTestClient implements AutoCloseable {
                     if (headEnd < 0) {
                         break;
                     }
-                    SipTestMessage head = SipTestMessage.parse(text.substring(0, headEnd + 4));
-                    String lengthHeader = head.header("Content-Length");
+                    SipMessage head = SipMessage.parse(text.substring(0, headEnd + 4));
+                    String lengthHeader = head.header("Content-Length").orElse(null);
                     int length = lengthHeader == null ? 0 : Integer.parseInt(lengthHeader.trim());
                     if (text.length() < headEnd + 4 + length) {
                         break;

@@ -43,9 +43,9 @@ public final class TestDialog {
     }
 
     /** Remembers the bridge's To tag from a response. */
-    public void learn(SipTestMessage response) {
-        if (response.toTag() != null) {
-            toTag = response.toTag();
+    public void learn(SipMessage response) {
+        if (response.toTag().orElse(null) != null) {
+            toTag = response.toTag().orElse(null);
         }
     }
 
@@ -70,18 +70,18 @@ public final class TestDialog {
     }
 
     /** ACK for the INVITE's final response: same branch for non-2xx, a new one for 2xx. */
-    public String ack(SipTestMessage finalResponse) {
-        if (finalResponse.status() >= 300) {
+    public String ack(SipMessage finalResponse) {
+        if (finalResponse.statusCode() >= 300) {
             // The ACK carries the response's To tag, but a failed INVITE makes no dialog: a retry
             // after a 401 is again out of dialog (RFC 3261 §22.2).
             String saved = toTag;
-            toTag = finalResponse.toTag();
+            toTag = finalResponse.toTag().orElse(null);
             String ack = request("ACK", inviteBranch, inviteCseq, "ACK", "", null, null);
             toTag = saved;
             return ack;
         }
         learn(finalResponse);
-        String branch = finalResponse.status() >= 300 ? inviteBranch : branch();
+        String branch = finalResponse.statusCode() >= 300 ? inviteBranch : branch();
         return request("ACK", branch, inviteCseq, "ACK", "", null, null);
     }
 

@@ -1,4 +1,4 @@
-package io.confbridge.server.support;
+package io.confbridge.sip.support;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -40,10 +40,12 @@ public record SipLogin(String username, String password, String algorithm) {
      * @throws AssertionError if no challenge offers the algorithm or one lacks {@code qop="auth"}
      */
     public Answer answer(List<String> wwwAuthenticate, String method, String uri) {
-        String challenge = wwwAuthenticate.stream()
-                .filter(c -> algorithm.equalsIgnoreCase(param(c, "algorithm")))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no " + algorithm + " challenge in " + wwwAuthenticate));
+        return answer(wwwAuthenticate, method, uri, FIRST_NONCE_COUNT);
+    }
+
+    /** As {@link #answer(List, String, String)} with the nonce count {@code nc} (8 hex digits). */
+    public Answer answer(List<String> wwwAuthenticate, String method, String uri, String nc) {
+        String challenge = challengeFor(wwwAuthenticate, algorithm);
         String qop = param(challenge, "qop");
         if (qop == null || !List.of(qop.split("\\s*,\\s*")).contains("auth")) {
             throw new AssertionError("challenge without qop auth: " + challenge);
@@ -52,7 +54,6 @@ public record SipLogin(String username, String password, String algorithm) {
         String nonce = param(challenge, "nonce");
         String opaque = param(challenge, "opaque");
         String cnonce = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-        String nc = FIRST_NONCE_COUNT;
         String ha1 = hash(username + ":" + realm + ":" + password);
         String ha2 = hash(method + ":" + uri);
         String response = hash(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":auth:" + ha2);
@@ -61,6 +62,18 @@ public record SipLogin(String username, String password, String algorithm) {
                 + ", qop=auth, nc=" + nc + ", cnonce=\"" + cnonce + "\""
                 + (opaque == null ? "" : ", opaque=\"" + opaque + "\"");
         return new Answer(challenge, authorization, nonce, nc);
+    }
+
+    /**
+     * The challenge among {@code wwwAuthenticate} offering {@code algorithm} ({@code SHA-256}, {@code MD5}).
+     *
+     * @throws AssertionError if none does
+     */
+    public static String challengeFor(List<String> wwwAuthenticate, String algorithm) {
+        return wwwAuthenticate.stream()
+                .filter(c -> algorithm.equalsIgnoreCase(param(c, "algorithm")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + algorithm + " challenge in " + wwwAuthenticate));
     }
 
     /**

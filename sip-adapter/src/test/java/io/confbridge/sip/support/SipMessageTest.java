@@ -1,4 +1,4 @@
-package io.confbridge.server.support;
+package io.confbridge.sip.support;
 
 import org.junit.jupiter.api.Test;
 
@@ -68,12 +68,5 @@ class SipMessageTest {
     void refusesWhatIsNotSip() {
         assertThrows(IllegalArgumentException.class, () -> parse("HTTP/1.1 200 OK\r\n\r\n"));
         assertThrows(IllegalArgumentException.class, () -> parse("\u0000\u0001garbage"));
-    }
-
-    @Test
-    void findsWhereRequestsForAUriGo() {
-        assertEquals(5062, TestPhone.destinationOf("sip:bridge@127.0.0.1:5062;transport=udp").getPort());
-        assertEquals(5060, TestPhone.destinationOf("sip:127.0.0.1").getPort());
-        assertEquals("127.0.0.1", TestPhone.destinationOf("sip:127.0.0.1:5099").getHostString());
     }
 }

@@ -1,4 +1,4 @@
-package io.confbridge.server.support;
+package io.confbridge.sip.support;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One SIP message as it arrived in a datagram, parsed just far enough for a test UA: the start line,
+ * One SIP message as it arrived (a datagram, or one message cut from a TCP stream), parsed just far
+ * enough for a test UA: the start line,
  * the headers (compact forms expanded, names case-insensitive, folded lines joined) and the body cut at
  * Content-Length (RFC 3261 §7, §18.3).
  */
@@ -27,14 +28,24 @@ public final class SipMessage {
             "s", "Subject",
             "e", "Content-Encoding");
 
+    private final String text;
     private final String startLine;
     private final List<Map.Entry<String, String>> headers;
     private final String body;
 
-    private SipMessage(String startLine, List<Map.Entry<String, String>> headers, String body) {
+    private SipMessage(String text, String startLine, List<Map.Entry<String, String>> headers, String body) {
+        this.text = text;
         this.startLine = startLine;
         this.headers = headers;
         this.body = body;
+    }
+
+    /**
+     * @throws IllegalArgumentException if the text is not a SIP message at all
+     */
+    public static SipMessage parse(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return parse(bytes, bytes.length);
     }
 
     /**
@@ -83,7 +94,7 @@ public final class SipMessage {
             int declared = Integer.parseInt(contentLength.trim());
             body = rawBody.substring(0, Math.min(declared, rawBody.length()));
         }
-        return new SipMessage(lines[0], headers, body);
+        return new SipMessage(text, lines[0], headers, body);
     }
 
     private static String canonicalName(String name) {
@@ -113,10 +124,10 @@ public final class SipMessage {
         return Integer.parseInt(parts[1]);
     }
 
-    /** The method of a request. */
+    /** The method of a request, or for a response the method in its CSeq (the request it answers). */
     public String method() {
         if (isResponse()) {
-            throw new IllegalStateException("not a request: " + startLine);
+            return cseqMethod();
         }
         return startLine.substring(0, startLine.indexOf(' '));
     }
@@ -159,6 +170,11 @@ public final class SipMessage {
 
     public String body() {
         return body;
+    }
+
+    /** The body's lines, for SDP. */
+    public List<String> bodyLines() {
+        return List.of(body.split("\r\n"));
     }
 
     public String callId() {
@@ -209,7 +225,7 @@ public final class SipMessage {
     }
 
     /** A header parameter ({@code ;tag=}, {@code ;branch=}), looked for outside any {@code <...>} URI. */
-    static Optional<String> parameter(String headerValue, String name) {
+    public static Optional<String> parameter(String headerValue, String name) {
         String params = headerValue;
         int gt = headerValue.lastIndexOf('>');
         if (gt >= 0) {
@@ -248,12 +264,13 @@ public final class SipMessage {
     }
 
     /** Every header line as received (names expanded), for building responses that must copy them. */
-    List<Map.Entry<String, String>> headers() {
+    public List<Map.Entry<String, String>> headers() {
         return headers;
     }
 
+    /** The whole message as received, for assertion messages. */
     @Override
     public String toString() {
-        return startLine;
+        return text;
     }
 }

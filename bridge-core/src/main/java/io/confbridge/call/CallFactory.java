@@ -1,0 +1,115 @@
+package io.confbridge.call;
+
+import io.confbridge.media.MediaClock;
+import io.confbridge.media.MediaEngine;
+import io.confbridge.media.PortPairBinder;
+import io.confbridge.rtp.RtpPortAllocator;
+import io.confbridge.rtp.RtpSession;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Makes the core's side of inbound calls for the signalling side: picks a media loop, binds an
+ * RTP/RTCP port pair from the configured range there, and creates the {@link Call}. Keeps the set of
+ * live calls for shutdown. Nothing here blocks the calling (SIP) thread.
+ */
+public final class CallFactory implements CallAcceptor {
+    private static final Logger log = LoggerFactory.getLogger(CallFactory.class);
+    /** Ports come free as calls end; a caller refused for want of one may try again this soon. */
+    static final int NO_PORT_RETRY_AFTER_S = 10;
+
+    private final MediaEngine engine;
+    private final PortPairBinder portPairs;
+    private final boolean symmetricLatching;
+    private final CallServices services;
+    private final Set<Call> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean accepting = true;
+
+    public CallFactory(MediaEngine engine, RtpPortAllocator ports, InetAddress rtpBindAddress,
+                       boolean symmetricLatching, CallServices services) {
+        this.engine = engine;
+        this.portPairs = new PortPairBinder(engine, ports, rtpBindAddress);
+        this.symmetricLatching = symmetricLatching;
+        this.services = services;
+    }
+
+    @Override
+    public CompletableFuture<CallHandle> accept(NewCall call, CallSignalling signalling) {
+        if (!accepting) {
+            return CompletableFuture.failedFuture(new CallRejectedException(503, "shutting down"));
+        }
+        MediaClock clock = engine.nextClock();
+        RtpSession session = new RtpSession(call.codec(), call.audioPayloadType(),
+                call.telephoneEventPayloadType(), call.remoteRtp(), call.sendAudio(), symmetricLatching);
+        return portPairs.bind(clock.loop(), session.handler(), RtcpDiscard.INSTANCE)
+                .<CallHandle>handle((pair, failure) -> {
+                    if (failure != null) {
+                        throw refusal(call, failure);
+                    }
+                    try {
+                        Call created = new Call(call, signalling, services, clock, session, pair.rtpPort(), this);
+                        session.attach(pair.rtp(), pair.rtcp(), created.callerMedia());
+                        live.add(created);
+                        return created;
+                    } catch (RuntimeException e) {
+                        pair.rtp().close();
+                        pair.rtcp().close();
+                        portPairs.release(pair.rtpPort());
+                        throw e;
+                    }
+                });
+    }
+
+    private static CompletionException refusal(NewCall call, Throwable failure) {
+        if (failure instanceof PortPairBinder.NoFreePortException) {
+            log.warn("call {} refused: {}", call.callId(), failure.getMessage());
+            return new CompletionException(
+                    new CallRejectedException(503, "no RTP port free", NO_PORT_RETRY_AFTER_S));
+        }
+        return failure instanceof CompletionException c ? c : new CompletionException(failure);
+    }
+
+    /** Live calls now. */
+    public int liveCalls() {
+        return live.size();
+    }
+
+    /** Stops taking calls (new INVITEs get 503). */
+    public void stopAccepting() {
+        accepting = false;
+    }
+
+    void callEnded(Call call, int port) {
+        live.remove(call);
+        portPairs.release(port);
+    }
+
+    /**
+     * RTCP is received and dropped: the port pair is reserved so peers sending reports get no ICMP
+     * errors, but the bridge does not act on reports yet.
+     */
+    @ChannelHandler.Sharable
+    static final class RtcpDiscard extends ChannelInboundHandlerAdapter {
+        static final RtcpDiscard INSTANCE = new RtcpDiscard();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("RTCP channel: {}", cause.toString());
+        }
+    }
+}
