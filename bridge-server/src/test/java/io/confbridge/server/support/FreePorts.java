@@ -16,9 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and the per-JVM rotation through blocks keep that rare.
  */
 public final class FreePorts {
-    /** The RTP blocks are carved out of 30000–39999, away from the bridge's default 20000–29999. */
-    static final int RTP_AREA_START = 30000;
-    static final int RTP_AREA_END = 40000;
+    /**
+     * The RTP blocks are carved out of 10000–19999: away from the bridge's default 20000–29999, and below
+     * Linux's ephemeral ports (32768–60999), which other sockets on the machine take at random.
+     */
+    static final int RTP_AREA_START = 10000;
+    static final int RTP_AREA_END = 20000;
     public static final int RTP_BLOCK_SIZE = 200;
     private static final int BLOCKS = (RTP_AREA_END - RTP_AREA_START) / RTP_BLOCK_SIZE;
     private static final int ATTEMPTS = 50;

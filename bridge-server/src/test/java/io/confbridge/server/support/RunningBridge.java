@@ -1,13 +1,10 @@
 package io.confbridge.server.support;
 
-import io.confbridge.auth.DigestAccount;
 import io.confbridge.config.ConfigLoader;
 import io.confbridge.directory.Provisioning;
 import io.confbridge.server.BridgeServer;
-import io.confbridge.store.JdbcDirectoryStore;
 import io.confbridge.store.MeetingPolicyOverrides;
 import io.confbridge.store.MeetingRecord;
-import io.confbridge.store.SipAccountRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,12 +20,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A whole bridge started for one test the way {@code java -jar} starts it ({@link BridgeServer#start} on a
  * loaded config), on loopback ports of its own, with a data directory the test owns, cheap PIN hashing and
- * a short organizer-star window. Closes the phones it made, then the bridge.
+ * a short organizer-star window. Its directory is the SQLite file in the data directory, or, in the
+ * PostgreSQL run of the suite, a PostgreSQL schema of the data directory's own ({@link TestStore}).
+ * Closes the phones it made, then the bridge.
  *
  * <pre>{@code
  * try (RunningBridge bridge = RunningBridge.in(tempDir).start()) {
@@ -47,6 +48,7 @@ public final class RunningBridge implements AutoCloseable {
     private final Map<String, String> overrides;
     private final Path dataDir;
     private final List<TestPhone> phones = new ArrayList<>();
+    private final Map<Long, String> organizerEmails = new ConcurrentHashMap<>();
 
     private RunningBridge(BridgeServer server, Map<String, String> overrides, Path dataDir) {
         this.server = server;
@@ -83,9 +85,11 @@ public final class RunningBridge implements AutoCloseable {
         /** Starts the bridge; ports are chosen here and chosen again if another process took one meanwhile. */
         public RunningBridge start() throws Exception {
             Exception last = null;
+            Optional<String> jdbcUrl = TestStore.jdbcUrlFor(dataDir);
             for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
                 Map<String, String> effective = new LinkedHashMap<>();
                 effective.put("dataDir", dataDir.toString());
+                jdbcUrl.ifPresent(url -> effective.put("store.jdbcUrl", url));
                 effective.put("sip.port", Integer.toString(FreePorts.sipPort()));
                 int rtpStart = FreePorts.rtpBlockStart();
                 effective.put("rtp.portMin", Integer.toString(rtpStart));
@@ -140,24 +144,27 @@ public final class RunningBridge implements AutoCloseable {
     public TestMeeting newMeeting(boolean requirePinToStart, MeetingPolicyOverrides policy) {
         Provisioning provisioning = server.provisioning();
         int n = ORGANIZERS.incrementAndGet();
-        Provisioning.EnabledOrganizer organizer =
-                provisioning.enableOrganizer("organizer" + n + "@example.test", "Organizer " + n);
+        String email = "organizer" + n + "@example.test";
+        Provisioning.EnabledOrganizer organizer = provisioning.enableOrganizer(email, "Organizer " + n);
+        organizerEmails.put(organizer.organizer().id(), email);
         MeetingRecord meeting = provisioning.createMeeting(organizer.organizer().id(), requirePinToStart, policy);
         return new TestMeeting(meeting.conferenceId(), organizer.organizer().id(), organizer.pin());
     }
 
     /**
-     * Gives an organizer the SIP account {@code username} / {@code password} in the bridge's realm, as the
-     * administrator's "set SIP credentials" does: the digest HA1 values go into the bridge's own database,
-     * written through a second store on the same file (the bridge does not hand out its store; SQLite in
-     * WAL mode takes a second writer between the bridge's), and the bridge reads them at the next INVITE.
+     * Gives an organizer of {@link #newMeeting} the SIP account {@code username} / {@code password} in the
+     * bridge's realm the way an administrator does, through the admin API; whatever the bridge keeps of SIP
+     * accounts, in its database or in memory, changes as it does for the administrator.
      */
     public void setSipCredentials(long organizerId, String username, String password) {
-        String realm = server.config().sip().realm();
-        DigestAccount account = DigestAccount.of(organizerId, username, realm, password);
-        try (JdbcDirectoryStore store = JdbcDirectoryStore.open(server.config().store())) {
-            store.setSipAccount(new SipAccountRecord(organizerId, username, realm, account.ha1Md5(),
-                    account.ha1Sha256()));
+        String email = organizerEmails.get(organizerId);
+        if (email == null) {
+            throw new IllegalArgumentException("organizer " + organizerId + " was not made by newMeeting");
+        }
+        AdminReply reply = admin("PUT", "/api/users/" + email + "/sip-credentials",
+                "{\"username\": \"" + username + "\", \"password\": \"" + password + "\"}");
+        if (reply.status() != 200) {
+            throw new IllegalStateException("setting SIP credentials of " + email + ": " + reply.status() + " " + reply.body());
         }
     }
 
