@@ -39,14 +39,14 @@ import static io.confbridge.config.Setting.stringKey;
  */
 public final class ConfigLoader {
 
-    /** Environment variables with this prefix are overrides, except those of {@link #OTHER_USERS}. */
+    /** Environment variables with this prefix are overrides, except those of {@link #OTHER_READERS} and the tests'. */
     static final String ENV_PREFIX = "BRIDGE_";
 
     /**
      * BRIDGE_* variables that the project reads elsewhere, by their readers: a server started in the same
      * shell must neither refuse to start because of them nor warn about them.
      */
-    private static final Map<String, String> OTHER_USERS = Map.of(
+    private static final Map<String, String> OTHER_READERS = Map.of(
             "BRIDGE_URL", "the CLI's server address",
             "BRIDGE_TOKEN", "the CLI's admin token",
             "BRIDGE_LOG_LEVEL", "logback.xml's level of the bridge's own loggers",
@@ -187,7 +187,7 @@ public final class ConfigLoader {
         // Sorted so that several warnings come in the same order every time.
         new TreeMap<>(environment).forEach((name, value) -> {
             String upper = name.toUpperCase(Locale.ROOT);
-            if (!upper.startsWith(ENV_PREFIX) || OTHER_USERS.containsKey(upper) || upper.startsWith(TEST_PREFIX)) {
+            if (!upper.startsWith(ENV_PREFIX) || OTHER_READERS.containsKey(upper) || upper.startsWith(TEST_PREFIX)) {
                 return;
             }
             if (BY_ENV_FORM.containsKey(envForm(name.substring(ENV_PREFIX.length())))) {
@@ -206,7 +206,7 @@ public final class ConfigLoader {
         // Settings first: of two names as near, the setting is the likelier meaning.
         List<String> candidates = new ArrayList<>();
         SETTINGS.forEach(s -> candidates.add(s.envName()));
-        candidates.addAll(new TreeMap<>(OTHER_USERS).keySet());
+        candidates.addAll(new TreeMap<>(OTHER_READERS).keySet());
         String target = envForm(unknown);
         for (String candidate : candidates) {
             int distance = EditDistance.between(target, envForm(candidate));
@@ -216,7 +216,7 @@ public final class ConfigLoader {
             }
         }
         Setting setting = BY_ENV_FORM.get(envForm(closest.substring(ENV_PREFIX.length())));
-        return setting != null ? closest + " (" + setting.key() + ")" : closest + " (" + OTHER_USERS.get(closest) + ")";
+        return setting != null ? closest + " (" + setting.key() + ")" : closest + " (" + OTHER_READERS.get(closest) + ")";
     }
 
     private static Setting lookupOverride(String name) {
