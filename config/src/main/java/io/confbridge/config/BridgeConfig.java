@@ -36,12 +36,6 @@ public record BridgeConfig(
 
         /** The realm when none is configured. */
         public static final String DEFAULT_REALM = "confbridge";
-
-        /** A configuration with the {@linkplain #DEFAULT_REALM default realm}. */
-        public SipConfig(String bindAddress, int port, String advertisedAddress, boolean udp, boolean tcp,
-                         long answerDelayMs) {
-            this(bindAddress, port, advertisedAddress, udp, tcp, answerDelayMs, DEFAULT_REALM);
-        }
     }
 
     /** RTP media: the UDP port range for per-call port pairs and the media thread count. */

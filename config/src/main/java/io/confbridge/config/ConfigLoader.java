@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import static io.confbridge.config.Setting.boolKey;
 import static io.confbridge.config.Setting.intKey;
@@ -22,7 +26,9 @@ import static io.confbridge.config.Setting.stringKey;
  *
  * <p>Every key is declared once in {@link #SETTINGS} with its default and allowed range, so the file,
  * dotted overrides ({@code sip.port}) and environment overrides ({@code BRIDGE_SIP_PORT}) all go through
- * the same checks, and every error names the dotted key. Values that the defaults leave empty on purpose
+ * the same checks, and every error names the dotted key. Addresses and paths are checked here too
+ * ({@link NetworkAddresses}, {@link FileLocations}), so a typo stops start-up naming its key rather than
+ * failing later inside a bind or a file operation. Values that the defaults leave empty on purpose
  * are resolved here, so users of the record see concrete values:
  * <ul>
  *   <li>{@code sip.advertisedAddress} "" → {@code sip.bindAddress}</li>
@@ -33,24 +39,29 @@ import static io.confbridge.config.Setting.stringKey;
  */
 public final class ConfigLoader {
 
-    /** Environment variables with this prefix are overrides, except {@link #NOT_OURS}. */
+    /** Environment variables with this prefix are overrides, except those of {@link #OTHER_READERS} and the tests'. */
     static final String ENV_PREFIX = "BRIDGE_";
 
     /**
-     * BRIDGE_* variables that belong to others: the CLI's server address and admin token, and the
-     * test suite's database URLs ({@code BRIDGE_TEST_PG_URL}); a server started in the same shell must not
-     * refuse to start because of them.
+     * BRIDGE_* variables that the project reads elsewhere, by their readers: a server started in the same
+     * shell must neither refuse to start because of them nor warn about them.
      */
-    static boolean notOurs(String envName) {
-        String upper = envName.toUpperCase(Locale.ROOT);
-        return upper.equals("BRIDGE_URL") || upper.equals("BRIDGE_TOKEN") || upper.startsWith("BRIDGE_TEST_");
-    }
+    private static final Map<String, String> OTHER_READERS = Map.of(
+            "BRIDGE_URL", "the CLI's server address",
+            "BRIDGE_TOKEN", "the CLI's admin token",
+            "BRIDGE_LOG_LEVEL", "logback.xml's level of the bridge's own loggers",
+            "BRIDGE_JAVA_OPTS", "bin/bridge's JVM options");
+
+    /** The test suite's variables ({@code BRIDGE_TEST_PG_URL}). */
+    private static final String TEST_PREFIX = "BRIDGE_TEST_";
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
 
     private static final List<Setting> SETTINGS = List.of(
             stringKey("dataDir", "./data", false),
 
             stringKey("sip.bindAddress", "127.0.0.1", false),
-            intKey("sip.port", 5060, 0, 65535),
+            intKey("sip.port", 5060, 1, 65535),
             stringKey("sip.advertisedAddress", "", true),
             boolKey("sip.udp", true),
             boolKey("sip.tcp", true),
@@ -162,21 +173,50 @@ public final class ConfigLoader {
     }
 
     /**
-     * The file (or none) plus every {@code BRIDGE_*} environment variable as an override, except
-     * {@code BRIDGE_URL} and {@code BRIDGE_TOKEN} (the CLI's) and {@code BRIDGE_TEST_*} (the tests').
+     * The file (or none) plus every {@code BRIDGE_*} environment variable that names a key, as an override.
+     * A {@code BRIDGE_*} variable that names no key is logged as a warning naming the closest name, and
+     * ignored; the project's own other variables ({@code BRIDGE_LOG_LEVEL}, {@code BRIDGE_JAVA_OPTS},
+     * {@code BRIDGE_URL}, {@code BRIDGE_TOKEN}, {@code BRIDGE_TEST_*}) are ignored silently.
      */
     public static BridgeConfig fromEnvironment(Path fileOrNull) {
-        return fromEnvironment(fileOrNull, System.getenv());
+        return fromEnvironment(fileOrNull, System.getenv(), warning -> log.warn(warning));
     }
 
-    static BridgeConfig fromEnvironment(Path fileOrNull, Map<String, String> environment) {
+    static BridgeConfig fromEnvironment(Path fileOrNull, Map<String, String> environment, Consumer<String> warnings) {
         Map<String, String> overrides = new LinkedHashMap<>();
-        environment.forEach((name, value) -> {
-            if (name.toUpperCase(Locale.ROOT).startsWith(ENV_PREFIX) && !notOurs(name)) {
+        // Sorted so that several warnings come in the same order every time.
+        new TreeMap<>(environment).forEach((name, value) -> {
+            String upper = name.toUpperCase(Locale.ROOT);
+            if (!upper.startsWith(ENV_PREFIX) || OTHER_READERS.containsKey(upper) || upper.startsWith(TEST_PREFIX)) {
+                return;
+            }
+            if (BY_ENV_FORM.containsKey(envForm(name.substring(ENV_PREFIX.length())))) {
                 overrides.put(name, value);
+            } else {
+                warnings.accept(name + " is not a setting and is ignored; the closest name is " + closestName(upper));
             }
         });
         return load(fileOrNull, overrides);
+    }
+
+    /** The known BRIDGE_* name nearest to {@code unknown} in edit distance, compared as the matching does. */
+    private static String closestName(String unknown) {
+        String closest = null;
+        int best = Integer.MAX_VALUE;
+        // Settings first: of two names as near, the setting is the likelier meaning.
+        List<String> candidates = new ArrayList<>();
+        SETTINGS.forEach(s -> candidates.add(s.envName()));
+        candidates.addAll(new TreeMap<>(OTHER_READERS).keySet());
+        String target = envForm(unknown);
+        for (String candidate : candidates) {
+            int distance = EditDistance.between(target, envForm(candidate));
+            if (distance < best) {
+                best = distance;
+                closest = candidate;
+            }
+        }
+        Setting setting = BY_ENV_FORM.get(envForm(closest.substring(ENV_PREFIX.length())));
+        return setting != null ? closest + " (" + setting.key() + ")" : closest + " (" + OTHER_READERS.get(closest) + ")";
     }
 
     private static Setting lookupOverride(String name) {
@@ -251,9 +291,13 @@ public final class ConfigLoader {
     private static BridgeConfig build(Map<String, Object> v) {
         Values values = new Values(v);
         String dataDir = values.string("dataDir");
+        FileLocations.creatableDirectory("dataDir", dataDir);
 
-        String sipBind = values.string("sip.bindAddress");
+        String sipBind = NetworkAddresses.bindable("sip.bindAddress", values.string("sip.bindAddress"));
         String advertised = values.string("sip.advertisedAddress");
+        if (!advertised.isEmpty()) {
+            NetworkAddresses.advertisable("sip.advertisedAddress", advertised);
+        }
         var sip = new BridgeConfig.SipConfig(
                 sipBind,
                 values.integer("sip.port"),
@@ -278,12 +322,20 @@ public final class ConfigLoader {
         }
         int mediaThreads = values.integer("rtp.mediaThreads");
         var rtp = new BridgeConfig.RtpConfig(
-                values.string("rtp.bindAddress"),
+                NetworkAddresses.bindable("rtp.bindAddress", values.string("rtp.bindAddress")),
                 portMin,
                 portMax,
                 mediaThreads == 0 ? Runtime.getRuntime().availableProcessors() : mediaThreads,
                 values.bool("rtp.symmetricLatching"));
 
+        String promptDir = values.string("ivr.promptDir");
+        if (!promptDir.isEmpty()) {
+            FileLocations.existingDirectory("ivr.promptDir", promptDir);
+        }
+        String holdMusicWav = values.string("ivr.holdMusicWav");
+        if (!holdMusicWav.isEmpty()) {
+            FileLocations.readableFile("ivr.holdMusicWav", holdMusicWav);
+        }
         var ivr = new BridgeConfig.IvrConfig(
                 values.longValue("ivr.digitTimeoutMs"),
                 values.longValue("ivr.organizerStarWaitMs"),
@@ -291,8 +343,8 @@ public final class ConfigLoader {
                 values.integer("ivr.pinTries"),
                 values.longValue("ivr.lobbyTimeoutMs"),
                 values.string("ivr.language"),
-                values.string("ivr.promptDir"),
-                values.string("ivr.holdMusicWav"),
+                promptDir,
+                holdMusicWav,
                 dialInLanguages(values.string("ivr.dialInLanguages")),
                 values.bool("ivr.inbandDtmf"));
 
@@ -302,6 +354,8 @@ public final class ConfigLoader {
         } else if (!jdbcUrl.startsWith("jdbc:sqlite:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new ConfigException("store.jdbcUrl", "\"" + jdbcUrl
                     + "\" is not supported; expected jdbc:sqlite:<file> or jdbc:postgresql://<host>/<db>");
+        } else {
+            checkSqliteFile(jdbcUrl);
         }
         var store = new BridgeConfig.StoreConfig(
                 jdbcUrl,
@@ -314,6 +368,11 @@ public final class ConfigLoader {
             checkPepper(pepper);
         }
         String pepperFile = values.string("security.pepperFile");
+        if (pepperFile.isEmpty()) {
+            pepperFile = Path.of(dataDir).resolve("pepper").toString();
+        } else if (pepper.isEmpty()) {
+            FileLocations.creatableFile("security.pepperFile", pepperFile);
+        }
         int memoryKiB = values.integer("security.argon2MemoryKiB");
         int parallelism = values.integer("security.argon2Parallelism");
         if (memoryKiB < 8 * parallelism) {
@@ -322,7 +381,7 @@ public final class ConfigLoader {
                     + 8 * parallelism + " for security.argon2Parallelism " + parallelism + ")");
         }
         var security = new BridgeConfig.SecurityConfig(
-                pepperFile.isEmpty() ? Path.of(dataDir).resolve("pepper").toString() : pepperFile,
+                pepperFile,
                 pepper,
                 memoryKiB,
                 values.integer("security.argon2Iterations"),
@@ -330,11 +389,14 @@ public final class ConfigLoader {
                 values.integer("security.pinWorkerThreads"));
 
         var admin = new BridgeConfig.AdminConfig(
-                values.string("admin.bindAddress"),
+                NetworkAddresses.bindable("admin.bindAddress", values.string("admin.bindAddress")),
                 values.integer("admin.port"),
                 values.string("admin.token"));
 
         String mailHost = values.string("mail.host");
+        if (!mailHost.isEmpty()) {
+            NetworkAddresses.remoteHost("mail.host", mailHost);
+        }
         String mailFrom = values.string("mail.from");
         if (!mailHost.isEmpty() && !mailFrom.contains("@")) {
             throw new ConfigException("mail.from", (mailFrom.isEmpty() ? "is empty" : "\"" + mailFrom + "\" is not an e-mail address")
@@ -378,6 +440,25 @@ public final class ConfigLoader {
             }
         }
         return realm;
+    }
+
+    /**
+     * An explicit SQLite URL's file is created with its directories at start, as the default one under
+     * {@code dataDir} is; the URI form ({@code jdbc:sqlite:file:...}) and in-memory databases are the
+     * user's to manage.
+     */
+    private static void checkSqliteFile(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
+            return;
+        }
+        String file = jdbcUrl.substring("jdbc:sqlite:".length());
+        int query = file.indexOf('?');
+        if (query >= 0) {
+            file = file.substring(0, query);
+        }
+        if (!file.isEmpty() && !file.startsWith(":memory:") && !file.startsWith("file:")) {
+            FileLocations.creatableFile("store.jdbcUrl", file);
+        }
     }
 
     private static void checkPepper(String pepper) {

@@ -6,8 +6,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,12 +60,13 @@ class ConfigLoaderTest {
 
     @Test
     void readsNestedJsonFile() throws IOException {
+        String dataDir = dir.resolve("var/lib/bridge").toString();
         Path file = write("bridge.json", """
-                {"dataDir": "/var/lib/bridge",
+                {"dataDir": "%s",
                  "sip": {"port": 5070, "advertisedAddress": "203.0.113.7", "tcp": false},
                  "rtp": {"portMin": 30000, "portMax": 30099, "mediaThreads": 3},
                  "ivr": {"language": "ZH"}}
-                """);
+                """.formatted(dataDir));
 
         BridgeConfig c = ConfigLoader.load(file, Map.of());
 
@@ -74,8 +77,8 @@ class ConfigLoaderTest {
         assertEquals(30099, c.rtp().portMax());
         assertEquals(3, c.rtp().mediaThreads());
         assertEquals("zh", c.ivr().language());
-        assertEquals("jdbc:sqlite:" + Path.of("/var/lib/bridge", "bridge.db"), c.store().jdbcUrl());
-        assertEquals(Path.of("/var/lib/bridge", "pepper").toString(), c.security().pepperFile());
+        assertEquals("jdbc:sqlite:" + Path.of(dataDir, "bridge.db"), c.store().jdbcUrl());
+        assertEquals(Path.of(dataDir, "pepper").toString(), c.security().pepperFile());
     }
 
     @Test
@@ -131,24 +134,61 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void environmentIgnoresOtherVariablesAndTheCliAndTestNames() {
+    void environmentIgnoresOtherVariablesAndTheProjectsOwnOtherNamesSilently() {
         Map<String, String> env = new HashMap<>();
         env.put("PATH", "/usr/bin");
         env.put("BRIDGE_URL", "http://127.0.0.1:8080");
         env.put("BRIDGE_TOKEN", "secret");
         env.put("BRIDGE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1/test");
+        env.put("BRIDGE_LOG_LEVEL", "DEBUG");
+        env.put("BRIDGE_JAVA_OPTS", "-Xmx512m");
         env.put("BRIDGE_SIP_PORT", "5099");
+        List<String> warnings = new ArrayList<>();
 
-        BridgeConfig c = ConfigLoader.fromEnvironment(null, env);
+        BridgeConfig c = ConfigLoader.fromEnvironment(null, env, warnings::add);
 
         assertEquals(5099, c.sip().port());
         assertEquals("", c.admin().token(), "BRIDGE_TOKEN is the CLI's, not admin.token");
+        assertEquals(List.of(), warnings, "logback.xml reads BRIDGE_LOG_LEVEL, bin/bridge BRIDGE_JAVA_OPTS");
     }
 
     @Test
-    void unknownEnvironmentVariableIsNamed() {
+    void unknownEnvironmentVariableWarnsNamingTheClosestNameAndTheBridgeStarts() {
+        List<String> warnings = new ArrayList<>();
+
+        BridgeConfig c = ConfigLoader.fromEnvironment(null,
+                Map.of("BRIDGE_SIP_PROT", "5070", "BRIDGE_LOG_LEVL", "DEBUG", "BRIDGE_RTP_PORT_MAX", "29001"),
+                warnings::add);
+
+        assertEquals(5060, c.sip().port(), "the unknown name is ignored");
+        assertEquals(29001, c.rtp().portMax(), "the known names still apply");
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("BRIDGE_LOG_LEVL is not a setting"), warnings.get(0));
+        assertTrue(warnings.get(0).contains("closest name is BRIDGE_LOG_LEVEL"), warnings.get(0));
+        assertTrue(warnings.get(1).startsWith("BRIDGE_SIP_PROT is not a setting"), warnings.get(1));
+        assertTrue(warnings.get(1).contains("closest name is BRIDGE_SIP_PORT (sip.port)"), warnings.get(1));
+    }
+
+    @Test
+    void closestNameIsTheNearestInEditDistance() {
+        List<String> warnings = new ArrayList<>();
+
+        ConfigLoader.fromEnvironment(null, Map.of("BRIDGE_IVR_PINTRIESS", "3", "BRIDGE_ADMIN_TOKN", "x"),
+                warnings::add);
+
+        assertEquals(List.of(
+                "BRIDGE_ADMIN_TOKN is not a setting and is ignored; the closest name is BRIDGE_ADMIN_TOKEN (admin.token)",
+                "BRIDGE_IVR_PINTRIESS is not a setting and is ignored; the closest name is BRIDGE_IVR_PINTRIES (ivr.pinTries)"),
+                warnings);
+        assertEquals(0, EditDistance.between("sipport", "sipport"));
+        assertEquals(2, EditDistance.between("sipprot", "sipport"));
+        assertEquals(3, EditDistance.between("kitten", "sitting"));
+    }
+
+    @Test
+    void unknownOverrideGivenDirectlyStillStopsLoading() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> ConfigLoader.fromEnvironment(null, Map.of("BRIDGE_SIP_PROT", "5060")));
+                () -> ConfigLoader.load(null, Map.of("BRIDGE_SIP_PROT", "5060")));
         assertEquals("BRIDGE_SIP_PROT", e.key());
         assertTrue(e.getMessage().contains("BRIDGE_SIP_PORT"), e.getMessage());
     }
@@ -181,7 +221,7 @@ class ConfigLoaderTest {
         assertEquals("sip.port", env.key());
         assertTrue(env.getMessage().contains("\"abc\""), env.getMessage());
         assertTrue(env.getMessage().contains("BRIDGE_SIP_PORT"), env.getMessage());
-        assertTrue(env.getMessage().contains("integer in 0–65535"), env.getMessage());
+        assertTrue(env.getMessage().contains("integer in 1–65535"), env.getMessage());
 
         ConfigException bool = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(write("a.json", "{\"sip\": {\"udp\": \"yes\"}}"), Map.of()));
@@ -312,7 +352,9 @@ class ConfigLoaderTest {
                 "BRIDGE_MAIL_PASSWORD", "s3cret",
                 "BRIDGE_MAIL_FROM", "bridge@contoso.com",
                 "BRIDGE_LOCKOUT_ORGANIZER_MAX_FAILURES", "20",
-                "BRIDGE_LOCKOUT_SOURCE_MAX_BACKOFF_SECONDS", "60"));
+                "BRIDGE_LOCKOUT_SOURCE_MAX_BACKOFF_SECONDS", "60"), warning -> {
+                    throw new AssertionError(warning);
+                });
 
         assertTrue(c.mail().configured());
         assertEquals("smtp.contoso.com", c.mail().host());
@@ -364,5 +406,112 @@ class ConfigLoaderTest {
         ConfigException noPair = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, java.util.Map.of("BRIDGE_IVR_DIALINLANGUAGES", "zh")));
         assertEquals("ivr.dialInLanguages", noPair.key());
+    }
+
+    @Test
+    void sipPortIsOneTo65535() {
+        ConfigException zero = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("sip.port", "0")));
+        assertEquals("sip.port: 0 is outside 1–65535", zero.getMessage());
+        assertEquals(1, ConfigLoader.load(null, Map.of("sip.port", "1")).sip().port());
+        assertEquals(65535, ConfigLoader.load(null, Map.of("sip.port", "65535")).sip().port());
+    }
+
+    @Test
+    void bindAddressesMustBeAddressesOfThisMachine() {
+        ConfigException unresolved = assertThrows(ConfigException.class,
+                () -> ConfigLoader.fromEnvironment(null, Map.of("BRIDGE_RTP_BINDADDRESS", "foo.invalid"), warning -> { }));
+        assertEquals("rtp.bindAddress", unresolved.key());
+        assertTrue(unresolved.getMessage().contains("\"foo.invalid\" does not resolve"), unresolved.getMessage());
+        assertTrue(unresolved.getMessage().contains("0.0.0.0"), "says what is allowed: " + unresolved.getMessage());
+
+        ConfigException notHere = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("sip.bindAddress", "192.0.2.10")));
+        assertEquals("sip.bindAddress", notHere.key());
+        assertTrue(notHere.getMessage().contains("not an address of this machine"), notHere.getMessage());
+
+        for (String bad : new String[] {"300.1.2.3", "10.0.0", "bad host", "under_score", "::g"}) {
+            assertEquals("admin.bindAddress", assertThrows(ConfigException.class,
+                    () -> ConfigLoader.load(null, Map.of("admin.bindAddress", bad)), bad).key());
+        }
+
+        BridgeConfig c = ConfigLoader.load(null, Map.of(
+                "sip.bindAddress", "0.0.0.0", "rtp.bindAddress", "::1", "admin.bindAddress", "localhost"));
+        assertEquals("0.0.0.0", c.sip().bindAddress());
+        assertEquals("::1", c.rtp().bindAddress());
+        assertEquals("localhost", c.admin().bindAddress());
+    }
+
+    @Test
+    void advertisedAddressAndMailHostAreCheckedForSyntaxOnly() {
+        BridgeConfig c = ConfigLoader.load(null, Map.of("sip.advertisedAddress", "bridge.contoso.invalid",
+                "mail.host", "smtp.contoso.invalid", "mail.from", "bridge@contoso.com"));
+        assertEquals("bridge.contoso.invalid", c.sip().advertisedAddress(), "need not resolve where the bridge runs");
+        assertEquals("203.0.113.7", ConfigLoader.load(null, Map.of("sip.advertisedAddress", "203.0.113.7"))
+                .sip().advertisedAddress());
+
+        ConfigException wildcard = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("sip.advertisedAddress", "0.0.0.0")));
+        assertEquals("sip.advertisedAddress", wildcard.key());
+        assertTrue(wildcard.getMessage().contains("wildcard"), wildcard.getMessage());
+        assertEquals("sip.advertisedAddress", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("sip.advertisedAddress", "bridge contoso"))).key());
+        assertEquals("mail.host", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("mail.host", "smtp:587", "mail.from", "b@contoso.com"))).key());
+    }
+
+    @Test
+    void pathsTheBridgeCreatesNeedAWritableDirectoryAbove() throws IOException {
+        Path file = write("plain.txt", "not a directory");
+
+        ConfigException pepper = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("security.pepperFile", file.resolve("pepper").toString())));
+        assertEquals("security.pepperFile", pepper.key());
+        assertTrue(pepper.getMessage().contains(file + " is not a directory"), pepper.getMessage());
+
+        ConfigException dataDir = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("BRIDGE_DATADIR", file.toString())));
+        assertEquals("dataDir", dataDir.key());
+        assertTrue(dataDir.getMessage().contains("is not a directory"), dataDir.getMessage());
+
+        ConfigException database = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("store.jdbcUrl", "jdbc:sqlite:" + file.resolve("db/bridge.db"))));
+        assertEquals("store.jdbcUrl", database.key());
+
+        ConfigException pepperIsADirectory = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("security.pepperFile", dir.toString())));
+        assertEquals("security.pepperFile", pepperIsADirectory.key());
+
+        Path missing = dir.resolve("not/yet/there");
+        BridgeConfig created = ConfigLoader.load(null, Map.of("dataDir", missing.toString(),
+                "security.pepperFile", missing.resolve("keys/pepper").toString(),
+                "store.jdbcUrl", "jdbc:sqlite:" + missing.resolve("db/bridge.db") + "?journal_mode=WAL"));
+        assertEquals(missing.resolve("keys/pepper").toString(), created.security().pepperFile(),
+                "missing directories are created at start");
+        assertFalse(Files.exists(missing), "loading creates nothing");
+
+        String inline = Base64.getEncoder().encodeToString(new byte[32]);
+        assertEquals(inline, ConfigLoader.load(null, Map.of("security.pepper", inline,
+                "security.pepperFile", file.resolve("pepper").toString())).security().pepper(),
+                "an inline pepper leaves the pepper file unused");
+    }
+
+    @Test
+    void promptsAndHoldMusicMustExist() throws IOException {
+        Path missing = dir.resolve("missing");
+        ConfigException prompts = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("ivr.promptDir", missing.toString())));
+        assertEquals("ivr.promptDir", prompts.key());
+        assertTrue(prompts.getMessage().contains("does not exist"), prompts.getMessage());
+
+        ConfigException music = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("BRIDGE_IVR_HOLDMUSICWAV", missing.resolve("music.wav").toString())));
+        assertEquals("ivr.holdMusicWav", music.key());
+        assertEquals("ivr.holdMusicWav", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("ivr.holdMusicWav", dir.toString()))).key());
+
+        Path wav = write("music.wav", "RIFF");
+        BridgeConfig c = ConfigLoader.load(null, Map.of("ivr.promptDir", dir.toString(), "ivr.holdMusicWav", wav.toString()));
+        assertEquals(dir.toString(), c.ivr().promptDir());
+        assertEquals(wav.toString(), c.ivr().holdMusicWav());
     }
 }

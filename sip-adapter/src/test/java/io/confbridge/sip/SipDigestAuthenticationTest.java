@@ -51,7 +51,7 @@ class SipDigestAuthenticationTest {
     @BeforeEach
     void start() throws Exception {
         int port = FreePorts.sipPort();
-        SipServer server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, false, 0),
+        SipServer server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, false, 0, BridgeConfig.SipConfig.DEFAULT_REALM),
                 acceptor, credentials, new DigestAuthenticator(REALM), nowNs::get);
         toClose.add(server);
         server.start();

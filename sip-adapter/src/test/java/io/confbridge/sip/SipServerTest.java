@@ -56,7 +56,8 @@ class SipServerTest {
     private SipServer server(long answerDelayMs) throws Exception {
         port = FreePorts.sipPort();
         SipServer server = new SipServer(
-                new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, answerDelayMs), acceptor);
+                new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, answerDelayMs,
+                        BridgeConfig.SipConfig.DEFAULT_REALM), acceptor);
         toClose.add(server);
         server.start();
         return server;
@@ -559,7 +560,7 @@ class SipServerTest {
                 .noneMatch(t -> t.isAlive() && t.getName().contains(portInThreadName)));
 
         for (int i = 0; i < 3; i++) {
-            SipServer again = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, 0), acceptor);
+            SipServer again = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, 0, BridgeConfig.SipConfig.DEFAULT_REALM), acceptor);
             again.start();
             TestDialog probe = client.dialog("bridge");
             client.send(probe.options());
@@ -571,7 +572,7 @@ class SipServerTest {
     @Test
     void secondServerOnABusyPortFailsToStartWithTheKeyName() throws Exception {
         server(0);
-        SipServer clash = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, false, 0), acceptor);
+        SipServer clash = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, false, 0, BridgeConfig.SipConfig.DEFAULT_REALM), acceptor);
         IllegalStateException e = assertThrows(IllegalStateException.class, clash::start);
         assertTrue(e.getMessage().contains("sip.port"), e.getMessage());
         clash.close();

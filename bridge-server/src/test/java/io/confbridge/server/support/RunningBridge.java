@@ -22,12 +22,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A whole bridge started for one test the way {@code java -jar} starts it ({@link BridgeServer#start} on a
  * loaded config), on loopback ports of its own, with a data directory the test owns, cheap PIN hashing and
- * a short organizer-star window. Closes the phones it made, then the bridge.
+ * a short organizer-star window. Its directory is the SQLite file in the data directory, or, in the
+ * PostgreSQL run of the suite, a PostgreSQL schema of the data directory's own ({@link TestStore}).
+ * Closes the phones it made, then the bridge.
  *
  * <pre>{@code
  * try (RunningBridge bridge = RunningBridge.in(tempDir).start()) {
@@ -46,7 +50,7 @@ public final class RunningBridge implements AutoCloseable {
     private final Map<String, String> overrides;
     private final Path dataDir;
     private final List<TestPhone> phones = new ArrayList<>();
-    private final Map<Long, String> organizerEmails = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, String> organizerEmails = new ConcurrentHashMap<>();
 
     private RunningBridge(BridgeServer server, Map<String, String> overrides, Path dataDir) {
         this.server = server;
@@ -83,9 +87,11 @@ public final class RunningBridge implements AutoCloseable {
         /** Starts the bridge; ports are chosen here and chosen again if another process took one meanwhile. */
         public RunningBridge start() throws Exception {
             Exception last = null;
+            Optional<String> jdbcUrl = TestStore.jdbcUrlFor(dataDir);
             for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
                 Map<String, String> effective = new LinkedHashMap<>();
                 effective.put("dataDir", dataDir.toString());
+                jdbcUrl.ifPresent(url -> effective.put("store.jdbcUrl", url));
                 effective.put("sip.port", Integer.toString(FreePorts.sipPort()));
                 int rtpStart = FreePorts.rtpBlockStart();
                 effective.put("rtp.portMin", Integer.toString(rtpStart));
