@@ -5,6 +5,7 @@ import io.confbridge.call.CallEffect.HangUp;
 import io.confbridge.call.CallEffect.LookUpConference;
 import io.confbridge.call.CallEffect.PlayPrompts;
 import io.confbridge.call.CallEffect.ScheduleTimer;
+import io.confbridge.call.CallEffect.SetMuted;
 import io.confbridge.call.CallEffect.VerifyPin;
 import io.confbridge.call.CallEvent.ConferenceFound;
 import io.confbridge.call.CallEvent.ConferenceNotFound;
@@ -58,43 +59,40 @@ final class CallEffects {
         this.prompts = services.prompts().forDialled(info.requestUriUser());
     }
 
+    /** One case per {@link CallEffect.Kind}: a new effect without a case here fails its first test. */
     void apply(CallEffect effect) {
-        // Java 17: no pattern switch yet, so an instanceof chain over the sealed effects.
-        if (effect instanceof PlayPrompts play) {
-            playout.clearOverlay();
-            for (Prompt p : play.prompts()) {
-                playout.appendOverlay(prompts.get(p));
+        switch (effect.kind()) {
+            case PLAY_PROMPTS -> {
+                playout.clearOverlay();
+                for (Prompt p : ((PlayPrompts) effect).prompts()) {
+                    playout.appendOverlay(prompts.get(p));
+                }
             }
-        } else if (effect instanceof CallEffect.StopPrompts) {
-            playout.clearOverlay();
-        } else if (effect instanceof CallEffect.StartHoldMusic) {
-            playout.startHoldMusic();
-        } else if (effect instanceof CallEffect.StopHoldMusic) {
-            playout.stopHoldMusic();
-        } else if (effect instanceof CallEffect.ConnectToMeetingAudio) {
-            playout.connectToMeeting(services.joinTone());
-        } else if (effect instanceof ScheduleTimer schedule) {
-            cancelTimer();
-            int token = schedule.token();
-            timer = loop.schedule(() -> call.fire(new TimerFired(token)), schedule.delayMs(), TimeUnit.MILLISECONDS);
-        } else if (effect instanceof CallEffect.CancelTimer) {
-            cancelTimer();
-        } else if (effect instanceof LookUpConference lookUp) {
-            lookUp(lookUp.conferenceId());
-        } else if (effect instanceof VerifyPin verify) {
-            verifyPin(verify.meeting(), verify.pin());
-        } else if (effect instanceof EnterMeeting enter) {
-            seat.enter(enter.meeting(), enter.role());
-        } else if (effect instanceof CallEffect.LeaveMeeting) {
-            seat.leave();
-        } else if (effect instanceof CallEffect.SetMuted mute) {
-            audio.muted(mute.muted());
-        } else if (effect instanceof CallEffect.AdmitLobby) {
-            seat.admitLobby(info.callId());
-        } else if (effect instanceof HangUp hangUp) {
-            signalling.hangUp(hangUp.reason());
-        } else {
-            throw new IllegalStateException("unhandled effect " + effect);
+            case STOP_PROMPTS -> playout.clearOverlay();
+            case START_HOLD_MUSIC -> playout.startHoldMusic();
+            case STOP_HOLD_MUSIC -> playout.stopHoldMusic();
+            case CONNECT_TO_MEETING_AUDIO -> playout.connectToMeeting(services.joinTone());
+            case SCHEDULE_TIMER -> {
+                ScheduleTimer schedule = (ScheduleTimer) effect;
+                cancelTimer();
+                int token = schedule.token();
+                timer = loop.schedule(() -> call.fire(new TimerFired(token)), schedule.delayMs(), TimeUnit.MILLISECONDS);
+            }
+            case CANCEL_TIMER -> cancelTimer();
+            case LOOK_UP_CONFERENCE -> lookUp(((LookUpConference) effect).conferenceId());
+            case VERIFY_PIN -> {
+                VerifyPin verify = (VerifyPin) effect;
+                verifyPin(verify.meeting(), verify.pin());
+            }
+            case ENTER_MEETING -> {
+                EnterMeeting enter = (EnterMeeting) effect;
+                seat.enter(enter.meeting(), enter.role());
+            }
+            case LEAVE_MEETING -> seat.leave();
+            case SET_MUTED -> audio.muted(((SetMuted) effect).muted());
+            case ADMIT_LOBBY -> seat.admitLobby(info.callId());
+            case HANG_UP -> signalling.hangUp(((HangUp) effect).reason());
+            default -> throw new IllegalStateException("no case for effect " + effect.kind());
         }
     }
 
