@@ -47,7 +47,10 @@ public record BridgeConfig(
             boolean symmetricLatching) {
     }
 
-    /** The dial-in voice menu: timeouts, retries, prompts and hold music. */
+    /**
+     * The dial-in voice menu: timeouts, retries, prompts and hold music; and how long a meeting started
+     * from the app may stay empty before it ends ({@code idleMeetingTimeoutMs}).
+     */
     public record IvrConfig(
             long digitTimeoutMs,
             long organizerStarWaitMs,
@@ -58,7 +61,8 @@ public record BridgeConfig(
             String promptDir,
             String holdMusicWav,
             Map<String, String> dialInLanguages,
-            boolean inbandDtmf) {
+            boolean inbandDtmf,
+            long idleMeetingTimeoutMs) {
 
         public IvrConfig {
             dialInLanguages = Map.copyOf(dialInLanguages);

@@ -85,6 +85,7 @@ public final class ConfigLoader {
             stringKey("ivr.holdMusicWav", "", true),
             stringKey("ivr.dialInLanguages", "", true),
             boolKey("ivr.inbandDtmf", false),
+            longKey("ivr.idleMeetingTimeoutMs", 600_000, 1_000, 86_400_000),
 
             stringKey("store.jdbcUrl", "", true),
             stringKey("store.username", "", true),
@@ -346,7 +347,8 @@ public final class ConfigLoader {
                 promptDir,
                 holdMusicWav,
                 dialInLanguages(values.string("ivr.dialInLanguages")),
-                values.bool("ivr.inbandDtmf"));
+                values.bool("ivr.inbandDtmf"),
+                values.longValue("ivr.idleMeetingTimeoutMs"));
 
         String jdbcUrl = values.string("store.jdbcUrl");
         if (jdbcUrl.isEmpty()) {

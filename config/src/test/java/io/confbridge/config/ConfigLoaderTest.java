@@ -258,6 +258,8 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(null, Map.of("ivr.lobbyTimeoutMs", "999"))).key());
         assertEquals("store.poolSize", assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("store.poolSize", "0"))).key());
+        assertEquals("ivr.idleMeetingTimeoutMs", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("ivr.idleMeetingTimeoutMs", "999"))).key());
         assertEquals("sip.answerDelayMs", assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("sip.answerDelayMs", "30001"))).key());
     }
