@@ -7,7 +7,7 @@ import io.confbridge.store.MeetingRecord;
 import java.util.List;
 
 /** What a call's state machine asks its owner to do, each named in the imperative. */
-public sealed interface CallEffect {
+sealed interface CallEffect {
 
     /**
      * Which effect this is, one constant per record, so an executor can {@code switch} over it and the

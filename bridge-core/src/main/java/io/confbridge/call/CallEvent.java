@@ -3,7 +3,7 @@ package io.confbridge.call;
 import io.confbridge.store.MeetingRecord;
 
 /** Facts that drive a call's state machine, each named in the past tense. */
-public sealed interface CallEvent {
+sealed interface CallEvent {
 
     /**
      * Which event this is, one constant per record, so the state machine can {@code switch} over it in

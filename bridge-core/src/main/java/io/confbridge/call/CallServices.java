@@ -18,7 +18,7 @@ import java.util.concurrent.Executor;
  *                   telephone-event was negotiated
  */
 public record CallServices(
-        CallStateMachine.Policy policy,
+        MenuPolicy policy,
         PromptLanguages prompts,
         EncodedAudio holdMusic,
         EncodedAudio joinTone,

@@ -5,7 +5,7 @@ package io.confbridge.call;
  * which events count and where they lead, whatever way the caller came; the machine's data (tries,
  * digits typed, a prompt speaking) only fills in the details.
  */
-public enum CallState {
+enum CallState {
     /** Created, not yet answered: nothing has been played. */
     NEW,
     /** Playing the welcome or conference-ID prompt and collecting digits up to {@code #}. */

@@ -72,16 +72,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Not thread-safe: its owner calls it from the call's one event loop.
  */
-public final class CallStateMachine {
+final class CallStateMachine {
     private static final Logger log = LoggerFactory.getLogger(CallStateMachine.class);
 
     /** Longer than any conference ID or PIN; more keys than this before {@code #} are dropped. */
     private static final int MAX_DIGITS = 20;
 
-    /** The menu's timeouts and try counts. */
-    public record Policy(long digitTimeoutMs, long organizerStarWaitMs, int conferenceIdTries,
-                         int pinTries, long lobbyTimeoutMs) {
-    }
 
     /**
      * Where a PIN is being typed: from the menu or from the lobby. The keys are the same; the states and
@@ -103,7 +99,7 @@ public final class CallStateMachine {
     }
 
     private final String callId;
-    private final Policy policy;
+    private final MenuPolicy policy;
     private final long authenticatedOrganizerId;
     private final List<CallEffect> effects = new ArrayList<>(8);
     private final StringBuilder digits = new StringBuilder(MAX_DIGITS);
@@ -126,7 +122,7 @@ public final class CallStateMachine {
     /** An in-meeting key command being typed: {@code *} then digits, e.g. {@code *6}, {@code *21}. */
     private final StringBuilder command = new StringBuilder(4);
 
-    public CallStateMachine(String callId, Policy policy) {
+    public CallStateMachine(String callId, MenuPolicy policy) {
         this(callId, policy, NewCall.ANONYMOUS);
     }
 
@@ -135,7 +131,7 @@ public final class CallStateMachine {
      *                                 {@link NewCall#ANONYMOUS}; such a caller joins their own
      *                                 meetings as organizer without being asked for a PIN
      */
-    public CallStateMachine(String callId, Policy policy, long authenticatedOrganizerId) {
+    public CallStateMachine(String callId, MenuPolicy policy, long authenticatedOrganizerId) {
         this.callId = callId;
         this.policy = policy;
         this.authenticatedOrganizerId = authenticatedOrganizerId;

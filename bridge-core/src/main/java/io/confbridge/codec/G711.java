@@ -4,7 +4,7 @@ package io.confbridge.codec;
  * ITU-T G.711 µ-law and A-law, table driven: decoding is one array load, encoding one array load
  * indexed by the top 14 bits of the linear sample. Tables are built once at class load.
  */
-public final class G711 {
+final class G711 {
     private static final short[] ULAW_TO_LINEAR = new short[256];
     private static final short[] ALAW_TO_LINEAR = new short[256];
     /** Indexed by the 16-bit sample shifted right by 2 (signed 14 bits, offset to be non-negative). */

@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * <p>Errors are {@link IOException}s whose message starts with the file's name and says what is
  * wrong, so that a bad prompt or hold-music file stops start-up with a clear reason.
  */
-public final class WavReader {
+final class WavReader {
 
     private static final int FORMAT_PCM = 1;
     private static final int FORMAT_FLOAT = 3;

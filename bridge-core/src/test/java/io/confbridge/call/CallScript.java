@@ -50,7 +50,7 @@ final class CallScript implements AfterEachCallback {
     static final int PIN_TRIES = 3;
     static final long LOBBY_TIMEOUT_MS = Duration.ofMinutes(60).toMillis();
 
-    static final CallStateMachine.Policy POLICY = new CallStateMachine.Policy(
+    static final MenuPolicy POLICY = new MenuPolicy(
             DIGIT_TIMEOUT_MS, ORGANIZER_STAR_WAIT_MS, CONFERENCE_ID_TRIES, PIN_TRIES, LOBBY_TIMEOUT_MS);
 
     /** A meeting only its organizer's PIN can start: callers are offered {@code *}. */

@@ -163,7 +163,7 @@ class MeetingKeysAndPoliciesTest {
 
     @Test
     void callerWhoProvedTheOrganizerIdentityJoinsWithoutPin() {
-        CallStateMachine machine = new CallStateMachine("digest", new CallStateMachine.Policy(
+        CallStateMachine machine = new CallStateMachine("digest", new MenuPolicy(
                 DIGIT_TIMEOUT_MS, 3000, 3, 3, LOBBY_TIMEOUT_MS), PIN_MEETING.organizerId());
         machine.handle(new CallEvent.CallAnswered(PIN_MEETING.conferenceId()), 0);
         var effects = machine.handle(new CallEvent.ConferenceFound(PIN_MEETING), 1);
@@ -174,7 +174,7 @@ class MeetingKeysAndPoliciesTest {
 
     @Test
     void anotherOrganizersIdentityDoesNotSkipThePin() {
-        CallStateMachine machine = new CallStateMachine("digest", new CallStateMachine.Policy(
+        CallStateMachine machine = new CallStateMachine("digest", new MenuPolicy(
                 DIGIT_TIMEOUT_MS, 3000, 3, 3, LOBBY_TIMEOUT_MS), PIN_MEETING.organizerId() + 1);
         machine.handle(new CallEvent.CallAnswered(PIN_MEETING.conferenceId()), 0);
         machine.handle(new CallEvent.ConferenceFound(PIN_MEETING), 1);

@@ -3,7 +3,7 @@ package io.confbridge.server;
 import io.confbridge.auth.SipAccountCache;
 import io.confbridge.call.CallFactory;
 import io.confbridge.call.CallServices;
-import io.confbridge.call.CallStateMachine;
+import io.confbridge.call.MenuPolicy;
 import io.confbridge.config.BridgeConfig;
 import io.confbridge.admin.DialInAdministration;
 import io.confbridge.admin.Provisioning;
@@ -117,7 +117,7 @@ public final class BridgeServer implements AutoCloseable {
         MediaEngine engine = new MediaEngine(rtp.mediaThreads());
         toClose.add(engine);
         meetings = new MeetingRegistry(engine, new Meeting.Tones(Tones.joinTone(), Tones.leaveTone()), Duration.ofMillis(config.ivr().idleMeetingTimeoutMs()));
-        CallStateMachine.Policy policy = new CallStateMachine.Policy(ivr.digitTimeoutMs(),
+        MenuPolicy policy = new MenuPolicy(ivr.digitTimeoutMs(),
                 ivr.organizerStarWaitMs(), ivr.conferenceIdTries(), ivr.pinTries(), ivr.lobbyTimeoutMs());
         CallServices services = new CallServices(policy, prompts, holdMusic, Tones.joinTone(), meetings, store,
                 vault, workers, ivr.inbandDtmf());
