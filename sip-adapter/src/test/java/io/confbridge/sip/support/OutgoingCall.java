@@ -2,7 +2,9 @@ package io.confbridge.sip.support;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -33,6 +35,8 @@ public final class OutgoingCall {
     private final CompletableFuture<Void> provisional = new CompletableFuture<>();
     private final CompletableFuture<Void> byeFromServer = new CompletableFuture<>();
     private final List<Integer> finalStatuses = new CopyOnWriteArrayList<>();
+    /** The INVITE transactions (by branch) that have had their final response: later ones are copies. */
+    private final Set<String> finallyAnswered = ConcurrentHashMap.newKeySet();
     private volatile SipMessage finalResponse;
     private volatile SipLogin.Answer digestAnswer;
     private volatile boolean challengeAnswered;
@@ -148,7 +152,7 @@ public final class OutgoingCall {
         } else {
             client.send(dialog.ack(response), client.server());
         }
-        if (outcome.isDone()) {
+        if (!finallyAnswered.add(response.topViaBranch()) || outcome.isDone()) {
             return;
         }
         finalResponse = response;
