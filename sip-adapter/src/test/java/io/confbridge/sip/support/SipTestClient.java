@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -16,32 +17,59 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 
 /**
- * A raw-text SIP user agent for tests: sends requests written as strings over UDP or TCP to
- * 127.0.0.1 and collects everything that comes back, so tests can wait for one message and check
- * that another never came.
+ * The one SIP user agent of the tests, on 127.0.0.1 over UDP or TCP: the socket, and what comes back on
+ * it. Used two ways:
+ * <ul>
+ *   <li>raw: a test {@link #send sends} requests written as strings ({@link TestDialog}) and
+ *       {@link #await awaits} the messages that come back, or checks that one never came;</li>
+ *   <li>as a phone's transaction layer: a request {@link #start started} as a {@link ClientTransaction}
+ *       is retransmitted over UDP on Timers A/E and gets its responses by top Via branch and CSeq method,
+ *       and requests from the server go to {@link #answerRequestsWith an answerer} instead of the inbox.</li>
+ * </ul>
+ * Whatever matches neither lands in the inbox. Everything received is kept for {@link #everReceived}.
  */
 public final class SipTestClient implements AutoCloseable {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** RFC 3261 §17.1.1.1 T1 and the transaction timeout 64·T1 (Timers B and F). */
+    private static final long T1_MS = 500;
+    private static final long TRANSACTION_TIMEOUT_MS = 64 * T1_MS;
 
     private final int serverPort;
+    private final InetSocketAddress server;
     private final String transport;
     private final DatagramSocket udp;
     private final Socket tcp;
     private final List<SipMessage> inbox = new ArrayList<>();
     private final List<SipMessage> everything = new ArrayList<>();
+    private final Map<String, ClientTransaction> transactions = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timers;
     private final Thread reader;
+    private volatile Consumer<SipMessage> answerer;
     private volatile boolean closed;
 
     private SipTestClient(int serverPort, DatagramSocket udp, Socket tcp) {
         this.serverPort = serverPort;
+        this.server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
         this.udp = udp;
         this.tcp = tcp;
         this.transport = udp != null ? "UDP" : "TCP";
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sip-test-client-timer");
+            t.setDaemon(true);
+            return t;
+        });
         this.reader = new Thread(udp != null ? this::readUdp : this::readTcp, "sip-test-client-" + transport);
         this.reader.setDaemon(true);
         this.reader.start();
@@ -69,6 +97,11 @@ public final class SipTestClient implements AutoCloseable {
         return serverPort;
     }
 
+    /** Where out-of-dialog requests go. */
+    public InetSocketAddress server() {
+        return server;
+    }
+
     public String transport() {
         return transport;
     }
@@ -82,13 +115,62 @@ public final class SipTestClient implements AutoCloseable {
     }
 
     public void sendRaw(byte[] bytes) throws IOException {
+        sendRaw(bytes, server);
+    }
+
+    /**
+     * Sends {@code message} to {@code destination}, a dialog's remote target; over TCP it goes down the
+     * one connection whatever the destination.
+     */
+    public void send(String message, InetSocketAddress destination) {
+        try {
+            sendRaw(message.getBytes(StandardCharsets.UTF_8), destination);
+        } catch (IOException e) {
+            if (!closed) {
+                throw new UncheckedIOException("sending SIP to " + destination, e);
+            }
+        }
+    }
+
+    private void sendRaw(byte[] bytes, InetSocketAddress destination) throws IOException {
         if (udp != null) {
-            udp.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), serverPort));
+            udp.send(new DatagramPacket(bytes, bytes.length, destination));
         } else {
             OutputStream out = tcp.getOutputStream();
             out.write(bytes);
             out.flush();
         }
+    }
+
+    /**
+     * Sends {@code request} in a new client transaction: its responses, each copy, go to
+     * {@code onResponse} on the receive thread and not to the inbox; over UDP it is sent again on Timers
+     * A/E (§17.1.1.2, §17.1.2.2) until a response comes.
+     */
+    public ClientTransaction start(String request, InetSocketAddress destination, Consumer<SipMessage> onResponse) {
+        SipMessage sent = SipMessage.parse(request);
+        ClientTransaction tx = new ClientTransaction(request, destination, onResponse);
+        // Registered before sending: the response may come back before send returns.
+        transactions.put(key(sent.topViaBranch(), sent.method()), tx);
+        send(request, destination);
+        if (udp != null) {
+            scheduleRetransmit(tx, T1_MS, 0);
+        }
+        return tx;
+    }
+
+    /** {@link #start(String, InetSocketAddress, Consumer)} to the server, for the final response alone. */
+    public ClientTransaction start(String request) {
+        return start(request, server, response -> { });
+    }
+
+    /**
+     * From now on requests from the server (other than ACK, which is never answered) go to
+     * {@code answerer} on the receive thread, which answers them with {@link #respond}; none lands in the
+     * inbox.
+     */
+    public void answerRequestsWith(Consumer<SipMessage> answerer) {
+        this.answerer = answerer;
     }
 
     /** Waits for a message matching {@code what} and takes it out of the inbox. */
@@ -123,17 +205,50 @@ public final class SipTestClient implements AutoCloseable {
     }
 
     /** Answers a request from the bridge (its BYE) with {@code status}, echoing the dialog headers. */
-    public void respond(SipMessage request, int status, String reason) throws IOException {
+    public void respond(SipMessage request, int status, String reason) {
+        respond(request, status, reason, "", "");
+    }
+
+    /**
+     * Answers a request from the server, §8.2.6.2: Via (all, in order), From, To, Call-ID and CSeq copied,
+     * a To tag added if the request had none; {@code extraHeaders} are whole lines with CRLF.
+     */
+    public void respond(SipMessage request, int status, String reason, String extraHeaders, String body) {
         StringBuilder sb = new StringBuilder("SIP/2.0 ").append(status).append(' ').append(reason).append("\r\n");
         for (String via : request.headerLines("Via")) {
             sb.append("Via: ").append(via).append("\r\n");
         }
-        sb.append("From: ").append(request.header("From").orElse(null)).append("\r\n");
-        sb.append("To: ").append(request.header("To").orElse(null)).append("\r\n");
+        sb.append("From: ").append(request.header("From").orElse("")).append("\r\n");
+        String to = request.header("To").orElse("");
+        if (SipMessage.parameter(to, "tag").isEmpty()) {
+            to = to + ";tag=" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        }
+        sb.append("To: ").append(to).append("\r\n");
         sb.append("Call-ID: ").append(request.callId()).append("\r\n");
-        sb.append("CSeq: ").append(request.header("CSeq").orElse(null)).append("\r\n");
-        sb.append("Content-Length: 0\r\n\r\n");
-        send(sb.toString());
+        sb.append("CSeq: ").append(request.header("CSeq").orElse("")).append("\r\n");
+        sb.append(extraHeaders);
+        byte[] content = body.getBytes(StandardCharsets.UTF_8);
+        sb.append("Content-Length: ").append(content.length).append("\r\n\r\n").append(body);
+        // The server sends from the port it listens on, so the reply goes there (RFC 3581 style).
+        send(sb.toString(), server);
+    }
+
+    private static String key(String branch, String method) {
+        return branch + " " + method;
+    }
+
+    private void scheduleRetransmit(ClientTransaction tx, long intervalMs, long elapsedMs) {
+        if (elapsedMs + intervalMs >= TRANSACTION_TIMEOUT_MS || closed) {
+            return;
+        }
+        tx.retransmit = timers.schedule(() -> {
+            if (tx.responded || closed) {
+                return;
+            }
+            send(tx.text, tx.destination);
+            // §17.1.2.2 Timer E doubles up to T2 (4 s); for INVITE Timer A doubles without a cap.
+            scheduleRetransmit(tx, Math.min(intervalMs * 2, 8 * T1_MS), elapsedMs + intervalMs);
+        }, intervalMs, TimeUnit.MILLISECONDS);
     }
 
     private SipMessage take(Predicate<SipMessage> what) {
@@ -158,10 +273,33 @@ public final class SipTestClient implements AutoCloseable {
     }
 
     private void deliver(String text) {
-        SipMessage message = SipMessage.parse(text);
+        SipMessage message;
+        try {
+            message = SipMessage.parse(text);
+        } catch (RuntimeException e) {
+            // Not SIP: a test UA must survive whatever the server sends; the test sees the effect.
+            return;
+        }
         synchronized (inbox) {
-            inbox.add(message);
             everything.add(message);
+        }
+        ClientTransaction tx = message.isResponse()
+                ? transactions.get(key(message.topViaBranch(), message.method())) : null;
+        Consumer<SipMessage> answering = message.isResponse() ? null : answerer;
+        try {
+            if (tx != null) {
+                tx.receive(message);
+            } else if (answering != null) {
+                if (!"ACK".equals(message.method())) {
+                    answering.accept(message);
+                }
+            } else {
+                synchronized (inbox) {
+                    inbox.add(message);
+                }
+            }
+        } catch (RuntimeException | AssertionError e) {
+            // Same: a failing listener must not kill the receive thread.
         }
     }
 
@@ -225,13 +363,22 @@ public final class SipTestClient implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         closed = true;
+        timers.shutdownNow();
         if (udp != null) {
             udp.close();
         } else {
-            tcp.close();
+            try {
+                tcp.close();
+            } catch (IOException e) {
+                // Closing anyway.
+            }
         }
-        reader.join(2000);
+        try {
+            reader.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
