@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import javax.sip.ListeningPoint;
 import javax.sip.SipProvider;
 import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -35,6 +36,8 @@ import java.util.function.LongSupplier;
 public final class SipServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SipServer.class);
+    /** jain-sip's stop can race its own UDP threads (see {@link #stopStack}); this many tries. */
+    private static final int STOP_ATTEMPTS = 3;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     static {
@@ -193,8 +196,28 @@ public final class SipServer implements AutoCloseable {
         } finally {
             // stop() closes every listening point's socket and drops the providers. Deleting the
             // provider first would run jain-sip's stopStack twice, and each run sleeps a second.
-            stack.stop();
+            stopStack();
             stack = null;
+        }
+    }
+
+    /**
+     * jain-sip's UDP message processor closes its socket, then walks its list of channel threads while
+     * those threads, woken by the close, take themselves off that list: now and then a
+     * ConcurrentModificationException that leaves the rest of the stack (TCP, timers) running. The
+     * processor is already off the stack's list by then, so stopping again finishes the job.
+     */
+    private void stopStack() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                stack.stop();
+                return;
+            } catch (ConcurrentModificationException raced) {
+                if (attempt == STOP_ATTEMPTS) {
+                    throw raced;
+                }
+                log.debug("SIP stack stop raced its UDP threads; stopping the rest (attempt {})", attempt + 1);
+            }
         }
     }
 
