@@ -202,21 +202,23 @@ public final class SipServer implements AutoCloseable {
     }
 
     /**
-     * jain-sip's UDP message processor closes its socket, then walks its list of channel threads while
-     * those threads, woken by the close, take themselves off that list: now and then a
-     * ConcurrentModificationException that leaves the rest of the stack (TCP, timers) running. The
-     * processor is already off the stack's list by then, so stopping again finishes the job.
+     * jain-sip's UDP message processor sets up its list of channel threads on its own thread, after
+     * start() has returned, and stop() walks that list unguarded: a stop soon after the start (a test,
+     * or a bridge that fails right after starting) meets a list not made yet (NullPointerException) or
+     * still being filled (ConcurrentModificationException), and the rest of the stack (TCP, timers) is
+     * left running. By then that processor is off the stack's list and its socket closed, so its threads
+     * end by themselves, and stopping again stops the rest.
      */
     private void stopStack() {
         for (int attempt = 1; ; attempt++) {
             try {
                 stack.stop();
                 return;
-            } catch (ConcurrentModificationException raced) {
+            } catch (ConcurrentModificationException | NullPointerException raced) {
                 if (attempt == STOP_ATTEMPTS) {
                     throw raced;
                 }
-                log.debug("SIP stack stop raced its UDP threads; stopping the rest (attempt {})", attempt + 1);
+                log.debug("SIP stack stop raced its UDP processor's set-up ({}); stopping the rest (attempt {})", raced.toString(), attempt + 1);
             }
         }
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -583,6 +584,25 @@ class SipServerTest {
         server(0);
         assertThrows(ClassNotFoundException.class, () -> Class.forName("org.apache.log4j.Logger"));
         assertInstanceOf(Slf4jStackLogger.class, CommonLogger.legacyLogger);
+    }
+
+    /**
+     * jain-sip's UDP processor sets itself up on its own thread after start() returns; a close right
+     * after the start must still stop the whole stack, so the TCP port is free again at once.
+     */
+    @Test
+    void closeRightAfterStartReleasesTheWholeStack() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            int sipPort = FreePorts.sipPort();
+            SipServer server = new SipServer(
+                    new BridgeConfig.SipConfig("127.0.0.1", sipPort, "127.0.0.1", true, true, 0,
+                            BridgeConfig.SipConfig.DEFAULT_REALM), acceptor);
+            server.start();
+            server.close();
+            try (ServerSocket tcp = new ServerSocket()) {
+                tcp.bind(new InetSocketAddress("127.0.0.1", sipPort)); // throws if the stack still listens
+            }
+        }
     }
 
     private static long version(SipMessage response) {
