@@ -166,10 +166,15 @@ final class SipCall implements CallSignalling {
     }
 
     void acknowledged() {
+        CallHandle confirmed = null;
         synchronized (this) {
             if (phase == Phase.ANSWERED) {
                 transition(Phase.CONFIRMED, "ACK");
+                confirmed = handle;
             }
+        }
+        if (confirmed != null) {
+            confirmed.confirmed();
         }
     }
 
