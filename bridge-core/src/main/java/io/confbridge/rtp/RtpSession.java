@@ -27,9 +27,9 @@ import java.net.InetSocketAddress;
  *       §A.1 probation) latches onto that source; the packets of the run before the last are dropped.</li>
  *   <li>Once latched, the session sends to the latched source and accepts packets from it alone;
  *       packets from anywhere else are dropped and counted ({@link #foreignDropped()}). One stray packet
- *       never moves the stream. Another source takes over only after a full probation run, and only
- *       when it carries the latched stream's SSRC (the caller's NAT mapping changed) or when the latched
- *       source has been silent for {@link #RELATCH_SILENCE_NS} (the caller's stream moved).</li>
+ *       never moves the stream. Another source takes over only after a full probation run that carries
+ *       the latched stream's SSRC, and only once the latched source has been silent for
+ *       {@link #RELATCH_SILENCE_NS}: the caller's NAT mapping changed under a running stream.</li>
  *   <li>A re-INVITE that moves the SDP address starts learning afresh.</li>
  * </ol>
  * Accepted packets are split by payload type into RFC 4733 telephone-events and audio; packets of any
@@ -49,7 +49,7 @@ public final class RtpSession {
     private static final int PACKET_BYTES = RtpHeader.FIXED_HEADER_LENGTH + Codec.FRAME_SAMPLES;
     /** Consecutive packets a new source must send before the stream latches onto it (RFC 3550 §A.1). */
     public static final int PROBATION_PACKETS = 4;
-    /** How long the latched source must have been silent before a new source without its SSRC may take over. */
+    /** How long the latched source must have been silent before its stream may move to another source. */
     public static final long RELATCH_SILENCE_NS = 1_000_000_000L;
 
     /** Where accepted media goes; called on the session's event loop. */
@@ -299,8 +299,10 @@ public final class RtpSession {
         if (candidateRun < PROBATION_PACKETS) {
             return false;
         }
-        if (latched != null && ssrc != latchedSsrc && nowNs - lastReceivedNs < RELATCH_SILENCE_NS) {
-            return false; // the latched stream is alive: a stranger's run does not move it
+        if (latched != null && (ssrc != latchedSsrc || nowNs - lastReceivedNs < RELATCH_SILENCE_NS)) {
+            // Only the caller's own stream moves, and only once its old path has gone quiet: a stranger
+            // cannot take our audio (RTP bleed), nor can someone who learnt the SSRC while the caller talks.
+            return false;
         }
         latch(sender, ssrc);
         return true;

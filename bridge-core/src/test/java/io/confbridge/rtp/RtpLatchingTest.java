@@ -187,31 +187,48 @@ class RtpLatchingTest {
     }
 
     @Test
-    void theCallersStreamFollowsANatRebindingThatKeepsItsSsrc() {
+    void theCallersStreamFollowsANatRebindingOnceTheOldMappingIsQuiet() {
         attached(true, SDP);
         session.confirm();
         latchOntoNat(0);
         delivered.clear();
+        long afterSilence = 60 * MS + RtpSession.RELATCH_SILENCE_NS;
         for (int seq = 4; seq < 4 + RtpSession.PROBATION_PACKETS; seq++) {
-            receive(NAT_REBOUND, seq, CALLER_SSRC, 100 * MS);
+            receive(NAT_REBOUND, seq, CALLER_SSRC, afterSilence + seq * 20 * MS);
         }
         assertEquals(List.of("audio 7"), delivered);
         assertEquals(NAT_REBOUND, sendOneFrame());
-        receive(NAT, 8, CALLER_SSRC, 120 * MS);
+        assertEquals(2, session.latches());
+        receive(NAT, 8, CALLER_SSRC, afterSilence + 200 * MS);
         assertEquals(List.of("audio 7"), delivered, "the old mapping is now foreign");
     }
 
     @Test
-    void aNewStreamTakesOverOnceTheLatchedSourceHasBeenSilent() {
+    void theCallersSsrcFromElsewhereDoesNotMoveALiveStream() {
         attached(true, SDP);
         session.confirm();
         latchOntoNat(0);
-        long later = 60 * MS + RtpSession.RELATCH_SILENCE_NS;
-        for (int seq = 700; seq < 700 + RtpSession.PROBATION_PACKETS; seq++) {
+        delivered.clear();
+        for (int seq = 4; seq < 12; seq++) {
+            receive(NAT_REBOUND, seq, CALLER_SSRC, 100 * MS); // someone who learnt the SSRC, while the caller talks
+        }
+        assertEquals(List.of(), delivered);
+        assertEquals(NAT, sendOneFrame());
+    }
+
+    @Test
+    void anotherSsrcNeverTakesTheStreamOverEvenAfterSilence() {
+        attached(true, SDP);
+        session.confirm();
+        latchOntoNat(0);
+        delivered.clear();
+        long later = 60 * MS + 5 * RtpSession.RELATCH_SILENCE_NS;
+        for (int seq = 700; seq < 710; seq++) {
             receive(STRANGER, seq, STRANGER_SSRC, later);
         }
-        assertEquals(STRANGER, sendOneFrame());
-        assertEquals(2, session.latches());
+        assertEquals(List.of(), delivered);
+        assertEquals(NAT, sendOneFrame(), "no RTP bleed: our audio never goes to a stranger");
+        assertEquals(1, session.latches());
     }
 
     @Test
