@@ -15,6 +15,7 @@ import static io.confbridge.server.support.DialInSteps.awaitHearing;
 import static io.confbridge.server.support.DialInSteps.dialAndAnswered;
 import static io.confbridge.server.support.DialInSteps.type;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -70,6 +71,24 @@ class CallersBehindNatTest {
                     "the lobby timeout's BYE reaches the port the INVITE came from, not " + PRIVATE_SIP);
             await("the call is gone").atMost(IVR_STEP)
                     .until(() -> bridge.status(meeting.conferenceId()).lobbyCount() == 0);
+        }
+    }
+
+    @Test
+    void callerWhoseContactIsPrivateGetsTheByeWhenAnAdminEndsTheMeeting() throws Exception {
+        try (RunningBridge bridge = RunningBridge.in(dataDir).start()) {
+            TestMeeting meeting = bridge.newMeeting(true);
+            String id = meeting.conferenceId();
+            TestPhone caller = bridge.newPhone("natted");
+            caller.behindNat(PRIVATE_SIP, PRIVATE_MEDIA);
+            dialAndAnswered(caller, "bridge");
+            awaitHearing(caller);
+            type(caller, id + "#");
+            await("the caller waits in the lobby").atMost(IVR_STEP).until(() -> bridge.status(id).lobbyCount() == 1);
+
+            RunningBridge.AdminReply ended = bridge.admin("POST", "/api/meetings/" + id + "/end", "{}");
+            assertEquals(200, ended.status(), ended.body());
+            assertTrue(caller.awaitByeFromBridge(IVR_STEP), "the BYE reaches the port the INVITE came from");
         }
     }
 }
