@@ -96,6 +96,15 @@ final class Call implements CallHandle {
     }
 
     @Override
+    public void confirmed() {
+        loop.execute(() -> {
+            if (!closed) {
+                rtp.confirm();
+            }
+        });
+    }
+
+    @Override
     public void remoteHungUp() {
         loop.execute(() -> {
             if (!closed) {

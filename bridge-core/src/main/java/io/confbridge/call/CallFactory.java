@@ -30,16 +30,16 @@ public final class CallFactory implements CallAcceptor {
 
     private final MediaEngine engine;
     private final PortPairBinder portPairs;
-    private final boolean symmetricLatching;
+    private final boolean latching;
     private final CallServices services;
     private final Set<Call> live = ConcurrentHashMap.newKeySet();
     private volatile boolean accepting = true;
 
     public CallFactory(MediaEngine engine, RtpPortAllocator ports, InetAddress rtpBindAddress,
-                       boolean symmetricLatching, CallServices services) {
+                       boolean latching, CallServices services) {
         this.engine = engine;
         this.portPairs = new PortPairBinder(engine, ports, rtpBindAddress);
-        this.symmetricLatching = symmetricLatching;
+        this.latching = latching;
         this.services = services;
     }
 
@@ -50,7 +50,7 @@ public final class CallFactory implements CallAcceptor {
         }
         MediaClock clock = engine.nextClock();
         RtpSession session = new RtpSession(call.codec(), call.audioPayloadType(),
-                call.telephoneEventPayloadType(), call.remoteRtp(), call.sendAudio(), symmetricLatching);
+                call.telephoneEventPayloadType(), call.remoteRtp(), call.sendAudio(), latching);
         return portPairs.bind(clock.loop(), session.handler(), RtcpDiscard.INSTANCE)
                 .<CallHandle>handle((pair, failure) -> {
                     if (failure != null) {

@@ -14,6 +14,13 @@ public interface CallHandle {
     /** The answer has been sent: start the voice menu. */
     void start();
 
+    /**
+     * The answer was acknowledged (the ACK of the 200 arrived): media may flow towards the caller. The
+     * bridge sends no RTP before this or before the caller's own first RTP, whichever comes first, so an
+     * INVITE never acknowledged cannot point the bridge's audio at a third party.
+     */
+    void confirmed();
+
     /** The caller hung up (BYE) or gave up before answer (CANCEL): release everything. */
     void remoteHungUp();
 

@@ -16,18 +16,41 @@ import java.net.InetSocketAddress;
 /**
  * One call's RTP stream (RFC 3550) on its own UDP port, owned by one media event loop.
  *
- * <p>Receiving: strict RTP — a packet is accepted only from the negotiated remote address and port
- * (or, with symmetric latching, from the first source seen); anything else is counted and dropped,
- * so an injected packet can neither speak nor type digits. Accepted packets are split by payload type
- * into RFC 4733 telephone-events and audio; packets of any other payload type are counted and dropped. Sending: one 20 ms G.711 frame per media clock tick, header
- * written in place into a pooled buffer; the channel is connected to the remote, so the kernel filters
- * foreign sources too and sends need no per-packet address object.
+ * <p>Receiving: strict RTP. With latching off, a packet is accepted only from the negotiated (SDP)
+ * address and port. With latching on ({@code rtp.latching=auto}, RFC 4961 symmetric RTP for callers
+ * behind NAT) the session learns where the caller's RTP really comes from, as Asterisk's strictrtp
+ * does:
+ * <ol>
+ *   <li>Until it has latched, it sends to the SDP address. A packet from the SDP address itself is
+ *       accepted at once and latches there. From any other source, a run of {@link #PROBATION_PACKETS}
+ *       packets with consecutive sequence numbers, one SSRC and a negotiated payload type (RFC 3550
+ *       §A.1 probation) latches onto that source; the packets of the run before the last are dropped.</li>
+ *   <li>Once latched, the session sends to the latched source and accepts packets from it alone;
+ *       packets from anywhere else are dropped and counted ({@link #foreignDropped()}). One stray packet
+ *       never moves the stream. Another source takes over only after a full probation run that carries
+ *       the latched stream's SSRC, and only once the latched source has been silent for
+ *       {@link #RELATCH_SILENCE_NS}: the caller's NAT mapping changed under a running stream.</li>
+ *   <li>A re-INVITE that moves the SDP address starts learning afresh.</li>
+ * </ol>
+ * Accepted packets are split by payload type into RFC 4733 telephone-events and audio; packets of any
+ * other payload type are dropped.
+ *
+ * <p>Sending: one 20 ms G.711 frame per media clock tick, header written in place into a pooled
+ * buffer, and nothing before the call is confirmed: the ACK of the 200 ({@link #confirm()}) or the
+ * first accepted packet from the caller, whichever comes first. With latching off the channel is
+ * connected to the SDP address, so the kernel filters foreign sources and sends need no address;
+ * with latching on it stays unconnected (it must see other sources to learn and count them) and
+ * sends through envelopes recycled by the session, so the hot path allocates nothing either way.
  *
  * <p>All methods except construction run on the channel's event loop.
  */
 public final class RtpSession {
     private static final Logger log = LoggerFactory.getLogger(RtpSession.class);
     private static final int PACKET_BYTES = RtpHeader.FIXED_HEADER_LENGTH + Codec.FRAME_SAMPLES;
+    /** Consecutive packets a new source must send before the stream latches onto it (RFC 3550 §A.1). */
+    public static final int PROBATION_PACKETS = 4;
+    /** How long the latched source must have been silent before its stream may move to another source. */
+    public static final long RELATCH_SILENCE_NS = 1_000_000_000L;
 
     /** Where accepted media goes; called on the session's event loop. */
     public interface Receiver {
@@ -50,14 +73,28 @@ public final class RtpSession {
     private Receiver receiver;
     private Channel channel;
     private Channel rtcpChannel;
+    /** The SDP address: where to send until latched, and (latching off) the only accepted source. */
     private InetSocketAddress remote;
     private boolean connected;
     private boolean sendAudio;
+    private boolean confirmed;
 
+    /** The source the stream has latched onto, null while learning; latching on only. */
+    private InetSocketAddress latched;
+    private int latchedSsrc;
+    /** A source on probation: its last sequence number and SSRC, and how many packets in a row it sent. */
+    private InetSocketAddress candidate;
+    private int candidateSsrc;
+    private int candidateSequence;
+    private int candidateRun;
+    private RtpEnvelope freeEnvelopes;
+
+    private long lastReceivedNs;
     private long packetsReceived;
     private long packetsSent;
     private long foreignDropped;
     private long malformedDropped;
+    private long latches;
 
     public RtpSession(Codec codec, int audioPayloadType, int telephoneEventPayloadType,
                       InetSocketAddress remote, boolean sendAudio, boolean latching) {
@@ -67,6 +104,7 @@ public final class RtpSession {
         this.remote = usable(remote) ? remote : null;
         this.sendAudio = sendAudio;
         this.latching = latching;
+        this.lastReceivedNs = System.nanoTime();
     }
 
     /** The handler to install on the RTP channel when binding it. */
@@ -92,6 +130,11 @@ public final class RtpSession {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /** The dialog is confirmed (the ACK of our 200 arrived): sending may start. */
+    public void confirm() {
+        confirmed = true;
+    }
+
     /** A re-INVITE moved the remote or put the call on or off hold. */
     public void update(InetSocketAddress newRemote, boolean newSendAudio) {
         sendAudio = newSendAudio;
@@ -101,7 +144,10 @@ public final class RtpSession {
                 channel.disconnect();
                 connected = false;
             }
-            if (!latching) {
+            if (latching) {
+                latched = null; // the caller moved: learn afresh, sending to the new SDP address meanwhile
+                candidate = null;
+            } else {
                 connect(newRemote);
             }
         }
@@ -109,10 +155,12 @@ public final class RtpSession {
 
     /**
      * Sends one 20 ms frame: {@code Codec.FRAME_SAMPLES} bytes of {@code payload} from {@code offset}.
-     * On hold, or before the remote is known, the frame is skipped but the timestamp still advances.
+     * On hold, before the call is confirmed, or before the remote is known, the frame is skipped but the
+     * timestamp still advances.
      */
     public void sendFrame(byte[] payload, int offset) {
-        if (!sendAudio || !connected) {
+        InetSocketAddress to = latched != null ? latched : remote;
+        if (!sendAudio || !confirmed || (latching ? to == null : !connected)) {
             sequencer.skipFrames(1);
             return;
         }
@@ -121,12 +169,36 @@ public final class RtpSession {
         buf.setBytes(headerLength, payload, offset, Codec.FRAME_SAMPLES);
         buf.writerIndex(PACKET_BYTES);
         packetsSent++;
-        channel.writeAndFlush(buf, channel.voidPromise());
+        if (latching) {
+            RtpEnvelope envelope = freeEnvelopes;
+            if (envelope == null) {
+                envelope = new RtpEnvelope(this); // only while earlier sends are still queued
+            } else {
+                freeEnvelopes = envelope.nextFree;
+                envelope.nextFree = null;
+            }
+            channel.writeAndFlush(envelope.set(buf, to), channel.voidPromise());
+        } else {
+            channel.writeAndFlush(buf, channel.voidPromise());
+        }
     }
 
     /** Marks the next packet as the start of a talkspurt (after silence or a change of source). */
     public void markTalkspurt() {
         sequencer.markTalkspurt();
+    }
+
+    /**
+     * {@link System#nanoTime()} when the last packet from the caller was accepted, or when the session
+     * was made if none has been yet.
+     */
+    public long lastReceivedNs() {
+        return lastReceivedNs;
+    }
+
+    /** Where the session sends now: the latched source, else the SDP address; null when neither is known. */
+    public InetSocketAddress sendingTo() {
+        return latched != null ? latched : remote;
     }
 
     public long packetsReceived() {
@@ -137,12 +209,18 @@ public final class RtpSession {
         return packetsSent;
     }
 
+    /** Packets dropped for their source: from a stranger, or sent while on probation. */
     public long foreignDropped() {
         return foreignDropped;
     }
 
     public long malformedDropped() {
         return malformedDropped;
+    }
+
+    /** How many times the stream latched onto a source (the first time included). */
+    public long latches() {
+        return latches;
     }
 
     public void close() {
@@ -152,6 +230,11 @@ public final class RtpSession {
         if (rtcpChannel != null) {
             rtcpChannel.close();
         }
+    }
+
+    void recycle(RtpEnvelope envelope) {
+        envelope.nextFree = freeEnvelopes;
+        freeEnvelopes = envelope;
     }
 
     private void connect(InetSocketAddress to) {
@@ -164,16 +247,7 @@ public final class RtpSession {
         });
     }
 
-    private void onPacket(ByteBuf buf, InetSocketAddress sender) {
-        if (sender != null) {
-            if (remote == null && latching) {
-                remote = sender; // symmetric RTP: the first source is the caller behind its NAT
-                connect(sender);
-            } else if (!sender.equals(remote)) {
-                foreignDropped++;
-                return;
-            }
-        }
+    void onPacket(ByteBuf buf, InetSocketAddress sender, long nowNs) {
         int offset = buf.readerIndex();
         int length = buf.readableBytes();
         int headerLength = RtpHeader.headerLength(buf, offset, length);
@@ -182,14 +256,74 @@ public final class RtpSession {
             malformedDropped++;
             return;
         }
-        packetsReceived++;
         int payloadType = RtpHeader.payloadType(buf, offset);
+        if (sender != null && !(latching ? admit(buf, offset, payloadType, sender, nowNs) : sender.equals(remote))) {
+            foreignDropped++;
+            return;
+        }
+        packetsReceived++;
+        lastReceivedNs = nowNs;
+        confirmed = true;
         if (payloadType == telephoneEventPayloadType) {
             receiver.onTelephoneEvent(buf, offset + headerLength, payloadLength,
                     RtpHeader.timestamp(buf, offset), RtpHeader.marker(buf, offset));
         } else if (payloadType == audioPayloadType) {
             receiver.onAudio(RtpHeader.sequenceNumber(buf, offset), buf, offset + headerLength, payloadLength);
         }
+    }
+
+    /** The latching rules of the class Javadoc: whether a well-formed packet from {@code sender} is accepted. */
+    private boolean admit(ByteBuf buf, int offset, int payloadType, InetSocketAddress sender, long nowNs) {
+        int ssrc = (int) RtpHeader.ssrc(buf, offset);
+        if (latched != null) {
+            if (sender.equals(latched)) {
+                latchedSsrc = ssrc;
+                return true;
+            }
+        } else if (sender.equals(remote)) {
+            latch(sender, ssrc); // the signalled address needs no probation: it is where we send anyway
+            return true;
+        }
+        if (payloadType != audioPayloadType && payloadType != telephoneEventPayloadType) {
+            return false;
+        }
+        int sequence = RtpHeader.sequenceNumber(buf, offset);
+        if (sender.equals(candidate) && ssrc == candidateSsrc && sequence == ((candidateSequence + 1) & 0xffff)) {
+            candidateRun++;
+        } else {
+            candidate = sender;
+            candidateSsrc = ssrc;
+            candidateRun = 1;
+        }
+        candidateSequence = sequence;
+        if (candidateRun < PROBATION_PACKETS) {
+            return false;
+        }
+        if (latched != null && (ssrc != latchedSsrc || nowNs - lastReceivedNs < RELATCH_SILENCE_NS)) {
+            // Only the caller's own stream moves, and only once its old path has gone quiet: a stranger
+            // cannot take our audio (RTP bleed), nor can someone who learnt the SSRC while the caller talks.
+            return false;
+        }
+        latch(sender, ssrc);
+        return true;
+    }
+
+    private void latch(InetSocketAddress source, int ssrc) {
+        if (latched != null) {
+            log.info("RTP on port {} moves from {} to {}", localPortOrZero(), latched, source);
+            markTalkspurt();
+        } else if (!source.equals(remote)) {
+            log.debug("RTP on port {} latched onto {} (SDP said {})", localPortOrZero(), source, remote);
+        }
+        latched = source;
+        latchedSsrc = ssrc;
+        candidate = null;
+        candidateRun = 0;
+        latches++;
+    }
+
+    private int localPortOrZero() {
+        return channel != null && channel.localAddress() instanceof InetSocketAddress a ? a.getPort() : 0;
     }
 
     private static boolean usable(InetSocketAddress address) {
@@ -205,9 +339,9 @@ public final class RtpSession {
                     return;
                 }
                 if (msg instanceof DatagramPacket packet) {
-                    onPacket(packet.content(), packet.sender());
+                    onPacket(packet.content(), packet.sender(), System.nanoTime());
                 } else if (msg instanceof ByteBuf buf) {
-                    onPacket(buf, null); // connected channel: the kernel already checked the source
+                    onPacket(buf, null, System.nanoTime()); // connected channel: the kernel already checked the source
                 }
             } finally {
                 ReferenceCountUtil.release(msg);

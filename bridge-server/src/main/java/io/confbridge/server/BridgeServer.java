@@ -122,7 +122,7 @@ public final class BridgeServer implements AutoCloseable {
         CallServices services = new CallServices(policy, prompts, holdMusic, Tones.joinTone(), meetings, store,
                 vault, workers, ivr.inbandDtmf());
         calls = new CallFactory(engine, new RtpPortAllocator(rtp.portMin(), rtp.portMax()),
-                InetAddress.getByName(rtp.bindAddress()), rtp.symmetricLatching(), services);
+                InetAddress.getByName(rtp.bindAddress()), rtp.latching(), services);
 
         // Organizers' softphones prove who they are with SIP digest (HA1 in the store, for this realm).
         // Held in memory so that no SIP thread waits for the database; the store reports every change.

@@ -38,13 +38,16 @@ public record BridgeConfig(
         public static final String DEFAULT_REALM = "confbridge";
     }
 
-    /** RTP media: the UDP port range for per-call port pairs and the media thread count. */
+    /**
+     * RTP media: the UDP port range for per-call port pairs, the media thread count, and whether
+     * {@code latching} ({@code rtp.latching=auto}) sends to where the caller's RTP really comes from.
+     */
     public record RtpConfig(
             String bindAddress,
             int portMin,
             int portMax,
             int mediaThreads,
-            boolean symmetricLatching) {
+            boolean latching) {
     }
 
     /**

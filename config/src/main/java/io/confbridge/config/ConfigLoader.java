@@ -72,7 +72,7 @@ public final class ConfigLoader {
             intKey("rtp.portMin", 20000, 1024, 65535),
             intKey("rtp.portMax", 29999, 1024, 65535),
             intKey("rtp.mediaThreads", 0, 0, 64),
-            boolKey("rtp.symmetricLatching", false),
+            oneOf("rtp.latching", "auto", "auto", "off"),
 
             longKey("ivr.digitTimeoutMs", 10_000, 1_000, 120_000),
             longKey("ivr.organizerStarWaitMs", 3_000, 500, 30_000),
@@ -327,7 +327,7 @@ public final class ConfigLoader {
                 portMin,
                 portMax,
                 mediaThreads == 0 ? Runtime.getRuntime().availableProcessors() : mediaThreads,
-                values.bool("rtp.symmetricLatching"));
+                values.string("rtp.latching").equals("auto"));
 
         String promptDir = values.string("ivr.promptDir");
         if (!promptDir.isEmpty()) {

@@ -36,7 +36,7 @@ class ConfigLoaderTest {
         assertEquals(20000, c.rtp().portMin());
         assertEquals(29999, c.rtp().portMax());
         assertEquals(Runtime.getRuntime().availableProcessors(), c.rtp().mediaThreads());
-        assertFalse(c.rtp().symmetricLatching());
+        assertTrue(c.rtp().latching(), "rtp.latching defaults to auto");
         assertEquals(10_000, c.ivr().digitTimeoutMs());
         assertEquals(3_000, c.ivr().organizerStarWaitMs());
         assertEquals(3, c.ivr().conferenceIdTries());
@@ -240,6 +240,19 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(null, Map.of("ivr.language", "fr")));
         assertEquals("ivr.language", language.key());
         assertTrue(language.getMessage().contains("en, zh"), language.getMessage());
+    }
+
+    @Test
+    void latchingIsAutoOrOffAndTheOldKeyIsGone() {
+        assertFalse(ConfigLoader.load(null, Map.of("BRIDGE_RTP_LATCHING", "off")).rtp().latching());
+        assertTrue(ConfigLoader.load(null, Map.of("rtp.latching", "auto")).rtp().latching());
+        ConfigException wrong = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("rtp.latching", "on")));
+        assertEquals("rtp.latching", wrong.key());
+        assertTrue(wrong.getMessage().contains("auto, off"), wrong.getMessage());
+        ConfigException old = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("BRIDGE_RTP_SYMMETRICLATCHING", "true")));
+        assertTrue(old.getMessage().contains("SYMMETRICLATCHING"), old.getMessage());
     }
 
     @Test

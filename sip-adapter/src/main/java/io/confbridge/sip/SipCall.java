@@ -12,9 +12,13 @@ import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
+import javax.sip.address.Hop;
+import javax.sip.header.ContactHeader;
+import javax.sip.message.Request;
 import javax.sip.message.Response;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
+import java.util.Locale;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -70,6 +74,9 @@ final class SipCall implements CallSignalling {
     private InetSocketAddress remoteRtp;
     private long sdpVersion = 1;
     private String answerSdp;
+    /** The caller's Contact (the dialog's remote target) and, when that is not where its requests come from, their source. */
+    private ContactHeader remoteContact;
+    private Hop callerSource;
 
     SipCall(String callId, ServerTransaction inviteTransaction, SdpOffer offer, AudioOffer audio,
             InetSocketAddress remoteRtp, SipMessaging sip, Consumer<SipCall> onEnded) {
@@ -94,6 +101,26 @@ final class SipCall implements CallSignalling {
 
     Dialog dialog() {
         return dialog;
+    }
+
+    /**
+     * A request of this call from the caller, with the address its packets came from: in-dialog requests
+     * go there from now on if its Contact names somewhere else (a NAT), RFC 3581 in spirit.
+     */
+    void heardFrom(Request request, InetSocketAddress source) {
+        synchronized (this) {
+            ContactHeader contact = (ContactHeader) request.getHeader(ContactHeader.NAME);
+            if (contact != null) {
+                remoteContact = contact;
+            }
+            callerSource = SourceRouter.sourceHop(request, source,
+                    SipMessaging.transportOf(request).toUpperCase(Locale.ROOT), remoteContact);
+        }
+    }
+
+    /** Where in-dialog requests to the caller go instead of its Contact, or null for the Contact. */
+    synchronized Hop callerSource() {
+        return callerSource;
     }
 
     synchronized Phase phase() {
@@ -166,10 +193,15 @@ final class SipCall implements CallSignalling {
     }
 
     void acknowledged() {
+        CallHandle confirmed = null;
         synchronized (this) {
             if (phase == Phase.ANSWERED) {
                 transition(Phase.CONFIRMED, "ACK");
+                confirmed = handle;
             }
+        }
+        if (confirmed != null) {
+            confirmed.confirmed();
         }
     }
 
@@ -306,7 +338,7 @@ final class SipCall implements CallSignalling {
 
     private void sendBye(String reason) {
         try {
-            sip.sendBye(dialog, reason);
+            sip.sendBye(dialog, reason, callerSource());
         } catch (ParseException | SipException | RuntimeException e) {
             // The dialog may already be gone (the caller's BYE crossed ours); nothing else to do.
             log.debug("call {}: BYE not sent: {}", callId, e.toString());

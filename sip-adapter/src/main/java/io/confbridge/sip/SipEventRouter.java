@@ -93,6 +93,12 @@ final class SipEventRouter implements SipListenerExt {
         Request request = event.getRequest();
         String method = request.getMethod();
         try {
+            if (hasToTag(request)) {
+                SipCall inDialog = callOf(event);
+                if (inDialog != null) {
+                    inDialog.heardFrom(request, signallingSource(request));
+                }
+            }
             switch (method) {
                 case Request.INVITE -> onInvite(exchange);
                 case Request.ACK -> onAck(exchange);
@@ -172,6 +178,7 @@ final class SipEventRouter implements SipListenerExt {
 
         SipCall call = new SipCall(callId, transaction, check.offer, audio,
                 remoteRtp, sip, this::forget);
+        call.heardFrom(request, newCall.signallingSource());
         if (call.dialog() != null) {
             call.dialog().setApplicationData(call);
         }

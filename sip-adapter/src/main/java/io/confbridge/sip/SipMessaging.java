@@ -9,6 +9,7 @@ import javax.sip.SipFactory;
 import javax.sip.SipProvider;
 import javax.sip.address.Address;
 import javax.sip.address.AddressFactory;
+import javax.sip.address.Hop;
 import javax.sip.address.SipURI;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
@@ -180,10 +181,14 @@ final class SipMessaging {
         }
     }
 
-    /** Sends a BYE in {@code dialog} (RFC 3261 §15.1.1). */
-    void sendBye(Dialog dialog, String reason) throws SipException, ParseException {
+    /**
+     * Sends a BYE in {@code dialog} (RFC 3261 §15.1.1); to {@code callerSource} when the caller is behind
+     * NAT (see {@link SourceRouter}), else (null) to its Contact.
+     */
+    void sendBye(Dialog dialog, String reason, Hop callerSource) throws SipException, ParseException {
         Request bye = dialog.createRequest(Request.BYE);
         addReason(bye, reason);
+        SourceRouter.routeTo(bye, callerSource);
         ClientTransaction transaction = provider.getNewClientTransaction(bye);
         dialog.sendRequest(transaction);
     }

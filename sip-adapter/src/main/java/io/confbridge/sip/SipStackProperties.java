@@ -24,6 +24,8 @@ final class SipStackProperties {
         // Without this, jain-sip serialises all listener calls; calls are independent, and each call's
         // state is guarded by the call itself, so let them run concurrently.
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        // In-dialog requests to a caller behind NAT go where its requests come from, not to its Contact.
+        p.setProperty("javax.sip.ROUTER_PATH", SourceRouter.class.getName());
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(threadPoolSize()));
         // Route stack logging to SLF4J: log4j 1.x is excluded from the classpath.
         p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());

@@ -54,6 +54,9 @@ public final class TestPhone implements AutoCloseable {
     private volatile SdpAnswer answer;
     private volatile String fromUser;
     private volatile SipLogin login;
+    /** Behind NAT: the SIP host:port and the SDP media address this phone claims; null for its own. */
+    private volatile String natSip;
+    private volatile InetSocketAddress natMedia;
     /** The challenge answered in an earlier call, until the current one answers one. */
     private volatile SipLogin.Answer earlierDigestAnswer;
 
@@ -130,11 +133,27 @@ public final class TestPhone implements AutoCloseable {
             previous.digestAnswer().ifPresent(a -> earlierDigestAnswer = a);
         }
         TestDialog dialog = sip.dialog(requestUriUser).from(fromUser).displayName(name);
-        String body = offer.body(name, LOCALHOST, rtpPort(), System.currentTimeMillis());
+        if (natSip != null) {
+            dialog.behindNat(natSip);
+        }
+        InetSocketAddress media = natMedia;
+        String body = media != null
+                ? offer.body(name, media.getHostString(), media.getPort(), System.currentTimeMillis())
+                : offer.body(name, LOCALHOST, rtpPort(), System.currentTimeMillis());
         answer = null;
         OutgoingCall placed = OutgoingCall.place(sip, dialog, body, answeringAs, authorization, this::onAnswered);
         call = placed;
         return placed.outcome().thenApply(SipMessage::statusCode);
+    }
+
+    /**
+     * From the next call on, the phone claims private addresses, as a softphone behind NAT does: {@code sipHostPort}
+     * in Via and Contact, {@code sdpMedia} in its SDP offer. Its packets still come from its own sockets, so
+     * the bridge can reach it only where those come from.
+     */
+    public void behindNat(String sipHostPort, InetSocketAddress sdpMedia) {
+        this.natSip = sipHostPort;
+        this.natMedia = sdpMedia;
     }
 
     /** The user part of From in this phone's next INVITEs; the phone's name unless set. */

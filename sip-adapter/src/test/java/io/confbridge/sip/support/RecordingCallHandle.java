@@ -16,6 +16,7 @@ public final class RecordingCallHandle implements CallHandle {
     private final int localRtpPort;
     public final AtomicInteger starts = new AtomicInteger();
     public final AtomicInteger remoteHangUps = new AtomicInteger();
+    public final AtomicInteger confirmations = new AtomicInteger();
     public final List<MediaUpdate> mediaUpdates = new CopyOnWriteArrayList<>();
     public final List<Character> digits = new CopyOnWriteArrayList<>();
 
@@ -31,6 +32,11 @@ public final class RecordingCallHandle implements CallHandle {
     @Override
     public void start() {
         starts.incrementAndGet();
+    }
+
+    @Override
+    public void confirmed() {
+        confirmations.incrementAndGet();
     }
 
     @Override

@@ -22,6 +22,8 @@ public final class TestDialog {
     private long cseq = 1;
     private String inviteBranch;
     private long inviteCseq;
+    /** The host:port this side claims in Via and Contact; its own socket's when null. */
+    private String advertised;
 
     TestDialog(SipTestClient client, String requestUser) {
         this.client = client;
@@ -31,6 +33,16 @@ public final class TestDialog {
     /** Sends as {@code user} from now on (the From and Contact user). */
     public synchronized TestDialog from(String user) {
         this.fromUser = user;
+        return this;
+    }
+
+    /**
+     * Claims {@code hostPort} (for example {@code 127.0.0.99:5099}) in Via sent-by and Contact instead of
+     * the socket's own address, as a phone behind NAT does with its private address; Via keeps
+     * {@code rport} (RFC 3581), so responses still find the socket.
+     */
+    public synchronized TestDialog behindNat(String hostPort) {
+        this.advertised = hostPort;
         return this;
     }
 
@@ -136,14 +148,15 @@ public final class TestDialog {
         String uri = toTag != null && remoteTarget != null ? remoteTarget : requestUri();
         StringBuilder sb = new StringBuilder();
         sb.append(method).append(' ').append(uri).append(" SIP/2.0\r\n");
-        sb.append("Via: SIP/2.0/").append(transport).append(" 127.0.0.1:").append(local).append(";branch=").append(branch).append(";rport\r\n");
+        String sentBy = advertised != null ? advertised : "127.0.0.1:" + local;
+        sb.append("Via: SIP/2.0/").append(transport).append(' ').append(sentBy).append(";branch=").append(branch).append(";rport\r\n");
         sb.append("Max-Forwards: 70\r\n");
         sb.append("From: \"").append(displayName).append("\" <sip:").append(fromUser).append("@127.0.0.1>;tag=").append(fromTag).append("\r\n");
         sb.append("To: <sip:").append(requestUser).append("@127.0.0.1>").append(toTag == null ? "" : ";tag=" + toTag).append("\r\n");
         sb.append("Call-ID: ").append(callId).append("\r\n");
         sb.append("CSeq: ").append(cseqNumber).append(' ').append(cseqMethod).append("\r\n");
         if (!"CANCEL".equals(method) && !"BYE".equals(method)) {
-            sb.append("Contact: <sip:").append(fromUser).append("@127.0.0.1:").append(local).append(";transport=").append(transport.toLowerCase()).append(">\r\n");
+            sb.append("Contact: <sip:").append(fromUser).append('@').append(sentBy).append(";transport=").append(transport.toLowerCase()).append(">\r\n");
         }
         sb.append("User-Agent: confbridge-test\r\n");
         sb.append(extraHeaders);
