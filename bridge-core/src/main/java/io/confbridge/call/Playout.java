@@ -22,9 +22,9 @@ final class Playout implements MediaClock.Listener {
     private enum Background { SILENCE, HOLD_MUSIC, MEETING }
 
     private final RtpSession rtp;
-    private final Codec codec;
+    private Codec codec;
     private final EncodedAudio holdMusic;
-    private final byte[] silence;
+    private byte[] silence;
     /** The meeting's mix-minus for this caller, produced by the meeting's mixer. */
     private final EncodedFrameRing mix;
     /** Runs on the tick that plays the overlay's last frame. */
@@ -98,6 +98,12 @@ final class Playout implements MediaClock.Listener {
         if (clip.frames() > 0 && overlayCount < overlay.length) {
             overlay[overlayCount++] = clip;
         }
+    }
+
+    /** A re-INVITE switched the caller's codec: every source is already encoded in each codec. */
+    void codec(Codec newCodec) {
+        codec = newCodec;
+        silence = CallServices.silence(newCodec);
     }
 
     void startHoldMusic() {

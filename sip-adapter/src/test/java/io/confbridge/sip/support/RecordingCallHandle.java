@@ -1,6 +1,7 @@
 package io.confbridge.sip.support;
 
 import io.confbridge.call.CallHandle;
+import io.confbridge.call.NegotiatedMedia;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -18,6 +19,8 @@ public final class RecordingCallHandle implements CallHandle {
     public final AtomicInteger remoteHangUps = new AtomicInteger();
     public final List<MediaUpdate> mediaUpdates = new CopyOnWriteArrayList<>();
     public final List<Character> digits = new CopyOnWriteArrayList<>();
+    /** Every update in full (codec and payload types too), in the order of {@link #mediaUpdates}. */
+    public final List<NegotiatedMedia> negotiated = new CopyOnWriteArrayList<>();
 
     RecordingCallHandle(int localRtpPort) {
         this.localRtpPort = localRtpPort;
@@ -39,8 +42,9 @@ public final class RecordingCallHandle implements CallHandle {
     }
 
     @Override
-    public void updateMedia(InetSocketAddress remoteRtp, boolean sendAudio) {
-        mediaUpdates.add(new MediaUpdate(remoteRtp, sendAudio));
+    public void updateMedia(NegotiatedMedia media) {
+        negotiated.add(media);
+        mediaUpdates.add(new MediaUpdate(media.remoteRtp(), media.sendAudio()));
     }
 
     @Override

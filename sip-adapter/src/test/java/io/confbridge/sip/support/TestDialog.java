@@ -105,6 +105,12 @@ public final class TestDialog {
         return request("ACK", branch(), finalResponse.cseqNumber(), "ACK", "", null, null);
     }
 
+    /** ACK for a 2xx that carried the bridge's offer: the answer goes in the ACK (RFC 3264 §5). */
+    public synchronized String ackWithSdp(SipMessage ok, String sdp) {
+        learn(ok);
+        return request("ACK", branch(), ok.cseqNumber(), "ACK", "", sdp == null ? null : "application/sdp", sdp);
+    }
+
     public String reInvite(String sdp) {
         return inviteWithHeaders("", sdp);
     }
