@@ -137,6 +137,52 @@ public final class TestPhone implements AutoCloseable {
         return placed.outcome().thenApply(SipMessage::statusCode);
     }
 
+    /**
+     * Dials with an INVITE without SDP (late offer, as Cisco CUCM does by default): the bridge's 2xx
+     * offers, and the ACK answers with {@code answerWith}'s formats on this phone's RTP port. The phone
+     * then sends and decodes the first of its formats the bridge offered.
+     *
+     * @return the final status code
+     */
+    public int dialWithoutOffer(String requestUriUser, SdpOffer answerWith) {
+        OutgoingCall previous = call;
+        if (previous != null && (previous.isUp() || !previous.outcome().isDone())) {
+            throw new IllegalStateException(name + " already has a call: " + previous.callId());
+        }
+        TestDialog dialog = sip.dialog(requestUriUser).from(fromUser).displayName(name);
+        answer = null;
+        OutgoingCall placed = OutgoingCall.placeWithoutOffer(sip, dialog,
+                ok -> answerWith.body(name, LOCALHOST, rtpPort(), System.currentTimeMillis()),
+                ok -> onAnswered(agreedFromOffer(ok.body(), answerWith)));
+        call = placed;
+        return await(placed.outcome().thenApply(SipMessage::statusCode), FINAL_RESPONSE_WAIT, "final response to INVITE");
+    }
+
+    /** The bridge's offer seen through this phone's answer: the first G.711 format both listed. */
+    private static SdpAnswer agreedFromOffer(String bridgeOffer, SdpOffer answerWith) {
+        SdpAnswer offered = SdpAnswer.parse(bridgeOffer);
+        SdpAnswer answered = SdpAnswer.parse(answerWith.body("x", LOCALHOST, 9, 1));
+        return new SdpAnswer(offered.rtpAddress(), answered.codec(), answered.audioPayloadType(),
+                answerWith.offersTelephoneEvent() ? offered.telephoneEventPt() : java.util.OptionalInt.empty(),
+                offered.formats(), bridgeOffer);
+    }
+
+    /**
+     * Sends a re-INVITE offering {@code offer}'s formats on {@code rtpPort} with {@code direction}
+     * ({@code sendrecv}, {@code sendonly}, {@code inactive}); on 2xx the bridge's answer becomes what the
+     * phone sends and decodes. The phone keeps listening on its own RTP port.
+     *
+     * @return the final response
+     */
+    public SipMessage reInvite(SdpOffer offer, int rtpPort, String direction) {
+        String body = offer.body(name, LOCALHOST, rtpPort, System.currentTimeMillis(), direction);
+        SipMessage response = await(requireCall().reInvite(body, null), FINAL_RESPONSE_WAIT, "final response to re-INVITE");
+        if (response.statusCode() >= 200 && response.statusCode() < 300) {
+            onAnswered(response);
+        }
+        return response;
+    }
+
     /** The user part of From in this phone's next INVITEs; the phone's name unless set. */
     public void fromUser(String user) {
         this.fromUser = user;
@@ -477,7 +523,10 @@ public final class TestPhone implements AutoCloseable {
 
     /** On the SIP receive thread: the first 2xx of the call, before {@link #dial} returns. */
     private void onAnswered(SipMessage ok) {
-        SdpAnswer parsed = SdpAnswer.parse(ok.body());
+        onAnswered(SdpAnswer.parse(ok.body()));
+    }
+
+    private void onAnswered(SdpAnswer parsed) {
         rtpReceiver.negotiated(parsed);
         rtpSender.negotiated(parsed);
         answer = parsed;
