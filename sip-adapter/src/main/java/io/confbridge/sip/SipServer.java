@@ -112,7 +112,14 @@ public final class SipServer implements AutoCloseable {
             String advertised = advertisedAddress();
             for (ListeningPoint lp : listeningPoints) {
                 // Via sent-by of our BYEs: a wildcard bind address must not leak into messages.
-                lp.setSentBy(advertised + ":" + config.port());
+                // jain-sip splits sent-by at its first colon, so an IPv6 literal cannot be set: the
+                // listening point's own address (the bind address, then) is used instead.
+                if (advertised.indexOf(':') < 0) {
+                    lp.setSentBy(advertised + ":" + config.port());
+                } else if (!advertised.equals(config.bindAddress())) {
+                    log.warn("sip.advertisedAddress {} is IPv6: our requests' Via names {} instead",
+                            advertised, config.bindAddress());
+                }
             }
             provider = stack.createSipProvider(listeningPoints.get(0));
             for (int i = 1; i < listeningPoints.size(); i++) {
@@ -193,7 +200,13 @@ public final class SipServer implements AutoCloseable {
         } finally {
             // stop() closes every listening point's socket and drops the providers. Deleting the
             // provider first would run jain-sip's stopStack twice, and each run sleeps a second.
-            stack.stop();
+            try {
+                stack.stop();
+            } catch (RuntimeException e) {
+                // A stack whose start failed half-way has no channels yet and throws here; the start's
+                // own error is the one to report.
+                log.debug("SIP stack stop: {}", e.toString());
+            }
             stack = null;
         }
     }

@@ -42,7 +42,7 @@ public final class TestDialog {
 
     /** The Request-URI of this dialog's out-of-dialog requests, as an Authorization {@code uri}. */
     public String requestUri() {
-        return "sip:" + requestUser + "@127.0.0.1:" + client.serverPort() + ";transport=" + client.transport().toLowerCase();
+        return "sip:" + requestUser + "@" + client.uriHost() + ":" + client.serverPort() + ";transport=" + client.transport().toLowerCase();
     }
 
     public String callId() {
@@ -142,14 +142,14 @@ public final class TestDialog {
         String uri = toTag != null && remoteTarget != null ? remoteTarget : requestUri();
         StringBuilder sb = new StringBuilder();
         sb.append(method).append(' ').append(uri).append(" SIP/2.0\r\n");
-        sb.append("Via: SIP/2.0/").append(transport).append(" 127.0.0.1:").append(local).append(";branch=").append(branch).append(";rport\r\n");
+        sb.append("Via: SIP/2.0/").append(transport).append(' ').append(client.uriHost()).append(':').append(local).append(";branch=").append(branch).append(";rport\r\n");
         sb.append("Max-Forwards: 70\r\n");
-        sb.append("From: \"").append(displayName).append("\" <sip:").append(fromUser).append("@127.0.0.1>;tag=").append(fromTag).append("\r\n");
-        sb.append("To: <sip:").append(requestUser).append("@127.0.0.1>").append(toTag == null ? "" : ";tag=" + toTag).append("\r\n");
+        sb.append("From: \"").append(displayName).append("\" <sip:").append(fromUser).append('@').append(client.uriHost()).append(">;tag=").append(fromTag).append("\r\n");
+        sb.append("To: <sip:").append(requestUser).append('@').append(client.uriHost()).append('>').append(toTag == null ? "" : ";tag=" + toTag).append("\r\n");
         sb.append("Call-ID: ").append(callId).append("\r\n");
         sb.append("CSeq: ").append(cseqNumber).append(' ').append(cseqMethod).append("\r\n");
         if (!"CANCEL".equals(method) && !"BYE".equals(method)) {
-            sb.append("Contact: <sip:").append(fromUser).append("@127.0.0.1:").append(local).append(";transport=").append(transport.toLowerCase()).append(">\r\n");
+            sb.append("Contact: <sip:").append(fromUser).append('@').append(client.uriHost()).append(':').append(local).append(";transport=").append(transport.toLowerCase()).append(">\r\n");
         }
         sb.append("User-Agent: confbridge-test\r\n");
         sb.append(extraHeaders);
