@@ -40,6 +40,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TestPhone implements AutoCloseable {
     private static final String LOCALHOST = "127.0.0.1";
+    /** The address this phone's SIP and RTP use and its SDP names: 127.0.0.1, or ::1 for an IPv6 phone. */
+    private final String host;
     private static final Duration FINAL_RESPONSE_WAIT = Duration.ofSeconds(15);
     private static final Duration NON_INVITE_WAIT = Duration.ofSeconds(8);
 
@@ -58,11 +60,18 @@ public final class TestPhone implements AutoCloseable {
     private volatile SipLogin.Answer earlierDigestAnswer;
 
     public TestPhone(String name, int bridgeSipPort) {
+        this(name, bridgeSipPort, LOCALHOST);
+    }
+
+    /** A phone whose SIP and RTP run on {@code loopback} ("127.0.0.1" or "::1"), as the bridge's must. */
+    public TestPhone(String name, int bridgeSipPort, String loopback) {
         this.name = name;
         this.fromUser = name;
+        this.host = loopback;
         try {
-            this.sip = SipTestClient.udp(bridgeSipPort);
-            this.rtpSocket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(LOCALHOST), 0));
+            this.sip = LOCALHOST.equals(loopback) ? SipTestClient.udp(bridgeSipPort)
+                    : SipTestClient.udp(InetAddress.getByName(loopback), bridgeSipPort);
+            this.rtpSocket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(loopback), 0));
         } catch (IOException e) {
             throw new UncheckedIOException("binding " + name + "'s sockets", e);
         }
@@ -130,7 +139,7 @@ public final class TestPhone implements AutoCloseable {
             previous.digestAnswer().ifPresent(a -> earlierDigestAnswer = a);
         }
         TestDialog dialog = sip.dialog(requestUriUser).from(fromUser).displayName(name);
-        String body = offer.body(name, LOCALHOST, rtpPort(), System.currentTimeMillis());
+        String body = offer.body(name, host, rtpPort(), System.currentTimeMillis());
         answer = null;
         OutgoingCall placed = OutgoingCall.place(sip, dialog, body, answeringAs, authorization, this::onAnswered);
         call = placed;
@@ -152,7 +161,7 @@ public final class TestPhone implements AutoCloseable {
         TestDialog dialog = sip.dialog(requestUriUser).from(fromUser).displayName(name);
         answer = null;
         OutgoingCall placed = OutgoingCall.placeWithoutOffer(sip, dialog,
-                ok -> answerWith.body(name, LOCALHOST, rtpPort(), System.currentTimeMillis()),
+                ok -> answerWith.body(name, host, rtpPort(), System.currentTimeMillis()),
                 ok -> onAnswered(agreedFromOffer(ok.body(), answerWith)));
         call = placed;
         return await(placed.outcome().thenApply(SipMessage::statusCode), FINAL_RESPONSE_WAIT, "final response to INVITE");
@@ -175,7 +184,7 @@ public final class TestPhone implements AutoCloseable {
      * @return the final response
      */
     public SipMessage reInvite(SdpOffer offer, int rtpPort, String direction) {
-        String body = offer.body(name, LOCALHOST, rtpPort, System.currentTimeMillis(), direction);
+        String body = offer.body(name, host, rtpPort, System.currentTimeMillis(), direction);
         SipMessage response = await(requireCall().reInvite(body, null), FINAL_RESPONSE_WAIT, "final response to re-INVITE");
         if (response.statusCode() >= 200 && response.statusCode() < 300) {
             onAnswered(response);
@@ -493,7 +502,7 @@ public final class TestPhone implements AutoCloseable {
      * different local port: what an attacker who guessed the stream would inject. Blocks until sent.
      */
     public void injectDtmfFromOtherPort(String keys) {
-        try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(LOCALHOST), 0))) {
+        try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(host), 0))) {
             await(rtpSender.sendDtmf(keys, other), Duration.ofSeconds(5 + keys.length()), "injecting DTMF");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -551,7 +560,7 @@ public final class TestPhone implements AutoCloseable {
                     sip.respond(request, 481, "Call/Transaction Does Not Exist");
                     return;
                 }
-                sip.respond(request, 200, "OK", "Contact: <sip:" + name + "@" + LOCALHOST + ":" + sipPort()
+                sip.respond(request, 200, "OK", "Contact: <sip:" + name + "@" + sip.uriHost() + ":" + sipPort()
                         + ">\r\nContent-Type: application/sdp\r\n", reInviteAnswer(a));
             }
             default -> sip.respond(request, 200, "OK");
@@ -559,11 +568,12 @@ public final class TestPhone implements AutoCloseable {
     }
 
     private String reInviteAnswer(SdpAnswer a) {
+        String addrType = host.indexOf(':') >= 0 ? "IP6" : "IP4";
         StringBuilder formats = new StringBuilder().append(a.audioPayloadType());
         a.telephoneEventPt().ifPresent(pt -> formats.append(' ').append(pt));
         StringBuilder sdp = new StringBuilder()
-                .append("v=0\r\no=").append(name).append(" 1 2 IN IP4 ").append(LOCALHOST).append("\r\n")
-                .append("s=-\r\nc=IN IP4 ").append(LOCALHOST).append("\r\nt=0 0\r\n")
+                .append("v=0\r\no=").append(name).append(" 1 2 IN ").append(addrType).append(' ').append(host).append("\r\n")
+                .append("s=-\r\nc=IN ").append(addrType).append(' ').append(host).append("\r\nt=0 0\r\n")
                 .append("m=audio ").append(rtpPort()).append(" RTP/AVP ").append(formats).append("\r\n")
                 .append("a=rtpmap:").append(a.audioPayloadType()).append(' ').append(a.codec().encodingName())
                 .append("/8000\r\n");
