@@ -368,6 +368,14 @@ final class SipCall implements CallSignalling {
         }
     }
 
+    /**
+     * Our offer is out and its answer (in the ACK) not yet in: a re-INVITE now gets 491 (RFC 3261
+     * §14.2), as two offers may not cross.
+     */
+    synchronized boolean offerPending() {
+        return awaitingFirstAnswer || awaitingReofferAnswer;
+    }
+
     /** Our offer went out in a 200 to an offer-less re-INVITE: the ACK carries the answer. */
     synchronized void reofferSent() {
         awaitingReofferAnswer = true;

@@ -271,6 +271,10 @@ final class SipEventRouter implements SipListenerExt {
             reject(exchange, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
             return;
         }
+        if (call.offerPending()) {
+            reject(exchange, Response.REQUEST_PENDING, null);
+            return;
+        }
         if (request.getContent() == null) {
             // No offer: we offer our current description; the answer comes in the ACK (RFC 3264 §5),
             // where it is applied like a re-offer. Session refreshes look like this.

@@ -191,4 +191,22 @@ class SipLateOfferTest {
                 handle.negotiated.get(1));
         assertEquals(1, handle.starts.get());
     }
+
+    @Test
+    void reInviteWhileOurOfferAwaitsItsAnswerGets491() throws Exception {
+        server();
+        SipTestClient client = client();
+        TestDialog dialog = client.dialog("4711001");
+        client.send(dialog.invite(null));
+        SipMessage ok = client.awaitResponse(200, "INVITE", dialog.callId());
+        dialog.learn(ok);
+        client.send(dialog.reInvite(answer(7090, "0")));
+        SipMessage refused = client.await("the re-INVITE's final response",
+                m -> m.isResponse() && m.statusCode() >= 300 && m.callId().equals(dialog.callId()));
+        assertEquals(491, refused.statusCode());
+        client.send(dialog.ack(refused));
+        RecordingCallHandle handle = acceptor.handle(dialog.callId());
+        assertTrue(handle.negotiated.isEmpty(), "the crossing offer changed nothing");
+        assertEquals(0, handle.starts.get());
+    }
 }
