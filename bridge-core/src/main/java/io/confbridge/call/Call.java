@@ -117,7 +117,7 @@ final class Call implements CallHandle {
             if (media.codec() != rtp.codec() || media.audioPayloadType() != rtp.audioPayloadType()
                     || media.telephoneEventPayloadType() != rtp.telephoneEventPayloadType()) {
                 // Every part that encodes or decodes for this caller follows, on this loop, before the
-                // next tick or packet: nothing is sent in the old codec under the new payload type.
+                // next tick or packet (the meeting's mixer reads the participant's codec on its next tick).
                 rtp.changePayloadTypes(media.codec(), media.audioPayloadType(), media.telephoneEventPayloadType());
                 playout.codec(media.codec());
                 audio.codec(media.codec());

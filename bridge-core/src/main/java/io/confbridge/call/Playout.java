@@ -100,10 +100,17 @@ final class Playout implements MediaClock.Listener {
         }
     }
 
-    /** A re-INVITE switched the caller's codec: every source is already encoded in each codec. */
+    /**
+     * A re-INVITE switched the caller's codec: prompts and hold music are encoded in each codec already,
+     * and mix frames the mixer encoded in the old one are dropped (one more may still be under way on
+     * the meeting's loop: 20 ms at most in the old law).
+     */
     void codec(Codec newCodec) {
         codec = newCodec;
         silence = CallServices.silence(newCodec);
+        while (mix.peek(MIX_FRAMES_KEPT) >= 0) {
+            mix.advance();
+        }
     }
 
     void startHoldMusic() {

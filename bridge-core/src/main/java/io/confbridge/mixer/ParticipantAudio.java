@@ -45,8 +45,8 @@ public final class ParticipantAudio {
     }
 
     /**
-     * A re-INVITE switched the participant's codec (call's loop). The mixer encodes the next frame in
-     * it; a frame already in {@link #output()} may still be in the old one (one 20 ms click at most).
+     * A re-INVITE switched the participant's codec (call's loop). The mixer encodes its next frame in
+     * it, and the jitter buffer decodes the next packet with it.
      */
     public void codec(Codec newCodec) {
         codec = newCodec;

@@ -283,9 +283,7 @@ final class SipCall implements CallSignalling {
             if (newRemote == null) {
                 return null;
             }
-            boolean mediaChanged = !newRemote.equals(remoteRtp) || selected.sendAudio() != audio.sendAudio()
-                    || selected.codec() != audio.codec() || selected.payloadType() != audio.payloadType()
-                    || selected.telephoneEventPayloadType() != audio.telephoneEventPayloadType();
+            boolean mediaChanged = changes(selected, newRemote);
             String sdp = SdpAnswer.build(newOffer, selected, sip.advertisedHost(), handle.localRtpPort(), sdpSessionId, sdpVersion);
             // RFC 3264 §8: the o= version goes up exactly when our description changes.
             if (!sdp.equals(answerSdp)) {
@@ -340,9 +338,7 @@ final class SipCall implements CallSignalling {
                 AudioOffer selected = answer.selectAudio(negotiated).orElse(null);
                 InetSocketAddress remote = selected == null ? null
                         : MediaAddress.of(selected.connectionAddress(), selected.port());
-                if (remote != null && audio != null && (!remote.equals(remoteRtp) || selected.sendAudio() != audio.sendAudio()
-                        || selected.codec() != audio.codec() || selected.payloadType() != audio.payloadType()
-                        || selected.telephoneEventPayloadType() != audio.telephoneEventPayloadType())) {
+                if (remote != null && audio != null && changes(selected, remote)) {
                     audio = selected;
                     remoteRtp = remote;
                     update = media(selected, remote);
@@ -379,6 +375,13 @@ final class SipCall implements CallSignalling {
     /** Our offer went out in a 200 to an offer-less re-INVITE: the ACK carries the answer. */
     synchronized void reofferSent() {
         awaitingReofferAnswer = true;
+    }
+
+    /** Whether {@code next} sent to {@code nextRemote} differs from the stream as it is, for the core. */
+    private boolean changes(AudioOffer next, InetSocketAddress nextRemote) {
+        return !nextRemote.equals(remoteRtp) || next.sendAudio() != audio.sendAudio() || next.codec() != audio.codec()
+                || next.payloadType() != audio.payloadType()
+                || next.telephoneEventPayloadType() != audio.telephoneEventPayloadType();
     }
 
     private static NegotiatedMedia media(AudioOffer audio, InetSocketAddress remote) {

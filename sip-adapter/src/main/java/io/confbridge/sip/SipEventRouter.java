@@ -224,9 +224,14 @@ final class SipEventRouter implements SipListenerExt {
                 handle.remoteHungUp();
                 return;
             }
-            log.info("call {} from {} to '{}' accepted: {} pt {} te {} -> {}", call.callId(), newCall.signallingSource(),
-                    newCall.requestUriUser(), newCall.codec(), newCall.audioPayloadType(),
-                    newCall.telephoneEventPayloadType(), newCall.remoteRtp());
+            if (newCall.remoteRtp() == null) {
+                log.info("call {} from {} to '{}' accepted without an offer: ours goes in the 200 OK", call.callId(),
+                        newCall.signallingSource(), newCall.requestUriUser());
+            } else {
+                log.info("call {} from {} to '{}' accepted: {} pt {} te {} -> {}", call.callId(), newCall.signallingSource(),
+                        newCall.requestUriUser(), newCall.codec(), newCall.audioPayloadType(),
+                        newCall.telephoneEventPayloadType(), newCall.remoteRtp());
+            }
             if (answerDelayMs > 0) {
                 call.ring();
                 call.answerLater(setup.schedule(() -> answerSafely(call), answerDelayMs, TimeUnit.MILLISECONDS));
