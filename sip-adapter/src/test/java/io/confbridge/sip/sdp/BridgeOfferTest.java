@@ -66,4 +66,14 @@ class BridgeOfferTest {
         assertTrue(OFFER.accept(sdp("v=0", "m=audio 5004 RTP/AVP 0")).isEmpty(), "no address");
         assertTrue(OFFER.accept(sdp("v=0", "c=IN IP4 10.0.0.9", "m=audio 5004 RTP/SAVP 0")).isEmpty(), "SRTP answer");
     }
+
+    @Test
+    void theUnspecifiedAddressHoldsInIpv6AsZeroesDoInIpv4() throws Exception {
+        AudioOffer v6 = sdp("v=0", "c=IN IP6 ::", "m=audio 5004 RTP/AVP 0").selectAudio().orElseThrow();
+        assertTrue(v6.isHoldAddress());
+        assertFalse(v6.sendAudio());
+        AudioOffer v4 = sdp("v=0", "c=IN IP4 0.0.0.0", "m=audio 5004 RTP/AVP 0").selectAudio().orElseThrow();
+        assertFalse(v4.sendAudio());
+        assertTrue(sdp("v=0", "c=IN IP6 ::1", "m=audio 5004 RTP/AVP 0").selectAudio().orElseThrow().sendAudio());
+    }
 }
