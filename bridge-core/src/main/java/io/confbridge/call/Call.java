@@ -13,7 +13,6 @@ import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -43,6 +42,9 @@ final class Call implements CallHandle {
     private final MeetingSeat seat;
     private final CallerMedia callerMedia;
     private final CallEffects effects;
+    private final ParticipantAudio audio;
+    /** In-band tones are listened for everywhere, not only when no RFC 4733 was negotiated. */
+    private final boolean inbandDtmf;
 
     private boolean dispatching;
     private boolean started;
@@ -60,9 +62,10 @@ final class Call implements CallHandle {
         this.rtp = rtp;
         this.rtpPort = rtpPort;
         this.machine = new CallStateMachine(info.callId(), services.policy(), info.authenticatedOrganizerId());
-        ParticipantAudio audio = new ParticipantAudio(info.codec());
+        this.inbandDtmf = services.inbandDtmf();
+        this.audio = new ParticipantAudio(info.codec());
         // In-band tones are listened for when no RFC 4733 was negotiated, or everywhere if configured.
-        this.keys = new DtmfReceiver(info.codec(), info.telephoneEventPayloadType() < 0 || services.inbandDtmf());
+        this.keys = new DtmfReceiver(info.codec(), info.telephoneEventPayloadType() < 0 || inbandDtmf);
         this.playout = new Playout(rtp, info.codec(), services.holdMusic(), audio.output(),
                 () -> fire(new PromptsFinished()));
         this.seat = new MeetingSeat(this, loop, services.meetings(), audio);
@@ -115,11 +118,23 @@ final class Call implements CallHandle {
     }
 
     @Override
-    public void updateMedia(InetSocketAddress remoteRtp, boolean sendAudio) {
+    public void updateMedia(NegotiatedMedia media) {
         loop.execute(() -> {
-            if (!closed) {
-                rtp.update(remoteRtp, sendAudio);
+            if (closed) {
+                return;
             }
+            if (media.codec() != rtp.codec() || media.audioPayloadType() != rtp.audioPayloadType()
+                    || media.telephoneEventPayloadType() != rtp.telephoneEventPayloadType()) {
+                // Every part that encodes or decodes for this caller follows, on this loop, before the
+                // next tick or packet (the meeting's mixer reads the participant's codec on its next tick).
+                rtp.changePayloadTypes(media.codec(), media.audioPayloadType(), media.telephoneEventPayloadType());
+                playout.codec(media.codec());
+                audio.codec(media.codec());
+                keys.media(media.codec(), media.telephoneEventPayloadType() < 0 || inbandDtmf);
+                log.info("call {}: codec now {} pt {} te {}", info.callId(), media.codec(),
+                        media.audioPayloadType(), media.telephoneEventPayloadType());
+            }
+            rtp.update(media.remoteRtp(), media.sendAudio());
         });
     }
 

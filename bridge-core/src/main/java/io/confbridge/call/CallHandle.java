@@ -1,7 +1,5 @@
 package io.confbridge.call;
 
-import java.net.InetSocketAddress;
-
 /**
  * The signalling side's handle on a call the core accepted. Every method may be called from any
  * thread (SIP stack threads); the core posts the work to the call's own event loop.
@@ -24,8 +22,11 @@ public interface CallHandle {
     /** The caller hung up (BYE) or gave up before answer (CANCEL): release everything. */
     void remoteHungUp();
 
-    /** A re-INVITE changed where media goes or put the call on/off hold. */
-    void updateMedia(InetSocketAddress remoteRtp, boolean sendAudio);
+    /**
+     * A later offer/answer exchange (re-INVITE, or the answer in the ACK to the bridge's offer) changed
+     * where media goes, its codec or payload types, or put the call on or off hold.
+     */
+    void updateMedia(NegotiatedMedia media);
 
     /** A key press that arrived in signalling (SIP INFO) rather than in RTP. */
     void digitFromSignalling(char digit);

@@ -11,7 +11,9 @@ import java.net.InetSocketAddress;
  * @param requestUriUser     the user part of the Request-URI ({@code 4711001} in {@code sip:4711001@bridge}), or "" if none
  * @param callerId           the From user (caller ID), or "" if anonymous
  * @param signallingSource   where the INVITE came from (the source address for lockout counters)
- * @param remoteRtp          where to send RTP, from the SDP offer's c= and m= lines
+ * @param remoteRtp          where to send RTP, from the SDP offer's c= and m= lines; null for a call
+ *                           without an offer (the bridge offers; the answer comes later through
+ *                           {@link CallHandle#updateMedia}, before {@link CallHandle#start})
  * @param codec              the chosen G.711 variant
  * @param audioPayloadType   the payload type the offer used for that codec (0 or 8 normally)
  * @param telephoneEventPayloadType the negotiated RFC 4733 payload type, or -1 if the offer had none

@@ -22,9 +22,9 @@ final class Playout implements MediaClock.Listener {
     private enum Background { SILENCE, HOLD_MUSIC, MEETING }
 
     private final RtpSession rtp;
-    private final Codec codec;
+    private Codec codec;
     private final EncodedAudio holdMusic;
-    private final byte[] silence;
+    private byte[] silence;
     /** The meeting's mix-minus for this caller, produced by the meeting's mixer. */
     private final EncodedFrameRing mix;
     /** Runs on the tick that plays the overlay's last frame. */
@@ -97,6 +97,19 @@ final class Playout implements MediaClock.Listener {
     void appendOverlay(EncodedAudio clip) {
         if (clip.frames() > 0 && overlayCount < overlay.length) {
             overlay[overlayCount++] = clip;
+        }
+    }
+
+    /**
+     * A re-INVITE switched the caller's codec: prompts and hold music are encoded in each codec already,
+     * and mix frames the mixer encoded in the old one are dropped (one more may still be under way on
+     * the meeting's loop: 20 ms at most in the old law).
+     */
+    void codec(Codec newCodec) {
+        codec = newCodec;
+        silence = CallServices.silence(newCodec);
+        while (mix.peek(MIX_FRAMES_KEPT) >= 0) {
+            mix.advance();
         }
     }
 

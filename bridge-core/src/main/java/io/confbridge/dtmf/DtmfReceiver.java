@@ -14,9 +14,9 @@ import io.netty.buffer.ByteBuf;
 public final class DtmfReceiver {
     private final Rfc4733Receiver telephoneEvents = new Rfc4733Receiver();
     /** Null when in-band listening is off. */
-    private final InbandDtmfDetector tones;
+    private InbandDtmfDetector tones;
     private final KeyPressMerger merger = new KeyPressMerger(KeyPressMerger.DEFAULT_WINDOW);
-    private final Codec codec;
+    private Codec codec;
     private final short[] decoded = new short[Codec.FRAME_SAMPLES];
     private boolean counting;
 
@@ -27,6 +27,19 @@ public final class DtmfReceiver {
     public DtmfReceiver(Codec codec, boolean listenInband) {
         this.codec = codec;
         this.tones = listenInband ? new InbandDtmfDetector() : null;
+    }
+
+    /**
+     * A re-INVITE changed the caller's codec or telephone-events: decode in {@code newCodec} and listen
+     * for tones when asked (a detector is made then, once, not per packet).
+     */
+    public void media(Codec newCodec, boolean listenInband) {
+        codec = newCodec;
+        if (!listenInband) {
+            tones = null;
+        } else if (tones == null) {
+            tones = new InbandDtmfDetector();
+        }
     }
 
     /**

@@ -9,7 +9,8 @@ import io.netty.buffer.ByteBuf;
  * Made once per call; nothing here is allocated per packet.
  */
 public final class ParticipantAudio {
-    final Codec codec;
+    /** Written on the call's loop when a re-INVITE switches codec, read by the mixer on the meeting's. */
+    volatile Codec codec;
     final JitterBuffer heard;
     final EncodedFrameRing toSend = new EncodedFrameRing(4);
     /** This tick's decoded frame of this participant; valid when {@link #packetArrived}. */
@@ -41,6 +42,14 @@ public final class ParticipantAudio {
 
     Codec codec() {
         return codec;
+    }
+
+    /**
+     * A re-INVITE switched the participant's codec (call's loop). The mixer encodes its next frame in
+     * it, and the jitter buffer decodes the next packet with it.
+     */
+    public void codec(Codec newCodec) {
+        codec = newCodec;
     }
 
     boolean muted() {

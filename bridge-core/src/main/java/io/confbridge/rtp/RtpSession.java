@@ -64,9 +64,9 @@ public final class RtpSession {
         void onAudio(int sequenceNumber, ByteBuf buf, int payloadOffset, int payloadLength);
     }
 
-    private final Codec codec;
-    private final int audioPayloadType;
-    private final int telephoneEventPayloadType;
+    private Codec codec;
+    private int audioPayloadType;
+    private int telephoneEventPayloadType;
     private final boolean latching;
     private final RtpSequencer sequencer = new RtpSequencer();
     private final RtpHandler handler = new RtpHandler();
@@ -124,6 +124,26 @@ public final class RtpSession {
 
     public Codec codec() {
         return codec;
+    }
+
+    public int audioPayloadType() {
+        return audioPayloadType;
+    }
+
+    public int telephoneEventPayloadType() {
+        return telephoneEventPayloadType;
+    }
+
+    /**
+     * A re-INVITE (or the answer to the bridge's offer) switched codec or payload types: packets are
+     * sent and accepted with the new ones from now on. The stream goes on (same SSRC and sequence);
+     * the next packet is marked as a new talkspurt since its payload format changed.
+     */
+    public void changePayloadTypes(Codec newCodec, int newAudioPayloadType, int newTelephoneEventPayloadType) {
+        codec = newCodec;
+        audioPayloadType = newAudioPayloadType;
+        telephoneEventPayloadType = newTelephoneEventPayloadType;
+        sequencer.markTalkspurt();
     }
 
     public int localPort() {

@@ -106,4 +106,21 @@ class MixerTest {
         hears(listener, fromTalker);
         assertTrue(!muted.packetArrived, "a muted packet counts as none");
     }
+
+    @Test
+    void aParticipantWhoseCodecSwitchedIsHeardAndServedInTheNewOne() {
+        ParticipantAudio switcher = new ParticipantAudio(Codec.PCMU);
+        ParticipantAudio other = new ParticipantAudio(Codec.PCMU);
+        mixer.participants(new ParticipantAudio[] {switcher, other});
+        // A re-INVITE moved the caller to A-law: what it sends is decoded, and its mix encoded, as A-law.
+        switcher.codec(Codec.PCMA);
+        assertEquals(Codec.PCMA, switcher.codec());
+        speaks(other, 1500);
+        speaks(switcher, 700);
+        mixer.tick(0);
+        hears(switcher, heardAs(other, 1500));
+        hears(other, heardAs(switcher, 700));
+        assertTrue(heardAs(switcher, 700) != Codec.PCMU.decode(Codec.PCMA.encode((short) 700)),
+                "the two laws tell the levels apart, so the assertion above could fail");
+    }
 }

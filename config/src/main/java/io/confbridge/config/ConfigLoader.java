@@ -297,7 +297,7 @@ public final class ConfigLoader {
         String sipBind = NetworkAddresses.bindable("sip.bindAddress", values.string("sip.bindAddress"));
         String advertised = values.string("sip.advertisedAddress");
         if (!advertised.isEmpty()) {
-            NetworkAddresses.advertisable("sip.advertisedAddress", advertised);
+            advertised = NetworkAddresses.advertisable("sip.advertisedAddress", advertised);
         }
         var sip = new BridgeConfig.SipConfig(
                 sipBind,

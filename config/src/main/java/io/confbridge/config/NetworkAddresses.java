@@ -26,8 +26,13 @@ final class NetworkAddresses {
     private NetworkAddresses() {
     }
 
-    /** An address a socket of the bridge binds: a literal or locally resolvable name of this machine. */
+    /**
+     * An address a socket of the bridge binds: a literal or locally resolvable name of this machine. An
+     * IPv6 literal may be written in brackets ({@code [::1]}, as in URIs); it is returned without them,
+     * as SDP's {@code c=IN IP6} and socket APIs want it.
+     */
     static String bindable(String key, String value) {
+        value = withoutBrackets(value);
         InetAddress address = literal(key, value);
         if (address == null) {
             checkHostNameSyntax(key, value, BINDABLE);
@@ -44,8 +49,9 @@ final class NetworkAddresses {
         return value;
     }
 
-    /** An address the bridge gives to others to reach it: a literal or a host name, not a wildcard. */
+    /** An address the bridge gives to others to reach it: a literal or a host name, not a wildcard; as {@link #bindable}. */
     static String advertisable(String key, String value) {
+        value = withoutBrackets(value);
         InetAddress address = literal(key, value);
         if (address == null) {
             checkHostNameSyntax(key, value, "expected the IP address or host name callers reach the bridge at");
@@ -88,6 +94,11 @@ final class NetworkAddresses {
             }
         }
         return null;
+    }
+
+    private static String withoutBrackets(String value) {
+        return value.length() > 2 && value.startsWith("[") && value.endsWith("]") && value.indexOf(':') > 0
+                ? value.substring(1, value.length() - 1) : value;
     }
 
     private static void checkHostNameSyntax(String key, String value, String expectation) {

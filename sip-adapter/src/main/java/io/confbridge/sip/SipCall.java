@@ -2,7 +2,10 @@ package io.confbridge.sip;
 
 import io.confbridge.call.CallHandle;
 import io.confbridge.call.CallSignalling;
+import io.confbridge.call.NegotiatedMedia;
+import io.confbridge.codec.Codec;
 import io.confbridge.sip.sdp.AudioOffer;
+import io.confbridge.sip.sdp.BridgeOffer;
 import io.confbridge.sip.sdp.SdpAnswer;
 import io.confbridge.sip.sdp.SdpOffer;
 import org.slf4j.Logger;
@@ -18,7 +21,9 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -30,8 +35,10 @@ import java.util.function.Consumer;
  * <ol>
  *   <li>{@link Phase#OFFERED}: the INVITE was accepted by the core; 180 may have gone out and the
  *       answer waits for the answer delay. CANCEL or the bridge's hang-up end it here.</li>
- *   <li>{@link Phase#ANSWERED}: 200 OK with the SDP answer sent and the handle started.</li>
- *   <li>{@link Phase#CONFIRMED}: the ACK arrived. re-INVITE and INFO are handled in 2 and 3.</li>
+ *   <li>{@link Phase#ANSWERED}: 200 OK with the SDP answer sent and the handle started; or, for an
+ *       INVITE without SDP (late offer), 200 OK with our offer, the handle waiting for the answer.</li>
+ *   <li>{@link Phase#CONFIRMED}: the ACK arrived (with the answer to our offer, which starts the handle,
+ *       or ends the call with BYE when unusable). re-INVITE and INFO are handled in 2 and 3.</li>
  *   <li>{@link Phase#ENDED}: BYE either way, CANCEL, or a timeout; nothing more is sent.</li>
  * </ol>
  *
@@ -55,7 +62,7 @@ final class SipCall implements CallSignalling {
     }
 
     /** What a re-INVITE turned into, for the router to send after the lock is released. */
-    record Reoffer(String answerSdp, boolean mediaChanged, InetSocketAddress remoteRtp, boolean sendAudio) {
+    record Reoffer(String answerSdp, boolean mediaChanged, NegotiatedMedia media) {
     }
 
     private final String callId;
@@ -69,8 +76,18 @@ final class SipCall implements CallSignalling {
     private Phase phase = Phase.OFFERED;
     private CallHandle handle;
     private Future<?> pendingAnswer;
+    /** The caller's last offer; null while the call runs on our own offer. */
     private SdpOffer offer;
+    /** The stream as agreed; null until the answer to our offer arrives (late offer). */
     private AudioOffer audio;
+    /** Our offer, for an INVITE that had none (late offer); null otherwise. */
+    private final BridgeOffer ourOffer;
+    /** Our offer is in the 200 OK and its answer is due in the ACK. */
+    private boolean awaitingFirstAnswer;
+    /** Our current description went out as an offer to an offer-less re-INVITE: the ACK answers it. */
+    private boolean awaitingReofferAnswer;
+    /** The codecs both sides agreed to: a re-INVITE may switch among these. */
+    private Set<Codec> negotiated;
     private InetSocketAddress remoteRtp;
     private long sdpVersion = 1;
     private String answerSdp;
@@ -78,8 +95,12 @@ final class SipCall implements CallSignalling {
     private ContactHeader remoteContact;
     private Hop callerSource;
 
+    /**
+     * @param offer     the INVITE's offer, or null for a late-offer INVITE (then {@code audio} and
+     *                  {@code remoteRtp} are null too, and {@code ourOffer} is what the 200 OK offers)
+     */
     SipCall(String callId, ServerTransaction inviteTransaction, SdpOffer offer, AudioOffer audio,
-            InetSocketAddress remoteRtp, SipMessaging sip, Consumer<SipCall> onEnded) {
+            InetSocketAddress remoteRtp, BridgeOffer ourOffer, SipMessaging sip, Consumer<SipCall> onEnded) {
         this.callId = callId;
         this.inviteTransaction = inviteTransaction;
         this.dialog = inviteTransaction.getDialog();
@@ -87,6 +108,8 @@ final class SipCall implements CallSignalling {
         this.offer = offer;
         this.audio = audio;
         this.remoteRtp = remoteRtp;
+        this.ourOffer = offer == null ? ourOffer : null;
+        this.negotiated = audio == null ? EnumSet.noneOf(Codec.class) : EnumSet.of(audio.codec());
         this.sip = sip;
         this.onEnded = onEnded;
     }
@@ -165,9 +188,16 @@ final class SipCall implements CallSignalling {
             }
             transition(Phase.ANSWERED, "answer");
             pendingAnswer = null;
-            answerSdp = SdpAnswer.build(offer, audio, sip.advertisedHost(), handle.localRtpPort(), sdpSessionId, sdpVersion);
+            if (ourOffer != null) {
+                // Late offer: we offer, the answer comes in the ACK, and the call starts then.
+                answerSdp = ourOffer.build(sip.advertisedHost(), handle.localRtpPort(), sdpSessionId, sdpVersion);
+                awaitingFirstAnswer = true;
+                started = null;
+            } else {
+                answerSdp = SdpAnswer.build(offer, audio, sip.advertisedHost(), handle.localRtpPort(), sdpSessionId, sdpVersion);
+                started = handle;
+            }
             sdp = answerSdp;
-            started = handle;
         }
         try {
             sendOnInvite(sip.okWithSdp(inviteTransaction.getRequest(), localTag, sdp));
@@ -176,7 +206,9 @@ final class SipCall implements CallSignalling {
             end(new Ending("200 OK not sent", 0, 0, null, false, true), false);
             return;
         }
-        started.start();
+        if (started != null) {
+            started.start();
+        }
     }
 
     /** CANCEL before the answer: 487 to the INVITE (RFC 3261 §9.2). False when the answer won the race. */
@@ -190,19 +222,6 @@ final class SipCall implements CallSignalling {
      */
     void refuse(int status, int retryAfterS, String why) {
         end(new Ending("refused: " + why, status, retryAfterS, null, false, false), true);
-    }
-
-    void acknowledged() {
-        CallHandle confirmed = null;
-        synchronized (this) {
-            if (phase == Phase.ANSWERED) {
-                transition(Phase.CONFIRMED, "ACK");
-                confirmed = handle;
-            }
-        }
-        if (confirmed != null) {
-            confirmed.confirmed();
-        }
     }
 
     /** The caller's BYE (already answered with 200 by the router). */
@@ -274,15 +293,16 @@ final class SipCall implements CallSignalling {
     }
 
     /**
-     * A re-INVITE's offer (RFC 3264 §8): same codec and payload type required, since the core cannot
-     * switch codecs mid-call; null when the offer has none of that, and the call stays as it was.
+     * A re-INVITE's offer (RFC 3264 §8): the stream may move, go on or off hold, or switch to another of
+     * the codecs the call negotiated ({@link #negotiated}); null when the offer has none of those, and
+     * the call stays as it was.
      */
     Reoffer reoffer(SdpOffer newOffer) {
         synchronized (this) {
-            if (phase == Phase.ENDED || phase == Phase.OFFERED || handle == null) {
+            if (phase == Phase.ENDED || phase == Phase.OFFERED || handle == null || audio == null) {
                 return null;
             }
-            AudioOffer selected = newOffer.selectAudio(audio.codec(), audio.payloadType()).orElse(null);
+            AudioOffer selected = newOffer.selectAudio(negotiated).orElse(null);
             if (selected == null) {
                 return null;
             }
@@ -290,12 +310,7 @@ final class SipCall implements CallSignalling {
             if (newRemote == null) {
                 return null;
             }
-            // The core keeps the telephone-event payload type of the first offer; answer it only if still offered.
-            if (selected.telephoneEventPayloadType() != audio.telephoneEventPayloadType()) {
-                selected = new AudioOffer(selected.mediaIndex(), selected.connectionAddress(), selected.port(),
-                        selected.protocol(), selected.codec(), selected.payloadType(), -1, selected.direction());
-            }
-            boolean mediaChanged = !newRemote.equals(remoteRtp) || selected.sendAudio() != audio.sendAudio();
+            boolean mediaChanged = changes(selected, newRemote);
             String sdp = SdpAnswer.build(newOffer, selected, sip.advertisedHost(), handle.localRtpPort(), sdpSessionId, sdpVersion);
             // RFC 3264 §8: the o= version goes up exactly when our description changes.
             if (!sdp.equals(answerSdp)) {
@@ -306,8 +321,104 @@ final class SipCall implements CallSignalling {
             audio = selected;
             remoteRtp = newRemote;
             answerSdp = sdp;
-            return new Reoffer(sdp, mediaChanged, newRemote, selected.sendAudio());
+            return new Reoffer(sdp, mediaChanged, media(selected, newRemote));
         }
+    }
+
+    /**
+     * The ACK to our 200 OK arrived, with {@code answer} when it carried SDP (null otherwise; {@code
+     * unreadable} when it carried a body we could not parse as SDP). After our own offer (a late-offer
+     * INVITE, or an offer-less re-INVITE) the ACK holds the answer (RFC 3264 §5, RFC 3261 §13.2.1):
+     * applied here. A first answer that is missing or unusable ends the call with BYE, since the call
+     * has no media without it; one to a re-offer that is unusable leaves the media as they were.
+     */
+    void acknowledged(SdpOffer answer, boolean unreadable) {
+        CallHandle toStart = null;
+        CallHandle toUpdate = null;
+        CallHandle toConfirm = null;
+        NegotiatedMedia update = null;
+        boolean fail = false;
+        synchronized (this) {
+            if (phase != Phase.ANSWERED && phase != Phase.CONFIRMED) {
+                return;
+            }
+            boolean first = phase == Phase.ANSWERED && awaitingFirstAnswer;
+            if (phase == Phase.ANSWERED) {
+                transition(Phase.CONFIRMED, "ACK");
+                toConfirm = handle;
+            }
+            if (first) {
+                awaitingFirstAnswer = false;
+                BridgeOffer.Agreed agreed = answer == null ? null : ourOffer.accept(answer).orElse(null);
+                InetSocketAddress remote = agreed == null ? null
+                        : MediaAddress.of(agreed.audio().connectionAddress(), agreed.audio().port());
+                if (remote == null) {
+                    fail = true;
+                } else {
+                    audio = agreed.audio();
+                    negotiated = EnumSet.copyOf(agreed.codecs());
+                    remoteRtp = remote;
+                    update = media(audio, remote);
+                    toUpdate = handle;
+                    toStart = handle;
+                }
+            } else if (answer != null && awaitingReofferAnswer) {
+                awaitingReofferAnswer = false;
+                AudioOffer selected = answer.selectAudio(negotiated).orElse(null);
+                InetSocketAddress remote = selected == null ? null
+                        : MediaAddress.of(selected.connectionAddress(), selected.port());
+                if (remote != null && audio != null && changes(selected, remote)) {
+                    audio = selected;
+                    remoteRtp = remote;
+                    update = media(selected, remote);
+                    toUpdate = handle;
+                }
+            } else {
+                awaitingReofferAnswer = false;
+            }
+        }
+        if (fail) {
+            log.info("call {}: {} in the ACK to our offer, ending the call", callId,
+                    answer == null ? (unreadable ? "unreadable SDP" : "no SDP answer") : "no acceptable answer");
+            end(new Ending("no usable SDP answer in the ACK", 0, 0, "no acceptable SDP answer", true, true), false);
+            return;
+        }
+        if (toUpdate != null) {
+            log.info("call {} media now {} {} pt {} send={}", callId, update.remoteRtp(), update.codec(),
+                    update.audioPayloadType(), update.sendAudio());
+            toUpdate.updateMedia(update);
+        }
+        if (toStart != null) {
+            toStart.start();
+        }
+        if (toConfirm != null) {
+            toConfirm.confirmed(); // the ACK shows the caller wants our audio: RTP may flow now
+        }
+    }
+
+    /**
+     * Our offer is out and its answer (in the ACK) not yet in: a re-INVITE now gets 491 (RFC 3261
+     * §14.2), as two offers may not cross.
+     */
+    synchronized boolean offerPending() {
+        return awaitingFirstAnswer || awaitingReofferAnswer;
+    }
+
+    /** Our offer went out in a 200 to an offer-less re-INVITE: the ACK carries the answer. */
+    synchronized void reofferSent() {
+        awaitingReofferAnswer = true;
+    }
+
+    /** Whether {@code next} sent to {@code nextRemote} differs from the stream as it is, for the core. */
+    private boolean changes(AudioOffer next, InetSocketAddress nextRemote) {
+        return !nextRemote.equals(remoteRtp) || next.sendAudio() != audio.sendAudio() || next.codec() != audio.codec()
+                || next.payloadType() != audio.payloadType()
+                || next.telephoneEventPayloadType() != audio.telephoneEventPayloadType();
+    }
+
+    private static NegotiatedMedia media(AudioOffer audio, InetSocketAddress remote) {
+        return new NegotiatedMedia(remote, audio.codec(), audio.payloadType(), audio.telephoneEventPayloadType(),
+                audio.sendAudio());
     }
 
     /** Our current description, for a re-INVITE without an offer (we then offer what we have). */

@@ -7,7 +7,9 @@ import io.confbridge.call.CallAcceptor;
 import io.confbridge.call.CallHandle;
 import io.confbridge.call.CallRejectedException;
 import io.confbridge.call.NewCall;
+import io.confbridge.call.NegotiatedMedia;
 import io.confbridge.sip.sdp.AudioOffer;
+import io.confbridge.sip.sdp.BridgeOffer;
 import io.confbridge.sip.sdp.SdpOffer;
 import io.confbridge.sip.sdp.SdpParseException;
 import org.slf4j.Logger;
@@ -68,6 +70,8 @@ final class SipEventRouter implements SipListenerExt {
     /** Null when the bridge has no SIP accounts: nobody is challenged and REGISTER gets 405. */
     private final SipAuthenticator authenticator;
     private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
+    /** What the bridge offers to a caller that sent no offer. */
+    private final BridgeOffer ourOffer = BridgeOffer.allCodecs();
 
     SipEventRouter(CallAcceptor acceptor, SipProvider provider, SipMessaging sip,
                    ScheduledExecutorService setup, long answerDelayMs, SipAuthenticator authenticator) {
@@ -161,23 +165,33 @@ final class SipEventRouter implements SipListenerExt {
             }
         }
 
-        OfferCheck check = checkOffer(request);
-        if (check.status != 0) {
-            reject(exchange, check.status, check.warning);
-            return;
+        NewCall newCall;
+        SipCall call;
+        if (request.getContent() == null) {
+            // Late offer (RFC 3261 §13.2.1, Cisco CUCM's default): our offer goes in the 200 OK, the
+            // answer comes in the ACK. Until then the core holds the call with our first codec and no
+            // remote address, so it sends nothing; it starts once the answer is applied.
+            newCall = new NewCall(callId, RequestParts.userOf(request.getRequestURI()), RequestParts.callerId(request),
+                    signallingSource(request), null, ourOffer.firstCodec(), ourOffer.firstCodec().staticPayloadType(),
+                    BridgeOffer.TELEPHONE_EVENT_PAYLOAD_TYPE, true, organizerId);
+            call = new SipCall(callId, transaction, null, null, null, ourOffer, sip, this::forget);
+        } else {
+            OfferCheck check = checkOffer(request);
+            if (check.status != 0) {
+                reject(exchange, check.status, check.warning);
+                return;
+            }
+            AudioOffer audio = check.audio;
+            InetSocketAddress remoteRtp = MediaAddress.of(audio.connectionAddress(), audio.port());
+            if (remoteRtp == null) {
+                reject(exchange, Response.NOT_ACCEPTABLE_HERE, "Incompatible network address format");
+                return;
+            }
+            newCall = new NewCall(callId, RequestParts.userOf(request.getRequestURI()), RequestParts.callerId(request),
+                    signallingSource(request), remoteRtp, audio.codec(), audio.payloadType(),
+                    audio.telephoneEventPayloadType(), audio.sendAudio(), organizerId);
+            call = new SipCall(callId, transaction, check.offer, audio, remoteRtp, ourOffer, sip, this::forget);
         }
-        AudioOffer audio = check.audio;
-        InetSocketAddress remoteRtp = MediaAddress.of(audio.connectionAddress(), audio.port());
-        if (remoteRtp == null) {
-            reject(exchange, Response.NOT_ACCEPTABLE_HERE, "Incompatible network address format");
-            return;
-        }
-        NewCall newCall = new NewCall(callId, RequestParts.userOf(request.getRequestURI()), RequestParts.callerId(request),
-                signallingSource(request), remoteRtp, audio.codec(), audio.payloadType(),
-                audio.telephoneEventPayloadType(), audio.sendAudio(), organizerId);
-
-        SipCall call = new SipCall(callId, transaction, check.offer, audio,
-                remoteRtp, sip, this::forget);
         call.heardFrom(request, newCall.signallingSource());
         if (call.dialog() != null) {
             call.dialog().setApplicationData(call);
@@ -217,9 +231,14 @@ final class SipEventRouter implements SipListenerExt {
                 handle.remoteHungUp();
                 return;
             }
-            log.info("call {} from {} to '{}' accepted: {} pt {} te {} -> {}", call.callId(), newCall.signallingSource(),
-                    newCall.requestUriUser(), newCall.codec(), newCall.audioPayloadType(),
-                    newCall.telephoneEventPayloadType(), newCall.remoteRtp());
+            if (newCall.remoteRtp() == null) {
+                log.info("call {} from {} to '{}' accepted without an offer: ours goes in the 200 OK", call.callId(),
+                        newCall.signallingSource(), newCall.requestUriUser());
+            } else {
+                log.info("call {} from {} to '{}' accepted: {} pt {} te {} -> {}", call.callId(), newCall.signallingSource(),
+                        newCall.requestUriUser(), newCall.codec(), newCall.audioPayloadType(),
+                        newCall.telephoneEventPayloadType(), newCall.remoteRtp());
+            }
             if (answerDelayMs > 0) {
                 call.ring();
                 call.answerLater(setup.schedule(() -> answerSafely(call), answerDelayMs, TimeUnit.MILLISECONDS));
@@ -264,6 +283,10 @@ final class SipEventRouter implements SipListenerExt {
             reject(exchange, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
             return;
         }
+        if (call.offerPending()) {
+            reject(exchange, Response.REQUEST_PENDING, null);
+            return;
+        }
         if (request.getContent() == null) {
             // No offer: we offer our current description; the answer comes in the ACK (RFC 3264 §5),
             // where it is applied like a re-offer. Session refreshes look like this.
@@ -272,6 +295,7 @@ final class SipEventRouter implements SipListenerExt {
                 reject(exchange, Response.REQUEST_PENDING, null);
                 return;
             }
+            call.reofferSent();
             exchange.respond(sip.okWithSdp(request, null, current));
             return;
         }
@@ -288,8 +312,10 @@ final class SipEventRouter implements SipListenerExt {
         exchange.respond(sip.okWithSdp(request, null, result.answerSdp()));
         if (result.mediaChanged()) {
             CallHandle handle = call.handle();
-            log.info("call {} media now {} send={}", call.callId(), result.remoteRtp(), result.sendAudio());
-            handle.updateMedia(result.remoteRtp(), result.sendAudio());
+            NegotiatedMedia media = result.media();
+            log.info("call {} media now {} {} pt {} send={}", call.callId(), media.remoteRtp(), media.codec(),
+                    media.audioPayloadType(), media.sendAudio());
+            handle.updateMedia(media);
         }
     }
 
@@ -299,19 +325,20 @@ final class SipEventRouter implements SipListenerExt {
         if (call == null) {
             return;
         }
-        call.acknowledged();
         Request ack = exchange.request();
-        // The answer to an offer we made in a 200 OK to an offer-less re-INVITE.
-        if (ack.getContent() != null && isSdp(ack)) {
+        SdpOffer answer = null;
+        boolean unreadable = false;
+        if (ack.getContent() != null) {
             try {
-                SipCall.Reoffer result = call.reoffer(SdpOffer.parse(bodyOf(ack)));
-                if (result != null && result.mediaChanged()) {
-                    call.handle().updateMedia(result.remoteRtp(), result.sendAudio());
-                }
+                answer = isSdp(ack) ? SdpOffer.parse(bodyOf(ack)) : null;
+                unreadable = answer == null;
             } catch (SdpParseException e) {
-                log.debug("call {}: SDP in ACK ignored: {}", call.callId(), e.getMessage());
+                log.debug("call {}: SDP in ACK unreadable: {}", call.callId(), e.getMessage());
+                unreadable = true;
             }
         }
+        // The answer to an offer of ours (late offer, or an offer-less re-INVITE), if we made one.
+        call.acknowledged(answer, unreadable);
     }
 
     private void onBye(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
@@ -495,14 +522,8 @@ final class SipEventRouter implements SipListenerExt {
     private record OfferCheck(SdpOffer offer, AudioOffer audio, int status, String warning) {
     }
 
-    /**
-     * Late offer (an INVITE without SDP, the offer then in our 200 and the answer in the ACK) is not
-     * supported yet: every UA the bridge targets sends an offer, so a missing one is refused with 488.
-     */
+    /** Looks at a request's SDP offer; a request without a body is for the caller to handle. */
     private OfferCheck checkOffer(Request request) {
-        if (request.getContent() == null) {
-            return new OfferCheck(null, null, Response.NOT_ACCEPTABLE_HERE, "Incompatible media format");
-        }
         if (!isSdp(request)) {
             return new OfferCheck(null, null, Response.UNSUPPORTED_MEDIA_TYPE, null);
         }

@@ -139,7 +139,7 @@ final class SipMessaging {
 
     void addWarning(Response response, int code, String text) throws ParseException {
         try {
-            response.addHeader(headers.createWarningHeader(advertisedHost, code, text));
+            response.addHeader(headers.createWarningHeader(uriHost(advertisedHost), code, text));
         } catch (InvalidArgumentException e) {
             throw new IllegalArgumentException("warning code " + code, e);
         }
@@ -159,7 +159,7 @@ final class SipMessaging {
     }
 
     void addContact(Response response, String transport) throws ParseException {
-        SipURI uri = addresses.createSipURI(null, advertisedHost);
+        SipURI uri = addresses.createSipURI(null, uriHost(advertisedHost));
         uri.setPort(advertisedPort);
         uri.setTransportParam(transport);
         Address address = addresses.createAddress(uri);
@@ -198,6 +198,14 @@ final class SipMessaging {
         ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
         String transport = via == null ? null : via.getTransport();
         return transport == null ? "udp" : transport.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A host as written in a SIP URI, Via sent-by or Warning agent: an IPv6 literal in brackets
+     * (RFC 3261 §25.1 {@code IPv6reference}), anything else as it is.
+     */
+    static String uriHost(String host) {
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     static String newTag() {

@@ -115,7 +115,14 @@ public final class SipServer implements AutoCloseable {
             String advertised = advertisedAddress();
             for (ListeningPoint lp : listeningPoints) {
                 // Via sent-by of our BYEs: a wildcard bind address must not leak into messages.
-                lp.setSentBy(advertised + ":" + config.port());
+                // jain-sip splits sent-by at its first colon, so an IPv6 literal cannot be set: the
+                // listening point's own address (the bind address, then) is used instead.
+                if (advertised.indexOf(':') < 0) {
+                    lp.setSentBy(advertised + ":" + config.port());
+                } else if (!advertised.equals(config.bindAddress())) {
+                    log.warn("sip.advertisedAddress {} is IPv6: our requests' Via names {} instead",
+                            advertised, config.bindAddress());
+                }
             }
             provider = stack.createSipProvider(listeningPoints.get(0));
             for (int i = 1; i < listeningPoints.size(); i++) {
@@ -216,7 +223,9 @@ public final class SipServer implements AutoCloseable {
                 return;
             } catch (ConcurrentModificationException | NullPointerException raced) {
                 if (attempt == STOP_ATTEMPTS) {
-                    throw raced;
+                    // Also a stack whose start failed half-way: its start's own error is the one to report.
+                    log.warn("SIP stack did not stop cleanly: {}", raced.toString());
+                    return;
                 }
                 log.debug("SIP stack stop raced its UDP processor's set-up ({}); stopping the rest (attempt {})", raced.toString(), attempt + 1);
             }

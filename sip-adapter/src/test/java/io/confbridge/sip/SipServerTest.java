@@ -259,12 +259,10 @@ class SipServerTest {
     }
 
     @Test
-    void inviteWithoutOrWithBrokenSdpIsRefusedWith488() throws Exception {
+    void inviteWithBrokenSdpIsRefusedWith488() throws Exception {
+        // An INVITE without SDP is a late offer now (SipLateOfferTest); one with broken SDP is still refused.
         server(0);
         SipTestClient client = udpClient();
-        TestDialog noSdp = client.dialog("4711001");
-        client.send(noSdp.inviteWithHeaders("", null));
-        client.awaitResponse(488, "INVITE", noSdp.callId());
         TestDialog broken = client.dialog("4711001");
         client.send(broken.invite("this is not SDP\r\nm=audio x\r\n"));
         client.awaitResponse(488, "INVITE", broken.callId());

@@ -209,7 +209,12 @@ public final class RunningBridge implements AutoCloseable {
 
     /** A phone pointed at this bridge; closed with it. */
     public TestPhone newPhone(String name) {
-        TestPhone phone = new TestPhone(name, sipPort());
+        return newPhone(name, "127.0.0.1");
+    }
+
+    /** A phone on {@code loopback} ("::1" for a bridge with {@code sip.bindAddress=::1}); closed with the bridge. */
+    public TestPhone newPhone(String name, String loopback) {
+        TestPhone phone = new TestPhone(name, sipPort(), loopback);
         synchronized (phones) {
             phones.add(phone);
         }

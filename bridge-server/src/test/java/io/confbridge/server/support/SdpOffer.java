@@ -33,12 +33,17 @@ public enum SdpOffer {
 
     /** The SDP body, with CRLF line ends as RFC 4566 §5 asks. */
     String body(String user, String address, int rtpPort, long sessionId) {
+        return body(user, address, rtpPort, sessionId, "sendrecv");
+    }
+
+    /** The SDP body with {@code direction} ({@code sendrecv}, {@code sendonly}, ...) as its direction attribute. */
+    String body(String user, String address, int rtpPort, long sessionId, String direction) {
         StringBuilder sdp = new StringBuilder()
                 .append("v=0\r\n")
                 .append("o=").append(user).append(' ').append(sessionId).append(' ').append(sessionId)
-                .append(" IN IP4 ").append(address).append("\r\n")
+                .append(address.indexOf(':') >= 0 ? " IN IP6 " : " IN IP4 ").append(address).append("\r\n")
                 .append("s=-\r\n")
-                .append("c=IN IP4 ").append(address).append("\r\n")
+                .append(address.indexOf(':') >= 0 ? "c=IN IP6 " : "c=IN IP4 ").append(address).append("\r\n")
                 .append("t=0 0\r\n")
                 .append("m=audio ").append(rtpPort).append(" RTP/AVP ").append(audioFormats);
         if (telephoneEvent) {
@@ -52,7 +57,7 @@ public enum SdpOffer {
             sdp.append("a=rtpmap:").append(TELEPHONE_EVENT_PT).append(" telephone-event/8000\r\n");
             sdp.append("a=fmtp:").append(TELEPHONE_EVENT_PT).append(" 0-16\r\n");
         }
-        sdp.append("a=ptime:20\r\n").append("a=sendrecv\r\n");
+        sdp.append("a=ptime:20\r\n").append("a=").append(direction).append("\r\n");
         return sdp.toString();
     }
 }

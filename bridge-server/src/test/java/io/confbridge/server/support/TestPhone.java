@@ -40,6 +40,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TestPhone implements AutoCloseable {
     private static final String LOCALHOST = "127.0.0.1";
+    /** The address this phone's SIP and RTP use and its SDP names: 127.0.0.1, or ::1 for an IPv6 phone. */
+    private final String host;
     private static final Duration FINAL_RESPONSE_WAIT = Duration.ofSeconds(15);
     private static final Duration NON_INVITE_WAIT = Duration.ofSeconds(8);
 
@@ -61,11 +63,18 @@ public final class TestPhone implements AutoCloseable {
     private volatile SipLogin.Answer earlierDigestAnswer;
 
     public TestPhone(String name, int bridgeSipPort) {
+        this(name, bridgeSipPort, LOCALHOST);
+    }
+
+    /** A phone whose SIP and RTP run on {@code loopback} ("127.0.0.1" or "::1"), as the bridge's must. */
+    public TestPhone(String name, int bridgeSipPort, String loopback) {
         this.name = name;
         this.fromUser = name;
+        this.host = loopback;
         try {
-            this.sip = SipTestClient.udp(bridgeSipPort);
-            this.rtpSocket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(LOCALHOST), 0));
+            this.sip = LOCALHOST.equals(loopback) ? SipTestClient.udp(bridgeSipPort)
+                    : SipTestClient.udp(InetAddress.getByName(loopback), bridgeSipPort);
+            this.rtpSocket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(loopback), 0));
         } catch (IOException e) {
             throw new UncheckedIOException("binding " + name + "'s sockets", e);
         }
@@ -139,7 +148,7 @@ public final class TestPhone implements AutoCloseable {
         InetSocketAddress media = natMedia;
         String body = media != null
                 ? offer.body(name, media.getHostString(), media.getPort(), System.currentTimeMillis())
-                : offer.body(name, LOCALHOST, rtpPort(), System.currentTimeMillis());
+                : offer.body(name, host, rtpPort(), System.currentTimeMillis());
         answer = null;
         OutgoingCall placed = OutgoingCall.place(sip, dialog, body, answeringAs, authorization, this::onAnswered);
         call = placed;
@@ -154,6 +163,52 @@ public final class TestPhone implements AutoCloseable {
     public void behindNat(String sipHostPort, InetSocketAddress sdpMedia) {
         this.natSip = sipHostPort;
         this.natMedia = sdpMedia;
+    }
+
+    /**
+     * Dials with an INVITE without SDP (late offer, as Cisco CUCM does by default): the bridge's 2xx
+     * offers, and the ACK answers with {@code answerWith}'s formats on this phone's RTP port. The phone
+     * then sends and decodes the first of its formats the bridge offered.
+     *
+     * @return the final status code
+     */
+    public int dialWithoutOffer(String requestUriUser, SdpOffer answerWith) {
+        OutgoingCall previous = call;
+        if (previous != null && (previous.isUp() || !previous.outcome().isDone())) {
+            throw new IllegalStateException(name + " already has a call: " + previous.callId());
+        }
+        TestDialog dialog = sip.dialog(requestUriUser).from(fromUser).displayName(name);
+        answer = null;
+        OutgoingCall placed = OutgoingCall.placeWithoutOffer(sip, dialog,
+                ok -> answerWith.body(name, host, rtpPort(), System.currentTimeMillis()),
+                ok -> onAnswered(agreedFromOffer(ok.body(), answerWith)));
+        call = placed;
+        return await(placed.outcome().thenApply(SipMessage::statusCode), FINAL_RESPONSE_WAIT, "final response to INVITE");
+    }
+
+    /** The bridge's offer seen through this phone's answer: the first G.711 format both listed. */
+    private static SdpAnswer agreedFromOffer(String bridgeOffer, SdpOffer answerWith) {
+        SdpAnswer offered = SdpAnswer.parse(bridgeOffer);
+        SdpAnswer answered = SdpAnswer.parse(answerWith.body("x", LOCALHOST, 9, 1));
+        return new SdpAnswer(offered.rtpAddress(), answered.codec(), answered.audioPayloadType(),
+                answerWith.offersTelephoneEvent() ? offered.telephoneEventPt() : java.util.OptionalInt.empty(),
+                offered.formats(), bridgeOffer);
+    }
+
+    /**
+     * Sends a re-INVITE offering {@code offer}'s formats on {@code rtpPort} with {@code direction}
+     * ({@code sendrecv}, {@code sendonly}, {@code inactive}); on 2xx the bridge's answer becomes what the
+     * phone sends and decodes. The phone keeps listening on its own RTP port.
+     *
+     * @return the final response
+     */
+    public SipMessage reInvite(SdpOffer offer, int rtpPort, String direction) {
+        String body = offer.body(name, host, rtpPort, System.currentTimeMillis(), direction);
+        SipMessage response = await(requireCall().reInvite(body, null), FINAL_RESPONSE_WAIT, "final response to re-INVITE");
+        if (response.statusCode() >= 200 && response.statusCode() < 300) {
+            onAnswered(response);
+        }
+        return response;
     }
 
     /** The user part of From in this phone's next INVITEs; the phone's name unless set. */
@@ -466,7 +521,7 @@ public final class TestPhone implements AutoCloseable {
      * different local port: what an attacker who guessed the stream would inject. Blocks until sent.
      */
     public void injectDtmfFromOtherPort(String keys) {
-        try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(LOCALHOST), 0))) {
+        try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(host), 0))) {
             await(rtpSender.sendDtmf(keys, other), Duration.ofSeconds(5 + keys.length()), "injecting DTMF");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -496,7 +551,10 @@ public final class TestPhone implements AutoCloseable {
 
     /** On the SIP receive thread: the first 2xx of the call, before {@link #dial} returns. */
     private void onAnswered(SipMessage ok) {
-        SdpAnswer parsed = SdpAnswer.parse(ok.body());
+        onAnswered(SdpAnswer.parse(ok.body()));
+    }
+
+    private void onAnswered(SdpAnswer parsed) {
         rtpReceiver.negotiated(parsed);
         rtpSender.negotiated(parsed);
         answer = parsed;
@@ -521,7 +579,7 @@ public final class TestPhone implements AutoCloseable {
                     sip.respond(request, 481, "Call/Transaction Does Not Exist");
                     return;
                 }
-                sip.respond(request, 200, "OK", "Contact: <sip:" + name + "@" + LOCALHOST + ":" + sipPort()
+                sip.respond(request, 200, "OK", "Contact: <sip:" + name + "@" + sip.uriHost() + ":" + sipPort()
                         + ">\r\nContent-Type: application/sdp\r\n", reInviteAnswer(a));
             }
             default -> sip.respond(request, 200, "OK");
@@ -529,11 +587,12 @@ public final class TestPhone implements AutoCloseable {
     }
 
     private String reInviteAnswer(SdpAnswer a) {
+        String addrType = host.indexOf(':') >= 0 ? "IP6" : "IP4";
         StringBuilder formats = new StringBuilder().append(a.audioPayloadType());
         a.telephoneEventPt().ifPresent(pt -> formats.append(' ').append(pt));
         StringBuilder sdp = new StringBuilder()
-                .append("v=0\r\no=").append(name).append(" 1 2 IN IP4 ").append(LOCALHOST).append("\r\n")
-                .append("s=-\r\nc=IN IP4 ").append(LOCALHOST).append("\r\nt=0 0\r\n")
+                .append("v=0\r\no=").append(name).append(" 1 2 IN ").append(addrType).append(' ').append(host).append("\r\n")
+                .append("s=-\r\nc=IN ").append(addrType).append(' ').append(host).append("\r\nt=0 0\r\n")
                 .append("m=audio ").append(rtpPort()).append(" RTP/AVP ").append(formats).append("\r\n")
                 .append("a=rtpmap:").append(a.audioPayloadType()).append(' ').append(a.codec().encodingName())
                 .append("/8000\r\n");

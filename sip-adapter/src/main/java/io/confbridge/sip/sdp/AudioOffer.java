@@ -24,9 +24,12 @@ public record AudioOffer(
         int telephoneEventPayloadType,
         MediaDirection direction) {
 
-    /** Whether the offer uses the RFC 2543 hold address {@code c=IN IP4 0.0.0.0} (RFC 3264 §8.4). */
+    /**
+     * Whether the offer uses the RFC 2543 hold address {@code c=IN IP4 0.0.0.0} (RFC 3264 §8.4), or its
+     * IPv6 counterpart {@code ::}, which some UAs send over IPv6.
+     */
     public boolean isHoldAddress() {
-        return "0.0.0.0".equals(connectionAddress);
+        return "0.0.0.0".equals(connectionAddress) || "::".equals(connectionAddress);
     }
 
     /** Whether the bridge should send audio: false when the offer puts us on hold. */

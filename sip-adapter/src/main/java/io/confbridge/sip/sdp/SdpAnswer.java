@@ -10,8 +10,8 @@ import java.util.List;
 public final class SdpAnswer {
 
     /** Events 0-15 are the DTMF keys, 16 is flash (RFC 4733 §3.2); offering them all is what UAs expect. */
-    private static final String TELEPHONE_EVENT_FMTP = "0-16";
-    private static final int PTIME_MS = 20;
+    static final String TELEPHONE_EVENT_FMTP = "0-16";
+    static final int PTIME_MS = 20;
 
     private SdpAnswer() {
     }
@@ -26,7 +26,7 @@ public final class SdpAnswer {
      */
     public static String build(SdpOffer offer, AudioOffer audio, String localAddress, int localRtpPort,
                                long sessionId, long version) {
-        String addrType = localAddress.indexOf(':') >= 0 ? "IP6" : "IP4";
+        String addrType = addressType(localAddress);
         StringBuilder sb = new StringBuilder(320);
         line(sb, "v=0");
         line(sb, "o=confbridge " + sessionId + " " + version + " IN " + addrType + " " + localAddress);
@@ -57,6 +57,11 @@ public final class SdpAnswer {
         }
         line(sb, "a=ptime:" + PTIME_MS);
         line(sb, "a=" + audio.direction().answer().attribute());
+    }
+
+    /** {@code IP6} for an IPv6 literal, else {@code IP4} (RFC 4566 §5.7). */
+    static String addressType(String address) {
+        return address.indexOf(':') >= 0 ? "IP6" : "IP4";
     }
 
     private static void line(StringBuilder sb, String line) {

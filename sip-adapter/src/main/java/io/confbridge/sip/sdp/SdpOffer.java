@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An SDP offer (RFC 4566) reduced to what a G.711 audio bridge needs: connection addresses, the
@@ -107,10 +108,22 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
      * re-INVITE may move or hold the stream but the core cannot switch codecs mid-call.
      */
     public Optional<AudioOffer> selectAudio(Codec codec, int payloadType) {
-        return select(codec, payloadType);
+        return select(codec, payloadType, null);
+    }
+
+    /**
+     * Like {@link #selectAudio()}, but only among {@code allowed} codecs, on any payload type: a
+     * re-INVITE may switch among the codecs the call negotiated.
+     */
+    public Optional<AudioOffer> selectAudio(Set<Codec> allowed) {
+        return select(null, -1, allowed);
     }
 
     private Optional<AudioOffer> select(Codec requiredCodec, int requiredPt) {
+        return select(requiredCodec, requiredPt, null);
+    }
+
+    private Optional<AudioOffer> select(Codec requiredCodec, int requiredPt, Set<Codec> allowed) {
         for (int i = 0; i < media.size(); i++) {
             SdpMedia m = media.get(i);
             if (!m.isPlainRtpAudio()) {
@@ -131,7 +144,8 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
                 if (codec == null) {
                     Codec candidate = g711(m, pt);
                     if (candidate != null
-                            && (requiredCodec == null || (candidate == requiredCodec && pt == requiredPt))) {
+                            && (requiredCodec == null || (candidate == requiredCodec && pt == requiredPt))
+                            && (allowed == null || allowed.contains(candidate))) {
                         codec = candidate;
                         codecPt = pt;
                     }

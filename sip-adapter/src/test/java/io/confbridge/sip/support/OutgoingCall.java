@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A call a test phone places, run as a phone's UA core runs it over a {@link SipTestClient}:
@@ -30,6 +31,8 @@ public final class OutgoingCall {
     /** Answers a challenge with this account; null: the call answers none. */
     private final SipLogin login;
     private final Consumer<SipMessage> onAnswered;
+    /** For an INVITE without SDP: the answer to the 2xx's offer, sent in the ACK; null otherwise. */
+    private volatile Function<SipMessage, String> answerInAck;
     /** The final response that ends the INVITE (a 401 that is answered does not). */
     private final CompletableFuture<SipMessage> outcome = new CompletableFuture<>();
     private final CompletableFuture<Void> provisional = new CompletableFuture<>();
@@ -63,6 +66,41 @@ public final class OutgoingCall {
         OutgoingCall call = new OutgoingCall(client, dialog, sdp, login, onAnswered);
         call.sendInvite(authorization);
         return call;
+    }
+
+    /**
+     * Sends an INVITE without SDP (late offer, RFC 3261 §13.2.1): the 2xx carries the server's offer and
+     * {@code answerInAck} turns that 2xx into the SDP answer the ACK carries (null: an ACK without one).
+     */
+    public static OutgoingCall placeWithoutOffer(SipTestClient client, TestDialog dialog,
+                                                 Function<SipMessage, String> answerInAck,
+                                                 Consumer<SipMessage> onAnswered) {
+        OutgoingCall call = new OutgoingCall(client, dialog, null, null, onAnswered);
+        call.answerInAck = answerInAck;
+        call.sendInvite(null);
+        return call;
+    }
+
+    /**
+     * Sends a re-INVITE in the dialog with {@code sdp} (null: none, the 2xx then offers and
+     * {@code answerInAck} answers it in the ACK); every 2xx is ACKed. Completes with the final response.
+     */
+    public CompletableFuture<SipMessage> reInvite(String sdp, Function<SipMessage, String> answerInAck) {
+        requireDialog("re-INVITE in");
+        String reInvite = dialog.reInvite(sdp);
+        String[] ack = new String[1];
+        return client.start(reInvite, dialog.destination(), response -> {
+            if (response.statusCode() >= 200 && response.statusCode() < 300) {
+                synchronized (ack) {
+                    if (ack[0] == null) {
+                        ack[0] = answerInAck == null ? dialog.ack(response) : dialog.ackWithSdp(response, answerInAck.apply(response));
+                    }
+                }
+                client.send(ack[0], dialog.destination());
+            } else if (response.statusCode() >= 300) {
+                client.send(dialog.ack(response), dialog.destination());
+            }
+        }).finalResponse();
     }
 
     public String callId() {
@@ -172,7 +210,8 @@ public final class OutgoingCall {
             } catch (RuntimeException | AssertionError e) {
                 outcome.completeExceptionally(e);
             }
-            ack2xx = dialog.ack(ok);
+            Function<SipMessage, String> answering = answerInAck;
+            ack2xx = answering == null ? dialog.ack(ok) : dialog.ackWithSdp(ok, answering.apply(ok));
             established = true;
         }
         // Every retransmission of the 2xx gets the same ACK again.

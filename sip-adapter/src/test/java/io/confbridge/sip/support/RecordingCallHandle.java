@@ -1,6 +1,7 @@
 package io.confbridge.sip.support;
 
 import io.confbridge.call.CallHandle;
+import io.confbridge.call.NegotiatedMedia;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -19,6 +20,8 @@ public final class RecordingCallHandle implements CallHandle {
     public final AtomicInteger confirmations = new AtomicInteger();
     public final List<MediaUpdate> mediaUpdates = new CopyOnWriteArrayList<>();
     public final List<Character> digits = new CopyOnWriteArrayList<>();
+    /** Every update in full (codec and payload types too), in the order of {@link #mediaUpdates}. */
+    public final List<NegotiatedMedia> negotiated = new CopyOnWriteArrayList<>();
 
     RecordingCallHandle(int localRtpPort) {
         this.localRtpPort = localRtpPort;
@@ -45,8 +48,9 @@ public final class RecordingCallHandle implements CallHandle {
     }
 
     @Override
-    public void updateMedia(InetSocketAddress remoteRtp, boolean sendAudio) {
-        mediaUpdates.add(new MediaUpdate(remoteRtp, sendAudio));
+    public void updateMedia(NegotiatedMedia media) {
+        negotiated.add(media);
+        mediaUpdates.add(new MediaUpdate(media.remoteRtp(), media.sendAudio()));
     }
 
     @Override

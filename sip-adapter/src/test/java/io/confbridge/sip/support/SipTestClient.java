@@ -48,6 +48,8 @@ public final class SipTestClient implements AutoCloseable {
 
     private final int serverPort;
     private final InetSocketAddress server;
+    /** The loopback address both ends use: 127.0.0.1, or ::1 for an IPv6 client. */
+    private final InetAddress host;
     private final String transport;
     private final DatagramSocket udp;
     private final Socket tcp;
@@ -60,8 +62,13 @@ public final class SipTestClient implements AutoCloseable {
     private volatile boolean closed;
 
     private SipTestClient(int serverPort, DatagramSocket udp, Socket tcp) {
+        this(InetAddress.getLoopbackAddress(), serverPort, udp, tcp);
+    }
+
+    private SipTestClient(InetAddress host, int serverPort, DatagramSocket udp, Socket tcp) {
         this.serverPort = serverPort;
-        this.server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
+        this.host = host;
+        this.server = new InetSocketAddress(host, serverPort);
         this.udp = udp;
         this.tcp = tcp;
         this.transport = udp != null ? "UDP" : "TCP";
@@ -79,6 +86,16 @@ public final class SipTestClient implements AutoCloseable {
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         socket.setSoTimeout(200);
         return new SipTestClient(serverPort, socket, null);
+    }
+
+    /**
+     * A UDP client on {@code loopback} (127.0.0.1 or ::1) talking to a server on the same address:
+     * its messages name that address ({@code [::1]} in URIs and Via).
+     */
+    public static SipTestClient udp(InetAddress loopback, int serverPort) throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(loopback, 0));
+        socket.setSoTimeout(200);
+        return new SipTestClient(loopback, serverPort, socket, null);
     }
 
     public static SipTestClient tcp(int serverPort) throws IOException {
@@ -100,6 +117,12 @@ public final class SipTestClient implements AutoCloseable {
     /** Where out-of-dialog requests go. */
     public InetSocketAddress server() {
         return server;
+    }
+
+    /** This client's address as written in SIP URIs and Via: {@code 127.0.0.1} or {@code [::1]}. */
+    public String uriHost() {
+        String literal = host.getHostAddress();
+        return literal.indexOf(':') >= 0 ? "[" + (host.isLoopbackAddress() ? "::1" : literal) + "]" : literal;
     }
 
     public String transport() {

@@ -54,7 +54,7 @@ public final class TestDialog {
 
     /** The Request-URI of this dialog's out-of-dialog requests, as an Authorization {@code uri}. */
     public String requestUri() {
-        return "sip:" + requestUser + "@127.0.0.1:" + client.serverPort() + ";transport=" + client.transport().toLowerCase();
+        return "sip:" + requestUser + "@" + client.uriHost() + ":" + client.serverPort() + ";transport=" + client.transport().toLowerCase();
     }
 
     public String callId() {
@@ -117,6 +117,12 @@ public final class TestDialog {
         return request("ACK", branch(), finalResponse.cseqNumber(), "ACK", "", null, null);
     }
 
+    /** ACK for a 2xx that carried the bridge's offer: the answer goes in the ACK (RFC 3264 §5). */
+    public synchronized String ackWithSdp(SipMessage ok, String sdp) {
+        learn(ok);
+        return request("ACK", branch(), ok.cseqNumber(), "ACK", "", sdp == null ? null : "application/sdp", sdp);
+    }
+
     public String reInvite(String sdp) {
         return inviteWithHeaders("", sdp);
     }
@@ -148,11 +154,11 @@ public final class TestDialog {
         String uri = toTag != null && remoteTarget != null ? remoteTarget : requestUri();
         StringBuilder sb = new StringBuilder();
         sb.append(method).append(' ').append(uri).append(" SIP/2.0\r\n");
-        String sentBy = advertised != null ? advertised : "127.0.0.1:" + local;
+        String sentBy = advertised != null ? advertised : client.uriHost() + ":" + local;
         sb.append("Via: SIP/2.0/").append(transport).append(' ').append(sentBy).append(";branch=").append(branch).append(";rport\r\n");
         sb.append("Max-Forwards: 70\r\n");
-        sb.append("From: \"").append(displayName).append("\" <sip:").append(fromUser).append("@127.0.0.1>;tag=").append(fromTag).append("\r\n");
-        sb.append("To: <sip:").append(requestUser).append("@127.0.0.1>").append(toTag == null ? "" : ";tag=" + toTag).append("\r\n");
+        sb.append("From: \"").append(displayName).append("\" <sip:").append(fromUser).append('@').append(client.uriHost()).append(">;tag=").append(fromTag).append("\r\n");
+        sb.append("To: <sip:").append(requestUser).append('@').append(client.uriHost()).append('>').append(toTag == null ? "" : ";tag=" + toTag).append("\r\n");
         sb.append("Call-ID: ").append(callId).append("\r\n");
         sb.append("CSeq: ").append(cseqNumber).append(' ').append(cseqMethod).append("\r\n");
         if (!"CANCEL".equals(method) && !"BYE".equals(method)) {

@@ -1,0 +1,23 @@
+package io.confbridge.call;
+
+import io.confbridge.codec.Codec;
+
+import java.net.InetSocketAddress;
+
+/**
+ * The outcome of an SDP offer/answer exchange after the first (a re-INVITE, or the answer in the ACK
+ * to the bridge's own offer): where to send, in which codec and payload types, and whether to send.
+ *
+ * @param remoteRtp                 where to send RTP; null when not known (nothing is sent then)
+ * @param codec                     the codec to send and decode
+ * @param audioPayloadType          the payload type of that codec in this exchange
+ * @param telephoneEventPayloadType the RFC 4733 payload type, or -1 when none was agreed
+ * @param sendAudio                 false while the caller holds the call (sendonly, inactive, c=0.0.0.0)
+ */
+public record NegotiatedMedia(
+        InetSocketAddress remoteRtp,
+        Codec codec,
+        int audioPayloadType,
+        int telephoneEventPayloadType,
+        boolean sendAudio) {
+}
