@@ -32,10 +32,19 @@ public record BridgeConfig(
             boolean udp,
             boolean tcp,
             long answerDelayMs,
-            String realm) {
+            String realm,
+            long keepaliveIntervalMs) {
 
         /** The realm when none is configured. */
         public static final String DEFAULT_REALM = "confbridge";
+        /** In-dialog OPTIONS to each confirmed call this often when not configured; 0 turns them off. */
+        public static final long DEFAULT_KEEPALIVE_INTERVAL_MS = 30_000;
+
+        /** Without {@code keepaliveIntervalMs}: the default interval. */
+        public SipConfig(String bindAddress, int port, String advertisedAddress, boolean udp, boolean tcp,
+                         long answerDelayMs, String realm) {
+            this(bindAddress, port, advertisedAddress, udp, tcp, answerDelayMs, realm, DEFAULT_KEEPALIVE_INTERVAL_MS);
+        }
     }
 
     /** RTP media: the UDP port range for per-call port pairs and the media thread count. */
@@ -44,7 +53,13 @@ public record BridgeConfig(
             int portMin,
             int portMax,
             int mediaThreads,
-            boolean symmetricLatching) {
+            boolean symmetricLatching,
+            long inactivityTimeoutMs) {
+
+        /** Without {@code inactivityTimeoutMs}: calls are never ended for silence on the wire. */
+        public RtpConfig(String bindAddress, int portMin, int portMax, int mediaThreads, boolean symmetricLatching) {
+            this(bindAddress, portMin, portMax, mediaThreads, symmetricLatching, 0);
+        }
     }
 
     /**
