@@ -165,12 +165,13 @@ final class SipCall implements CallSignalling {
         end(new Ending("refused: " + why, status, retryAfterS, null, false, false), true);
     }
 
-    void acknowledged() {
-        synchronized (this) {
-            if (phase == Phase.ANSWERED) {
-                transition(Phase.CONFIRMED, "ACK");
-            }
+    /** The ACK for our 200 OK; true when it confirmed the dialog (the first ACK). */
+    synchronized boolean acknowledged() {
+        if (phase == Phase.ANSWERED) {
+            transition(Phase.CONFIRMED, "ACK");
+            return true;
         }
+        return false;
     }
 
     /** The caller's BYE (already answered with 200 by the router). */

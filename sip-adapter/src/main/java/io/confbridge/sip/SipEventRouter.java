@@ -68,15 +68,24 @@ final class SipEventRouter implements SipListenerExt {
     /** Null when the bridge has no SIP accounts: nobody is challenged and REGISTER gets 405. */
     private final SipAuthenticator authenticator;
     private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
+    /** Null when {@code sip.keepaliveIntervalMs} is 0. */
+    private final Keepalive keepalive;
 
     SipEventRouter(CallAcceptor acceptor, SipProvider provider, SipMessaging sip,
                    ScheduledExecutorService setup, long answerDelayMs, SipAuthenticator authenticator) {
+        this(acceptor, provider, sip, setup, answerDelayMs, authenticator, 0);
+    }
+
+    SipEventRouter(CallAcceptor acceptor, SipProvider provider, SipMessaging sip,
+                   ScheduledExecutorService setup, long answerDelayMs, SipAuthenticator authenticator,
+                   long keepaliveIntervalMs) {
         this.acceptor = acceptor;
         this.provider = provider;
         this.sip = sip;
         this.setup = setup;
         this.answerDelayMs = answerDelayMs;
         this.authenticator = authenticator;
+        this.keepalive = keepaliveIntervalMs > 0 ? new Keepalive(setup, keepaliveIntervalMs, sip) : null;
     }
 
     int activeCalls() {
@@ -292,7 +301,9 @@ final class SipEventRouter implements SipListenerExt {
         if (call == null) {
             return;
         }
-        call.acknowledged();
+        if (call.acknowledged() && keepalive != null) {
+            keepalive.start(call);
+        }
         Request ack = exchange.request();
         // The answer to an offer we made in a 200 OK to an offer-less re-INVITE.
         if (ack.getContent() != null && isSdp(ack)) {
@@ -422,9 +433,18 @@ final class SipEventRouter implements SipListenerExt {
 
     @Override
     public void processResponse(ResponseEvent event) {
-        // Responses to our BYEs: the dialog layer consumes them; nothing depends on them.
+        // Responses to our BYEs: the dialog layer consumes them; nothing depends on them. Requests we
+        // send to learn something (keepalive, session refresh) carry who wants the answer.
         Response response = event.getResponse();
         log.debug("response {} to {}", response.getStatusCode(), RequestParts.callIdOf(response));
+        try {
+            if (event.getClientTransaction() != null
+                    && event.getClientTransaction().getApplicationData() instanceof ClientOutcome outcome) {
+                outcome.onResponse(response);
+            }
+        } catch (RuntimeException e) {
+            log.warn("response handling failed: {}", e.toString());
+        }
     }
 
     @Override
@@ -438,6 +458,9 @@ final class SipEventRouter implements SipListenerExt {
                 }
             } else {
                 log.debug("client transaction timed out: {}", event.getClientTransaction().getRequest().getMethod());
+                if (event.getClientTransaction().getApplicationData() instanceof ClientOutcome outcome) {
+                    outcome.onTimeout();
+                }
             }
         } catch (RuntimeException e) {
             log.warn("timeout handling failed: {}", e.toString());
@@ -482,6 +505,9 @@ final class SipEventRouter implements SipListenerExt {
 
     private void forget(SipCall call) {
         calls.remove(call.callId(), call);
+        if (keepalive != null) {
+            keepalive.stop(call);
+        }
     }
 
     /** The outcome of looking at an INVITE's body: a selected stream, or the status to refuse with. */

@@ -188,6 +188,35 @@ final class SipMessaging {
         dialog.sendRequest(transaction);
     }
 
+    /**
+     * T1 of the bridge's own client transactions in milliseconds (their Timer F is 64 times it), 0 for
+     * the stack's 500; tests shorten it to watch a caller that never answers.
+     */
+    private volatile int clientT1Ms;
+
+    void clientT1Ms(int ms) {
+        this.clientT1Ms = ms;
+    }
+
+    /**
+     * Sends a body-less {@code method} request in {@code dialog} (keepalive OPTIONS, session refresh
+     * UPDATE); {@code outcome} hears its response or timeout through the router.
+     */
+    void sendInDialog(Dialog dialog, String method, ClientOutcome outcome) throws SipException, ParseException {
+        send(dialog, dialog.createRequest(method), outcome);
+    }
+
+    /** Sends an in-dialog {@code request} built by {@code dialog}; {@code outcome} hears how it ends. */
+    void send(Dialog dialog, Request request, ClientOutcome outcome) throws SipException {
+        ClientTransaction transaction = provider.getNewClientTransaction(request);
+        transaction.setApplicationData(outcome);
+        int t1 = clientT1Ms;
+        if (t1 > 0) {
+            transaction.setRetransmitTimer(t1);
+        }
+        dialog.sendRequest(transaction);
+    }
+
     /** The transport the request came over, for Contact: {@code udp} or {@code tcp}. */
     static String transportOf(Request request) {
         ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);

@@ -58,6 +58,7 @@ public final class SipServer implements AutoCloseable {
     private ScheduledThreadPoolExecutor setup;
     private boolean started;
     private boolean closed;
+    private int clientT1Ms;
 
     /** A server without SIP accounts: nobody is challenged, every caller is anonymous, REGISTER gets 405. */
     public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor) {
@@ -89,6 +90,15 @@ public final class SipServer implements AutoCloseable {
         this.digest = digest;
         this.nanoClock = nanoClock;
         this.stackName = "confbridge-sip-" + INSTANCES.incrementAndGet() + "-" + config.port();
+    }
+
+    /**
+     * T1 of the requests the bridge sends itself (keepalive OPTIONS, session refreshes), so their Timer F
+     * (64 T1) is short enough for a test to watch a silent caller; before {@link #start()}.
+     */
+    synchronized SipServer clientT1Ms(int ms) {
+        this.clientT1Ms = ms;
+        return this;
     }
 
     /**
@@ -127,7 +137,9 @@ public final class SipServer implements AutoCloseable {
             boolean accounts = credentials != null;
             SipMessaging messaging = new SipMessaging(provider, advertised, config.port(), accounts);
             SipAuthenticator authenticator = accounts ? new SipAuthenticator(credentials, digest, nanoClock) : null;
-            router = new SipEventRouter(acceptor, provider, messaging, setup, config.answerDelayMs(), authenticator);
+            messaging.clientT1Ms(clientT1Ms);
+            router = new SipEventRouter(acceptor, provider, messaging, setup, config.answerDelayMs(), authenticator,
+                    config.keepaliveIntervalMs());
             provider.addSipListener(router);
             stack.start();
         } catch (Exception e) {
