@@ -70,6 +70,8 @@ final class SipCall implements CallSignalling {
     private InetSocketAddress remoteRtp;
     private long sdpVersion = 1;
     private String answerSdp;
+    /** RFC 4028 terms agreed in the INVITE, null for none; put on the 200 OK. */
+    private SessionTimer.Terms sessionTerms;
 
     SipCall(String callId, ServerTransaction inviteTransaction, SdpOffer offer, AudioOffer audio,
             InetSocketAddress remoteRtp, SipMessaging sip, Consumer<SipCall> onEnded) {
@@ -109,6 +111,14 @@ final class SipCall implements CallSignalling {
         return phase != Phase.ENDED;
     }
 
+    synchronized void sessionTerms(SessionTimer.Terms terms) {
+        this.sessionTerms = terms;
+    }
+
+    synchronized SessionTimer.Terms sessionTerms() {
+        return sessionTerms;
+    }
+
     synchronized void answerLater(Future<?> pending) {
         if (phase == Phase.OFFERED) {
             this.pendingAnswer = pending;
@@ -132,6 +142,7 @@ final class SipCall implements CallSignalling {
     void answer() {
         CallHandle started;
         String sdp;
+        SessionTimer.Terms terms;
         synchronized (this) {
             if (phase != Phase.OFFERED) {
                 return;
@@ -141,9 +152,14 @@ final class SipCall implements CallSignalling {
             answerSdp = SdpAnswer.build(offer, audio, sip.advertisedHost(), handle.localRtpPort(), sdpSessionId, sdpVersion);
             sdp = answerSdp;
             started = handle;
+            terms = sessionTerms;
         }
         try {
-            sendOnInvite(sip.okWithSdp(inviteTransaction.getRequest(), localTag, sdp));
+            Response ok = sip.okWithSdp(inviteTransaction.getRequest(), localTag, sdp);
+            if (terms != null) {
+                terms.addTo(ok, sip);
+            }
+            sendOnInvite(ok);
         } catch (ParseException | SipException | RuntimeException e) {
             log.warn("call {}: 200 OK could not be sent, ending the call: {}", callId, e.toString());
             end(new Ending("200 OK not sent", 0, 0, null, false, true), false);

@@ -58,6 +58,8 @@ final class SipEventRouter implements SipListenerExt {
 
     private static final String SDP = "application/sdp";
     private static final int WARNING_INCOMPATIBLE_MEDIA = 305;
+    /** RFC 4028 §6. */
+    private static final int SESSION_INTERVAL_TOO_SMALL = 422;
 
     private final CallAcceptor acceptor;
     private final SipProvider provider;
@@ -70,15 +72,16 @@ final class SipEventRouter implements SipListenerExt {
     private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
     /** Null when {@code sip.keepaliveIntervalMs} is 0. */
     private final Keepalive keepalive;
+    private final SessionTimer sessionTimer;
 
     SipEventRouter(CallAcceptor acceptor, SipProvider provider, SipMessaging sip,
                    ScheduledExecutorService setup, long answerDelayMs, SipAuthenticator authenticator) {
-        this(acceptor, provider, sip, setup, answerDelayMs, authenticator, 0);
+        this(acceptor, provider, sip, setup, answerDelayMs, authenticator, 0, 1000);
     }
 
     SipEventRouter(CallAcceptor acceptor, SipProvider provider, SipMessaging sip,
                    ScheduledExecutorService setup, long answerDelayMs, SipAuthenticator authenticator,
-                   long keepaliveIntervalMs) {
+                   long keepaliveIntervalMs, long sessionTimerSecondMs) {
         this.acceptor = acceptor;
         this.provider = provider;
         this.sip = sip;
@@ -86,6 +89,7 @@ final class SipEventRouter implements SipListenerExt {
         this.answerDelayMs = answerDelayMs;
         this.authenticator = authenticator;
         this.keepalive = keepaliveIntervalMs > 0 ? new Keepalive(setup, keepaliveIntervalMs, sip) : null;
+        this.sessionTimer = new SessionTimer(setup, sip, sessionTimerSecondMs);
     }
 
     int activeCalls() {
@@ -109,6 +113,7 @@ final class SipEventRouter implements SipListenerExt {
                 case Request.CANCEL -> onCancel(exchange);
                 case Request.OPTIONS -> onOptions(exchange);
                 case Request.INFO -> onInfo(exchange);
+                case Request.UPDATE -> onUpdate(exchange);
                 case Request.REGISTER -> onRegister(exchange);
                 default -> onUnsupported(exchange);
             }
@@ -139,6 +144,10 @@ final class SipEventRouter implements SipListenerExt {
             Response response = sip.response(Response.BAD_EXTENSION, request);
             sip.addUnsupported(response, unsupported);
             exchange.respond(response);
+            return;
+        }
+        SessionTimer.Ask sessionAsk = sessionAsk(exchange);
+        if (sessionAsk == null) {
             return;
         }
         String callId = RequestParts.callIdOf(request);
@@ -181,6 +190,7 @@ final class SipEventRouter implements SipListenerExt {
 
         SipCall call = new SipCall(callId, transaction, check.offer, audio,
                 remoteRtp, sip, this::forget);
+        call.sessionTerms(SessionTimer.terms(sessionAsk));
         if (call.dialog() != null) {
             call.dialog().setApplicationData(call);
         }
@@ -266,6 +276,10 @@ final class SipEventRouter implements SipListenerExt {
             reject(exchange, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
             return;
         }
+        SessionTimer.Ask sessionAsk = sessionAsk(exchange);
+        if (sessionAsk == null) {
+            return;
+        }
         if (request.getContent() == null) {
             // No offer: we offer our current description; the answer comes in the ACK (RFC 3264 §5),
             // where it is applied like a re-offer. Session refreshes look like this.
@@ -274,7 +288,7 @@ final class SipEventRouter implements SipListenerExt {
                 reject(exchange, Response.REQUEST_PENDING, null);
                 return;
             }
-            exchange.respond(sip.okWithSdp(request, null, current));
+            exchange.respond(refreshed(call, sessionAsk, sip.okWithSdp(request, null, current)));
             return;
         }
         OfferCheck check = checkOffer(request);
@@ -287,7 +301,7 @@ final class SipEventRouter implements SipListenerExt {
             reject(exchange, Response.NOT_ACCEPTABLE_HERE, "Incompatible media format");
             return;
         }
-        exchange.respond(sip.okWithSdp(request, null, result.answerSdp()));
+        exchange.respond(refreshed(call, sessionAsk, sip.okWithSdp(request, null, result.answerSdp())));
         if (result.mediaChanged()) {
             CallHandle handle = call.handle();
             log.info("call {} media now {} send={}", call.callId(), result.remoteRtp(), result.sendAudio());
@@ -301,8 +315,11 @@ final class SipEventRouter implements SipListenerExt {
         if (call == null) {
             return;
         }
-        if (call.acknowledged() && keepalive != null) {
-            keepalive.start(call);
+        if (call.acknowledged()) {
+            if (keepalive != null) {
+                keepalive.start(call);
+            }
+            sessionTimer.start(call, call.sessionTerms());
         }
         Request ack = exchange.request();
         // The answer to an offer we made in a 200 OK to an offer-less re-INVITE.
@@ -316,6 +333,71 @@ final class SipEventRouter implements SipListenerExt {
                 log.debug("call {}: SDP in ACK ignored: {}", call.callId(), e.getMessage());
             }
         }
+    }
+
+    /**
+     * UPDATE (RFC 3311): without a body, a session refresh (RFC 4028) answered with 200; with an offer,
+     * handled as a re-INVITE's offer.
+     */
+    private void onUpdate(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
+        Request request = exchange.request();
+        if (request.getContent() != null) {
+            onReInvite(exchange);
+            return;
+        }
+        SipCall call = callOf(exchange.event());
+        if (call == null) {
+            reject(exchange, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+            return;
+        }
+        SessionTimer.Ask sessionAsk = sessionAsk(exchange);
+        if (sessionAsk == null) {
+            return;
+        }
+        Response ok = sip.response(Response.OK, request);
+        sip.addContact(ok, SipMessaging.transportOf(request));
+        exchange.respond(refreshed(call, sessionAsk, ok));
+    }
+
+    /**
+     * The session-timer headers of a request (RFC 4028), or null when it has been answered already: 400
+     * for malformed ones, 422 with our Min-SE for an interval below it.
+     */
+    private SessionTimer.Ask sessionAsk(SipExchange exchange)
+            throws ParseException, SipException, SipExchange.Retransmission {
+        Request request = exchange.request();
+        SessionTimer.Ask ask;
+        try {
+            ask = SessionTimer.ask(request);
+        } catch (SessionTimer.Malformed e) {
+            log.debug("{}: {}", RequestParts.callIdOf(request), e.getMessage());
+            reject(exchange, Response.BAD_REQUEST, null);
+            return null;
+        }
+        if (SessionTimer.tooSmall(ask)) {
+            Response tooSmall = sip.response(SESSION_INTERVAL_TOO_SMALL, request);
+            tooSmall.setReasonPhrase("Session Interval Too Small");
+            sessionTimer.addMinSe(tooSmall, ask);
+            exchange.respond(tooSmall);
+            return null;
+        }
+        return ask;
+    }
+
+    /**
+     * A re-INVITE or UPDATE accepted with {@code ok}: a session refresh restarts the session with the
+     * terms it asked for (RFC 4028 §9), and one without Session-Expires turns the timer off.
+     */
+    private Response refreshed(SipCall call, SessionTimer.Ask ask, Response ok) throws ParseException {
+        SessionTimer.Terms terms = SessionTimer.terms(ask);
+        call.sessionTerms(terms);
+        if (terms == null) {
+            sessionTimer.stop(call);
+        } else {
+            terms.addTo(ok, sip);
+            sessionTimer.start(call, terms);
+        }
+        return ok;
     }
 
     private void onBye(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
@@ -508,6 +590,7 @@ final class SipEventRouter implements SipListenerExt {
         if (keepalive != null) {
             keepalive.stop(call);
         }
+        sessionTimer.stop(call);
     }
 
     /** The outcome of looking at an INVITE's body: a selected stream, or the status to refuse with. */
@@ -596,12 +679,18 @@ final class SipEventRouter implements SipListenerExt {
         return to != null && to.getTag() != null;
     }
 
+    /** Option tags a request may require of us: session timers (RFC 4028). */
+    private static final java.util.Set<String> SUPPORTED_OPTION_TAGS = java.util.Set.of(SessionTimer.TIMER);
+
     /** Option tags in Require that we do not support: all of them (RFC 3261 §8.2.2.3), or null. */
     private static String unsupportedRequirements(Request request) {
         List<String> tags = new ArrayList<>();
         ListIterator<?> it = request.getHeaders(RequireHeader.NAME);
         while (it != null && it.hasNext()) {
-            tags.add(((RequireHeader) it.next()).getOptionTag());
+            String tag = ((RequireHeader) it.next()).getOptionTag();
+            if (!SUPPORTED_OPTION_TAGS.contains(tag.toLowerCase(Locale.ROOT))) {
+                tags.add(tag);
+            }
         }
         return tags.isEmpty() ? null : String.join(", ", tags);
     }

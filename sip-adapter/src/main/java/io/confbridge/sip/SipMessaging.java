@@ -32,7 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class SipMessaging {
 
     /** The methods we handle, for Allow (RFC 3261 §20.5). */
-    static final String ALLOWED_METHODS = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO";
+    static final String ALLOWED_METHODS = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE";
     /** Expiry granted to a REGISTER that asks for none (RFC 3261 §10.2.1.1 suggests an hour). */
     private static final int DEFAULT_REGISTRATION_EXPIRES_S = 3600;
 
@@ -157,7 +157,7 @@ final class SipMessaging {
         response.addHeader(headers.createHeader("Unsupported", optionTags));
     }
 
-    void addContact(Response response, String transport) throws ParseException {
+    void addContact(javax.sip.message.Message response, String transport) throws ParseException {
         SipURI uri = addresses.createSipURI(null, advertisedHost);
         uri.setPort(advertisedPort);
         uri.setTransportParam(transport);
@@ -165,7 +165,7 @@ final class SipMessaging {
         response.addHeader(headers.createContactHeader(address));
     }
 
-    void setSdp(Response response, String sdp) throws ParseException {
+    void setSdp(javax.sip.message.Message response, String sdp) throws ParseException {
         ContentTypeHeader type = headers.createContentTypeHeader("application", "sdp");
         response.setContent(sdp.getBytes(StandardCharsets.US_ASCII), type);
     }

@@ -59,6 +59,7 @@ public final class SipServer implements AutoCloseable {
     private boolean started;
     private boolean closed;
     private int clientT1Ms;
+    private long sessionTimerSecondMs = 1000;
 
     /** A server without SIP accounts: nobody is challenged, every caller is anonymous, REGISTER gets 405. */
     public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor) {
@@ -102,6 +103,15 @@ public final class SipServer implements AutoCloseable {
     }
 
     /**
+     * How many milliseconds one second of a Session-Expires lasts (RFC 4028 timers), so that a test can
+     * watch a 90 s session expire; before {@link #start()}.
+     */
+    synchronized SipServer sessionTimerSecondMs(long ms) {
+        this.sessionTimerSecondMs = ms;
+        return this;
+    }
+
+    /**
      * Binds {@code sip.bindAddress:sip.port} on the configured transports and starts answering.
      *
      * @throws IllegalStateException when the port cannot be bound or the stack cannot start
@@ -139,7 +149,7 @@ public final class SipServer implements AutoCloseable {
             SipAuthenticator authenticator = accounts ? new SipAuthenticator(credentials, digest, nanoClock) : null;
             messaging.clientT1Ms(clientT1Ms);
             router = new SipEventRouter(acceptor, provider, messaging, setup, config.answerDelayMs(), authenticator,
-                    config.keepaliveIntervalMs());
+                    config.keepaliveIntervalMs(), sessionTimerSecondMs);
             provider.addSipListener(router);
             stack.start();
         } catch (Exception e) {
