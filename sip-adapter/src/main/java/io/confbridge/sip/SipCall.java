@@ -98,6 +98,10 @@ final class SipCall implements CallSignalling {
         return dialog;
     }
 
+    javax.sip.message.Request inviteRequest() {
+        return inviteTransaction.getRequest();
+    }
+
     synchronized Phase phase() {
         return phase;
     }
@@ -127,13 +131,26 @@ final class SipCall implements CallSignalling {
         }
     }
 
-    /** 180 Ringing while the answer delay runs. */
-    void ring() {
+    /**
+     * 180 Ringing while the answer delay runs; sent reliably (RFC 3262: Require: 100rel and RSeq,
+     * retransmitted by the stack until the caller's PRACK) when the INVITE required 100rel.
+     */
+    void ring(boolean reliable) {
         try {
-            Response ringing = sip.response(Response.RINGING, inviteTransaction.getRequest(), localTag);
+            Response ringing;
+            if (reliable) {
+                ringing = dialog.createReliableProvisionalResponse(Response.RINGING);
+                ((javax.sip.header.ToHeader) ringing.getHeader(javax.sip.header.ToHeader.NAME)).setTag(localTag);
+            } else {
+                ringing = sip.response(Response.RINGING, inviteTransaction.getRequest(), localTag);
+            }
             sip.addContact(ringing, SipMessaging.transportOf(inviteTransaction.getRequest()));
-            sendOnInvite(ringing);
-        } catch (ParseException | SipException e) {
+            if (reliable) {
+                dialog.sendReliableProvisionalResponse(ringing);
+            } else {
+                sendOnInvite(ringing);
+            }
+        } catch (ParseException | SipException | InvalidArgumentException | RuntimeException e) {
             log.debug("call {}: 180 not sent: {}", callId, e.toString());
         }
     }

@@ -114,6 +114,7 @@ final class SipEventRouter implements SipListenerExt {
                 case Request.OPTIONS -> onOptions(exchange);
                 case Request.INFO -> onInfo(exchange);
                 case Request.UPDATE -> onUpdate(exchange);
+                case Request.PRACK -> onPrack(exchange);
                 case Request.REGISTER -> onRegister(exchange);
                 default -> onUnsupported(exchange);
             }
@@ -233,7 +234,7 @@ final class SipEventRouter implements SipListenerExt {
                     newCall.requestUriUser(), newCall.codec(), newCall.audioPayloadType(),
                     newCall.telephoneEventPayloadType(), newCall.remoteRtp());
             if (answerDelayMs > 0) {
-                call.ring();
+                call.ring(requires(call.inviteRequest(), RELIABLE_PROVISIONAL));
                 call.answerLater(setup.schedule(() -> answerSafely(call), answerDelayMs, TimeUnit.MILLISECONDS));
             } else {
                 call.answer();
@@ -333,6 +334,19 @@ final class SipEventRouter implements SipListenerExt {
                 log.debug("call {}: SDP in ACK ignored: {}", call.callId(), e.getMessage());
             }
         }
+    }
+
+    /**
+     * PRACK for our reliable 180 (RFC 3262 §3): the stack has matched its RAck to the response and
+     * stopped retransmitting it; we answer 200.
+     */
+    private void onPrack(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
+        SipCall call = callOf(exchange.event());
+        if (call == null) {
+            reject(exchange, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+            return;
+        }
+        exchange.respond(sip.response(Response.OK, exchange.request()));
     }
 
     /**
@@ -679,8 +693,15 @@ final class SipEventRouter implements SipListenerExt {
         return to != null && to.getTag() != null;
     }
 
-    /** Option tags a request may require of us: session timers (RFC 4028). */
-    private static final java.util.Set<String> SUPPORTED_OPTION_TAGS = java.util.Set.of(SessionTimer.TIMER);
+    /** RFC 3262's option tag. */
+    private static final String RELIABLE_PROVISIONAL = "100rel";
+    /** Option tags a request may require of us: session timers (RFC 4028), reliable provisional responses (RFC 3262). */
+    private static final java.util.Set<String> SUPPORTED_OPTION_TAGS =
+            java.util.Set.of(SessionTimer.TIMER, RELIABLE_PROVISIONAL);
+
+    private static boolean requires(Request request, String optionTag) {
+        return SessionTimer.hasOptionTag(request, RequireHeader.NAME, null, optionTag);
+    }
 
     /** Option tags in Require that we do not support: all of them (RFC 3261 §8.2.2.3), or null. */
     private static String unsupportedRequirements(Request request) {

@@ -32,7 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class SipMessaging {
 
     /** The methods we handle, for Allow (RFC 3261 §20.5). */
-    static final String ALLOWED_METHODS = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE";
+    static final String ALLOWED_METHODS = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, PRACK";
     /** Expiry granted to a REGISTER that asks for none (RFC 3261 §10.2.1.1 suggests an hour). */
     private static final int DEFAULT_REGISTRATION_EXPIRES_S = 3600;
 
