@@ -12,6 +12,8 @@ import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
 import javax.sip.message.Response;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
@@ -98,7 +100,7 @@ final class SipCall implements CallSignalling {
         return dialog;
     }
 
-    javax.sip.message.Request inviteRequest() {
+    Request inviteRequest() {
         return inviteTransaction.getRequest();
     }
 
@@ -140,7 +142,7 @@ final class SipCall implements CallSignalling {
             Response ringing;
             if (reliable) {
                 ringing = dialog.createReliableProvisionalResponse(Response.RINGING);
-                ((javax.sip.header.ToHeader) ringing.getHeader(javax.sip.header.ToHeader.NAME)).setTag(localTag);
+                ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(localTag);
             } else {
                 ringing = sip.response(Response.RINGING, inviteTransaction.getRequest(), localTag);
             }

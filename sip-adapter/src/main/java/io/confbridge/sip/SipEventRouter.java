@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -696,8 +697,8 @@ final class SipEventRouter implements SipListenerExt {
     /** RFC 3262's option tag. */
     private static final String RELIABLE_PROVISIONAL = "100rel";
     /** Option tags a request may require of us: session timers (RFC 4028), reliable provisional responses (RFC 3262). */
-    private static final java.util.Set<String> SUPPORTED_OPTION_TAGS =
-            java.util.Set.of(SessionTimer.TIMER, RELIABLE_PROVISIONAL);
+    private static final Set<String> SUPPORTED_OPTION_TAGS =
+            Set.of(SessionTimer.TIMER, RELIABLE_PROVISIONAL);
 
     private static boolean requires(Request request, String optionTag) {
         return SessionTimer.hasOptionTag(request, RequireHeader.NAME, null, optionTag);

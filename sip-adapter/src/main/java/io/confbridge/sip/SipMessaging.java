@@ -16,6 +16,7 @@ import javax.sip.header.ExpiresHeader;
 import javax.sip.header.HeaderFactory;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
+import javax.sip.message.Message;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -157,17 +158,17 @@ final class SipMessaging {
         response.addHeader(headers.createHeader("Unsupported", optionTags));
     }
 
-    void addContact(javax.sip.message.Message response, String transport) throws ParseException {
+    void addContact(Message message, String transport) throws ParseException {
         SipURI uri = addresses.createSipURI(null, advertisedHost);
         uri.setPort(advertisedPort);
         uri.setTransportParam(transport);
         Address address = addresses.createAddress(uri);
-        response.addHeader(headers.createContactHeader(address));
+        message.addHeader(headers.createContactHeader(address));
     }
 
-    void setSdp(javax.sip.message.Message response, String sdp) throws ParseException {
+    void setSdp(Message message, String sdp) throws ParseException {
         ContentTypeHeader type = headers.createContentTypeHeader("application", "sdp");
-        response.setContent(sdp.getBytes(StandardCharsets.US_ASCII), type);
+        message.setContent(sdp.getBytes(StandardCharsets.US_ASCII), type);
     }
 
     /** Adds a Reason header (RFC 3326) with Q.850 cause 16, normal call clearing, and our text. */
