@@ -157,9 +157,11 @@ public final class SipServer implements AutoCloseable {
             throw new IllegalStateException("cannot start SIP on " + config.bindAddress() + ":" + config.port()
                     + " (sip.bindAddress/sip.port): " + e.getMessage(), e);
         }
-        log.info("SIP listening on {}:{} ({}{}), advertising {}, {}", config.bindAddress(), config.port(),
+        log.info("SIP listening on {}:{} ({}{}), advertising {}, {}, {}", config.bindAddress(), config.port(),
                 config.udp() ? "udp" : "", config.tcp() ? (config.udp() ? "+tcp" : "tcp") : "", advertisedAddress(),
-                credentials == null ? "no SIP accounts" : "digest realm \"" + digest.realm() + "\"");
+                credentials == null ? "no SIP accounts" : "digest realm \"" + digest.realm() + "\"",
+                config.keepaliveIntervalMs() > 0 ? "keepalive OPTIONS every " + config.keepaliveIntervalMs() + " ms"
+                        : "no keepalives");
     }
 
     /** Calls being set up or in progress (dialogs the server still tracks), for diagnostics. */
