@@ -72,6 +72,10 @@ final class SipCall implements CallSignalling {
     private InetSocketAddress remoteRtp;
     private long sdpVersion = 1;
     private String answerSdp;
+    /** A reliable 180 went out and its PRACK has not come (RFC 3262): the 200 OK must wait for it. */
+    private boolean awaitingPrack;
+    /** The answer delay ran out while {@link #awaitingPrack}: answer when the PRACK comes. */
+    private boolean answerDeferred;
     /** RFC 4028 terms agreed in the INVITE, null for none; put on the 200 OK. */
     private SessionTimer.Terms sessionTerms;
 
@@ -148,7 +152,17 @@ final class SipCall implements CallSignalling {
             }
             sip.addContact(ringing, SipMessaging.transportOf(inviteTransaction.getRequest()));
             if (reliable) {
-                dialog.sendReliableProvisionalResponse(ringing);
+                synchronized (this) {
+                    awaitingPrack = true; // before sending: the PRACK may come back at once
+                }
+                try {
+                    dialog.sendReliableProvisionalResponse(ringing);
+                } catch (SipException | RuntimeException e) {
+                    synchronized (this) {
+                        awaitingPrack = false;
+                    }
+                    throw e;
+                }
             } else {
                 sendOnInvite(ringing);
             }
@@ -157,8 +171,47 @@ final class SipCall implements CallSignalling {
         }
     }
 
-    /** Sends the 200 OK with the SDP answer, unless the call ended first, then starts the handle. */
+    /**
+     * The PRACK for our reliable 180 arrived; the answer goes out now if it was waiting for it. On the
+     * set-up thread.
+     */
+    void pracked() {
+        boolean answerNow;
+        synchronized (this) {
+            awaitingPrack = false;
+            answerNow = answerDeferred;
+            answerDeferred = false;
+        }
+        if (answerNow) {
+            answer();
+        }
+    }
+
+    /**
+     * Our reliable 180 was retransmitted for 64 T1 without a PRACK: the INVITE is refused with 500
+     * (RFC 3262 §3), and the core hears it as a hang-up.
+     */
+    void prackTimedOut() {
+        synchronized (this) {
+            if (!awaitingPrack) {
+                return;
+            }
+        }
+        end(new Ending("no PRACK for the reliable 180", Response.SERVER_INTERNAL_ERROR, 0,
+                "no PRACK for the reliable 180", false, true), true);
+    }
+
+    /**
+     * Sends the 200 OK with the SDP answer, unless the call ended first, then starts the handle. While
+     * a reliable 180 waits for its PRACK the answer waits too: the stack refuses a 2xx before it.
+     */
     void answer() {
+        synchronized (this) {
+            if (phase == Phase.OFFERED && awaitingPrack) {
+                answerDeferred = true;
+                return;
+            }
+        }
         CallHandle started;
         String sdp;
         SessionTimer.Terms terms;

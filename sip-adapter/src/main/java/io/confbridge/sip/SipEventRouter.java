@@ -235,7 +235,11 @@ final class SipEventRouter implements SipListenerExt {
                     newCall.requestUriUser(), newCall.codec(), newCall.audioPayloadType(),
                     newCall.telephoneEventPayloadType(), newCall.remoteRtp());
             if (answerDelayMs > 0) {
-                call.ring(requires(call.inviteRequest(), RELIABLE_PROVISIONAL));
+                boolean reliable = requires(call.inviteRequest(), RELIABLE_PROVISIONAL);
+                call.ring(reliable);
+                if (reliable) {
+                    setup.schedule(call::prackTimedOut, RELIABLE_PROVISIONAL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                }
                 call.answerLater(setup.schedule(() -> answerSafely(call), answerDelayMs, TimeUnit.MILLISECONDS));
             } else {
                 call.answer();
@@ -339,7 +343,8 @@ final class SipEventRouter implements SipListenerExt {
 
     /**
      * PRACK for our reliable 180 (RFC 3262 §3): the stack has matched its RAck to the response and
-     * stopped retransmitting it; we answer 200.
+     * stopped retransmitting it; we answer 200, and the 200 OK to the INVITE, if it was waiting for
+     * the PRACK, goes out.
      */
     private void onPrack(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
         SipCall call = callOf(exchange.event());
@@ -348,6 +353,7 @@ final class SipEventRouter implements SipListenerExt {
             return;
         }
         exchange.respond(sip.response(Response.OK, exchange.request()));
+        onSetupThread(call::pracked);
     }
 
     /**
@@ -694,6 +700,8 @@ final class SipEventRouter implements SipListenerExt {
         return to != null && to.getTag() != null;
     }
 
+    /** RFC 3262 §3: 64 T1 of retransmitting a reliable provisional response without a PRACK. */
+    private static final long RELIABLE_PROVISIONAL_TIMEOUT_MS = 64 * 500;
     /** RFC 3262's option tag. */
     private static final String RELIABLE_PROVISIONAL = "100rel";
     /** Option tags a request may require of us: session timers (RFC 4028), reliable provisional responses (RFC 3262). */

@@ -74,7 +74,7 @@ class ReliableProvisionalTest {
     }
 
     @Test
-    void unacknowledgedReliable180IsSentAgain() throws Exception {
+    void unacknowledgedReliable180IsSentAgainAndTheAnswerWaitsForItsPrack() throws Exception {
         start();
         TestDialog dialog = client.dialog("4711001");
         client.send(dialog.inviteWithHeaders("Require: 100rel\r\n", OFFER));
@@ -82,6 +82,18 @@ class ReliableProvisionalTest {
         SipMessage first = client.awaitResponse(180, "INVITE", dialog.callId());
         SipMessage again = client.awaitResponse(180, "INVITE", dialog.callId());
         assertEquals(first.header("RSeq"), again.header("RSeq"), "a retransmission, not a new response");
+        // The answer delay runs out, but no 2xx may overtake the unacknowledged reliable 180.
+        await().during(Duration.ofMillis(ANSWER_DELAY_MS + 500)).atMost(Duration.ofMillis(ANSWER_DELAY_MS + 2_000))
+                .until(() -> !client.everReceived(m -> m.isResponse() && m.statusCode() == 200));
+
+        dialog.learn(first);
+        client.send(dialog.request("PRACK", TestDialog.branch(), 2, "PRACK",
+                "RAck: " + first.header("RSeq").orElseThrow().trim() + " " + first.cseqNumber() + " INVITE\r\n", null, null));
+        client.awaitResponse(200, "PRACK", dialog.callId());
+        SipMessage ok = client.awaitResponse(200, "INVITE", dialog.callId());
+        client.send(dialog.ack(ok));
+        RecordingCallHandle handle = acceptor.handle(dialog.callId());
+        await().atMost(WAIT).until(() -> handle.starts.get() == 1);
     }
 
     @Test
