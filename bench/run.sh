@@ -215,7 +215,7 @@ caller_scenario() { [ "$1" = yes ] && echo caller-rtp.xml || echo caller-quiet.x
 run_sipp() {  # run_sipp TAG TIMEOUT_S ARGS...: SIPp in the run dir, in the background; sets SIPP_PID
   local tag=$1 limit=$2; shift 2
   (cd "$RUN_DIR" && exec timeout -s INT -k 15 "$limit" sipp "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -mi 127.0.0.1 \
-      -nostdin -trace_stat -stf "$tag.stat.csv" -fd 1 -trace_err -error_file "$tag.errors.log" \
+      -nostdin -aa -trace_stat -stf "$tag.stat.csv" -fd 1 -trace_err -error_file "$tag.errors.log" \
       -trace_screen -screen_file "$tag.screen.log" -timeout "$limit" "$@" >"$tag.out" 2>&1) &
   SIPP_PID=$!
   CHILD_PIDS+=("$SIPP_PID")

@@ -45,6 +45,8 @@ final class Call implements CallHandle {
     private final ParticipantAudio audio;
     /** In-band tones are listened for everywhere, not only when no RFC 4733 was negotiated. */
     private final boolean inbandDtmf;
+    /** Null when {@code rtp.inactivityTimeoutMs} is 0. */
+    private final MediaWatchdog watchdog;
 
     private boolean dispatching;
     private boolean started;
@@ -71,6 +73,8 @@ final class Call implements CallHandle {
         this.seat = new MeetingSeat(this, loop, services.meetings(), audio);
         this.callerMedia = new CallerMedia(this, keys, playout, audio);
         this.effects = new CallEffects(this, info, services, signalling, loop, playout, seat, audio);
+        this.watchdog = services.inactivityTimeoutMs() > 0
+                ? new MediaWatchdog(services.inactivityTimeoutMs(), rtp::packetsHeard, this::silentTooLong) : null;
     }
 
     /** Where the RTP session delivers what the caller sends. */
@@ -94,6 +98,9 @@ final class Call implements CallHandle {
             started = true;
             keys.startCounting();
             clock.addSender(playout);
+            if (watchdog != null) {
+                watchdog.start(loop, System.nanoTime());
+            }
             fire(new CallAnswered(info.requestUriUser()));
         });
     }
@@ -185,12 +192,27 @@ final class Call implements CallHandle {
         }
     }
 
+    /** The caller sent no RTP nor RTCP for {@code rtp.inactivityTimeoutMs}: BYE, and the call ends as if hung up. */
+    private void silentTooLong(long silentMs) {
+        if (closed) {
+            return;
+        }
+        log.info("call {}: no RTP or RTCP from the caller for {} ms (rtp.inactivityTimeoutMs), ending it in {}",
+                info.callId(), silentMs, machine.state());
+        signalling.hangUp("no media for " + silentMs + " ms");
+        fire(new HungUp());
+        close();
+    }
+
     /** Releases everything this call holds; idempotent. */
     private void close() {
         if (closed) {
             return;
         }
         closed = true;
+        if (watchdog != null) {
+            watchdog.stop();
+        }
         effects.cancelTimer();
         seat.leave();
         playout.stop();

@@ -5,10 +5,6 @@ import io.confbridge.media.MediaEngine;
 import io.confbridge.media.PortPairBinder;
 import io.confbridge.rtp.RtpPortAllocator;
 import io.confbridge.rtp.RtpSession;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +47,7 @@ public final class CallFactory implements CallAcceptor {
         MediaClock clock = engine.nextClock();
         RtpSession session = new RtpSession(call.codec(), call.audioPayloadType(),
                 call.telephoneEventPayloadType(), call.remoteRtp(), call.sendAudio(), latching);
-        return portPairs.bind(clock.loop(), session.handler(), RtcpDiscard.INSTANCE)
+        return portPairs.bind(clock.loop(), session.handler(), session.rtcpHandler())
                 .<CallHandle>handle((pair, failure) -> {
                     if (failure != null) {
                         throw refusal(call, failure);
@@ -92,24 +88,5 @@ public final class CallFactory implements CallAcceptor {
     void callEnded(Call call, int port) {
         live.remove(call);
         portPairs.release(port);
-    }
-
-    /**
-     * RTCP is received and dropped: the port pair is reserved so peers sending reports get no ICMP
-     * errors, but the bridge does not act on reports yet.
-     */
-    @ChannelHandler.Sharable
-    static final class RtcpDiscard extends ChannelInboundHandlerAdapter {
-        static final RtcpDiscard INSTANCE = new RtcpDiscard();
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ReferenceCountUtil.release(msg);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.debug("RTCP channel: {}", cause.toString());
-        }
     }
 }

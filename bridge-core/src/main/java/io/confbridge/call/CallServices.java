@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
  *
  * @param inbandDtmf listen for DTMF tones in every caller's audio, not only where no RFC 4733
  *                   telephone-event was negotiated
+ * @param inactivityTimeoutMs end a call whose caller sent no RTP or RTCP this long; 0 never
  */
 public record CallServices(
         MenuPolicy policy,
@@ -26,7 +27,15 @@ public record CallServices(
         DirectoryStore store,
         PinVault pinVault,
         Executor workers,
-        boolean inbandDtmf) {
+        boolean inbandDtmf,
+        long inactivityTimeoutMs) {
+
+    /** Without {@code inactivityTimeoutMs}: no call is ended for sending no media. */
+    public CallServices(MenuPolicy policy, PromptLanguages prompts, EncodedAudio holdMusic, EncodedAudio joinTone,
+                        MeetingRegistry meetings, DirectoryStore store, PinVault pinVault, Executor workers,
+                        boolean inbandDtmf) {
+        this(policy, prompts, holdMusic, joinTone, meetings, store, pinVault, workers, inbandDtmf, 0);
+    }
 
     private static final byte[][] SILENCE = new byte[Codec.values().length][];
 

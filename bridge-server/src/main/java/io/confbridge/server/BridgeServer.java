@@ -120,7 +120,7 @@ public final class BridgeServer implements AutoCloseable {
         MenuPolicy policy = new MenuPolicy(ivr.digitTimeoutMs(),
                 ivr.organizerStarWaitMs(), ivr.conferenceIdTries(), ivr.pinTries(), ivr.lobbyTimeoutMs());
         CallServices services = new CallServices(policy, prompts, holdMusic, Tones.joinTone(), meetings, store,
-                vault, workers, ivr.inbandDtmf());
+                vault, workers, ivr.inbandDtmf(), rtp.inactivityTimeoutMs());
         calls = new CallFactory(engine, new RtpPortAllocator(rtp.portMin(), rtp.portMax()),
                 InetAddress.getByName(rtp.bindAddress()), rtp.latching(), services);
 

@@ -67,12 +67,15 @@ public final class ConfigLoader {
             boolKey("sip.tcp", true),
             longKey("sip.answerDelayMs", 0, 0, 30_000),
             stringKey("sip.realm", BridgeConfig.SipConfig.DEFAULT_REALM, false),
+            // 0 turns keepalives off; below a second a busy bridge would spend itself on OPTIONS.
+            longKey("sip.keepaliveIntervalMs", BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, 0, 3_600_000),
 
             stringKey("rtp.bindAddress", "127.0.0.1", false),
             intKey("rtp.portMin", 20000, 1024, 65535),
             intKey("rtp.portMax", 29999, 1024, 65535),
             intKey("rtp.mediaThreads", 0, 0, 64),
             oneOf("rtp.latching", "auto", "auto", "off"),
+            longKey("rtp.inactivityTimeoutMs", 0, 0, 86_400_000),
 
             longKey("ivr.digitTimeoutMs", 10_000, 1_000, 120_000),
             longKey("ivr.organizerStarWaitMs", 3_000, 500, 30_000),
@@ -306,7 +309,8 @@ public final class ConfigLoader {
                 values.bool("sip.udp"),
                 values.bool("sip.tcp"),
                 values.longValue("sip.answerDelayMs"),
-                checkRealm(values.string("sip.realm")));
+                checkRealm(values.string("sip.realm")),
+                positiveAtLeast("sip.keepaliveIntervalMs", values.longValue("sip.keepaliveIntervalMs"), 1_000));
         if (!sip.udp() && !sip.tcp()) {
             throw new ConfigException("sip.udp", "SIP needs at least one transport: sip.udp and sip.tcp are both false");
         }
@@ -327,7 +331,8 @@ public final class ConfigLoader {
                 portMin,
                 portMax,
                 mediaThreads == 0 ? Runtime.getRuntime().availableProcessors() : mediaThreads,
-                values.string("rtp.latching").equals("auto"));
+                values.string("rtp.latching").equals("auto"),
+                positiveAtLeast("rtp.inactivityTimeoutMs", values.longValue("rtp.inactivityTimeoutMs"), 1_000));
 
         String promptDir = values.string("ivr.promptDir");
         if (!promptDir.isEmpty()) {
@@ -434,6 +439,14 @@ public final class ConfigLoader {
      * The realm goes into {@code WWW-Authenticate: Digest realm="..."} as a quoted string and into every
      * HA1: printable ASCII without quotes or backslashes keeps it the same on every softphone.
      */
+    /** 0 (off) or at least {@code min}: a timer of a few milliseconds would end every call. */
+    private static long positiveAtLeast(String key, long value, long min) {
+        if (value != 0 && value < min) {
+            throw new ConfigException(key, value + " is too small: 0 (off) or " + min + " to the maximum");
+        }
+        return value;
+    }
+
     private static String checkRealm(String realm) {
         for (int i = 0; i < realm.length(); i++) {
             char c = realm.charAt(i);

@@ -278,6 +278,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void deadCallTimersDefaultToKeepalivesOnAndInactivityOffAndRefuseTinyValues() {
+        BridgeConfig defaults = ConfigLoader.defaults();
+        assertEquals(30_000, defaults.sip().keepaliveIntervalMs());
+        assertEquals(0, defaults.rtp().inactivityTimeoutMs());
+
+        BridgeConfig c = ConfigLoader.load(null, Map.of(
+                "BRIDGE_SIP_KEEPALIVEINTERVALMS", "0", "BRIDGE_RTP_INACTIVITYTIMEOUTMS", "45000"));
+        assertEquals(0, c.sip().keepaliveIntervalMs());
+        assertEquals(45_000, c.rtp().inactivityTimeoutMs());
+
+        ConfigException tiny = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("sip.keepaliveIntervalMs", "500")));
+        assertEquals("sip.keepaliveIntervalMs", tiny.key());
+        assertTrue(tiny.getMessage().contains("1000"), tiny.getMessage());
+        assertEquals("rtp.inactivityTimeoutMs", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("rtp.inactivityTimeoutMs", "-1"))).key());
+    }
+
+    @Test
     void sipRealmDefaultsToConfbridgeAndMustBeAPlainQuotableString() {
         assertEquals("confbridge", ConfigLoader.defaults().sip().realm());
         assertEquals("bridge.contoso.com", ConfigLoader.load(null, Map.of("sip.realm", "bridge.contoso.com")).sip().realm());

@@ -17,6 +17,7 @@ import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.address.Hop;
 import javax.sip.header.ContactHeader;
+import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import java.net.InetSocketAddress;
@@ -94,6 +95,12 @@ final class SipCall implements CallSignalling {
     /** The caller's Contact (the dialog's remote target) and, when that is not where its requests come from, their source. */
     private ContactHeader remoteContact;
     private Hop callerSource;
+    /** A reliable 180 went out and its PRACK has not come (RFC 3262): the 200 OK must wait for it. */
+    private boolean awaitingPrack;
+    /** The answer delay ran out while {@link #awaitingPrack}: answer when the PRACK comes. */
+    private boolean answerDeferred;
+    /** RFC 4028 terms agreed in the INVITE, null for none; put on the 200 OK. */
+    private SessionTimer.Terms sessionTerms;
 
     /**
      * @param offer     the INVITE's offer, or null for a late-offer INVITE (then {@code audio} and
@@ -146,6 +153,10 @@ final class SipCall implements CallSignalling {
         return callerSource;
     }
 
+    Request inviteRequest() {
+        return inviteTransaction.getRequest();
+    }
+
     synchronized Phase phase() {
         return phase;
     }
@@ -159,6 +170,14 @@ final class SipCall implements CallSignalling {
         return phase != Phase.ENDED;
     }
 
+    synchronized void sessionTerms(SessionTimer.Terms terms) {
+        this.sessionTerms = terms;
+    }
+
+    synchronized SessionTimer.Terms sessionTerms() {
+        return sessionTerms;
+    }
+
     synchronized void answerLater(Future<?> pending) {
         if (phase == Phase.OFFERED) {
             this.pendingAnswer = pending;
@@ -167,21 +186,84 @@ final class SipCall implements CallSignalling {
         }
     }
 
-    /** 180 Ringing while the answer delay runs. */
-    void ring() {
+    /**
+     * 180 Ringing while the answer delay runs; sent reliably (RFC 3262: Require: 100rel and RSeq,
+     * retransmitted by the stack until the caller's PRACK) when the INVITE required 100rel.
+     */
+    void ring(boolean reliable) {
         try {
-            Response ringing = sip.response(Response.RINGING, inviteTransaction.getRequest(), localTag);
+            Response ringing;
+            if (reliable) {
+                ringing = dialog.createReliableProvisionalResponse(Response.RINGING);
+                ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(localTag);
+            } else {
+                ringing = sip.response(Response.RINGING, inviteTransaction.getRequest(), localTag);
+            }
             sip.addContact(ringing, SipMessaging.transportOf(inviteTransaction.getRequest()));
-            sendOnInvite(ringing);
-        } catch (ParseException | SipException e) {
+            if (reliable) {
+                synchronized (this) {
+                    awaitingPrack = true; // before sending: the PRACK may come back at once
+                }
+                try {
+                    dialog.sendReliableProvisionalResponse(ringing);
+                } catch (SipException | RuntimeException e) {
+                    synchronized (this) {
+                        awaitingPrack = false;
+                    }
+                    throw e;
+                }
+            } else {
+                sendOnInvite(ringing);
+            }
+        } catch (ParseException | SipException | InvalidArgumentException | RuntimeException e) {
             log.debug("call {}: 180 not sent: {}", callId, e.toString());
         }
     }
 
-    /** Sends the 200 OK with the SDP answer, unless the call ended first, then starts the handle. */
+    /**
+     * The PRACK for our reliable 180 arrived; the answer goes out now if it was waiting for it. On the
+     * set-up thread.
+     */
+    void pracked() {
+        boolean answerNow;
+        synchronized (this) {
+            awaitingPrack = false;
+            answerNow = answerDeferred;
+            answerDeferred = false;
+        }
+        if (answerNow) {
+            answer();
+        }
+    }
+
+    /**
+     * Our reliable 180 was retransmitted for 64 T1 without a PRACK: the INVITE is refused with 500
+     * (RFC 3262 §3), and the core hears it as a hang-up.
+     */
+    void prackTimedOut() {
+        synchronized (this) {
+            if (!awaitingPrack) {
+                return;
+            }
+        }
+        end(new Ending("no PRACK for the reliable 180", Response.SERVER_INTERNAL_ERROR, 0,
+                "no PRACK for the reliable 180", false, true), true);
+    }
+
+    /**
+     * Sends the 200 OK with the SDP answer, unless the call ended first, then starts the handle. While
+     * a reliable 180 waits for its PRACK the answer waits too: the stack refuses a 2xx before it.
+     */
     void answer() {
+        synchronized (this) {
+            if (phase == Phase.OFFERED && awaitingPrack) {
+                answerDeferred = true;
+                return;
+            }
+        }
         CallHandle started;
         String sdp;
+        SessionTimer.Terms terms;
         synchronized (this) {
             if (phase != Phase.OFFERED) {
                 return;
@@ -198,9 +280,14 @@ final class SipCall implements CallSignalling {
                 started = handle;
             }
             sdp = answerSdp;
+            terms = sessionTerms;
         }
         try {
-            sendOnInvite(sip.okWithSdp(inviteTransaction.getRequest(), localTag, sdp));
+            Response ok = sip.okWithSdp(inviteTransaction.getRequest(), localTag, sdp);
+            if (terms != null) {
+                terms.addTo(ok, sip);
+            }
+            sendOnInvite(ok);
         } catch (ParseException | SipException | RuntimeException e) {
             log.warn("call {}: 200 OK could not be sent, ending the call: {}", callId, e.toString());
             end(new Ending("200 OK not sent", 0, 0, null, false, true), false);
@@ -331,8 +418,9 @@ final class SipCall implements CallSignalling {
      * INVITE, or an offer-less re-INVITE) the ACK holds the answer (RFC 3264 §5, RFC 3261 §13.2.1):
      * applied here. A first answer that is missing or unusable ends the call with BYE, since the call
      * has no media without it; one to a re-offer that is unusable leaves the media as they were.
+     * True when this ACK confirmed the dialog (the first one), so dialog timers may start.
      */
-    void acknowledged(SdpOffer answer, boolean unreadable) {
+    boolean acknowledged(SdpOffer answer, boolean unreadable) {
         CallHandle toStart = null;
         CallHandle toUpdate = null;
         CallHandle toConfirm = null;
@@ -340,7 +428,7 @@ final class SipCall implements CallSignalling {
         boolean fail = false;
         synchronized (this) {
             if (phase != Phase.ANSWERED && phase != Phase.CONFIRMED) {
-                return;
+                return false;
             }
             boolean first = phase == Phase.ANSWERED && awaitingFirstAnswer;
             if (phase == Phase.ANSWERED) {
@@ -381,7 +469,7 @@ final class SipCall implements CallSignalling {
             log.info("call {}: {} in the ACK to our offer, ending the call", callId,
                     answer == null ? (unreadable ? "unreadable SDP" : "no SDP answer") : "no acceptable answer");
             end(new Ending("no usable SDP answer in the ACK", 0, 0, "no acceptable SDP answer", true, true), false);
-            return;
+            return false;
         }
         if (toUpdate != null) {
             log.info("call {} media now {} {} pt {} send={}", callId, update.remoteRtp(), update.codec(),
@@ -394,6 +482,7 @@ final class SipCall implements CallSignalling {
         if (toConfirm != null) {
             toConfirm.confirmed(); // the ACK shows the caller wants our audio: RTP may flow now
         }
+        return toConfirm != null;
     }
 
     /**

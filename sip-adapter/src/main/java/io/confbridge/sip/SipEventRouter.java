@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +61,8 @@ final class SipEventRouter implements SipListenerExt {
 
     private static final String SDP = "application/sdp";
     private static final int WARNING_INCOMPATIBLE_MEDIA = 305;
+    /** RFC 4028 §6. */
+    private static final int SESSION_INTERVAL_TOO_SMALL = 422;
 
     private final CallAcceptor acceptor;
     private final SipProvider provider;
@@ -72,15 +75,26 @@ final class SipEventRouter implements SipListenerExt {
     private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
     /** What the bridge offers to a caller that sent no offer. */
     private final BridgeOffer ourOffer = BridgeOffer.allCodecs();
+    /** Null when {@code sip.keepaliveIntervalMs} is 0. */
+    private final Keepalive keepalive;
+    private final SessionTimer sessionTimer;
 
     SipEventRouter(CallAcceptor acceptor, SipProvider provider, SipMessaging sip,
                    ScheduledExecutorService setup, long answerDelayMs, SipAuthenticator authenticator) {
+        this(acceptor, provider, sip, setup, answerDelayMs, authenticator, 0, 1000);
+    }
+
+    SipEventRouter(CallAcceptor acceptor, SipProvider provider, SipMessaging sip,
+                   ScheduledExecutorService setup, long answerDelayMs, SipAuthenticator authenticator,
+                   long keepaliveIntervalMs, long sessionTimerSecondMs) {
         this.acceptor = acceptor;
         this.provider = provider;
         this.sip = sip;
         this.setup = setup;
         this.answerDelayMs = answerDelayMs;
         this.authenticator = authenticator;
+        this.keepalive = keepaliveIntervalMs > 0 ? new Keepalive(setup, keepaliveIntervalMs, sip) : null;
+        this.sessionTimer = new SessionTimer(setup, sip, sessionTimerSecondMs);
     }
 
     int activeCalls() {
@@ -110,6 +124,8 @@ final class SipEventRouter implements SipListenerExt {
                 case Request.CANCEL -> onCancel(exchange);
                 case Request.OPTIONS -> onOptions(exchange);
                 case Request.INFO -> onInfo(exchange);
+                case Request.UPDATE -> onUpdate(exchange);
+                case Request.PRACK -> onPrack(exchange);
                 case Request.REGISTER -> onRegister(exchange);
                 default -> onUnsupported(exchange);
             }
@@ -140,6 +156,10 @@ final class SipEventRouter implements SipListenerExt {
             Response response = sip.response(Response.BAD_EXTENSION, request);
             sip.addUnsupported(response, unsupported);
             exchange.respond(response);
+            return;
+        }
+        SessionTimer.Ask sessionAsk = sessionAsk(exchange);
+        if (sessionAsk == null) {
             return;
         }
         String callId = RequestParts.callIdOf(request);
@@ -193,6 +213,7 @@ final class SipEventRouter implements SipListenerExt {
             call = new SipCall(callId, transaction, check.offer, audio, remoteRtp, ourOffer, sip, this::forget);
         }
         call.heardFrom(request, newCall.signallingSource());
+        call.sessionTerms(SessionTimer.terms(sessionAsk));
         if (call.dialog() != null) {
             call.dialog().setApplicationData(call);
         }
@@ -240,7 +261,11 @@ final class SipEventRouter implements SipListenerExt {
                         newCall.telephoneEventPayloadType(), newCall.remoteRtp());
             }
             if (answerDelayMs > 0) {
-                call.ring();
+                boolean reliable = requires(call.inviteRequest(), RELIABLE_PROVISIONAL);
+                call.ring(reliable);
+                if (reliable) {
+                    setup.schedule(call::prackTimedOut, RELIABLE_PROVISIONAL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                }
                 call.answerLater(setup.schedule(() -> answerSafely(call), answerDelayMs, TimeUnit.MILLISECONDS));
             } else {
                 call.answer();
@@ -287,6 +312,10 @@ final class SipEventRouter implements SipListenerExt {
             reject(exchange, Response.REQUEST_PENDING, null);
             return;
         }
+        SessionTimer.Ask sessionAsk = sessionAsk(exchange);
+        if (sessionAsk == null) {
+            return;
+        }
         if (request.getContent() == null) {
             // No offer: we offer our current description; the answer comes in the ACK (RFC 3264 §5),
             // where it is applied like a re-offer. Session refreshes look like this.
@@ -296,7 +325,7 @@ final class SipEventRouter implements SipListenerExt {
                 return;
             }
             call.reofferSent();
-            exchange.respond(sip.okWithSdp(request, null, current));
+            exchange.respond(refreshed(call, sessionAsk, sip.okWithSdp(request, null, current)));
             return;
         }
         OfferCheck check = checkOffer(request);
@@ -309,7 +338,7 @@ final class SipEventRouter implements SipListenerExt {
             reject(exchange, Response.NOT_ACCEPTABLE_HERE, "Incompatible media format");
             return;
         }
-        exchange.respond(sip.okWithSdp(request, null, result.answerSdp()));
+        exchange.respond(refreshed(call, sessionAsk, sip.okWithSdp(request, null, result.answerSdp())));
         if (result.mediaChanged()) {
             CallHandle handle = call.handle();
             NegotiatedMedia media = result.media();
@@ -338,7 +367,92 @@ final class SipEventRouter implements SipListenerExt {
             }
         }
         // The answer to an offer of ours (late offer, or an offer-less re-INVITE), if we made one.
-        call.acknowledged(answer, unreadable);
+        if (call.acknowledged(answer, unreadable)) {
+            if (keepalive != null) {
+                keepalive.start(call);
+            }
+            sessionTimer.start(call, call.sessionTerms());
+        }
+    }
+
+    /**
+     * PRACK for our reliable 180 (RFC 3262 §3): the stack has matched its RAck to the response and
+     * stopped retransmitting it; we answer 200, and the 200 OK to the INVITE, if it was waiting for
+     * the PRACK, goes out.
+     */
+    private void onPrack(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
+        SipCall call = callOf(exchange.event());
+        if (call == null) {
+            reject(exchange, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+            return;
+        }
+        exchange.respond(sip.response(Response.OK, exchange.request()));
+        onSetupThread(call::pracked);
+    }
+
+    /**
+     * UPDATE (RFC 3311): without a body, a session refresh (RFC 4028) answered with 200; with an offer,
+     * handled as a re-INVITE's offer.
+     */
+    private void onUpdate(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
+        Request request = exchange.request();
+        if (request.getContent() != null) {
+            onReInvite(exchange);
+            return;
+        }
+        SipCall call = callOf(exchange.event());
+        if (call == null) {
+            reject(exchange, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+            return;
+        }
+        SessionTimer.Ask sessionAsk = sessionAsk(exchange);
+        if (sessionAsk == null) {
+            return;
+        }
+        Response ok = sip.response(Response.OK, request);
+        sip.addContact(ok, SipMessaging.transportOf(request));
+        exchange.respond(refreshed(call, sessionAsk, ok));
+    }
+
+    /**
+     * The session-timer headers of a request (RFC 4028), or null when it has been answered already: 400
+     * for malformed ones, 422 with our Min-SE for an interval below it.
+     */
+    private SessionTimer.Ask sessionAsk(SipExchange exchange)
+            throws ParseException, SipException, SipExchange.Retransmission {
+        Request request = exchange.request();
+        SessionTimer.Ask ask;
+        try {
+            ask = SessionTimer.ask(request);
+        } catch (SessionTimer.Malformed e) {
+            log.debug("{}: {}", RequestParts.callIdOf(request), e.getMessage());
+            reject(exchange, Response.BAD_REQUEST, null);
+            return null;
+        }
+        if (SessionTimer.tooSmall(ask)) {
+            Response tooSmall = sip.response(SESSION_INTERVAL_TOO_SMALL, request);
+            tooSmall.setReasonPhrase("Session Interval Too Small");
+            sessionTimer.addMinSe(tooSmall, ask);
+            exchange.respond(tooSmall);
+            return null;
+        }
+        return ask;
+    }
+
+    /**
+     * A re-INVITE or UPDATE accepted with {@code ok}: a session refresh restarts the session with the
+     * terms it asked for (RFC 4028 §9), and one without Session-Expires turns the timer off.
+     */
+    private Response refreshed(SipCall call, SessionTimer.Ask ask, Response ok) throws ParseException {
+        SessionTimer.Terms terms = SessionTimer.terms(ask);
+        call.sessionTerms(terms);
+        if (terms == null) {
+            sessionTimer.stop(call);
+        } else {
+            terms.addTo(ok, sip);
+            sessionTimer.start(call, terms);
+        }
+        return ok;
     }
 
     private void onBye(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
@@ -456,9 +570,18 @@ final class SipEventRouter implements SipListenerExt {
 
     @Override
     public void processResponse(ResponseEvent event) {
-        // Responses to our BYEs: the dialog layer consumes them; nothing depends on them.
+        // Responses to our BYEs: the dialog layer consumes them; nothing depends on them. Requests we
+        // send to learn something (keepalive, session refresh) carry who wants the answer.
         Response response = event.getResponse();
         log.debug("response {} to {}", response.getStatusCode(), RequestParts.callIdOf(response));
+        try {
+            if (event.getClientTransaction() != null
+                    && event.getClientTransaction().getApplicationData() instanceof ClientOutcome outcome) {
+                outcome.onResponse(response);
+            }
+        } catch (RuntimeException e) {
+            log.warn("response handling failed: {}", e.toString());
+        }
     }
 
     @Override
@@ -472,6 +595,9 @@ final class SipEventRouter implements SipListenerExt {
                 }
             } else {
                 log.debug("client transaction timed out: {}", event.getClientTransaction().getRequest().getMethod());
+                if (event.getClientTransaction().getApplicationData() instanceof ClientOutcome outcome) {
+                    outcome.onTimeout();
+                }
             }
         } catch (RuntimeException e) {
             log.warn("timeout handling failed: {}", e.toString());
@@ -516,6 +642,10 @@ final class SipEventRouter implements SipListenerExt {
 
     private void forget(SipCall call) {
         calls.remove(call.callId(), call);
+        if (keepalive != null) {
+            keepalive.stop(call);
+        }
+        sessionTimer.stop(call);
     }
 
     /** The outcome of looking at an INVITE's body: a selected stream, or the status to refuse with. */
@@ -598,12 +728,27 @@ final class SipEventRouter implements SipListenerExt {
         return to != null && to.getTag() != null;
     }
 
+    /** RFC 3262 §3: 64 T1 of retransmitting a reliable provisional response without a PRACK. */
+    private static final long RELIABLE_PROVISIONAL_TIMEOUT_MS = 64 * 500;
+    /** RFC 3262's option tag. */
+    private static final String RELIABLE_PROVISIONAL = "100rel";
+    /** Option tags a request may require of us: session timers (RFC 4028), reliable provisional responses (RFC 3262). */
+    private static final Set<String> SUPPORTED_OPTION_TAGS =
+            Set.of(SessionTimer.TIMER, RELIABLE_PROVISIONAL);
+
+    private static boolean requires(Request request, String optionTag) {
+        return SessionTimer.hasOptionTag(request, RequireHeader.NAME, null, optionTag);
+    }
+
     /** Option tags in Require that we do not support: all of them (RFC 3261 §8.2.2.3), or null. */
     private static String unsupportedRequirements(Request request) {
         List<String> tags = new ArrayList<>();
         ListIterator<?> it = request.getHeaders(RequireHeader.NAME);
         while (it != null && it.hasNext()) {
-            tags.add(((RequireHeader) it.next()).getOptionTag());
+            String tag = ((RequireHeader) it.next()).getOptionTag();
+            if (!SUPPORTED_OPTION_TAGS.contains(tag.toLowerCase(Locale.ROOT))) {
+                tags.add(tag);
+            }
         }
         return tags.isEmpty() ? null : String.join(", ", tags);
     }

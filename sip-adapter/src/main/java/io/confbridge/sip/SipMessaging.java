@@ -17,6 +17,7 @@ import javax.sip.header.ExpiresHeader;
 import javax.sip.header.HeaderFactory;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
+import javax.sip.message.Message;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -33,7 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class SipMessaging {
 
     /** The methods we handle, for Allow (RFC 3261 §20.5). */
-    static final String ALLOWED_METHODS = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO";
+    static final String ALLOWED_METHODS = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, PRACK";
     /** Expiry granted to a REGISTER that asks for none (RFC 3261 §10.2.1.1 suggests an hour). */
     private static final int DEFAULT_REGISTRATION_EXPIRES_S = 3600;
 
@@ -158,17 +159,17 @@ final class SipMessaging {
         response.addHeader(headers.createHeader("Unsupported", optionTags));
     }
 
-    void addContact(Response response, String transport) throws ParseException {
+    void addContact(Message message, String transport) throws ParseException {
         SipURI uri = addresses.createSipURI(null, uriHost(advertisedHost));
         uri.setPort(advertisedPort);
         uri.setTransportParam(transport);
         Address address = addresses.createAddress(uri);
-        response.addHeader(headers.createContactHeader(address));
+        message.addHeader(headers.createContactHeader(address));
     }
 
-    void setSdp(Response response, String sdp) throws ParseException {
+    void setSdp(Message message, String sdp) throws ParseException {
         ContentTypeHeader type = headers.createContentTypeHeader("application", "sdp");
-        response.setContent(sdp.getBytes(StandardCharsets.US_ASCII), type);
+        message.setContent(sdp.getBytes(StandardCharsets.US_ASCII), type);
     }
 
     /** Adds a Reason header (RFC 3326) with Q.850 cause 16, normal call clearing, and our text. */
@@ -190,6 +191,41 @@ final class SipMessaging {
         addReason(bye, reason);
         SourceRouter.routeTo(bye, callerSource);
         ClientTransaction transaction = provider.getNewClientTransaction(bye);
+        dialog.sendRequest(transaction);
+    }
+
+    /**
+     * T1 of the bridge's own client transactions in milliseconds (their Timer F is 64 times it), 0 for
+     * the stack's 500; tests shorten it to watch a caller that never answers.
+     */
+    private volatile int clientT1Ms;
+
+    void clientT1Ms(int ms) {
+        this.clientT1Ms = ms;
+    }
+
+    /**
+     * Sends a body-less {@code method} request in {@code dialog} (keepalive OPTIONS, session refresh
+     * UPDATE); {@code outcome} hears its response or timeout through the router. Like a BYE, it goes to
+     * {@code callerSource} when the caller is behind a NAT, else (null) to its Contact.
+     */
+    void sendInDialog(Dialog dialog, String method, Hop callerSource, ClientOutcome outcome)
+            throws SipException, ParseException {
+        send(dialog, dialog.createRequest(method), callerSource, outcome);
+    }
+
+    /**
+     * Sends an in-dialog {@code request} built by {@code dialog}, routed as {@link #sendInDialog} does;
+     * {@code outcome} hears how it ends.
+     */
+    void send(Dialog dialog, Request request, Hop callerSource, ClientOutcome outcome) throws SipException {
+        SourceRouter.routeTo(request, callerSource);
+        ClientTransaction transaction = provider.getNewClientTransaction(request);
+        transaction.setApplicationData(outcome);
+        int t1 = clientT1Ms;
+        if (t1 > 0) {
+            transaction.setRetransmitTimer(t1);
+        }
         dialog.sendRequest(transaction);
     }
 

@@ -61,6 +61,8 @@ public final class SipServer implements AutoCloseable {
     private ScheduledThreadPoolExecutor setup;
     private boolean started;
     private boolean closed;
+    private int clientT1Ms;
+    private long sessionTimerSecondMs = 1000;
 
     /** A server without SIP accounts: nobody is challenged, every caller is anonymous, REGISTER gets 405. */
     public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor) {
@@ -92,6 +94,24 @@ public final class SipServer implements AutoCloseable {
         this.digest = digest;
         this.nanoClock = nanoClock;
         this.stackName = "confbridge-sip-" + INSTANCES.incrementAndGet() + "-" + config.port();
+    }
+
+    /**
+     * T1 of the requests the bridge sends itself (keepalive OPTIONS, session refreshes), so their Timer F
+     * (64 T1) is short enough for a test to watch a silent caller; before {@link #start()}.
+     */
+    synchronized SipServer clientT1Ms(int ms) {
+        this.clientT1Ms = ms;
+        return this;
+    }
+
+    /**
+     * How many milliseconds one second of a Session-Expires lasts (RFC 4028 timers), so that a test can
+     * watch a 90 s session expire; before {@link #start()}.
+     */
+    synchronized SipServer sessionTimerSecondMs(long ms) {
+        this.sessionTimerSecondMs = ms;
+        return this;
     }
 
     /**
@@ -137,7 +157,9 @@ public final class SipServer implements AutoCloseable {
             boolean accounts = credentials != null;
             SipMessaging messaging = new SipMessaging(provider, advertised, config.port(), accounts);
             SipAuthenticator authenticator = accounts ? new SipAuthenticator(credentials, digest, nanoClock) : null;
-            router = new SipEventRouter(acceptor, provider, messaging, setup, config.answerDelayMs(), authenticator);
+            messaging.clientT1Ms(clientT1Ms);
+            router = new SipEventRouter(acceptor, provider, messaging, setup, config.answerDelayMs(), authenticator,
+                    config.keepaliveIntervalMs(), sessionTimerSecondMs);
             provider.addSipListener(router);
             stack.start();
         } catch (Exception e) {
@@ -145,9 +167,11 @@ public final class SipServer implements AutoCloseable {
             throw new IllegalStateException("cannot start SIP on " + config.bindAddress() + ":" + config.port()
                     + " (sip.bindAddress/sip.port): " + e.getMessage(), e);
         }
-        log.info("SIP listening on {}:{} ({}{}), advertising {}, {}", config.bindAddress(), config.port(),
+        log.info("SIP listening on {}:{} ({}{}), advertising {}, {}, {}", config.bindAddress(), config.port(),
                 config.udp() ? "udp" : "", config.tcp() ? (config.udp() ? "+tcp" : "tcp") : "", advertisedAddress(),
-                credentials == null ? "no SIP accounts" : "digest realm \"" + digest.realm() + "\"");
+                credentials == null ? "no SIP accounts" : "digest realm \"" + digest.realm() + "\"",
+                config.keepaliveIntervalMs() > 0 ? "keepalive OPTIONS every " + config.keepaliveIntervalMs() + " ms"
+                        : "no keepalives");
     }
 
     /** Calls being set up or in progress (dialogs the server still tracks), for diagnostics. */
