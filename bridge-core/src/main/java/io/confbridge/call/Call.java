@@ -8,6 +8,7 @@ import io.confbridge.dtmf.DtmfKey;
 import io.confbridge.dtmf.DtmfReceiver;
 import io.confbridge.media.MediaClock;
 import io.confbridge.mixer.ParticipantAudio;
+import io.confbridge.rtp.RtcpSession;
 import io.confbridge.rtp.RtpSession;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
@@ -35,6 +36,7 @@ final class Call implements CallHandle {
     private final MediaClock clock;
     private final EventLoop loop;
     private final RtpSession rtp;
+    private final RtcpSession rtcp;
     private final int rtpPort;
     
     private final CallStateMachine machine;
@@ -51,13 +53,14 @@ final class Call implements CallHandle {
     private final CallFactory factory;
 
     Call(NewCall info, CallSignalling signalling, CallServices services, MediaClock clock,
-         RtpSession rtp, int rtpPort, CallFactory factory) {
+         RtpSession rtp, RtcpSession rtcp, int rtpPort, CallFactory factory) {
         this.factory = factory;
         this.info = info;
         this.signalling = signalling;
         this.clock = clock;
         this.loop = clock.loop();
         this.rtp = rtp;
+        this.rtcp = rtcp;
         this.rtpPort = rtpPort;
         this.machine = new CallStateMachine(info.callId(), services.policy(), info.authenticatedOrganizerId());
         ParticipantAudio audio = new ParticipantAudio(info.codec());
@@ -110,6 +113,7 @@ final class Call implements CallHandle {
         loop.execute(() -> {
             if (!closed) {
                 rtp.update(remoteRtp, sendAudio);
+                rtcp.update(remoteRtp);
             }
         });
     }
@@ -173,10 +177,20 @@ final class Call implements CallHandle {
         if (started) {
             clock.removeSender(playout);
         }
+        rtcp.close();
         rtp.close();
         factory.callEnded(this, rtpPort);
-        log.debug("call {} closed: {} RTP packets in, {} out, {} foreign and {} malformed dropped", info.callId(),
-                rtp.packetsReceived(), rtp.packetsSent(), rtp.foreignDropped(), rtp.malformedDropped());
+        log.debug("call {} closed: {} RTP packets in, {} out, {} foreign and {} malformed dropped; {}", info.callId(),
+                rtp.packetsReceived(), rtp.packetsSent(), rtp.foreignDropped(), rtp.malformedDropped(),
+                rtcp.summary());
+    }
+
+    /**
+     * When the caller's last valid RTCP arrived ({@code System.nanoTime()} scale), 0 if none yet: RTCP
+     * counts as liveness for the media inactivity watchdog. On the loop only.
+     */
+    long lastRtcpReceivedNs() {
+        return rtcp.lastRtcpReceivedNs();
     }
 
     /** The caller's state, for diagnostics. */

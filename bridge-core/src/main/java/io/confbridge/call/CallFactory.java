@@ -3,12 +3,9 @@ package io.confbridge.call;
 import io.confbridge.media.MediaClock;
 import io.confbridge.media.MediaEngine;
 import io.confbridge.media.PortPairBinder;
+import io.confbridge.rtp.RtcpSession;
 import io.confbridge.rtp.RtpPortAllocator;
 import io.confbridge.rtp.RtpSession;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes the core's side of inbound calls for the signalling side: picks a media loop, binds an
- * RTP/RTCP port pair from the configured range there, and creates the {@link Call}. Keeps the set of
+ * RTP/RTCP port pair from the configured range there, and creates the {@link Call} with its
+ * {@link RtpSession} and {@link RtcpSession}. Keeps the set of
  * live calls for shutdown. Nothing here blocks the calling (SIP) thread.
  */
 public final class CallFactory implements CallAcceptor {
@@ -51,14 +49,17 @@ public final class CallFactory implements CallAcceptor {
         MediaClock clock = engine.nextClock();
         RtpSession session = new RtpSession(call.codec(), call.audioPayloadType(),
                 call.telephoneEventPayloadType(), call.remoteRtp(), call.sendAudio(), symmetricLatching);
-        return portPairs.bind(clock.loop(), session.handler(), RtcpDiscard.INSTANCE)
+        RtcpSession rtcp = new RtcpSession(call.remoteRtp(), call.remoteRtcp(), call.rtcpMux(), call.audioPayloadType());
+        return portPairs.bind(clock.loop(), session.handler(), rtcp.rtcpHandler())
                 .<CallHandle>handle((pair, failure) -> {
                     if (failure != null) {
                         throw refusal(call, failure);
                     }
                     try {
-                        Call created = new Call(call, signalling, services, clock, session, pair.rtpPort(), this);
+                        Call created = new Call(call, signalling, services, clock, session, rtcp, pair.rtpPort(), this);
+                        pair.rtp().pipeline().addFirst(rtcp.rtpMonitor());
                         session.attach(pair.rtp(), pair.rtcp(), created.callerMedia());
+                        rtcp.start(pair.rtp(), pair.rtcp());
                         live.add(created);
                         return created;
                     } catch (RuntimeException e) {
@@ -92,24 +93,5 @@ public final class CallFactory implements CallAcceptor {
     void callEnded(Call call, int port) {
         live.remove(call);
         portPairs.release(port);
-    }
-
-    /**
-     * RTCP is received and dropped: the port pair is reserved so peers sending reports get no ICMP
-     * errors, but the bridge does not act on reports yet.
-     */
-    @ChannelHandler.Sharable
-    static final class RtcpDiscard extends ChannelInboundHandlerAdapter {
-        static final RtcpDiscard INSTANCE = new RtcpDiscard();
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ReferenceCountUtil.release(msg);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.debug("RTCP channel: {}", cause.toString());
-        }
     }
 }
