@@ -3,6 +3,7 @@ package io.confbridge.server;
 import io.confbridge.rtp.RtcpPacket;
 import io.confbridge.server.support.LogCapture;
 import io.confbridge.server.support.RunningBridge;
+import io.confbridge.server.support.SdpOffer;
 import io.confbridge.server.support.TestPhone;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -87,6 +88,32 @@ class RtcpReportsTest {
             } finally {
                 caller.close();
             }
+        }
+    }
+
+    @Test
+    void withRtcpMuxReportsShareTheRtpPortBothWays() throws Exception {
+        try (LogCapture logs = LogCapture.start();
+             RunningBridge bridge = RunningBridge.in(dataDir).with("ivr.digitTimeoutMs", "30000").start()) {
+            TestPhone caller = bridge.newPhone("caller");
+            assertEquals(200, caller.dial("bridge", SdpOffer.PCMU_RTCP_MUX));
+            assertTrue(caller.answer().text().contains("a=rtcp-mux"), caller.answer().text());
+            awaitHearing(caller);
+            // RTCP SR/RR read as RTP: marker set, PT 200 - 128 = 72 or 201 - 128 = 73 (RFC 5761 §4)
+            await("a report on the RTP port").atMost(Duration.ofMillis(REPORT_WAIT_MS)).until(() -> caller.received()
+                    .stream().anyMatch(p -> p.marker() && (p.payloadType() == 72 || p.payloadType() == 73)));
+
+            ByteBuf rr = Unpooled.buffer();
+            RtcpPacket.writeReportHeader(rr, false, 0, 0x7777_0002L, 0, 0, 0, 0);
+            RtcpPacket.writeSdesCname(rr, 0x7777_0002L, "caller@127.0.0.1".getBytes());
+            byte[] out = new byte[rr.readableBytes()];
+            rr.readBytes(out);
+            caller.sendFromRtpPort(out);
+            caller.hangUp();
+            await("the call's closing log line").atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream()
+                    .anyMatch(l -> l.contains("closed:") && l.contains("RTCP") && l.contains("1 received, 0 malformed")));
+            String line = logs.lines().stream().filter(l -> l.contains("closed:")).findFirst().orElseThrow();
+            assertTrue(line.contains(" 0 malformed dropped"), "RTCP never reached the RTP session: " + line);
         }
     }
 
