@@ -64,7 +64,6 @@ public final class RtcpSession {
     private long packetsSent;
     private long octetsSent;
     private long lastSentRtpTimestamp;
-    private long lastSentNs;
     private long packetsSentAtLastReport;
 
     // what the caller told us
@@ -221,8 +220,9 @@ public final class RtcpSession {
         boolean sender = sentAny && packetsSent != packetsSentAtLastReport;
         packetsSentAtLastReport = packetsSent;
         int blocks = reception.started() ? 1 : 0;
-        long rtpNow = lastSentRtpTimestamp + (nowNs - lastSentNs) * CLOCK_RATE / 1_000_000_000L;
-        RtcpPacket.writeReportHeader(buf, sender, blocks, ssrc, ntp(nowNs), rtpNow & 0xFFFF_FFFFL,
+        // The last packet's timestamp: at most one 20 ms frame behind the NTP time, which only lip sync
+        // would notice; it spares the send path a clock read per packet.
+        RtcpPacket.writeReportHeader(buf, sender, blocks, ssrc, ntp(nowNs), lastSentRtpTimestamp,
                 packetsSent, octetsSent);
         if (blocks == 1) {
             long dlsr = lastSrArrivalNs == 0 ? 0 : (nowNs - lastSrArrivalNs) * 65536 / 1_000_000_000L;
@@ -285,7 +285,7 @@ public final class RtcpSession {
                 RtpHeader.ssrc(buf, offset), nowNs, RtpHeader.payloadType(buf, offset) == audioPayloadType);
     }
 
-    void onRtpSent(ByteBuf buf, long nowNs) {
+    void onRtpSent(ByteBuf buf) {
         int offset = buf.readerIndex();
         int length = buf.readableBytes();
         if (length < RtpHeader.FIXED_HEADER_LENGTH || RtpHeader.version(buf, offset) != RtpHeader.VERSION
@@ -295,7 +295,6 @@ public final class RtcpSession {
         sentAny = true;
         ownSsrc = RtpHeader.ssrc(buf, offset);
         lastSentRtpTimestamp = RtpHeader.timestamp(buf, offset);
-        lastSentNs = nowNs;
         packetsSent++;
         octetsSent += length - RtpHeader.FIXED_HEADER_LENGTH;
     }
@@ -331,7 +330,7 @@ public final class RtcpSession {
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
             if (msg instanceof ByteBuf buf) {
-                onRtpSent(buf, System.nanoTime());
+                onRtpSent(buf);
             }
             ctx.write(msg, promise);
         }
