@@ -8,6 +8,7 @@ import io.confbridge.dtmf.DtmfKey;
 import io.confbridge.dtmf.DtmfReceiver;
 import io.confbridge.media.MediaClock;
 import io.confbridge.mixer.ParticipantAudio;
+import io.confbridge.rtp.RtcpSession;
 import io.confbridge.rtp.RtpSession;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
@@ -34,6 +35,7 @@ final class Call implements CallHandle {
     private final MediaClock clock;
     private final EventLoop loop;
     private final RtpSession rtp;
+    private final RtcpSession rtcp;
     private final int rtpPort;
     
     private final CallStateMachine machine;
@@ -55,13 +57,14 @@ final class Call implements CallHandle {
     private final CallFactory factory;
 
     Call(NewCall info, CallSignalling signalling, CallServices services, MediaClock clock,
-         RtpSession rtp, int rtpPort, CallFactory factory) {
+         RtpSession rtp, RtcpSession rtcp, int rtpPort, CallFactory factory) {
         this.factory = factory;
         this.info = info;
         this.signalling = signalling;
         this.clock = clock;
         this.loop = clock.loop();
         this.rtp = rtp;
+        this.rtcp = rtcp;
         this.rtpPort = rtpPort;
         this.machine = new CallStateMachine(info.callId(), services.policy(), info.authenticatedOrganizerId());
         this.inbandDtmf = services.inbandDtmf();
@@ -74,7 +77,7 @@ final class Call implements CallHandle {
         this.callerMedia = new CallerMedia(this, keys, playout, audio);
         this.effects = new CallEffects(this, info, services, signalling, loop, playout, seat, audio);
         this.watchdog = services.inactivityTimeoutMs() > 0
-                ? new MediaWatchdog(services.inactivityTimeoutMs(), rtp::packetsHeard, this::silentTooLong) : null;
+                ? new MediaWatchdog(services.inactivityTimeoutMs(), this::packetsHeard, this::silentTooLong) : null;
     }
 
     /** Where the RTP session delivers what the caller sends. */
@@ -142,6 +145,7 @@ final class Call implements CallHandle {
                         media.audioPayloadType(), media.telephoneEventPayloadType());
             }
             rtp.update(media.remoteRtp(), media.sendAudio());
+            rtcp.update(media.remoteRtp());
         });
     }
 
@@ -219,10 +223,25 @@ final class Call implements CallHandle {
         if (started) {
             clock.removeSender(playout);
         }
+        rtcp.close();
         rtp.close();
         factory.callEnded(this, rtpPort);
-        log.debug("call {} closed: {} RTP packets in, {} out, {} foreign and {} malformed dropped", info.callId(),
-                rtp.packetsReceived(), rtp.packetsSent(), rtp.foreignDropped(), rtp.malformedDropped());
+        log.debug("call {} closed: {} RTP packets in, {} out, {} foreign and {} malformed dropped; {}", info.callId(),
+                rtp.packetsReceived(), rtp.packetsSent(), rtp.foreignDropped(), rtp.malformedDropped(),
+                rtcp.summary());
+    }
+
+    /** RTP accepted and RTCP received from the caller: what shows it is still there. On the loop only. */
+    private long packetsHeard() {
+        return rtp.packetsReceived() + rtcp.reportsReceived() + rtcp.malformedDropped();
+    }
+
+    /**
+     * When the caller's last valid RTCP arrived ({@code System.nanoTime()} scale), 0 if none yet: RTCP
+     * counts as liveness for the media inactivity watchdog. On the loop only.
+     */
+    long lastRtcpReceivedNs() {
+        return rtcp.lastRtcpReceivedNs();
     }
 
     /** The caller's state, for diagnostics. */

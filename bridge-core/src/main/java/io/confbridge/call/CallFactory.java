@@ -3,6 +3,7 @@ package io.confbridge.call;
 import io.confbridge.media.MediaClock;
 import io.confbridge.media.MediaEngine;
 import io.confbridge.media.PortPairBinder;
+import io.confbridge.rtp.RtcpSession;
 import io.confbridge.rtp.RtpPortAllocator;
 import io.confbridge.rtp.RtpSession;
 import org.slf4j.Logger;
@@ -16,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes the core's side of inbound calls for the signalling side: picks a media loop, binds an
- * RTP/RTCP port pair from the configured range there, and creates the {@link Call}. Keeps the set of
+ * RTP/RTCP port pair from the configured range there, and creates the {@link Call} with its
+ * {@link RtpSession} and {@link RtcpSession}. Keeps the set of
  * live calls for shutdown. Nothing here blocks the calling (SIP) thread.
  */
 public final class CallFactory implements CallAcceptor {
@@ -47,14 +49,17 @@ public final class CallFactory implements CallAcceptor {
         MediaClock clock = engine.nextClock();
         RtpSession session = new RtpSession(call.codec(), call.audioPayloadType(),
                 call.telephoneEventPayloadType(), call.remoteRtp(), call.sendAudio(), latching);
-        return portPairs.bind(clock.loop(), session.handler(), session.rtcpHandler())
+        RtcpSession rtcp = new RtcpSession(call.remoteRtp(), call.remoteRtcp(), call.rtcpMux(), call.audioPayloadType());
+        return portPairs.bind(clock.loop(), session.handler(), rtcp.rtcpHandler())
                 .<CallHandle>handle((pair, failure) -> {
                     if (failure != null) {
                         throw refusal(call, failure);
                     }
                     try {
-                        Call created = new Call(call, signalling, services, clock, session, pair.rtpPort(), this);
+                        Call created = new Call(call, signalling, services, clock, session, rtcp, pair.rtpPort(), this);
+                        pair.rtp().pipeline().addFirst(rtcp.rtpMonitor());
                         session.attach(pair.rtp(), pair.rtcp(), created.callerMedia());
+                        rtcp.start(pair.rtp(), pair.rtcp());
                         live.add(created);
                         return created;
                     } catch (RuntimeException e) {

@@ -20,6 +20,8 @@ import java.net.InetSocketAddress;
  * @param sendAudio          false when the offer put us on hold (sendonly/inactive or c=0.0.0.0)
  * @param authenticatedOrganizerId the organizer whose SIP digest credentials this INVITE proved, or
  *                           {@link #ANONYMOUS}: unauthenticated and wrongly authenticated callers alike
+ * @param remoteRtcp         the offer's {@code a=rtcp} address (RFC 3605), or null for RTP port + 1
+ * @param rtcpMux            the offer had {@code a=rtcp-mux} and the answer accepts it (RFC 5761)
  */
 public record NewCall(
         String callId,
@@ -31,7 +33,17 @@ public record NewCall(
         int audioPayloadType,
         int telephoneEventPayloadType,
         boolean sendAudio,
-        long authenticatedOrganizerId) {
+        long authenticatedOrganizerId,
+        InetSocketAddress remoteRtcp,
+        boolean rtcpMux) {
+
+    /** A call with RTCP on RTP port + 1. */
+    public NewCall(String callId, String requestUriUser, String callerId, InetSocketAddress signallingSource,
+                   InetSocketAddress remoteRtp, Codec codec, int audioPayloadType, int telephoneEventPayloadType,
+                   boolean sendAudio, long authenticatedOrganizerId) {
+        this(callId, requestUriUser, callerId, signallingSource, remoteRtp, codec, audioPayloadType,
+                telephoneEventPayloadType, sendAudio, authenticatedOrganizerId, null, false);
+    }
 
     /** No organizer identity was proved for this call. */
     public static final long ANONYMOUS = -1;

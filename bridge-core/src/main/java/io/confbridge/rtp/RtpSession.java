@@ -70,7 +70,6 @@ public final class RtpSession {
     private final boolean latching;
     private final RtpSequencer sequencer = new RtpSequencer();
     private final RtpHandler handler = new RtpHandler();
-    private final RtcpCounter rtcpHandler = new RtcpCounter();
     private Receiver receiver;
     private Channel channel;
     private Channel rtcpChannel;
@@ -96,7 +95,6 @@ public final class RtpSession {
     private long foreignDropped;
     private long malformedDropped;
     private long latches;
-    private long rtcpReceived;
 
     public RtpSession(Codec codec, int audioPayloadType, int telephoneEventPayloadType,
                       InetSocketAddress remote, boolean sendAudio, boolean latching) {
@@ -112,14 +110,6 @@ public final class RtpSession {
     /** The handler to install on the RTP channel when binding it. */
     public ChannelHandler handler() {
         return handler;
-    }
-
-    /**
-     * The handler to install on the RTCP channel: it counts the caller's reports, as signs of life, and
-     * drops them (the bridge does not read them yet).
-     */
-    public ChannelHandler rtcpHandler() {
-        return rtcpHandler;
     }
 
     /** Called once the RTP (and RTCP) channels are bound; connects to the remote when it is known. */
@@ -237,11 +227,6 @@ public final class RtpSession {
 
     public long packetsSent() {
         return packetsSent;
-    }
-
-    /** RTP packets accepted and RTCP packets received: what shows the caller is still there. */
-    public long packetsHeard() {
-        return packetsReceived + rtcpReceived;
     }
 
     /** Packets dropped for their source: from a stranger, or sent while on probation. */
@@ -363,20 +348,6 @@ public final class RtpSession {
 
     private static boolean usable(InetSocketAddress address) {
         return address != null && address.getPort() != 0 && !address.getAddress().isAnyLocalAddress();
-    }
-
-    /** Per channel, so not {@code @Sharable}: counts what reaches the RTCP port and releases it. */
-    private final class RtcpCounter extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            rtcpReceived++;
-            ReferenceCountUtil.release(msg);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.debug("RTCP channel {}: {}", ctx.channel().localAddress(), cause.toString());
-        }
     }
 
     /** Per channel (it carries this session's state), so not {@code @Sharable}. */

@@ -10,6 +10,7 @@ import io.confbridge.call.NewCall;
 import io.confbridge.call.NegotiatedMedia;
 import io.confbridge.sip.sdp.AudioOffer;
 import io.confbridge.sip.sdp.BridgeOffer;
+import io.confbridge.sip.sdp.RtcpOffer;
 import io.confbridge.sip.sdp.SdpOffer;
 import io.confbridge.sip.sdp.SdpParseException;
 import org.slf4j.Logger;
@@ -207,9 +208,11 @@ final class SipEventRouter implements SipListenerExt {
                 reject(exchange, Response.NOT_ACCEPTABLE_HERE, "Incompatible network address format");
                 return;
             }
+            RtcpOffer rtcp = RtcpOffer.of(check.offer, audio);
             newCall = new NewCall(callId, RequestParts.userOf(request.getRequestURI()), RequestParts.callerId(request),
                     signallingSource(request), remoteRtp, audio.codec(), audio.payloadType(),
-                    audio.telephoneEventPayloadType(), audio.sendAudio(), organizerId);
+                    audio.telephoneEventPayloadType(), audio.sendAudio(), organizerId,
+                    rtcp.port() > 0 ? MediaAddress.of(rtcp.host(), rtcp.port()) : null, rtcp.mux());
             call = new SipCall(callId, transaction, check.offer, audio, remoteRtp, ourOffer, sip, this::forget);
         }
         call.heardFrom(request, newCall.signallingSource());

@@ -12,7 +12,9 @@ public enum SdpOffer {
     /** A wideband-only phone: nothing the bridge can decode, so the answer must be 488. */
     G722_ONLY(false, "9", "a=rtpmap:9 G722/8000"),
     /** A phone that sends DTMF only in-band. */
-    NO_TELEPHONE_EVENT(false, "0 8", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000");
+    NO_TELEPHONE_EVENT(false, "0 8", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000"),
+    /** A WebRTC-minded phone (baresip, browsers): RTCP multiplexed on the RTP port (RFC 5761). */
+    PCMU_RTCP_MUX(true, "0", "a=rtpmap:0 PCMU/8000", "a=rtcp-mux");
 
     /** The dynamic payload type this phone offers for telephone-event. */
     public static final int TELEPHONE_EVENT_PT = 101;

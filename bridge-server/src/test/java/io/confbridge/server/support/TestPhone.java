@@ -528,6 +528,15 @@ public final class TestPhone implements AutoCloseable {
         }
     }
 
+    /** Sends raw bytes (an RTCP packet, say) from this phone's RTP socket to the bridge's RTP address. */
+    public void sendFromRtpPort(byte[] datagram) {
+        try {
+            rtpSocket.send(new java.net.DatagramPacket(datagram, datagram.length, answer().rtpAddress()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Streams a sine of {@code hz} at {@code dBFS} in 20 ms G.711 packets at real-time pace. */
     public void startTone(double hz, double dBFS) {
         rtpSender.startTone(hz, dBFS);

@@ -38,6 +38,9 @@ public final class SdpAnswer {
             SdpMedia m = media.get(i);
             if (i == audio.mediaIndex()) {
                 appendAudio(sb, audio, localRtpPort);
+                if (m.rtcpMux()) {
+                    line(sb, "a=rtcp-mux"); // RFC 5761 §5.1.1: accepted, RTCP shares the RTP port
+                }
             } else {
                 String firstFormat = m.formats().isEmpty() ? "0" : m.formats().get(0);
                 line(sb, "m=" + m.type() + " 0 " + m.protocol() + " " + firstFormat);

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param direction         the media-level direction attribute, or null when the session-level one applies
  * @param rtpmaps           payload type to {@code encoding/clock[/channels]} from {@code a=rtpmap}
  * @param fmtps             payload type to format parameters from {@code a=fmtp}
+ * @param rtcpMux           the section has {@code a=rtcp-mux} (RFC 5761)
+ * @param rtcp              the value of {@code a=rtcp:} (RFC 3605), or null
  */
 record SdpMedia(
         String type,
@@ -23,7 +25,9 @@ record SdpMedia(
         String connectionAddress,
         MediaDirection direction,
         Map<Integer, String> rtpmaps,
-        Map<Integer, String> fmtps) {
+        Map<Integer, String> fmtps,
+        boolean rtcpMux,
+        String rtcp) {
 
     public SdpMedia {
         formats = List.copyOf(formats);

@@ -212,6 +212,8 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
         private MediaDirection direction;
         private final Map<Integer, String> rtpmaps = new HashMap<>();
         private final Map<Integer, String> fmtps = new HashMap<>();
+        private boolean rtcpMux;
+        private String rtcp;
 
         private MediaBuilder(String type, int port, String protocol, List<String> formats) {
             this.type = type;
@@ -257,6 +259,10 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
                 putByPayloadType(rtpmaps, value.substring("rtpmap:".length()));
             } else if (value.startsWith("fmtp:")) {
                 putByPayloadType(fmtps, value.substring("fmtp:".length()));
+            } else if (value.equals("rtcp-mux")) {
+                rtcpMux = true;
+            } else if (value.startsWith("rtcp:")) {
+                rtcp = value.substring("rtcp:".length()).trim();
             }
         }
 
@@ -274,7 +280,7 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
         }
 
         SdpMedia build() {
-            return new SdpMedia(type, port, protocol, formats, connectionAddress, direction, rtpmaps, fmtps);
+            return new SdpMedia(type, port, protocol, formats, connectionAddress, direction, rtpmaps, fmtps, rtcpMux, rtcp);
         }
     }
 }

@@ -74,4 +74,22 @@ class SdpAnswerTest {
         assertEquals("192.0.2.50", audio.connectionAddress());
         assertEquals(101, audio.telephoneEventPayloadType());
     }
+
+    @Test
+    void acceptsRtcpMuxWhenOfferedRfc5761() throws Exception {
+        assertTrue(lines(answer(SdpFixtures.BARESIP, 1)).contains("a=rtcp-mux"));
+        assertFalse(lines(answer(SdpFixtures.LINPHONE, 1)).contains("a=rtcp-mux"));
+    }
+
+    @Test
+    void readsWhereTheCallerWantsRtcp() throws Exception {
+        SdpOffer baresip = SdpOffer.parse(SdpFixtures.BARESIP);
+        assertEquals(new RtcpOffer(true, -1, "10.0.0.5"), RtcpOffer.of(baresip, baresip.selectAudio().orElseThrow()));
+        SdpOffer rfc3605 = SdpOffer.parse(SdpFixtures.SIPP + "a=rtcp:53020 IN IP4 126.16.64.4\r\n");
+        assertEquals(new RtcpOffer(false, 53020, "126.16.64.4"), RtcpOffer.of(rfc3605, rfc3605.selectAudio().orElseThrow()));
+        SdpOffer portOnly = SdpOffer.parse(SdpFixtures.SIPP + "a=rtcp:6003\r\n");
+        assertEquals(new RtcpOffer(false, 6003, "127.0.0.1"), RtcpOffer.of(portOnly, portOnly.selectAudio().orElseThrow()));
+        SdpOffer bad = SdpOffer.parse(SdpFixtures.SIPP + "a=rtcp:x\r\n");
+        assertEquals(new RtcpOffer(false, -1, "127.0.0.1"), RtcpOffer.of(bad, bad.selectAudio().orElseThrow()));
+    }
 }

@@ -1,0 +1,108 @@
+package io.confbridge.rtp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RtcpSessionTest {
+    private static final long MS = 1_000_000L;
+    private static final InetSocketAddress CALLER = new InetSocketAddress("127.0.0.1", 40000);
+
+    private static ByteBuf rtp(int seq, long ts, long ssrc) {
+        ByteBuf buf = Unpooled.buffer(172);
+        RtpHeader.writeFixedHeader(buf, 0, false, 0, seq, ts, ssrc);
+        buf.writerIndex(172);
+        return buf;
+    }
+
+    @Test
+    void roundTripFromLsrAndDlsr() {
+        // RFC 3550 §6.4.1 example numbers: A=0xb710:8000 LSR=0xb705:2000 DLSR=0x0005:4000 -> 6.125 s
+        assertEquals(0x0006_2000L, RtcpSession.roundTrip(0xb7108000L, 0xb7052000L, 0x00054000L));
+        assertEquals(-1, RtcpSession.roundTrip(0xb7108000L, 0, 0x00054000L), "no SR received yet");
+        assertEquals(-1, RtcpSession.roundTrip(0x1000L, 0x2000L, 0), "negative: the caller's DLSR is off");
+    }
+
+    @Test
+    void twoSessionsMeasureRoundTripLossAndJitterFromEachOthersReports() {
+        RtcpSession bridge = new RtcpSession(CALLER, null, false, 0);
+        RtcpSession caller = new RtcpSession(CALLER, null, false, 0);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 100; i++) {
+            ByteBuf p = rtp(i, 160L * i, 0xABCDL);
+            bridge.onRtpSent(p);
+            if (i % 20 != 5) {
+                caller.onRtpReceived(p, 0, p.readableBytes(), t0 + 20 * MS * i);
+            }
+        }
+        ByteBuf sr = Unpooled.buffer();
+        bridge.writeReport(sr, t0 + 2_000 * MS);
+        assertEquals(RtcpPacket.SR, RtcpPacket.packetType(sr, 0));
+        assertEquals(100, RtcpPacket.srPacketCount(sr, 0));
+        assertEquals(16_000, RtcpPacket.srOctetCount(sr, 0));
+        assertEquals(0xABCDL, RtcpPacket.senderSsrc(sr, 0));
+        assertEquals(160L * 99, RtcpPacket.srRtpTimestamp(sr, 0));
+        caller.onRtcp(sr, CALLER, t0 + 2_030 * MS); // 30 ms on the way
+
+        ByteBuf rr = Unpooled.buffer();
+        caller.writeReport(rr, t0 + 3_030 * MS); // held 1 s
+        assertEquals(RtcpPacket.RR, RtcpPacket.packetType(rr, 0), "the caller sent no RTP");
+        bridge.onRtcp(rr, CALLER, t0 + 3_050 * MS); // 20 ms back
+
+        assertTrue(bridge.rttMs() >= 49 && bridge.rttMs() <= 51, "rtt " + bridge.rttMs());
+        assertEquals(5, bridge.peerCumulativeLost());
+        assertEquals(5 * 256 / 100, bridge.peerFractionLost());
+        assertEquals(t0 + 3_050 * MS, bridge.lastRtcpReceivedNs());
+        assertTrue(bridge.summary().contains("rtt 50 ms") || bridge.summary().contains("rtt 49 ms"), bridge.summary());
+    }
+
+    @Test
+    void malformedRtcpIsCountedNotThrown() {
+        RtcpSession session = new RtcpSession(CALLER, null, false, 0);
+        EmbeddedChannel rtcp = new EmbeddedChannel(session.rtcpHandler());
+        ByteBuf junk = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("81c8000c12345678"));
+        rtcp.writeInbound(new DatagramPacket(junk, new InetSocketAddress(0), CALLER));
+        assertEquals(1, session.malformedDropped());
+        assertEquals(0, session.lastRtcpReceivedNs());
+        assertEquals(0, junk.refCnt());
+        assertTrue(!rtcp.finish());
+    }
+
+    @Test
+    void rtcpOnTheRtpPortIsTakenOutOfTheStreamAndRtpPassesThrough() {
+        RtcpSession session = new RtcpSession(CALLER, null, true, 0);
+        EmbeddedChannel rtpChannel = new EmbeddedChannel(session.rtpMonitor());
+        ByteBuf report = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(RtcpPacketTest.RR_EMPTY_HEX));
+        rtpChannel.writeInbound(new DatagramPacket(report, new InetSocketAddress(0), CALLER));
+        assertNull(rtpChannel.readInbound());
+        assertEquals(1, session.reportsReceived());
+        assertTrue(session.lastRtcpReceivedNs() != 0);
+
+        rtpChannel.writeInbound(new DatagramPacket(rtp(7, 1120, 0x55L), new InetSocketAddress(0), CALLER));
+        DatagramPacket passed = rtpChannel.readInbound();
+        assertEquals(7, RtpHeader.sequenceNumber(passed.content(), 0));
+        passed.release();
+        assertEquals(1, session.reception().received());
+
+        rtpChannel.writeOutbound(rtp(1, 160, 0x99L));
+        ByteBuf sent = rtpChannel.readOutbound();
+        sent.release();
+        ByteBuf sr = Unpooled.buffer();
+        session.writeReport(sr, System.nanoTime());
+        assertEquals(RtcpPacket.SR, RtcpPacket.packetType(sr, 0));
+        assertEquals(0x99L, RtcpPacket.senderSsrc(sr, 0));
+        int sdes = RtcpPacket.lengthBytes(sr, 0);
+        assertTrue(RtcpPacket.sdesCname(sr, sdes).startsWith("confbridge-"));
+        assertTrue(RtcpPacket.compoundValid(sr, 0, sr.readableBytes()));
+        assertTrue(!rtpChannel.finish());
+    }
+}
