@@ -30,13 +30,6 @@ public record CallServices(
         boolean inbandDtmf,
         long inactivityTimeoutMs) {
 
-    /** Without {@code inactivityTimeoutMs}: no call is ended for sending no media. */
-    public CallServices(MenuPolicy policy, PromptLanguages prompts, EncodedAudio holdMusic, EncodedAudio joinTone,
-                        MeetingRegistry meetings, DirectoryStore store, PinVault pinVault, Executor workers,
-                        boolean inbandDtmf) {
-        this(policy, prompts, holdMusic, joinTone, meetings, store, pinVault, workers, inbandDtmf, 0);
-    }
-
     private static final byte[][] SILENCE = new byte[Codec.values().length][];
 
     static {

@@ -37,14 +37,6 @@ public record NewCall(
         InetSocketAddress remoteRtcp,
         boolean rtcpMux) {
 
-    /** A call with RTCP on RTP port + 1. */
-    public NewCall(String callId, String requestUriUser, String callerId, InetSocketAddress signallingSource,
-                   InetSocketAddress remoteRtp, Codec codec, int audioPayloadType, int telephoneEventPayloadType,
-                   boolean sendAudio, long authenticatedOrganizerId) {
-        this(callId, requestUriUser, callerId, signallingSource, remoteRtp, codec, audioPayloadType,
-                telephoneEventPayloadType, sendAudio, authenticatedOrganizerId, null, false);
-    }
-
     /** No organizer identity was proved for this call. */
     public static final long ANONYMOUS = -1;
 }

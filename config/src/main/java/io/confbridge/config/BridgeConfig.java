@@ -39,12 +39,6 @@ public record BridgeConfig(
         public static final String DEFAULT_REALM = "confbridge";
         /** In-dialog OPTIONS to each confirmed call this often when not configured; 0 turns them off. */
         public static final long DEFAULT_KEEPALIVE_INTERVAL_MS = 30_000;
-
-        /** Without {@code keepaliveIntervalMs}: the default interval. */
-        public SipConfig(String bindAddress, int port, String advertisedAddress, boolean udp, boolean tcp,
-                         long answerDelayMs, String realm) {
-            this(bindAddress, port, advertisedAddress, udp, tcp, answerDelayMs, realm, DEFAULT_KEEPALIVE_INTERVAL_MS);
-        }
     }
 
     /**
@@ -58,11 +52,6 @@ public record BridgeConfig(
             int mediaThreads,
             boolean latching,
             long inactivityTimeoutMs) {
-
-        /** Without {@code inactivityTimeoutMs}: calls are never ended for silence on the wire. */
-        public RtpConfig(String bindAddress, int portMin, int portMax, int mediaThreads, boolean latching) {
-            this(bindAddress, portMin, portMax, mediaThreads, latching, 0);
-        }
     }
 
     /**

@@ -194,7 +194,7 @@ final class SipEventRouter implements SipListenerExt {
             // remote address, so it sends nothing; it starts once the answer is applied.
             newCall = new NewCall(callId, RequestParts.userOf(request.getRequestURI()), RequestParts.callerId(request),
                     signallingSource(request), null, ourOffer.firstCodec(), ourOffer.firstCodec().staticPayloadType(),
-                    BridgeOffer.TELEPHONE_EVENT_PAYLOAD_TYPE, true, organizerId);
+                    BridgeOffer.TELEPHONE_EVENT_PAYLOAD_TYPE, true, organizerId, null, false);
             call = new SipCall(callId, transaction, null, null, null, ourOffer, sip, this::forget);
         } else {
             OfferCheck check = checkOffer(request);
