@@ -42,26 +42,20 @@ public final class BridgeOffer {
 
     /** The SDP body of the offer. */
     public String build(String localAddress, int localRtpPort, long sessionId, long version) {
-        String addrType = SdpAnswer.addressType(localAddress);
-        StringBuilder sb = new StringBuilder(320);
-        line(sb, "v=0");
-        line(sb, "o=confbridge " + sessionId + " " + version + " IN " + addrType + " " + localAddress);
-        line(sb, "s=confbridge");
-        line(sb, "c=IN " + addrType + " " + localAddress);
-        line(sb, "t=0 0");
+        StringBuilder sb = SdpAnswer.sessionHeader(localAddress, sessionId, version);
         StringBuilder m = new StringBuilder("m=audio ").append(localRtpPort).append(' ').append(PROTOCOL);
         for (Codec c : codecs) {
             m.append(' ').append(c.staticPayloadType());
         }
         m.append(' ').append(TELEPHONE_EVENT_PAYLOAD_TYPE);
-        line(sb, m.toString());
+        SdpAnswer.line(sb, m.toString());
         for (Codec c : codecs) {
-            line(sb, "a=rtpmap:" + c.staticPayloadType() + " " + c.encodingName() + "/" + Codec.CLOCK_RATE);
+            SdpAnswer.line(sb, "a=rtpmap:" + c.staticPayloadType() + " " + c.encodingName() + "/" + Codec.CLOCK_RATE);
         }
-        line(sb, "a=rtpmap:" + TELEPHONE_EVENT_PAYLOAD_TYPE + " telephone-event/" + Codec.CLOCK_RATE);
-        line(sb, "a=fmtp:" + TELEPHONE_EVENT_PAYLOAD_TYPE + " " + SdpAnswer.TELEPHONE_EVENT_FMTP);
-        line(sb, "a=ptime:" + SdpAnswer.PTIME_MS);
-        line(sb, "a=" + MediaDirection.SENDRECV.attribute());
+        SdpAnswer.line(sb, "a=rtpmap:" + TELEPHONE_EVENT_PAYLOAD_TYPE + " telephone-event/" + Codec.CLOCK_RATE);
+        SdpAnswer.line(sb, "a=fmtp:" + TELEPHONE_EVENT_PAYLOAD_TYPE + " " + SdpAnswer.TELEPHONE_EVENT_FMTP);
+        SdpAnswer.line(sb, "a=ptime:" + SdpAnswer.PTIME_MS);
+        SdpAnswer.line(sb, "a=" + MediaDirection.SENDRECV.attribute());
         return sb.toString();
     }
 
@@ -103,9 +97,5 @@ public final class BridgeOffer {
         public Agreed {
             codecs = Set.copyOf(codecs);
         }
-    }
-
-    private static void line(StringBuilder sb, String line) {
-        sb.append(line).append("\r\n");
     }
 }

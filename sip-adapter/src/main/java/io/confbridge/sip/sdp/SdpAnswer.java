@@ -26,13 +26,7 @@ public final class SdpAnswer {
      */
     public static String build(SdpOffer offer, AudioOffer audio, String localAddress, int localRtpPort,
                                long sessionId, long version) {
-        String addrType = addressType(localAddress);
-        StringBuilder sb = new StringBuilder(320);
-        line(sb, "v=0");
-        line(sb, "o=confbridge " + sessionId + " " + version + " IN " + addrType + " " + localAddress);
-        line(sb, "s=confbridge");
-        line(sb, "c=IN " + addrType + " " + localAddress);
-        line(sb, "t=0 0");
+        StringBuilder sb = sessionHeader(localAddress, sessionId, version);
         List<SdpMedia> media = offer.media();
         for (int i = 0; i < media.size(); i++) {
             SdpMedia m = media.get(i);
@@ -63,11 +57,26 @@ public final class SdpAnswer {
     }
 
     /** {@code IP6} for an IPv6 literal, else {@code IP4} (RFC 4566 §5.7). */
+    /**
+     * The session part of the bridge's SDP (RFC 4566 §5: v=, o=, s=, c=, t=) for {@code localAddress}, in
+     * a builder the media lines are appended to; answers and offers share it.
+     */
+    static StringBuilder sessionHeader(String localAddress, long sessionId, long version) {
+        String addrType = addressType(localAddress);
+        StringBuilder sb = new StringBuilder(320);
+        line(sb, "v=0");
+        line(sb, "o=confbridge " + sessionId + " " + version + " IN " + addrType + " " + localAddress);
+        line(sb, "s=confbridge");
+        line(sb, "c=IN " + addrType + " " + localAddress);
+        line(sb, "t=0 0");
+        return sb;
+    }
+
     static String addressType(String address) {
         return address.indexOf(':') >= 0 ? "IP6" : "IP4";
     }
 
-    private static void line(StringBuilder sb, String line) {
+    static void line(StringBuilder sb, String line) {
         sb.append(line).append("\r\n");
     }
 }
