@@ -59,7 +59,7 @@ public final class CallFactory implements CallAcceptor {
                         Call created = new Call(call, signalling, services, clock, session, rtcp, pair.rtpPort(), this);
                         pair.rtp().pipeline().addFirst(rtcp.rtpMonitor());
                         session.attach(pair.rtp(), pair.rtcp(), created.callerMedia());
-                        rtcp.start(pair.rtp(), pair.rtcp());
+                        rtcp.start(pair.rtp(), pair.rtcp(), session::confirmed);
                         live.add(created);
                         return created;
                     } catch (RuntimeException e) {

@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * One call's RTCP (RFC 3550 §6), on the call's event loop, beside its {@link RtpSession} and without
@@ -52,6 +53,7 @@ public final class RtcpSession {
     private final long ntpBaseNs;
     private final Monitor monitor = new Monitor();
     private final RtcpHandler rtcpHandler = new RtcpHandler();
+    private BooleanSupplier confirmed = () -> false;
 
     private Channel rtpChannel;
     private Channel rtcpChannel;
@@ -110,10 +112,15 @@ public final class RtcpSession {
         return rtcpHandler;
     }
 
-    /** Starts the periodic reports; on the channels' event loop. */
-    public void start(Channel rtp, Channel rtcp) {
+    /**
+     * Starts the periodic reports; on the channels' event loop. Like RTP, no report goes out before
+     * {@code confirmed} says the caller showed it wants our media (the ACK, or its own RTP), unless its
+     * own RTCP came first: a spoofed INVITE never ACKed must not make the bridge send to a victim.
+     */
+    public void start(Channel rtp, Channel rtcp, BooleanSupplier confirmed) {
         this.rtpChannel = rtp;
         this.rtcpChannel = rtcp;
+        this.confirmed = confirmed;
         timer = rtp.eventLoop().scheduleAtFixedRate(this::sendReport,
                 REPORT_INTERVAL_MS, REPORT_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
@@ -200,7 +207,7 @@ public final class RtcpSession {
     // ---- sending ----
 
     void sendReport() {
-        if (remoteRtcp == null || rtpChannel == null) {
+        if (remoteRtcp == null || rtpChannel == null || (lastRtcpReceivedNs == 0 && !confirmed.getAsBoolean())) {
             return;
         }
         Channel out = mux ? rtpChannel : rtcpChannel;

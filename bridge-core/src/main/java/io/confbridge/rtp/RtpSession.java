@@ -150,6 +150,11 @@ public final class RtpSession {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /** Whether the caller showed it wants our media: the ACK of our 200, or RTP from it. */
+    public boolean confirmed() {
+        return confirmed;
+    }
+
     /** The dialog is confirmed (the ACK of our 200 arrived): sending may start. */
     public void confirm() {
         confirmed = true;

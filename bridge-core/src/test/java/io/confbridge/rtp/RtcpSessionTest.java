@@ -65,6 +65,32 @@ class RtcpSessionTest {
         assertTrue(bridge.summary().contains("rtt 50 ms") || bridge.summary().contains("rtt 49 ms"), bridge.summary());
     }
 
+    /** Like RTP, no report goes to an address that has not shown it wants our media (hostile traffic, #9). */
+    @Test
+    void noReportBeforeTheCallIsConfirmed() {
+        RtcpSession session = new RtcpSession(CALLER, null, false, 0);
+        EmbeddedChannel rtpChannel = new EmbeddedChannel();
+        EmbeddedChannel rtcpChannel = new EmbeddedChannel();
+        boolean[] confirmed = {false};
+        session.start(rtpChannel, rtcpChannel, () -> confirmed[0]);
+
+        session.sendReport();
+        assertNull(rtcpChannel.readOutbound(), "a never-ACKed INVITE's SDP address gets no RTCP");
+
+        confirmed[0] = true;
+        session.sendReport();
+        DatagramPacket report = rtcpChannel.readOutbound();
+        try {
+            assertEquals(new InetSocketAddress("127.0.0.1", 40001), report.recipient());
+            assertEquals(RtcpPacket.RR, RtcpPacket.packetType(report.content(), 0));
+        } finally {
+            report.release();
+            session.close();
+            rtpChannel.finishAndReleaseAll();
+            rtcpChannel.finishAndReleaseAll();
+        }
+    }
+
     @Test
     void malformedRtcpIsCountedNotThrown() {
         RtcpSession session = new RtcpSession(CALLER, null, false, 0);
