@@ -1,6 +1,7 @@
 package io.confbridge.rtp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
@@ -336,7 +337,11 @@ public final class RtcpSession {
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            // A connected channel writes the bare buffer; an unconnected one (latching) an addressed
+            // envelope (RtpEnvelope, or a DatagramPacket): count both, or the SR would go missing.
             if (msg instanceof ByteBuf buf) {
+                onRtpSent(buf);
+            } else if (msg instanceof AddressedEnvelope<?, ?> envelope && envelope.content() instanceof ByteBuf buf) {
                 onRtpSent(buf);
             }
             ctx.write(msg, promise);
