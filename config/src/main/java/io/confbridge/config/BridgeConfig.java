@@ -33,7 +33,22 @@ public record BridgeConfig(
             boolean tcp,
             long answerDelayMs,
             String realm,
-            long keepaliveIntervalMs) {
+            long keepaliveIntervalMs,
+            Tls tls) {
+
+        /**
+         * SIP over TLS (RFC 3261 §26): {@code sip.tls} on {@code sip.tlsPort}, with the PEM certificate and
+         * key in {@code sip.tlsCertificateFile}/{@code sip.tlsKeyFile}.
+         *
+         * @param selfSigned the files were not configured: they are {@code <dataDir>}'s own, and a
+         *                   self-signed pair is generated there at the first start
+         */
+        public record Tls(boolean enabled, int port, String certificateFile, String keyFile, boolean selfSigned) {
+            /** The TLS port when none is configured. */
+            public static final int DEFAULT_PORT = 5061;
+            /** No TLS listener (tests that do not exercise it). */
+            public static final Tls OFF = new Tls(false, DEFAULT_PORT, "", "", false);
+        }
 
         /** The realm when none is configured. */
         public static final String DEFAULT_REALM = "confbridge";

@@ -69,6 +69,10 @@ public final class ConfigLoader {
             stringKey("sip.realm", BridgeConfig.SipConfig.DEFAULT_REALM, false),
             // 0 turns keepalives off; below a second a busy bridge would spend itself on OPTIONS.
             longKey("sip.keepaliveIntervalMs", BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, 0, 3_600_000),
+            boolKey("sip.tls", true),
+            intKey("sip.tlsPort", BridgeConfig.SipConfig.Tls.DEFAULT_PORT, 1, 65535),
+            stringKey("sip.tlsCertificateFile", "", true),
+            stringKey("sip.tlsKeyFile", "", true),
 
             stringKey("rtp.bindAddress", "127.0.0.1", false),
             intKey("rtp.portMin", 20000, 1024, 65535),
@@ -292,6 +296,36 @@ public final class ConfigLoader {
         return new ConfigException(key, "unknown key; known keys are " + String.join(", ", known));
     }
 
+    /**
+     * {@code sip.tls*}: both PEM files or neither; neither means {@code <dataDir>/sip-tls-certificate.pem}
+     * and {@code <dataDir>/sip-tls-key.pem}, generated self-signed at the first start.
+     */
+    private static BridgeConfig.SipConfig.Tls tls(Values values, String dataDir) {
+        boolean enabled = values.bool("sip.tls");
+        int tlsPort = values.integer("sip.tlsPort");
+        String certificate = values.string("sip.tlsCertificateFile");
+        String key = values.string("sip.tlsKeyFile");
+        if (enabled && tlsPort == values.integer("sip.port") && values.bool("sip.tcp")) {
+            throw new ConfigException("sip.tlsPort", tlsPort + " is sip.port too, where SIP over TCP listens;"
+                    + " choose another port (1-65535, default " + BridgeConfig.SipConfig.Tls.DEFAULT_PORT + ")");
+        }
+        if (certificate.isEmpty() != key.isEmpty()) {
+            String missing = certificate.isEmpty() ? "sip.tlsCertificateFile" : "sip.tlsKeyFile";
+            throw new ConfigException(missing, "is empty while "
+                    + (certificate.isEmpty() ? "sip.tlsKeyFile" : "sip.tlsCertificateFile")
+                    + " is set: give both PEM files, or neither for a self-signed certificate in dataDir");
+        }
+        boolean selfSigned = certificate.isEmpty();
+        if (selfSigned) {
+            certificate = Path.of(dataDir).resolve("sip-tls-certificate.pem").toString();
+            key = Path.of(dataDir).resolve("sip-tls-key.pem").toString();
+        } else if (enabled) {
+            FileLocations.readableFile("sip.tlsCertificateFile", certificate);
+            FileLocations.readableFile("sip.tlsKeyFile", key);
+        }
+        return new BridgeConfig.SipConfig.Tls(enabled, tlsPort, certificate, key, selfSigned);
+    }
+
     private static BridgeConfig build(Map<String, Object> v) {
         Values values = new Values(v);
         String dataDir = values.string("dataDir");
@@ -310,7 +344,8 @@ public final class ConfigLoader {
                 values.bool("sip.tcp"),
                 values.longValue("sip.answerDelayMs"),
                 checkRealm(values.string("sip.realm")),
-                positiveAtLeast("sip.keepaliveIntervalMs", values.longValue("sip.keepaliveIntervalMs"), 1_000));
+                positiveAtLeast("sip.keepaliveIntervalMs", values.longValue("sip.keepaliveIntervalMs"), 1_000),
+                tls(values, dataDir));
         if (!sip.udp() && !sip.tcp()) {
             throw new ConfigException("sip.udp", "SIP needs at least one transport: sip.udp and sip.tcp are both false");
         }

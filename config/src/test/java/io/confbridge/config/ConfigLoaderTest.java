@@ -297,6 +297,61 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void sipTlsDefaultsOnPort5061WithASelfSignedPairInTheDataDirectory() {
+        BridgeConfig c = ConfigLoader.load(null, Map.of("dataDir", dir.toString()));
+        BridgeConfig.SipConfig.Tls tls = c.sip().tls();
+        assertTrue(tls.enabled());
+        assertEquals(5061, tls.port());
+        assertTrue(tls.selfSigned());
+        assertEquals(dir.resolve("sip-tls-certificate.pem").toString(), tls.certificateFile());
+        assertEquals(dir.resolve("sip-tls-key.pem").toString(), tls.keyFile());
+
+        BridgeConfig env = ConfigLoader.load(null, Map.of("dataDir", dir.toString(),
+                "BRIDGE_SIP_TLS", "false", "BRIDGE_SIP_TLSPORT", "5071"));
+        assertFalse(env.sip().tls().enabled());
+        assertEquals(5071, env.sip().tls().port());
+    }
+
+    @Test
+    void sipTlsFilesComeInPairsAndMustBeReadable() throws Exception {
+        Path certificate = Files.writeString(dir.resolve("bridge.crt"), "-----BEGIN CERTIFICATE-----\n");
+        Path key = Files.writeString(dir.resolve("bridge.key"), "-----BEGIN PRIVATE KEY-----\n");
+        BridgeConfig c = ConfigLoader.load(null, Map.of("sip.tlsCertificateFile", certificate.toString(),
+                "BRIDGE_SIP_TLSKEYFILE", key.toString()));
+        assertFalse(c.sip().tls().selfSigned());
+        assertEquals(certificate.toString(), c.sip().tls().certificateFile());
+        assertEquals(key.toString(), c.sip().tls().keyFile());
+
+        ConfigException alone = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("sip.tlsCertificateFile", certificate.toString())));
+        assertEquals("sip.tlsKeyFile", alone.key());
+        assertEquals("sip.tlsCertificateFile", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("sip.tlsKeyFile", key.toString()))).key());
+        ConfigException missing = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(
+                "sip.tlsCertificateFile", dir.resolve("nothing.crt").toString(), "sip.tlsKeyFile", key.toString())));
+        assertEquals("sip.tlsCertificateFile", missing.key());
+        assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+    }
+
+    @Test
+    void sipTlsPortIsAPortAndNotTheTcpPort() {
+        ConfigException range = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("sip.tlsPort", "70000")));
+        assertEquals("sip.tlsPort", range.key());
+        assertTrue(range.getMessage().contains("65535"), range.getMessage());
+        assertEquals("sip.tls", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("sip.tls", "maybe"))).key());
+        ConfigException clash = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("sip.port", "5070", "sip.tlsPort", "5070")));
+        assertEquals("sip.tlsPort", clash.key());
+        // Without TCP on sip.port, or without TLS, the same number clashes with nothing.
+        assertEquals(5070, ConfigLoader.load(null, Map.of("sip.port", "5070", "sip.tlsPort", "5070",
+                "sip.tcp", "false")).sip().tls().port());
+        assertEquals(5070, ConfigLoader.load(null, Map.of("sip.port", "5070", "sip.tlsPort", "5070",
+                "sip.tls", "false")).sip().tls().port());
+    }
+
+    @Test
     void sipRealmDefaultsToConfbridgeAndMustBeAPlainQuotableString() {
         assertEquals("confbridge", ConfigLoader.defaults().sip().realm());
         assertEquals("bridge.contoso.com", ConfigLoader.load(null, Map.of("sip.realm", "bridge.contoso.com")).sip().realm());

@@ -45,6 +45,7 @@ final class SipMessaging {
     private final int advertisedPort;
     private final SipProvider provider;
     private final String[] allowed;
+    private volatile int tlsPort;
 
     /** @param registrar whether REGISTER is handled (the bridge has SIP accounts), for Allow */
     SipMessaging(SipProvider provider, String advertisedHost, int advertisedPort, boolean registrar)
@@ -159,9 +160,14 @@ final class SipMessaging {
         response.addHeader(headers.createHeader("Unsupported", optionTags));
     }
 
+    /** Where SIP over TLS listens (0: nowhere), for the Contact of calls that came over TLS. */
+    void tlsPort(int port) {
+        this.tlsPort = port;
+    }
+
     void addContact(Message message, String transport) throws ParseException {
         SipURI uri = addresses.createSipURI(null, uriHost(advertisedHost));
-        uri.setPort(advertisedPort);
+        uri.setPort("tls".equals(transport) && tlsPort > 0 ? tlsPort : advertisedPort);
         uri.setTransportParam(transport);
         Address address = addresses.createAddress(uri);
         message.addHeader(headers.createContactHeader(address));

@@ -125,12 +125,23 @@ public final class SipServer implements AutoCloseable {
         }
         started = true;
         try {
-            stack = new SipStackImpl(SipStackProperties.create(stackName));
+            var properties = SipStackProperties.create(stackName);
+            if (config.tls().enabled()) {
+                // jain-sip reads the key store file in the stack's constructor: it exists only meanwhile.
+                try (TlsKeyMaterial keys = TlsKeyMaterial.load(config.tls(), advertisedAddress())) {
+                    stack = new SipStackImpl(SipStackProperties.withTls(properties, keys));
+                }
+            } else {
+                stack = new SipStackImpl(properties);
+            }
             if (config.udp()) {
                 listeningPoints.add(stack.createListeningPoint(config.bindAddress(), config.port(), ListeningPoint.UDP));
             }
             if (config.tcp()) {
                 listeningPoints.add(stack.createListeningPoint(config.bindAddress(), config.port(), ListeningPoint.TCP));
+            }
+            if (config.tls().enabled()) {
+                listeningPoints.add(stack.createListeningPoint(config.bindAddress(), config.tls().port(), ListeningPoint.TLS));
             }
             String advertised = advertisedAddress();
             for (ListeningPoint lp : listeningPoints) {
@@ -138,7 +149,7 @@ public final class SipServer implements AutoCloseable {
                 // jain-sip splits sent-by at its first colon, so an IPv6 literal cannot be set: the
                 // listening point's own address (the bind address, then) is used instead.
                 if (advertised.indexOf(':') < 0) {
-                    lp.setSentBy(advertised + ":" + config.port());
+                    lp.setSentBy(advertised + ":" + lp.getPort());
                 } else if (!advertised.equals(config.bindAddress())) {
                     log.warn("sip.advertisedAddress {} is IPv6: our requests' Via names {} instead",
                             advertised, config.bindAddress());
@@ -158,6 +169,7 @@ public final class SipServer implements AutoCloseable {
             SipMessaging messaging = new SipMessaging(provider, advertised, config.port(), accounts);
             SipAuthenticator authenticator = accounts ? new SipAuthenticator(credentials, digest, nanoClock) : null;
             messaging.clientT1Ms(clientT1Ms);
+            messaging.tlsPort(config.tls().enabled() ? config.tls().port() : 0);
             router = new SipEventRouter(acceptor, provider, messaging, setup, config.answerDelayMs(), authenticator,
                     config.keepaliveIntervalMs(), sessionTimerSecondMs);
             provider.addSipListener(router);
@@ -165,10 +177,13 @@ public final class SipServer implements AutoCloseable {
         } catch (Exception e) {
             releaseStack();
             throw new IllegalStateException("cannot start SIP on " + config.bindAddress() + ":" + config.port()
-                    + " (sip.bindAddress/sip.port): " + e.getMessage(), e);
+                    + (config.tls().enabled() ? " and TLS port " + config.tls().port() : "")
+                    + " (sip.bindAddress/sip.port/sip.tlsPort/sip.tlsCertificateFile/sip.tlsKeyFile): "
+                    + e.getMessage(), e);
         }
-        log.info("SIP listening on {}:{} ({}{}), advertising {}, {}, {}", config.bindAddress(), config.port(),
-                config.udp() ? "udp" : "", config.tcp() ? (config.udp() ? "+tcp" : "tcp") : "", advertisedAddress(),
+        log.info("SIP listening on {}:{} ({}{}){}, advertising {}, {}, {}", config.bindAddress(), config.port(),
+                config.udp() ? "udp" : "", config.tcp() ? (config.udp() ? "+tcp" : "tcp") : "",
+                config.tls().enabled() ? " and TLS on " + config.tls().port() + " (TLS 1.2/1.3)" : "", advertisedAddress(),
                 credentials == null ? "no SIP accounts" : "digest realm \"" + digest.realm() + "\"",
                 config.keepaliveIntervalMs() > 0 ? "keepalive OPTIONS every " + config.keepaliveIntervalMs() + " ms"
                         : "no keepalives");

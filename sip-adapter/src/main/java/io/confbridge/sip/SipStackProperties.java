@@ -40,6 +40,40 @@ final class SipStackProperties {
         return p;
     }
 
+    /**
+     * SIP over TLS with {@code keys}: TLS 1.2 and 1.3 only, forward-secret AEAD suites only (jain-sip's
+     * default list has TLS_DH_anon), no client certificates asked (softphones have none).
+     *
+     * <p>The handshake: this stack uses jain-sip's blocking-I/O TLS processor (no MESSAGE_PROCESSOR_FACTORY
+     * is set), which gives every accepted connection its own reader thread ({@code TLSMessageChannel.run})
+     * and runs {@code SSLSocket.startHandshake()} there, under a watchdog that closes the socket after
+     * {@link #TLS_HANDSHAKE_TIMEOUT_MS}. A slow or stalled handshake therefore holds only its own
+     * connection's thread, never the UDP/TCP processors or another call's connection. (jain-sip's NIO
+     * processor would instead run handshakes inside its one selector thread, shared by all connections.)
+     */
+    static Properties withTls(Properties p, TlsKeyMaterial keys) {
+        p.setProperty("javax.net.ssl.keyStore", keys.keyStore().toString());
+        p.setProperty("javax.net.ssl.keyStorePassword", keys.password());
+        p.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.3, TLSv1.2");
+        p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(" ", TLS_CIPHER_SUITES));
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+        p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", Long.toString(TLS_HANDSHAKE_TIMEOUT_MS));
+        return p;
+    }
+
+    /** A handshake that has not finished by then is cut (jain-sip's HandshakeWatchdog). */
+    static final long TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+
+    /** TLS 1.3's suites, then TLS 1.2's ECDHE + AEAD ones for ECDSA and RSA certificates. */
+    static final String[] TLS_CIPHER_SUITES = {
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+    };
+
     /** Two threads a core, at least 4: listener work is short but may wait on socket writes. */
     static int threadPoolSize() {
         return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());

@@ -39,7 +39,7 @@ class KeepaliveTest {
     private void start(long keepaliveIntervalMs) throws Exception {
         int port = FreePorts.sipPort();
         server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, false, 0,
-                BridgeConfig.SipConfig.DEFAULT_REALM, keepaliveIntervalMs), acceptor).clientT1Ms(T1_MS);
+                BridgeConfig.SipConfig.DEFAULT_REALM, keepaliveIntervalMs, BridgeConfig.SipConfig.Tls.OFF), acceptor).clientT1Ms(T1_MS);
         toClose.add(server);
         server.start();
         client = SipTestClient.udp(port);

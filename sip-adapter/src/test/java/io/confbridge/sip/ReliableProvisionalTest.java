@@ -35,7 +35,7 @@ class ReliableProvisionalTest {
     private void start() throws Exception {
         int port = FreePorts.sipPort();
         SipServer server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, false,
-                ANSWER_DELAY_MS, BridgeConfig.SipConfig.DEFAULT_REALM, 0), acceptor);
+                ANSWER_DELAY_MS, BridgeConfig.SipConfig.DEFAULT_REALM, 0, BridgeConfig.SipConfig.Tls.OFF), acceptor);
         toClose.add(server);
         server.start();
         client = SipTestClient.udp(port);

@@ -39,7 +39,7 @@ class SessionTimerTest {
         int port = FreePorts.sipPort();
         // Keepalives off: only the session timer may end these calls.
         server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, false, 0,
-                BridgeConfig.SipConfig.DEFAULT_REALM, 0), acceptor).sessionTimerSecondMs(SECOND_MS).clientT1Ms(50);
+                BridgeConfig.SipConfig.DEFAULT_REALM, 0, BridgeConfig.SipConfig.Tls.OFF), acceptor).sessionTimerSecondMs(SECOND_MS).clientT1Ms(50);
         toClose.add(server);
         server.start();
         client = SipTestClient.udp(port);

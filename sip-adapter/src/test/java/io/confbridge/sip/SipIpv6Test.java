@@ -37,7 +37,7 @@ class SipIpv6Test {
         port = FreePorts.sipPort();
         SipServer server = new SipServer(
                 new BridgeConfig.SipConfig("::1", port, "::1", true, true, 0,
-                        BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS), acceptor);
+                        BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, BridgeConfig.SipConfig.Tls.OFF), acceptor);
         toClose.add(server);
         server.start();
     }

@@ -58,7 +58,7 @@ class SipServerTest {
         port = FreePorts.sipPort();
         SipServer server = new SipServer(
                 new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, answerDelayMs,
-                        BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS), acceptor);
+                        BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, BridgeConfig.SipConfig.Tls.OFF), acceptor);
         toClose.add(server);
         server.start();
         return server;
@@ -560,7 +560,7 @@ class SipServerTest {
                 .noneMatch(t -> t.isAlive() && t.getName().contains(portInThreadName)));
 
         for (int i = 0; i < 3; i++) {
-            SipServer again = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, 0, BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS), acceptor);
+            SipServer again = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, 0, BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, BridgeConfig.SipConfig.Tls.OFF), acceptor);
             again.start();
             TestDialog probe = client.dialog("bridge");
             client.send(probe.options());
@@ -572,7 +572,7 @@ class SipServerTest {
     @Test
     void secondServerOnABusyPortFailsToStartWithTheKeyName() throws Exception {
         server(0);
-        SipServer clash = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, false, 0, BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS), acceptor);
+        SipServer clash = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, false, 0, BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, BridgeConfig.SipConfig.Tls.OFF), acceptor);
         IllegalStateException e = assertThrows(IllegalStateException.class, clash::start);
         assertTrue(e.getMessage().contains("sip.port"), e.getMessage());
         clash.close();
@@ -595,7 +595,7 @@ class SipServerTest {
             int sipPort = FreePorts.sipPort();
             SipServer server = new SipServer(
                     new BridgeConfig.SipConfig("127.0.0.1", sipPort, "127.0.0.1", true, true, 0,
-                            BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS), acceptor);
+                            BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, BridgeConfig.SipConfig.Tls.OFF), acceptor);
             server.start();
             server.close();
             try (ServerSocket tcp = new ServerSocket()) {

@@ -93,6 +93,7 @@ public final class RunningBridge implements AutoCloseable {
                 effective.put("dataDir", dataDir.toString());
                 jdbcUrl.ifPresent(url -> effective.put("store.jdbcUrl", url));
                 effective.put("sip.port", Integer.toString(FreePorts.sipPort()));
+                effective.put("sip.tlsPort", Integer.toString(FreePorts.sipPort()));
                 int rtpStart = FreePorts.rtpBlockStart();
                 effective.put("rtp.portMin", Integer.toString(rtpStart));
                 effective.put("rtp.portMax", Integer.toString(rtpStart + FreePorts.RTP_BLOCK_SIZE - 1));

@@ -2,6 +2,12 @@ package io.confbridge.sip.support;
 
 import org.awaitility.core.ConditionTimeoutException;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +20,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +80,7 @@ public final class SipTestClient implements AutoCloseable {
         this.server = new InetSocketAddress(host, serverPort);
         this.udp = udp;
         this.tcp = tcp;
-        this.transport = udp != null ? "UDP" : "TCP";
+        this.transport = udp != null ? "UDP" : tcp instanceof SSLSocket ? "TLS" : "TCP";
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sip-test-client-timer");
             t.setDaemon(true);
@@ -104,6 +113,66 @@ public final class SipTestClient implements AutoCloseable {
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort), 5000);
         socket.setSoTimeout(200);
         return new SipTestClient(serverPort, null, socket);
+    }
+
+    /**
+     * A TLS client trusting only {@code trusted} (the bridge's certificate), checking that it names
+     * 127.0.0.1, with the protocols and cipher suites given (null: the JVM's defaults); the handshake is
+     * done before this returns.
+     */
+    public static SipTestClient tls(int serverPort, X509Certificate trusted, String[] protocols, String[] suites)
+            throws IOException, GeneralSecurityException {
+        Socket plain = new Socket();
+        SSLSocket socket;
+        try {
+            plain.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort), 5000);
+            // Layered with the literal as peer host: the certificate is checked against 127.0.0.1, not
+            // against the loopback address's name (localhost).
+            socket = (SSLSocket) trustingOnly(trusted).getSocketFactory().createSocket(plain, "127.0.0.1", serverPort, true);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            plain.close();
+            throw e;
+        }
+        try {
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            if (protocols != null) {
+                parameters.setProtocols(protocols);
+            }
+            if (suites != null) {
+                parameters.setCipherSuites(suites);
+            }
+            socket.setSSLParameters(parameters);
+            socket.setSoTimeout(5000);
+            socket.startHandshake();
+            socket.setSoTimeout(200);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        return new SipTestClient(serverPort, null, socket);
+    }
+
+    public static SipTestClient tls(int serverPort, X509Certificate trusted) throws IOException, GeneralSecurityException {
+        return tls(serverPort, trusted, null, null);
+    }
+
+    /** An SSL context whose only trust anchor is {@code trusted}. */
+    public static SSLContext trustingOnly(X509Certificate trusted) throws IOException, GeneralSecurityException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("bridge", trusted);
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    /** The TLS session of a {@link #tls} client. */
+    public SSLSession tlsSession() {
+        return ((SSLSocket) tcp).getSession();
     }
 
     public TestDialog dialog(String requestUser) {
