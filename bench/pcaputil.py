@@ -47,10 +47,12 @@ class RtpHeader:
 
 
 def parse_rtp(data):
-    """The RTP header of a UDP payload, or None if it is not RTP version 2."""
+    """The RTP header of a UDP payload, or None if it is not RTP version 2 (RTCP included)."""
     if len(data) < 12 or (data[0] >> 6) != 2:
         return None
     b0, b1, seq, ts, ssrc = struct.unpack_from("!BBHII", data, 0)
+    if 192 <= b1 <= 223:  # RTCP (SR 200, RR 201, SDES 202, ...): RFC 5761 section 4 tells them apart
+        return None
     offset = 12 + 4 * (b0 & 0x0F)
     if b0 & 0x10:  # header extension
         if len(data) < offset + 4:

@@ -87,6 +87,14 @@ class GapsTest(unittest.TestCase):
         self.assertEqual(2, r["gaps_over_25ms"])
         self.assertEqual(1, r["rtp_seq_missing"])
 
+    def test_rtcp_reports_on_the_odd_port_are_not_an_rtp_stream(self):
+        sr = struct.pack("!BBHI", 0x80, 200, 6, 0x1234) + bytes(20)  # SR: V=2, PT=200, length 6
+        self.assertIsNone(pcaputil.parse_rtp(sr))
+        rr = struct.pack("!BBHI", 0x81, 201, 7, 0x1234) + bytes(24)
+        self.assertIsNone(pcaputil.parse_rtp(rr))
+        rtp = struct.pack("!BBHII", 0x80, 0, 1, 160, 0x1234) + bytes(160)
+        self.assertEqual(0, pcaputil.parse_rtp(rtp).pt)
+
     def test_tcpdump_stderr_counts(self):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "err")
