@@ -44,6 +44,8 @@ def analyze(pcap, portmin, portmax):
         if not (portmin <= udp.src_port <= portmax):
             continue
         rtp = pcaputil.parse_rtp(udp.payload)
+        if rtp is None and udp.payload and len(udp.payload) >= 2 and 192 <= udp.payload[1] <= 223:
+            continue  # RTCP from the call's odd port: reports every 5 s, not the audio stream
         seq = rtp.seq if rtp is not None else None
         s = streams.get(udp.src_port)
         if s is None:
