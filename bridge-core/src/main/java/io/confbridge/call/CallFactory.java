@@ -57,7 +57,7 @@ public final class CallFactory implements CallAcceptor {
                     }
                     try {
                         Call created = new Call(call, signalling, services, clock, session, rtcp, pair.rtpPort(), this);
-                        pair.rtp().pipeline().addFirst(rtcp.rtpMonitor());
+                        session.monitorWith(pair.rtp(), rtcp.rtpMonitor());
                         session.attach(pair.rtp(), pair.rtcp(), created.callerMedia());
                         rtcp.start(pair.rtp(), pair.rtcp(), session::confirmed);
                         live.add(created);

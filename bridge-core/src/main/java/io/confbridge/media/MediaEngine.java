@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
@@ -67,13 +68,23 @@ public final class MediaEngine implements AutoCloseable {
      * port is taken. The channel comes with an empty pipeline: the caller adds its handler once the
      * bind succeeded, so that a handler that is not {@code @Sharable} can go on to another port.
      */
-    ChannelFuture bindUdp(EventLoop loop, InetAddress address, int port) {
+    /**
+     * Binds a UDP socket on {@code loop}. With {@code twinnable} (RTP ports) on Linux epoll the socket
+     * allows {@code SO_REUSEPORT}, so that the RTP session can add a connected twin on the same port
+     * (see {@code ConnectedRtpSocket}). A port held by another process without that option still
+     * refuses the bind; one held by a process that also sets it is caught by the RTCP port next to it,
+     * which is bound without it.
+     */
+    ChannelFuture bindUdp(EventLoop loop, InetAddress address, int port, boolean twinnable) {
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(channelClass)
                 .option(ChannelOption.SO_RCVBUF, 256 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 256 * 1024)
                 .handler(NoHandlerYet.INSTANCE);
+        if (twinnable && channelClass == EpollDatagramChannel.class) {
+            b.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
         return b.bind(new InetSocketAddress(address, port));
     }
 

@@ -74,7 +74,7 @@ public final class PortPairBinder {
         }
         ChannelFuture binding;
         try {
-            binding = engine.bindUdp(loop, bindAddress, port);
+            binding = engine.bindUdp(loop, bindAddress, port, true);
         } catch (RuntimeException e) {
             // The loop is shutting down.
             ports.release(port);
@@ -87,7 +87,7 @@ public final class PortPairBinder {
                 tryNextPair(loop, rtpHandler, rtcpHandler, attemptsLeft - 1, result);
                 return;
             }
-            engine.bindUdp(loop, bindAddress, port + 1).addListener((ChannelFuture rtcp) -> {
+            engine.bindUdp(loop, bindAddress, port + 1, false).addListener((ChannelFuture rtcp) -> {
                 if (!rtcp.isSuccess()) {
                     rtp.channel().close();
                     skip(port, port + 1, rtcp.cause());

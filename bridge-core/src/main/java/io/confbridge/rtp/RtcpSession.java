@@ -311,7 +311,11 @@ public final class RtcpSession {
         return address.getPort() != 0 && !address.isUnresolved() && !address.getAddress().isAnyLocalAddress();
     }
 
-    /** Per channel: carries this session's state. */
+    /**
+     * Carries this session's state. Shared by the RTP socket and its connected twin (see
+     * {@code ConnectedRtpSocket}): both are on the call's one event loop, and the stream may run on either.
+     */
+    @ChannelHandler.Sharable
     private final class Monitor extends ChannelDuplexHandler {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {

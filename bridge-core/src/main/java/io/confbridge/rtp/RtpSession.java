@@ -38,9 +38,11 @@ import java.net.InetSocketAddress;
  * <p>Sending: one 20 ms G.711 frame per media clock tick, header written in place into a pooled
  * buffer, and nothing before the call is confirmed: the ACK of the 200 ({@link #confirm()}) or the
  * first accepted packet from the caller, whichever comes first. With latching off the channel is
- * connected to the SDP address, so the kernel filters foreign sources and sends need no address;
- * with latching on it stays unconnected (it must see other sources to learn and count them) and
- * sends through envelopes recycled by the session, so the hot path allocates nothing either way.
+ * connected to the SDP address, so the kernel filters foreign sources and sends need no address.
+ * With latching on it stays unconnected (it must see other sources to learn and count them); a
+ * {@link ConnectedRtpSocket} twin on the same port, connected to where the session sends, carries the
+ * stream itself, so the hot path pays no per-packet address handling. Until the twin is connected (or
+ * off Linux), sends go through envelopes recycled by the session. The hot path allocates nothing.
  *
  * <p>All methods except construction run on the channel's event loop.
  */
@@ -88,6 +90,11 @@ public final class RtpSession {
     private int candidateSequence;
     private int candidateRun;
     private RtpEnvelope freeEnvelopes;
+    /** Latching on: the socket connected to {@link #sendingTo()}, null when there is none (yet). */
+    private ConnectedRtpSocket twin;
+    private boolean twinPossible;
+    /** Goes first in every RTP socket's pipeline, the twin's too (RTCP's view of the stream); may be null. */
+    private ChannelHandler monitor;
 
     private long lastReceivedNs;
     private long packetsReceived;
@@ -112,6 +119,16 @@ public final class RtpSession {
         return handler;
     }
 
+    /**
+     * Puts {@code streamMonitor} (a {@code @Sharable} handler that sees the stream both ways, such as
+     * RTCP's) first in the pipeline of {@code rtp}, and of any connected twin socket made later.
+     * Called before {@link #attach}.
+     */
+    public void monitorWith(Channel rtp, ChannelHandler streamMonitor) {
+        rtp.pipeline().addFirst(streamMonitor);
+        monitor = streamMonitor;
+    }
+
     /** Called once the RTP (and RTCP) channels are bound; connects to the remote when it is known. */
     public void attach(Channel rtp, Channel rtcp, Receiver receiver) {
         this.channel = rtp;
@@ -120,6 +137,8 @@ public final class RtpSession {
         if (remote != null && !latching) {
             connect(remote);
         }
+        twinPossible = latching && ConnectedRtpSocket.possibleFor(rtp);
+        aimTwin();
     }
 
     public Codec codec() {
@@ -172,6 +191,7 @@ public final class RtpSession {
             if (latching) {
                 latched = null; // the caller moved: learn afresh, sending to the new SDP address meanwhile
                 candidate = null;
+                aimTwin();
             } else {
                 connect(newRemote);
             }
@@ -195,6 +215,10 @@ public final class RtpSession {
         buf.writerIndex(PACKET_BYTES);
         packetsSent++;
         if (latching) {
+            if (twin != null && twin.ready()) {
+                twin.send(buf);
+                return;
+            }
             RtpEnvelope envelope = freeEnvelopes;
             if (envelope == null) {
                 envelope = new RtpEnvelope(this); // only while earlier sends are still queued
@@ -243,12 +267,21 @@ public final class RtpSession {
         return malformedDropped;
     }
 
+    /** Whether sends go through a connected socket (latching off, or latching on with a connected twin). */
+    boolean sendsConnected() {
+        return latching ? twin != null && twin.ready() : connected;
+    }
+
     /** How many times the stream latched onto a source (the first time included). */
     public long latches() {
         return latches;
     }
 
     public void close() {
+        if (twin != null) {
+            twin.close();
+            twin = null;
+        }
         if (channel != null) {
             channel.close();
         }
@@ -345,6 +378,25 @@ public final class RtpSession {
         candidate = null;
         candidateRun = 0;
         latches++;
+        aimTwin();
+    }
+
+    /** Points the connected twin socket at where the session now sends (latching on, Linux epoll). */
+    private void aimTwin() {
+        if (!twinPossible) {
+            return;
+        }
+        InetSocketAddress to = sendingTo();
+        if (twin != null && twin.target().equals(to)) {
+            return;
+        }
+        if (twin != null) {
+            twin.close();
+            twin = null;
+        }
+        if (to != null && channel.isOpen()) {
+            twin = ConnectedRtpSocket.open(this, channel, to, monitor);
+        }
     }
 
     private int localPortOrZero() {
