@@ -68,7 +68,7 @@ public final class Meeting {
     private final MeetingRegistry registry;
     /** How long a meeting started from the app may stay empty before it ends. */
     private final Duration idleTimeout;
-    private final Mixer mixer = new Mixer();
+    private final Mixer mixer;
     /** Callers waiting, with when they arrived; insertion order is arrival order. */
     private final LinkedHashMap<MeetingMember, Instant> lobby = new LinkedHashMap<>();
     private final List<MeetingMember> participants = new ArrayList<>();
@@ -78,8 +78,10 @@ public final class Meeting {
     private boolean started;
     private boolean over;
 
-    Meeting(MeetingRecord record, MediaClock clock, MeetingRegistry registry, Tones tones, Duration idleTimeout) {
+    Meeting(MeetingRecord record, MediaClock clock, MeetingRegistry registry, Tones tones, Duration idleTimeout,
+            int maxTalkers) {
         this.record = record;
+        this.mixer = new Mixer(maxTalkers);
         this.policy = record.policy();
         this.clock = clock;
         this.loop = clock.loop();

@@ -1,5 +1,7 @@
 package io.confbridge.meeting;
 
+import io.confbridge.mixer.Mixer;
+
 import io.confbridge.media.MediaEngine;
 import io.confbridge.store.MeetingRecord;
 
@@ -24,18 +26,25 @@ public final class MeetingRegistry {
     private final MediaEngine engine;
     private final Meeting.Tones tones;
     private final Duration idleTimeout;
+    private final int maxTalkers;
 
     /**
      * @param tones       what participants hear when someone joins or leaves
      * @param idleTimeout how long a meeting started from the app stays up while nobody is in it
      */
     public MeetingRegistry(MediaEngine engine, Meeting.Tones tones, Duration idleTimeout) {
+        this(engine, tones, idleTimeout, Mixer.DEFAULT_MAX_TALKERS);
+    }
+
+    /** @param maxTalkers how many talkers each meeting's mixer sums at once ({@code mixer.maxTalkers}) */
+    public MeetingRegistry(MediaEngine engine, Meeting.Tones tones, Duration idleTimeout, int maxTalkers) {
         if (idleTimeout.isNegative()) {
             throw new IllegalArgumentException("negative idle timeout " + idleTimeout);
         }
         this.engine = engine;
         this.tones = tones;
         this.idleTimeout = idleTimeout;
+        this.maxTalkers = maxTalkers;
     }
 
     /**
@@ -107,7 +116,7 @@ public final class MeetingRegistry {
 
     private Meeting current(MeetingRecord record) {
         return live.computeIfAbsent(record.conferenceId(),
-                id -> new Meeting(record, engine.nextClock(), this, tones, idleTimeout));
+                id -> new Meeting(record, engine.nextClock(), this, tones, idleTimeout, maxTalkers));
     }
 
     void forget(Meeting meeting) {

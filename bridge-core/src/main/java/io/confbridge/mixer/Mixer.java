@@ -7,25 +7,57 @@ import io.confbridge.prompt.EncodedAudio;
 import java.util.Arrays;
 
 /**
- * A meeting's audio mixer (mix-minus): every tick it sums the frames of every unmuted participant whose
- * packet arrived, then gives each participant that sum minus their own frame, encoded in their codec.
- * Cost grows with the number of frames in the sum plus one encode per participant; participants whose
- * frame is not in the sum all hear the same sum, so it is encoded once per codec and copied.
+ * A meeting's audio mixer: top-N talkers, mix-minus, one shared mix for everyone else.
+ *
+ * <p>Every tick each participant's frame goes through their {@link TalkerDetector}; the
+ * {@code maxTalkers} loudest talkers (a talker already in the mix ranks twice as loud, so the set does
+ * not flap between near equals) are summed. Nobody else is: in a meeting of hundreds, the room noise of
+ * every open microphone would otherwise bury the one person talking. Each talker hears the sum minus
+ * themself; everyone else hears the same sum, encoded once per codec and copied. So the cost of a tick
+ * is one energy measure per participant plus an encode per talker and per codec, not an encode per
+ * participant. Every mixed output goes through a {@link SoftLimiter}: loud moments are turned down,
+ * never clipped.
  *
  * <p>Runs on the meeting's media loop, like the meeting that sets its membership, so it needs no
  * lock; only the participants' audio crosses to the calls' loops, through lock-free buffers. A tick
  * allocates nothing.
  */
 public final class Mixer implements MediaClock.Listener {
+    /** {@code mixer.maxTalkers} when not configured. */
+    public static final int DEFAULT_MAX_TALKERS = 3;
     private static final int N = Codec.FRAME_SAMPLES;
     private static final Codec[] CODECS = Codec.values();
+    /** How much louder a talker already in the mix counts when ranking (hysteresis). */
+    private static final double INCUMBENT_BONUS = 2.0;
 
+    private final int maxTalkers;
     private ParticipantAudio[] participants = new ParticipantAudio[0];
+    /** This tick's talkers in the mix, loudest first; the first {@link #talkerCount} are valid. */
+    private final ParticipantAudio[] talkers;
+    private final double[] talkerRanks;
+    private int talkerCount;
     private final int[] total = new int[N];
+    private final short[] shared = new short[N];
+    private final short[] minusOwn = new short[N];
+    private final SoftLimiter sharedLimiter = new SoftLimiter();
     private final byte[][] sharedEncoded = new byte[CODECS.length][N];
     private final boolean[] sharedReady = new boolean[CODECS.length];
     private EncodedAudio announcement;
     private int announcementFrame;
+
+    public Mixer() {
+        this(DEFAULT_MAX_TALKERS);
+    }
+
+    /** @param maxTalkers how many talkers are mixed at once, 1 or more */
+    public Mixer(int maxTalkers) {
+        if (maxTalkers < 1) {
+            throw new IllegalArgumentException("maxTalkers must be at least 1: " + maxTalkers);
+        }
+        this.maxTalkers = maxTalkers;
+        this.talkers = new ParticipantAudio[maxTalkers];
+        this.talkerRanks = new double[maxTalkers];
+    }
 
     /** Replaces the membership; called by the meeting (on its loop) when someone is admitted or leaves. */
     public void participants(ParticipantAudio[] now) {
@@ -38,25 +70,40 @@ public final class Mixer implements MediaClock.Listener {
         announcementFrame = 0;
     }
 
+    /** How many talkers the last tick mixed. */
+    public int talkerCount() {
+        return talkerCount;
+    }
+
     @Override
     public void tick(long nowNs) {
         ParticipantAudio[] parts = participants;
         if (parts.length == 0) {
             return;
         }
-        Arrays.fill(total, 0);
+        talkerCount = 0;
         for (ParticipantAudio p : parts) {
             // Always drain the jitter buffer, so a muted participant's backlog never plays later.
             boolean got = p.heard.take(p.frame);
             p.packetArrived = got && !p.muted();
-            if (p.packetArrived) {
-                short[] f = p.frame;
-                for (int i = 0; i < N; i++) {
-                    total[i] += f[i];
-                }
+            boolean talking = p.talker.update(p.packetArrived ? p.frame : null);
+            boolean wasInMix = p.inMix;
+            p.inMix = false;
+            if (talking && p.packetArrived) {
+                rank(p, p.talker.level() * (wasInMix ? INCUMBENT_BONUS : 1.0));
+            }
+        }
+        Arrays.fill(total, 0);
+        for (int t = 0; t < talkerCount; t++) {
+            ParticipantAudio p = talkers[t];
+            p.inMix = true;
+            short[] f = p.frame;
+            for (int i = 0; i < N; i++) {
+                total[i] += f[i];
             }
         }
         mixAnnouncement();
+        sharedLimiter.apply(total, null, shared);
         Arrays.fill(sharedReady, false);
         for (ParticipantAudio p : parts) {
             int at = p.toSend.claim();
@@ -65,27 +112,51 @@ public final class Mixer implements MediaClock.Listener {
             }
             byte[] out = p.toSend.frames();
             Codec codec = p.codec;
-            if (p.packetArrived) {
-                short[] own = p.frame;
+            if (p.inMix) {
+                p.limiter.apply(total, p.frame, minusOwn);
                 for (int i = 0; i < N; i++) {
-                    out[at + i] = codec.encode(clamp(total[i] - own[i]));
+                    out[at + i] = codec.encode(minusOwn[i]);
                 }
             } else {
                 int c = codec.ordinal();
-                byte[] shared = sharedEncoded[c];
+                byte[] encoded = sharedEncoded[c];
                 if (!sharedReady[c]) {
                     for (int i = 0; i < N; i++) {
-                        shared[i] = codec.encode(clamp(total[i]));
+                        encoded[i] = codec.encode(shared[i]);
                     }
                     sharedReady[c] = true;
                 }
-                System.arraycopy(shared, 0, out, at, N);
+                System.arraycopy(encoded, 0, out, at, N);
             }
             p.toSend.publish();
         }
+        for (int t = 0; t < talkerCount; t++) {
+            talkers[t] = null; // do not keep a participant who leaves reachable
+        }
     }
 
-    /** Adds the current announcement's frame to the sum, so everyone (speakers too) hears it. */
+    /** Inserts a talker into this tick's loudest-first list, dropping the quietest when it is full. */
+    private void rank(ParticipantAudio p, double rank) {
+        int at = talkerCount;
+        while (at > 0 && talkerRanks[at - 1] < rank) {
+            at--;
+        }
+        if (at >= maxTalkers) {
+            return;
+        }
+        int last = Math.min(talkerCount, maxTalkers - 1);
+        for (int i = last; i > at; i--) {
+            talkers[i] = talkers[i - 1];
+            talkerRanks[i] = talkerRanks[i - 1];
+        }
+        talkers[at] = p;
+        talkerRanks[at] = rank;
+        if (talkerCount < maxTalkers) {
+            talkerCount++;
+        }
+    }
+
+    /** Adds the current announcement's frame to the sum, so everyone (talkers too) hears it. */
     private void mixAnnouncement() {
         if (announcement == null) {
             return;
@@ -98,9 +169,5 @@ public final class Mixer implements MediaClock.Listener {
         if (++announcementFrame >= announcement.frames()) {
             announcement = null;
         }
-    }
-
-    private static short clamp(int sample) {
-        return (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, sample));
     }
 }

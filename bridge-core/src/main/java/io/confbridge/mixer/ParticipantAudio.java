@@ -20,6 +20,12 @@ public final class ParticipantAudio {
      * Not talker detection: a frame of background noise counts too.
      */
     boolean packetArrived;
+    /** Voice activity, measured by the mixer every tick. */
+    final TalkerDetector talker = new TalkerDetector();
+    /** This participant is one of the talkers summed this tick (it then hears the sum minus itself). */
+    boolean inMix;
+    /** The gain of this participant's own mix-minus, used while it is in the mix. */
+    final SoftLimiter limiter = new SoftLimiter();
     private volatile boolean muted;
 
     public ParticipantAudio(Codec codec) {
@@ -50,6 +56,11 @@ public final class ParticipantAudio {
      */
     public void codec(Codec newCodec) {
         codec = newCodec;
+    }
+
+    /** Whether the participant was one of the talkers heard in the last tick (the mixer's loop). */
+    public boolean heardNow() {
+        return inMix;
     }
 
     boolean muted() {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The mixer's arithmetic on one tick: mix-minus, clamping, mute, one frame per participant. */
+/** The mixer's arithmetic on one tick: mix-minus, limiting, mute, one frame per participant. */
 class MixerTest {
     private static final int N = Codec.FRAME_SAMPLES;
 
@@ -70,7 +70,7 @@ class MixerTest {
     }
 
     @Test
-    void aSumBeyondSixteenBitsIsClamped() {
+    void aSumBeyondSixteenBitsIsTurnedDownNotClippedNorWrapped() {
         ParticipantAudio a = new ParticipantAudio(Codec.PCMU);
         ParticipantAudio b = new ParticipantAudio(Codec.PCMU);
         ParticipantAudio c = new ParticipantAudio(Codec.PCMU);
@@ -82,10 +82,11 @@ class MixerTest {
 
         mixer.tick(0);
 
-        assertTrue(heardAs(b, 30000) + heardAs(c, -20000) < Short.MAX_VALUE, "a's mix needs no clamping");
+        assertTrue(heardAs(b, 30000) + heardAs(c, -20000) < SoftLimiter.CEILING, "a's mix needs no limiting");
         hears(a, heardAs(b, 30000) + heardAs(c, -20000));
-        hears(c, Short.MAX_VALUE); // 60000 before the clamp: full scale, not wrapped to negative
-        hears(listener, Short.MAX_VALUE);
+        // 60000 before limiting: brought down to the ceiling (-1 dBFS), not wrapped to negative, not full scale
+        hears(c, SoftLimiter.CEILING);
+        hears(listener, SoftLimiter.CEILING);
     }
 
     @Test

@@ -116,7 +116,8 @@ public final class BridgeServer implements AutoCloseable {
         BridgeConfig.RtpConfig rtp = config.rtp();
         MediaEngine engine = new MediaEngine(rtp.mediaThreads());
         toClose.add(engine);
-        meetings = new MeetingRegistry(engine, new Meeting.Tones(Tones.joinTone(), Tones.leaveTone()), Duration.ofMillis(config.ivr().idleMeetingTimeoutMs()));
+        meetings = new MeetingRegistry(engine, new Meeting.Tones(Tones.joinTone(), Tones.leaveTone()), Duration.ofMillis(config.ivr().idleMeetingTimeoutMs()),
+                config.mixer().maxTalkers());
         MenuPolicy policy = new MenuPolicy(ivr.digitTimeoutMs(),
                 ivr.organizerStarWaitMs(), ivr.conferenceIdTries(), ivr.pinTries(), ivr.lobbyTimeoutMs());
         CallServices services = new CallServices(policy, prompts, holdMusic, Tones.joinTone(), meetings, store,

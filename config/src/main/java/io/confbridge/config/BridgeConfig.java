@@ -17,7 +17,8 @@ public record BridgeConfig(
         SecurityConfig security,
         AdminConfig admin,
         MailConfig mail,
-        LockoutConfig lockout) {
+        LockoutConfig lockout,
+        MixerConfig mixer) {
 
     /**
      * SIP signalling: where jain-sip listens and what address it advertises in Contact and SDP.
@@ -147,6 +148,10 @@ public record BridgeConfig(
      * @param sourceWindowMinutes     the window source failures are counted in
      * @param sourceMaxBackoffSeconds the longest back-off a source meets (it doubles with each failure)
      */
+    /** Meeting audio: how many talkers are mixed at once ({@code mixer.maxTalkers}). */
+    public record MixerConfig(int maxTalkers) {
+    }
+
     public record LockoutConfig(
             int organizerMaxFailures,
             int organizerWindowMinutes,

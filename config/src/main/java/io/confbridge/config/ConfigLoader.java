@@ -119,6 +119,8 @@ public final class ConfigLoader {
             longKey("mail.connectTimeoutMs", 10_000, 100, 300_000),
             longKey("mail.timeoutMs", 30_000, 100, 600_000),
 
+            intKey("mixer.maxTalkers", 3, 1, 16),
+
             intKey("lockout.organizerMaxFailures", 10, 1, 1000),
             intKey("lockout.organizerWindowMinutes", 60, 1, 10_080),
             intKey("lockout.organizerLockMinutes", 15, 1, 10_080),
@@ -467,7 +469,8 @@ public final class ConfigLoader {
                 values.integer("lockout.sourceWindowMinutes"),
                 values.integer("lockout.sourceMaxBackoffSeconds"));
 
-        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout);
+        var mixer = new BridgeConfig.MixerConfig(values.integer("mixer.maxTalkers"));
+        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout, mixer);
     }
 
     /**

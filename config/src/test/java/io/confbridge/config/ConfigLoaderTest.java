@@ -365,6 +365,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void mixerMixesThreeTalkersByDefaultAndOneToSixteen() {
+        assertEquals(3, ConfigLoader.load(null, Map.of()).mixer().maxTalkers());
+        assertEquals(5, ConfigLoader.load(null, Map.of("BRIDGE_MIXER_MAX_TALKERS", "5")).mixer().maxTalkers());
+        ConfigException none = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("mixer.maxTalkers", "0")));
+        assertEquals("mixer.maxTalkers: 0 is outside 1–16", none.getMessage());
+    }
+
+    @Test
     void rtpRangeMustBeEvenOrderedPairs() {
         ConfigException odd = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("rtp.portMin", "20001")));
