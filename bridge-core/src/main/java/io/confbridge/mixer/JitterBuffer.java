@@ -32,9 +32,8 @@ import java.util.Arrays;
  *       {@code playoutDelayFrames} frames (counted from the oldest buffered to the newest) are
  *       buffered; then playout starts at the oldest.</li>
  *   <li>Each take plays the next sequence number. A frame that is missing while a later one has
- *       arrived is lost: take fills {@code out} with silence and moves on. For a conference mixer
- *       silence is the right concealment: the other speakers carry on, and repeating a stale
- *       frame of one speaker is more noticeable than a 20 ms gap in one voice.</li>
+ *       arrived is lost: take fills {@code out} with silence, says so ({@link #lastTakeLost()})
+ *       and moves on; the mixer conceals it ({@link LossConcealment}).</li>
  *   <li>When nothing newer than the last played frame has arrived, the buffer ran dry: take
  *       returns false and playout re-primes. When the producer ran the capacity or more ahead
  *       (a big forward jump of the sequence, or a stalled consumer), playout re-primes too, and
@@ -72,6 +71,7 @@ final class JitterBuffer {
 
     // Consumer-owned.
     private boolean primed;
+    private boolean lastTakeLost;
     private long lostFrames;
 
     /**
@@ -189,7 +189,8 @@ final class JitterBuffer {
             next = overrun ? Math.max(oldest, newest - playoutDelay + 1) : oldest;
             primed = true;
         }
-        if (!copyFrame(next, out)) {
+        lastTakeLost = !copyFrame(next, out);
+        if (lastTakeLost) {
             Arrays.fill(out, 0, Codec.FRAME_SAMPLES, (short) 0);
             lostFrames++;
         }
@@ -223,6 +224,11 @@ final class JitterBuffer {
     /** Producer-side count of packets dropped as late, duplicate or on probation. */
     long droppedPackets() {
         return droppedPackets;
+    }
+
+    /** Whether the last successful {@link #take} stood in for a lost frame (its silence is to be concealed). */
+    boolean lastTakeLost() {
+        return lastTakeLost;
     }
 
     /** Consumer-side count of frames played as silence because they were lost. */

@@ -85,6 +85,13 @@ public final class Mixer implements MediaClock.Listener {
         for (ParticipantAudio p : parts) {
             // Always drain the jitter buffer, so a muted participant's backlog never plays later.
             boolean got = p.heard.take(p.frame);
+            if (got) {
+                if (p.heard.lastTakeLost()) {
+                    p.concealment.conceal(p.frame);
+                } else {
+                    p.concealment.played(p.frame);
+                }
+            }
             p.packetArrived = got && !p.muted();
             boolean talking = p.talker.update(p.packetArrived ? p.frame : null);
             boolean wasInMix = p.inMix;

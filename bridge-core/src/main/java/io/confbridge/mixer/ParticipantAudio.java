@@ -20,6 +20,8 @@ public final class ParticipantAudio {
      * Not talker detection: a frame of background noise counts too.
      */
     boolean packetArrived;
+    /** Stands in for lost frames, so a lost packet is not a click in the voice. */
+    final LossConcealment concealment = new LossConcealment();
     /** Voice activity, measured by the mixer every tick. */
     final TalkerDetector talker = new TalkerDetector();
     /** This participant is one of the talkers summed this tick (it then hears the sum minus itself). */

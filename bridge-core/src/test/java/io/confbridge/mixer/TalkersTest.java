@@ -178,6 +178,24 @@ class TalkersTest {
     }
 
     @Test
+    void aLostPacketOfATalkerIsConcealedNotHeardAsAHole() {
+        Mixer mixer = new Mixer();
+        Source talker = new Source(250, -20);
+        ParticipantAudio listener = new ParticipantAudio(Codec.PCMU);
+        mixer.participants(audios(sources, listener));
+        run(mixer, 10, listener);
+        talker.sequence++; // this packet never arrives; the next one does
+        talker.sample += N;
+        long lostBefore = talker.audio.heard.lostFrames();
+        for (int t = 0; t < 3; t++) {
+            run(mixer, 1, listener);
+            assertTrue(dbfs(lastHeard.get(0)) > -26, "tick " + t + ": the listener hears the voice go on, "
+                    + dbfs(lastHeard.get(0)) + " dBFS");
+        }
+        assertEquals(lostBefore + 1, talker.audio.heard.lostFrames(), "one frame was lost, and concealed");
+    }
+
+    @Test
     void aThousandOpenMicrophonesNeitherBuryTheTalkerNorClip() {
         Mixer mixer = new Mixer();
         List<Source> crowd = new ArrayList<>();
