@@ -288,6 +288,7 @@ async function enableUser(event) {
   try {
     const issued = await api('POST', '/api/users', body);
     form.reset();
+    $('#enable-panel').open = false;
     showSecret(t('newPin', issued.email), t('pinOnce'), issued.pin, mailLine(issued.mail));
   } catch (e) {
     showError(form, e);
@@ -454,6 +455,7 @@ async function createMeeting(event) {
   try {
     await api('POST', '/api/meetings', policyBody(form, { organizerEmail: form.organizerEmail.value.trim() }));
     form.reset();
+    $('#create-panel').open = false;
     lastRendered.meetings = null;
     await loadMeetings();
   } catch (e) {
