@@ -577,11 +577,12 @@ async function loadMine() {
     lastRendered.mine = drawn;
     const numbers = me.dialInNumbers || [];
     const cards = me.meetings.map((m) => {
-      const arrivals = m.lobbyArrivals || [];
-      const lobby = arrivals.length
-        ? h('ol', { class: 'lobby-list' }, arrivals.map((at) => {
-          const minutes = Math.max(0, Math.floor((Date.now() - new Date(at).getTime()) / 60000));
-          return h('li', {}, t('waitingSince', new Date(at).toLocaleTimeString(language() === 'zh' ? 'zh-CN' : 'en'), minutes));
+      const waiting = m.lobby || (m.lobbyArrivals || []).map((since) => ({ callerId: '', since }));
+      const lobby = waiting.length
+        ? h('ol', { class: 'lobby-list' }, waiting.map((w) => {
+          const minutes = Math.max(0, Math.floor((Date.now() - new Date(w.since).getTime()) / 60000));
+          return h('li', {}, h('span', { class: 'caller' }, w.callerId || t('anonymous')), ' · ',
+            t('waitingSince', new Date(w.since).toLocaleTimeString(language() === 'zh' ? 'zh-CN' : 'en'), minutes));
         }))
         : h('p', { class: 'hint' }, t('nobodyWaiting'));
       return h('article', { class: 'meeting-card', dataset: { conferenceId: m.conferenceId } },
@@ -593,7 +594,7 @@ async function loadMine() {
           h('dt', {}, t('dialInNumbersShort')),
           h('dd', {}, numbers.length ? h('ul', { class: 'numbers' }, numbers.map((n) => h('li', {}, n))) : t('noNumbers')),
           h('dt', {}, t('policy')), h('dd', {}, policySummary(m))),
-        h('h4', {}, `${t('waitingLobby')} (`, h('span', { class: 'lobby-count' }, arrivals.length), ')'),
+        h('h4', {}, `${t('waitingLobby')} (`, h('span', { class: 'lobby-count' }, waiting.length), ')'),
         lobby,
         h('div', { class: 'buttons' },
           h('button', { type: 'button', class: 'primary', dataset: { action: 'start', id: m.conferenceId } }, t('startMeeting')),

@@ -256,10 +256,14 @@ final class AdminApi {
         return ApiResponse.of(200, admin.setSipCredentials(actor, params.get(0), body.username(), body.password()));
     }
 
-    /** The meeting's fields with its lobby's arrival times (ISO-8601, oldest first) beside the count. */
+    /**
+     * The meeting's fields with its lobby's arrival times (ISO-8601, oldest first) beside the count, and
+     * who waits since when ({@code lobby}: caller ID and arrival).
+     */
     private static ObjectNode liveView(MeetingControl.LiveView view) {
         ObjectNode node = AdminJson.MAPPER.valueToTree(view.meeting());
         node.set("lobbyArrivals", AdminJson.MAPPER.valueToTree(view.lobbyArrivals()));
+        node.set("lobby", AdminJson.MAPPER.valueToTree(view.lobby()));
         return node;
     }
 

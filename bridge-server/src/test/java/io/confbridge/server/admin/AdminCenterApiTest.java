@@ -150,6 +150,8 @@ class AdminCenterApiTest {
             assertEquals("sip:" + mine[1] + "@127.0.0.1:" + admin.bridge().sipPort(),
                     meeting.path("dialInUris").path(0).asText(), me.body());
             assertEquals(1, meeting.path("lobbyArrivals").size(), me.body());
+            assertEquals("waiting", meeting.path("lobby").path(0).path("callerId").asText(), me.body());
+            assertEquals(meeting.path("lobbyArrivals").path(0).asText(), meeting.path("lobby").path(0).path("since").asText());
             assertFalse(me.body().contains(other[0]) || me.body().contains(other[1]), "nothing of another user");
             assertFalse(me.body().contains("\"pin\""), "no PIN field at all");
 

@@ -342,6 +342,7 @@ class AdminCenterBrowserTest {
             awaitShown(card);
             awaitText(card + " .lobby-count", "1");
             awaitText(card + " .lobby-list", "Waiting since");
+            assertEquals("guest", el(card + " .lobby-list .caller").getText(), "who waits: the caller ID");
             String text = el(card).getText();
             assertTrue(text.contains("sip:" + id + "@127.0.0.1:" + bridge.sipPort()), text);
             assertTrue(text.contains("+1 425 555 0100"), text);
