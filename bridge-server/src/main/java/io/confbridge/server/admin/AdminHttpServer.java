@@ -81,7 +81,8 @@ public final class AdminHttpServer implements AutoCloseable {
                     .sync()
                     .channel();
             AdminHttpServer server = new AdminHttpServer(group, workers, channel);
-            log.info("admin API on http://{}:{}/api", config.bindAddress(), server.port());
+            log.info("admin API on http://{}:{}/api, admin center on http://{}:{}/", config.bindAddress(), server.port(),
+                    config.bindAddress(), server.port());
             return server;
         } catch (InterruptedException | RuntimeException e) {
             workers.shutdownNow();

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -246,6 +247,55 @@ class AdminCenterBrowserTest {
                 !el("#enable-form [data-error-for=\"_form\"]").getText().isBlank()
                         || !el("#enable-email-error").getText().isBlank());
         assertFalse(shown("#secret-dialog"));
+    }
+
+    @Test
+    void sipCredentialsATokenAndDisablingWorkFromTheKeyboardAlone() throws Exception {
+        String[] user = enabledUser("keyboard");
+        String email = user[0];
+        String password = "correct horse battery";
+        fill("#sign-in-token", adminToken + Keys.ENTER);
+        awaitShown(userRow(email));
+
+        // SIP credentials: the password is sent and then gone from the page.
+        el(userRow(email) + " button[data-action=\"sip\"]").sendKeys(Keys.ENTER);
+        awaitShown("#sip-dialog");
+        assertEquals(el("#sip-username"), driver.switchTo().activeElement(), "the dialog takes the focus");
+        driver.switchTo().activeElement().sendKeys("keyboard-user" + Keys.TAB + password + Keys.ENTER);
+        await("the dialog closes").atMost(UI).until(() -> !shown("#sip-dialog"));
+        awaitText(userRow(email), "keyboard-user");
+        assertEquals("", el("#sip-password").getAttribute("value"), "the password field is cleared");
+        assertFalse(driver.getPageSource().contains(password));
+        var stored = http.send("GET", "/api/users/" + email, adminToken, null).json();
+        assertTrue(stored.path("sipCredentialsSet").asBoolean(), stored.toString());
+
+        // A too short password: the API's 400 appears at the password field.
+        el(userRow(email) + " button[data-action=\"sip\"]").sendKeys(Keys.ENTER);
+        awaitShown("#sip-dialog");
+        fill("#sip-password", "short" + Keys.ENTER);
+        awaitText("#sip-password-error", "password");
+        assertEquals("", el("#sip-password").getAttribute("value"));
+        driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        await("Escape closes the dialog").atMost(UI).until(() -> !shown("#sip-dialog"));
+
+        // A user token, shown once; Escape closes the dialog and takes the token off the page.
+        el(userRow(email) + " button[data-action=\"token\"]").sendKeys(Keys.ENTER);
+        awaitShown("#secret-dialog");
+        await("the token is shown").atMost(UI).until(() -> !el("#secret-value").getText().isBlank());
+        String token = el("#secret-value").getText().trim();
+        driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        await("Escape closes the dialog").atMost(UI).until(() -> !shown("#secret-dialog"));
+        assertFalse(driver.getPageSource().contains(token), "the token is gone from the page");
+        assertEquals(200, http.send("GET", "/api/me", token, null).status(), "the token works");
+
+        // Disable, after the browser's confirmation.
+        el(userRow(email) + " button[data-action=\"disable\"]").sendKeys(Keys.ENTER);
+        await("the confirmation").atMost(UI).ignoreExceptions().until(() -> {
+            driver.switchTo().alert().accept();
+            return true;
+        });
+        awaitText(userRow(email), "Disabled");
+        assertFalse(http.send("GET", "/api/users/" + email, adminToken, null).json().path("enabled").asBoolean());
     }
 
     @Test
