@@ -10,6 +10,7 @@ const POLL_MS = 2000;
 let role = null;        // 'admin' or 'user' once signed in
 let view = null;        // the view shown
 let pollTimer = null;
+let pollGeneration = 0; // a poll chain runs only while it is the latest one
 let lastRendered = {};  // view -> JSON last drawn, so that polling redraws only on change
 let auditPages = [];    // the "before" ids of the pages shown so far (null: the newest)
 
@@ -126,6 +127,7 @@ function signOut(message) {
 }
 
 function stopPolling() {
+  pollGeneration++;
   if (pollTimer) {
     clearTimeout(pollTimer);
     pollTimer = null;
@@ -134,10 +136,13 @@ function stopPolling() {
 
 function poll(load) {
   stopPolling();
+  const generation = pollGeneration;
   const tick = async () => {
+    const started = Date.now();
     await load();
-    if (view && role) {
-      pollTimer = setTimeout(tick, POLL_MS);
+    if (generation === pollGeneration && view && role) {
+      // Every 2 s from the start of the last request, not 2 s after its answer.
+      pollTimer = setTimeout(tick, Math.max(0, POLL_MS - (Date.now() - started)));
     }
   };
   tick();
@@ -200,6 +205,9 @@ let users = [];
 async function loadUsers() {
   try {
     users = await api('GET', '/api/users');
+    if (!role) {
+      return; // signed out meanwhile: draw nothing
+    }
     clearErrors($('#view-users'));
     renderUsers();
   } catch (e) {
@@ -400,6 +408,9 @@ function policySummary(m) {
 async function loadMeetings() {
   try {
     const meetings = await api('GET', '/api/meetings');
+    if (!role) {
+      return;
+    }
     const drawn = JSON.stringify(meetings) + language();
     if (lastRendered.meetings === drawn) {
       return;
@@ -546,6 +557,9 @@ async function loadAudit() {
   }
   try {
     const entries = await api('GET', '/api/audit?' + params);
+    if (!role) {
+      return;
+    }
     const more = entries.length > AUDIT_PAGE;
     const page = entries.slice(0, AUDIT_PAGE);
     const rows = page.map((e) => h('tr', { dataset: { id: e.id } },
@@ -570,6 +584,9 @@ async function loadMine() {
   const region = $('#view-mine');
   try {
     const me = await api('GET', '/api/me');
+    if (!role) {
+      return;
+    }
     const drawn = JSON.stringify(me) + language() + Math.floor(Date.now() / 60000);
     if (lastRendered.mine === drawn) {
       return;

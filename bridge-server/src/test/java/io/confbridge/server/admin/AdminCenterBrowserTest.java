@@ -219,6 +219,7 @@ class AdminCenterBrowserTest {
         el("#sign-out").click();
         awaitShown("#sign-in-token");
         assertNull(driver.executeScript("return sessionStorage.getItem('confbridge.token')"));
+        assertFalse(driver.getPageSource().contains("demo@example.com"), "signing out clears the page");
     }
 
     @Test
