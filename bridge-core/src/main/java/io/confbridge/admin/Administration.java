@@ -61,13 +61,35 @@ public interface Administration {
      */
     record TenantSettings(int pinLength, boolean autoEmail, boolean anonymousCanStart,
                           int lobbyTimeoutMinutes, String language, boolean endOnOrganizerLeave,
-                          int maxParticipants, boolean entryExitTones, String admissionMode) {
+                          int maxParticipants, boolean entryExitTones, String admissionMode,
+                          List<String> dialInNumbers) {
+
+        /** Settings without dial-in numbers. */
+        public TenantSettings(int pinLength, boolean autoEmail, boolean anonymousCanStart,
+                              int lobbyTimeoutMinutes, String language, boolean endOnOrganizerLeave,
+                              int maxParticipants, boolean entryExitTones, String admissionMode) {
+            this(pinLength, autoEmail, anonymousCanStart, lobbyTimeoutMinutes, language, endOnOrganizerLeave,
+                    maxParticipants, entryExitTones, admissionMode, List.of());
+        }
     }
 
-    /** A partial update of the settings: null fields stay as they are. */
+    /**
+     * A partial update of the settings: null fields stay as they are.
+     *
+     * @param dialInNumbers the whole new list (an empty list removes every number)
+     */
     record SettingsChange(Integer pinLength, Boolean autoEmail, Boolean anonymousCanStart,
                           Integer lobbyTimeoutMinutes, String language, Boolean endOnOrganizerLeave,
-                          Integer maxParticipants, Boolean entryExitTones, String admissionMode) {
+                          Integer maxParticipants, Boolean entryExitTones, String admissionMode,
+                          List<String> dialInNumbers) {
+
+        /** A change that leaves the dial-in numbers as they are. */
+        public SettingsChange(Integer pinLength, Boolean autoEmail, Boolean anonymousCanStart,
+                              Integer lobbyTimeoutMinutes, String language, Boolean endOnOrganizerLeave,
+                              Integer maxParticipants, Boolean entryExitTones, String admissionMode) {
+            this(pinLength, autoEmail, anonymousCanStart, lobbyTimeoutMinutes, language, endOnOrganizerLeave,
+                    maxParticipants, entryExitTones, admissionMode, null);
+        }
     }
 
     /**
@@ -109,6 +131,14 @@ public interface Administration {
                        boolean entryExitTones, String admissionMode) {
     }
 
+    /**
+     * Which audit lines to read: a page of at most {@code limit} lines (1–{@link #MAX_AUDIT_LIMIT}),
+     * newest first, older than line {@code beforeId} (null: from the newest), whose actor, action and
+     * target contain the given texts ignoring case (null or empty: any).
+     */
+    record AuditQuery(Long beforeId, String actor, String action, String target, int limit) {
+    }
+
     /** One audit log line. */
     record AuditEntry(long id, Instant at, String actor, String actorRole, String clientAddress,
                       String action, String target, String detail) {
@@ -146,6 +176,15 @@ public interface Administration {
     List<MeetingView> listMeetings();
 
     List<AuditEntry> audit(int limit);
+
+    /** One page of the audit log, filtered (see {@link AuditQuery}). */
+    List<AuditEntry> audit(AuditQuery query);
+
+    /**
+     * The meetings the actor may see in a list: all of them for an administrator, only their own for a
+     * user (a user's token never lists another user's meetings).
+     */
+    List<MeetingView> meetingsOf(Actor actor);
 
     /** Issues a bearer token for the user's own app-side API calls; shown once. */
     String issueUserToken(Actor actor, String email);

@@ -244,6 +244,17 @@ public final class DialInAdministration implements Administration {
         }
         Integer maxParticipants = PolicyInput.maxParticipants(change.maxParticipants());
         AdmissionMode admission = PolicyInput.admissionMode(change.admissionMode());
+        List<String> dialInNumbers = old.dialInNumbers();
+        if (change.dialInNumbers() != null) {
+            dialInNumbers = new ArrayList<>();
+            for (String number : change.dialInNumbers()) {
+                dialInNumbers.add(number == null ? "" : number.trim());
+            }
+            String problem = io.confbridge.store.TenantSettings.dialInNumbersProblem(dialInNumbers);
+            if (problem != null) {
+                throw AdminException.badInput("dialInNumbers", problem);
+            }
+        }
         var updated = new io.confbridge.store.TenantSettings(pinLength,
                 change.autoEmail() != null ? change.autoEmail() : old.autoEmail(),
                 change.anonymousCanStart() != null ? change.anonymousCanStart() : old.anonymousCanStart(),
@@ -251,7 +262,7 @@ public final class DialInAdministration implements Administration {
                 change.endOnOrganizerLeave() != null ? change.endOnOrganizerLeave() : old.endOnOrganizerLeave(),
                 maxParticipants != null ? maxParticipants : old.maxParticipants(),
                 change.entryExitTones() != null ? change.entryExitTones() : old.entryExitTones(),
-                admission != null ? admission : old.admissionMode());
+                admission != null ? admission : old.admissionMode(), dialInNumbers);
         if (!updated.equals(old)) {
             store.updateTenantSettings(updated);
             audit.record(actor, "settings.update", "tenant", settingsDiff(old, updated));
@@ -271,12 +282,14 @@ public final class DialInAdministration implements Administration {
         AuditTrail.diff(changes, "entryExitTones", a.entryExitTones(), b.entryExitTones());
         AuditTrail.diff(changes, "admissionMode", PolicyInput.admissionModeName(a.admissionMode()),
                 PolicyInput.admissionModeName(b.admissionMode()));
+        AuditTrail.diff(changes, "dialInNumbers", a.dialInNumbers(), b.dialInNumbers());
         return String.join("; ", changes);
     }
 
     private static TenantSettings toView(io.confbridge.store.TenantSettings s) {
         return new TenantSettings(s.pinLength(), s.autoEmail(), s.anonymousCanStart(), s.lobbyTimeoutMinutes(), s.language(),
-                s.endOnOrganizerLeave(), s.maxParticipants(), s.entryExitTones(), PolicyInput.admissionModeName(s.admissionMode()));
+                s.endOnOrganizerLeave(), s.maxParticipants(), s.entryExitTones(), PolicyInput.admissionModeName(s.admissionMode()),
+                s.dialInNumbers());
     }
 
     // ---- meetings ---------------------------------------------------------------------------------
@@ -333,7 +346,35 @@ public final class DialInAdministration implements Administration {
         return views;
     }
 
+    @Override
+    public List<MeetingView> meetingsOf(Actor actor) {
+        if (actor.role() != ActorRole.USER) {
+            return listMeetings();
+        }
+        List<MeetingView> views = new ArrayList<>();
+        for (MeetingListing listing : store.listMeetings()) {
+            if (listing.organizerEmail().equalsIgnoreCase(actor.name())) {
+                views.add(live.view(listing));
+            }
+        }
+        return views;
+    }
+
     // ---- audit and tokens -------------------------------------------------------------------------
+
+    @Override
+    public List<AuditEntry> audit(AuditQuery query) {
+        if (query.limit() < 1 || query.limit() > MAX_AUDIT_LIMIT) {
+            throw AdminException.badInput("limit", "limit must be 1–" + MAX_AUDIT_LIMIT + ", not " + query.limit());
+        }
+        List<AuditEntry> entries = new ArrayList<>();
+        for (AuditRecord r : store.findAudit(query.beforeId(), query.actor(), query.action(), query.target(),
+                query.limit())) {
+            entries.add(new AuditEntry(r.id(), r.at(), r.actor(), r.actorRole(), r.clientAddress(), r.action(),
+                    r.target(), r.detail()));
+        }
+        return entries;
+    }
 
     @Override
     public List<AuditEntry> audit(int limit) {

@@ -1,6 +1,7 @@
 package io.confbridge.admin;
 
 import io.confbridge.admin.Administration.MeetingView;
+import io.confbridge.meeting.LobbyWaiter;
 import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.store.MeetingListing;
@@ -38,6 +39,11 @@ final class LiveMeetings {
     /** When each caller now in the lobby arrived, oldest first. */
     List<Instant> lobbyArrivals(String conferenceId) {
         return await(registry.lobbyArrivals(conferenceId));
+    }
+
+    /** Who is in the lobby and since when, oldest first. */
+    List<LobbyWaiter> lobbyWaiters(String conferenceId) {
+        return await(registry.lobbyWaiters(conferenceId));
     }
 
     /** Starts the meeting as the organizer's PIN would; returns its state afterwards. */

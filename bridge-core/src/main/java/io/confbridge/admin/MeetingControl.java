@@ -3,6 +3,7 @@ package io.confbridge.admin;
 import io.confbridge.admin.Administration.Actor;
 import io.confbridge.admin.Administration.MeetingSettingsChange;
 import io.confbridge.admin.Administration.MeetingView;
+import io.confbridge.meeting.LobbyWaiter;
 import io.confbridge.meeting.Meeting;
 import io.confbridge.store.DirectoryStore;
 import io.confbridge.store.MeetingListing;
@@ -29,7 +30,12 @@ public final class MeetingControl {
     private static final Logger log = LoggerFactory.getLogger(MeetingControl.class);
 
     /** A meeting as the organizer's app sees it: the admin view plus when each waiting caller arrived. */
-    public record LiveView(MeetingView meeting, List<Instant> lobbyArrivals) {
+    public record LiveView(MeetingView meeting, List<Instant> lobbyArrivals, List<LobbyWaiter> lobby) {
+
+        /** A view without the lobby's caller IDs. */
+        public LiveView(MeetingView meeting, List<Instant> lobbyArrivals) {
+            this(meeting, lobbyArrivals, List.of());
+        }
     }
 
     private final DirectoryStore store;
@@ -51,7 +57,8 @@ public final class MeetingControl {
     public LiveView show(Actor actor, String conferenceId) {
         MeetingListing listing = access.meeting(actor, conferenceId, "meeting.show");
         String id = listing.meeting().conferenceId();
-        return new LiveView(live.view(listing), live.lobbyArrivals(id));
+        List<LobbyWaiter> lobby = live.lobbyWaiters(id);
+        return new LiveView(live.view(listing), lobby.stream().map(LobbyWaiter::since).toList(), lobby);
     }
 
     /**

@@ -56,6 +56,11 @@ final class Call implements CallHandle {
 
     private final CallFactory factory;
 
+    /** The caller ID (the SIP From user), or "" if anonymous; immutable, so any thread may read it. */
+    String callerId() {
+        return info.callerId();
+    }
+
     Call(NewCall info, CallSignalling signalling, CallServices services, MediaClock clock,
          RtpSession rtp, RtcpSession rtcp, int rtpPort, CallFactory factory) {
         this.factory = factory;

@@ -76,6 +76,11 @@ final class MeetingSeat implements MeetingMember {
     }
 
     @Override
+    public String callerId() {
+        return call.callerId();
+    }
+
+    @Override
     public void entered(Meeting where, Meeting.Entry entry) {
         loop.execute(() -> {
             entering = false;

@@ -200,6 +200,13 @@ public final class Meeting {
         return List.copyOf(lobby.values());
     }
 
+    /** Who is in the lobby and since when, oldest first. */
+    List<LobbyWaiter> lobbyWaiters() {
+        List<LobbyWaiter> waiters = new ArrayList<>(lobby.size());
+        lobby.forEach((member, since) -> waiters.add(new LobbyWaiter(member.callerId(), since)));
+        return waiters;
+    }
+
     private void leaveOnLoop(MeetingMember member) {
         boolean wasParticipant = participants.remove(member);
         removeFromLobby(member);

@@ -12,6 +12,11 @@ public interface MeetingMember {
     /** The member's audio endpoints, plugged into the mixer when admitted. */
     ParticipantAudio audio();
 
+    /** Who the member is, as the organizer's page shows a lobby: the caller ID, or "" if anonymous. */
+    default String callerId() {
+        return "";
+    }
+
     /**
      * The answer to {@link MeetingRegistry#enter}: which meeting instance took the member (to leave it
      * later) and where in it. After {@link Meeting.Entry#FULL} the member is not in it.

@@ -109,6 +109,11 @@ public final class MeetingRegistry {
         return ask(conferenceId, Meeting::lobbyArrivals, List.of());
     }
 
+    /** Who is in the meeting's lobby and since when, oldest first; empty when nobody is in it. */
+    public CompletableFuture<List<LobbyWaiter>> lobbyWaiters(String conferenceId) {
+        return ask(conferenceId, Meeting::lobbyWaiters, List.of());
+    }
+
     private <T> CompletableFuture<T> ask(String conferenceId, Function<Meeting, T> question, T ifNotLive) {
         Meeting meeting = live.get(conferenceId);
         return meeting == null ? CompletableFuture.completedFuture(ifNotLive) : meeting.ask(() -> question.apply(meeting));

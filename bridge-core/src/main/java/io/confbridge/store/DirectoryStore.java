@@ -122,6 +122,13 @@ public interface DirectoryStore extends AutoCloseable {
     /** The newest {@code limit} audit lines, newest first. */
     List<AuditRecord> recentAudit(int limit);
 
+    /**
+     * One page of the audit log, newest first: at most {@code limit} lines with an id below
+     * {@code beforeId} (any if null) whose actor, action and target each contain the given text,
+     * ignoring case (null or empty: any).
+     */
+    List<AuditRecord> findAudit(Long beforeId, String actor, String action, String target, int limit);
+
     /** Stores a user token's hash for the organizer. */
     void addUserToken(long organizerId, String tokenHash);
 

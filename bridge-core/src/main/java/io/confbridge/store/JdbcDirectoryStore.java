@@ -74,7 +74,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
             + " COALESCE(m.admission_mode, t.admission_mode)";
     private static final String MEETING_FROM = " FROM meetings m JOIN tenant_settings t ON t.id = 1";
     private static final String TENANT_COLUMNS = "pin_length, auto_email, anonymous_can_start, lobby_timeout_minutes,"
-            + " language, end_on_organizer_leave, max_participants, entry_exit_tones, admission_mode";
+            + " language, end_on_organizer_leave, max_participants, entry_exit_tones, admission_mode, dial_in_numbers";
 
     private final HikariDataSource pool;
     private final Dialect dialect;
@@ -482,9 +482,15 @@ public final class JdbcDirectoryStore implements DirectoryStore {
                     throw new SQLException("the tenant_settings row is missing");
                 }
                 return new TenantSettings(rs.getInt(1), rs.getBoolean(2), rs.getBoolean(3), rs.getInt(4), rs.getString(5),
-                        rs.getBoolean(6), rs.getInt(7), rs.getBoolean(8), admissionMode(rs.getString(9)));
+                        rs.getBoolean(6), rs.getInt(7), rs.getBoolean(8), admissionMode(rs.getString(9)),
+                        dialInNumbers(rs.getString(10)));
             }
         });
+    }
+
+    /** Dial-in numbers are stored one per line (a number holds no control character). */
+    private static List<String> dialInNumbers(String stored) {
+        return stored == null || stored.isEmpty() ? List.of() : List.of(stored.split("\n"));
     }
 
     @Override
@@ -493,7 +499,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
             try (PreparedStatement s = c.prepareStatement(
                     "UPDATE tenant_settings SET pin_length = ?, auto_email = ?, anonymous_can_start = ?,"
                             + " lobby_timeout_minutes = ?, language = ?, end_on_organizer_leave = ?, max_participants = ?,"
-                            + " entry_exit_tones = ?, admission_mode = ? WHERE id = 1")) {
+                            + " entry_exit_tones = ?, admission_mode = ?, dial_in_numbers = ? WHERE id = 1")) {
                 s.setInt(1, settings.pinLength());
                 s.setBoolean(2, settings.autoEmail());
                 s.setBoolean(3, settings.anonymousCanStart());
@@ -503,6 +509,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
                 s.setInt(7, settings.maxParticipants());
                 s.setBoolean(8, settings.entryExitTones());
                 s.setString(9, admissionModeText(settings.admissionMode()));
+                s.setString(10, String.join("\n", settings.dialInNumbers()));
                 if (s.executeUpdate() != 1) {
                     throw new SQLException("the tenant_settings row is missing");
                 }
@@ -616,6 +623,42 @@ public final class JdbcDirectoryStore implements DirectoryStore {
                     "SELECT id, occurred_at, actor, actor_role, client_address, action, target, detail"
                             + " FROM audit_log ORDER BY id DESC LIMIT ?")) {
                 s.setInt(1, limit);
+                List<AuditRecord> entries = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        entries.add(new AuditRecord(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
+                                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)));
+                    }
+                }
+                return entries;
+            }
+        });
+    }
+
+    @Override
+    public List<AuditRecord> findAudit(Long beforeId, String actor, String action, String target, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT id, occurred_at, actor, actor_role, client_address, action,"
+                + " target, detail FROM audit_log WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (beforeId != null) {
+            sql.append(" AND id < ?");
+            args.add(beforeId);
+        }
+        String[][] contains = {{"actor", actor}, {"action", action}, {"target", target}};
+        for (String[] column : contains) {
+            if (column[1] != null && !column[1].isEmpty()) {
+                sql.append(" AND LOWER(COALESCE(").append(column[0]).append(", '')) LIKE ? ESCAPE '!'");
+                args.add("%" + column[1].toLowerCase(Locale.ROOT)
+                        .replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            }
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        args.add(limit);
+        return run("search the audit log", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    s.setObject(i + 1, args.get(i));
+                }
                 List<AuditRecord> entries = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {

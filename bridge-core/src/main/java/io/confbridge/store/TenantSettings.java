@@ -19,10 +19,14 @@ import java.util.List;
  * @param maxParticipants     default: participants allowed at once (0–1000, 0 = no limit)
  * @param entryExitTones      default: tones when someone joins or leaves
  * @param admissionMode       default: who admits the lobby
+ * @param dialInNumbers       the phone numbers callers may dial, as people read them (shown to organizers
+ *                            and in the PIN e-mail); at most {@value #MAX_DIAL_IN_NUMBERS}, each 1–
+ *                            {@value #MAX_DIAL_IN_NUMBER_LENGTH} characters without control characters
  */
 public record TenantSettings(int pinLength, boolean autoEmail, boolean anonymousCanStart,
                              int lobbyTimeoutMinutes, String language, boolean endOnOrganizerLeave,
-                             int maxParticipants, boolean entryExitTones, AdmissionMode admissionMode) {
+                             int maxParticipants, boolean entryExitTones, AdmissionMode admissionMode,
+                             List<String> dialInNumbers) {
 
     public static final int MIN_PIN_LENGTH = 4;
     public static final int MAX_PIN_LENGTH = 12;
@@ -31,6 +35,8 @@ public record TenantSettings(int pinLength, boolean autoEmail, boolean anonymous
     public static final int MAX_PARTICIPANTS_LIMIT = 1000;
     /** The prompt languages a tenant may choose. */
     public static final List<String> LANGUAGES = List.of("en", "zh");
+    public static final int MAX_DIAL_IN_NUMBERS = 10;
+    public static final int MAX_DIAL_IN_NUMBER_LENGTH = 40;
 
     /** What a fresh database holds; the same values as the column defaults of the migrations. */
     public static final TenantSettings DEFAULTS = new TenantSettings(5, true, false, 60, "en");
@@ -45,6 +51,34 @@ public record TenantSettings(int pinLength, boolean autoEmail, boolean anonymous
         }
         checkMaxParticipants(maxParticipants);
         Objects.requireNonNull(admissionMode, "admissionMode");
+        dialInNumbers = List.copyOf(dialInNumbers);
+        String problem = dialInNumbersProblem(dialInNumbers);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+
+    /** Settings without dial-in numbers. */
+    public TenantSettings(int pinLength, boolean autoEmail, boolean anonymousCanStart, int lobbyTimeoutMinutes,
+                          String language, boolean endOnOrganizerLeave, int maxParticipants, boolean entryExitTones,
+                          AdmissionMode admissionMode) {
+        this(pinLength, autoEmail, anonymousCanStart, lobbyTimeoutMinutes, language, endOnOrganizerLeave,
+                maxParticipants, entryExitTones, admissionMode, List.of());
+    }
+
+    /** What is wrong with a list of dial-in numbers (already trimmed), or null if it is fine. */
+    public static String dialInNumbersProblem(List<String> numbers) {
+        if (numbers.size() > MAX_DIAL_IN_NUMBERS) {
+            return "dialInNumbers holds at most " + MAX_DIAL_IN_NUMBERS + " numbers, not " + numbers.size();
+        }
+        for (String number : numbers) {
+            if (number.isBlank() || number.length() > MAX_DIAL_IN_NUMBER_LENGTH
+                    || number.chars().anyMatch(Character::isISOControl)) {
+                return "each of dialInNumbers must be 1–" + MAX_DIAL_IN_NUMBER_LENGTH
+                        + " characters without control characters";
+            }
+        }
+        return null;
     }
 
     /** Settings with the policy defaults of {@link MeetingPolicy#DEFAULT}. */
@@ -52,7 +86,7 @@ public record TenantSettings(int pinLength, boolean autoEmail, boolean anonymous
                           String language) {
         this(pinLength, autoEmail, anonymousCanStart, lobbyTimeoutMinutes, language,
                 MeetingPolicy.DEFAULT.endOnOrganizerLeave(), MeetingPolicy.DEFAULT.maxParticipants(),
-                MeetingPolicy.DEFAULT.entryExitTones(), MeetingPolicy.DEFAULT.admissionMode());
+                MeetingPolicy.DEFAULT.entryExitTones(), MeetingPolicy.DEFAULT.admissionMode(), List.of());
     }
 
     /** The policy of a meeting that sets nothing of its own. */

@@ -424,4 +424,41 @@ abstract class DirectoryStoreContract {
         assertEquals(20_000, store.pinLockedUntil("organizer:1"));
         assertEquals(1, store.pinFailures("organizer:1", 0).count());
     }
+
+    @Test
+    void dialInNumbersRoundTripInOrderAndAreRefusedWhenMalformed() {
+        TenantSettings numbers = new TenantSettings(5, true, false, 60, "en", false, 0, true, AdmissionMode.AUTOMATIC,
+                List.of("+1 425 555 0100 (US)", "+86 10 5555 0100"));
+        store.updateTenantSettings(numbers);
+        assertEquals(numbers, store.tenantSettings());
+        assertEquals(List.of("+1 425 555 0100 (US)", "+86 10 5555 0100"), store.tenantSettings().dialInNumbers());
+
+        store.updateTenantSettings(new TenantSettings(5, true, false, 60, "en"));
+        assertEquals(List.of(), store.tenantSettings().dialInNumbers());
+        assertThrows(IllegalArgumentException.class, () -> new TenantSettings(5, true, false, 60, "en", false, 0, true,
+                AdmissionMode.AUTOMATIC, List.of("+1\n555")));
+        assertThrows(IllegalArgumentException.class, () -> new TenantSettings(5, true, false, 60, "en", false, 0, true,
+                AdmissionMode.AUTOMATIC, List.of("")));
+    }
+
+    @Test
+    void theAuditLogPagesBackwardsAndFiltersByContainedTextIgnoringCase() {
+        Instant t = Instant.parse("2026-12-04T10:00:00Z");
+        for (int i = 0; i < 5; i++) {
+            store.appendAudit(AuditRecord.of(t.plusSeconds(i), "admin", "ADMIN", "192.0.2.1",
+                    i % 2 == 0 ? "user.enable" : "pin.reset", "u" + i + "@contoso.com", "d"));
+        }
+        store.appendAudit(AuditRecord.of(t.plusSeconds(9), "system", "SYSTEM", null, "pin.lockout", null, null));
+        List<AuditRecord> all = store.recentAudit(10);
+
+        assertEquals(all.subList(0, 2), store.findAudit(null, null, null, null, 2));
+        assertEquals(all.subList(2, 4), store.findAudit(all.get(1).id(), null, null, null, 2));
+        List<AuditRecord> enables = store.findAudit(null, "ADM", "User.Enable", "", 10);
+        assertEquals(3, enables.size());
+        enables.forEach(e -> assertEquals("user.enable", e.action()));
+        assertEquals(1, store.findAudit(null, null, null, "U3@", 10).size());
+        assertEquals(List.of(), store.findAudit(null, null, null, "%", 10), "% is literal");
+        assertEquals(List.of(), store.findAudit(null, null, "user_enable", null, 10), "_ is literal");
+        assertEquals(1, store.findAudit(null, "system", null, null, 10).size());
+    }
 }

@@ -142,7 +142,8 @@ public final class BridgeServer implements AutoCloseable {
                 new SmtpPinMailer(config.mail(), config.sip()), Clock.systemUTC(), new SecureRandom(), realm,
                 ivr.lobbyTimeoutMs());
         String adminToken = AdminToken.resolve(config.admin().token(), Path.of(config.dataDir()), System.out);
-        admin = AdminHttpServer.start(config.admin(), administration, administration.meetingControl(), adminToken);
+        admin = AdminHttpServer.start(config.admin(), administration, administration.meetingControl(), adminToken,
+                config.sip());
         toClose.add(admin);
     }
 

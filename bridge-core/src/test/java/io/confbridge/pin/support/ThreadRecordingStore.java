@@ -192,6 +192,11 @@ public final class ThreadRecordingStore implements DirectoryStore {
     }
 
     @Override
+    public List<AuditRecord> findAudit(Long beforeId, String actor, String action, String target, int limit) {
+        return delegate.findAudit(beforeId, actor, action, target, limit);
+    }
+
+    @Override
     public void addUserToken(long organizerId, String tokenHash) {
         delegate.addUserToken(organizerId, tokenHash);
     }

@@ -62,12 +62,18 @@ final class AdminApi {
     private final Administration admin;
     private final MeetingControl meetings;
     private final BearerAuthenticator authenticator;
+    private final DialInUris dialInUris;
     private final List<Route> routes = new ArrayList<>();
 
     AdminApi(Administration admin, MeetingControl meetings, String adminToken) {
+        this(admin, meetings, adminToken, DialInUris.NONE);
+    }
+
+    AdminApi(Administration admin, MeetingControl meetings, String adminToken, DialInUris dialInUris) {
         this.admin = admin;
         this.meetings = meetings;
         this.authenticator = new BearerAuthenticator(adminToken, admin);
+        this.dialInUris = dialInUris;
 
         route("GET", "/api/users", (a, p, r) -> ApiResponse.of(200, admin.listUsers()));
         route("POST", "/api/users", this::enableUser);
@@ -106,7 +112,10 @@ final class AdminApi {
             noBody(r);
             return ApiResponse.of(200, meetings.end(a, p.get(0)));
         });
-        route("GET", "/api/audit", (a, p, r) -> ApiResponse.of(200, admin.audit(auditLimit(r))));
+        route("GET", "/api/audit", (a, p, r) -> ApiResponse.of(200, admin.audit(auditQuery(r))));
+
+        // For the web admin center and the organizer's page (README "Admin center").
+        appRoute("GET", "/api/me", (a, p, r) -> ApiResponse.of(200, me(a)));
     }
 
     private void route(String method, String pattern, Endpoint endpoint) {
@@ -247,10 +256,14 @@ final class AdminApi {
         return ApiResponse.of(200, admin.setSipCredentials(actor, params.get(0), body.username(), body.password()));
     }
 
-    /** The meeting's fields with its lobby's arrival times (ISO-8601, oldest first) beside the count. */
+    /**
+     * The meeting's fields with its lobby's arrival times (ISO-8601, oldest first) beside the count, and
+     * who waits since when ({@code lobby}: caller ID and arrival).
+     */
     private static ObjectNode liveView(MeetingControl.LiveView view) {
         ObjectNode node = AdminJson.MAPPER.valueToTree(view.meeting());
         node.set("lobbyArrivals", AdminJson.MAPPER.valueToTree(view.lobbyArrivals()));
+        node.set("lobby", AdminJson.MAPPER.valueToTree(view.lobby()));
         return node;
     }
 
@@ -260,6 +273,46 @@ final class AdminApi {
         node.put("pin", issued.pin());
         node.set("mail", AdminJson.MAPPER.valueToTree(issued.mail()));
         return node;
+    }
+
+    /**
+     * Who the token belongs to. The administrator: {@code {"role":"admin"}}. A user: their own profile,
+     * the tenant's dial-in numbers, and their own meetings only, each with its dial-in URIs and the
+     * arrival times of its lobby.
+     */
+    private ObjectNode me(Actor actor) {
+        ObjectNode node = AdminJson.MAPPER.createObjectNode();
+        if (actor.role() != ActorRole.USER) {
+            node.put("role", "admin");
+            return node;
+        }
+        Administration.UserView user = admin.getUser(actor.name());
+        node.put("role", "user");
+        node.put("email", user.email());
+        node.put("displayName", user.displayName());
+        node.set("dialInNumbers", AdminJson.MAPPER.valueToTree(admin.settings().dialInNumbers()));
+        var list = node.putArray("meetings");
+        for (Administration.MeetingView meeting : admin.meetingsOf(actor)) {
+            ObjectNode view = liveView(meetings.show(actor, meeting.conferenceId()));
+            view.set("dialInUris", AdminJson.MAPPER.valueToTree(dialInUris.of(meeting.conferenceId())));
+            list.add(view);
+        }
+        return node;
+    }
+
+    /** {@code limit}, {@code before} (an audit line id: the page after it) and the filters. */
+    private static Administration.AuditQuery auditQuery(ApiRequest request) {
+        Long before = null;
+        String raw = request.queryParam("before");
+        if (raw != null) {
+            try {
+                before = Long.parseLong(raw);
+            } catch (NumberFormatException e) {
+                throw ApiException.badInput("before", "before must be the id of an audit line");
+            }
+        }
+        return new Administration.AuditQuery(before, request.queryParam("actor"), request.queryParam("action"),
+                request.queryParam("target"), auditLimit(request));
     }
 
     private static int auditLimit(ApiRequest request) {

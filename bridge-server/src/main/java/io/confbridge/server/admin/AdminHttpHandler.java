@@ -48,6 +48,18 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        if (AdminWebUi.serves(uri.rawPath())) {
+            // The web admin center's static files, from memory: no worker needed.
+            FullHttpResponse page = AdminWebUi.respond(request.method(), uri.rawPath(), request.headers());
+            if (keepAlive) {
+                HttpUtil.setKeepAlive(page, true);
+                ctx.writeAndFlush(page);
+            } else {
+                page.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                ctx.writeAndFlush(page).addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
         ApiRequest apiRequest = new ApiRequest(request.method().name(), uri.rawPath(), uri.parameters(),
                 ByteBufUtil.getBytes(request.content()), request.headers().get(HttpHeaderNames.AUTHORIZATION),
                 hostOf(ctx.channel().remoteAddress()));

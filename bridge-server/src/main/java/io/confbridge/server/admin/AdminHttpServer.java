@@ -51,7 +51,23 @@ public final class AdminHttpServer implements AutoCloseable {
      */
     public static AdminHttpServer start(BridgeConfig.AdminConfig config, Administration administration,
                                         MeetingControl meetings, String adminToken) throws InterruptedException {
-        AdminApi api = new AdminApi(administration, meetings, adminToken);
+        return start(config, administration, meetings, adminToken, DialInUris.NONE);
+    }
+
+    /**
+     * As {@link #start(BridgeConfig.AdminConfig, Administration, MeetingControl, String)}, with the SIP
+     * side's addresses for the dial-in URIs on the organizer's page.
+     */
+    public static AdminHttpServer start(BridgeConfig.AdminConfig config, Administration administration,
+                                        MeetingControl meetings, String adminToken, BridgeConfig.SipConfig sip)
+            throws InterruptedException {
+        return start(config, administration, meetings, adminToken, DialInUris.of(sip));
+    }
+
+    private static AdminHttpServer start(BridgeConfig.AdminConfig config, Administration administration,
+                                         MeetingControl meetings, String adminToken, DialInUris dialInUris)
+            throws InterruptedException {
+        AdminApi api = new AdminApi(administration, meetings, adminToken, dialInUris);
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("admin-http", true), NioIoHandler.newFactory());
         ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 0, TimeUnit.SECONDS,
@@ -65,7 +81,8 @@ public final class AdminHttpServer implements AutoCloseable {
                     .sync()
                     .channel();
             AdminHttpServer server = new AdminHttpServer(group, workers, channel);
-            log.info("admin API on http://{}:{}/api", config.bindAddress(), server.port());
+            log.info("admin API on http://{}:{}/api, admin center on http://{}:{}/", config.bindAddress(), server.port(),
+                    config.bindAddress(), server.port());
             return server;
         } catch (InterruptedException | RuntimeException e) {
             workers.shutdownNow();

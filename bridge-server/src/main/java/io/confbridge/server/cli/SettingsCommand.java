@@ -1,10 +1,15 @@
 package io.confbridge.server.cli;
 
+import java.util.List;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+
+import java.util.List;
 
 
 /** {@code bridge settings get|set}: the tenant-wide settings. */
@@ -39,6 +44,14 @@ public final class SettingsCommand {
         @Option(names = "--language", paramLabel = "en|zh", description = "Prompt language.")
         String language;
 
+        @Option(names = "--dial-in-number", paramLabel = "NUMBER",
+                description = "A dial-in phone number shown to organizers and in the PIN e-mail; repeat for "
+                        + "several. Replaces the list; --no-dial-in-numbers empties it.")
+        List<String> dialInNumbers;
+
+        @Option(names = "--no-dial-in-numbers", description = "Remove every dial-in number.")
+        boolean noDialInNumbers;
+
         /** The meeting policy defaults: every meeting that does not set its own value follows them. */
         @Mixin
         MeetingPolicyOptions policy;
@@ -58,10 +71,17 @@ public final class SettingsCommand {
             if (language != null) {
                 body.put("language", language);
             }
+            if (dialInNumbers != null || noDialInNumbers) {
+                ArrayNode numbers = body.putArray("dialInNumbers");
+                if (dialInNumbers != null && !noDialInNumbers) {
+                    dialInNumbers.forEach(numbers::add);
+                }
+            }
             policy.putInto(body);
             if (body.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "nothing to set: give at least one of "
-                        + "--pin-length, --auto-email, --anonymous-can-start, --language, " + MeetingPolicyOptions.NAMES);
+                        + "--pin-length, --auto-email, --anonymous-can-start, --language, --dial-in-number, "
+                        + MeetingPolicyOptions.NAMES);
             }
             return new Request("PATCH", "/api/settings", body);
         }

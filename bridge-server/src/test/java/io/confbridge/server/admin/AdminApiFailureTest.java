@@ -34,6 +34,8 @@ class AdminApiFailureTest {
         public MeetingView getMeeting(String id) { throw broken(); }
         public List<MeetingView> listMeetings() { throw broken(); }
         public List<AuditEntry> audit(int limit) { throw broken(); }
+        public List<AuditEntry> audit(AuditQuery query) { throw broken(); }
+        public List<MeetingView> meetingsOf(Actor a) { throw broken(); }
         public String issueUserToken(Actor a, String e) { throw broken(); }
         public Optional<String> userForToken(String token) { return Optional.empty(); }
     }

@@ -385,4 +385,28 @@ class AdminCliTest {
 
         assertFalse(bridge("audit", "--limit", "1000", "--json").out().contains(password));
     }
+
+    @Test
+    void settingsSetTakesDialInNumbersAndAuditTakesPagingAndFilters() throws Exception {
+        try {
+            Run set = bridge("settings", "set", "--dial-in-number", "+1 425 555 0100 (US)",
+                    "--dial-in-number", "+86 10 5555 0100", "--json");
+            assertEquals(0, set.exit(), set.err());
+            assertEquals("+86 10 5555 0100", set.json().path("dialInNumbers").path(1).asText(), set.out());
+            assertEquals(2, bridge("settings", "get", "--json").json().path("dialInNumbers").size());
+
+            String email = newEmail();
+            bridge("users", "enable", email, "--name", "N");
+            Run enables = bridge("audit", "--action", "user.enable", "--target", email, "--json");
+            assertEquals(0, enables.exit(), enables.err());
+            assertEquals(1, enables.json().size(), enables.out());
+            long newest = bridge("audit", "--limit", "1", "--json").json().path(0).path("id").asLong();
+            Run older = bridge("audit", "--limit", "3", "--before", Long.toString(newest), "--json");
+            assertEquals(0, older.exit(), older.err());
+            older.json().forEach(entry -> assertTrue(entry.path("id").asLong() < newest, older.out()));
+        } finally {
+            assertEquals(0, bridge("settings", "set", "--no-dial-in-numbers").exit());
+        }
+        assertEquals(0, bridge("settings", "get", "--json").json().path("dialInNumbers").size());
+    }
 }
