@@ -28,8 +28,9 @@ import java.util.Set;
  *       {@code sourceMaxBackoffSeconds}. A source that keeps failing across organizers and conference IDs
  *       thus slows down exponentially.</li>
  * </ol>
- * A refused attempt is not checked against the hash but counts as a failure like any other, so hammering
- * a lock only prolongs a back-off. A right PIN does not reset a counter (as in Teams): failures age out of
+ * A refused attempt is not checked against the hash (a dummy Argon2 run keeps its timing that of a checked
+ * one) and counts against the source only, so hammering a lock prolongs the source's back-off but never
+ * renews the organizer's lock. A right PIN does not reset a counter (as in Teams): failures age out of
  * the window; an administrator's clear or a PIN reset wipes an organizer's. So when a lock runs out while
  * its failures are still inside the window, the next wrong PIN locks again at once; the right one works.
  * Locks and back-offs are audited ({@code pin.lockout}, {@code pin.backoff}, actor {@code system}).
@@ -80,7 +81,15 @@ public final class PinLockout {
         return false;
     }
 
-    /** Counts a wrong (or refused) attempt; locks the organizer and audits when a limit is reached. */
+    /**
+     * Counts an attempt refused by a lock or back-off, against the source only: an organizer's lock is not
+     * renewed by attempts it refused, so a few calls an hour cannot keep an organizer locked out for ever.
+     */
+    void recordRefused(PinAttemptSource source, long nowMs) {
+        recordFailure(null, source, nowMs);
+    }
+
+    /** Counts a wrong attempt; locks the organizer and audits when a limit is reached. */
     void recordFailure(OrganizerRecord organizerOrNull, PinAttemptSource source, long nowMs) {
         if (organizerOrNull != null) {
             String subject = organizerSubject(organizerOrNull.id());

@@ -708,7 +708,8 @@ abstract class DialInAdministrationContract {
         assertEquals(clock.instant().plus(Duration.ofMinutes(15)), locked.lockedUntil());
         assertEquals(10, locked.recentPinFailures());
         assertFalse(verify(AMOS, issued.pin()), "the right PIN is refused while locked");
-        assertEquals(11, admin.getUser(AMOS).recentPinFailures(), "a refused attempt still counts");
+        // Issue 9 §3 changed this (it was 11): an attempt refused by the lock counts against its source only.
+        assertEquals(10, admin.getUser(AMOS).recentPinFailures(), "a refused attempt does not renew the organizer's lock");
         AuditEntry lockout = admin.audit(10).stream().filter(e -> e.action().equals("pin.lockout")).findFirst().orElseThrow();
         assertEquals("system", lockout.actor());
         assertEquals("SYSTEM", lockout.actorRole());
@@ -717,6 +718,28 @@ abstract class DialInAdministrationContract {
 
         clock.advance(Duration.ofMinutes(15));
         assertTrue(verify(AMOS, issued.pin()), "the lock runs out");
+    }
+
+    @Test
+    void attemptsRefusedWhileLockedDoNotKeepTheOrganizerLockedOut() throws Exception {
+        PinIssued issued = enable(AMOS, "Amos", null);
+        String wrong = wrongPin(issued.pin());
+        for (int i = 0; i < 10; i++) {
+            assertFalse(verify(AMOS, wrong, new PinAttemptSource("+1425555" + (1000 + i), "203.0.113." + i)));
+        }
+        assertTrue(admin.getUser(AMOS).locked());
+
+        // Four calls an hour with wrong PINs, each refused by the lock, from fresh sources.
+        for (int i = 0; i < 4; i++) {
+            clock.advance(Duration.ofMinutes(3));
+            assertFalse(verify(AMOS, wrong, new PinAttemptSource("+1425556" + (1000 + i), "198.51.100." + i)));
+        }
+        assertEquals(10, admin.getUser(AMOS).recentPinFailures(), "refused attempts counted against the sources only");
+
+        clock.advance(Duration.ofMinutes(61));
+        assertFalse(admin.getUser(AMOS).locked());
+        assertTrue(verify(AMOS, issued.pin(), new PinAttemptSource("+14255570000", "192.0.2.77")),
+                "the lock ran out and the failures aged out, whatever was tried meanwhile");
     }
 
     @Test

@@ -88,6 +88,32 @@ class PinVaultTest {
     }
 
     @Test
+    void aLockedPinIsRefusedAfterAsLongAnArgon2RunAsACheckedOne() throws Exception {
+        // A dear hash makes the Argon2 run dominate the database round trips it is compared with.
+        PinHasher dear = new PinHasher(PinHasherTest.filled(32, 5), 32_768, 4, 1);
+        PinVault dearVault = new PinVault(store, dear, workers, new PinGenerator(new SecureRandom()),
+                new PinLockout(store, ConfigLoader.defaults().lockout(), Clock.systemUTC()));
+        long id = store.createOrganizer("a@contoso.com", "A", null, dear.hash("48213"), 5).id();
+        assertFalse(dearVault.verify(id, "11111").get(30, TimeUnit.SECONDS), "warms the dummy hash up");
+        long checkedNs = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            assertFalse(dearVault.verify(id, "1111" + i).get(30, TimeUnit.SECONDS));
+            checkedNs = Math.min(checkedNs, System.nanoTime() - start);
+        }
+        for (int i = 0; i < 10; i++) {
+            dearVault.verify(id, "2222" + i).get(30, TimeUnit.SECONDS);
+        }
+        assertTrue(dearVault.lockout().status(id).locked());
+
+        long start = System.nanoTime();
+        assertFalse(dearVault.verify(id, "48213").get(30, TimeUnit.SECONDS), "refused while locked");
+        long refusedNs = System.nanoTime() - start;
+
+        assertTrue(refusedNs > checkedNs / 2, "refused in " + refusedNs / 1000 + " µs, checked in " + checkedNs / 1000 + " µs");
+    }
+
+    @Test
     void storeFailureCompletesExceptionally() {
         store.close();
 
