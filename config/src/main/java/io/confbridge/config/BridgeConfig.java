@@ -17,7 +17,21 @@ public record BridgeConfig(
         SecurityConfig security,
         AdminConfig admin,
         MailConfig mail,
-        LockoutConfig lockout) {
+        LockoutConfig lockout,
+        IdsConfig ids) {
+
+    /** Never prints the secrets of its parts: see their own {@code toString}. */
+    @Override
+    public String toString() {
+        return "BridgeConfig[dataDir=" + dataDir + ", sip=" + sip + ", rtp=" + rtp + ", ivr=" + ivr + ", store=" + store
+                + ", security=" + security + ", admin=" + admin + ", mail=" + mail + ", lockout=" + lockout
+                + ", ids=" + ids + "]";
+    }
+
+    /** Shown in place of a configured secret. */
+    static String hidden(String secret) {
+        return secret == null || secret.isEmpty() ? "" : "*****";
+    }
 
     /**
      * SIP signalling: where jain-sip listens and what address it advertises in Contact and SDP.
@@ -93,6 +107,11 @@ public record BridgeConfig(
 
     /** The directory database: a JDBC URL selecting SQLite (embedded default) or PostgreSQL. */
     public record StoreConfig(String jdbcUrl, String username, String password, int poolSize) {
+        @Override
+        public String toString() {
+            return "StoreConfig[jdbcUrl=" + jdbcUrl + ", username=" + username + ", password=" + hidden(password)
+                    + ", poolSize=" + poolSize + "]";
+        }
     }
 
     /** PIN hashing: the pepper's location and the Argon2id cost, and the verification worker pool. */
@@ -103,10 +122,25 @@ public record BridgeConfig(
             int argon2Iterations,
             int argon2Parallelism,
             int pinWorkerThreads) {
+        @Override
+        public String toString() {
+            return "SecurityConfig[pepperFile=" + pepperFile + ", pepper=" + hidden(pepper) + ", argon2MemoryKiB="
+                    + argon2MemoryKiB + ", argon2Iterations=" + argon2Iterations + ", argon2Parallelism="
+                    + argon2Parallelism + ", pinWorkerThreads=" + pinWorkerThreads + "]";
+        }
     }
 
-    /** The admin HTTP API. */
-    public record AdminConfig(String bindAddress, int port, String token) {
+    /**
+     * The admin HTTP API.
+     *
+     * @param userTokenDays how long a user's bearer token stays valid after it was issued
+     */
+    public record AdminConfig(String bindAddress, int port, String token, int userTokenDays) {
+        @Override
+        public String toString() {
+            return "AdminConfig[bindAddress=" + bindAddress + ", port=" + port + ", token=" + hidden(token)
+                    + ", userTokenDays=" + userTokenDays + "]";
+        }
     }
 
     /**
@@ -146,6 +180,8 @@ public record BridgeConfig(
      * @param sourceFreeFailures      wrong PINs from one caller ID or address within the window before back-off
      * @param sourceWindowMinutes     the window source failures are counted in
      * @param sourceMaxBackoffSeconds the longest back-off a source meets (it doubles with each failure)
+     * @param digestMaxFailures       wrong SIP digest responses for one SIP username within the organizer
+     *                                window that lock the username for the organizer lock time
      */
     public record LockoutConfig(
             int organizerMaxFailures,
@@ -153,6 +189,25 @@ public record BridgeConfig(
             int organizerLockMinutes,
             int sourceFreeFailures,
             int sourceWindowMinutes,
-            int sourceMaxBackoffSeconds) {
+            int sourceMaxBackoffSeconds,
+            int digestMaxFailures) {
+
+        /** The default {@code digestMaxFailures}. */
+        public static final int DEFAULT_DIGEST_MAX_FAILURES = 10;
+
+        /** The PIN limits with the default digest limit. */
+        public LockoutConfig(int organizerMaxFailures, int organizerWindowMinutes, int organizerLockMinutes,
+                             int sourceFreeFailures, int sourceWindowMinutes, int sourceMaxBackoffSeconds) {
+            this(organizerMaxFailures, organizerWindowMinutes, organizerLockMinutes, sourceFreeFailures,
+                    sourceWindowMinutes, sourceMaxBackoffSeconds, DEFAULT_DIGEST_MAX_FAILURES);
+        }
+    }
+
+    /**
+     * Identifiers the bridge hands out.
+     *
+     * @param conferenceIdLength digits of the conference ID of a new meeting; existing meetings keep theirs
+     */
+    public record IdsConfig(int conferenceIdLength) {
     }
 }
