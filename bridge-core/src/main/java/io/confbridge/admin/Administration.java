@@ -150,6 +150,9 @@ public interface Administration {
     /** Issues a bearer token for the user's own app-side API calls; shown once. */
     String issueUserToken(Actor actor, String email);
 
+    /** Revokes every token of the user (they stop working at once); returns how many there were. */
+    int revokeUserTokens(Actor actor, String email);
+
     /** The user a bearer token belongs to, if it is a valid user token. */
     Optional<String> userForToken(String token);
 

@@ -131,6 +131,21 @@ public final class PinLockout {
         store.clearPinFailures(organizerSubject(organizerId));
     }
 
+    /**
+     * Deletes the failures older than every counting window and the locks that ran out, so subjects not seen
+     * for the window leave no rows behind (a database of every address that ever guessed would only grow).
+     * Blocking: call it from a worker. Returns the rows deleted.
+     */
+    public int purgeStale() {
+        long now = clock.millis();
+        int windowMinutes = Math.max(config.organizerWindowMinutes(), config.sourceWindowMinutes());
+        int deleted = store.purgePinFailures(now - minutesMs(windowMinutes), now);
+        if (deleted > 0) {
+            log.debug("purged {} stale wrong-PIN and lock rows", deleted);
+        }
+        return deleted;
+    }
+
     /** The back-off after {@code failures} wrong PINs from one source: doubling from 1 s, capped. */
     public long backoffMs(int failures) {
         int shift = Math.min(MAX_SHIFT, Math.max(0, failures - config.sourceFreeFailures()));

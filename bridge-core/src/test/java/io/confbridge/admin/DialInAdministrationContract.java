@@ -26,6 +26,7 @@ import io.confbridge.pin.PinLockout;
 import io.confbridge.pin.PinVault;
 import io.confbridge.store.JdbcDirectoryStore;
 import io.confbridge.store.MeetingPolicy;
+import io.confbridge.store.PinFailures;
 import io.confbridge.store.MeetingRecord;
 import io.confbridge.store.SipAccountRecord;
 import io.confbridge.store.TenantSettings;
@@ -877,6 +878,63 @@ abstract class DialInAdministrationContract {
         }
         assertEquals(2, admin.audit(2).size());
         assertNoPinIn(log);
+    }
+
+    @Test
+    void userTokensExpireAfterTheConfiguredDays() {
+        enable(AMOS, "Amos", null);
+        String token = admin.issueUserToken(ADMIN, AMOS);
+
+        clock.advance(Duration.ofDays(DialInAdministration.DEFAULT_USER_TOKEN_DAYS).minusMinutes(1));
+        assertEquals(AMOS, admin.userForToken(token).orElseThrow(), "valid until its last minute");
+        clock.advance(Duration.ofMinutes(2));
+        assertTrue(admin.userForToken(token).isEmpty(), "refused after admin.userTokenDays");
+
+        admin = new DialInAdministration(store, vault, meetings, mailer, clock, new SecureRandom(),
+                BridgeConfig.SipConfig.DEFAULT_REALM, NODE_LOBBY_TIMEOUT_MS, 9, 1);
+        assertTrue(admin.getMeeting(admin.createMeeting(ADMIN, AMOS, null).conferenceId()).conferenceId().matches("[1-9][0-9]{8}"),
+                "ids.conferenceIdLength 9 for new meetings");
+        String daily = admin.issueUserToken(ADMIN, AMOS);
+        clock.advance(Duration.ofHours(23));
+        assertTrue(admin.userForToken(daily).isPresent());
+        clock.advance(Duration.ofHours(2));
+        assertTrue(admin.userForToken(daily).isEmpty(), "a 1-day token is refused after a day");
+    }
+
+    @Test
+    void revokingAUsersTokensStopsThemAtOnceAndIsAudited() {
+        enable(AMOS, "Amos", null);
+        enable("berta@contoso.com", "Berta", null);
+        String first = admin.issueUserToken(ADMIN, AMOS);
+        String second = admin.issueUserToken(ADMIN, AMOS);
+        String bertas = admin.issueUserToken(ADMIN, "berta@contoso.com");
+
+        assertEquals(2, admin.revokeUserTokens(ADMIN, AMOS));
+
+        assertTrue(admin.userForToken(first).isEmpty());
+        assertTrue(admin.userForToken(second).isEmpty());
+        assertEquals("berta@contoso.com", admin.userForToken(bertas).orElseThrow(), "another user's token is untouched");
+        AuditEntry revoke = admin.audit(1).get(0);
+        assertEquals("token.revoke", revoke.action());
+        assertEquals(AMOS, revoke.target());
+        assertEquals(0, admin.revokeUserTokens(ADMIN, AMOS));
+        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.revokeUserTokens(ADMIN, "nobody@contoso.com"));
+    }
+
+    @Test
+    void staleFailureRowsArePurgedButCurrentOnesStay() throws Exception {
+        PinIssued issued = enable(AMOS, "Amos", null);
+        lockOut(AMOS, wrongPin(issued.pin()));
+        long organizerId = store.findOrganizerByEmail(AMOS).orElseThrow().id();
+        PinLockout lockout = vault.lockout();
+
+        assertEquals(0, lockout.purgeStale(), "nothing is stale yet");
+        assertEquals(10, admin.getUser(AMOS).recentPinFailures());
+
+        clock.advance(Duration.ofMinutes(61));
+        assertEquals(11, lockout.purgeStale(), "the 10 failures and the lock that ran out");
+        assertEquals(PinFailures.NONE, store.pinFailures("organizer:" + organizerId, 0));
+        assertEquals(0, store.pinLockedUntil("organizer:" + organizerId));
     }
 
     @Test

@@ -104,7 +104,7 @@ public final class BridgeServer implements AutoCloseable {
         toClose.add(this::stopWorkers); // closed before the store they use
         PinVault vault = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()),
                 new PinLockout(store, config.lockout(), Clock.systemUTC()));
-        provisioning = new Provisioning(store, vault, new SecureRandom());
+        provisioning = new Provisioning(store, vault, new SecureRandom(), config.ids().conferenceIdLength());
         createDemoOnFirstStart();
 
         BridgeConfig.IvrConfig ivr = config.ivr();
@@ -139,7 +139,7 @@ public final class BridgeServer implements AutoCloseable {
         // Last to start, first to close: no admin call arrives before the parts it uses are ready.
         DialInAdministration administration = new DialInAdministration(store, vault, meetings,
                 new SmtpPinMailer(config.mail(), config.sip()), Clock.systemUTC(), new SecureRandom(), realm,
-                ivr.lobbyTimeoutMs());
+                ivr.lobbyTimeoutMs(), config.ids().conferenceIdLength(), config.admin().userTokenDays());
         String adminToken = AdminToken.resolve(config.admin().token(), Path.of(config.dataDir()), System.out);
         admin = AdminHttpServer.start(config.admin(), administration, administration.meetingControl(), adminToken);
         toClose.add(admin);

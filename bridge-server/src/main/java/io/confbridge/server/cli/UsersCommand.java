@@ -21,7 +21,8 @@ import java.util.List;
         description = "Enable, inspect and manage dial-in conferencing users (organizers).",
         subcommands = {UsersCommand.Enable.class, UsersCommand.Get.class, UsersCommand.ListUsers.class,
                 UsersCommand.ResetPin.class, UsersCommand.Disable.class, UsersCommand.ClearLockout.class,
-                UsersCommand.IssueToken.class, UsersCommand.SetSipCredentials.class})
+                UsersCommand.IssueToken.class, UsersCommand.SetSipCredentials.class,
+                UsersCommand.RevokeTokens.class})
 public final class UsersCommand {
 
     /** Enable-CsOnlineDialInConferencingUser. */
@@ -130,6 +131,24 @@ public final class UsersCommand {
         }
     }
 
+    @Command(name = "revoke-tokens", mixinStandardHelpOptions = true,
+            description = "Revoke every bearer token of the user; they stop working at once.")
+    static final class RevokeTokens extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "EMAIL")
+        String email;
+
+        @Override
+        Request request() {
+            return new Request("DELETE", "/api/users/" + seg(email) + "/tokens", null);
+        }
+
+        @Override
+        void render(JsonNode answer, PrintWriter out) {
+            out.println(answer.path("revoked").asInt() + " token(s) of " + TextOutput.printable(answer.path("email").asText())
+                    + " revoked");
+        }
+    }
+
     @Command(name = "issue-token", mixinStandardHelpOptions = true,
             description = "Issue a bearer token for the user's own app-side calls; prints it once.")
     static final class IssueToken extends ApiCommand {
@@ -193,10 +212,10 @@ public final class UsersCommand {
         out.println("PIN: " + answer.path("pin").asText() + "  (shown only this once)");
         JsonNode mail = answer.path("mail");
         if (mail.path("sent").asBoolean()) {
-            out.println("mail: sent to " + mail.path("to").asText());
+            out.println("mail: sent to " + TextOutput.printable(mail.path("to").asText()));
         } else if (mail.hasNonNull("error")) {
-            String to = mail.hasNonNull("to") ? " to " + mail.path("to").asText() : "";
-            out.println("mail: FAILED" + to + " (" + mail.path("error").asText()
+            String to = mail.hasNonNull("to") ? " to " + TextOutput.printable(mail.path("to").asText()) : "";
+            out.println("mail: FAILED" + to + " (" + TextOutput.printable(mail.path("error").asText())
                     + "); deliver the PIN to the user by hand");
         } else if (mail.path("deliverManually").asBoolean()) {
             out.println("mail: not sent; deliver the PIN to the user by hand");
