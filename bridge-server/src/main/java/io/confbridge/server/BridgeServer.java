@@ -78,6 +78,9 @@ public final class BridgeServer implements AutoCloseable {
         this.config = config;
     }
 
+    /** How often wrong-PIN and digest failure rows older than every counting window are deleted. */
+    private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
+
     /** Starts every part and returns once SIP and RTP are ready to take calls. */
     public static BridgeServer start(BridgeConfig config) throws Exception {
         BridgeServer server = new BridgeServer(config);
@@ -91,9 +94,10 @@ public final class BridgeServer implements AutoCloseable {
     }
 
     private void startParts() throws Exception {
-        Files.createDirectories(Path.of(config.dataDir()));
+        DataDirectory.prepare(config, warning -> log.warn(warning));
         store = JdbcDirectoryStore.open(config.store());
         toClose.add(store);
+        DataDirectory.restrictSqliteFiles(config);
 
         BridgeConfig.SecurityConfig security = config.security();
         byte[] pepper = Pepper.fromConfig(security);
@@ -105,6 +109,7 @@ public final class BridgeServer implements AutoCloseable {
         PinVault vault = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()),
                 new PinLockout(store, config.lockout(), Clock.systemUTC()));
         provisioning = new Provisioning(store, vault, new SecureRandom(), config.ids().conferenceIdLength());
+        schedulePurge(vault.lockout());
         createDemoOnFirstStart();
 
         BridgeConfig.IvrConfig ivr = config.ivr();
@@ -192,6 +197,19 @@ public final class BridgeServer implements AutoCloseable {
      * A fresh directory gets a demo organizer and meeting so a newcomer can dial in at once. The PIN is
      * printed to the console here, once, and never again (it is not logged).
      */
+    /** Deletes stale failure rows now and every {@link #PURGE_INTERVAL}, on a thread of its own (it blocks on the database). */
+    private void schedulePurge(PinLockout lockout) {
+        ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("purge", true));
+        purger.scheduleWithFixedDelay(() -> {
+            try {
+                lockout.purgeStale();
+            } catch (RuntimeException e) {
+                log.error("could not purge stale wrong-PIN rows; will retry in {}", PURGE_INTERVAL, e);
+            }
+        }, 0, PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        toClose.add(purger::shutdownNow);
+    }
+
     private void createDemoOnFirstStart() {
         if (store.countOrganizers() > 0) {
             return;
