@@ -226,6 +226,14 @@ public final class DialInAdministration implements Administration {
         vault.lockout().clear(organizer.id());
         audit.record(actor, "pin.lockout-clear", organizer.email(), (before.locked() ? "was locked until " + before.lockedUntil()
                 : "was not locked") + "; " + before.recentFailures() + " recent wrong PINs forgotten");
+        Optional<SipAccountRecord> sip = store.findSipAccountOf(organizer.id());
+        if (sip.isPresent()) {
+            PinLockout.Status sipBefore = vault.lockout().digestStatus(sip.get().username());
+            vault.lockout().clearDigest(sip.get().username());
+            audit.record(actor, "sip.lockout-clear", organizer.email(), "SIP username " + sip.get().username() + " "
+                    + (sipBefore.locked() ? "was locked until " + sipBefore.lockedUntil() : "was not locked") + "; "
+                    + sipBefore.recentFailures() + " recent failed digest responses forgotten");
+        }
         return view(reload(organizer.id()));
     }
 
@@ -471,9 +479,12 @@ public final class DialInAdministration implements Administration {
         Optional<SipAccountRecord> sip = store.findSipAccountOf(o.id());
         // HA1 binds the realm: credentials set under another sip.realm no longer authenticate anyone.
         boolean sipValid = sip.isPresent() && sip.get().realm().equals(sipRealm);
+        PinLockout.Status sipLock = sip.isPresent() ? vault.lockout().digestStatus(sip.get().username())
+                : new PinLockout.Status(false, null, 0);
         return new UserView(o.email(), o.displayName(), o.phone(), o.enabled(), MASKED_PIN, o.pinLength(), o.pinSetAt(),
                 lock.locked(), lock.lockedUntil(), lock.recentFailures(), sipValid, conferenceIdsOf(o.id()),
-                sip.map(SipAccountRecord::username).orElse(null));
+                sip.map(SipAccountRecord::username).orElse(null), sipLock.locked(), sipLock.lockedUntil(),
+                sipLock.recentFailures());
     }
 
     private List<String> conferenceIdsOf(long organizerId) {

@@ -14,6 +14,7 @@ import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.pin.Pepper;
 import io.confbridge.pin.PinGenerator;
 import io.confbridge.pin.PinHasher;
+import io.confbridge.pin.DigestLockout;
 import io.confbridge.pin.PinLockout;
 import io.confbridge.pin.PinVault;
 import io.confbridge.prompt.EncodedAudio;
@@ -134,7 +135,8 @@ public final class BridgeServer implements AutoCloseable {
         String realm = config.sip().realm();
         SipAccountCache accounts = SipAccountCache.load(new StoredSipAccounts(store, realm));
         store.onSipAccountChange(accounts);
-        SipServer sip = new SipServer(config.sip(), calls, accounts);
+        // Failed digest responses count per SIP username and source like wrong PINs, on the PIN workers.
+        SipServer sip = new SipServer(config.sip(), calls, accounts, new DigestLockout(vault.lockout(), workers));
         sip.start();
         toClose.add(sip);
         log.info("bridge ready: SIP {}:{} ({}{}), RTP {}-{}", config.sip().bindAddress(), config.sip().port(),
