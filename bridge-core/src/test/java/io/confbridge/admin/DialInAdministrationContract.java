@@ -19,6 +19,7 @@ import io.confbridge.media.MediaEngine;
 import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.meeting.Role;
+import io.confbridge.pin.DigestLockout;
 import io.confbridge.pin.PinAttemptSource;
 import io.confbridge.pin.PinGenerator;
 import io.confbridge.pin.PinHasher;
@@ -719,6 +720,60 @@ abstract class DialInAdministrationContract {
 
         clock.advance(Duration.ofMinutes(15));
         assertTrue(verify(AMOS, issued.pin()), "the lock runs out");
+    }
+
+    @Test
+    void failedSipDigestResponsesLockTheUsernameVisiblyUntilClearedAndRefusalsDoNotRenewIt() {
+        enable(AMOS, "Amos", null);
+        admin.setSipCredentials(ADMIN, AMOS, "amos", "correct horse");
+        PinLockout lockout = vault.lockout();
+        DigestLockout guard = new DigestLockout(lockout, Runnable::run);
+        for (int i = 0; i < LOCKOUT.digestMaxFailures() - 1; i++) {
+            guard.failed("amos", "198.51.100." + i, false);
+        }
+        assertFalse(admin.getUser(AMOS).sipLocked());
+        assertEquals(9, admin.getUser(AMOS).recentSipFailures());
+        assertFalse(guard.refuses("amos", "192.0.2.200"));
+
+        guard.failed("amos", "203.0.113.9", false);
+
+        UserView locked = admin.getUser(AMOS);
+        assertTrue(locked.sipLocked());
+        assertEquals(clock.instant().plus(Duration.ofMinutes(15)), locked.sipLockedUntil());
+        assertEquals(10, locked.recentSipFailures());
+        assertFalse(locked.locked(), "the PIN is not locked by digest failures");
+        assertTrue(guard.refuses("amos", "192.0.2.200"), "locked from any source");
+        assertFalse(guard.refuses("bob", "192.0.2.200"));
+        AuditEntry audited = admin.audit(10).stream().filter(e -> e.action().equals("sip.lockout")).findFirst().orElseThrow();
+        assertEquals("amos", audited.target());
+        assertEquals("203.0.113.9", audited.clientAddress());
+
+        for (int i = 0; i < 4; i++) {
+            guard.failed("amos", "192.0.2." + i, true);
+        }
+        assertEquals(10, admin.getUser(AMOS).recentSipFailures(), "refused responses count against the sources only");
+
+        UserView cleared = admin.clearLockout(ADMIN, AMOS);
+
+        assertFalse(cleared.sipLocked());
+        assertEquals(0, cleared.recentSipFailures());
+        assertFalse(guard.refuses("amos", "192.0.2.200"), "cleared in memory too");
+        assertTrue(admin.audit(1).get(0).action().equals("sip.lockout-clear"));
+    }
+
+    @Test
+    void aSourceSendingFailedDigestResponsesBacksOffFromMemory() {
+        DigestLockout guard = new DigestLockout(vault.lockout(), Runnable::run);
+        for (int i = 0; i < LOCKOUT.sourceFreeFailures(); i++) {
+            assertFalse(guard.refuses("user" + i, "203.0.113.66"));
+            guard.failed("user" + i, "203.0.113.66", false);
+        }
+
+        assertTrue(guard.refuses("someone", "203.0.113.66"), "5 failures: 1 s of back-off");
+        assertFalse(guard.refuses("someone", "203.0.113.67"));
+        assertTrue(admin.audit(5).stream().anyMatch(e -> e.action().equals("sip.backoff")));
+        clock.advance(Duration.ofMillis(1001));
+        assertFalse(guard.refuses("someone", "203.0.113.66"), "the back-off ran out");
     }
 
     @Test
