@@ -172,6 +172,15 @@ public final class RunningBridge implements AutoCloseable {
         }
     }
 
+    /** The e-mail of an organizer made by {@link #newMeeting}, for admin API paths. */
+    public String organizerEmail(long organizerId) {
+        String email = organizerEmails.get(organizerId);
+        if (email == null) {
+            throw new IllegalArgumentException("organizer " + organizerId + " was not made by this bridge's newMeeting");
+        }
+        return email;
+    }
+
     public Meeting.Status status(String conferenceId) {
         return server.meetingStatus(conferenceId);
     }
