@@ -139,6 +139,22 @@ class PinVaultTest {
     }
 
     @Test
+    void aRightPinMovesAHashOfAPreviousPepperToTheCurrentOne() throws Exception {
+        byte[] previous = PinHasherTest.filled(32, 11);
+        String oldHash = new PinHasher(previous, 8192, 1, 1).hash("48213");
+        long id = store.createOrganizer("a@contoso.com", "A", null, oldHash, 5).id();
+        PinHasher rotated = new PinHasher(PinHasherTest.filled(32, 5), List.of(previous), 8192, 1, 1);
+        PinVault rotatedVault = new PinVault(store, rotated, workers, new PinGenerator(new SecureRandom()),
+                new PinLockout(store, ConfigLoader.defaults().lockout(), Clock.systemUTC()));
+
+        assertTrue(rotatedVault.verify(id, "48213").get(10, TimeUnit.SECONDS));
+
+        String stored = store.findOrganizer(id).orElseThrow().pinHash();
+        assertTrue(stored.contains(",k=" + rotated.pepperId() + "$"), stored);
+        assertTrue(hasher.verify("48213", stored), "the current pepper alone verifies it now");
+    }
+
+    @Test
     void wrongPinIsNotRehashed() throws Exception {
         String oldHash = new PinHasher(PinHasherTest.filled(32, 5), 8192, 2, 1).hash("48213");
         long id = store.createOrganizer("a@contoso.com", "A", null, oldHash, 5).id();

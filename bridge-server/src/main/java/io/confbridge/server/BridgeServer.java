@@ -102,8 +102,9 @@ public final class BridgeServer implements AutoCloseable {
 
         BridgeConfig.SecurityConfig security = config.security();
         byte[] pepper = Pepper.fromConfig(security);
-        PinHasher hasher = new PinHasher(pepper, security.argon2MemoryKiB(), security.argon2Iterations(),
-                security.argon2Parallelism());
+        // Previous peppers (rotation) still verify their hashes; the next right PIN moves each to the current one.
+        PinHasher hasher = new PinHasher(pepper, Pepper.previousFromConfig(security), security.argon2MemoryKiB(),
+                security.argon2Iterations(), security.argon2Parallelism());
         // PIN hashing and database work: bounded pool, never an event loop.
         workers = Executors.newFixedThreadPool(security.pinWorkerThreads(), new DefaultThreadFactory("worker", true));
         toClose.add(this::stopWorkers); // closed before the store they use

@@ -114,19 +114,38 @@ public record BridgeConfig(
         }
     }
 
-    /** PIN hashing: the pepper's location and the Argon2id cost, and the verification worker pool. */
+    /**
+     * PIN hashing: the pepper's location and the Argon2id cost, and the verification worker pool.
+     *
+     * @param previousPepperFiles peppers replaced by rotation, still accepted for hashes made with them until
+     *                            the next right PIN moves each to the current pepper
+     */
     public record SecurityConfig(
             String pepperFile,
             String pepper,
             int argon2MemoryKiB,
             int argon2Iterations,
             int argon2Parallelism,
-            int pinWorkerThreads) {
+            int pinWorkerThreads,
+            java.util.List<String> previousPepperFiles) {
+
+        public SecurityConfig {
+            previousPepperFiles = java.util.List.copyOf(previousPepperFiles);
+        }
+
+        /** With no previous peppers. */
+        public SecurityConfig(String pepperFile, String pepper, int argon2MemoryKiB, int argon2Iterations,
+                              int argon2Parallelism, int pinWorkerThreads) {
+            this(pepperFile, pepper, argon2MemoryKiB, argon2Iterations, argon2Parallelism, pinWorkerThreads,
+                    java.util.List.of());
+        }
+
         @Override
         public String toString() {
             return "SecurityConfig[pepperFile=" + pepperFile + ", pepper=" + hidden(pepper) + ", argon2MemoryKiB="
                     + argon2MemoryKiB + ", argon2Iterations=" + argon2Iterations + ", argon2Parallelism="
-                    + argon2Parallelism + ", pinWorkerThreads=" + pinWorkerThreads + "]";
+                    + argon2Parallelism + ", pinWorkerThreads=" + pinWorkerThreads + ", previousPepperFiles="
+                    + previousPepperFiles + "]";
         }
     }
 

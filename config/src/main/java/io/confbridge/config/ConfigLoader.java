@@ -105,6 +105,7 @@ public final class ConfigLoader {
             intKey("security.argon2Iterations", 2, 1, 10),
             intKey("security.argon2Parallelism", 1, 1, 8),
             intKey("security.pinWorkerThreads", 2, 1, 64),
+            stringKey("security.previousPepperFiles", "", true),
 
             stringKey("admin.bindAddress", "127.0.0.1", false),
             intKey("admin.port", 8080, 0, 65535),
@@ -452,13 +453,21 @@ public final class ConfigLoader {
             throw new ConfigException("security.argon2Iterations", iterations + " is below OWASP's minimum for Argon2id;"
                     + " expected an integer in " + MIN_ARGON2_ITERATIONS + "–10");
         }
+        List<String> previousPepperFiles = new ArrayList<>();
+        for (String file : values.string("security.previousPepperFiles").split(",")) {
+            if (!file.isBlank()) {
+                FileLocations.readableFile("security.previousPepperFiles", file.trim());
+                previousPepperFiles.add(file.trim());
+            }
+        }
         var security = new BridgeConfig.SecurityConfig(
                 pepperFile,
                 pepper,
                 memoryKiB,
                 iterations,
                 parallelism,
-                values.integer("security.pinWorkerThreads"));
+                values.integer("security.pinWorkerThreads"),
+                previousPepperFiles);
 
         var admin = new BridgeConfig.AdminConfig(
                 NetworkAddresses.bindable("admin.bindAddress", values.string("admin.bindAddress")),

@@ -671,4 +671,16 @@ class ConfigLoaderTest {
         assertTrue(shown.contains("smtp.contoso.com"), "the rest is still shown: " + shown);
         assertEquals(pepper, c.security().pepper(), "the accessors still give the values");
     }
+
+    @Test
+    void previousPepperFilesMustExist() throws IOException {
+        Path old = Files.writeString(dir.resolve("pepper.2025"), "x");
+        BridgeConfig c = ConfigLoader.load(null, Map.of("security.previousPepperFiles", old + " , "));
+        assertEquals(List.of(old.toString()), c.security().previousPepperFiles());
+        assertEquals(List.of(), ConfigLoader.defaults().security().previousPepperFiles());
+
+        ConfigException missing = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+                Map.of("BRIDGE_SECURITY_PREVIOUS_PEPPER_FILES", dir.resolve("nope").toString())));
+        assertEquals("security.previousPepperFiles", missing.key());
+    }
 }
