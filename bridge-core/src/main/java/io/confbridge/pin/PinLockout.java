@@ -109,7 +109,7 @@ public final class PinLockout {
             PinFailures failures = store.recordPinFailure(subject, nowMs, sourceWindowStart);
             if (failures.count() == config.sourceFreeFailures()) {
                 // Audited once, when the back-off begins; every further failure would flood the log.
-                log.warn("PIN attempts from {} now meet a growing back-off", subject);
+                log.warn("PIN attempts from {} now meet a growing back-off", shown(subject));
                 audit(nowMs, source, "pin.backoff", subject, failures.count() + " wrong PINs within "
                         + config.sourceWindowMinutes() + " min; further attempts meet a growing back-off");
             }
@@ -207,7 +207,7 @@ public final class PinLockout {
             String subject = addressSubject(from);
             PinFailures failures = store.recordPinFailure(subject, nowMs, nowMs - minutesMs(config.sourceWindowMinutes()));
             if (failures.count() == config.sourceFreeFailures()) {
-                log.warn("SIP digest responses from {} now meet a growing back-off", subject);
+                log.warn("SIP digest responses from {} now meet a growing back-off", shown(subject));
                 audit(nowMs, new PinAttemptSource(null, from), "sip.backoff", subject, failures.count()
                         + " failed PINs or SIP digest responses within " + config.sourceWindowMinutes()
                         + " min; further attempts meet a growing back-off");
@@ -299,7 +299,7 @@ public final class PinLockout {
     }
 
     private static String describe(PinAttemptSource source) {
-        return source.callerId() == null || source.callerId().isBlank() ? "" : " (last from caller " + source.callerId() + ")";
+        return source.callerId() == null || source.callerId().isBlank() ? "" : " (last from caller " + shown(source.callerId()) + ")";
     }
 
     private static long minutesMs(int minutes) {

@@ -79,8 +79,8 @@ public final class UsersCommand {
         @Override
         void render(JsonNode answer, PrintWriter out) {
             TextOutput.table(answer,
-                    List.of("email", "displayName", "enabled", "locked", "pinLength", "conferenceIds"),
-                    List.of("EMAIL", "NAME", "ENABLED", "LOCKED", "PIN LENGTH", "CONFERENCE IDS"), out);
+                    List.of("email", "displayName", "enabled", "locked", "sipLocked", "pinLength", "conferenceIds"),
+                    List.of("EMAIL", "NAME", "ENABLED", "LOCKED", "SIP LOCKED", "PIN LENGTH", "CONFERENCE IDS"), out);
         }
     }
 
@@ -120,7 +120,7 @@ public final class UsersCommand {
     }
 
     @Command(name = "clear-lockout", mixinStandardHelpOptions = true,
-            description = "Clear a PIN lockout of the user.")
+            description = "Clear a PIN lockout of the user and the digest lockout of their SIP username.")
     static final class ClearLockout extends ApiCommand {
         @Parameters(index = "0", paramLabel = "EMAIL")
         String email;

@@ -162,6 +162,10 @@ class AdminCliTest {
         assertTrue(revoked.out().contains("1 token(s) of " + organizer + " revoked"), revoked.out());
         assertEquals(ExitCode.NOT_AUTHORIZED, raw("meetings", "get", id, "--url=" + admin.url(), "--token=" + userToken).exit());
         assertEquals(0, bridge("users", "revoke-tokens", organizer, "--json").json().path("revoked").asInt());
+        Run list = bridge("users", "list");
+        assertTrue(list.out().contains("SIP LOCKED"), "digest lockouts show where PIN lockouts do: " + list.out());
+        Run got = bridge("users", "get", organizer);
+        assertTrue(got.out().contains("sipLocked:") && got.out().contains("recentSipFailures:"), got.out());
     }
 
     @Test
