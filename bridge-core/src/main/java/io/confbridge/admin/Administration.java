@@ -31,11 +31,14 @@ public interface Administration {
      *
      * @param sipCredentialsSet whether the user has SIP credentials valid in the configured realm
      * @param sipUsername       the SIP digest username, or null if none was set
+     * @param sipLocked         whether the SIP username is locked after too many failed digest responses
+     * @param sipLockedUntil    until when, or null
+     * @param recentSipFailures failed digest responses for the SIP username within the window
      */
     record UserView(String email, String displayName, String phone, boolean enabled, String pin,
                     int pinLength, Instant pinSetAt, boolean locked, Instant lockedUntil,
                     int recentPinFailures, boolean sipCredentialsSet, List<String> conferenceIds,
-                    String sipUsername) {
+                    String sipUsername, boolean sipLocked, Instant sipLockedUntil, int recentSipFailures) {
     }
 
     /** What happened to the PIN e-mail. */
@@ -156,7 +159,10 @@ public interface Administration {
 
     UserView disableUser(Actor actor, String email);
 
-    /** Clears a PIN lockout of the organizer (and the per-organizer failure counter). */
+    /**
+     * Clears a PIN lockout of the organizer (and the per-organizer failure counter), and the SIP digest
+     * lockout of their SIP username.
+     */
     UserView clearLockout(Actor actor, String email);
 
     TenantSettings settings();
@@ -188,6 +194,9 @@ public interface Administration {
 
     /** Issues a bearer token for the user's own app-side API calls; shown once. */
     String issueUserToken(Actor actor, String email);
+
+    /** Revokes every token of the user (they stop working at once); returns how many there were. */
+    int revokeUserTokens(Actor actor, String email);
 
     /** The user a bearer token belongs to, if it is a valid user token. */
     Optional<String> userForToken(String token);

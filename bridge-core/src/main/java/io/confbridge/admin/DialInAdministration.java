@@ -76,20 +76,39 @@ public final class DialInAdministration implements Administration {
     private final LiveMeetings live;
     private final PolicyInput policyInput;
     private final MeetingControl meetingControl;
+    private final Clock clock;
+    private final int userTokenDays;
 
     /**
      * @param sipRealm           {@code sip.realm}: the realm SIP credentials are hashed for
      * @param nodeLobbyTimeoutMs {@code ivr.lobbyTimeoutMs}: this node ends every lobby wait after it, so no
      *                           meeting or tenant lobby timeout may be set longer
+     *                           (conference IDs of the former 7 digits, tokens valid for 90 days)
      */
     public DialInAdministration(DirectoryStore store, PinVault vault, MeetingRegistry meetings, PinMailer mailer,
                                 Clock clock, SecureRandom random, String sipRealm, long nodeLobbyTimeoutMs) {
+        this(store, vault, meetings, mailer, clock, random, sipRealm, nodeLobbyTimeoutMs, Provisioning.CONFERENCE_ID_DIGITS,
+                DEFAULT_USER_TOKEN_DAYS);
+    }
+
+    /** The default {@code admin.userTokenDays}. */
+    public static final int DEFAULT_USER_TOKEN_DAYS = 90;
+
+    /**
+     * @param conferenceIdDigits {@code ids.conferenceIdLength}: digits of new meetings' conference IDs
+     * @param userTokenDays      {@code admin.userTokenDays}: a user's token is refused this long after it was issued
+     */
+    public DialInAdministration(DirectoryStore store, PinVault vault, MeetingRegistry meetings, PinMailer mailer,
+                                Clock clock, SecureRandom random, String sipRealm, long nodeLobbyTimeoutMs,
+                                int conferenceIdDigits, int userTokenDays) {
         this.store = store;
+        this.clock = clock;
+        this.userTokenDays = userTokenDays;
         this.vault = vault;
         this.mailer = mailer;
         this.random = random;
         this.sipRealm = Objects.requireNonNull(sipRealm, "sipRealm");
-        this.provisioning = new Provisioning(store, vault, random);
+        this.provisioning = new Provisioning(store, vault, random, conferenceIdDigits);
         this.audit = new AuditTrail(store, clock);
         this.access = new MeetingAccess(store, audit);
         this.live = new LiveMeetings(meetings);
@@ -207,6 +226,14 @@ public final class DialInAdministration implements Administration {
         vault.lockout().clear(organizer.id());
         audit.record(actor, "pin.lockout-clear", organizer.email(), (before.locked() ? "was locked until " + before.lockedUntil()
                 : "was not locked") + "; " + before.recentFailures() + " recent wrong PINs forgotten");
+        Optional<SipAccountRecord> sip = store.findSipAccountOf(organizer.id());
+        if (sip.isPresent()) {
+            PinLockout.Status sipBefore = vault.lockout().digestStatus(sip.get().username());
+            vault.lockout().clearDigest(sip.get().username());
+            audit.record(actor, "sip.lockout-clear", organizer.email(), "SIP username " + sip.get().username() + " "
+                    + (sipBefore.locked() ? "was locked until " + sipBefore.lockedUntil() : "was not locked") + "; "
+                    + sipBefore.recentFailures() + " recent failed digest responses forgotten");
+        }
         return view(reload(organizer.id()));
     }
 
@@ -397,17 +424,29 @@ public final class DialInAdministration implements Administration {
             throw AdminException.conflict(organizer.email() + " is disabled");
         }
         String token = BearerToken.generate(random);
-        store.addUserToken(organizer.id(), BearerToken.hash(token));
+        store.addUserToken(organizer.id(), BearerToken.hash(token), clock.millis());
         audit.record(actor, "token.issue", organizer.email(), "user token issued");
         return token;
     }
 
     @Override
+    public int revokeUserTokens(Actor actor, String email) {
+        requireAdmin(actor, "revoke tokens");
+        OrganizerRecord organizer = organizer(email);
+        int revoked = store.deleteUserTokens(organizer.id());
+        audit.record(actor, "token.revoke", organizer.email(), revoked + " user token(s) revoked");
+        return revoked;
+    }
+
+    /** A user token is refused {@code admin.userTokenDays} after it was issued: the user needs a new one. */
+    @Override
     public Optional<String> userForToken(String token) {
         if (token == null || token.isBlank() || token.length() > 128) {
             return Optional.empty();
         }
-        return store.findOrganizerByTokenHash(BearerToken.hash(token.trim())).filter(OrganizerRecord::enabled)
+        long issuedNotBeforeMs = clock.millis() - userTokenDays * 86_400_000L;
+        return store.findOrganizerByTokenHash(BearerToken.hash(token.trim()), issuedNotBeforeMs)
+                .filter(OrganizerRecord::enabled)
                 .map(OrganizerRecord::email);
     }
 
@@ -481,9 +520,12 @@ public final class DialInAdministration implements Administration {
         Optional<SipAccountRecord> sip = store.findSipAccountOf(o.id());
         // HA1 binds the realm: credentials set under another sip.realm no longer authenticate anyone.
         boolean sipValid = sip.isPresent() && sip.get().realm().equals(sipRealm);
+        PinLockout.Status sipLock = sip.isPresent() ? vault.lockout().digestStatus(sip.get().username())
+                : new PinLockout.Status(false, null, 0);
         return new UserView(o.email(), o.displayName(), o.phone(), o.enabled(), MASKED_PIN, o.pinLength(), o.pinSetAt(),
                 lock.locked(), lock.lockedUntil(), lock.recentFailures(), sipValid, conferenceIdsOf(o.id()),
-                sip.map(SipAccountRecord::username).orElse(null));
+                sip.map(SipAccountRecord::username).orElse(null), sipLock.locked(), sipLock.lockedUntil(),
+                sipLock.recentFailures());
     }
 
     private List<String> conferenceIdsOf(long organizerId) {

@@ -1,5 +1,6 @@
 package io.confbridge.admin;
 
+import io.confbridge.meeting.ConferenceId;
 import io.confbridge.pin.PinVault;
 import io.confbridge.store.DirectoryStore;
 import io.confbridge.store.MeetingPolicyOverrides;
@@ -19,6 +20,7 @@ import java.util.NoSuchElementException;
  */
 public final class Provisioning {
 
+    /** The length of conference IDs drawn before {@code ids.conferenceIdLength}; meetings made then keep theirs. */
     static final int CONFERENCE_ID_DIGITS = 7;
 
     /**
@@ -38,11 +40,26 @@ public final class Provisioning {
     private final DirectoryStore store;
     private final PinVault vault;
     private final SecureRandom random;
+    private final int conferenceIdDigits;
 
+    /** Draws conference IDs of the former {@link #CONFERENCE_ID_DIGITS} digits. */
     public Provisioning(DirectoryStore store, PinVault vault, SecureRandom random) {
+        this(store, vault, random, CONFERENCE_ID_DIGITS);
+    }
+
+    /**
+     * @param conferenceIdDigits digits of the conference IDs of new meetings ({@code ids.conferenceIdLength},
+     *                           7–12); existing meetings keep the IDs they have
+     */
+    public Provisioning(DirectoryStore store, PinVault vault, SecureRandom random, int conferenceIdDigits) {
+        if (conferenceIdDigits < CONFERENCE_ID_DIGITS || conferenceIdDigits > ConferenceId.MAX_DIGITS) {
+            throw new IllegalArgumentException("conferenceIdDigits " + conferenceIdDigits + " is outside "
+                    + CONFERENCE_ID_DIGITS + "–" + ConferenceId.MAX_DIGITS);
+        }
         this.store = store;
         this.vault = vault;
         this.random = random;
+        this.conferenceIdDigits = conferenceIdDigits;
     }
 
     /**
@@ -128,12 +145,16 @@ public final class Provisioning {
         throw new IllegalStateException("no free conference ID in " + MAX_CONFERENCE_ID_ATTEMPTS + " attempts");
     }
 
-    /** 1000000–9999999: seven digits, the first never 0, so no phone keypad or trunk strips a leading zero. */
+    /**
+     * A random ID of the configured digits (1000000–9999999 for seven), the first never 0, so no phone keypad
+     * or trunk strips a leading zero.
+     */
     String newConferenceId() {
-        int lowest = 1;
-        for (int i = 1; i < CONFERENCE_ID_DIGITS; i++) {
+        long lowest = 1;
+        for (int i = 1; i < conferenceIdDigits; i++) {
             lowest *= 10;
         }
-        return Integer.toString(lowest + random.nextInt(9 * lowest));
+        long offset = 9 * lowest <= Integer.MAX_VALUE ? random.nextInt((int) (9 * lowest)) : random.nextLong(9 * lowest);
+        return Long.toString(lowest + offset);
     }
 }

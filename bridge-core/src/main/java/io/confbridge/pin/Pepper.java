@@ -35,6 +35,18 @@ public final class Pepper {
     }
 
     /**
+     * The peppers replaced by rotation ({@code security.previousPepperFiles}), each read like the current
+     * one's file (owner-only, base64 of at least {@link #BYTES} bytes); never created.
+     */
+    public static java.util.List<byte[]> previousFromConfig(BridgeConfig.SecurityConfig security) {
+        java.util.List<byte[]> previous = new java.util.ArrayList<>();
+        for (String file : security.previousPepperFiles()) {
+            previous.add(load(Path.of(file)));
+        }
+        return previous;
+    }
+
+    /**
      * Reads the pepper from {@code file}, or creates the file with 32 fresh random bytes (base64, owner
      * read/write only) and its parent directories if it does not exist.
      *

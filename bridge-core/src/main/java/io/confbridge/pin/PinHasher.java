@@ -13,17 +13,24 @@ import java.util.Base64;
  * Hashes and verifies organizer PINs with Argon2id (RFC 9106), salted per hash and peppered with a
  * server secret (the Argon2 secret input K, see {@link Pepper}).
  *
- * <p>The encoded form carries its own version and cost, so the cost can be raised later: old hashes still
- * verify, and {@link #needsRehash} tells when to store a new one.
+ * <p>The encoded form carries its own version, cost and the ID of the pepper it was made with, so both the
+ * cost and the pepper can change later: old hashes still verify (with a previous pepper the hasher was given),
+ * and {@link #needsRehash} tells when to store a new one, which the vault does at the next right PIN.
  * <pre>
- * $bridgepin$v=1$argon2id$m=19456,t=2,p=1$&lt;salt, base64 without padding&gt;$&lt;hash, base64 without padding&gt;
+ * $bridgepin$v=2$argon2id$m=19456,t=2,p=1,k=&lt;pepper ID&gt;$&lt;salt, base64 without padding&gt;$&lt;hash, base64 without padding&gt;
  * </pre>
+ * The pepper ID ({@link #pepperId}) is 12 hex digits of a SHA-256 of the pepper: it tells peppers apart and
+ * reveals nothing of a 256-bit secret. Hashes of version 1 (before pepper IDs) carry none: they are tried
+ * with the current pepper, then each previous one.
  * Thread-safe. Slow on purpose (tens of milliseconds at the default cost): call it from worker threads.
  */
 public final class PinHasher {
 
     static final String PREFIX = "bridgepin";
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** Hashes made before pepper IDs: verified, never made. */
+    static final int VERSION_WITHOUT_PEPPER_ID = 1;
+    private static final int PEPPER_ID_HEX = 12;
     static final int SALT_BYTES = 16;
     static final int HASH_BYTES = 32;
 
@@ -36,6 +43,9 @@ public final class PinHasher {
     private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
 
     private final byte[] pepper;
+    private final String pepperId;
+    /** The current pepper first, then the previous ones, by ID. */
+    private final java.util.LinkedHashMap<String, byte[]> peppers = new java.util.LinkedHashMap<>();
     private final int memoryKiB;
     private final int iterations;
     private final int parallelism;
@@ -48,8 +58,22 @@ public final class PinHasher {
      * @param parallelism Argon2 lanes p, at least 1
      */
     public PinHasher(byte[] pepper, int memoryKiB, int iterations, int parallelism) {
+        this(pepper, java.util.List.of(), memoryKiB, iterations, parallelism);
+    }
+
+    /**
+     * @param previousPeppers peppers of earlier hashes, still accepted for verification (pepper rotation);
+     *                        a hash verified with one of them {@linkplain #needsRehash needs a rehash}
+     */
+    public PinHasher(byte[] pepper, java.util.List<byte[]> previousPeppers, int memoryKiB, int iterations, int parallelism) {
         if (pepper.length < Pepper.BYTES) {
             throw new IllegalArgumentException("pepper has " + pepper.length + " bytes; at least " + Pepper.BYTES + " required");
+        }
+        for (byte[] previous : previousPeppers) {
+            if (previous.length < Pepper.BYTES) {
+                throw new IllegalArgumentException("a previous pepper has " + previous.length + " bytes; at least "
+                        + Pepper.BYTES + " required");
+            }
         }
         if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
             throw new IllegalArgumentException("parallelism " + parallelism + " is outside 1–" + MAX_PARALLELISM);
@@ -61,6 +85,11 @@ public final class PinHasher {
             throw new IllegalArgumentException("memoryKiB " + memoryKiB + " is outside " + 8 * parallelism + "–" + MAX_MEMORY_KIB);
         }
         this.pepper = pepper.clone();
+        this.pepperId = pepperId(pepper);
+        peppers.put(pepperId, this.pepper);
+        for (byte[] previous : previousPeppers) {
+            peppers.putIfAbsent(pepperId(previous), previous.clone());
+        }
         this.memoryKiB = memoryKiB;
         this.iterations = iterations;
         this.parallelism = parallelism;
@@ -77,9 +106,26 @@ public final class PinHasher {
         }
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        byte[] hash = argon2(pin, salt, memoryKiB, iterations, parallelism, HASH_BYTES);
+        byte[] hash = argon2(pepper, pin, salt, memoryKiB, iterations, parallelism, HASH_BYTES);
         return "$" + PREFIX + "$v=" + VERSION + "$argon2id$m=" + memoryKiB + ",t=" + iterations + ",p=" + parallelism
-                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+                + ",k=" + pepperId + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+    }
+
+    /** The ID of a pepper as it appears in hashes: 12 hex digits of SHA-256("bridgepin pepper id" ‖ pepper). */
+    public static String pepperId(byte[] pepper) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update("bridgepin pepper id".getBytes(StandardCharsets.US_ASCII));
+            byte[] digest = sha256.digest(pepper);
+            return java.util.HexFormat.of().formatHex(digest, 0, PEPPER_ID_HEX / 2);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    /** The ID of the pepper new hashes are made with. */
+    public String pepperId() {
+        return pepperId;
     }
 
     /**
@@ -94,21 +140,38 @@ public final class PinHasher {
         if (e == null) {
             return false;
         }
-        byte[] actual = argon2(pin, e.salt, e.memoryKiB, e.iterations, e.parallelism, e.hash.length);
+        if (e.pepperId != null) {
+            byte[] keyed = peppers.get(e.pepperId);
+            return keyed != null && matches(keyed, pin, e);
+        }
+        boolean match = false;
+        for (byte[] candidate : peppers.values()) {
+            // A version 1 hash names no pepper: each known one is tried, all of them so the time says nothing.
+            match |= matches(candidate, pin, e);
+        }
+        return match;
+    }
+
+    private boolean matches(byte[] withPepper, String pin, Encoded e) {
+        byte[] actual = argon2(withPepper, pin, e.salt, e.memoryKiB, e.iterations, e.parallelism, e.hash.length);
         return MessageDigest.isEqual(actual, e.hash);
     }
 
-    /** True when {@code encoded} was made with another version or cost than this hasher's, or is malformed. */
+    /**
+     * True when {@code encoded} was made with another version, cost or pepper than this hasher's current
+     * one, or is malformed.
+     */
     public boolean needsRehash(String encoded) {
         Encoded e = Encoded.parse(encoded);
         return e == null
+                || !pepperId.equals(e.pepperId)
                 || e.memoryKiB != memoryKiB
                 || e.iterations != iterations
                 || e.parallelism != parallelism
                 || e.hash.length != HASH_BYTES;
     }
 
-    private byte[] argon2(String pin, byte[] salt, int m, int t, int p, int outputBytes) {
+    private static byte[] argon2(byte[] pepper, String pin, byte[] salt, int m, int t, int p, int outputBytes) {
         Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withSalt(salt)
@@ -128,25 +191,36 @@ public final class PinHasher {
 
     @Override
     public String toString() {
-        return "PinHasher[argon2id v=" + VERSION + " m=" + memoryKiB + ",t=" + iterations + ",p=" + parallelism + "]";
+        return "PinHasher[argon2id v=" + VERSION + " m=" + memoryKiB + ",t=" + iterations + ",p=" + parallelism
+                + ", pepper " + pepperId + (peppers.size() > 1 ? " and " + (peppers.size() - 1) + " previous" : "") + "]";
     }
 
     /** A parsed encoded hash; null from {@link #parse} for anything that is not exactly our format. */
-    private record Encoded(int memoryKiB, int iterations, int parallelism, byte[] salt, byte[] hash) {
+    private record Encoded(int memoryKiB, int iterations, int parallelism, String pepperId, byte[] salt, byte[] hash) {
 
         static Encoded parse(String encoded) {
             if (encoded == null || encoded.length() > 256) {
                 return null;
             }
             String[] parts = encoded.split("\\$", -1);
-            // "", "bridgepin", "v=1", "argon2id", "m=..,t=..,p=..", salt, hash
-            if (parts.length != 7 || !parts[0].isEmpty() || !parts[1].equals(PREFIX)
-                    || !parts[2].equals("v=" + VERSION) || !parts[3].equals("argon2id")) {
+            // "", "bridgepin", "v=2", "argon2id", "m=..,t=..,p=..,k=..", salt, hash (v=1: no k)
+            if (parts.length != 7 || !parts[0].isEmpty() || !parts[1].equals(PREFIX) || !parts[3].equals("argon2id")) {
+                return null;
+            }
+            boolean withPepperId = parts[2].equals("v=" + VERSION);
+            if (!withPepperId && !parts[2].equals("v=" + VERSION_WITHOUT_PEPPER_ID)) {
                 return null;
             }
             String[] params = parts[4].split(",", -1);
-            if (params.length != 3) {
+            if (params.length != (withPepperId ? 4 : 3)) {
                 return null;
+            }
+            String pepperId = null;
+            if (withPepperId) {
+                pepperId = params[3].startsWith("k=") ? params[3].substring(2) : "";
+                if (pepperId.length() != PEPPER_ID_HEX || !pepperId.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                    return null;
+                }
             }
             int m = param(params[0], "m=");
             int t = param(params[1], "t=");
@@ -165,7 +239,7 @@ public final class PinHasher {
             if (salt.length < 8 || salt.length > 64 || hash.length < 16 || hash.length > 64) {
                 return null;
             }
-            return new Encoded(m, t, p, salt, hash);
+            return new Encoded(m, t, p, pepperId, salt, hash);
         }
 
         /** The decimal after {@code name}, or -1. */

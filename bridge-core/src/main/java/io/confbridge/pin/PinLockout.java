@@ -28,8 +28,9 @@ import java.util.Set;
  *       {@code sourceMaxBackoffSeconds}. A source that keeps failing across organizers and conference IDs
  *       thus slows down exponentially.</li>
  * </ol>
- * A refused attempt is not checked against the hash but counts as a failure like any other, so hammering
- * a lock only prolongs a back-off. A right PIN does not reset a counter (as in Teams): failures age out of
+ * A refused attempt is not checked against the hash (a dummy Argon2 run keeps its timing that of a checked
+ * one) and counts against the source only, so hammering a lock prolongs the source's back-off but never
+ * renews the organizer's lock. A right PIN does not reset a counter (as in Teams): failures age out of
  * the window; an administrator's clear or a PIN reset wipes an organizer's. So when a lock runs out while
  * its failures are still inside the window, the next wrong PIN locks again at once; the right one works.
  * Locks and back-offs are audited ({@code pin.lockout}, {@code pin.backoff}, actor {@code system}).
@@ -80,7 +81,15 @@ public final class PinLockout {
         return false;
     }
 
-    /** Counts a wrong (or refused) attempt; locks the organizer and audits when a limit is reached. */
+    /**
+     * Counts an attempt refused by a lock or back-off, against the source only: an organizer's lock is not
+     * renewed by attempts it refused, so a few calls an hour cannot keep an organizer locked out for ever.
+     */
+    void recordRefused(PinAttemptSource source, long nowMs) {
+        recordFailure(null, source, nowMs);
+    }
+
+    /** Counts a wrong attempt; locks the organizer and audits when a limit is reached. */
     void recordFailure(OrganizerRecord organizerOrNull, PinAttemptSource source, long nowMs) {
         if (organizerOrNull != null) {
             String subject = organizerSubject(organizerOrNull.id());
@@ -100,11 +109,130 @@ public final class PinLockout {
             PinFailures failures = store.recordPinFailure(subject, nowMs, sourceWindowStart);
             if (failures.count() == config.sourceFreeFailures()) {
                 // Audited once, when the back-off begins; every further failure would flood the log.
-                log.warn("PIN attempts from {} now meet a growing back-off", subject);
+                log.warn("PIN attempts from {} now meet a growing back-off", shown(subject));
                 audit(nowMs, source, "pin.backoff", subject, failures.count() + " wrong PINs within "
                         + config.sourceWindowMinutes() + " min; further attempts meet a growing back-off");
             }
         }
+    }
+
+    // ---- SIP digest (issue 9 §3) ------------------------------------------------------------------
+
+    /** Longest username kept in a subject; a longer one is cut (it is still one subject per prefix). */
+    private static final int MAX_SUBJECT_USERNAME = 128;
+    /** Refusals remembered in memory at most; expired ones go first, past the cap new ones are not cached. */
+    private static final int MAX_DIGEST_REFUSALS = 65_536;
+
+    /**
+     * Subjects (SIP usernames, source addresses) whose digest responses are refused until the value (epoch
+     * ms), so the SIP thread can ask without the database. Filled from the database whenever a failure is
+     * counted; a lock set by another node is seen here after this node counts a failure of that subject.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> digestRefusals = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static String digestSubject(String username) {
+        String name = username == null ? "" : username;
+        return "sip:" + (name.length() > MAX_SUBJECT_USERNAME ? name.substring(0, MAX_SUBJECT_USERNAME) : name);
+    }
+
+    static String addressSubject(String address) {
+        return "address:" + address.trim();
+    }
+
+    /** A username as logged: printable and short. */
+    static String shown(String username) {
+        return io.confbridge.store.UntrustedText.printable(username, MAX_SUBJECT_USERNAME);
+    }
+
+    /** From memory only: whether the username is locked or the source is backing off. */
+    boolean digestRefused(String username, String address, long nowMs) {
+        if (username != null && refusedInMemory(digestSubject(username), nowMs)) {
+            return true;
+        }
+        return address != null && !address.isBlank() && refusedInMemory(addressSubject(address), nowMs);
+    }
+
+    private boolean refusedInMemory(String subject, long nowMs) {
+        Long until = digestRefusals.get(subject);
+        if (until == null) {
+            return false;
+        }
+        if (until > nowMs) {
+            return true;
+        }
+        digestRefusals.remove(subject, until);
+        return false;
+    }
+
+    private void rememberRefusal(String subject, long untilMs, long nowMs) {
+        if (untilMs <= nowMs) {
+            digestRefusals.remove(subject);
+            return;
+        }
+        if (digestRefusals.size() >= MAX_DIGEST_REFUSALS) {
+            digestRefusals.values().removeIf(until -> until <= nowMs);
+            if (digestRefusals.size() >= MAX_DIGEST_REFUSALS) {
+                log.warn("{} SIP digest refusals in memory: {} is counted but not refused from memory",
+                        MAX_DIGEST_REFUSALS, subject);
+                return;
+            }
+        }
+        digestRefusals.put(subject, untilMs);
+    }
+
+    /**
+     * Counts a failed SIP digest response, blocking on the database: against the username
+     * ({@code digestMaxFailures} within {@code organizerWindowMinutes} lock it for {@code organizerLockMinutes})
+     * unless {@code refused}, and against the source address with the PIN back-off (the same counter as
+     * wrong PINs from that address). Locks and back-offs are audited ({@code sip.lockout}, {@code sip.backoff}).
+     */
+    public void recordDigestFailure(String username, String address, boolean refused, long nowMs) {
+        String from = address == null || address.isBlank() ? null : address.trim();
+        if (!refused && username != null && !username.isEmpty()) {
+            String subject = digestSubject(username);
+            PinFailures failures = store.recordPinFailure(subject, nowMs, nowMs - minutesMs(config.organizerWindowMinutes()));
+            long lockedUntil = store.pinLockedUntil(subject);
+            if (failures.count() >= config.digestMaxFailures() && lockedUntil <= nowMs) {
+                lockedUntil = nowMs + minutesMs(config.organizerLockMinutes());
+                store.lockPin(subject, lockedUntil);
+                log.warn("SIP username '{}' locked until {} after {} failed digest responses within {} min",
+                        shown(username), Instant.ofEpochMilli(lockedUntil), failures.count(), config.organizerWindowMinutes());
+                audit(nowMs, new PinAttemptSource(null, from), "sip.lockout", username, failures.count()
+                        + " failed SIP digest responses within " + config.organizerWindowMinutes()
+                        + " min; username locked until " + Instant.ofEpochMilli(lockedUntil));
+            }
+            rememberRefusal(subject, lockedUntil, nowMs);
+        }
+        if (from != null) {
+            String subject = addressSubject(from);
+            PinFailures failures = store.recordPinFailure(subject, nowMs, nowMs - minutesMs(config.sourceWindowMinutes()));
+            if (failures.count() == config.sourceFreeFailures()) {
+                log.warn("SIP digest responses from {} now meet a growing back-off", shown(subject));
+                audit(nowMs, new PinAttemptSource(null, from), "sip.backoff", subject, failures.count()
+                        + " failed PINs or SIP digest responses within " + config.sourceWindowMinutes()
+                        + " min; further attempts meet a growing back-off");
+            }
+            if (failures.count() >= config.sourceFreeFailures()) {
+                rememberRefusal(subject, failures.lastAtMs() + backoffMs(failures.count()), nowMs);
+            }
+        }
+    }
+
+    /** The SIP username's digest lock and recent failures, for the administrator. */
+    public Status digestStatus(String username) {
+        long now = clock.millis();
+        String subject = digestSubject(username);
+        long until = store.pinLockedUntil(subject);
+        int failures = store.pinFailures(subject, now - minutesMs(config.organizerWindowMinutes())).count();
+        boolean locked = until > now;
+        return new Status(locked, locked ? Instant.ofEpochMilli(until) : null, failures);
+    }
+
+    /** Lifts the SIP username's digest lock and forgets its failures (the per-source counters stay). */
+    public void clearDigest(String username) {
+        String subject = digestSubject(username);
+        store.clearPinFailures(subject);
+        digestRefusals.remove(subject);
     }
 
     /** The organizer's lock and recent wrong PINs, for the administrator. */
@@ -120,6 +248,21 @@ public final class PinLockout {
     /** Lifts the organizer's lock and forgets their wrong PINs (the per-source counters stay). */
     public void clear(long organizerId) {
         store.clearPinFailures(organizerSubject(organizerId));
+    }
+
+    /**
+     * Deletes the failures older than every counting window and the locks that ran out, so subjects not seen
+     * for the window leave no rows behind (a database of every address that ever guessed would only grow).
+     * Blocking: call it from a worker. Returns the rows deleted.
+     */
+    public int purgeStale() {
+        long now = clock.millis();
+        int windowMinutes = Math.max(config.organizerWindowMinutes(), config.sourceWindowMinutes());
+        int deleted = store.purgePinFailures(now - minutesMs(windowMinutes), now);
+        if (deleted > 0) {
+            log.debug("purged {} stale wrong-PIN and lock rows", deleted);
+        }
+        return deleted;
     }
 
     /** The back-off after {@code failures} wrong PINs from one source: doubling from 1 s, capped. */
@@ -156,7 +299,7 @@ public final class PinLockout {
     }
 
     private static String describe(PinAttemptSource source) {
-        return source.callerId() == null || source.callerId().isBlank() ? "" : " (last from caller " + source.callerId() + ")";
+        return source.callerId() == null || source.callerId().isBlank() ? "" : " (last from caller " + shown(source.callerId()) + ")";
     }
 
     private static long minutesMs(int minutes) {

@@ -41,8 +41,12 @@ public final class PinVault {
         }
     }
 
+    /** Verified against {@link #dummyHash} when there is no real PIN or hash to check. */
+    private static final String DUMMY_PIN = "000000";
+
     private final DirectoryStore store;
     private final PinHasher hasher;
+    private volatile String dummyHash;
     private final ExecutorService workers;
     private final PinGenerator generator;
     private final PinLockout lockout;
@@ -87,13 +91,18 @@ public final class PinVault {
         long nowMs = lockout.nowMs();
         OrganizerRecord organizer = store.findOrganizer(organizerId).orElse(null);
         if (lockout.refuses(organizerId, source, nowMs)) {
-            // No Argon2 run: a locked PIN is refused whatever was typed, and the attempt still counts.
-            lockout.recordFailure(organizer, source, nowMs);
+            // A locked PIN is refused whatever was typed, but after an Argon2 run like a checked one, so the
+            // answer's timing does not tell a lock from a wrong PIN. The attempt counts against the source
+            // only: attempts refused while locked must not keep renewing the organizer's lock.
+            hasher.verify(Pins.isWellFormed(pin) ? pin : DUMMY_PIN, dummyHash());
+            lockout.recordRefused(source, nowMs);
             return false;
         }
         // Read once: a concurrent reset replaces the whole row value, so this is the old hash or the new one.
         String encoded = organizer == null ? null : organizer.pinHash();
-        boolean right = Pins.isWellFormed(pin) && organizer != null && organizer.enabled() && hasher.verify(pin, encoded);
+        // Unknown, disabled and malformed still cost an Argon2 run: the timing tells nothing about which it was.
+        boolean right = hasher.verify(Pins.isWellFormed(pin) ? pin : DUMMY_PIN, encoded == null ? dummyHash() : encoded)
+                && Pins.isWellFormed(pin) && organizer != null && organizer.enabled() && encoded != null;
         if (!right) {
             lockout.recordFailure(organizer, source, nowMs);
             return false;
@@ -102,6 +111,16 @@ public final class PinVault {
             rehash(organizerId, pin, encoded);
         }
         return true;
+    }
+
+    /** A hash at the current cost of no organizer's PIN, made once (racing workers may each make one). */
+    private String dummyHash() {
+        String hash = dummyHash;
+        if (hash == null) {
+            hash = hasher.hash(DUMMY_PIN);
+            dummyHash = hash;
+        }
+        return hash;
     }
 
     private void rehash(long organizerId, String pin, String oldHash) {

@@ -11,9 +11,17 @@ import java.time.Instant;
 public record AuditRecord(long id, Instant at, String actor, String actorRole, String clientAddress,
                           String action, String target, String detail) {
 
-    /** A new line to append (the store assigns the id). */
+    /** Longest {@code detail} kept; it may quote attacker-supplied text. */
+    public static final int MAX_DETAIL_CHARS = 1000;
+
+    /**
+     * A new line to append (the store assigns the id). Every text may come from outside (a From user, a
+     * display name), so control characters are replaced and long texts cut ({@link UntrustedText}).
+     */
     public static AuditRecord of(Instant at, String actor, String actorRole, String clientAddress,
                                  String action, String target, String detail) {
-        return new AuditRecord(0, at, actor, actorRole, clientAddress, action, target, detail);
+        return new AuditRecord(0, at, UntrustedText.printable(actor), UntrustedText.printable(actorRole),
+                UntrustedText.printable(clientAddress), UntrustedText.printable(action), UntrustedText.printable(target),
+                UntrustedText.printable(detail, MAX_DETAIL_CHARS));
     }
 }

@@ -135,6 +135,22 @@ public interface DirectoryStore extends AutoCloseable {
     /** The organizer a token hash belongs to, if any (enabled or not: the caller decides). */
     Optional<OrganizerRecord> findOrganizerByTokenHash(String tokenHash);
 
+    /** Stores a user token's hash for the organizer, issued at {@code issuedAtMs} (epoch milliseconds). */
+    void addUserToken(long organizerId, String tokenHash, long issuedAtMs);
+
+    /** As {@link #findOrganizerByTokenHash(String)}, for a token issued at or after {@code issuedNotBeforeMs} only. */
+    Optional<OrganizerRecord> findOrganizerByTokenHash(String tokenHash, long issuedNotBeforeMs);
+
+    /** Deletes every token of the organizer; returns how many there were. */
+    int deleteUserTokens(long organizerId);
+
+    /**
+     * Deletes the wrong PINs (and digest failures) that happened before {@code beforeMs} and the locks that
+     * ran out before {@code nowMs}: subjects not seen for the window leave no rows behind. Returns the
+     * number of rows deleted.
+     */
+    int purgePinFailures(long beforeMs, long nowMs);
+
     /**
      * Sets the organizer's SIP digest account, replacing one they had; fails with a
      * {@linkplain StoreException#conflict() conflict} if another organizer has the username, and with

@@ -696,6 +696,59 @@ public final class JdbcDirectoryStore implements DirectoryStore {
         });
     }
 
+    @Override
+    public void addUserToken(long organizerId, String tokenHash, long issuedAtMs) {
+        run("store a token of organizer " + organizerId, c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO user_tokens (token_hash, organizer_id, created_at) VALUES (?, ?, ?)")) {
+                s.setString(1, tokenHash);
+                s.setLong(2, organizerId);
+                s.setLong(3, issuedAtMs);
+                s.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<OrganizerRecord> findOrganizerByTokenHash(String tokenHash, long issuedNotBeforeMs) {
+        return run("find organizer by token", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + ORGANIZER_COLUMNS_O
+                    + " FROM user_tokens t JOIN organizers o ON o.id = t.organizer_id"
+                    + " WHERE t.token_hash = ? AND t.created_at >= ?")) {
+                s.setString(1, tokenHash);
+                s.setLong(2, issuedNotBeforeMs);
+                return oneOrganizer(s);
+            }
+        });
+    }
+
+    @Override
+    public int deleteUserTokens(long organizerId) {
+        return run("revoke the tokens of organizer " + organizerId, c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM user_tokens WHERE organizer_id = ?")) {
+                s.setLong(1, organizerId);
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int purgePinFailures(long beforeMs, long nowMs) {
+        return inTransaction("purge old wrong PINs", c -> {
+            int deleted;
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM pin_failures WHERE occurred_at < ?")) {
+                s.setLong(1, beforeMs);
+                deleted = s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM pin_locks WHERE locked_until < ?")) {
+                s.setLong(1, nowMs);
+                deleted += s.executeUpdate();
+            }
+            return deleted;
+        });
+    }
+
     private static final String SIP_ACCOUNT_COLUMNS = "s.organizer_id, s.username, s.realm, s.ha1_md5, s.ha1_sha256";
 
     @Override

@@ -19,6 +19,7 @@ import io.confbridge.media.MediaEngine;
 import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.meeting.Role;
+import io.confbridge.pin.DigestLockout;
 import io.confbridge.pin.PinAttemptSource;
 import io.confbridge.pin.PinGenerator;
 import io.confbridge.pin.PinHasher;
@@ -26,6 +27,7 @@ import io.confbridge.pin.PinLockout;
 import io.confbridge.pin.PinVault;
 import io.confbridge.store.JdbcDirectoryStore;
 import io.confbridge.store.MeetingPolicy;
+import io.confbridge.store.PinFailures;
 import io.confbridge.store.MeetingRecord;
 import io.confbridge.store.SipAccountRecord;
 import io.confbridge.store.TenantSettings;
@@ -708,7 +710,8 @@ abstract class DialInAdministrationContract {
         assertEquals(clock.instant().plus(Duration.ofMinutes(15)), locked.lockedUntil());
         assertEquals(10, locked.recentPinFailures());
         assertFalse(verify(AMOS, issued.pin()), "the right PIN is refused while locked");
-        assertEquals(11, admin.getUser(AMOS).recentPinFailures(), "a refused attempt still counts");
+        // Issue 9 §3 changed this (it was 11): an attempt refused by the lock counts against its source only.
+        assertEquals(10, admin.getUser(AMOS).recentPinFailures(), "a refused attempt does not renew the organizer's lock");
         AuditEntry lockout = admin.audit(10).stream().filter(e -> e.action().equals("pin.lockout")).findFirst().orElseThrow();
         assertEquals("system", lockout.actor());
         assertEquals("SYSTEM", lockout.actorRole());
@@ -717,6 +720,82 @@ abstract class DialInAdministrationContract {
 
         clock.advance(Duration.ofMinutes(15));
         assertTrue(verify(AMOS, issued.pin()), "the lock runs out");
+    }
+
+    @Test
+    void failedSipDigestResponsesLockTheUsernameVisiblyUntilClearedAndRefusalsDoNotRenewIt() {
+        enable(AMOS, "Amos", null);
+        admin.setSipCredentials(ADMIN, AMOS, "amos", "correct horse");
+        PinLockout lockout = vault.lockout();
+        DigestLockout guard = new DigestLockout(lockout, Runnable::run);
+        for (int i = 0; i < LOCKOUT.digestMaxFailures() - 1; i++) {
+            guard.failed("amos", "198.51.100." + i, false);
+        }
+        assertFalse(admin.getUser(AMOS).sipLocked());
+        assertEquals(9, admin.getUser(AMOS).recentSipFailures());
+        assertFalse(guard.refuses("amos", "192.0.2.200"));
+
+        guard.failed("amos", "203.0.113.9", false);
+
+        UserView locked = admin.getUser(AMOS);
+        assertTrue(locked.sipLocked());
+        assertEquals(clock.instant().plus(Duration.ofMinutes(15)), locked.sipLockedUntil());
+        assertEquals(10, locked.recentSipFailures());
+        assertFalse(locked.locked(), "the PIN is not locked by digest failures");
+        assertTrue(guard.refuses("amos", "192.0.2.200"), "locked from any source");
+        assertFalse(guard.refuses("bob", "192.0.2.200"));
+        AuditEntry audited = admin.audit(10).stream().filter(e -> e.action().equals("sip.lockout")).findFirst().orElseThrow();
+        assertEquals("amos", audited.target());
+        assertEquals("203.0.113.9", audited.clientAddress());
+
+        for (int i = 0; i < 4; i++) {
+            guard.failed("amos", "192.0.2." + i, true);
+        }
+        assertEquals(10, admin.getUser(AMOS).recentSipFailures(), "refused responses count against the sources only");
+
+        UserView cleared = admin.clearLockout(ADMIN, AMOS);
+
+        assertFalse(cleared.sipLocked());
+        assertEquals(0, cleared.recentSipFailures());
+        assertFalse(guard.refuses("amos", "192.0.2.200"), "cleared in memory too");
+        assertTrue(admin.audit(1).get(0).action().equals("sip.lockout-clear"));
+    }
+
+    @Test
+    void aSourceSendingFailedDigestResponsesBacksOffFromMemory() {
+        DigestLockout guard = new DigestLockout(vault.lockout(), Runnable::run);
+        for (int i = 0; i < LOCKOUT.sourceFreeFailures(); i++) {
+            assertFalse(guard.refuses("user" + i, "203.0.113.66"));
+            guard.failed("user" + i, "203.0.113.66", false);
+        }
+
+        assertTrue(guard.refuses("someone", "203.0.113.66"), "5 failures: 1 s of back-off");
+        assertFalse(guard.refuses("someone", "203.0.113.67"));
+        assertTrue(admin.audit(5).stream().anyMatch(e -> e.action().equals("sip.backoff")));
+        clock.advance(Duration.ofMillis(1001));
+        assertFalse(guard.refuses("someone", "203.0.113.66"), "the back-off ran out");
+    }
+
+    @Test
+    void attemptsRefusedWhileLockedDoNotKeepTheOrganizerLockedOut() throws Exception {
+        PinIssued issued = enable(AMOS, "Amos", null);
+        String wrong = wrongPin(issued.pin());
+        for (int i = 0; i < 10; i++) {
+            assertFalse(verify(AMOS, wrong, new PinAttemptSource("+1425555" + (1000 + i), "203.0.113." + i)));
+        }
+        assertTrue(admin.getUser(AMOS).locked());
+
+        // Four calls an hour with wrong PINs, each refused by the lock, from fresh sources.
+        for (int i = 0; i < 4; i++) {
+            clock.advance(Duration.ofMinutes(3));
+            assertFalse(verify(AMOS, wrong, new PinAttemptSource("+1425556" + (1000 + i), "198.51.100." + i)));
+        }
+        assertEquals(10, admin.getUser(AMOS).recentPinFailures(), "refused attempts counted against the sources only");
+
+        clock.advance(Duration.ofMinutes(61));
+        assertFalse(admin.getUser(AMOS).locked());
+        assertTrue(verify(AMOS, issued.pin(), new PinAttemptSource("+14255570000", "192.0.2.77")),
+                "the lock ran out and the failures aged out, whatever was tried meanwhile");
     }
 
     @Test
@@ -854,6 +933,63 @@ abstract class DialInAdministrationContract {
         }
         assertEquals(2, admin.audit(2).size());
         assertNoPinIn(log);
+    }
+
+    @Test
+    void userTokensExpireAfterTheConfiguredDays() {
+        enable(AMOS, "Amos", null);
+        String token = admin.issueUserToken(ADMIN, AMOS);
+
+        clock.advance(Duration.ofDays(DialInAdministration.DEFAULT_USER_TOKEN_DAYS).minusMinutes(1));
+        assertEquals(AMOS, admin.userForToken(token).orElseThrow(), "valid until its last minute");
+        clock.advance(Duration.ofMinutes(2));
+        assertTrue(admin.userForToken(token).isEmpty(), "refused after admin.userTokenDays");
+
+        admin = new DialInAdministration(store, vault, meetings, mailer, clock, new SecureRandom(),
+                BridgeConfig.SipConfig.DEFAULT_REALM, NODE_LOBBY_TIMEOUT_MS, 9, 1);
+        assertTrue(admin.getMeeting(admin.createMeeting(ADMIN, AMOS, null).conferenceId()).conferenceId().matches("[1-9][0-9]{8}"),
+                "ids.conferenceIdLength 9 for new meetings");
+        String daily = admin.issueUserToken(ADMIN, AMOS);
+        clock.advance(Duration.ofHours(23));
+        assertTrue(admin.userForToken(daily).isPresent());
+        clock.advance(Duration.ofHours(2));
+        assertTrue(admin.userForToken(daily).isEmpty(), "a 1-day token is refused after a day");
+    }
+
+    @Test
+    void revokingAUsersTokensStopsThemAtOnceAndIsAudited() {
+        enable(AMOS, "Amos", null);
+        enable("berta@contoso.com", "Berta", null);
+        String first = admin.issueUserToken(ADMIN, AMOS);
+        String second = admin.issueUserToken(ADMIN, AMOS);
+        String bertas = admin.issueUserToken(ADMIN, "berta@contoso.com");
+
+        assertEquals(2, admin.revokeUserTokens(ADMIN, AMOS));
+
+        assertTrue(admin.userForToken(first).isEmpty());
+        assertTrue(admin.userForToken(second).isEmpty());
+        assertEquals("berta@contoso.com", admin.userForToken(bertas).orElseThrow(), "another user's token is untouched");
+        AuditEntry revoke = admin.audit(1).get(0);
+        assertEquals("token.revoke", revoke.action());
+        assertEquals(AMOS, revoke.target());
+        assertEquals(0, admin.revokeUserTokens(ADMIN, AMOS));
+        assertKind(AdminException.Kind.NOT_FOUND, () -> admin.revokeUserTokens(ADMIN, "nobody@contoso.com"));
+    }
+
+    @Test
+    void staleFailureRowsArePurgedButCurrentOnesStay() throws Exception {
+        PinIssued issued = enable(AMOS, "Amos", null);
+        lockOut(AMOS, wrongPin(issued.pin()));
+        long organizerId = store.findOrganizerByEmail(AMOS).orElseThrow().id();
+        PinLockout lockout = vault.lockout();
+
+        assertEquals(0, lockout.purgeStale(), "nothing is stale yet");
+        assertEquals(10, admin.getUser(AMOS).recentPinFailures());
+
+        clock.advance(Duration.ofMinutes(61));
+        assertEquals(11, lockout.purgeStale(), "the 10 failures and the lock that ran out");
+        assertEquals(PinFailures.NONE, store.pinFailures("organizer:" + organizerId, 0));
+        assertEquals(0, store.pinLockedUntil("organizer:" + organizerId));
     }
 
     @Test

@@ -126,6 +126,23 @@ class ProvisioningTest {
     }
 
     @Test
+    void newMeetingsGetIdsOfTheConfiguredLengthWhileExistingIdsKeepWorking() {
+        long id = provisioning.enableOrganizer("a@contoso.com", "A").organizer().id();
+        MeetingRecord old = provisioning.createMeeting(id, true);
+        assertEquals(7, old.conferenceId().length(), "drawn before ids.conferenceIdLength");
+
+        Provisioning nine = new Provisioning(store, vault, new SecureRandom(), 9);
+        Provisioning twelve = new Provisioning(store, vault, new SecureRandom(), 12);
+        for (int i = 0; i < 20; i++) {
+            assertTrue(nine.createMeeting(id, true).conferenceId().matches("[1-9][0-9]{8}"));
+            assertTrue(twelve.newConferenceId().matches("[1-9][0-9]{11}"));
+        }
+        assertEquals(old, store.findMeetingByConferenceId(old.conferenceId()).orElseThrow());
+        assertThrows(IllegalArgumentException.class, () -> new Provisioning(store, vault, new SecureRandom(), 6));
+        assertThrows(IllegalArgumentException.class, () -> new Provisioning(store, vault, new SecureRandom(), 13));
+    }
+
+    @Test
     void meetingOfUnknownOrganizerIsRefused() {
         assertThrows(NoSuchElementException.class, () -> provisioning.createMeeting(999, true));
     }

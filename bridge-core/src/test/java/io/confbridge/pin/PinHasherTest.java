@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -23,9 +24,43 @@ class PinHasherTest {
     void hashThenVerifyRoundTrips() {
         String encoded = hasher.hash("48213");
 
-        assertTrue(encoded.matches("\\$bridgepin\\$v=1\\$argon2id\\$m=8192,t=1,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}"), encoded);
+        // Issue 9 §4 added the pepper ID (version 2; it was v=1 without k=).
+        assertTrue(encoded.matches("\\$bridgepin\\$v=2\\$argon2id\\$m=8192,t=1,p=1,k=[0-9a-f]{12}\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}"), encoded);
+        assertTrue(encoded.contains(",k=" + PinHasher.pepperId(PEPPER) + "$"), encoded);
         assertTrue(hasher.verify("48213", encoded));
         assertFalse(encoded.contains("48213"));
+    }
+
+    @Test
+    void rotatedPepperKeepsOldHashesVerifyingUntilARehashMovesThem() {
+        byte[] oldPepper = filled(32, 9);
+        PinHasher before = new PinHasher(oldPepper, 8192, 1, 1);
+        String oldHash = before.hash("48213");
+        PinHasher rotated = new PinHasher(PEPPER, List.of(oldPepper), 8192, 1, 1);
+
+        assertTrue(rotated.verify("48213", oldHash), "the previous pepper still verifies its hashes");
+        assertFalse(rotated.verify("48214", oldHash));
+        assertTrue(rotated.needsRehash(oldHash), "made with the previous pepper: moved at the next right PIN");
+        String moved = rotated.hash("48213");
+        assertFalse(rotated.needsRehash(moved));
+        assertTrue(moved.contains(",k=" + rotated.pepperId() + "$"));
+        assertFalse(before.verify("48213", moved), "the new hash needs the new pepper");
+        assertFalse(hasher.verify("48213", oldHash), "without the previous pepper an old hash is refused");
+        assertNotEquals(PinHasher.pepperId(oldPepper), PinHasher.pepperId(PEPPER));
+        assertFalse(rotated.toString().contains(Base64.getEncoder().encodeToString(PEPPER)));
+    }
+
+    @Test
+    void versionOneHashesWithoutAPepperIdStillVerifyAndAreRehashed() {
+        String v2 = hasher.hash("48213");
+        // The same Argon2 output in the version 1 format, as stored before pepper IDs.
+        String v1 = v2.replace("$v=2$", "$v=1$").replaceFirst(",k=[0-9a-f]{12}", "");
+
+        assertTrue(hasher.verify("48213", v1));
+        assertFalse(hasher.verify("48214", v1));
+        assertTrue(hasher.needsRehash(v1));
+        assertTrue(new PinHasher(filled(32, 3), List.of(PEPPER), 8192, 1, 1).verify("48213", v1),
+                "a version 1 hash is tried with the previous peppers too");
     }
 
     @Test

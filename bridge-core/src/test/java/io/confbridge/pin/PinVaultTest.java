@@ -88,6 +88,32 @@ class PinVaultTest {
     }
 
     @Test
+    void aLockedPinIsRefusedAfterAsLongAnArgon2RunAsACheckedOne() throws Exception {
+        // A dear hash makes the Argon2 run dominate the database round trips it is compared with.
+        PinHasher dear = new PinHasher(PinHasherTest.filled(32, 5), 32_768, 4, 1);
+        PinVault dearVault = new PinVault(store, dear, workers, new PinGenerator(new SecureRandom()),
+                new PinLockout(store, ConfigLoader.defaults().lockout(), Clock.systemUTC()));
+        long id = store.createOrganizer("a@contoso.com", "A", null, dear.hash("48213"), 5).id();
+        assertFalse(dearVault.verify(id, "11111").get(30, TimeUnit.SECONDS), "warms the dummy hash up");
+        long checkedNs = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            assertFalse(dearVault.verify(id, "1111" + i).get(30, TimeUnit.SECONDS));
+            checkedNs = Math.min(checkedNs, System.nanoTime() - start);
+        }
+        for (int i = 0; i < 10; i++) {
+            dearVault.verify(id, "2222" + i).get(30, TimeUnit.SECONDS);
+        }
+        assertTrue(dearVault.lockout().status(id).locked());
+
+        long start = System.nanoTime();
+        assertFalse(dearVault.verify(id, "48213").get(30, TimeUnit.SECONDS), "refused while locked");
+        long refusedNs = System.nanoTime() - start;
+
+        assertTrue(refusedNs > checkedNs / 2, "refused in " + refusedNs / 1000 + " µs, checked in " + checkedNs / 1000 + " µs");
+    }
+
+    @Test
     void storeFailureCompletesExceptionally() {
         store.close();
 
@@ -110,6 +136,22 @@ class PinVaultTest {
         assertFalse(hasher.needsRehash(stored));
         assertTrue(verify(id, "48213"));
         assertEquals(List.of(oldHash), store.recentPinHashes(id, 5), "a rehash is not a new PIN");
+    }
+
+    @Test
+    void aRightPinMovesAHashOfAPreviousPepperToTheCurrentOne() throws Exception {
+        byte[] previous = PinHasherTest.filled(32, 11);
+        String oldHash = new PinHasher(previous, 8192, 1, 1).hash("48213");
+        long id = store.createOrganizer("a@contoso.com", "A", null, oldHash, 5).id();
+        PinHasher rotated = new PinHasher(PinHasherTest.filled(32, 5), List.of(previous), 8192, 1, 1);
+        PinVault rotatedVault = new PinVault(store, rotated, workers, new PinGenerator(new SecureRandom()),
+                new PinLockout(store, ConfigLoader.defaults().lockout(), Clock.systemUTC()));
+
+        assertTrue(rotatedVault.verify(id, "48213").get(10, TimeUnit.SECONDS));
+
+        String stored = store.findOrganizer(id).orElseThrow().pinHash();
+        assertTrue(stored.contains(",k=" + rotated.pepperId() + "$"), stored);
+        assertTrue(hasher.verify("48213", stored), "the current pepper alone verifies it now");
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.pin.Pepper;
 import io.confbridge.pin.PinGenerator;
 import io.confbridge.pin.PinHasher;
+import io.confbridge.pin.DigestLockout;
 import io.confbridge.pin.PinLockout;
 import io.confbridge.pin.PinVault;
 import io.confbridge.prompt.EncodedAudio;
@@ -78,6 +79,9 @@ public final class BridgeServer implements AutoCloseable {
         this.config = config;
     }
 
+    /** How often wrong-PIN and digest failure rows older than every counting window are deleted. */
+    private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
+
     /** Starts every part and returns once SIP and RTP are ready to take calls. */
     public static BridgeServer start(BridgeConfig config) throws Exception {
         BridgeServer server = new BridgeServer(config);
@@ -91,20 +95,23 @@ public final class BridgeServer implements AutoCloseable {
     }
 
     private void startParts() throws Exception {
-        Files.createDirectories(Path.of(config.dataDir()));
+        DataDirectory.prepare(config, warning -> log.warn(warning));
         store = JdbcDirectoryStore.open(config.store());
         toClose.add(store);
+        DataDirectory.restrictSqliteFiles(config);
 
         BridgeConfig.SecurityConfig security = config.security();
         byte[] pepper = Pepper.fromConfig(security);
-        PinHasher hasher = new PinHasher(pepper, security.argon2MemoryKiB(), security.argon2Iterations(),
-                security.argon2Parallelism());
+        // Previous peppers (rotation) still verify their hashes; the next right PIN moves each to the current one.
+        PinHasher hasher = new PinHasher(pepper, Pepper.previousFromConfig(security), security.argon2MemoryKiB(),
+                security.argon2Iterations(), security.argon2Parallelism());
         // PIN hashing and database work: bounded pool, never an event loop.
         workers = Executors.newFixedThreadPool(security.pinWorkerThreads(), new DefaultThreadFactory("worker", true));
         toClose.add(this::stopWorkers); // closed before the store they use
         PinVault vault = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()),
                 new PinLockout(store, config.lockout(), Clock.systemUTC()));
-        provisioning = new Provisioning(store, vault, new SecureRandom());
+        provisioning = new Provisioning(store, vault, new SecureRandom(), config.ids().conferenceIdLength());
+        schedulePurge(vault.lockout());
         createDemoOnFirstStart();
 
         BridgeConfig.IvrConfig ivr = config.ivr();
@@ -130,7 +137,8 @@ public final class BridgeServer implements AutoCloseable {
         String realm = config.sip().realm();
         SipAccountCache accounts = SipAccountCache.load(new StoredSipAccounts(store, realm));
         store.onSipAccountChange(accounts);
-        SipServer sip = new SipServer(config.sip(), calls, accounts);
+        // Failed digest responses count per SIP username and source like wrong PINs, on the PIN workers.
+        SipServer sip = new SipServer(config.sip(), calls, accounts, new DigestLockout(vault.lockout(), workers));
         sip.start();
         toClose.add(sip);
         log.info("bridge ready: SIP {}:{} ({}{}), RTP {}-{}", config.sip().bindAddress(), config.sip().port(),
@@ -140,7 +148,7 @@ public final class BridgeServer implements AutoCloseable {
         // Last to start, first to close: no admin call arrives before the parts it uses are ready.
         DialInAdministration administration = new DialInAdministration(store, vault, meetings,
                 new SmtpPinMailer(config.mail(), config.sip()), Clock.systemUTC(), new SecureRandom(), realm,
-                ivr.lobbyTimeoutMs());
+                ivr.lobbyTimeoutMs(), config.ids().conferenceIdLength(), config.admin().userTokenDays());
         String adminToken = AdminToken.resolve(config.admin().token(), Path.of(config.dataDir()), System.out);
         admin = AdminHttpServer.start(config.admin(), administration, administration.meetingControl(), adminToken,
                 config.sip());
@@ -194,6 +202,19 @@ public final class BridgeServer implements AutoCloseable {
      * A fresh directory gets a demo organizer and meeting so a newcomer can dial in at once. The PIN is
      * printed to the console here, once, and never again (it is not logged).
      */
+    /** Deletes stale failure rows now and every {@link #PURGE_INTERVAL}, on a thread of its own (it blocks on the database). */
+    private void schedulePurge(PinLockout lockout) {
+        ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("purge", true));
+        purger.scheduleWithFixedDelay(() -> {
+            try {
+                lockout.purgeStale();
+            } catch (RuntimeException e) {
+                log.error("could not purge stale wrong-PIN rows; will retry in {}", PURGE_INTERVAL, e);
+            }
+        }, 0, PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        toClose.add(purger::shutdownNow);
+    }
+
     private void createDemoOnFirstStart() {
         if (store.countOrganizers() > 0) {
             return;

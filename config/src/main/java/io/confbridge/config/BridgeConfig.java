@@ -18,7 +18,21 @@ public record BridgeConfig(
         AdminConfig admin,
         MailConfig mail,
         LockoutConfig lockout,
+        IdsConfig ids,
         MixerConfig mixer) {
+
+    /** Never prints the secrets of its parts: see their own {@code toString}. */
+    @Override
+    public String toString() {
+        return "BridgeConfig[dataDir=" + dataDir + ", sip=" + sip + ", rtp=" + rtp + ", ivr=" + ivr + ", store=" + store
+                + ", security=" + security + ", admin=" + admin + ", mail=" + mail + ", lockout=" + lockout
+                + ", ids=" + ids + ", mixer=" + mixer + "]";
+    }
+
+    /** Shown in place of a configured secret. */
+    static String hidden(String secret) {
+        return secret == null || secret.isEmpty() ? "" : "*****";
+    }
 
     /**
      * SIP signalling: where jain-sip listens and what address it advertises in Contact and SDP.
@@ -94,20 +108,59 @@ public record BridgeConfig(
 
     /** The directory database: a JDBC URL selecting SQLite (embedded default) or PostgreSQL. */
     public record StoreConfig(String jdbcUrl, String username, String password, int poolSize) {
+        @Override
+        public String toString() {
+            return "StoreConfig[jdbcUrl=" + jdbcUrl + ", username=" + username + ", password=" + hidden(password)
+                    + ", poolSize=" + poolSize + "]";
+        }
     }
 
-    /** PIN hashing: the pepper's location and the Argon2id cost, and the verification worker pool. */
+    /**
+     * PIN hashing: the pepper's location and the Argon2id cost, and the verification worker pool.
+     *
+     * @param previousPepperFiles peppers replaced by rotation, still accepted for hashes made with them until
+     *                            the next right PIN moves each to the current pepper
+     */
     public record SecurityConfig(
             String pepperFile,
             String pepper,
             int argon2MemoryKiB,
             int argon2Iterations,
             int argon2Parallelism,
-            int pinWorkerThreads) {
+            int pinWorkerThreads,
+            java.util.List<String> previousPepperFiles) {
+
+        public SecurityConfig {
+            previousPepperFiles = java.util.List.copyOf(previousPepperFiles);
+        }
+
+        /** With no previous peppers. */
+        public SecurityConfig(String pepperFile, String pepper, int argon2MemoryKiB, int argon2Iterations,
+                              int argon2Parallelism, int pinWorkerThreads) {
+            this(pepperFile, pepper, argon2MemoryKiB, argon2Iterations, argon2Parallelism, pinWorkerThreads,
+                    java.util.List.of());
+        }
+
+        @Override
+        public String toString() {
+            return "SecurityConfig[pepperFile=" + pepperFile + ", pepper=" + hidden(pepper) + ", argon2MemoryKiB="
+                    + argon2MemoryKiB + ", argon2Iterations=" + argon2Iterations + ", argon2Parallelism="
+                    + argon2Parallelism + ", pinWorkerThreads=" + pinWorkerThreads + ", previousPepperFiles="
+                    + previousPepperFiles + "]";
+        }
     }
 
-    /** The admin HTTP API. */
-    public record AdminConfig(String bindAddress, int port, String token) {
+    /**
+     * The admin HTTP API.
+     *
+     * @param userTokenDays how long a user's bearer token stays valid after it was issued
+     */
+    public record AdminConfig(String bindAddress, int port, String token, int userTokenDays) {
+        @Override
+        public String toString() {
+            return "AdminConfig[bindAddress=" + bindAddress + ", port=" + port + ", token=" + hidden(token)
+                    + ", userTokenDays=" + userTokenDays + "]";
+        }
     }
 
     /**
@@ -138,6 +191,10 @@ public record BridgeConfig(
         }
     }
 
+    /** Meeting audio: how many talkers are mixed at once ({@code mixer.maxTalkers}). */
+    public record MixerConfig(int maxTalkers) {
+    }
+
     /**
      * PIN brute-force protection across calls (SPEC §5); the per-call limit is {@code ivr.pinTries}.
      *
@@ -147,17 +204,34 @@ public record BridgeConfig(
      * @param sourceFreeFailures      wrong PINs from one caller ID or address within the window before back-off
      * @param sourceWindowMinutes     the window source failures are counted in
      * @param sourceMaxBackoffSeconds the longest back-off a source meets (it doubles with each failure)
+     * @param digestMaxFailures       wrong SIP digest responses for one SIP username within the organizer
+     *                                window that lock the username for the organizer lock time
      */
-    /** Meeting audio: how many talkers are mixed at once ({@code mixer.maxTalkers}). */
-    public record MixerConfig(int maxTalkers) {
-    }
-
     public record LockoutConfig(
             int organizerMaxFailures,
             int organizerWindowMinutes,
             int organizerLockMinutes,
             int sourceFreeFailures,
             int sourceWindowMinutes,
-            int sourceMaxBackoffSeconds) {
+            int sourceMaxBackoffSeconds,
+            int digestMaxFailures) {
+
+        /** The default {@code digestMaxFailures}. */
+        public static final int DEFAULT_DIGEST_MAX_FAILURES = 10;
+
+        /** The PIN limits with the default digest limit. */
+        public LockoutConfig(int organizerMaxFailures, int organizerWindowMinutes, int organizerLockMinutes,
+                             int sourceFreeFailures, int sourceWindowMinutes, int sourceMaxBackoffSeconds) {
+            this(organizerMaxFailures, organizerWindowMinutes, organizerLockMinutes, sourceFreeFailures,
+                    sourceWindowMinutes, sourceMaxBackoffSeconds, DEFAULT_DIGEST_MAX_FAILURES);
+        }
+    }
+
+    /**
+     * Identifiers the bridge hands out.
+     *
+     * @param conferenceIdLength digits of the conference ID of a new meeting; existing meetings keep theirs
+     */
+    public record IdsConfig(int conferenceIdLength) {
     }
 }

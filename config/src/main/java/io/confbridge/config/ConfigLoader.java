@@ -105,10 +105,12 @@ public final class ConfigLoader {
             intKey("security.argon2Iterations", 2, 1, 10),
             intKey("security.argon2Parallelism", 1, 1, 8),
             intKey("security.pinWorkerThreads", 2, 1, 64),
+            stringKey("security.previousPepperFiles", "", true),
 
             stringKey("admin.bindAddress", "127.0.0.1", false),
             intKey("admin.port", 8080, 0, 65535),
             secretKey("admin.token"),
+            intKey("admin.userTokenDays", 90, 1, 3650),
 
             stringKey("mail.host", "", true),
             intKey("mail.port", 587, 1, 65535),
@@ -126,7 +128,14 @@ public final class ConfigLoader {
             intKey("lockout.organizerLockMinutes", 15, 1, 10_080),
             intKey("lockout.sourceFreeFailures", 5, 1, 1000),
             intKey("lockout.sourceWindowMinutes", 60, 1, 10_080),
-            intKey("lockout.sourceMaxBackoffSeconds", 900, 1, 86_400));
+            intKey("lockout.sourceMaxBackoffSeconds", 900, 1, 86_400),
+            intKey("lockout.digestMaxFailures", 10, 1, 1000),
+
+            intKey("ids.conferenceIdLength", 9, 7, 12));
+
+    /** OWASP's minimum Argon2id cost (m = 19 MiB, t = 2, p = 1); production start-up refuses less. */
+    public static final int MIN_ARGON2_MEMORY_KIB = 19_456;
+    public static final int MIN_ARGON2_ITERATIONS = 2;
 
     /** Minimum decoded length of a configured pepper: 256 bits, as many as a generated one. */
     static final int MIN_PEPPER_BYTES = 32;
@@ -157,6 +166,19 @@ public final class ConfigLoader {
      * @throws ConfigException naming the key and the allowed range of the first bad value
      */
     public static BridgeConfig load(Path file, Map<String, String> overrides) {
+        return load(file, overrides, false);
+    }
+
+    /**
+     * For test suites only: {@link #load(Path, Map)} but accepting an Argon2 cost below OWASP's minimum
+     * (down to the keys' declared floor), so tests that hash many PINs stay fast. No file key or
+     * environment variable can reach this; {@code Main} always goes through {@link #fromEnvironment}.
+     */
+    public static BridgeConfig loadAllowingWeakArgon2ForTestsOnly(Path file, Map<String, String> overrides) {
+        return load(file, overrides, true);
+    }
+
+    private static BridgeConfig load(Path file, Map<String, String> overrides, boolean weakArgon2) {
         if (overrides == null) {
             overrides = Map.of();
         }
@@ -179,7 +201,7 @@ public final class ConfigLoader {
             Setting s = lookupOverride(name);
             values.put(s.key(), s.parse(raw, name.equals(s.key()) ? null : name));
         });
-        return build(values);
+        return build(values, weakArgon2);
     }
 
     /**
@@ -328,7 +350,7 @@ public final class ConfigLoader {
         return new BridgeConfig.SipConfig.Tls(enabled, tlsPort, certificate, key, selfSigned);
     }
 
-    private static BridgeConfig build(Map<String, Object> v) {
+    private static BridgeConfig build(Map<String, Object> v, boolean weakArgon2) {
         Values values = new Values(v);
         String dataDir = values.string("dataDir");
         FileLocations.creatableDirectory("dataDir", dataDir);
@@ -424,18 +446,36 @@ public final class ConfigLoader {
             throw new ConfigException("security.argon2MemoryKiB", memoryKiB + " is below 8 KiB per lane ("
                     + 8 * parallelism + " for security.argon2Parallelism " + parallelism + ")");
         }
+        int iterations = values.integer("security.argon2Iterations");
+        if (!weakArgon2 && memoryKiB < MIN_ARGON2_MEMORY_KIB) {
+            throw new ConfigException("security.argon2MemoryKiB", memoryKiB + " is below OWASP's minimum for Argon2id;"
+                    + " expected an integer in " + MIN_ARGON2_MEMORY_KIB + "–1048576");
+        }
+        if (!weakArgon2 && iterations < MIN_ARGON2_ITERATIONS) {
+            throw new ConfigException("security.argon2Iterations", iterations + " is below OWASP's minimum for Argon2id;"
+                    + " expected an integer in " + MIN_ARGON2_ITERATIONS + "–10");
+        }
+        List<String> previousPepperFiles = new ArrayList<>();
+        for (String file : values.string("security.previousPepperFiles").split(",")) {
+            if (!file.isBlank()) {
+                FileLocations.readableFile("security.previousPepperFiles", file.trim());
+                previousPepperFiles.add(file.trim());
+            }
+        }
         var security = new BridgeConfig.SecurityConfig(
                 pepperFile,
                 pepper,
                 memoryKiB,
-                values.integer("security.argon2Iterations"),
+                iterations,
                 parallelism,
-                values.integer("security.pinWorkerThreads"));
+                values.integer("security.pinWorkerThreads"),
+                previousPepperFiles);
 
         var admin = new BridgeConfig.AdminConfig(
                 NetworkAddresses.bindable("admin.bindAddress", values.string("admin.bindAddress")),
                 values.integer("admin.port"),
-                values.string("admin.token"));
+                values.string("admin.token"),
+                values.integer("admin.userTokenDays"));
 
         String mailHost = values.string("mail.host");
         if (!mailHost.isEmpty()) {
@@ -467,10 +507,13 @@ public final class ConfigLoader {
                 values.integer("lockout.organizerLockMinutes"),
                 values.integer("lockout.sourceFreeFailures"),
                 values.integer("lockout.sourceWindowMinutes"),
-                values.integer("lockout.sourceMaxBackoffSeconds"));
+                values.integer("lockout.sourceMaxBackoffSeconds"),
+                values.integer("lockout.digestMaxFailures"));
+
+        var ids = new BridgeConfig.IdsConfig(values.integer("ids.conferenceIdLength"));
 
         var mixer = new BridgeConfig.MixerConfig(values.integer("mixer.maxTalkers"));
-        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout, mixer);
+        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout, ids, mixer);
     }
 
     /**

@@ -612,4 +612,84 @@ class ConfigLoaderTest {
         assertEquals(dir.toString(), c.ivr().promptDir());
         assertEquals(wav.toString(), c.ivr().holdMusicWav());
     }
+
+    // ---- issue 9 §3/§4: guessing limits, identifiers, tokens, Argon2 floor, secrets in toString ----
+
+    @Test
+    void guessingIdentifierAndTokenKeysHaveDefaultsAndEnvironmentForms() {
+        BridgeConfig defaults = ConfigLoader.defaults();
+        assertEquals(10, defaults.lockout().digestMaxFailures());
+        assertEquals(9, defaults.ids().conferenceIdLength());
+        assertEquals(90, defaults.admin().userTokenDays());
+
+        BridgeConfig c = ConfigLoader.fromEnvironment(null, Map.of(
+                "BRIDGE_LOCKOUT_DIGESTMAXFAILURES", "4",
+                "BRIDGE_IDS_CONFERENCE_ID_LENGTH", "12",
+                "BRIDGE_ADMIN_USERTOKENDAYS", "7"), warning -> { });
+        assertEquals(4, c.lockout().digestMaxFailures());
+        assertEquals(12, c.ids().conferenceIdLength());
+        assertEquals(7, c.admin().userTokenDays());
+    }
+
+    @Test
+    void outOfRangeGuessingIdentifierAndTokenValuesStopStartUpNamingTheRange() {
+        ConfigException id = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("ids.conferenceIdLength", "6")));
+        assertEquals("ids.conferenceIdLength", id.key());
+        assertTrue(id.getMessage().contains("7–12"), id.getMessage());
+        assertEquals("lockout.digestMaxFailures", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("lockout.digestMaxFailures", "0"))).key());
+        assertEquals("admin.userTokenDays", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("admin.userTokenDays", "0"))).key());
+    }
+
+    @Test
+    void argon2BelowOwaspsMinimumIsRefusedExceptByTheTestOnlyLoader() {
+        ConfigException memory = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("security.argon2MemoryKiB", "19455")));
+        assertEquals("security.argon2MemoryKiB", memory.key());
+        assertTrue(memory.getMessage().contains("19456–1048576"), memory.getMessage());
+        ConfigException iterations = assertThrows(ConfigException.class,
+                () -> ConfigLoader.fromEnvironment(null, Map.of("BRIDGE_SECURITY_ARGON2ITERATIONS", "1"), w -> { }));
+        assertEquals("security.argon2Iterations", iterations.key());
+        assertTrue(iterations.getMessage().contains("2–10"), iterations.getMessage());
+
+        BridgeConfig weak = ConfigLoader.loadAllowingWeakArgon2ForTestsOnly(null,
+                Map.of("security.argon2MemoryKiB", "8192", "security.argon2Iterations", "1"));
+        assertEquals(8192, weak.security().argon2MemoryKiB());
+        assertEquals(1, weak.security().argon2Iterations());
+    }
+
+    @Test
+    void toStringNeverPrintsThePepperTokensOrPasswords() {
+        String pepper = Base64.getEncoder().encodeToString(new byte[32]).replace('A', 'Q');
+        BridgeConfig c = ConfigLoader.load(null, Map.of(
+                "security.pepper", pepper,
+                "admin.token", "admin-token-secret-1",
+                "store.password", "db-password-secret-2",
+                "mail.host", "smtp.contoso.com",
+                "mail.from", "bridge@contoso.com",
+                "mail.username", "bridge",
+                "mail.password", "mail-password-secret-3"));
+
+        String shown = c.toString();
+
+        for (String secret : List.of(pepper, "admin-token-secret-1", "db-password-secret-2", "mail-password-secret-3")) {
+            assertFalse(shown.contains(secret), shown);
+        }
+        assertTrue(shown.contains("smtp.contoso.com"), "the rest is still shown: " + shown);
+        assertEquals(pepper, c.security().pepper(), "the accessors still give the values");
+    }
+
+    @Test
+    void previousPepperFilesMustExist() throws IOException {
+        Path old = Files.writeString(dir.resolve("pepper.2025"), "x");
+        BridgeConfig c = ConfigLoader.load(null, Map.of("security.previousPepperFiles", old + " , "));
+        assertEquals(List.of(old.toString()), c.security().previousPepperFiles());
+        assertEquals(List.of(), ConfigLoader.defaults().security().previousPepperFiles());
+
+        ConfigException missing = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+                Map.of("BRIDGE_SECURITY_PREVIOUS_PEPPER_FILES", dir.resolve("nope").toString())));
+        assertEquals("security.previousPepperFiles", missing.key());
+    }
 }

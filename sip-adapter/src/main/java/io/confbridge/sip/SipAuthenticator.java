@@ -1,6 +1,8 @@
 package io.confbridge.sip;
 
 import io.confbridge.auth.DigestAccount;
+import io.confbridge.auth.DigestGuard;
+import io.confbridge.store.UntrustedText;
 import io.confbridge.auth.SipCredentials;
 import io.confbridge.sip.digest.DigestAuthenticator;
 import io.confbridge.sip.digest.DigestCredentials;
@@ -19,6 +21,7 @@ import javax.sip.header.Parameters;
 import javax.sip.header.ProxyAuthorizationHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
+import java.security.SecureRandom;
 import java.text.ParseException;
 import java.util.ListIterator;
 import java.util.Optional;
@@ -35,8 +38,13 @@ import java.util.function.LongSupplier;
  *       the account of the digest {@code username}. Wrong credentials make the call anonymous (never a
  *       rejection: the caller may still have the PIN); an unknown or spent nonce gets a fresh
  *       challenge.</li>
- *   <li>REGISTER: the To user must be a known SIP username (else 404) and the credentials must be
- *       that account's (else 403).</li>
+ *   <li>REGISTER: without credentials a 401 challenge; with credentials 200 only if they are the To
+ *       user's account's and right, else 403. A known and an unknown username get the same answers (an
+ *       unknown one is checked against a throwaway account), so REGISTER does not tell which exist.</li>
+ *   <li>Online guessing (issue 9 §3): every wrong response counts against the digest username and the
+ *       source address ({@link DigestGuard}); while either is locked or backing off, responses are not
+ *       checked: an INVITE goes on anonymous, a REGISTER gets 403, and the attempt counts against the
+ *       source only. A nonce takes at most three wrong responses (see {@code DigestAuthenticator}).</li>
  * </ul>
  */
 final class SipAuthenticator {
@@ -76,13 +84,21 @@ final class SipAuthenticator {
     private final DigestAuthenticator digest;
     private final LongSupplier nanoClock;
     private final AddressFactory addresses;
+    private final DigestGuard guard;
+    private final SecureRandom random = new SecureRandom();
 
     SipAuthenticator(SipCredentials credentials, DigestAuthenticator digest, LongSupplier nanoClock)
+            throws PeerUnavailableException {
+        this(credentials, digest, nanoClock, DigestGuard.NONE);
+    }
+
+    SipAuthenticator(SipCredentials credentials, DigestAuthenticator digest, LongSupplier nanoClock, DigestGuard guard)
             throws PeerUnavailableException {
         this.credentials = credentials;
         this.digest = digest;
         this.nanoClock = nanoClock;
         this.addresses = SipFactory.getInstance().createAddressFactory();
+        this.guard = guard;
     }
 
     /** The {@code WWW-Authenticate} values for a 401. */
@@ -91,6 +107,11 @@ final class SipAuthenticator {
     }
 
     Outcome forInvite(Request request) {
+        return forInvite(request, null);
+    }
+
+    /** @param source the address the request came from, for the per-source guessing limit (null: none) */
+    Outcome forInvite(Request request, String source) {
         String callId = RequestParts.callIdOf(request);
         DigestCredentials sent = credentialsOf(request);
         if (sent == null) {
@@ -114,8 +135,12 @@ final class SipAuthenticator {
             log.warn("call {}: SIP account lookup failed, caller stays anonymous: {}", callId, e.toString());
             return Outcome.ANONYMOUS;
         }
+        if (refused(sent, source, "call " + callId)) {
+            return Outcome.ANONYMOUS;
+        }
         if (account.isEmpty()) {
-            log.info("call {}: digest username '{}' unknown: anonymous", callId, sent.username());
+            log.info("call {}: digest username '{}' unknown: anonymous", callId, shown(sent.username()));
+            guard.failed(sent.username(), source, false);
             return Outcome.ANONYMOUS;
         }
         Verdict verdict = verify(sent, request, account.get());
@@ -125,16 +150,45 @@ final class SipAuthenticator {
             return Outcome.authenticated(account.get());
         }
         if (verdict instanceof Verdict.Rechallenge again) {
-            log.info("call {}: challenging '{}' again: {}", callId, sent.username(), again.reason());
+            log.info("call {}: challenging '{}' again: {}", callId, shown(sent.username()), again.reason());
             return Outcome.rechallenge(again.stale());
         }
-        log.info("call {}: digest authentication as '{}' failed ({}): anonymous", callId, sent.username(), verdict.reason());
+        log.info("call {}: digest authentication as '{}' failed ({}): anonymous", callId, shown(sent.username()), verdict.reason());
+        guard.failed(sent.username(), source, false);
         return Outcome.ANONYMOUS;
     }
 
+    /** Whether the guard refuses the credentials unchecked; a refusal counts against the source only. */
+    private boolean refused(DigestCredentials sent, String source, String what) {
+        if (sent.username() == null || !guard.refuses(sent.username(), source)) {
+            return false;
+        }
+        log.info("{}: digest response as '{}' from {} refused unchecked: username locked or source backing off",
+                what, shown(sent.username()), source);
+        guard.failed(sent.username(), source, true);
+        return true;
+    }
+
+    private static String shown(String username) {
+        return UntrustedText.printable(username, 64);
+    }
+
     Outcome forRegister(Request request) {
+        return forRegister(request, null);
+    }
+
+    /** @param source the address the request came from, for the per-source guessing limit (null: none) */
+    Outcome forRegister(Request request, String source) {
         String callId = RequestParts.callIdOf(request);
         String toUser = RequestParts.sipUserOf((HeaderAddress) request.getHeader(ToHeader.NAME));
+        DigestCredentials sent = credentialsOf(request);
+        if (sent == null) {
+            // Known or not, the same challenge: REGISTER must not tell which usernames exist.
+            return Outcome.CHALLENGE;
+        }
+        if (refused(sent, source, "REGISTER " + callId)) {
+            return Outcome.refuse(403);
+        }
         Optional<DigestAccount> account;
         try {
             account = toUser.isEmpty() ? Optional.empty() : credentials.find(toUser);
@@ -142,30 +196,35 @@ final class SipAuthenticator {
             log.warn("REGISTER {}: SIP account lookup failed: {}", callId, e.toString());
             return Outcome.refuse(500);
         }
-        if (account.isEmpty()) {
-            return Outcome.refuse(404);
-        }
-        DigestCredentials sent = credentialsOf(request);
-        if (sent == null) {
-            return Outcome.CHALLENGE;
-        }
-        if (!toUser.equals(sent.username())) {
-            log.info("REGISTER {}: '{}' may not register '{}'", callId, sent.username(), toUser);
-            return Outcome.refuse(403);
-        }
-        Verdict verdict = verify(sent, request, account.get());
-        if (verdict instanceof Verdict.Verified) {
+        boolean known = account.isPresent() && toUser.equals(sent.username());
+        // An unknown username (or another's) is checked against a throwaway account: the same work, the
+        // same nonce bookkeeping and the same answers as a wrong password for a known one.
+        Verdict verdict = verify(sent, request, known ? account.get() : throwaway(sent.username()));
+        if (known && verdict instanceof Verdict.Verified) {
             return Outcome.authenticated(account.get());
         }
         if (verdict instanceof Verdict.Rechallenge again) {
-            log.info("REGISTER {}: challenging '{}' again: {}", callId, toUser, again.reason());
+            log.info("REGISTER {}: challenging '{}' again: {}", callId, shown(toUser), again.reason());
             return Outcome.rechallenge(again.stale());
         }
-        log.info("REGISTER {}: digest authentication as '{}' failed ({})", callId, toUser, verdict.reason());
+        log.info("REGISTER {}: digest authentication as '{}' for '{}' failed ({})", callId, shown(sent.username()),
+                shown(toUser), known ? verdict.reason() : "no such account");
+        guard.failed(sent.username(), source, false);
         return Outcome.refuse(403);
     }
 
+    /** An account no password opens, named as the credentials are (so {@code verify} accepts the pair). */
+    private DigestAccount throwaway(String username) {
+        byte[] password = new byte[16];
+        random.nextBytes(password);
+        String name = username == null || username.isEmpty() || username.indexOf(':') >= 0 ? "-" : username;
+        return DigestAccount.of(-1, name, digest.realm(), java.util.HexFormat.of().formatHex(password));
+    }
+
     private Verdict verify(DigestCredentials sent, Request request, DigestAccount account) {
+        if (!account.username().equals(sent.username())) {
+            return new Verdict.Wrong("username does not name the account");
+        }
         return digest.verify(sent, request.getMethod(), uri -> sameUri(uri, request.getRequestURI()), account,
                 nanoClock.getAsLong());
     }

@@ -176,7 +176,7 @@ final class SipEventRouter implements SipListenerExt {
         // After the transaction exists, so a retransmission racing us is absorbed, not taken for a replay.
         long organizerId = NewCall.ANONYMOUS;
         if (authenticator != null) {
-            SipAuthenticator.Outcome auth = authenticator.forInvite(request);
+            SipAuthenticator.Outcome auth = authenticator.forInvite(request, sourceAddressOf(request));
             if (auth.kind() == SipAuthenticator.Kind.CHALLENGE) {
                 challenge(exchange, auth.stale());
                 return;
@@ -545,7 +545,7 @@ final class SipEventRouter implements SipListenerExt {
         }
         exchange.transaction();
         Request request = exchange.request();
-        SipAuthenticator.Outcome auth = authenticator.forRegister(request);
+        SipAuthenticator.Outcome auth = authenticator.forRegister(request, sourceAddressOf(request));
         switch (auth.kind()) {
             case CHALLENGE -> challenge(exchange, auth.stale());
             case REFUSE -> exchange.respond(sip.response(auth.status(), request));
@@ -777,6 +777,11 @@ final class SipEventRouter implements SipListenerExt {
     }
 
     /** Where the request's packets came from (not what its Via claims): the key for lockout counters. */
+    /** The source's IP address as text, the key of the per-source digest guessing limit. */
+    private static String sourceAddressOf(Request request) {
+        return signallingSource(request).getAddress().getHostAddress();
+    }
+
     private static InetSocketAddress signallingSource(Request request) {
         if (request instanceof SIPRequest sipRequest) {
             InetAddress address = sipRequest.getPeerPacketSourceAddress();

@@ -5,6 +5,7 @@ import gov.nist.javax.sip.SipStackImpl;
 import io.confbridge.auth.SipCredentials;
 import io.confbridge.call.CallAcceptor;
 import io.confbridge.config.BridgeConfig;
+import io.confbridge.auth.DigestGuard;
 import io.confbridge.sip.digest.DigestAuthenticator;
 import io.confbridge.sip.logging.Slf4jStackLogger;
 import org.slf4j.Logger;
@@ -50,6 +51,7 @@ public final class SipServer implements AutoCloseable {
     private final CallAcceptor acceptor;
     private final SipCredentials credentials;
     private final DigestAuthenticator digest;
+    private DigestGuard guard = DigestGuard.NONE;
     private final LongSupplier nanoClock;
     private final String stackName;
 
@@ -80,6 +82,23 @@ public final class SipServer implements AutoCloseable {
     public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor, SipCredentials credentials) {
         this(config, acceptor, Objects.requireNonNull(credentials, "credentials"),
                 new DigestAuthenticator(config.realm()), System::nanoTime);
+    }
+
+    /**
+     * As {@link #SipServer(BridgeConfig.SipConfig, CallAcceptor, SipCredentials)}, with failed digest
+     * responses counted and limited by {@code guard} (per SIP username and source address).
+     */
+    public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor, SipCredentials credentials, DigestGuard guard) {
+        this(config, acceptor, Objects.requireNonNull(credentials, "credentials"),
+                new DigestAuthenticator(config.realm()), System::nanoTime);
+        this.guard = Objects.requireNonNull(guard, "guard");
+    }
+
+    /** With the digest machinery and its clock chosen by the caller (tests move time forward). */
+    SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor, SipCredentials credentials,
+              DigestAuthenticator digest, LongSupplier nanoClock, DigestGuard guard) {
+        this(config, acceptor, credentials, digest, nanoClock);
+        this.guard = Objects.requireNonNull(guard, "guard");
     }
 
     /** With the digest machinery and its clock chosen by the caller (tests move time forward). */
@@ -167,7 +186,7 @@ public final class SipServer implements AutoCloseable {
             setup.setRemoveOnCancelPolicy(true);
             boolean accounts = credentials != null;
             SipMessaging messaging = new SipMessaging(provider, advertised, config.port(), accounts);
-            SipAuthenticator authenticator = accounts ? new SipAuthenticator(credentials, digest, nanoClock) : null;
+            SipAuthenticator authenticator = accounts ? new SipAuthenticator(credentials, digest, nanoClock, guard) : null;
             messaging.clientT1Ms(clientT1Ms);
             messaging.tlsPort(config.tls().enabled() ? config.tls().port() : 0);
             router = new SipEventRouter(acceptor, provider, messaging, setup, config.answerDelayMs(), authenticator,

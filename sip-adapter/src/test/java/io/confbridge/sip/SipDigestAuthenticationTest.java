@@ -2,6 +2,7 @@ package io.confbridge.sip;
 
 import io.confbridge.auth.DigestAccount;
 import io.confbridge.auth.DigestAlgorithm;
+import io.confbridge.auth.DigestGuard;
 import io.confbridge.auth.SipCredentials;
 import io.confbridge.call.NewCall;
 import io.confbridge.config.BridgeConfig;
@@ -20,10 +21,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.confbridge.sip.support.SipLogin.param;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -46,13 +51,30 @@ class SipDigestAuthenticationTest {
     private final SipCredentials credentials = username -> Optional.ofNullable(accounts.get(username));
     private final AtomicLong nowNs = new AtomicLong(1_000_000_000L);
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final RecordingGuard guard = new RecordingGuard();
     private SipTestClient client;
+
+    /** A guard that refuses the usernames in {@code refusing} and records every failure it is told of. */
+    private static final class RecordingGuard implements DigestGuard {
+        final Set<String> refusing = ConcurrentHashMap.newKeySet();
+        final List<String> failures = new CopyOnWriteArrayList<>();
+
+        @Override
+        public boolean refuses(String username, String sourceAddress) {
+            return refusing.contains(username);
+        }
+
+        @Override
+        public void failed(String username, String sourceAddress, boolean refused) {
+            failures.add(username + "@" + sourceAddress + (refused ? " refused" : " wrong"));
+        }
+    }
 
     @BeforeEach
     void start() throws Exception {
         int port = FreePorts.sipPort();
         SipServer server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, false, 0, BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, BridgeConfig.SipConfig.Tls.OFF),
-                acceptor, credentials, new DigestAuthenticator(REALM), nowNs::get);
+                acceptor, credentials, new DigestAuthenticator(REALM), nowNs::get, guard);
         toClose.add(server);
         server.start();
         client = SipTestClient.udp(port);
@@ -217,10 +239,49 @@ class SipDigestAuthenticationTest {
         client.awaitResponse(403, "REGISTER");
     }
 
+    /** Issue 9 §3 replaced the 404 for an unknown username: REGISTER must not tell which usernames exist. */
     @Test
-    void registerForAnUnknownUserIsNotFound() throws Exception {
-        TestDialog dialog = client.dialog("mallory").from("mallory");
-        client.send(dialog.request("REGISTER", TestDialog.branch(), 1, "REGISTER", "", null, null));
-        client.awaitResponse(404, "REGISTER");
+    void registerAnswersKnownAndUnknownUsernamesAlikeWithAChallengeThenForbidden() throws Exception {
+        for (String user : List.of("mallory", "alice")) {
+            TestDialog dialog = client.dialog(user).from(user);
+            client.send(dialog.request("REGISTER", TestDialog.branch(), 1, "REGISTER", "", null, null));
+            SipMessage unauthorized = client.awaitResponse(401, "REGISTER", dialog.callId());
+            assertEquals(2, unauthorized.headerLines("WWW-Authenticate").size(), user);
+            String auth = authorization(unauthorized, DigestAlgorithm.SHA_256, user, "guess", "REGISTER", dialog.requestUri(), "00000001");
+            client.send(dialog.request("REGISTER", TestDialog.branch(), 2, "REGISTER", auth, null, null));
+            client.awaitResponse(403, "REGISTER", dialog.callId());
+        }
+        assertFalse(client.everReceived(m -> m.statusCode() == 404), "no 404 tells an unknown username apart");
+        await().atMost(5, TimeUnit.SECONDS).until(() -> guard.failures.size() == 2);
+        assertEquals(List.of("mallory@127.0.0.1 wrong", "alice@127.0.0.1 wrong"), guard.failures);
+    }
+
+    @Test
+    void wrongInviteResponsesAreCountedPerUsernameAndSource() throws Exception {
+        TestDialog dialog = client.dialog("4711001").from("alice");
+        SipMessage unauthorized = challenged(dialog);
+        client.send(dialog.inviteWithHeaders(answer(unauthorized, DigestAlgorithm.SHA_256, "guess", dialog, "00000001"), OFFER));
+
+        assertEquals(NewCall.ANONYMOUS, answeredCall(dialog).authenticatedOrganizerId());
+        assertEquals(List.of("alice@127.0.0.1 wrong"), guard.failures);
+    }
+
+    @Test
+    void whileTheUsernameIsLockedEvenTheRightPasswordIsNotCheckedAndCountsAgainstTheSourceOnly() throws Exception {
+        TestDialog dialog = client.dialog("4711001").from("alice");
+        SipMessage unauthorized = challenged(dialog);
+        guard.refusing.add("alice");
+        client.send(dialog.inviteWithHeaders(answer(unauthorized, DigestAlgorithm.SHA_256, "Circle of Life", dialog, "00000001"), OFFER));
+
+        assertEquals(NewCall.ANONYMOUS, answeredCall(dialog).authenticatedOrganizerId(), "locked: the caller goes on anonymous");
+        assertEquals(List.of("alice@127.0.0.1 refused"), guard.failures);
+
+        TestDialog register = client.dialog("alice").from("alice");
+        client.send(register.request("REGISTER", TestDialog.branch(), 1, "REGISTER", "", null, null));
+        SipMessage challenge = client.awaitResponse(401, "REGISTER", register.callId());
+        String auth = authorization(challenge, DigestAlgorithm.SHA_256, "alice", "Circle of Life", "REGISTER", register.requestUri(), "00000001");
+        client.send(register.request("REGISTER", TestDialog.branch(), 2, "REGISTER", auth, null, null));
+        client.awaitResponse(403, "REGISTER", register.callId());
+        assertEquals(List.of("alice@127.0.0.1 refused", "alice@127.0.0.1 refused"), guard.failures);
     }
 }

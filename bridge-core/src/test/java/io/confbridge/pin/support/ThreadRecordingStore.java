@@ -205,4 +205,24 @@ public final class ThreadRecordingStore implements DirectoryStore {
     public Optional<OrganizerRecord> findOrganizerByTokenHash(String tokenHash) {
         return delegate.findOrganizerByTokenHash(tokenHash);
     }
+
+    @Override
+    public Optional<OrganizerRecord> findOrganizerByTokenHash(String tokenHash, long issuedNotBeforeMs) {
+        return delegate.findOrganizerByTokenHash(tokenHash, issuedNotBeforeMs);
+    }
+
+    @Override
+    public int deleteUserTokens(long organizerId) {
+        return delegate.deleteUserTokens(organizerId);
+    }
+
+    @Override
+    public int purgePinFailures(long beforeMs, long nowMs) {
+        return delegate.purgePinFailures(beforeMs, nowMs);
+    }
+
+    @Override
+    public void addUserToken(long organizerId, String tokenHash, long issuedAtMs) {
+        delegate.addUserToken(organizerId, tokenHash, issuedAtMs);
+    }
 }

@@ -92,6 +92,11 @@ final class AdminApi {
             String token = admin.issueUserToken(a, p.get(0));
             return ApiResponse.of(201, Map.of("email", p.get(0), "token", token));
         });
+        route("DELETE", "/api/users/*/tokens", (a, p, r) -> {
+            noBody(r);
+            int revoked = admin.revokeUserTokens(a, p.get(0));
+            return ApiResponse.of(200, Map.of("email", p.get(0), "revoked", revoked));
+        });
         route("PUT", "/api/users/*/sip-credentials", this::setSipCredentials);
         route("GET", "/api/settings", (a, p, r) -> ApiResponse.of(200, admin.settings()));
         route("PATCH", "/api/settings", this::changeSettings);

@@ -94,8 +94,8 @@ abstract class ApiCommand implements Callable<Integer> {
         if (error == null || !error.hasNonNull("message")) {
             return "the bridge answered HTTP " + reply.status();
         }
-        String field = error.hasNonNull("field") ? " (field: " + error.get("field").asText() + ")" : "";
-        return error.get("message").asText() + field + " [HTTP " + reply.status() + "]";
+        String field = error.hasNonNull("field") ? " (field: " + TextOutput.printable(error.get("field").asText()) + ")" : "";
+        return TextOutput.printable(error.get("message").asText()) + field + " [HTTP " + reply.status() + "]";
     }
 
     private static JsonNode parse(String body) throws JsonProcessingException {

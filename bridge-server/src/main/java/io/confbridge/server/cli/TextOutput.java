@@ -1,6 +1,8 @@
 package io.confbridge.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.confbridge.store.AuditRecord;
+import io.confbridge.store.UntrustedText;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -62,15 +64,24 @@ final class TextOutput {
         }
     }
 
+    /**
+     * A value as shown on the terminal: an answer may quote text an attacker chose (a caller's From user in
+     * the audit log), so control characters are replaced and long values cut ({@link UntrustedText}).
+     */
     static String text(JsonNode value) {
         if (value == null || value.isNull() || value.isMissingNode()) {
             return "-";
         }
         if (value.isArray()) {
             List<String> items = new ArrayList<>();
-            value.forEach(v -> items.add(v.asText()));
+            value.forEach(v -> items.add(printable(v.asText())));
             return items.isEmpty() ? "-" : String.join(",", items);
         }
-        return value.asText();
+        return printable(value.asText());
+    }
+
+    /** Text from an answer made safe for a terminal. */
+    static String printable(String text) {
+        return UntrustedText.printable(text, AuditRecord.MAX_DETAIL_CHARS);
     }
 }

@@ -21,7 +21,8 @@ import java.util.List;
         description = "Enable, inspect and manage dial-in conferencing users (organizers).",
         subcommands = {UsersCommand.Enable.class, UsersCommand.Get.class, UsersCommand.ListUsers.class,
                 UsersCommand.ResetPin.class, UsersCommand.Disable.class, UsersCommand.ClearLockout.class,
-                UsersCommand.IssueToken.class, UsersCommand.SetSipCredentials.class})
+                UsersCommand.IssueToken.class, UsersCommand.SetSipCredentials.class,
+                UsersCommand.RevokeTokens.class})
 public final class UsersCommand {
 
     /** Enable-CsOnlineDialInConferencingUser. */
@@ -78,8 +79,8 @@ public final class UsersCommand {
         @Override
         void render(JsonNode answer, PrintWriter out) {
             TextOutput.table(answer,
-                    List.of("email", "displayName", "enabled", "locked", "pinLength", "conferenceIds"),
-                    List.of("EMAIL", "NAME", "ENABLED", "LOCKED", "PIN LENGTH", "CONFERENCE IDS"), out);
+                    List.of("email", "displayName", "enabled", "locked", "sipLocked", "pinLength", "conferenceIds"),
+                    List.of("EMAIL", "NAME", "ENABLED", "LOCKED", "SIP LOCKED", "PIN LENGTH", "CONFERENCE IDS"), out);
         }
     }
 
@@ -119,7 +120,7 @@ public final class UsersCommand {
     }
 
     @Command(name = "clear-lockout", mixinStandardHelpOptions = true,
-            description = "Clear a PIN lockout of the user.")
+            description = "Clear a PIN lockout of the user and the digest lockout of their SIP username.")
     static final class ClearLockout extends ApiCommand {
         @Parameters(index = "0", paramLabel = "EMAIL")
         String email;
@@ -127,6 +128,24 @@ public final class UsersCommand {
         @Override
         Request request() {
             return new Request("POST", "/api/users/" + seg(email) + "/clear-lockout", null);
+        }
+    }
+
+    @Command(name = "revoke-tokens", mixinStandardHelpOptions = true,
+            description = "Revoke every bearer token of the user; they stop working at once.")
+    static final class RevokeTokens extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "EMAIL")
+        String email;
+
+        @Override
+        Request request() {
+            return new Request("DELETE", "/api/users/" + seg(email) + "/tokens", null);
+        }
+
+        @Override
+        void render(JsonNode answer, PrintWriter out) {
+            out.println(answer.path("revoked").asInt() + " token(s) of " + TextOutput.printable(answer.path("email").asText())
+                    + " revoked");
         }
     }
 
@@ -193,10 +212,10 @@ public final class UsersCommand {
         out.println("PIN: " + answer.path("pin").asText() + "  (shown only this once)");
         JsonNode mail = answer.path("mail");
         if (mail.path("sent").asBoolean()) {
-            out.println("mail: sent to " + mail.path("to").asText());
+            out.println("mail: sent to " + TextOutput.printable(mail.path("to").asText()));
         } else if (mail.hasNonNull("error")) {
-            String to = mail.hasNonNull("to") ? " to " + mail.path("to").asText() : "";
-            out.println("mail: FAILED" + to + " (" + mail.path("error").asText()
+            String to = mail.hasNonNull("to") ? " to " + TextOutput.printable(mail.path("to").asText()) : "";
+            out.println("mail: FAILED" + to + " (" + TextOutput.printable(mail.path("error").asText())
                     + "); deliver the PIN to the user by hand");
         } else if (mail.path("deliverManually").asBoolean()) {
             out.println("mail: not sent; deliver the PIN to the user by hand");

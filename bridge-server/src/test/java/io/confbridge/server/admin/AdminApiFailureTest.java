@@ -27,6 +27,7 @@ class AdminApiFailureTest {
         public PinIssued resetPin(Actor a, String e, boolean s, String t) { throw broken(); }
         public UserView disableUser(Actor a, String e) { throw broken(); }
         public UserView clearLockout(Actor a, String e) { throw broken(); }
+        public int revokeUserTokens(Actor a, String e) { throw broken(); }
         public TenantSettings settings() { throw broken(); }
         public TenantSettings updateSettings(Actor a, SettingsChange c) { throw broken(); }
         public MeetingView createMeeting(Actor a, String o, MeetingSettings s) { throw broken(); }

@@ -148,6 +148,27 @@ class AdminCliTest {
     }
 
     @Test
+    void revokeTokensStopsTheUsersTokensAtOnce() throws Exception {
+        String organizer = newEmail();
+        assertEquals(0, bridge("users", "enable", organizer, "--name", "O").exit());
+        String id = bridge("meetings", "create", "--organizer", organizer, "--json").json().path("conferenceId").asText();
+        assertTrue(id.matches("[1-9][0-9]{8}"), "ids.conferenceIdLength defaults to 9 digits: " + id);
+        String userToken = bridge("users", "issue-token", organizer, "--json").json().path("token").asText();
+        assertEquals(0, raw("meetings", "get", id, "--url=" + admin.url(), "--token=" + userToken).exit());
+
+        Run revoked = bridge("users", "revoke-tokens", organizer);
+
+        assertEquals(0, revoked.exit(), revoked.err());
+        assertTrue(revoked.out().contains("1 token(s) of " + organizer + " revoked"), revoked.out());
+        assertEquals(ExitCode.NOT_AUTHORIZED, raw("meetings", "get", id, "--url=" + admin.url(), "--token=" + userToken).exit());
+        assertEquals(0, bridge("users", "revoke-tokens", organizer, "--json").json().path("revoked").asInt());
+        Run list = bridge("users", "list");
+        assertTrue(list.out().contains("SIP LOCKED"), "digest lockouts show where PIN lockouts do: " + list.out());
+        Run got = bridge("users", "get", organizer);
+        assertTrue(got.out().contains("sipLocked:") && got.out().contains("recentSipFailures:"), got.out());
+    }
+
+    @Test
     void theOrganizersOwnTokenStartsAndAdmitsTheirMeetingAndNoOtherUsers() throws Exception {
         String organizer = newEmail();
         String other = newEmail();

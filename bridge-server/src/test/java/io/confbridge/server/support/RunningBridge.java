@@ -70,7 +70,8 @@ public final class RunningBridge implements AutoCloseable {
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
-            // Argon2id at its configured minimum: the tests check behaviour, not hashing cost.
+            // Argon2id below OWASP's floor, which only the test-only loader accepts: the tests check
+            // behaviour, not hashing cost.
             overrides.put("security.argon2MemoryKiB", "8192");
             overrides.put("security.argon2Iterations", "1");
             // An ephemeral admin port, so that parallel bridges and a developer's own bridge never collide.
@@ -99,7 +100,7 @@ public final class RunningBridge implements AutoCloseable {
                 effective.put("rtp.portMax", Integer.toString(rtpStart + FreePorts.RTP_BLOCK_SIZE - 1));
                 effective.putAll(overrides);
                 try {
-                    BridgeServer server = BridgeServer.start(ConfigLoader.load(null, effective));
+                    BridgeServer server = BridgeServer.start(ConfigLoader.loadAllowingWeakArgon2ForTestsOnly(null, effective));
                     return new RunningBridge(server, Map.copyOf(effective), dataDir);
                 } catch (Exception e) {
                     if (!causedByBind(e)) {
@@ -169,6 +170,15 @@ public final class RunningBridge implements AutoCloseable {
         if (reply.status() != 200) {
             throw new IllegalStateException("setting SIP credentials failed: " + reply.status() + " " + reply.body());
         }
+    }
+
+    /** The e-mail of an organizer made by {@link #newMeeting}, for admin API paths. */
+    public String organizerEmail(long organizerId) {
+        String email = organizerEmails.get(organizerId);
+        if (email == null) {
+            throw new IllegalArgumentException("organizer " + organizerId + " was not made by this bridge's newMeeting");
+        }
+        return email;
     }
 
     public Meeting.Status status(String conferenceId) {

@@ -19,7 +19,8 @@ import java.util.function.Predicate;
  *
  * <p>Verification order matters: the digest is checked before the nonce's age and count, so that
  * {@code stale=true} is only said to a client that knows the password (RFC 7616 §3.3) and a wrong
- * guess never touches the replay tracker.
+ * guess never touches the replay tracker. A nonce accepts at most three wrong responses; the fourth is
+ * not checked but challenged again ({@link NonceFailures}).
  */
 public final class DigestAuthenticator {
 
@@ -34,6 +35,7 @@ public final class DigestAuthenticator {
     private final String opaque;
     private final Nonces nonces;
     private final NonceCounts counts;
+    private final NonceFailures failures;
 
     public DigestAuthenticator(String realm) {
         this(realm, DEFAULT_NONCE_LIFETIME_NS, DEFAULT_TRACKED_NONCES, new SecureRandom());
@@ -43,6 +45,7 @@ public final class DigestAuthenticator {
         this.realm = checkRealm(realm);
         this.nonces = new Nonces(random, nonceLifetimeNs);
         this.counts = new NonceCounts(trackedNonces, nonceLifetimeNs);
+        this.failures = new NonceFailures(trackedNonces, nonceLifetimeNs);
         byte[] opaqueBytes = new byte[12];
         random.nextBytes(opaqueBytes);
         this.opaque = HexFormat.of().formatHex(opaqueBytes);
@@ -88,6 +91,15 @@ public final class DigestAuthenticator {
         if (credentials.opaque() != null && !opaque.equals(credentials.opaque())) {
             return new Verdict.Rechallenge(false, "opaque not ours");
         }
+        if (failures.spent(credentials.nonce(), nonce.issuedAtNs())) {
+            // Not checked: a guesser pays a round trip for a fresh nonce every NonceFailures.MAX_FAILURES tries.
+            return new Verdict.Rechallenge(false, "nonce spent by " + NonceFailures.MAX_FAILURES + " wrong responses");
+        }
+        return check(credentials, method, uriMatches, account, nonce, nowNs);
+    }
+
+    private Verdict check(DigestCredentials credentials, String method, Predicate<String> uriMatches,
+                          DigestAccount account, Nonces.Check nonce, long nowNs) {
         String algorithmToken = credentials.algorithm() == null ? DigestAlgorithm.MD5.token() : credentials.algorithm();
         DigestAlgorithm algorithm = DigestAlgorithm.forToken(algorithmToken).orElse(null);
         if (algorithm == null) {
@@ -106,6 +118,8 @@ public final class DigestAuthenticator {
         String expected = DigestResponse.compute(algorithm, account.ha1(algorithm), credentials.nonce(),
                 credentials.nc(), credentials.cnonce(), credentials.qop(), method, credentials.uri());
         if (!constantTimeEquals(expected, credentials.response())) {
+            // Only a checked digest is a guess; malformed answers prove nothing and cost the nonce nothing.
+            failures.failed(credentials.nonce(), nonce.issuedAtNs(), nowNs);
             return new Verdict.Wrong("wrong password (" + algorithm.token() + ")");
         }
         if (nonce.status() == Nonces.Status.EXPIRED) {

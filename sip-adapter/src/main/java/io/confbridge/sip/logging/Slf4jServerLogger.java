@@ -11,7 +11,8 @@ import java.util.Properties;
 /**
  * Receives every SIP message jain-sip sends or receives and logs it at DEBUG on the
  * {@code io.confbridge.sip.wire} logger, so messages never appear at the default INFO level. Named in
- * the stack property {@code gov.nist.javax.sip.SERVER_LOGGER}; one instance per stack.
+ * the stack property {@code gov.nist.javax.sip.SERVER_LOGGER}; one instance per stack. Credentials and
+ * INFO (DTMF) bodies are redacted ({@link WireRedaction}).
  */
 public final class Slf4jServerLogger implements ServerLogger {
 
@@ -43,7 +44,8 @@ public final class Slf4jServerLogger implements ServerLogger {
 
     private void log(SIPMessage message, String from, String to, boolean sender) {
         if (wire.isDebugEnabled()) {
-            wire.debug("[{}] {} {} -> {}\n{}", stackName, sender ? "sent" : "received", from, to, message.encode());
+            wire.debug("[{}] {} {} -> {}\n{}", stackName, sender ? "sent" : "received", from, to,
+                    WireRedaction.redact(message.encode()));
         }
     }
 

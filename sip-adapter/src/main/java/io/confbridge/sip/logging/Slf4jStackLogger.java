@@ -50,22 +50,22 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logDebug(String message) {
-        if (enabled) {
-            log.debug(message);
+        if (enabled && log.isDebugEnabled()) {
+            log.debug(WireRedaction.redact(message));
         }
     }
 
     @Override
     public void logDebug(String message, Exception ex) {
-        if (enabled) {
-            log.debug(message, ex);
+        if (enabled && log.isDebugEnabled()) {
+            log.debug(WireRedaction.redact(message), ex);
         }
     }
 
     @Override
     public void logTrace(String message) {
-        if (enabled) {
-            log.trace(message);
+        if (enabled && log.isTraceEnabled()) {
+            log.trace(WireRedaction.redact(message));
         }
     }
 
@@ -79,10 +79,13 @@ public final class Slf4jStackLogger implements StackLogger {
         if (!enabled) {
             return;
         }
+        // Either may quote a whole message, credentials and all.
         if (isDroppedInput(message)) {
-            log.debug(message);
+            if (log.isDebugEnabled()) {
+                log.debug(WireRedaction.redact(message));
+            }
         } else {
-            log.error(message);
+            log.error(WireRedaction.redact(message));
         }
     }
 
@@ -97,7 +100,7 @@ public final class Slf4jStackLogger implements StackLogger {
     @Override
     public void logError(String message, Exception ex) {
         if (enabled) {
-            log.error(message, ex);
+            log.error(WireRedaction.redact(message), ex);
         }
     }
 
@@ -109,7 +112,7 @@ public final class Slf4jStackLogger implements StackLogger {
         if (isTlsDefaultsNotice(message)) {
             log.debug(message);
         } else {
-            log.warn(message);
+            log.warn(WireRedaction.redact(message));
         }
     }
 
@@ -124,8 +127,8 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logInfo(String message) {
-        if (enabled) {
-            log.debug(message);
+        if (enabled && log.isDebugEnabled()) {
+            log.debug(WireRedaction.redact(message));
         }
     }
 

@@ -125,4 +125,33 @@ class DigestAuthenticatorTest {
                 c.response(), c.algorithm(), c.qop(), c.nc(), c.cnonce(), c.opaque()), 10));
         assertInstanceOf(Verdict.Verified.class, verify(c, 11), "none of the wrong ones spent the count");
     }
+
+    @Test
+    void aNonceTakesAtMostThreeWrongPasswordsThenIsChallengedAgainUnchecked() {
+        String challenge = auth.challenges(false, 0).get(0);
+        for (int i = 1; i <= 3; i++) {
+            assertInstanceOf(Verdict.Wrong.class, verify(answer(challenge, DigestAlgorithm.SHA_256, "guess" + i, "0000000" + i), 10 + i));
+        }
+
+        Verdict fourth = verify(answer(challenge, DigestAlgorithm.SHA_256, "s3cret", "00000004"), 20);
+
+        Verdict.Rechallenge again = assertInstanceOf(Verdict.Rechallenge.class, fourth, "even the right password is not checked");
+        assertTrue(!again.stale());
+        assertTrue(again.reason().contains("spent"), again.reason());
+        String fresh = auth.challenges(false, 21).get(0);
+        assertInstanceOf(Verdict.Verified.class, verify(answer(fresh, DigestAlgorithm.SHA_256, "s3cret", "00000001"), 22));
+    }
+
+    @Test
+    void nonceFailuresStayBoundedAndADroppedNonceIsSpent() {
+        NonceFailures failures = new NonceFailures(2, LIFETIME);
+        failures.failed("a", 1, 10);
+        failures.failed("b", 2, 10);
+        failures.failed("c", 3, 10);
+
+        assertEquals(2, failures.size());
+        assertTrue(failures.spent("a", 1), "dropped: it may not come back with fresh tries");
+        assertTrue(!failures.spent("c", 3));
+        assertTrue(!failures.spent("d", 4), "a newer nonce is unaffected");
+    }
 }
