@@ -189,7 +189,8 @@ public final class RtpSession {
             sequencer.skipFrames(1);
             return;
         }
-        ByteBuf buf = channel.alloc().directBuffer(PACKET_BYTES, PACKET_BYTES);
+        // Room for an SRTP tag, so that encrypting in place (SrtpStream) never grows the buffer.
+        ByteBuf buf = channel.alloc().directBuffer(PACKET_BYTES + SrtpStream.MAX_OVERHEAD, PACKET_BYTES + SrtpStream.MAX_OVERHEAD);
         int headerLength = sequencer.writeNextHeader(buf, 0, audioPayloadType);
         buf.setBytes(headerLength, payload, offset, Codec.FRAME_SAMPLES);
         buf.writerIndex(PACKET_BYTES);
