@@ -1,7 +1,6 @@
 package io.confbridge.rtp;
 
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
@@ -27,7 +26,7 @@ public final class SrtcpContext {
     private static final int LABEL_SALT = 5;
 
     private final Cipher aes;
-    private final Mac hmac;
+    private final HmacSha1 hmac;
     private final byte[] salt;
     private final byte[] counterBlocks = new byte[SrtpContext.MAX_PACKET + 16];
     private final byte[] keystream = new byte[SrtpContext.MAX_PACKET + 16];
@@ -51,8 +50,7 @@ public final class SrtcpContext {
             this.salt = SrtpContext.derive(master, masterSalt, LABEL_SALT, 14);
             this.aes = Cipher.getInstance("AES/ECB/NoPadding");
             aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(cipherKey, "AES"));
-            this.hmac = Mac.getInstance("HmacSHA1");
-            hmac.init(new SecretKeySpec(authKey, "HmacSHA1"));
+            this.hmac = new HmacSha1(authKey);
             Arrays.fill(cipherKey, (byte) 0);
             Arrays.fill(authKey, (byte) 0);
         } catch (GeneralSecurityException e) {
@@ -166,10 +164,6 @@ public final class SrtcpContext {
 
     private void authenticate(byte[] packet, int offset, int length) {
         hmac.update(packet, offset, length);
-        try {
-            hmac.doFinal(tag, 0);
-        } catch (ShortBufferException e) {
-            throw new IllegalStateException(e);
-        }
+        hmac.doFinal(tag, 0);
     }
 }
