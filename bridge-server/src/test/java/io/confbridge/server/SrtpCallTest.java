@@ -1,6 +1,7 @@
 package io.confbridge.server;
 
 import io.confbridge.rtp.SrtpContext;
+import io.confbridge.server.support.LogCapture;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.SrtpPhone;
 import io.confbridge.server.support.TestMeeting;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import static io.confbridge.server.support.DialInSteps.IVR_STEP;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A call over SIP/TLS with SDES keys end to end (issue 8 §6), with a Java phone speaking SRTP: the bridge
  * answers RTP/SAVP with its own key, everything it sends is SRTP (no clear G.711 on the wire; it decrypts,
  * with the key from the answer, to the prompt and then the hold music), RTCP is SRTCP, and DTMF typed in
- * SRTP takes the caller to the lobby.
+ * SRTP takes the caller to the lobby. Neither side's key is ever logged, the SIP wire log included.
  */
 class SrtpCallTest {
     /** PCMU silence: a frame of it, or near it, is what an unencrypted quiet stream looks like. */
@@ -33,7 +35,8 @@ class SrtpCallTest {
 
     @Test
     void srtpCallerHearsEncryptedAudioAndReachesTheLobbyWithKeysTypedInSrtp() throws Exception {
-        try (RunningBridge bridge = RunningBridge.in(dataDir).start();
+        try (LogCapture logs = LogCapture.start();
+             RunningBridge bridge = RunningBridge.in(dataDir).start();
              SrtpPhone phone = new SrtpPhone(bridge, SrtpContext.Suite.AES_CM_128_HMAC_SHA1_80)) {
             TestMeeting meeting = bridge.newMeeting(true);
             assertEquals(200, phone.dial("bridge"));
@@ -63,7 +66,17 @@ class SrtpCallTest {
             assertTrue(audible(packets.subList(packets.size() - 50, packets.size())) >= 10,
                     "the hold music decrypts to sound");
             assertEquals(200, phone.hangUp());
+
+            String ourKey = keyOf(phone.offer().lines().filter(l -> l.startsWith("a=crypto:")).findFirst().orElseThrow());
+            String bridgeKey = keyOf(phone.line("a=crypto:"));
+            for (String line : logs.lines()) {
+                assertFalse(line.contains(ourKey) || line.contains(bridgeKey), "an SDES key was logged: " + line);
+            }
         }
+    }
+
+    private static String keyOf(String cryptoLine) {
+        return cryptoLine.substring(cryptoLine.indexOf("inline:") + 7).split("[|\\s]")[0];
     }
 
     @Test
