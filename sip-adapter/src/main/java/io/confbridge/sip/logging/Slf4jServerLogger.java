@@ -54,7 +54,7 @@ public final class Slf4jServerLogger implements ServerLogger {
                 : SDES_KEY.matcher(message).replaceAll("inline:<hidden>");
     }
 
-    private static final java.util.regex.Pattern SDES_KEY = java.util.regex.Pattern.compile("inline:[A-Za-z0-9+/=|:]+");
+    private static final java.util.regex.Pattern SDES_KEY = java.util.regex.Pattern.compile("inline:\\S+");
 
     @Override
     public void logException(Exception ex) {
