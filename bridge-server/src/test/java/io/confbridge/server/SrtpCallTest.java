@@ -80,6 +80,31 @@ class SrtpCallTest {
     }
 
     @Test
+    void aReInviteWithANewKeyRekeysBothDirections() throws Exception {
+        try (RunningBridge bridge = RunningBridge.in(dataDir).start();
+             SrtpPhone phone = new SrtpPhone(bridge, SrtpContext.Suite.AES_CM_128_HMAC_SHA1_80)) {
+            TestMeeting meeting = bridge.newMeeting(true);
+            assertEquals(200, phone.dial("bridge"));
+            String firstKey = keyOf(phone.line("a=crypto:"));
+            await("the bridge speaks, in SRTP").atMost(Duration.ofSeconds(5))
+                    .until(() -> audible(phone.received()) >= 10);
+
+            assertEquals(200, phone.rekey());
+            assertFalse(keyOf(phone.line("a=crypto:")).equals(firstKey), "a new key of the bridge's answers ours");
+            int switchedAt = phone.received().size();
+            await("packets under the bridge's new key").atMost(Duration.ofSeconds(5)).until(() -> {
+                List<SrtpPhone.Received> after = phone.received();
+                return after.size() > switchedAt + 60
+                        && after.subList(after.size() - 50, after.size()).stream().allMatch(p -> p.plain() != null);
+            });
+            // Keys typed under our new key are heard: the bridge's receiving context follows too.
+            phone.sendDtmf(meeting.conferenceId() + "#").get(10, TimeUnit.SECONDS);
+            await("the caller waits in the lobby").atMost(IVR_STEP)
+                    .until(() -> bridge.status(meeting.conferenceId()).lobbyCount() == 1);
+        }
+    }
+
+    @Test
     void aPlainOfferOverTlsWhenSrtpIsMandatoryIsRefusedAndSrtpIsAccepted() throws Exception {
         try (RunningBridge bridge = RunningBridge.in(dataDir).with("rtp.srtp", "mandatory").start();
              SrtpPhone phone = new SrtpPhone(bridge, SrtpContext.Suite.AES_CM_128_HMAC_SHA1_32)) {

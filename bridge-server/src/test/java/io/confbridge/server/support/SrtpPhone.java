@@ -46,7 +46,7 @@ public final class SrtpPhone implements AutoCloseable {
     private final DatagramSocket rtp;
     private final byte[] keyAndSalt = new byte[30];
     private final SrtpContext.Suite suite;
-    private final SrtpContext sending;
+    private volatile SrtpContext sending;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "srtp-phone");
         t.setDaemon(true);
@@ -108,17 +108,39 @@ public final class SrtpPhone implements AutoCloseable {
             return last.statusCode();
         }
         answer = last;
-        String crypto = line("a=crypto:");
-        String[] fields = crypto.substring("a=crypto:".length()).trim().split("\\s+");
-        byte[] bridgeKey = Base64.getDecoder().decode(fields[2].substring("inline:".length()).split("\\|")[0]);
-        SrtpContext.Suite answered = SrtpContext.Suite.valueOf(fields[1]);
-        bridgeRtp = new SrtpContext(answered, Arrays.copyOf(bridgeKey, 16), Arrays.copyOfRange(bridgeKey, 16, 30));
-        bridgeRtcp = new SrtcpContext(Arrays.copyOf(bridgeKey, 16), Arrays.copyOfRange(bridgeKey, 16, 30));
+        keysFromAnswer();
         String[] m = line("m=audio").split(" ");
         String c = line("c=IN").split(" ")[2];
         bridgeMedia = new InetSocketAddress(c, Integer.parseInt(m[1]));
         sip.send(dialog.ack(last));
         return 200;
+    }
+
+    /**
+     * A re-INVITE with a new key of ours (RFC 4568 §7.1.4 rekeying): from its 200 OK on, packets go out
+     * under the new key and the bridge's are read under the key its answer gives. The final status.
+     */
+    public int rekey() throws Exception {
+        RANDOM.nextBytes(keyAndSalt);
+        sip.send(dialog.reInvite(offer()));
+        SipMessage last = sip.await("final response to re-INVITE", m -> m.isResponse() && m.statusCode() >= 200
+                && "INVITE".equals(m.cseqMethod()) && dialog.callId().equals(m.callId()) && m != answer);
+        sip.send(dialog.ack(last));
+        if (last.statusCode() == 200) {
+            sending = new SrtpContext(suite, Arrays.copyOf(keyAndSalt, 16), Arrays.copyOfRange(keyAndSalt, 16, 30));
+            answer = last;
+            keysFromAnswer();
+        }
+        return last.statusCode();
+    }
+
+    private void keysFromAnswer() {
+        String crypto = line("a=crypto:");
+        String[] fields = crypto.substring("a=crypto:".length()).trim().split("\\s+");
+        byte[] bridgeKey = Base64.getDecoder().decode(fields[2].substring("inline:".length()).split("\\|")[0]);
+        SrtpContext.Suite answered = SrtpContext.Suite.valueOf(fields[1]);
+        bridgeRtcp = new SrtcpContext(Arrays.copyOf(bridgeKey, 16), Arrays.copyOfRange(bridgeKey, 16, 30));
+        bridgeRtp = new SrtpContext(answered, Arrays.copyOf(bridgeKey, 16), Arrays.copyOfRange(bridgeKey, 16, 30));
     }
 
     /** The first line of the 200 OK's SDP starting with {@code prefix}. */
