@@ -10,6 +10,7 @@ import io.confbridge.media.MediaClock;
 import io.confbridge.mixer.ParticipantAudio;
 import io.confbridge.rtp.RtcpSession;
 import io.confbridge.rtp.RtpSession;
+import io.confbridge.rtp.SrtpStream;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,8 @@ final class Call implements CallHandle {
     private boolean closed;
 
     private final CallFactory factory;
+    /** SRTP of the call, keyed or not; set once by the factory before the call is used. */
+    private SrtpStream srtp;
 
     /** The caller ID (the SIP From user), or "" if anonymous; immutable, so any thread may read it. */
     String callerId() {
@@ -149,6 +152,11 @@ final class Call implements CallHandle {
                 log.info("call {}: codec now {} pt {} te {}", info.callId(), media.codec(),
                         media.audioPayloadType(), media.telephoneEventPayloadType());
             }
+            if (srtp != null && !java.util.Objects.equals(media.srtp(), srtp.keys())) {
+                srtp.rekey(media.srtp()); // before the new remote: its first packet is already protected
+                rtp.allowConnectedTwin(!srtp.active());
+                log.info("call {}: {}", info.callId(), media.srtp() == null ? "SRTP off" : "SRTP keys now " + media.srtp());
+            }
             rtp.update(media.remoteRtp(), media.sendAudio());
             rtcp.update(media.remoteRtp());
         });
@@ -231,9 +239,19 @@ final class Call implements CallHandle {
         rtcp.close();
         rtp.close();
         factory.callEnded(this, rtpPort);
-        log.debug("call {} closed: {} RTP packets in, {} out, {} foreign and {} malformed dropped; {}", info.callId(),
+        log.debug("call {} closed: {} RTP packets in, {} out, {} foreign and {} malformed dropped; {}; {}", info.callId(),
                 rtp.packetsReceived(), rtp.packetsSent(), rtp.foreignDropped(), rtp.malformedDropped(),
-                rtcp.summary());
+                rtcp.summary(), srtp == null ? "SRTP off" : srtp.summary());
+    }
+
+    /** Set once by the factory, on the loop, before the call receives media. */
+    void srtp(SrtpStream stream) {
+        this.srtp = stream;
+    }
+
+    /** The call's SRTP, for its drop counters; null only before the factory set it. */
+    SrtpStream srtp() {
+        return srtp;
     }
 
     /** RTP accepted and RTCP received from the caller: what shows it is still there. On the loop only. */

@@ -6,6 +6,7 @@ import io.confbridge.media.PortPairBinder;
 import io.confbridge.rtp.RtcpSession;
 import io.confbridge.rtp.RtpPortAllocator;
 import io.confbridge.rtp.RtpSession;
+import io.confbridge.rtp.SrtpStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,10 @@ public final class CallFactory implements CallAcceptor {
                     try {
                         Call created = new Call(call, signalling, services, clock, session, rtcp, pair.rtpPort(), this);
                         session.monitorWith(pair.rtp(), rtcp.rtpMonitor());
+                        SrtpStream srtp = new SrtpStream(pair.rtp(), pair.rtcp());
+                        srtp.rekey(call.srtp()); // ahead of the monitor: it and the session see plain RTP
+                        created.srtp(srtp);
+                        session.allowConnectedTwin(!srtp.active());
                         session.attach(pair.rtp(), pair.rtcp(), created.callerMedia());
                         rtcp.start(pair.rtp(), pair.rtcp(), session::confirmed);
                         live.add(created);

@@ -1,6 +1,7 @@
 package io.confbridge.call;
 
 import io.confbridge.codec.Codec;
+import io.confbridge.rtp.SrtpKeys;
 
 import java.net.InetSocketAddress;
 
@@ -13,11 +14,20 @@ import java.net.InetSocketAddress;
  * @param audioPayloadType          the payload type of that codec in this exchange
  * @param telephoneEventPayloadType the RFC 4733 payload type, or -1 when none was agreed
  * @param sendAudio                 false while the caller holds the call (sendonly, inactive, c=0.0.0.0)
+ * @param srtp                      the SDES keys now in force, or null for plain RTP; a key that changed
+ *                                  means a new SRTP context for that direction
  */
 public record NegotiatedMedia(
         InetSocketAddress remoteRtp,
         Codec codec,
         int audioPayloadType,
         int telephoneEventPayloadType,
-        boolean sendAudio) {
+        boolean sendAudio,
+        SrtpKeys srtp) {
+
+    /** Media on plain RTP. */
+    public NegotiatedMedia(InetSocketAddress remoteRtp, Codec codec, int audioPayloadType,
+                           int telephoneEventPayloadType, boolean sendAudio) {
+        this(remoteRtp, codec, audioPayloadType, telephoneEventPayloadType, sendAudio, null);
+    }
 }

@@ -1,6 +1,7 @@
 package io.confbridge.call;
 
 import io.confbridge.codec.Codec;
+import io.confbridge.rtp.SrtpKeys;
 
 import java.net.InetSocketAddress;
 
@@ -22,6 +23,8 @@ import java.net.InetSocketAddress;
  *                           {@link #ANONYMOUS}: unauthenticated and wrongly authenticated callers alike
  * @param remoteRtcp         the offer's {@code a=rtcp} address (RFC 3605), or null for RTP port + 1
  * @param rtcpMux            the offer had {@code a=rtcp-mux} and the answer accepts it (RFC 5761)
+ * @param srtp               the SDES keys agreed for SRTP, or null for plain RTP (and for a call without
+ *                           an offer, whose keys come with the answer through {@link CallHandle#updateMedia})
  */
 public record NewCall(
         String callId,
@@ -35,7 +38,16 @@ public record NewCall(
         boolean sendAudio,
         long authenticatedOrganizerId,
         InetSocketAddress remoteRtcp,
-        boolean rtcpMux) {
+        boolean rtcpMux,
+        SrtpKeys srtp) {
+
+    /** A call on plain RTP. */
+    public NewCall(String callId, String requestUriUser, String callerId, InetSocketAddress signallingSource,
+                   InetSocketAddress remoteRtp, Codec codec, int audioPayloadType, int telephoneEventPayloadType,
+                   boolean sendAudio, long authenticatedOrganizerId, InetSocketAddress remoteRtcp, boolean rtcpMux) {
+        this(callId, requestUriUser, callerId, signallingSource, remoteRtp, codec, audioPayloadType,
+                telephoneEventPayloadType, sendAudio, authenticatedOrganizerId, remoteRtcp, rtcpMux, null);
+    }
 
     /** No organizer identity was proved for this call. */
     public static final long ANONYMOUS = -1;

@@ -93,6 +93,7 @@ public final class RtpSession {
     /** Latching on: the socket connected to {@link #sendingTo()}, null when there is none (yet). */
     private ConnectedRtpSocket twin;
     private boolean twinPossible;
+    private boolean twinAllowed = true;
     /** Goes first in every RTP socket's pipeline, the twin's too (RTCP's view of the stream); may be null. */
     private ChannelHandler monitor;
 
@@ -139,6 +140,21 @@ public final class RtpSession {
         }
         twinPossible = latching && ConnectedRtpSocket.possibleFor(rtp);
         aimTwin();
+    }
+
+    /**
+     * Whether the stream may run through a connected twin socket. Not with SRTP: its handler sits in
+     * the pipeline of the session's own socket, and a twin would carry the stream around it (clear
+     * RTP out, unauthenticated packets in). Call before {@link #attach}, and after each change of keys.
+     */
+    public void allowConnectedTwin(boolean allowed) {
+        twinAllowed = allowed;
+        if (!allowed && twin != null) {
+            twin.close();
+            twin = null;
+        } else if (allowed) {
+            aimTwin();
+        }
     }
 
     public Codec codec() {
@@ -209,7 +225,8 @@ public final class RtpSession {
             sequencer.skipFrames(1);
             return;
         }
-        ByteBuf buf = channel.alloc().directBuffer(PACKET_BYTES, PACKET_BYTES);
+        // Room for an SRTP tag, so that encrypting in place (SrtpStream) never grows the buffer.
+        ByteBuf buf = channel.alloc().directBuffer(PACKET_BYTES + SrtpStream.MAX_OVERHEAD, PACKET_BYTES + SrtpStream.MAX_OVERHEAD);
         int headerLength = sequencer.writeNextHeader(buf, 0, audioPayloadType);
         buf.setBytes(headerLength, payload, offset, Codec.FRAME_SAMPLES);
         buf.writerIndex(PACKET_BYTES);
@@ -383,7 +400,7 @@ public final class RtpSession {
 
     /** Points the connected twin socket at where the session now sends (latching on, Linux epoll). */
     private void aimTwin() {
-        if (!twinPossible) {
+        if (!twinPossible || !twinAllowed) {
             return;
         }
         InetSocketAddress to = sendingTo();

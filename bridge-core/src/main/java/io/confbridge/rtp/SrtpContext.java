@@ -1,7 +1,6 @@
 package io.confbridge.rtp;
 
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
@@ -14,7 +13,7 @@ import java.util.Arrays;
  * allocated here, so a packet costs no allocation.
  *
  * <p>Built on the JDK's AES (ECB, to produce the counter-mode keystream of §4.1.1 without a new IV object
- * per packet) and HMAC-SHA1 (§4.2.1). Session keys come from the master key and salt once, at
+ * per packet) and SHA-1 for HMAC-SHA1 (§4.2.1, {@link HmacSha1}: the JDK's Mac allocates per call). Session keys come from the master key and salt once, at
  * construction (§4.3, key derivation rate 0). The receiver estimates the rollover counter (§3.3.1,
  * Appendix A), rejects replays and packets older than its 64-packet window (§3.3.2) before it spends an
  * HMAC on them, and counts each kind of drop. One SSRC per context: the first authenticated packet's;
@@ -56,7 +55,7 @@ public final class SrtpContext {
     }
 
     private final Cipher aes;
-    private final Mac hmac;
+    private final HmacSha1 hmac;
     private final byte[] salt;
     private final int tagLength;
     private final byte[] counterBlocks = new byte[MAX_PACKET + 16];
@@ -92,8 +91,7 @@ public final class SrtpContext {
             this.salt = derive(master, masterSalt, LABEL_SALT, 14);
             this.aes = Cipher.getInstance("AES/ECB/NoPadding");
             aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(cipherKey, "AES"));
-            this.hmac = Mac.getInstance("HmacSHA1");
-            hmac.init(new SecretKeySpec(authKey, "HmacSHA1"));
+            this.hmac = new HmacSha1(authKey);
             Arrays.fill(cipherKey, (byte) 0);
             Arrays.fill(authKey, (byte) 0);
         } catch (GeneralSecurityException e) {
@@ -256,11 +254,7 @@ public final class SrtpContext {
         rocBytes[3] = (byte) rolloverCounter;
         hmac.update(packet, offset, length);
         hmac.update(rocBytes, 0, 4);
-        try {
-            hmac.doFinal(tag, 0);
-        } catch (ShortBufferException e) {
-            throw new IllegalStateException(e);
-        }
+        hmac.doFinal(tag, 0);
     }
 
     /** The RTP header's length with CSRCs and extension, or -1 when the packet cannot hold it. */

@@ -49,7 +49,41 @@ public record BridgeConfig(
             long answerDelayMs,
             String realm,
             long keepaliveIntervalMs,
-            Tls tls) {
+            Tls tls,
+            Srtp srtp) {
+
+        /** The configuration as before SRTP: {@code rtp.srtp} at its default, {@link Srtp#DEFAULT}. */
+        public SipConfig(String bindAddress, int port, String advertisedAddress, boolean udp, boolean tcp,
+                         long answerDelayMs, String realm, long keepaliveIntervalMs, Tls tls) {
+            this(bindAddress, port, advertisedAddress, udp, tcp, answerDelayMs, realm, keepaliveIntervalMs, tls,
+                    Srtp.DEFAULT);
+        }
+
+        /**
+         * SRTP with SDES keys (RFC 4568, RFC 3711): {@code rtp.srtp} and {@code rtp.srtpOverInsecureSignalling}.
+         * Applied where the SDP is answered, hence here beside the transports it depends on.
+         *
+         * @param overInsecureSignalling accept (and send) SDES keys in SDP over plain UDP/TCP, where they
+         *                               protect nothing; off by default
+         */
+        public record Srtp(Mode mode, boolean overInsecureSignalling) {
+            /** {@code optional}, no keys over insecure signalling. */
+            public static final Srtp DEFAULT = new Srtp(Mode.OPTIONAL, false);
+
+            public enum Mode {
+                /** Offered crypto is accepted when the INVITE came over TLS; plain RTP otherwise. */
+                OPTIONAL,
+                /** A call without acceptable SRTP is refused (488). */
+                MANDATORY,
+                /** Crypto lines are ignored; an offer of RTP/SAVP only is refused (488). */
+                OFF
+            }
+
+            /** Whether SDES keys may be used on a call whose signalling came over TLS ({@code secure}) or not. */
+            public boolean keysAllowed(boolean secure) {
+                return mode != Mode.OFF && (secure || overInsecureSignalling);
+            }
+        }
 
         /**
          * SIP over TLS (RFC 3261 §26): {@code sip.tls} on {@code sip.tlsPort}, with the PEM certificate and

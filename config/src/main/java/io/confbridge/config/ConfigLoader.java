@@ -80,6 +80,8 @@ public final class ConfigLoader {
             intKey("rtp.mediaThreads", 0, 0, 64),
             oneOf("rtp.latching", "auto", "auto", "off"),
             longKey("rtp.inactivityTimeoutMs", 0, 0, 86_400_000),
+            oneOf("rtp.srtp", "optional", "optional", "mandatory", "off"),
+            boolKey("rtp.srtpOverInsecureSignalling", false),
 
             longKey("ivr.digitTimeoutMs", 10_000, 1_000, 120_000),
             longKey("ivr.organizerStarWaitMs", 3_000, 500, 30_000),
@@ -369,7 +371,10 @@ public final class ConfigLoader {
                 values.longValue("sip.answerDelayMs"),
                 checkRealm(values.string("sip.realm")),
                 positiveAtLeast("sip.keepaliveIntervalMs", values.longValue("sip.keepaliveIntervalMs"), 1_000),
-                tls(values, dataDir));
+                tls(values, dataDir),
+                new BridgeConfig.SipConfig.Srtp(
+                        BridgeConfig.SipConfig.Srtp.Mode.valueOf(values.string("rtp.srtp").toUpperCase(java.util.Locale.ROOT)),
+                        values.bool("rtp.srtpOverInsecureSignalling")));
         if (!sip.udp() && !sip.tcp()) {
             throw new ConfigException("sip.udp", "SIP needs at least one transport: sip.udp and sip.tcp are both false");
         }

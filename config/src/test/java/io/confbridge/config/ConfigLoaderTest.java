@@ -256,6 +256,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void srtpIsOptionalMandatoryOrOffAndKeysOverInsecureSignallingAreOffByDefault() {
+        BridgeConfig defaults = ConfigLoader.load(null, Map.of());
+        assertEquals(BridgeConfig.SipConfig.Srtp.DEFAULT, defaults.sip().srtp());
+        assertFalse(defaults.sip().srtp().keysAllowed(false), "no SDES keys over plain UDP/TCP by default");
+        assertTrue(defaults.sip().srtp().keysAllowed(true));
+        BridgeConfig mandatory = ConfigLoader.load(null,
+                Map.of("BRIDGE_RTP_SRTP", "mandatory", "BRIDGE_RTP_SRTPOVERINSECURESIGNALLING", "true"));
+        assertEquals(BridgeConfig.SipConfig.Srtp.Mode.MANDATORY, mandatory.sip().srtp().mode());
+        assertTrue(mandatory.sip().srtp().keysAllowed(false));
+        BridgeConfig off = ConfigLoader.load(null, Map.of("rtp.srtp", "off"));
+        assertFalse(off.sip().srtp().keysAllowed(true));
+        ConfigException wrong = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("rtp.srtp", "required")));
+        assertEquals("rtp.srtp", wrong.key());
+        assertTrue(wrong.getMessage().contains("mandatory, off, optional"), wrong.getMessage());
+        ConfigException notBool = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("rtp.srtpOverInsecureSignalling", "maybe")));
+        assertEquals("rtp.srtpOverInsecureSignalling", notBool.key());
+    }
+
+    @Test
     void outOfRangeNamesKeyAndRange() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("rtp.portMin", "70000")));

@@ -4,8 +4,11 @@ import io.confbridge.call.CallHandle;
 import io.confbridge.call.CallSignalling;
 import io.confbridge.call.NegotiatedMedia;
 import io.confbridge.codec.Codec;
+import io.confbridge.rtp.SrtpContext;
+import io.confbridge.rtp.SrtpKeys;
 import io.confbridge.sip.sdp.AudioOffer;
 import io.confbridge.sip.sdp.BridgeOffer;
+import io.confbridge.sip.sdp.SdesCrypto;
 import io.confbridge.sip.sdp.SdpAnswer;
 import io.confbridge.sip.sdp.SdpOffer;
 import org.slf4j.Logger;
@@ -22,7 +25,9 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
+import java.security.SecureRandom;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Future;
@@ -102,6 +107,18 @@ final class SipCall implements CallSignalling {
     /** RFC 4028 terms agreed in the INVITE, null for none; put on the 200 OK. */
     private SessionTimer.Terms sessionTerms;
 
+    /** Fresh SDES keys of the bridge's own (RFC 4568 §6.1: from a cryptographically strong source). */
+    private static final SecureRandom KEYS = new SecureRandom();
+    /** SDES keys may be used on this call: rtp.srtp is not off, and TLS or rtp.srtpOverInsecureSignalling. */
+    private boolean keysAllowed;
+    /** rtp.srtp=mandatory: no call without SRTP. */
+    private boolean srtpMandatory;
+    /** The bridge's key in force and the caller's, both null on plain RTP. */
+    private SdesCrypto localCrypto;
+    private SdesCrypto remoteCrypto;
+    /** The keys our own offer (late offer) carries, one per suite; empty when it offers none. */
+    private List<SdesCrypto> offeredCryptos = List.of();
+
     /**
      * @param offer     the INVITE's offer, or null for a late-offer INVITE (then {@code audio} and
      *                  {@code remoteRtp} are null too, and {@code ourOffer} is what the 200 OK offers)
@@ -123,6 +140,32 @@ final class SipCall implements CallSignalling {
 
     String callId() {
         return callId;
+    }
+
+    /**
+     * The SRTP terms of the call, set by the router before the core sees the call: whether SDES keys may
+     * be used and are required, and for an offer with SRTP accepted the caller's key (ours is made here).
+     * For a late offer with keys allowed, our offer's keys are made here too.
+     */
+    synchronized void srtp(boolean allowed, boolean mandatory, SdesCrypto callersKey) {
+        this.keysAllowed = allowed;
+        this.srtpMandatory = mandatory;
+        this.remoteCrypto = callersKey;
+        this.localCrypto = callersKey == null ? null : SdesCrypto.fresh(callersKey.tag(), callersKey.suite(), KEYS);
+        if (ourOffer != null && allowed) {
+            offeredCryptos = List.of(SdesCrypto.fresh(1, SrtpContext.Suite.AES_CM_128_HMAC_SHA1_80, KEYS),
+                    SdesCrypto.fresh(2, SrtpContext.Suite.AES_CM_128_HMAC_SHA1_32, KEYS));
+        }
+    }
+
+    /** Whether SDES keys may be used on this call, and whether SRTP is required. */
+    synchronized boolean[] srtpTerms() {
+        return new boolean[] {keysAllowed, srtpMandatory};
+    }
+
+    /** The SRTP keys in force, null on plain RTP. */
+    synchronized SrtpKeys srtpKeys() {
+        return localCrypto == null || remoteCrypto == null ? null : localCrypto.keysWith(remoteCrypto);
     }
 
     String localTag() {
@@ -272,11 +315,13 @@ final class SipCall implements CallSignalling {
             pendingAnswer = null;
             if (ourOffer != null) {
                 // Late offer: we offer, the answer comes in the ACK, and the call starts then.
-                answerSdp = ourOffer.build(sip.advertisedHost(), handle.localRtpPort(), sdpSessionId, sdpVersion);
+                answerSdp = ourOffer.build(sip.advertisedHost(), handle.localRtpPort(), sdpSessionId, sdpVersion,
+                        offeredCryptos, srtpMandatory && !offeredCryptos.isEmpty());
                 awaitingFirstAnswer = true;
                 started = null;
             } else {
-                answerSdp = SdpAnswer.build(offer, audio, sip.advertisedHost(), handle.localRtpPort(), sdpSessionId, sdpVersion);
+                answerSdp = SdpAnswer.build(offer, audio, sip.advertisedHost(), handle.localRtpPort(), sdpSessionId,
+                        sdpVersion, localCrypto);
                 started = handle;
             }
             sdp = answerSdp;
@@ -389,25 +434,41 @@ final class SipCall implements CallSignalling {
             if (phase == Phase.ENDED || phase == Phase.OFFERED || handle == null || audio == null) {
                 return null;
             }
-            AudioOffer selected = newOffer.selectAudio(negotiated).orElse(null);
-            if (selected == null) {
+            SdpOffer.SecuredAudio secured = newOffer.selectAudio(negotiated, keysAllowed, srtpMandatory).orElse(null);
+            // The call stays as secure as it started: SRTP does not come or go in a re-INVITE.
+            if (secured == null || (secured.crypto() == null) != (remoteCrypto == null)) {
                 return null;
             }
+            AudioOffer selected = secured.audio();
             InetSocketAddress newRemote = MediaAddress.of(selected.connectionAddress(), selected.port());
             if (newRemote == null) {
                 return null;
             }
-            boolean mediaChanged = changes(selected, newRemote);
-            String sdp = SdpAnswer.build(newOffer, selected, sip.advertisedHost(), handle.localRtpPort(), sdpSessionId, sdpVersion);
+            SdesCrypto newRemoteCrypto = secured.crypto();
+            SdesCrypto newLocalCrypto = null;
+            if (newRemoteCrypto != null) {
+                // The caller's key unchanged: ours stays (under the tag it now offers); a new key of the
+                // caller's (RFC 4568 §7.1.4 rekeying) gets a new one of ours, and both sides new contexts.
+                newLocalCrypto = newRemoteCrypto.sameKey(remoteCrypto)
+                        ? localCrypto.withTag(newRemoteCrypto.tag())
+                        : SdesCrypto.fresh(newRemoteCrypto.tag(), newRemoteCrypto.suite(), KEYS);
+            }
+            boolean rekeyed = newRemoteCrypto != null && !newRemoteCrypto.sameKey(remoteCrypto);
+            boolean mediaChanged = changes(selected, newRemote) || rekeyed;
+            String sdp = SdpAnswer.build(newOffer, selected, sip.advertisedHost(), handle.localRtpPort(), sdpSessionId,
+                    sdpVersion, newLocalCrypto);
             // RFC 3264 §8: the o= version goes up exactly when our description changes.
             if (!sdp.equals(answerSdp)) {
                 sdpVersion++;
-                sdp = SdpAnswer.build(newOffer, selected, sip.advertisedHost(), handle.localRtpPort(), sdpSessionId, sdpVersion);
+                sdp = SdpAnswer.build(newOffer, selected, sip.advertisedHost(), handle.localRtpPort(), sdpSessionId,
+                        sdpVersion, newLocalCrypto);
             }
             offer = newOffer;
             audio = selected;
             remoteRtp = newRemote;
             answerSdp = sdp;
+            remoteCrypto = newRemoteCrypto;
+            localCrypto = newLocalCrypto;
             return new Reoffer(sdp, mediaChanged, media(selected, newRemote));
         }
     }
@@ -437,7 +498,8 @@ final class SipCall implements CallSignalling {
             }
             if (first) {
                 awaitingFirstAnswer = false;
-                BridgeOffer.Agreed agreed = answer == null ? null : ourOffer.accept(answer).orElse(null);
+                BridgeOffer.Agreed agreed = answer == null ? null
+                        : ourOffer.accept(answer, offeredCryptos, srtpMandatory).orElse(null);
                 InetSocketAddress remote = agreed == null ? null
                         : MediaAddress.of(agreed.audio().connectionAddress(), agreed.audio().port());
                 if (remote == null) {
@@ -445,6 +507,7 @@ final class SipCall implements CallSignalling {
                 } else {
                     audio = agreed.audio();
                     negotiated = EnumSet.copyOf(agreed.codecs());
+                    agreedKeys(agreed.srtp());
                     remoteRtp = remote;
                     update = media(audio, remote);
                     toUpdate = handle;
@@ -452,10 +515,18 @@ final class SipCall implements CallSignalling {
                 }
             } else if (answer != null && awaitingReofferAnswer) {
                 awaitingReofferAnswer = false;
-                AudioOffer selected = answer.selectAudio(negotiated).orElse(null);
+                SdpOffer.SecuredAudio secured = answer.selectAudio(negotiated, keysAllowed, srtpMandatory).orElse(null);
+                if (secured != null && (secured.crypto() == null) != (remoteCrypto == null)) {
+                    secured = null; // an answer that would turn SRTP on or off: the media stay as they were
+                }
+                AudioOffer selected = secured == null ? null : secured.audio();
                 InetSocketAddress remote = selected == null ? null
                         : MediaAddress.of(selected.connectionAddress(), selected.port());
-                if (remote != null && audio != null && changes(selected, remote)) {
+                boolean rekeyed = secured != null && secured.crypto() != null && !secured.crypto().sameKey(remoteCrypto);
+                if (remote != null && audio != null && (changes(selected, remote) || rekeyed)) {
+                    if (rekeyed) {
+                        remoteCrypto = secured.crypto();
+                    }
                     audio = selected;
                     remoteRtp = remote;
                     update = media(selected, remote);
@@ -505,9 +576,25 @@ final class SipCall implements CallSignalling {
                 || next.telephoneEventPayloadType() != audio.telephoneEventPayloadType();
     }
 
-    private static NegotiatedMedia media(AudioOffer audio, InetSocketAddress remote) {
+    private NegotiatedMedia media(AudioOffer audio, InetSocketAddress remote) {
         return new NegotiatedMedia(remote, audio.codec(), audio.payloadType(), audio.telephoneEventPayloadType(),
-                audio.sendAudio());
+                audio.sendAudio(), localCrypto == null || remoteCrypto == null ? null : localCrypto.keysWith(remoteCrypto));
+    }
+
+    /** The keys the answer to our offer agreed on: which of ours it took, and the answer's own. */
+    private void agreedKeys(SrtpKeys keys) {
+        if (keys == null) {
+            localCrypto = null;
+            remoteCrypto = null;
+            return;
+        }
+        for (SdesCrypto ours : offeredCryptos) {
+            if (ours.suite() == keys.suite() && java.util.Arrays.equals(ours.masterKey(), keys.localKey())) {
+                localCrypto = ours;
+                remoteCrypto = new SdesCrypto(ours.tag(), keys.suite(), keys.remoteKey(), keys.remoteSalt());
+                return;
+            }
+        }
     }
 
     /** Our current description, for a re-INVITE without an offer (we then offer what we have). */

@@ -8,9 +8,11 @@ import io.confbridge.call.CallHandle;
 import io.confbridge.call.CallRejectedException;
 import io.confbridge.call.NewCall;
 import io.confbridge.call.NegotiatedMedia;
+import io.confbridge.config.BridgeConfig;
 import io.confbridge.sip.sdp.AudioOffer;
 import io.confbridge.sip.sdp.BridgeOffer;
 import io.confbridge.sip.sdp.RtcpOffer;
+import io.confbridge.sip.sdp.SdesCrypto;
 import io.confbridge.sip.sdp.SdpOffer;
 import io.confbridge.sip.sdp.SdpParseException;
 import org.slf4j.Logger;
@@ -79,6 +81,8 @@ final class SipEventRouter implements SipListenerExt {
     /** Null when {@code sip.keepaliveIntervalMs} is 0. */
     private final Keepalive keepalive;
     private final SessionTimer sessionTimer;
+    /** rtp.srtp and rtp.srtpOverInsecureSignalling; set once before the listener is added. */
+    private volatile BridgeConfig.SipConfig.Srtp srtp = BridgeConfig.SipConfig.Srtp.DEFAULT;
 
     SipEventRouter(CallAcceptor acceptor, SipProvider provider, SipMessaging sip,
                    ScheduledExecutorService setup, long answerDelayMs, SipAuthenticator authenticator) {
@@ -96,6 +100,11 @@ final class SipEventRouter implements SipListenerExt {
         this.authenticator = authenticator;
         this.keepalive = keepaliveIntervalMs > 0 ? new Keepalive(setup, keepaliveIntervalMs, sip) : null;
         this.sessionTimer = new SessionTimer(setup, sip, sessionTimerSecondMs);
+    }
+
+    /** The SRTP policy (rtp.srtp), before the first request. */
+    void srtp(BridgeConfig.SipConfig.Srtp policy) {
+        this.srtp = policy;
     }
 
     int activeCalls() {
@@ -186,6 +195,15 @@ final class SipEventRouter implements SipListenerExt {
             }
         }
 
+        // SDES keys travel in the SDP: only over TLS do they stay secret (RFC 4568 §8.3).
+        boolean secure = transaction instanceof gov.nist.javax.sip.stack.SIPTransaction t && t.isSecure();
+        BridgeConfig.SipConfig.Srtp policy = srtp;
+        boolean keysAllowed = policy.keysAllowed(secure);
+        boolean mandatory = policy.mode() == BridgeConfig.SipConfig.Srtp.Mode.MANDATORY;
+        if (mandatory && !keysAllowed) {
+            reject(exchange, Response.NOT_ACCEPTABLE_HERE, "SRTP required: call over TLS (sips:, transport=tls)");
+            return;
+        }
         NewCall newCall;
         SipCall call;
         if (request.getContent() == null) {
@@ -196,8 +214,9 @@ final class SipEventRouter implements SipListenerExt {
                     signallingSource(request), null, ourOffer.firstCodec(), ourOffer.firstCodec().staticPayloadType(),
                     BridgeOffer.TELEPHONE_EVENT_PAYLOAD_TYPE, true, organizerId, null, false);
             call = new SipCall(callId, transaction, null, null, null, ourOffer, sip, this::forget);
+            call.srtp(keysAllowed, mandatory, null);
         } else {
-            OfferCheck check = checkOffer(request);
+            OfferCheck check = checkOffer(request, keysAllowed, mandatory, secure);
             if (check.status != 0) {
                 reject(exchange, check.status, check.warning);
                 return;
@@ -209,11 +228,12 @@ final class SipEventRouter implements SipListenerExt {
                 return;
             }
             RtcpOffer rtcp = RtcpOffer.of(check.offer, audio);
+            call = new SipCall(callId, transaction, check.offer, audio, remoteRtp, ourOffer, sip, this::forget);
+            call.srtp(keysAllowed, mandatory, check.crypto);
             newCall = new NewCall(callId, RequestParts.userOf(request.getRequestURI()), RequestParts.callerId(request),
                     signallingSource(request), remoteRtp, audio.codec(), audio.payloadType(),
                     audio.telephoneEventPayloadType(), audio.sendAudio(), organizerId,
-                    rtcp.port() > 0 ? MediaAddress.of(rtcp.host(), rtcp.port()) : null, rtcp.mux());
-            call = new SipCall(callId, transaction, check.offer, audio, remoteRtp, ourOffer, sip, this::forget);
+                    rtcp.port() > 0 ? MediaAddress.of(rtcp.host(), rtcp.port()) : null, rtcp.mux(), call.srtpKeys());
         }
         call.heardFrom(request, newCall.signallingSource());
         call.sessionTerms(SessionTimer.terms(sessionAsk));
@@ -259,9 +279,10 @@ final class SipEventRouter implements SipListenerExt {
                 log.info("call {} from {} to '{}' accepted without an offer: ours goes in the 200 OK", call.callId(),
                         newCall.signallingSource(), newCall.requestUriUser());
             } else {
-                log.info("call {} from {} to '{}' accepted: {} pt {} te {} -> {}", call.callId(), newCall.signallingSource(),
+                log.info("call {} from {} to '{}' accepted: {} pt {} te {} -> {}{}", call.callId(), newCall.signallingSource(),
                         newCall.requestUriUser(), newCall.codec(), newCall.audioPayloadType(),
-                        newCall.telephoneEventPayloadType(), newCall.remoteRtp());
+                        newCall.telephoneEventPayloadType(), newCall.remoteRtp(),
+                        newCall.srtp() == null ? "" : " over SRTP " + newCall.srtp().suite());
             }
             if (answerDelayMs > 0) {
                 boolean reliable = requires(call.inviteRequest(), RELIABLE_PROVISIONAL);
@@ -331,7 +352,8 @@ final class SipEventRouter implements SipListenerExt {
             exchange.respond(refreshed(call, sessionAsk, sip.okWithSdp(request, null, current)));
             return;
         }
-        OfferCheck check = checkOffer(request);
+        boolean[] terms = call.srtpTerms();
+        OfferCheck check = checkOffer(request, terms[0], terms[1], true);
         if (check.status != 0) {
             reject(exchange, check.status, check.warning);
             return;
@@ -652,11 +674,18 @@ final class SipEventRouter implements SipListenerExt {
     }
 
     /** The outcome of looking at an INVITE's body: a selected stream, or the status to refuse with. */
-    private record OfferCheck(SdpOffer offer, AudioOffer audio, int status, String warning) {
+    private record OfferCheck(SdpOffer offer, AudioOffer audio, int status, String warning, SdesCrypto crypto) {
+        OfferCheck(SdpOffer offer, AudioOffer audio, int status, String warning) {
+            this(offer, audio, status, warning, null);
+        }
     }
 
-    /** Looks at a request's SDP offer; a request without a body is for the caller to handle. */
-    private OfferCheck checkOffer(Request request) {
+    /**
+     * Looks at a request's SDP offer under the SRTP policy ({@code keysAllowed}: SDES keys may be taken;
+     * {@code mandatory}: only SRTP will do; {@code secure}: the request came over TLS); a request without
+     * a body is for the caller to handle.
+     */
+    private OfferCheck checkOffer(Request request, boolean keysAllowed, boolean mandatory, boolean secure) {
         if (!isSdp(request)) {
             return new OfferCheck(null, null, Response.UNSUPPORTED_MEDIA_TYPE, null);
         }
@@ -667,11 +696,21 @@ final class SipEventRouter implements SipListenerExt {
             log.debug("call {}: unparseable SDP: {}", RequestParts.callIdOf(request), e.getMessage());
             return new OfferCheck(null, null, Response.NOT_ACCEPTABLE_HERE, "Incompatible media format");
         }
-        AudioOffer audio = offer.selectAudio().orElse(null);
-        if (audio == null) {
-            return new OfferCheck(offer, null, Response.NOT_ACCEPTABLE_HERE, "Incompatible media format");
+        SdpOffer.SecuredAudio secured = offer.selectAudio(null, keysAllowed, mandatory).orElse(null);
+        if (secured == null) {
+            String why = "Incompatible media format";
+            if (mandatory) {
+                why = "SRTP required: no usable a=crypto (AES_CM_128_HMAC_SHA1_80 or _32)";
+            } else if (!keysAllowed && !secure && srtp.mode() != BridgeConfig.SipConfig.Srtp.Mode.OFF
+                    && offer.selectAudio(null, true, true).isPresent()) {
+                why = "SDES keys refused over insecure signalling: call over TLS";
+            } else if (srtp.mode() == BridgeConfig.SipConfig.Srtp.Mode.OFF && offer.selectAudio(null, true, true).isPresent()) {
+                why = "SRTP is off here: offer RTP/AVP";
+            }
+            log.info("call {}: offer refused with 488: {}", RequestParts.callIdOf(request), why);
+            return new OfferCheck(offer, null, Response.NOT_ACCEPTABLE_HERE, why);
         }
-        return new OfferCheck(offer, audio, 0, null);
+        return new OfferCheck(offer, secured.audio(), 0, null, secured.crypto());
     }
 
     private void reject(SipExchange exchange, int status, String warning)

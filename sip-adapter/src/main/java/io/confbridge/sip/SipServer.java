@@ -191,6 +191,7 @@ public final class SipServer implements AutoCloseable {
             messaging.tlsPort(config.tls().enabled() ? config.tls().port() : 0);
             router = new SipEventRouter(acceptor, provider, messaging, setup, config.answerDelayMs(), authenticator,
                     config.keepaliveIntervalMs(), sessionTimerSecondMs);
+            router.srtp(config.srtp());
             provider.addSipListener(router);
             stack.start();
         } catch (Exception e) {

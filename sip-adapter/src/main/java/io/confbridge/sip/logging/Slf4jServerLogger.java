@@ -45,9 +45,17 @@ public final class Slf4jServerLogger implements ServerLogger {
     private void log(SIPMessage message, String from, String to, boolean sender) {
         if (wire.isDebugEnabled()) {
             wire.debug("[{}] {} {} -> {}\n{}", stackName, sender ? "sent" : "received", from, to,
-                    WireRedaction.redact(message.encode()));
+                    WireRedaction.redact(withoutSdesKeys(message.encode())));
         }
     }
+
+    /** SDES keys (RFC 4568 {@code inline:} key parameters) are secrets of the call: never in the wire log. */
+    static String withoutSdesKeys(String message) {
+        return message.indexOf("inline:") < 0 ? message
+                : SDES_KEY.matcher(message).replaceAll("inline:<hidden>");
+    }
+
+    private static final java.util.regex.Pattern SDES_KEY = java.util.regex.Pattern.compile("inline:\\S+");
 
     @Override
     public void logException(Exception ex) {

@@ -19,6 +19,7 @@ public final class BridgeOffer {
     /** The dynamic payload type we offer telephone-event on; the answer should echo it (RFC 3264 §6.1). */
     public static final int TELEPHONE_EVENT_PAYLOAD_TYPE = 101;
     private static final String PROTOCOL = "RTP/AVP";
+    private static final String SECURE_PROTOCOL = "RTP/SAVP";
 
     private final List<Codec> codecs;
 
@@ -42,8 +43,19 @@ public final class BridgeOffer {
 
     /** The SDP body of the offer. */
     public String build(String localAddress, int localRtpPort, long sessionId, long version) {
+        return build(localAddress, localRtpPort, sessionId, version, List.of(), false);
+    }
+
+    /**
+     * The SDP body of the offer with SDES keys of ours ({@code cryptos}, one {@code a=crypto} line each):
+     * as RTP/SAVP when {@code savpOnly} ({@code rtp.srtp=mandatory}), else as RTP/AVP with crypto lines,
+     * which the answerer may take (SRTP) or leave (plain RTP), best-effort SRTP as softphones offer it.
+     */
+    public String build(String localAddress, int localRtpPort, long sessionId, long version,
+                        List<SdesCrypto> cryptos, boolean savpOnly) {
         StringBuilder sb = SdpAnswer.sessionHeader(localAddress, sessionId, version);
-        StringBuilder m = new StringBuilder("m=audio ").append(localRtpPort).append(' ').append(PROTOCOL);
+        StringBuilder m = new StringBuilder("m=audio ").append(localRtpPort).append(' ')
+                .append(savpOnly ? SECURE_PROTOCOL : PROTOCOL);
         for (Codec c : codecs) {
             m.append(' ').append(c.staticPayloadType());
         }
@@ -56,6 +68,9 @@ public final class BridgeOffer {
         SdpAnswer.line(sb, "a=fmtp:" + TELEPHONE_EVENT_PAYLOAD_TYPE + " " + SdpAnswer.TELEPHONE_EVENT_FMTP);
         SdpAnswer.line(sb, "a=ptime:" + SdpAnswer.PTIME_MS);
         SdpAnswer.line(sb, "a=" + MediaDirection.SENDRECV.attribute());
+        for (SdesCrypto crypto : cryptos) {
+            SdpAnswer.line(sb, "a=crypto:" + crypto.attributeValue());
+        }
         return sb.toString();
     }
 
@@ -65,12 +80,34 @@ public final class BridgeOffer {
      * on the payload types we offered them on.
      */
     public Optional<Agreed> accept(SdpOffer answer) {
+        return accept(answer, List.of(), false);
+    }
+
+    /**
+     * As {@link #accept(SdpOffer)} for an offer that carried {@code ourCryptos}: an answer with a crypto
+     * line naming one of our tags with its suite agrees on SRTP ({@link Agreed#srtp()}: our key of that
+     * tag, the answer's key); one without crypto agrees on plain RTP, unless {@code mandatory} or it
+     * answered RTP/SAVP, which make it unacceptable, as does a crypto line matching none of ours.
+     */
+    public Optional<Agreed> accept(SdpOffer answer, List<SdesCrypto> ourCryptos, boolean mandatory) {
         if (answer.media().size() != 1) {
             return Optional.empty();
         }
-        AudioOffer audio = answer.selectAudio(EnumSet.copyOf(codecs)).orElse(null);
+        SdpOffer.SecuredAudio secured = answer.selectAudio(EnumSet.copyOf(codecs), !ourCryptos.isEmpty(), mandatory)
+                .orElse(null);
+        AudioOffer audio = secured == null ? null : secured.audio();
         if (audio == null || audio.payloadType() != audio.codec().staticPayloadType()) {
             return Optional.empty();
+        }
+        io.confbridge.rtp.SrtpKeys srtp = null;
+        if (secured.crypto() != null) {
+            SdesCrypto theirs = secured.crypto();
+            SdesCrypto ours = ourCryptos.stream()
+                    .filter(c -> c.tag() == theirs.tag() && c.suite() == theirs.suite()).findFirst().orElse(null);
+            if (ours == null) {
+                return Optional.empty();
+            }
+            srtp = ours.keysWith(theirs);
         }
         Set<Codec> agreed = EnumSet.noneOf(Codec.class);
         for (String format : answer.media().get(0).formats()) {
@@ -85,17 +122,22 @@ public final class BridgeOffer {
             audio = new AudioOffer(audio.mediaIndex(), audio.connectionAddress(), audio.port(), audio.protocol(),
                     audio.codec(), audio.payloadType(), -1, audio.direction());
         }
-        return Optional.of(new Agreed(audio, agreed));
+        return Optional.of(new Agreed(audio, agreed, srtp));
     }
 
     /**
      * @param audio  the stream as answered: where to send, the codec to start with (the answer's first),
      *               telephone-event, direction
      * @param codecs every codec of ours the answer accepted: later re-INVITEs may switch among them
+     * @param srtp   the SRTP keys agreed, null for plain RTP
      */
-    public record Agreed(AudioOffer audio, Set<Codec> codecs) {
+    public record Agreed(AudioOffer audio, Set<Codec> codecs, io.confbridge.rtp.SrtpKeys srtp) {
         public Agreed {
             codecs = Set.copyOf(codecs);
+        }
+
+        public Agreed(AudioOffer audio, Set<Codec> codecs) {
+            this(audio, codecs, null);
         }
     }
 }

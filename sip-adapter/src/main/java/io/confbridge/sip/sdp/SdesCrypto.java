@@ -87,6 +87,31 @@ public record SdesCrypto(int tag, SrtpContext.Suite suite, byte[] masterKey, byt
         return new SdesCrypto(tag, suite, key, salt);
     }
 
+    /** A fresh master key and salt of the bridge's own for {@code suite}, announced under {@code tag}. */
+    public static SdesCrypto fresh(int tag, SrtpContext.Suite suite, java.security.SecureRandom random) {
+        byte[] key = new byte[16];
+        byte[] salt = new byte[14];
+        random.nextBytes(key);
+        random.nextBytes(salt);
+        return new SdesCrypto(tag, suite, key, salt);
+    }
+
+    /** The same key under another tag (the tag of the offer line a re-answer accepts). */
+    public SdesCrypto withTag(int newTag) {
+        return newTag == tag ? this : new SdesCrypto(newTag, suite, masterKey, masterSalt);
+    }
+
+    /** Whether {@code other} is the same suite and key (the tag aside). */
+    public boolean sameKey(SdesCrypto other) {
+        return other != null && suite == other.suite && java.util.Arrays.equals(masterKey, other.masterKey)
+                && java.util.Arrays.equals(masterSalt, other.masterSalt);
+    }
+
+    /** The call's keys with this as the bridge's and {@code remote} as the caller's. */
+    public io.confbridge.rtp.SrtpKeys keysWith(SdesCrypto remote) {
+        return new io.confbridge.rtp.SrtpKeys(suite, masterKey, masterSalt, remote.masterKey, remote.masterSalt);
+    }
+
     /** This key as an {@code a=crypto} value, for the bridge's own answer. */
     public String attributeValue() {
         byte[] keyAndSalt = new byte[KEY_AND_SALT];

@@ -26,12 +26,25 @@ public final class SdpAnswer {
      */
     public static String build(SdpOffer offer, AudioOffer audio, String localAddress, int localRtpPort,
                                long sessionId, long version) {
+        return build(offer, audio, localAddress, localRtpPort, sessionId, version, null);
+    }
+
+    /**
+     * As {@link #build(SdpOffer, AudioOffer, String, int, long, long)}, with SRTP: {@code crypto} is the
+     * bridge's own key under the tag of the offer line it accepted (RFC 4568 §5.1.2), one {@code a=crypto}
+     * line in the answered stream; null for plain RTP. The profile is the offer's (RTP/SAVP stays SAVP).
+     */
+    public static String build(SdpOffer offer, AudioOffer audio, String localAddress, int localRtpPort,
+                               long sessionId, long version, SdesCrypto crypto) {
         StringBuilder sb = sessionHeader(localAddress, sessionId, version);
         List<SdpMedia> media = offer.media();
         for (int i = 0; i < media.size(); i++) {
             SdpMedia m = media.get(i);
             if (i == audio.mediaIndex()) {
                 appendAudio(sb, audio, localRtpPort);
+                if (crypto != null) {
+                    line(sb, "a=crypto:" + crypto.attributeValue());
+                }
                 if (m.rtcpMux()) {
                     line(sb, "a=rtcp-mux"); // RFC 5761 §5.1.1: accepted, RTCP shares the RTP port
                 }

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param fmtps             payload type to format parameters from {@code a=fmtp}
  * @param rtcpMux           the section has {@code a=rtcp-mux} (RFC 5761)
  * @param rtcp              the value of {@code a=rtcp:} (RFC 3605), or null
+ * @param cryptos           the values of the section's {@code a=crypto} attributes (RFC 4568), in order
  */
 record SdpMedia(
         String type,
@@ -27,9 +28,17 @@ record SdpMedia(
         Map<Integer, String> rtpmaps,
         Map<Integer, String> fmtps,
         boolean rtcpMux,
-        String rtcp) {
+        String rtcp,
+        List<String> cryptos) {
+
+    SdpMedia(String type, int port, String protocol, List<String> formats, String connectionAddress,
+             MediaDirection direction, Map<Integer, String> rtpmaps, Map<Integer, String> fmtps, boolean rtcpMux,
+             String rtcp) {
+        this(type, port, protocol, formats, connectionAddress, direction, rtpmaps, fmtps, rtcpMux, rtcp, List.of());
+    }
 
     public SdpMedia {
+        cryptos = List.copyOf(cryptos);
         formats = List.copyOf(formats);
         rtpmaps = Map.copyOf(rtpmaps);
         fmtps = Map.copyOf(fmtps);
@@ -38,6 +47,16 @@ record SdpMedia(
     /** Whether this is RTP audio that is not disabled and not secured (we speak neither SRTP nor DTLS). */
     boolean isPlainRtpAudio() {
         return "audio".equals(type) && port != 0 && ("RTP/AVP".equals(protocol) || "RTP/AVPF".equals(protocol));
+    }
+
+    /** Whether this is RTP audio that is not disabled, plain or secured with SRTP (RTP/SAVP, RTP/SAVPF). */
+    boolean isRtpAudio() {
+        return isPlainRtpAudio() || ("audio".equals(type) && port != 0 && isSecureProfile());
+    }
+
+    /** Whether the profile is SRTP's (RFC 3711 §12: RTP/SAVP; RFC 5124: RTP/SAVPF). */
+    boolean isSecureProfile() {
+        return "RTP/SAVP".equals(protocol) || "RTP/SAVPF".equals(protocol);
     }
 
     /**

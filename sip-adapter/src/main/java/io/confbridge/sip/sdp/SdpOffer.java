@@ -129,38 +129,102 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
             if (!m.isPlainRtpAudio()) {
                 continue;
             }
-            String address = m.connectionAddress() != null ? m.connectionAddress() : sessionConnectionAddress;
-            if (address == null) {
-                continue;
-            }
-            Codec codec = null;
-            int codecPt = -1;
-            int eventPt = -1;
-            for (String format : m.formats()) {
-                int pt = payloadType(format);
-                if (pt < 0) {
-                    continue;
-                }
-                if (codec == null) {
-                    Codec candidate = g711(m, pt);
-                    if (candidate != null
-                            && (requiredCodec == null || (candidate == requiredCodec && pt == requiredPt))
-                            && (allowed == null || allowed.contains(candidate))) {
-                        codec = candidate;
-                        codecPt = pt;
-                    }
-                }
-                if (eventPt < 0 && m.carries(pt, TELEPHONE_EVENT, Codec.CLOCK_RATE, -1)) {
-                    eventPt = pt;
-                }
-            }
-            if (codec != null) {
-                MediaDirection direction = m.direction() != null ? m.direction()
-                        : sessionDirection != null ? sessionDirection : MediaDirection.SENDRECV;
-                return Optional.of(new AudioOffer(i, address, m.port(), m.protocol(), codec, codecPt, eventPt, direction));
+            AudioOffer audio = audioIn(i, m, requiredCodec, requiredPt, allowed);
+            if (audio != null) {
+                return Optional.of(audio);
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The stream picked under an SRTP policy (RFC 4568 SDES): {@code crypto} is the caller's key offer
+     * the bridge takes, null for plain RTP.
+     */
+    public record SecuredAudio(AudioOffer audio, SdesCrypto crypto) {
+    }
+
+    /**
+     * Like {@link #selectAudio(Set)} ({@code allowed} null for any codec), under {@code rtp.srtp}: the
+     * first audio stream the policy lets through. A stream offered as RTP/SAVP needs a usable
+     * {@code a=crypto} line and keys allowed on this signalling; one offered as RTP/AVP with crypto
+     * lines (best-effort SRTP, as baresip's {@code mediaenc srtp} sends) gets SRTP when keys are allowed
+     * and plain RTP otherwise, unless the policy is mandatory. A stream whose crypto lines are malformed
+     * counts as one without usable crypto.
+     *
+     * @param keysAllowed {@code rtp.srtp} is not off and the signalling is TLS or
+     *                    {@code rtp.srtpOverInsecureSignalling} is set
+     * @param mandatory   {@code rtp.srtp=mandatory}: only a stream with SRTP will do
+     */
+    public Optional<SecuredAudio> selectAudio(Set<Codec> allowed, boolean keysAllowed, boolean mandatory) {
+        for (int i = 0; i < media.size(); i++) {
+            SdpMedia m = media.get(i);
+            if (!m.isRtpAudio()) {
+                continue;
+            }
+            SdesCrypto crypto = keysAllowed ? firstUsable(m.cryptos()) : null;
+            if (crypto == null && (m.isSecureProfile() || mandatory)) {
+                continue;
+            }
+            AudioOffer audio = audioIn(i, m, null, -1, allowed);
+            if (audio != null) {
+                return Optional.of(new SecuredAudio(audio, crypto));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The usable crypto lines of the stream {@code audio} was picked from, in offer order. */
+    public List<SdesCrypto> cryptosOf(AudioOffer audio) {
+        try {
+            return SdesCrypto.usable(media.get(audio.mediaIndex()).cryptos());
+        } catch (SdpParseException e) {
+            return List.of();
+        }
+    }
+
+    private static SdesCrypto firstUsable(List<String> cryptoValues) {
+        try {
+            List<SdesCrypto> usable = SdesCrypto.usable(cryptoValues);
+            return usable.isEmpty() ? null : usable.get(0);
+        } catch (SdpParseException e) {
+            return null;
+        }
+    }
+
+    /** The audio of {@code m} (section {@code i}) if it carries an acceptable G.711 payload, else null. */
+    private AudioOffer audioIn(int i, SdpMedia m, Codec requiredCodec, int requiredPt, Set<Codec> allowed) {
+        String address = m.connectionAddress() != null ? m.connectionAddress() : sessionConnectionAddress;
+        if (address == null) {
+            return null;
+        }
+        Codec codec = null;
+        int codecPt = -1;
+        int eventPt = -1;
+        for (String format : m.formats()) {
+            int pt = payloadType(format);
+            if (pt < 0) {
+                continue;
+            }
+            if (codec == null) {
+                Codec candidate = g711(m, pt);
+                if (candidate != null
+                        && (requiredCodec == null || (candidate == requiredCodec && pt == requiredPt))
+                        && (allowed == null || allowed.contains(candidate))) {
+                    codec = candidate;
+                    codecPt = pt;
+                }
+            }
+            if (eventPt < 0 && m.carries(pt, TELEPHONE_EVENT, Codec.CLOCK_RATE, -1)) {
+                eventPt = pt;
+            }
+        }
+        if (codec == null) {
+            return null;
+        }
+        MediaDirection direction = m.direction() != null ? m.direction()
+                : sessionDirection != null ? sessionDirection : MediaDirection.SENDRECV;
+        return new AudioOffer(i, address, m.port(), m.protocol(), codec, codecPt, eventPt, direction);
     }
 
     private static Codec g711(SdpMedia m, int pt) {
@@ -214,6 +278,7 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
         private final Map<Integer, String> fmtps = new HashMap<>();
         private boolean rtcpMux;
         private String rtcp;
+        private final List<String> cryptos = new ArrayList<>();
 
         private MediaBuilder(String type, int port, String protocol, List<String> formats) {
             this.type = type;
@@ -263,6 +328,8 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
                 rtcpMux = true;
             } else if (value.startsWith("rtcp:")) {
                 rtcp = value.substring("rtcp:".length()).trim();
+            } else if (value.startsWith("crypto:")) {
+                cryptos.add(value.substring("crypto:".length()).trim());
             }
         }
 
@@ -280,7 +347,8 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
         }
 
         SdpMedia build() {
-            return new SdpMedia(type, port, protocol, formats, connectionAddress, direction, rtpmaps, fmtps, rtcpMux, rtcp);
+            return new SdpMedia(type, port, protocol, formats, connectionAddress, direction, rtpmaps, fmtps, rtcpMux, rtcp,
+                    cryptos);
         }
     }
 }
