@@ -7,6 +7,7 @@ import io.confbridge.call.CallEvent.PromptsFinished;
 import io.confbridge.dtmf.DtmfKey;
 import io.confbridge.dtmf.DtmfReceiver;
 import io.confbridge.media.MediaClock;
+import io.confbridge.metrics.BridgeMetrics;
 import io.confbridge.mixer.ParticipantAudio;
 import io.confbridge.rtp.RtcpSession;
 import io.confbridge.rtp.RtpSession;
@@ -27,7 +28,7 @@ import java.util.List;
  * {@link CallerMedia} (what the caller sends), {@link DtmfReceiver} (key presses from every path),
  * {@link MeetingSeat} (the call in its meeting) and {@link CallEffects}.
  */
-final class Call implements CallHandle {
+final class Call implements CallHandle, BridgeMetrics.RtpCounts {
     private static final Logger log = LoggerFactory.getLogger(Call.class);
 
     private final NewCall info;
@@ -53,12 +54,17 @@ final class Call implements CallHandle {
     private boolean dispatching;
     private boolean started;
     private boolean closed;
+    private final BridgeMetrics metrics;
+    /** The stage counted in {@code confbridge_calls_active}, null before the start and after the end. */
+    private BridgeMetrics.Stage stage;
+    private BridgeMetrics.CallOutcome outcome = BridgeMetrics.CallOutcome.COMPLETED;
 
     private final CallFactory factory;
 
     Call(NewCall info, CallSignalling signalling, CallServices services, MediaClock clock,
          RtpSession rtp, RtcpSession rtcp, int rtpPort, CallFactory factory) {
         this.factory = factory;
+        this.metrics = factory.metrics();
         this.info = info;
         this.signalling = signalling;
         this.clock = clock;
@@ -99,6 +105,8 @@ final class Call implements CallHandle {
                 return;
             }
             started = true;
+            metrics.rtpStarted(this);
+            countStage();
             keys.startCounting();
             clock.addSender(playout);
             if (watchdog != null) {
@@ -186,6 +194,7 @@ final class Call implements CallHandle {
         } catch (RuntimeException e) {
             // One broken call must not take the loop down: end this call and go on.
             log.error("call {}: failed handling {} in {}", info.callId(), event, machine.state(), e);
+            outcome = BridgeMetrics.CallOutcome.FAILED;
             signalling.hangUp("internal error");
             close();
         } finally {
@@ -193,6 +202,8 @@ final class Call implements CallHandle {
         }
         if (machine.state() == CallState.ENDED) {
             close();
+        } else if (started) {
+            countStage();
         }
     }
 
@@ -225,10 +236,59 @@ final class Call implements CallHandle {
         }
         rtcp.close();
         rtp.close();
+        if (started) {
+            metrics.stageChanged(stage, null);
+            stage = null;
+            metrics.rtpEnded(this);
+            metrics.jitter(rtcp.reception().jitter() / 8000.0); // PCMU and PCMA: an 8 kHz RTP clock
+            metrics.callEnded(outcome);
+        }
         factory.callEnded(this, rtpPort);
         log.debug("call {} closed: {} RTP packets in, {} out, {} foreign and {} malformed dropped; {}", info.callId(),
                 rtp.packetsReceived(), rtp.packetsSent(), rtp.foreignDropped(), rtp.malformedDropped(),
                 rtcp.summary());
+    }
+
+    /** Moves this call's count in {@code confbridge_calls_active} to its current stage. On the loop only. */
+    private void countStage() {
+        BridgeMetrics.Stage now = stageOf(machine.state());
+        metrics.stageChanged(stage, now);
+        stage = now;
+    }
+
+    static BridgeMetrics.Stage stageOf(CallState state) {
+        return switch (state) {
+            case IN_LOBBY, LOBBY_COLLECTING_PIN, LOBBY_VERIFYING_PIN -> BridgeMetrics.Stage.LOBBY;
+            case IN_MEETING -> BridgeMetrics.Stage.MEETING;
+            case ENDED -> null;
+            default -> BridgeMetrics.Stage.IVR;
+        };
+    }
+
+    // ---- BridgeMetrics.RtpCounts: plain reads, from the scraping thread too ----
+
+    @Override
+    public long packetsIn() {
+        return rtp.packetsReceived();
+    }
+
+    @Override
+    public long packetsOut() {
+        return rtp.packetsSent();
+    }
+
+    @Override
+    public long dropped(BridgeMetrics.DropReason reason) {
+        return switch (reason) {
+            case FOREIGN_SOURCE -> rtp.foreignDropped();
+            case MALFORMED -> rtp.malformedDropped();
+            case SRTP_AUTH, REPLAY -> 0; // counted once SRTP is wired into calls
+        };
+    }
+
+    @Override
+    public long lost() {
+        return Math.max(0, rtcp.reception().cumulativeLost());
     }
 
     /** RTP accepted and RTCP received from the caller: what shows it is still there. On the loop only. */

@@ -3,6 +3,7 @@ package io.confbridge.call;
 import io.confbridge.media.MediaClock;
 import io.confbridge.media.MediaEngine;
 import io.confbridge.media.PortPairBinder;
+import io.confbridge.metrics.BridgeMetrics;
 import io.confbridge.rtp.RtcpSession;
 import io.confbridge.rtp.RtpPortAllocator;
 import io.confbridge.rtp.RtpSession;
@@ -32,6 +33,7 @@ public final class CallFactory implements CallAcceptor {
     private final CallServices services;
     private final Set<Call> live = ConcurrentHashMap.newKeySet();
     private volatile boolean accepting = true;
+    private volatile BridgeMetrics metrics = BridgeMetrics.disabled();
 
     public CallFactory(MediaEngine engine, RtpPortAllocator ports, InetAddress rtpBindAddress,
                        boolean latching, CallServices services) {
@@ -44,6 +46,7 @@ public final class CallFactory implements CallAcceptor {
     @Override
     public CompletableFuture<CallHandle> accept(NewCall call, CallSignalling signalling) {
         if (!accepting) {
+            metrics.callEnded(BridgeMetrics.CallOutcome.REJECTED);
             return CompletableFuture.failedFuture(new CallRejectedException(503, "shutting down"));
         }
         MediaClock clock = engine.nextClock();
@@ -53,6 +56,7 @@ public final class CallFactory implements CallAcceptor {
         return portPairs.bind(clock.loop(), session.handler(), rtcp.rtcpHandler())
                 .<CallHandle>handle((pair, failure) -> {
                     if (failure != null) {
+                        metrics.callEnded(BridgeMetrics.CallOutcome.REJECTED);
                         throw refusal(call, failure);
                     }
                     try {
@@ -78,6 +82,15 @@ public final class CallFactory implements CallAcceptor {
                     new CallRejectedException(503, "no RTP port free", NO_PORT_RETRY_AFTER_S));
         }
         return failure instanceof CompletionException c ? c : new CompletionException(failure);
+    }
+
+    /** Where calls count themselves; set before the first call. */
+    public void metrics(BridgeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    BridgeMetrics metrics() {
+        return metrics;
     }
 
     /** Live calls now. */

@@ -11,6 +11,7 @@ import io.confbridge.mail.SmtpPinMailer;
 import io.confbridge.media.MediaEngine;
 import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingRegistry;
+import io.confbridge.metrics.BridgeMetrics;
 import io.confbridge.pin.Pepper;
 import io.confbridge.pin.PinGenerator;
 import io.confbridge.pin.PinHasher;
@@ -24,6 +25,15 @@ import io.confbridge.prompt.Tones;
 import io.confbridge.rtp.RtpPortAllocator;
 import io.confbridge.server.admin.AdminHttpServer;
 import io.confbridge.server.admin.AdminToken;
+import io.confbridge.server.admin.OperationsRoutes;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.confbridge.sip.SipServer;
 import io.confbridge.store.JdbcDirectoryStore;
 import io.confbridge.store.MeetingRecord;
@@ -73,6 +83,11 @@ public final class BridgeServer implements AutoCloseable {
     private MeetingRegistry meetings;
     private CallFactory calls;
     private AdminHttpServer admin;
+    private SipServer sip;
+    private PrometheusMeterRegistry registry;
+    private BridgeMetrics metrics;
+    /** Set by the first SIGTERM when {@code shutdown.drainMs} is above 0: ready answers 503. */
+    private volatile boolean draining;
 
     private BridgeServer(BridgeConfig config) {
         this.config = config;
@@ -91,6 +106,15 @@ public final class BridgeServer implements AutoCloseable {
     }
 
     private void startParts() throws Exception {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        toClose.add(gc);
+        for (var binder : List.of(new JvmMemoryMetrics(), gc, new JvmThreadMetrics(), new ClassLoaderMetrics(),
+                new ProcessorMetrics(), new UptimeMetrics())) {
+            binder.bindTo(registry);
+        }
+        metrics = new BridgeMetrics(registry);
+
         Files.createDirectories(Path.of(config.dataDir()));
         store = JdbcDirectoryStore.open(config.store());
         toClose.add(store);
@@ -104,6 +128,7 @@ public final class BridgeServer implements AutoCloseable {
         toClose.add(this::stopWorkers); // closed before the store they use
         PinVault vault = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()),
                 new PinLockout(store, config.lockout(), Clock.systemUTC()));
+        vault.metrics(metrics);
         provisioning = new Provisioning(store, vault, new SecureRandom());
         createDemoOnFirstStart();
 
@@ -114,22 +139,25 @@ public final class BridgeServer implements AutoCloseable {
                 : HoldMusic.fromWav(Path.of(ivr.holdMusicWav()));
 
         BridgeConfig.RtpConfig rtp = config.rtp();
-        MediaEngine engine = new MediaEngine(rtp.mediaThreads());
+        MediaEngine engine = new MediaEngine(rtp.mediaThreads(), metrics);
         toClose.add(engine);
         meetings = new MeetingRegistry(engine, new Meeting.Tones(Tones.joinTone(), Tones.leaveTone()), Duration.ofMillis(config.ivr().idleMeetingTimeoutMs()));
+        metrics.meetingsActive(meetings::liveMeetings);
         MenuPolicy policy = new MenuPolicy(ivr.digitTimeoutMs(),
                 ivr.organizerStarWaitMs(), ivr.conferenceIdTries(), ivr.pinTries(), ivr.lobbyTimeoutMs());
         CallServices services = new CallServices(policy, prompts, holdMusic, Tones.joinTone(), meetings, store,
                 vault, workers, ivr.inbandDtmf(), rtp.inactivityTimeoutMs());
         calls = new CallFactory(engine, new RtpPortAllocator(rtp.portMin(), rtp.portMax()),
                 InetAddress.getByName(rtp.bindAddress()), rtp.latching(), services);
+        calls.metrics(metrics);
 
         // Organizers' softphones prove who they are with SIP digest (HA1 in the store, for this realm).
         // Held in memory so that no SIP thread waits for the database; the store reports every change.
         String realm = config.sip().realm();
         SipAccountCache accounts = SipAccountCache.load(new StoredSipAccounts(store, realm));
         store.onSipAccountChange(accounts);
-        SipServer sip = new SipServer(config.sip(), calls, accounts);
+        sip = new SipServer(config.sip(), calls, accounts);
+        sip.metrics(metrics);
         sip.start();
         toClose.add(sip);
         log.info("bridge ready: SIP {}:{} ({}{}), RTP {}-{}", config.sip().bindAddress(), config.sip().port(),
@@ -141,7 +169,10 @@ public final class BridgeServer implements AutoCloseable {
                 new SmtpPinMailer(config.mail(), config.sip()), Clock.systemUTC(), new SecureRandom(), realm,
                 ivr.lobbyTimeoutMs());
         String adminToken = AdminToken.resolve(config.admin().token(), Path.of(config.dataDir()), System.out);
-        admin = AdminHttpServer.start(config.admin(), administration, administration.meetingControl(), adminToken);
+        OperationsRoutes operations = new OperationsRoutes(this::notReadyReason, registry,
+                config.operations().metricsToken());
+        admin = AdminHttpServer.start(config.admin(), administration, administration.meetingControl(), adminToken,
+                operations);
         toClose.add(admin);
     }
 
@@ -230,6 +261,30 @@ public final class BridgeServer implements AutoCloseable {
         return admin.port();
     }
 
+    /** The bridge's metrics, as {@code GET /metrics} shows them. */
+    public BridgeMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Why this node should get no new calls now, or null when it is ready: draining, SIP not listening,
+     * or the database unreachable. Blocks on the database briefly: call it on a worker.
+     */
+    public String notReadyReason() {
+        if (draining) {
+            return "draining: the bridge is shutting down";
+        }
+        if (sip == null || !sip.listening()) {
+            return "SIP is not listening";
+        }
+        try {
+            store.countOrganizers();
+        } catch (RuntimeException e) {
+            return "database unreachable: " + e.getClass().getSimpleName();
+        }
+        return null;
+    }
+
     /** Calls in progress now. */
     public int liveCalls() {
         return calls == null ? 0 : calls.liveCalls();
@@ -248,6 +303,9 @@ public final class BridgeServer implements AutoCloseable {
             }
         }
         toClose.clear();
+        if (registry != null) {
+            registry.close();
+        }
     }
 
     private void stopWorkers() throws InterruptedException {

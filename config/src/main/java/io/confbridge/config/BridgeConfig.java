@@ -17,7 +17,8 @@ public record BridgeConfig(
         SecurityConfig security,
         AdminConfig admin,
         MailConfig mail,
-        LockoutConfig lockout) {
+        LockoutConfig lockout,
+        OperationsConfig operations) {
 
     /**
      * SIP signalling: where jain-sip listens and what address it advertises in Contact and SDP.
@@ -154,5 +155,23 @@ public record BridgeConfig(
             int sourceFreeFailures,
             int sourceWindowMinutes,
             int sourceMaxBackoffSeconds) {
+    }
+
+    /**
+     * Running the bridge as a service: metrics, logs and shutdown.
+     *
+     * @param metricsToken  {@code admin.metricsToken}: the bearer token {@code GET /metrics} requires; empty for none
+     * @param loggingFormat {@code logging.format}: {@code text} or {@code json} (one object per line)
+     * @param drainMs       {@code shutdown.drainMs}: how long the first SIGTERM lets calls go on; 0 stops at once
+     */
+    public record OperationsConfig(String metricsToken, String loggingFormat, long drainMs) {
+        /** The default: no metrics token, text logs, immediate stop. */
+        public static final OperationsConfig DEFAULT = new OperationsConfig("", "text", 0);
+
+        @Override
+        public String toString() {
+            return "OperationsConfig[metricsToken=" + (metricsToken.isEmpty() ? "" : "*****")
+                    + ", loggingFormat=" + loggingFormat + ", drainMs=" + drainMs + "]";
+        }
     }
 }

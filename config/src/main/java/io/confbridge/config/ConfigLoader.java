@@ -109,6 +109,9 @@ public final class ConfigLoader {
             stringKey("admin.bindAddress", "127.0.0.1", false),
             intKey("admin.port", 8080, 0, 65535),
             secretKey("admin.token"),
+            secretKey("admin.metricsToken"),
+            oneOf("logging.format", "text", "text", "json"),
+            longKey("shutdown.drainMs", 0, 0, 86_400_000),
 
             stringKey("mail.host", "", true),
             intKey("mail.port", 587, 1, 65535),
@@ -467,7 +470,12 @@ public final class ConfigLoader {
                 values.integer("lockout.sourceWindowMinutes"),
                 values.integer("lockout.sourceMaxBackoffSeconds"));
 
-        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout);
+        var operations = new BridgeConfig.OperationsConfig(
+                values.string("admin.metricsToken"),
+                values.string("logging.format"),
+                values.longValue("shutdown.drainMs"));
+
+        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout, operations);
     }
 
     /**

@@ -51,6 +51,13 @@ public final class AdminHttpServer implements AutoCloseable {
      */
     public static AdminHttpServer start(BridgeConfig.AdminConfig config, Administration administration,
                                         MeetingControl meetings, String adminToken) throws InterruptedException {
+        return start(config, administration, meetings, adminToken, null);
+    }
+
+    /** As above, with the health and metrics routes when {@code operations} is not null. */
+    public static AdminHttpServer start(BridgeConfig.AdminConfig config, Administration administration,
+                                        MeetingControl meetings, String adminToken, OperationsRoutes operations)
+            throws InterruptedException {
         AdminApi api = new AdminApi(administration, meetings, adminToken);
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("admin-http", true), NioIoHandler.newFactory());
@@ -60,7 +67,7 @@ public final class AdminHttpServer implements AutoCloseable {
             Channel channel = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
-                    .childHandler(new AdminHttpInitializer(new AdminHttpHandler(api, workers)))
+                    .childHandler(new AdminHttpInitializer(new AdminHttpHandler(api, workers, operations)))
                     .bind(config.bindAddress(), config.port())
                     .sync()
                     .channel();
