@@ -9,6 +9,8 @@ import io.confbridge.dtmf.DtmfReceiver;
 import io.confbridge.media.MediaClock;
 import io.confbridge.metrics.BridgeMetrics;
 import io.confbridge.mixer.ParticipantAudio;
+import io.confbridge.prompt.EncodedAudio;
+import io.confbridge.prompt.Prompt;
 import io.confbridge.rtp.RtcpSession;
 import io.confbridge.rtp.RtpSession;
 import io.netty.channel.EventLoop;
@@ -16,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One live dial-in call: it owns the call's {@link CallStateMachine} and runs it on the call's own
@@ -30,6 +33,8 @@ import java.util.List;
  */
 final class Call implements CallHandle, BridgeMetrics.RtpCounts {
     private static final Logger log = LoggerFactory.getLogger(Call.class);
+    /** Time after the closing prompt for its last packets to arrive before the BYE. */
+    private static final long SHUTDOWN_BYE_MARGIN_MS = 300;
 
     private final NewCall info;
     private final CallSignalling signalling;
@@ -54,6 +59,8 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
     private boolean dispatching;
     private boolean started;
     private boolean closed;
+    /** The bridge is stopping: the caller hears the closing prompt, then BYE; no other event counts. */
+    private boolean endingForShutdown;
     private final BridgeMetrics metrics;
     /** The stage counted in {@code confbridge_calls_active}, null before the start and after the end. */
     private BridgeMetrics.Stage stage;
@@ -178,7 +185,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
 
     /** Handles an event now; on the loop only. */
     void fire(CallEvent event) {
-        if (closed) {
+        if (closed || (endingForShutdown && !(event instanceof HungUp))) {
             return;
         }
         if (dispatching) {
@@ -205,6 +212,34 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
         } else if (started) {
             countStage();
         }
+    }
+
+    /**
+     * The drain time of a stopping bridge passed: the caller hears {@link Prompt#MEETING_ENDING}, then
+     * gets a BYE. From any thread.
+     */
+    void endForShutdown() {
+        loop.execute(() -> {
+            if (closed || endingForShutdown) {
+                return;
+            }
+            endingForShutdown = true;
+            effects.cancelTimer();
+            seat.leave();
+            playout.clearOverlay();
+            playout.stopHoldMusic();
+            EncodedAudio closing = effects.prompt(Prompt.MEETING_ENDING);
+            playout.appendOverlay(closing);
+            long sayMs = (long) closing.frames() * MediaClock.TICK_NS / 1_000_000 + SHUTDOWN_BYE_MARGIN_MS;
+            loop.schedule(() -> {
+                if (!closed) {
+                    log.info("call {}: ended by the bridge's shutdown in {}", info.callId(), machine.state());
+                    signalling.hangUp("bridge shutting down");
+                    fire(new HungUp());
+                    close();
+                }
+            }, sayMs, TimeUnit.MILLISECONDS);
+        });
     }
 
     /** The caller sent no RTP nor RTCP for {@code rtp.inactivityTimeoutMs}: BYE, and the call ends as if hung up. */

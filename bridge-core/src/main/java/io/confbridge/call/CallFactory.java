@@ -33,6 +33,9 @@ public final class CallFactory implements CallAcceptor {
     private final CallServices services;
     private final Set<Call> live = ConcurrentHashMap.newKeySet();
     private volatile boolean accepting = true;
+    /** Retry-After of the 503 that new INVITEs get once the factory stopped accepting; 0 for none. */
+    private volatile int stoppedRetryAfterS;
+    private final CompletableFuture<Void> idleAfterStop = new CompletableFuture<>();
     private volatile BridgeMetrics metrics = BridgeMetrics.disabled();
 
     public CallFactory(MediaEngine engine, RtpPortAllocator ports, InetAddress rtpBindAddress,
@@ -47,7 +50,10 @@ public final class CallFactory implements CallAcceptor {
     public CompletableFuture<CallHandle> accept(NewCall call, CallSignalling signalling) {
         if (!accepting) {
             metrics.callEnded(BridgeMetrics.CallOutcome.REJECTED);
-            return CompletableFuture.failedFuture(new CallRejectedException(503, "shutting down"));
+            int retryAfterS = stoppedRetryAfterS;
+            return CompletableFuture.failedFuture(retryAfterS > 0
+                    ? new CallRejectedException(503, "shutting down", retryAfterS)
+                    : new CallRejectedException(503, "shutting down"));
         }
         MediaClock clock = engine.nextClock();
         RtpSession session = new RtpSession(call.codec(), call.audioPayloadType(),
@@ -101,10 +107,36 @@ public final class CallFactory implements CallAcceptor {
     /** Stops taking calls (new INVITEs get 503). */
     public void stopAccepting() {
         accepting = false;
+        completeIfIdle();
+    }
+
+    /** Stops taking calls: new INVITEs get 503 with {@code Retry-After: retryAfterS} (a draining bridge). */
+    public void stopAccepting(int retryAfterS) {
+        stoppedRetryAfterS = retryAfterS;
+        stopAccepting();
+    }
+
+    /** Completes once the factory stopped accepting and the last live call ended. */
+    public CompletableFuture<Void> idleAfterStop() {
+        return idleAfterStop;
+    }
+
+    /** Every live call hears the closing prompt and gets a BYE (the end of a drain). */
+    public void endAllForShutdown() {
+        for (Call call : live) {
+            call.endForShutdown();
+        }
     }
 
     void callEnded(Call call, int port) {
         live.remove(call);
         portPairs.release(port);
+        completeIfIdle();
+    }
+
+    private void completeIfIdle() {
+        if (!accepting && live.isEmpty()) {
+            idleAfterStop.complete(null);
+        }
     }
 }

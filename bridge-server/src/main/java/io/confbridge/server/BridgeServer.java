@@ -74,6 +74,9 @@ public final class BridgeServer implements AutoCloseable {
         }
     }
 
+    /** How long the calls ended by a drain get for their closing prompt and BYE. */
+    private static final Duration FAREWELL_TIMEOUT = Duration.ofSeconds(10);
+
     private final BridgeConfig config;
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private JdbcDirectoryStore store;
@@ -285,13 +288,58 @@ public final class BridgeServer implements AutoCloseable {
         return null;
     }
 
+    /**
+     * The graceful stop of {@code shutdown.drainMs} (issue 10 §7), blocking the calling thread: ready
+     * answers 503 and new INVITEs get 503 with {@code Retry-After} at once; calls in progress go on until
+     * they end or {@code drain} passes; then each left hears "The meeting is ending now" and gets a BYE;
+     * then the bridge closes. Never on a SIP thread or an event loop.
+     */
+    public void drainAndClose(Duration drain) {
+        draining = true;
+        int live = liveCalls();
+        log.info("draining: {} call(s) in progress, new calls refused; stopping within {} ms", live, drain.toMillis());
+        if (calls != null) {
+            calls.stopAccepting((int) Math.max(1, Math.min(3600, drain.toSeconds())));
+            if (!awaitIdle(drain)) {
+                log.info("drain time passed with {} call(s) in progress: ending them", liveCalls());
+                calls.endAllForShutdown();
+                if (!awaitIdle(FAREWELL_TIMEOUT)) {
+                    log.warn("{} call(s) still open {} s after the closing prompt; closing anyway", liveCalls(),
+                            FAREWELL_TIMEOUT.toSeconds());
+                }
+            }
+        }
+        close();
+        log.info("drained and stopped");
+    }
+
+    /** Whether the first SIGTERM of a drain was seen: ready answers 503. */
+    public boolean draining() {
+        return draining;
+    }
+
+    private boolean awaitIdle(Duration timeout) {
+        try {
+            calls.idleAfterStop().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return false;
+        }
+    }
+
     /** Calls in progress now. */
     public int liveCalls() {
         return calls == null ? 0 : calls.liveCalls();
     }
 
+    /** Idempotent; synchronized because a drain and a second SIGTERM may both close. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (calls != null) {
             calls.stopAccepting();
         }

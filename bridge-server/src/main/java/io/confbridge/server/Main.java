@@ -78,6 +78,10 @@ public final class Main implements Callable<Integer> {
                 System.err.println("start-up failed: " + e.getMessage());
                 return ExitCode.FAILED;
             }
+            long drainMs = config.operations().drainMs();
+            if (drainMs > 0) {
+                new ShutdownSignals(server, java.time.Duration.ofMillis(drainMs), System::exit).install();
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
