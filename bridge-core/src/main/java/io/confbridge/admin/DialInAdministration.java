@@ -76,12 +76,22 @@ public final class DialInAdministration implements Administration {
     private final LiveMeetings live;
     private final PolicyInput policyInput;
     private final MeetingControl meetingControl;
+    /**
+     * The tenant setting {@code dialInNumbers} (phone numbers that reach the bridge), for PIN e-mails;
+     * none until the setting is wired in.
+     */
+    private volatile java.util.function.Supplier<List<String>> dialInNumbers = List::of;
 
     /**
      * @param sipRealm           {@code sip.realm}: the realm SIP credentials are hashed for
      * @param nodeLobbyTimeoutMs {@code ivr.lobbyTimeoutMs}: this node ends every lobby wait after it, so no
      *                           meeting or tenant lobby timeout may be set longer
      */
+    /** Where PIN e-mails read the tenant's {@code dialInNumbers} setting. */
+    public void dialInNumbers(java.util.function.Supplier<List<String>> numbers) {
+        this.dialInNumbers = Objects.requireNonNull(numbers);
+    }
+
     public DialInAdministration(DirectoryStore store, PinVault vault, MeetingRegistry meetings, PinMailer mailer,
                                 Clock clock, SecureRandom random, String sipRealm, long nodeLobbyTimeoutMs) {
         this.store = store;
@@ -464,7 +474,8 @@ public final class DialInAdministration implements Administration {
         String to = overrideTo != null ? overrideTo : organizer.email();
         MailResult result;
         try {
-            result = mailer.send(new PinMail(to, organizer.displayName(), pin, conferenceIdsOf(organizer.id())));
+            result = mailer.send(new PinMail(to, organizer.displayName(), pin, conferenceIdsOf(organizer.id()),
+                    store.tenantSettings().language(), dialInNumbers.get()));
         } catch (RuntimeException e) {
             // PinMailer promises not to throw; if one does anyway, the PIN is stored and must still be shown.
             result = MailResult.failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
