@@ -11,11 +11,13 @@ import io.confbridge.metrics.BridgeMetrics;
 import io.confbridge.mixer.ParticipantAudio;
 import io.confbridge.prompt.EncodedAudio;
 import io.confbridge.prompt.Prompt;
+import io.confbridge.store.MeetingRecord;
 import io.confbridge.rtp.RtcpSession;
 import io.confbridge.rtp.RtpSession;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +67,10 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
     /** The stage counted in {@code confbridge_calls_active}, null before the start and after the end. */
     private BridgeMetrics.Stage stage;
     private BridgeMetrics.CallOutcome outcome = BridgeMetrics.CallOutcome.COMPLETED;
+    /** For the summary line at hang-up. */
+    private long startedNs;
+    private final StringBuilder stagesVisited = new StringBuilder();
+    private String endReason = "ended";
 
     private final CallFactory factory;
 
@@ -112,6 +118,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
                 return;
             }
             started = true;
+            startedNs = System.nanoTime();
             metrics.rtpStarted(this);
             countStage();
             keys.startCounting();
@@ -136,6 +143,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
     public void remoteHungUp() {
         loop.execute(() -> {
             if (!closed) {
+                endReason = "caller hung up";
                 fire(new HungUp());
                 close(); // a call cancelled before it started never reaches ENDED through a tick
             }
@@ -193,6 +201,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
             return;
         }
         dispatching = true;
+        putMdc();
         try {
             List<CallEffect> next = machine.handle(event, System.nanoTime());
             for (int i = 0; i < next.size(); i++) {
@@ -202,6 +211,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
             // One broken call must not take the loop down: end this call and go on.
             log.error("call {}: failed handling {} in {}", info.callId(), event, machine.state(), e);
             outcome = BridgeMetrics.CallOutcome.FAILED;
+            endReason = "internal error";
             signalling.hangUp("internal error");
             close();
         } finally {
@@ -212,6 +222,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
         } else if (started) {
             countStage();
         }
+        clearMdc();
     }
 
     /**
@@ -233,6 +244,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
             long sayMs = (long) closing.frames() * MediaClock.TICK_NS / 1_000_000 + SHUTDOWN_BYE_MARGIN_MS;
             loop.schedule(() -> {
                 if (!closed) {
+                    endReason = "bridge shutting down";
                     log.info("call {}: ended by the bridge's shutdown in {}", info.callId(), machine.state());
                     signalling.hangUp("bridge shutting down");
                     fire(new HungUp());
@@ -249,6 +261,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
         }
         log.info("call {}: no RTP or RTCP from the caller for {} ms (rtp.inactivityTimeoutMs), ending it in {}",
                 info.callId(), silentMs, machine.state());
+        endReason = "no media for " + silentMs + " ms";
         signalling.hangUp("no media for " + silentMs + " ms");
         fire(new HungUp());
         close();
@@ -275,8 +288,10 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
             metrics.stageChanged(stage, null);
             stage = null;
             metrics.rtpEnded(this);
-            metrics.jitter(rtcp.reception().jitter() / 8000.0); // PCMU and PCMA: an 8 kHz RTP clock
+            double jitterS = rtcp.reception().jitter() / 8000.0; // PCMU and PCMA: an 8 kHz RTP clock
+            metrics.jitter(jitterS);
             metrics.callEnded(outcome);
+            logSummary(jitterS);
         }
         factory.callEnded(this, rtpPort);
         log.debug("call {} closed: {} RTP packets in, {} out, {} foreign and {} malformed dropped; {}", info.callId(),
@@ -284,9 +299,62 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
                 rtcp.summary());
     }
 
+    /**
+     * The one line per call at hang-up (issue 10 §6): duration, stages, codec, packets, loss, jitter and
+     * why it ended, also as key-value pairs for the JSON log.
+     */
+    private void logSummary(double jitterS) {
+        long durationMs = (System.nanoTime() - startedNs) / 1_000_000;
+        long lost = lost();
+        putMdc();
+        log.atInfo()
+                .addKeyValue("durationMs", durationMs)
+                .addKeyValue("stages", stagesVisited.toString())
+                .addKeyValue("codec", rtp.codec().name())
+                .addKeyValue("packetsIn", rtp.packetsReceived())
+                .addKeyValue("packetsOut", rtp.packetsSent())
+                .addKeyValue("packetsLost", lost)
+                .addKeyValue("jitterMs", jitterS * 1000)
+                .addKeyValue("endReason", endReason)
+                .addKeyValue("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+                .log("call summary: {} ms, stages {}, {}, packets in {} out {} lost {}, jitter {} ms, ended: {}",
+                        durationMs, stagesVisited, rtp.codec(), rtp.packetsReceived(), rtp.packetsSent(), lost,
+                        String.format(java.util.Locale.ROOT, "%.1f", jitterS * 1000), endReason);
+        clearMdc();
+    }
+
+    /** Why the bridge hung up, for the summary line. */
+    void endReason(String reason) {
+        if (reason != null) {
+            endReason = reason;
+        }
+    }
+
+    /** The call's fields on every log line while this thread works for it (issue 10 §6). */
+    private void putMdc() {
+        MDC.put("callId", info.callId());
+        MDC.put("stage", machine.state().name());
+        MeetingRecord meeting = machine.meeting();
+        if (meeting != null) {
+            MDC.put("conferenceId", meeting.conferenceId());
+        }
+    }
+
+    private static void clearMdc() {
+        MDC.remove("callId");
+        MDC.remove("stage");
+        MDC.remove("conferenceId");
+    }
+
     /** Moves this call's count in {@code confbridge_calls_active} to its current stage. On the loop only. */
     private void countStage() {
         BridgeMetrics.Stage now = stageOf(machine.state());
+        if (now != stage && now != null) {
+            if (!stagesVisited.isEmpty()) {
+                stagesVisited.append('>');
+            }
+            stagesVisited.append(now.name().toLowerCase(java.util.Locale.ROOT));
+        }
         metrics.stageChanged(stage, now);
         stage = now;
     }

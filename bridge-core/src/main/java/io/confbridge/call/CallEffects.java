@@ -92,7 +92,10 @@ final class CallEffects {
             case LEAVE_MEETING -> seat.leave();
             case SET_MUTED -> audio.muted(((SetMuted) effect).muted());
             case ADMIT_LOBBY -> seat.admitLobby(info.callId());
-            case HANG_UP -> signalling.hangUp(((HangUp) effect).reason());
+            case HANG_UP -> {
+                call.endReason(((HangUp) effect).reason());
+                signalling.hangUp(((HangUp) effect).reason());
+            }
             default -> throw new IllegalStateException("no case for effect " + effect.kind());
         }
     }
