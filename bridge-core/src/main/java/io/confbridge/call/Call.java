@@ -37,6 +37,8 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
     private static final Logger log = LoggerFactory.getLogger(Call.class);
     /** Time after the closing prompt for its last packets to arrive before the BYE. */
     private static final long SHUTDOWN_BYE_MARGIN_MS = 300;
+    private static final String END_REASON_UNKNOWN = "ended";
+    private static final String END_REASON_CALLER = "caller hung up";
 
     private final NewCall info;
     private final CallSignalling signalling;
@@ -70,7 +72,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
     /** For the summary line at hang-up. */
     private long startedNs;
     private final StringBuilder stagesVisited = new StringBuilder();
-    private String endReason = "ended";
+    private String endReason = END_REASON_UNKNOWN;
 
     private final CallFactory factory;
 
@@ -143,7 +145,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
     public void remoteHungUp() {
         loop.execute(() -> {
             if (!closed) {
-                endReason = "caller hung up";
+                endReason(END_REASON_CALLER); // unless the bridge hung up first and this is the SIP side's echo
                 fire(new HungUp());
                 close(); // a call cancelled before it started never reaches ENDED through a tick
             }
@@ -323,9 +325,9 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
         clearMdc();
     }
 
-    /** Why the bridge hung up, for the summary line. */
+    /** Why the call ended, for the summary line; the first reason given stays. */
     void endReason(String reason) {
-        if (reason != null) {
+        if (reason != null && END_REASON_UNKNOWN.equals(endReason)) {
             endReason = reason;
         }
     }
