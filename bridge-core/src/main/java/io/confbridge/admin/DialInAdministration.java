@@ -78,6 +78,16 @@ public final class DialInAdministration implements Administration {
     private final MeetingControl meetingControl;
     private final Clock clock;
     private final int userTokenDays;
+    /**
+     * The tenant setting {@code dialInNumbers} (phone numbers that reach the bridge), for PIN e-mails;
+     * none until the setting is wired in.
+     */
+    private volatile java.util.function.Supplier<List<String>> dialInNumbers = List::of;
+
+    /** Where PIN e-mails read the tenant's {@code dialInNumbers} setting. */
+    public void dialInNumbers(java.util.function.Supplier<List<String>> numbers) {
+        this.dialInNumbers = Objects.requireNonNull(numbers);
+    }
 
     /**
      * @param sipRealm           {@code sip.realm}: the realm SIP credentials are hashed for
@@ -547,7 +557,8 @@ public final class DialInAdministration implements Administration {
         String to = overrideTo != null ? overrideTo : organizer.email();
         MailResult result;
         try {
-            result = mailer.send(new PinMail(to, organizer.displayName(), pin, conferenceIdsOf(organizer.id())));
+            result = mailer.send(new PinMail(to, organizer.displayName(), pin, conferenceIdsOf(organizer.id()),
+                    store.tenantSettings().language(), dialInNumbers.get()));
         } catch (RuntimeException e) {
             // PinMailer promises not to throw; if one does anyway, the PIN is stored and must still be shown.
             result = MailResult.failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));

@@ -7,15 +7,21 @@ import io.confbridge.call.CallEvent.PromptsFinished;
 import io.confbridge.dtmf.DtmfKey;
 import io.confbridge.dtmf.DtmfReceiver;
 import io.confbridge.media.MediaClock;
+import io.confbridge.metrics.BridgeMetrics;
 import io.confbridge.mixer.ParticipantAudio;
+import io.confbridge.prompt.EncodedAudio;
+import io.confbridge.prompt.Prompt;
+import io.confbridge.store.MeetingRecord;
 import io.confbridge.rtp.RtcpSession;
 import io.confbridge.rtp.RtpSession;
 import io.confbridge.rtp.SrtpStream;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One live dial-in call: it owns the call's {@link CallStateMachine} and runs it on the call's own
@@ -28,8 +34,12 @@ import java.util.List;
  * {@link CallerMedia} (what the caller sends), {@link DtmfReceiver} (key presses from every path),
  * {@link MeetingSeat} (the call in its meeting) and {@link CallEffects}.
  */
-final class Call implements CallHandle {
+final class Call implements CallHandle, BridgeMetrics.RtpCounts {
     private static final Logger log = LoggerFactory.getLogger(Call.class);
+    /** Time after the closing prompt for its last packets to arrive before the BYE. */
+    private static final long SHUTDOWN_BYE_MARGIN_MS = 300;
+    private static final String END_REASON_UNKNOWN = "ended";
+    private static final String END_REASON_CALLER = "caller hung up";
 
     private final NewCall info;
     private final CallSignalling signalling;
@@ -54,6 +64,16 @@ final class Call implements CallHandle {
     private boolean dispatching;
     private boolean started;
     private boolean closed;
+    /** The bridge is stopping: the caller hears the closing prompt, then BYE; no other event counts. */
+    private boolean endingForShutdown;
+    private final BridgeMetrics metrics;
+    /** The stage counted in {@code confbridge_calls_active}, null before the start and after the end. */
+    private BridgeMetrics.Stage stage;
+    private BridgeMetrics.CallOutcome outcome = BridgeMetrics.CallOutcome.COMPLETED;
+    /** For the summary line at hang-up. */
+    private long startedNs;
+    private final StringBuilder stagesVisited = new StringBuilder();
+    private String endReason = END_REASON_UNKNOWN;
 
     private final CallFactory factory;
     /** SRTP of the call, keyed or not; set once by the factory before the call is used. */
@@ -67,6 +87,7 @@ final class Call implements CallHandle {
     Call(NewCall info, CallSignalling signalling, CallServices services, MediaClock clock,
          RtpSession rtp, RtcpSession rtcp, int rtpPort, CallFactory factory) {
         this.factory = factory;
+        this.metrics = factory.metrics();
         this.info = info;
         this.signalling = signalling;
         this.clock = clock;
@@ -107,6 +128,9 @@ final class Call implements CallHandle {
                 return;
             }
             started = true;
+            startedNs = System.nanoTime();
+            metrics.rtpStarted(this);
+            countStage();
             keys.startCounting();
             clock.addSender(playout);
             if (watchdog != null) {
@@ -129,6 +153,7 @@ final class Call implements CallHandle {
     public void remoteHungUp() {
         loop.execute(() -> {
             if (!closed) {
+                endReason(END_REASON_CALLER); // unless the bridge hung up first and this is the SIP side's echo
                 fire(new HungUp());
                 close(); // a call cancelled before it started never reaches ENDED through a tick
             }
@@ -183,7 +208,7 @@ final class Call implements CallHandle {
 
     /** Handles an event now; on the loop only. */
     void fire(CallEvent event) {
-        if (closed) {
+        if (closed || (endingForShutdown && !(event instanceof HungUp))) {
             return;
         }
         if (dispatching) {
@@ -191,6 +216,7 @@ final class Call implements CallHandle {
             return;
         }
         dispatching = true;
+        putMdc();
         try {
             List<CallEffect> next = machine.handle(event, System.nanoTime());
             for (int i = 0; i < next.size(); i++) {
@@ -199,6 +225,8 @@ final class Call implements CallHandle {
         } catch (RuntimeException e) {
             // One broken call must not take the loop down: end this call and go on.
             log.error("call {}: failed handling {} in {}", info.callId(), event, machine.state(), e);
+            outcome = BridgeMetrics.CallOutcome.FAILED;
+            endReason = "internal error";
             signalling.hangUp("internal error");
             close();
         } finally {
@@ -206,7 +234,39 @@ final class Call implements CallHandle {
         }
         if (machine.state() == CallState.ENDED) {
             close();
+        } else if (started) {
+            countStage();
         }
+        clearMdc();
+    }
+
+    /**
+     * The drain time of a stopping bridge passed: the caller hears {@link Prompt#MEETING_ENDING}, then
+     * gets a BYE. From any thread.
+     */
+    void endForShutdown() {
+        loop.execute(() -> {
+            if (closed || endingForShutdown) {
+                return;
+            }
+            endingForShutdown = true;
+            effects.cancelTimer();
+            seat.leave();
+            playout.clearOverlay();
+            playout.stopHoldMusic();
+            EncodedAudio closing = effects.prompt(Prompt.MEETING_ENDING);
+            playout.appendOverlay(closing);
+            long sayMs = (long) closing.frames() * MediaClock.TICK_NS / 1_000_000 + SHUTDOWN_BYE_MARGIN_MS;
+            loop.schedule(() -> {
+                if (!closed) {
+                    endReason = "bridge shutting down";
+                    log.info("call {}: ended by the bridge's shutdown in {}", info.callId(), machine.state());
+                    signalling.hangUp("bridge shutting down");
+                    fire(new HungUp());
+                    close();
+                }
+            }, sayMs, TimeUnit.MILLISECONDS);
+        });
     }
 
     /** The caller sent no RTP nor RTCP for {@code rtp.inactivityTimeoutMs}: BYE, and the call ends as if hung up. */
@@ -216,6 +276,7 @@ final class Call implements CallHandle {
         }
         log.info("call {}: no RTP or RTCP from the caller for {} ms (rtp.inactivityTimeoutMs), ending it in {}",
                 info.callId(), silentMs, machine.state());
+        endReason = "no media for " + silentMs + " ms";
         signalling.hangUp("no media for " + silentMs + " ms");
         fire(new HungUp());
         close();
@@ -238,6 +299,15 @@ final class Call implements CallHandle {
         }
         rtcp.close();
         rtp.close();
+        if (started) {
+            metrics.stageChanged(stage, null);
+            stage = null;
+            metrics.rtpEnded(this);
+            double jitterS = rtcp.reception().jitter() / 8000.0; // PCMU and PCMA: an 8 kHz RTP clock
+            metrics.jitter(jitterS);
+            metrics.callEnded(outcome);
+            logSummary(jitterS);
+        }
         factory.callEnded(this, rtpPort);
         log.debug("call {} closed: {} RTP packets in, {} out, {} foreign and {} malformed dropped; {}; {}", info.callId(),
                 rtp.packetsReceived(), rtp.packetsSent(), rtp.foreignDropped(), rtp.malformedDropped(),
@@ -252,6 +322,102 @@ final class Call implements CallHandle {
     /** The call's SRTP, for its drop counters; null only before the factory set it. */
     SrtpStream srtp() {
         return srtp;
+    }
+
+    /**
+     * The one line per call at hang-up (issue 10 §6): duration, stages, codec, packets, loss, jitter and
+     * why it ended, also as key-value pairs for the JSON log.
+     */
+    private void logSummary(double jitterS) {
+        long durationMs = (System.nanoTime() - startedNs) / 1_000_000;
+        long lost = lost();
+        putMdc();
+        log.atInfo()
+                .addKeyValue("durationMs", durationMs)
+                .addKeyValue("stages", stagesVisited.toString())
+                .addKeyValue("codec", rtp.codec().name())
+                .addKeyValue("packetsIn", rtp.packetsReceived())
+                .addKeyValue("packetsOut", rtp.packetsSent())
+                .addKeyValue("packetsLost", lost)
+                .addKeyValue("jitterMs", jitterS * 1000)
+                .addKeyValue("endReason", endReason)
+                .addKeyValue("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+                .log("call summary: {} ms, stages {}, {}, packets in {} out {} lost {}, jitter {} ms, ended: {}",
+                        durationMs, stagesVisited, rtp.codec(), rtp.packetsReceived(), rtp.packetsSent(), lost,
+                        String.format(java.util.Locale.ROOT, "%.1f", jitterS * 1000), endReason);
+        clearMdc();
+    }
+
+    /** Why the call ended, for the summary line; the first reason given stays. */
+    void endReason(String reason) {
+        if (reason != null && END_REASON_UNKNOWN.equals(endReason)) {
+            endReason = reason;
+        }
+    }
+
+    /** The call's fields on every log line while this thread works for it (issue 10 §6). */
+    private void putMdc() {
+        MDC.put("callId", info.callId());
+        MDC.put("stage", machine.state().name());
+        MeetingRecord meeting = machine.meeting();
+        if (meeting != null) {
+            MDC.put("conferenceId", meeting.conferenceId());
+        }
+    }
+
+    private static void clearMdc() {
+        MDC.remove("callId");
+        MDC.remove("stage");
+        MDC.remove("conferenceId");
+    }
+
+    /** Moves this call's count in {@code confbridge_calls_active} to its current stage. On the loop only. */
+    private void countStage() {
+        BridgeMetrics.Stage now = stageOf(machine.state());
+        if (now != stage && now != null) {
+            if (!stagesVisited.isEmpty()) {
+                stagesVisited.append('>');
+            }
+            stagesVisited.append(now.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        metrics.stageChanged(stage, now);
+        stage = now;
+    }
+
+    static BridgeMetrics.Stage stageOf(CallState state) {
+        return switch (state) {
+            case IN_LOBBY, LOBBY_COLLECTING_PIN, LOBBY_VERIFYING_PIN -> BridgeMetrics.Stage.LOBBY;
+            case IN_MEETING -> BridgeMetrics.Stage.MEETING;
+            case ENDED -> null;
+            default -> BridgeMetrics.Stage.IVR;
+        };
+    }
+
+    // ---- BridgeMetrics.RtpCounts: plain reads, from the scraping thread too ----
+
+    @Override
+    public long packetsIn() {
+        return rtp.packetsReceived();
+    }
+
+    @Override
+    public long packetsOut() {
+        return rtp.packetsSent();
+    }
+
+    @Override
+    public long dropped(BridgeMetrics.DropReason reason) {
+        return switch (reason) {
+            case FOREIGN_SOURCE -> rtp.foreignDropped();
+            case MALFORMED -> rtp.malformedDropped();
+            case SRTP_AUTH -> srtp == null ? 0 : srtp.authDropped();
+            case REPLAY -> srtp == null ? 0 : srtp.replayDropped();
+        };
+    }
+
+    @Override
+    public long lost() {
+        return Math.max(0, rtcp.reception().cumulativeLost());
     }
 
     /** RTP accepted and RTCP received from the caller: what shows it is still there. On the loop only. */

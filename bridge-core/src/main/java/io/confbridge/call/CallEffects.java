@@ -13,6 +13,7 @@ import io.confbridge.call.CallEvent.PinChecked;
 import io.confbridge.call.CallEvent.TimerFired;
 import io.confbridge.mixer.ParticipantAudio;
 import io.confbridge.pin.PinAttemptSource;
+import io.confbridge.prompt.EncodedAudio;
 import io.confbridge.prompt.Prompt;
 import io.confbridge.prompt.PromptLibrary;
 import io.confbridge.store.MeetingRecord;
@@ -91,9 +92,17 @@ final class CallEffects {
             case LEAVE_MEETING -> seat.leave();
             case SET_MUTED -> audio.muted(((SetMuted) effect).muted());
             case ADMIT_LOBBY -> seat.admitLobby(info.callId());
-            case HANG_UP -> signalling.hangUp(((HangUp) effect).reason());
+            case HANG_UP -> {
+                call.endReason(((HangUp) effect).reason());
+                signalling.hangUp(((HangUp) effect).reason());
+            }
             default -> throw new IllegalStateException("no case for effect " + effect.kind());
         }
+    }
+
+    /** A prompt in this call's language. */
+    EncodedAudio prompt(Prompt prompt) {
+        return prompts.get(prompt);
     }
 
     void cancelTimer() {

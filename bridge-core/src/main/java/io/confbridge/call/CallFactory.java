@@ -3,6 +3,7 @@ package io.confbridge.call;
 import io.confbridge.media.MediaClock;
 import io.confbridge.media.MediaEngine;
 import io.confbridge.media.PortPairBinder;
+import io.confbridge.metrics.BridgeMetrics;
 import io.confbridge.rtp.RtcpSession;
 import io.confbridge.rtp.RtpPortAllocator;
 import io.confbridge.rtp.RtpSession;
@@ -33,6 +34,10 @@ public final class CallFactory implements CallAcceptor {
     private final CallServices services;
     private final Set<Call> live = ConcurrentHashMap.newKeySet();
     private volatile boolean accepting = true;
+    /** Retry-After of the 503 that new INVITEs get once the factory stopped accepting; 0 for none. */
+    private volatile int stoppedRetryAfterS;
+    private final CompletableFuture<Void> idleAfterStop = new CompletableFuture<>();
+    private volatile BridgeMetrics metrics = BridgeMetrics.disabled();
 
     public CallFactory(MediaEngine engine, RtpPortAllocator ports, InetAddress rtpBindAddress,
                        boolean latching, CallServices services) {
@@ -45,7 +50,11 @@ public final class CallFactory implements CallAcceptor {
     @Override
     public CompletableFuture<CallHandle> accept(NewCall call, CallSignalling signalling) {
         if (!accepting) {
-            return CompletableFuture.failedFuture(new CallRejectedException(503, "shutting down"));
+            metrics.callEnded(BridgeMetrics.CallOutcome.REJECTED);
+            int retryAfterS = stoppedRetryAfterS;
+            return CompletableFuture.failedFuture(retryAfterS > 0
+                    ? new CallRejectedException(503, "shutting down", retryAfterS)
+                    : new CallRejectedException(503, "shutting down"));
         }
         MediaClock clock = engine.nextClock();
         RtpSession session = new RtpSession(call.codec(), call.audioPayloadType(),
@@ -54,6 +63,7 @@ public final class CallFactory implements CallAcceptor {
         return portPairs.bind(clock.loop(), session.handler(), rtcp.rtcpHandler())
                 .<CallHandle>handle((pair, failure) -> {
                     if (failure != null) {
+                        metrics.callEnded(BridgeMetrics.CallOutcome.REJECTED);
                         throw refusal(call, failure);
                     }
                     try {
@@ -85,6 +95,15 @@ public final class CallFactory implements CallAcceptor {
         return failure instanceof CompletionException c ? c : new CompletionException(failure);
     }
 
+    /** Where calls count themselves; set before the first call. */
+    public void metrics(BridgeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    BridgeMetrics metrics() {
+        return metrics;
+    }
+
     /** Live calls now. */
     public int liveCalls() {
         return live.size();
@@ -93,10 +112,36 @@ public final class CallFactory implements CallAcceptor {
     /** Stops taking calls (new INVITEs get 503). */
     public void stopAccepting() {
         accepting = false;
+        completeIfIdle();
+    }
+
+    /** Stops taking calls: new INVITEs get 503 with {@code Retry-After: retryAfterS} (a draining bridge). */
+    public void stopAccepting(int retryAfterS) {
+        stoppedRetryAfterS = retryAfterS;
+        stopAccepting();
+    }
+
+    /** Completes once the factory stopped accepting and the last live call ended. */
+    public CompletableFuture<Void> idleAfterStop() {
+        return idleAfterStop;
+    }
+
+    /** Every live call hears the closing prompt and gets a BYE (the end of a drain). */
+    public void endAllForShutdown() {
+        for (Call call : live) {
+            call.endForShutdown();
+        }
     }
 
     void callEnded(Call call, int port) {
         live.remove(call);
         portPairs.release(port);
+        completeIfIdle();
+    }
+
+    private void completeIfIdle() {
+        if (!accepting && live.isEmpty()) {
+            idleAfterStop.complete(null);
+        }
     }
 }

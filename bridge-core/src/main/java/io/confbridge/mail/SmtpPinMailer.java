@@ -80,8 +80,16 @@ public final class SmtpPinMailer implements PinMailer {
             MimeMessage message = new MimeMessage(session);
             message.setFrom(new InternetAddress(config.from(), true));
             message.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.to(), true));
-            message.setSubject(PinMailText.SUBJECT, StandardCharsets.UTF_8.name());
-            message.setText(PinMailText.body(mail, bridgeUri), StandardCharsets.UTF_8.name());
+            message.setSubject(PinMailText.subject(mail), StandardCharsets.UTF_8.name());
+            // Plain text first, HTML last: a client shows the last alternative it can (RFC 2046 §5.1.4).
+            jakarta.mail.internet.MimeMultipart alternatives = new jakarta.mail.internet.MimeMultipart("alternative");
+            jakarta.mail.internet.MimeBodyPart plain = new jakarta.mail.internet.MimeBodyPart();
+            plain.setText(PinMailText.body(mail, bridgeUri), StandardCharsets.UTF_8.name());
+            jakarta.mail.internet.MimeBodyPart html = new jakarta.mail.internet.MimeBodyPart();
+            html.setText(PinMailText.html(mail, bridgeUri), StandardCharsets.UTF_8.name(), "html");
+            alternatives.addBodyPart(plain);
+            alternatives.addBodyPart(html);
+            message.setContent(alternatives);
             message.setSentDate(new Date());
             message.saveChanges();
             try (Transport transport = session.getTransport(protocol)) {

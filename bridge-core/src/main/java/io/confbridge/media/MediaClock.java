@@ -1,5 +1,6 @@
 package io.confbridge.media;
 
+import io.confbridge.metrics.BridgeMetrics;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +32,17 @@ public final class MediaClock {
     private Listener[] mixers = new Listener[0];
     private Listener[] senders = new Listener[0];
     private ScheduledFuture<?> ticking;
+    private final BridgeMetrics metrics;
+    /** When the next tick is due ({@code System.nanoTime()} scale): lateness is measured against it. */
+    private long nextDueNs;
 
     MediaClock(EventLoop loop) {
+        this(loop, BridgeMetrics.disabled());
+    }
+
+    MediaClock(EventLoop loop, BridgeMetrics metrics) {
         this.loop = loop;
+        this.metrics = metrics;
     }
 
     public EventLoop loop() {
@@ -41,6 +50,7 @@ public final class MediaClock {
     }
 
     void start() {
+        nextDueNs = System.nanoTime() + TICK_NS;
         ticking = loop.scheduleAtFixedRate(this::tick, TICK_NS, TICK_NS, TimeUnit.NANOSECONDS);
     }
 
@@ -72,6 +82,9 @@ public final class MediaClock {
 
     private void tick() {
         long nowNs = System.nanoTime();
+        // At a fixed rate, ticks that ran late are caught up back to back: each is measured against its due time.
+        metrics.tickLate(nowNs - nextDueNs);
+        nextDueNs += TICK_NS;
         Listener[] m = mixers;
         for (int i = 0; i < m.length; i++) {
             tickOne(m[i], nowNs);

@@ -18,6 +18,7 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
+import io.confbridge.metrics.BridgeMetrics;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
@@ -41,6 +42,11 @@ public final class MediaEngine implements AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
 
     public MediaEngine(int threads) {
+        this(threads, BridgeMetrics.disabled());
+    }
+
+    /** @param metrics where each clock records how late its ticks ran */
+    public MediaEngine(int threads, BridgeMetrics metrics) {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         channelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
@@ -52,7 +58,7 @@ public final class MediaEngine implements AutoCloseable {
         clocks = new MediaClock[threads];
         Iterator<?> loops = group.iterator();
         for (int i = 0; i < threads; i++) {
-            clocks[i] = new MediaClock((EventLoop) loops.next());
+            clocks[i] = new MediaClock((EventLoop) loops.next(), metrics);
             clocks[i].start();
         }
         log.info("media engine: {} thread(s), {} transport", threads, epoll ? "native epoll" : "NIO");

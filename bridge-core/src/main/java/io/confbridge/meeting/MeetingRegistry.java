@@ -47,6 +47,11 @@ public final class MeetingRegistry {
         this.maxTalkers = maxTalkers;
     }
 
+    /** Meetings live on this node now (started, or with someone in the lobby). */
+    public int liveMeetings() {
+        return live.size();
+    }
+
     /**
      * Puts the member into the meeting's lobby or among its participants, creating the live meeting if
      * needed. The answer comes to {@link MeetingMember#entered} on the meeting's loop.

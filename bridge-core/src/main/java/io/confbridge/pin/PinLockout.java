@@ -1,5 +1,6 @@
 package io.confbridge.pin;
 
+import io.confbridge.metrics.BridgeMetrics;
 import io.confbridge.config.BridgeConfig;
 import io.confbridge.store.AuditRecord;
 import io.confbridge.store.DirectoryStore;
@@ -55,6 +56,12 @@ public final class PinLockout {
     private final BridgeConfig.LockoutConfig config;
     private final Clock clock;
 
+    private volatile BridgeMetrics metrics = BridgeMetrics.disabled();
+
+    void metrics(BridgeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     public PinLockout(DirectoryStore store, BridgeConfig.LockoutConfig config, Clock clock) {
         this.store = store;
         this.config = config;
@@ -97,6 +104,7 @@ public final class PinLockout {
             if (failures.count() >= config.organizerMaxFailures() && store.pinLockedUntil(subject) <= nowMs) {
                 long until = nowMs + minutesMs(config.organizerLockMinutes());
                 store.lockPin(subject, until);
+                metrics.lockout(BridgeMetrics.LockoutKind.ORGANIZER);
                 log.warn("PIN of organizer {} locked until {} after {} wrong PINs within {} min",
                         organizerOrNull.id(), Instant.ofEpochMilli(until), failures.count(), config.organizerWindowMinutes());
                 audit(nowMs, source, "pin.lockout", organizerOrNull.email(), failures.count() + " wrong PINs within "
@@ -110,6 +118,7 @@ public final class PinLockout {
             if (failures.count() == config.sourceFreeFailures()) {
                 // Audited once, when the back-off begins; every further failure would flood the log.
                 log.warn("PIN attempts from {} now meet a growing back-off", shown(subject));
+                metrics.lockout(BridgeMetrics.LockoutKind.SOURCE);
                 audit(nowMs, source, "pin.backoff", subject, failures.count() + " wrong PINs within "
                         + config.sourceWindowMinutes() + " min; further attempts meet a growing back-off");
             }
@@ -195,6 +204,7 @@ public final class PinLockout {
             if (failures.count() >= config.digestMaxFailures() && lockedUntil <= nowMs) {
                 lockedUntil = nowMs + minutesMs(config.organizerLockMinutes());
                 store.lockPin(subject, lockedUntil);
+                metrics.lockout(BridgeMetrics.LockoutKind.DIGEST);
                 log.warn("SIP username '{}' locked until {} after {} failed digest responses within {} min",
                         shown(username), Instant.ofEpochMilli(lockedUntil), failures.count(), config.organizerWindowMinutes());
                 audit(nowMs, new PinAttemptSource(null, from), "sip.lockout", username, failures.count()

@@ -1,5 +1,6 @@
 package io.confbridge.pin;
 
+import io.confbridge.metrics.BridgeMetrics;
 import io.confbridge.store.DirectoryStore;
 import io.confbridge.store.MeetingRecord;
 import io.confbridge.store.OrganizerRecord;
@@ -50,6 +51,7 @@ public final class PinVault {
     private final ExecutorService workers;
     private final PinGenerator generator;
     private final PinLockout lockout;
+    private volatile BridgeMetrics metrics = BridgeMetrics.disabled();
 
     public PinVault(DirectoryStore store, PinHasher hasher, ExecutorService workers, PinGenerator generator,
                     PinLockout lockout) {
@@ -58,6 +60,12 @@ public final class PinVault {
         this.workers = workers;
         this.generator = generator;
         this.lockout = lockout;
+    }
+
+    /** Where PIN attempts and lockouts are counted; set at start. */
+    public void metrics(BridgeMetrics metrics) {
+        this.metrics = metrics;
+        lockout.metrics(metrics);
     }
 
     /** The lockout state this vault checks, for the administrator's view and clear. */
@@ -96,6 +104,7 @@ public final class PinVault {
             // only: attempts refused while locked must not keep renewing the organizer's lock.
             hasher.verify(Pins.isWellFormed(pin) ? pin : DUMMY_PIN, dummyHash());
             lockout.recordRefused(source, nowMs);
+            metrics.pinAttempt(BridgeMetrics.PinResult.LOCKED);
             return false;
         }
         // Read once: a concurrent reset replaces the whole row value, so this is the old hash or the new one.
@@ -105,8 +114,10 @@ public final class PinVault {
                 && Pins.isWellFormed(pin) && organizer != null && organizer.enabled() && encoded != null;
         if (!right) {
             lockout.recordFailure(organizer, source, nowMs);
+            metrics.pinAttempt(BridgeMetrics.PinResult.REJECTED);
             return false;
         }
+        metrics.pinAttempt(BridgeMetrics.PinResult.ACCEPTED);
         if (hasher.needsRehash(encoded)) {
             rehash(organizerId, pin, encoded);
         }

@@ -33,7 +33,9 @@ public enum Prompt {
     ORGANIZER_LEFT("organizer-left", "The organizer has left and the meeting has ended."),
     /** For the lobby of a started meeting whose admission mode is {@code organizer}. */
     WAITING_FOR_ADMISSION("waiting-for-admission",
-            "The meeting has started. Please wait, the organizer will let you in soon.");
+            "The meeting has started. Please wait, the organizer will let you in soon."),
+    /** Said to every caller still connected when a draining bridge's {@code shutdown.drainMs} has passed. */
+    MEETING_ENDING("meeting-ending", "The meeting is ending now.");
 
     private final String fileStem;
     private final String englishText;

@@ -11,6 +11,7 @@ import io.confbridge.mail.SmtpPinMailer;
 import io.confbridge.media.MediaEngine;
 import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingRegistry;
+import io.confbridge.metrics.BridgeMetrics;
 import io.confbridge.pin.Pepper;
 import io.confbridge.pin.PinGenerator;
 import io.confbridge.pin.PinHasher;
@@ -25,6 +26,15 @@ import io.confbridge.prompt.Tones;
 import io.confbridge.rtp.RtpPortAllocator;
 import io.confbridge.server.admin.AdminHttpServer;
 import io.confbridge.server.admin.AdminToken;
+import io.confbridge.server.admin.OperationsRoutes;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.confbridge.sip.SipServer;
 import io.confbridge.store.JdbcDirectoryStore;
 import io.confbridge.store.MeetingRecord;
@@ -65,6 +75,9 @@ public final class BridgeServer implements AutoCloseable {
         }
     }
 
+    /** How long the calls ended by a drain get for their closing prompt and BYE. */
+    private static final Duration FAREWELL_TIMEOUT = Duration.ofSeconds(10);
+
     private final BridgeConfig config;
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private JdbcDirectoryStore store;
@@ -74,6 +87,11 @@ public final class BridgeServer implements AutoCloseable {
     private MeetingRegistry meetings;
     private CallFactory calls;
     private AdminHttpServer admin;
+    private SipServer sip;
+    private PrometheusMeterRegistry registry;
+    private BridgeMetrics metrics;
+    /** Set by the first SIGTERM when {@code shutdown.drainMs} is above 0: ready answers 503. */
+    private volatile boolean draining;
 
     private BridgeServer(BridgeConfig config) {
         this.config = config;
@@ -95,6 +113,15 @@ public final class BridgeServer implements AutoCloseable {
     }
 
     private void startParts() throws Exception {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        toClose.add(gc);
+        for (var binder : List.of(new JvmMemoryMetrics(), gc, new JvmThreadMetrics(), new ClassLoaderMetrics(),
+                new ProcessorMetrics(), new UptimeMetrics())) {
+            binder.bindTo(registry);
+        }
+        metrics = new BridgeMetrics(registry);
+
         DataDirectory.prepare(config, warning -> log.warn(warning));
         store = JdbcDirectoryStore.open(config.store());
         toClose.add(store);
@@ -112,6 +139,7 @@ public final class BridgeServer implements AutoCloseable {
                 new PinLockout(store, config.lockout(), Clock.systemUTC()));
         provisioning = new Provisioning(store, vault, new SecureRandom(), config.ids().conferenceIdLength());
         schedulePurge(vault.lockout());
+        vault.metrics(metrics);
         createDemoOnFirstStart();
 
         BridgeConfig.IvrConfig ivr = config.ivr();
@@ -121,16 +149,18 @@ public final class BridgeServer implements AutoCloseable {
                 : HoldMusic.fromWav(Path.of(ivr.holdMusicWav()));
 
         BridgeConfig.RtpConfig rtp = config.rtp();
-        MediaEngine engine = new MediaEngine(rtp.mediaThreads());
+        MediaEngine engine = new MediaEngine(rtp.mediaThreads(), metrics);
         toClose.add(engine);
         meetings = new MeetingRegistry(engine, new Meeting.Tones(Tones.joinTone(), Tones.leaveTone()), Duration.ofMillis(config.ivr().idleMeetingTimeoutMs()),
                 config.mixer().maxTalkers());
+        metrics.meetingsActive(meetings::liveMeetings);
         MenuPolicy policy = new MenuPolicy(ivr.digitTimeoutMs(),
                 ivr.organizerStarWaitMs(), ivr.conferenceIdTries(), ivr.pinTries(), ivr.lobbyTimeoutMs());
         CallServices services = new CallServices(policy, prompts, holdMusic, Tones.joinTone(), meetings, store,
                 vault, workers, ivr.inbandDtmf(), rtp.inactivityTimeoutMs());
         calls = new CallFactory(engine, new RtpPortAllocator(rtp.portMin(), rtp.portMax()),
                 InetAddress.getByName(rtp.bindAddress()), rtp.latching(), services);
+        calls.metrics(metrics);
 
         // Organizers' softphones prove who they are with SIP digest (HA1 in the store, for this realm).
         // Held in memory so that no SIP thread waits for the database; the store reports every change.
@@ -138,7 +168,8 @@ public final class BridgeServer implements AutoCloseable {
         SipAccountCache accounts = SipAccountCache.load(new StoredSipAccounts(store, realm));
         store.onSipAccountChange(accounts);
         // Failed digest responses count per SIP username and source like wrong PINs, on the PIN workers.
-        SipServer sip = new SipServer(config.sip(), calls, accounts, new DigestLockout(vault.lockout(), workers));
+        sip = new SipServer(config.sip(), calls, accounts, new DigestLockout(vault.lockout(), workers));
+        sip.metrics(metrics);
         sip.start();
         toClose.add(sip);
         log.info("bridge ready: SIP {}:{} ({}{}), RTP {}-{}", config.sip().bindAddress(), config.sip().port(),
@@ -150,8 +181,12 @@ public final class BridgeServer implements AutoCloseable {
                 new SmtpPinMailer(config.mail(), config.sip()), Clock.systemUTC(), new SecureRandom(), realm,
                 ivr.lobbyTimeoutMs(), config.ids().conferenceIdLength(), config.admin().userTokenDays());
         String adminToken = AdminToken.resolve(config.admin().token(), Path.of(config.dataDir()), System.out);
+        OperationsRoutes operations = new OperationsRoutes(this::notReadyReason, registry,
+                config.operations().metricsToken());
+        // PIN e-mails carry the tenant's dial-in numbers, read when a mail is written (on a worker).
+        administration.dialInNumbers(() -> store.tenantSettings().dialInNumbers());
         admin = AdminHttpServer.start(config.admin(), administration, administration.meetingControl(), adminToken,
-                config.sip());
+                config.sip(), operations);
         toClose.add(admin);
     }
 
@@ -253,13 +288,82 @@ public final class BridgeServer implements AutoCloseable {
         return admin.port();
     }
 
+    /** The bridge's metrics, as {@code GET /metrics} shows them. */
+    public BridgeMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Why this node should get no new calls now, or null when it is ready: draining, SIP not listening,
+     * or the database unreachable. Blocks on the database briefly: call it on a worker.
+     */
+    public String notReadyReason() {
+        if (draining) {
+            return "draining: the bridge is shutting down";
+        }
+        if (sip == null || !sip.listening()) {
+            return "SIP is not listening";
+        }
+        try {
+            store.countOrganizers();
+        } catch (RuntimeException e) {
+            return "database unreachable: " + e.getClass().getSimpleName();
+        }
+        return null;
+    }
+
+    /**
+     * The graceful stop of {@code shutdown.drainMs} (issue 10 §7), blocking the calling thread: ready
+     * answers 503 and new INVITEs get 503 with {@code Retry-After} at once; calls in progress go on until
+     * they end or {@code drain} passes; then each left hears "The meeting is ending now" and gets a BYE;
+     * then the bridge closes. Never on a SIP thread or an event loop.
+     */
+    public void drainAndClose(Duration drain) {
+        draining = true;
+        int live = liveCalls();
+        log.info("draining: {} call(s) in progress, new calls refused; stopping within {} ms", live, drain.toMillis());
+        if (calls != null) {
+            calls.stopAccepting((int) Math.max(1, Math.min(3600, drain.toSeconds())));
+            if (!awaitIdle(drain)) {
+                log.info("drain time passed with {} call(s) in progress: ending them", liveCalls());
+                calls.endAllForShutdown();
+                if (!awaitIdle(FAREWELL_TIMEOUT)) {
+                    log.warn("{} call(s) still open {} s after the closing prompt; closing anyway", liveCalls(),
+                            FAREWELL_TIMEOUT.toSeconds());
+                }
+            }
+        }
+        close();
+        log.info("drained and stopped");
+    }
+
+    /** Whether the first SIGTERM of a drain was seen: ready answers 503. */
+    public boolean draining() {
+        return draining;
+    }
+
+    private boolean awaitIdle(Duration timeout) {
+        try {
+            calls.idleAfterStop().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return false;
+        }
+    }
+
     /** Calls in progress now. */
     public int liveCalls() {
         return calls == null ? 0 : calls.liveCalls();
     }
 
+    /** Idempotent; synchronized because a drain and a second SIGTERM may both close. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (calls != null) {
             calls.stopAccepting();
         }
@@ -271,6 +375,9 @@ public final class BridgeServer implements AutoCloseable {
             }
         }
         toClose.clear();
+        if (registry != null) {
+            registry.close();
+        }
     }
 
     private void stopWorkers() throws InterruptedException {

@@ -4,6 +4,7 @@ import io.confbridge.config.BridgeConfig;
 import io.confbridge.config.ConfigException;
 import io.confbridge.config.ConfigLoader;
 import io.confbridge.server.cli.AuditCommand;
+import io.confbridge.server.cli.BackupCommand;
 import io.confbridge.server.cli.ExitCode;
 import io.confbridge.server.cli.MeetingsCommand;
 import io.confbridge.server.cli.SettingsCommand;
@@ -25,7 +26,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "bridge", mixinStandardHelpOptions = true, version = "confbridge 0.1.0",
         description = "SIP dial-in conference bridge, and its admin CLI.",
         subcommands = {Main.Serve.class, UsersCommand.class, SettingsCommand.class, MeetingsCommand.class,
-                AuditCommand.class})
+                AuditCommand.class, BackupCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -68,6 +69,7 @@ public final class Main implements Callable<Integer> {
                 System.err.println("configuration error: " + e.getMessage());
                 return ExitCode.BAD_INPUT;
             }
+            LogFormat.apply(config.operations().loggingFormat());
             BridgeServer server;
             try {
                 server = BridgeServer.start(config);
@@ -77,6 +79,10 @@ public final class Main implements Callable<Integer> {
             } catch (Exception e) {
                 System.err.println("start-up failed: " + e.getMessage());
                 return ExitCode.FAILED;
+            }
+            long drainMs = config.operations().drainMs();
+            if (drainMs > 0) {
+                new ShutdownSignals(server, java.time.Duration.ofMillis(drainMs), System::exit).install();
             }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

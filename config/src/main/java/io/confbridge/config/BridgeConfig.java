@@ -19,14 +19,15 @@ public record BridgeConfig(
         MailConfig mail,
         LockoutConfig lockout,
         IdsConfig ids,
-        MixerConfig mixer) {
+        MixerConfig mixer,
+        OperationsConfig operations) {
 
     /** Never prints the secrets of its parts: see their own {@code toString}. */
     @Override
     public String toString() {
         return "BridgeConfig[dataDir=" + dataDir + ", sip=" + sip + ", rtp=" + rtp + ", ivr=" + ivr + ", store=" + store
                 + ", security=" + security + ", admin=" + admin + ", mail=" + mail + ", lockout=" + lockout
-                + ", ids=" + ids + ", mixer=" + mixer + "]";
+                + ", ids=" + ids + ", mixer=" + mixer + ", operations=" + operations + "]";
     }
 
     /** Shown in place of a configured secret. */
@@ -267,5 +268,23 @@ public record BridgeConfig(
      * @param conferenceIdLength digits of the conference ID of a new meeting; existing meetings keep theirs
      */
     public record IdsConfig(int conferenceIdLength) {
+    }
+
+    /**
+     * Running the bridge as a service: metrics, logs and shutdown.
+     *
+     * @param metricsToken  {@code admin.metricsToken}: the bearer token {@code GET /metrics} requires; empty for none
+     * @param loggingFormat {@code logging.format}: {@code text} or {@code json} (one object per line)
+     * @param drainMs       {@code shutdown.drainMs}: how long the first SIGTERM lets calls go on; 0 stops at once
+     */
+    public record OperationsConfig(String metricsToken, String loggingFormat, long drainMs) {
+        /** The default: no metrics token, text logs, immediate stop. */
+        public static final OperationsConfig DEFAULT = new OperationsConfig("", "text", 0);
+
+        @Override
+        public String toString() {
+            return "OperationsConfig[metricsToken=" + (metricsToken.isEmpty() ? "" : "*****")
+                    + ", loggingFormat=" + loggingFormat + ", drainMs=" + drainMs + "]";
+        }
     }
 }

@@ -113,6 +113,9 @@ public final class ConfigLoader {
             intKey("admin.port", 8080, 0, 65535),
             secretKey("admin.token"),
             intKey("admin.userTokenDays", 90, 1, 3650),
+            secretKey("admin.metricsToken"),
+            oneOf("logging.format", "text", "text", "json"),
+            longKey("shutdown.drainMs", 0, 0, 86_400_000),
 
             stringKey("mail.host", "", true),
             intKey("mail.port", 587, 1, 65535),
@@ -516,9 +519,13 @@ public final class ConfigLoader {
                 values.integer("lockout.digestMaxFailures"));
 
         var ids = new BridgeConfig.IdsConfig(values.integer("ids.conferenceIdLength"));
-
         var mixer = new BridgeConfig.MixerConfig(values.integer("mixer.maxTalkers"));
-        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout, ids, mixer);
+        var operations = new BridgeConfig.OperationsConfig(
+                values.string("admin.metricsToken"),
+                values.string("logging.format"),
+                values.longValue("shutdown.drainMs"));
+
+        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout, ids, mixer, operations);
     }
 
     /**

@@ -120,6 +120,7 @@ final class SipEventRouter implements SipListenerExt {
         SipExchange exchange = new SipExchange(event, provider);
         Request request = event.getRequest();
         String method = request.getMethod();
+        sip.metrics().sipRequest(method);
         try {
             if (hasToTag(request)) {
                 SipCall inDialog = callOf(event);

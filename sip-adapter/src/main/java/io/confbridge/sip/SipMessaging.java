@@ -1,5 +1,6 @@
 package io.confbridge.sip;
 
+import io.confbridge.metrics.BridgeMetrics;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
@@ -46,6 +47,7 @@ final class SipMessaging {
     private final SipProvider provider;
     private final String[] allowed;
     private volatile int tlsPort;
+    private volatile BridgeMetrics metrics = BridgeMetrics.disabled();
 
     /** @param registrar whether REGISTER is handled (the bridge has SIP accounts), for Allow */
     SipMessaging(SipProvider provider, String advertisedHost, int advertisedPort, boolean registrar)
@@ -71,11 +73,20 @@ final class SipMessaging {
      */
     Response response(int status, Request request, String localTag) throws ParseException {
         Response response = messages.createResponse(status, request);
+        metrics.sipResponse(status); // every response the bridge sends is made here
         ToHeader to = (ToHeader) response.getHeader(ToHeader.NAME);
         if (status > 100 && to != null && to.getTag() == null) {
             to.setTag(localTag != null ? localTag : newTag());
         }
         return response;
+    }
+
+    void metrics(BridgeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    BridgeMetrics metrics() {
+        return metrics;
     }
 
     Response response(int status, Request request) throws ParseException {

@@ -1,5 +1,6 @@
 package io.confbridge.sip;
 
+import io.confbridge.metrics.BridgeMetrics;
 import gov.nist.core.CommonLogger;
 import gov.nist.javax.sip.SipStackImpl;
 import io.confbridge.auth.SipCredentials;
@@ -63,6 +64,7 @@ public final class SipServer implements AutoCloseable {
     private ScheduledThreadPoolExecutor setup;
     private boolean started;
     private boolean closed;
+    private BridgeMetrics metrics = BridgeMetrics.disabled();
     private int clientT1Ms;
     private long sessionTimerSecondMs = 1000;
 
@@ -188,6 +190,7 @@ public final class SipServer implements AutoCloseable {
             SipMessaging messaging = new SipMessaging(provider, advertised, config.port(), accounts);
             SipAuthenticator authenticator = accounts ? new SipAuthenticator(credentials, digest, nanoClock, guard) : null;
             messaging.clientT1Ms(clientT1Ms);
+            messaging.metrics(metrics);
             messaging.tlsPort(config.tls().enabled() ? config.tls().port() : 0);
             router = new SipEventRouter(acceptor, provider, messaging, setup, config.answerDelayMs(), authenticator,
                     config.keepaliveIntervalMs(), sessionTimerSecondMs);
@@ -207,6 +210,16 @@ public final class SipServer implements AutoCloseable {
                 credentials == null ? "no SIP accounts" : "digest realm \"" + digest.realm() + "\"",
                 config.keepaliveIntervalMs() > 0 ? "keepalive OPTIONS every " + config.keepaliveIntervalMs() + " ms"
                         : "no keepalives");
+    }
+
+    /** Where SIP requests and responses are counted; set before {@link #start}. */
+    public synchronized void metrics(BridgeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Whether the SIP stack is started and listening (for the readiness check). */
+    public synchronized boolean listening() {
+        return started && !closed && stack != null;
     }
 
     /** Calls being set up or in progress (dialogs the server still tracks), for diagnostics. */

@@ -34,10 +34,17 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     private final AdminApi api;
     private final Executor workers;
+    /** Health and metrics; null when the server runs without them. */
+    private final OperationsRoutes operations;
 
     AdminHttpHandler(AdminApi api, Executor workers) {
+        this(api, workers, null);
+    }
+
+    AdminHttpHandler(AdminApi api, Executor workers, OperationsRoutes operations) {
         this.api = api;
         this.workers = workers;
+        this.operations = operations;
     }
 
     @Override
@@ -64,7 +71,9 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 ByteBufUtil.getBytes(request.content()), request.headers().get(HttpHeaderNames.AUTHORIZATION),
                 hostOf(ctx.channel().remoteAddress()));
         try {
-            workers.execute(() -> write(ctx, api.handle(apiRequest), keepAlive));
+            boolean operational = operations != null && operations.handles(apiRequest.rawPath());
+            workers.execute(() -> write(ctx, operational ? operations.handle(apiRequest) : api.handle(apiRequest),
+                    keepAlive));
         } catch (RejectedExecutionException e) {
             log.warn("admin request {} refused: workers busy or stopping", apiRequest);
             write(ctx, ApiResponse.error(503, "unavailable", null, "the bridge is busy or stopping; try again"),

@@ -51,7 +51,7 @@ public final class AdminHttpServer implements AutoCloseable {
      */
     public static AdminHttpServer start(BridgeConfig.AdminConfig config, Administration administration,
                                         MeetingControl meetings, String adminToken) throws InterruptedException {
-        return start(config, administration, meetings, adminToken, DialInUris.NONE);
+        return start(config, administration, meetings, adminToken, DialInUris.NONE, null);
     }
 
     /**
@@ -61,12 +61,19 @@ public final class AdminHttpServer implements AutoCloseable {
     public static AdminHttpServer start(BridgeConfig.AdminConfig config, Administration administration,
                                         MeetingControl meetings, String adminToken, BridgeConfig.SipConfig sip)
             throws InterruptedException {
-        return start(config, administration, meetings, adminToken, DialInUris.of(sip));
+        return start(config, administration, meetings, adminToken, DialInUris.of(sip), null);
+    }
+
+    /** As above, with the health and metrics routes when {@code operations} is not null. */
+    public static AdminHttpServer start(BridgeConfig.AdminConfig config, Administration administration,
+                                        MeetingControl meetings, String adminToken, BridgeConfig.SipConfig sip,
+                                        OperationsRoutes operations) throws InterruptedException {
+        return start(config, administration, meetings, adminToken, DialInUris.of(sip), operations);
     }
 
     private static AdminHttpServer start(BridgeConfig.AdminConfig config, Administration administration,
-                                         MeetingControl meetings, String adminToken, DialInUris dialInUris)
-            throws InterruptedException {
+                                         MeetingControl meetings, String adminToken, DialInUris dialInUris,
+                                         OperationsRoutes operations) throws InterruptedException {
         AdminApi api = new AdminApi(administration, meetings, adminToken, dialInUris);
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("admin-http", true), NioIoHandler.newFactory());
@@ -76,7 +83,7 @@ public final class AdminHttpServer implements AutoCloseable {
             Channel channel = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
-                    .childHandler(new AdminHttpInitializer(new AdminHttpHandler(api, workers)))
+                    .childHandler(new AdminHttpInitializer(new AdminHttpHandler(api, workers, operations)))
                     .bind(config.bindAddress(), config.port())
                     .sync()
                     .channel();
