@@ -79,7 +79,7 @@ public final class Slf4jStackLogger implements StackLogger {
         if (!enabled) {
             return;
         }
-        if (isDroppedInput(message)) {
+        if (isDroppedInput(message) || isPeerGone(message)) {
             log.debug(message);
         } else {
             log.error(message);
@@ -88,15 +88,35 @@ public final class Slf4jStackLogger implements StackLogger {
 
     /**
      * jain-sip reports every unparseable datagram it drops at ERROR. That is the sender's problem, not
-     * ours, and at ERROR anyone on the network could flood our logs, so it goes to DEBUG.
+     * ours, and at ERROR anyone on the network could flood our logs, so it goes to DEBUG. (The fuzz test,
+     * issue 9 §5, found the last two: one dumps the whole datagram, which may carry a PIN in an INFO body
+     * or an Authorization header, the other a TCP connection closed for malformed mandatory headers.)
      */
-    private static boolean isDroppedInput(String message) {
-        return message != null && (message.startsWith("bad message") || message.startsWith(">>> Dropped Bad Msg"));
+    static boolean isDroppedInput(String message) {
+        return message != null && (message.startsWith("bad message") || message.startsWith(">>> Dropped Bad Msg")
+                || message.startsWith("Error while processing incoming UDP packet")
+                || message.startsWith("Malformed mandatory headers"));
+    }
+
+    /**
+     * A peer that went away: a response or request could not be sent because its TCP connection is gone
+     * and none can be opened to where it said it was. jain-sip reports this at ERROR with the socket table;
+     * the bridge reports what it means for the call itself (a call ended, a response not delivered).
+     */
+    static boolean isPeerGone(String message) {
+        return message != null && (message.startsWith("Problem sending") || message.startsWith("Could not connect")
+                || message.startsWith("Problem connecting") || message.startsWith("Error is")
+                || message.startsWith("{"));
     }
 
     @Override
     public void logError(String message, Exception ex) {
-        if (enabled) {
+        if (!enabled) {
+            return;
+        }
+        if (isPeerGone(message)) {
+            log.debug(message, ex);
+        } else {
             log.error(message, ex);
         }
     }
