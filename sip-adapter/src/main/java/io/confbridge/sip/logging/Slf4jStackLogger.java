@@ -18,6 +18,7 @@ import java.util.Properties;
 public final class Slf4jStackLogger implements StackLogger {
 
     private static final Logger log = LoggerFactory.getLogger("gov.nist.javax.sip");
+    private static final String UDP_PACKET_FAILED = "Error while processing incoming UDP packet";
 
     private volatile boolean enabled = true;
 
@@ -94,7 +95,7 @@ public final class Slf4jStackLogger implements StackLogger {
      */
     static boolean isDroppedInput(String message) {
         return message != null && (message.startsWith("bad message") || message.startsWith(">>> Dropped Bad Msg")
-                || message.startsWith("Error while processing incoming UDP packet")
+                || message.startsWith(UDP_PACKET_FAILED)
                 || message.startsWith("Malformed mandatory headers"));
     }
 
@@ -116,6 +117,10 @@ public final class Slf4jStackLogger implements StackLogger {
         }
         if (isPeerGone(message)) {
             log.debug(message, ex);
+        } else if (message != null && message.startsWith(UDP_PACKET_FAILED)) {
+            // The stack failed on a datagram (a bug of its own): say so, but not the bytes it appends,
+            // which may be a PIN in an INFO body or an Authorization header.
+            log.error(UDP_PACKET_FAILED + " (contents not logged)", ex);
         } else {
             log.error(message, ex);
         }

@@ -57,6 +57,15 @@ class Slf4jStackLoggerTest {
     }
 
     @Test
+    void aStackFailureOnADatagramIsAnErrorWithoutTheDatagram() {
+        logger.logError("Error while processing incoming UDP packet[80, 73, 78, 61, 49, 50, 51, 52]",
+                new NullPointerException("in the stack"));
+        assertEquals(List.of(Level.ERROR), levels());
+        String logged = appender.list.get(0).getFormattedMessage();
+        assertEquals("Error while processing incoming UDP packet (contents not logged)", logged);
+    }
+
+    @Test
     void otherStackErrorsStayErrors() {
         logger.logError("Unexpected state in the transaction table");
         logger.logError("Unexpected exception", new IllegalStateException("bug"));
