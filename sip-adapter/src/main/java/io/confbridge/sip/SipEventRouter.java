@@ -31,6 +31,7 @@ import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.RequireHeader;
 import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
 import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -112,6 +113,12 @@ final class SipEventRouter implements SipListenerExt {
         SipExchange exchange = new SipExchange(event, provider);
         Request request = event.getRequest();
         String method = request.getMethod();
+        if (!viaTransportServed(request)) {
+            // jain-sip answers on the Via's transport and throws a NullPointerException for one it has no
+            // listening point for (SIP/2.0/XYZ): no response can go back, so the request is dropped.
+            log.debug("{} {} dropped: Via transport not served", method, RequestParts.callIdOf(request));
+            return;
+        }
         try {
             if (hasToTag(request)) {
                 SipCall inDialog = callOf(event);
@@ -699,6 +706,12 @@ final class SipEventRouter implements SipListenerExt {
             sip.addAllow(response);
         }
         exchange.respond(response);
+    }
+
+    private boolean viaTransportServed(Request request) {
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        String transport = via == null ? null : via.getTransport();
+        return transport != null && provider.getListeningPoint(transport) != null;
     }
 
     private void respondAfterFailure(SipExchange exchange, int status) {
