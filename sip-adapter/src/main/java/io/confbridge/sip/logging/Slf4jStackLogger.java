@@ -96,7 +96,9 @@ public final class Slf4jStackLogger implements StackLogger {
     static boolean isDroppedInput(String message) {
         return message != null && (message.startsWith("bad message") || message.startsWith(">>> Dropped Bad Msg")
                 || message.startsWith(UDP_PACKET_FAILED)
-                || message.startsWith("Malformed mandatory headers"));
+                || message.startsWith("Malformed mandatory headers")
+                // A double-CRLF keepalive (RFC 5626 §4.4.1) jain-sip fails to answer on some connections.
+                || message.startsWith("A problem occured while trying to send a single CLRF"));
     }
 
     /**
@@ -107,6 +109,7 @@ public final class Slf4jStackLogger implements StackLogger {
     static boolean isPeerGone(String message) {
         return message != null && (message.startsWith("Problem sending") || message.startsWith("Could not connect")
                 || message.startsWith("Problem connecting") || message.startsWith("Error is")
+                || message.startsWith("error sending response")
                 || message.startsWith("{"));
     }
 
@@ -115,7 +118,7 @@ public final class Slf4jStackLogger implements StackLogger {
         if (!enabled) {
             return;
         }
-        if (isPeerGone(message)) {
+        if (isPeerGone(message) || (isDroppedInput(message) && !message.startsWith(UDP_PACKET_FAILED))) {
             log.debug(message, ex);
         } else if (message != null && message.startsWith(UDP_PACKET_FAILED)) {
             // The stack failed on a datagram (a bug of its own): say so, but not the bytes it appends,

@@ -52,8 +52,11 @@ class Slf4jStackLoggerTest {
         logger.logError("Problem connecting /127.0.0.1 45614 /127.0.0.1 for message SIP/2.0 200 OK");
         logger.logError("{127.0.0.1:45658=Socket[addr=/127.0.0.1,port=45658,localport=42251]}");
         logger.logError("Error is ", new IOException("Could not connect to /127.0.0.1:45692"));
-        assertEquals(List.of(Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG),
-                levels());
+        logger.logError("error sending response", new javax.sip.SipException("Could not connect to /127.0.0.1:60726"));
+        logger.logError("A problem occured while trying to send a single CLRF in response to a double CLRF",
+                new NullPointerException("transport is null"));
+        assertEquals(List.of(Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG,
+                Level.DEBUG, Level.DEBUG), levels());
     }
 
     @Test
