@@ -15,24 +15,37 @@ import java.text.ParseException;
  * {@code Via} of whatever its parser returns without a null check, so such a datagram threw a
  * NullPointerException inside the stack, logged at ERROR with the datagram's bytes (found by the SIP fuzz
  * test, issue 9 §5). Refused here, the message takes the stack's path for unparseable input: dropped,
- * logged at DEBUG. Named in the stack property {@code gov.nist.javax.sip.MESSAGE_PARSER_FACTORY};
+ * logged at DEBUG. A runtime exception of jain-sip's own parser is turned into the same refusal. Named in the stack property {@code gov.nist.javax.sip.MESSAGE_PARSER_FACTORY};
  * jain-sip instantiates it reflectively, hence public.
  */
 public final class CompleteMessageParserFactory implements MessageParserFactory {
 
     @Override
     public MessageParser createMessageParser(SIPTransactionStack stack) {
-        return new CompleteMessageParser();
+        return new CompleteMessageParser(new StringMsgParser());
     }
 
     /** One per channel or connection, as jain-sip's own: {@link StringMsgParser} is not thread-safe. */
     static final class CompleteMessageParser implements MessageParser {
-        private final StringMsgParser parser = new StringMsgParser();
+        private final MessageParser parser;
+
+        CompleteMessageParser(MessageParser parser) {
+            this.parser = parser;
+        }
 
         @Override
         public SIPMessage parseSIPMessage(byte[] message, boolean readBody, boolean strict,
                                           ParseExceptionListener listener) throws ParseException {
-            SIPMessage parsed = parser.parseSIPMessage(message, readBody, strict, listener);
+            SIPMessage parsed;
+            try {
+                parsed = parser.parseSIPMessage(message, readBody, strict, listener);
+            } catch (RuntimeException e) {
+                // jain-sip's parser has its own bugs on hostile input (a StringIndexOutOfBoundsException,
+                // found by the fuzz test): whatever it cannot parse is unparseable, not a crash.
+                ParseException refused = new ParseException("unparseable: " + e, 0);
+                refused.initCause(e);
+                throw refused;
+            }
             if (parsed != null) {
                 String missing = missingMandatoryHeader(parsed);
                 if (missing != null) {

@@ -41,4 +41,14 @@ class CompleteMessageParserFactoryTest {
             assertTrue(e.getMessage().contains(header), e.getMessage());
         }
     }
+
+    @Test
+    void aRuntimeExceptionOfTheStacksParserIsAParseError() {
+        MessageParser failing = new CompleteMessageParserFactory.CompleteMessageParser((message, body, strict, listener) -> {
+            throw new StringIndexOutOfBoundsException("begin -1, end 70, length 557");
+        });
+        ParseException e = assertThrows(ParseException.class,
+                () -> failing.parseSIPMessage(OPTIONS.getBytes(StandardCharsets.UTF_8), true, false, null));
+        assertTrue(e.getCause() instanceof StringIndexOutOfBoundsException, String.valueOf(e.getCause()));
+    }
 }

@@ -110,6 +110,7 @@ public final class Slf4jStackLogger implements StackLogger {
         return message != null && (message.startsWith("Problem sending") || message.startsWith("Could not connect")
                 || message.startsWith("Problem connecting") || message.startsWith("Error is")
                 || message.startsWith("error sending response")
+                || message.startsWith("Exception while sending error response statelessly")
                 || message.startsWith("{"));
     }
 

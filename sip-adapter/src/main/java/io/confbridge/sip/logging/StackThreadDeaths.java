@@ -3,6 +3,9 @@ package io.confbridge.sip.logging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The JVM's default handler of uncaught exceptions, taught one jain-sip habit: its TCP stream parser
  * ({@code PipelinedMsgParser.run}, a thread per connection) ends by throwing when a peer sends a message
@@ -15,6 +18,12 @@ public final class StackThreadDeaths implements Thread.UncaughtExceptionHandler 
     private static final Logger log = LoggerFactory.getLogger("gov.nist.javax.sip");
     private static final String PARSER = "gov.nist.javax.sip.parser.PipelinedMsgParser";
 
+    /**
+     * The JIT omits the stack trace of an exception thrown often at one site (OmitStackTraceInFastThrow):
+     * once the parser was seen to end with an exception class, the same class without a stack trace on
+     * an unnamed thread (jain-sip names none of its parser threads) is taken to be it again.
+     */
+    private final Set<Class<?>> parserEndings = ConcurrentHashMap.newKeySet();
     private final Thread.UncaughtExceptionHandler next;
 
     StackThreadDeaths(Thread.UncaughtExceptionHandler next) {
@@ -31,7 +40,12 @@ public final class StackThreadDeaths implements Thread.UncaughtExceptionHandler 
 
     @Override
     public void uncaughtException(Thread thread, Throwable e) {
-        if (endsTcpParser(e)) {
+        boolean fromParser = endsTcpParser(e);
+        if (fromParser) {
+            parserEndings.add(e.getClass());
+        }
+        if (fromParser || (e.getStackTrace().length == 0 && parserEndings.contains(e.getClass())
+                && thread.getName().startsWith("Thread-"))) {
             log.debug("jain-sip dropped a TCP connection ({}): {}", thread.getName(), e.toString());
         } else if (next != null) {
             next.uncaughtException(thread, e);

@@ -30,6 +30,26 @@ class StackThreadDeathsTest {
     }
 
     @Test
+    void theSameEndingWithoutAStackTraceOnAnUnnamedThreadIsTakenForTheParserAgain() {
+        List<Throwable> passedOn = new ArrayList<>();
+        StackThreadDeaths handler = new StackThreadDeaths((t, e) -> passedOn.add(e));
+        Thread unnamed = new Thread(() -> { }, "Thread-42");
+        RuntimeException firstWithStack = thrownFrom("gov.nist.javax.sip.parser.PipelinedMsgParser", "run", "x");
+        RuntimeException fastThrown = new RuntimeException();
+        fastThrown.setStackTrace(new StackTraceElement[0]);
+        RuntimeException fastThrownElsewhere = new RuntimeException();
+        fastThrownElsewhere.setStackTrace(new StackTraceElement[0]);
+        IllegalStateException neverSeenFromTheParser = new IllegalStateException();
+        neverSeenFromTheParser.setStackTrace(new StackTraceElement[0]);
+
+        handler.uncaughtException(unnamed, firstWithStack);
+        handler.uncaughtException(unnamed, fastThrown);
+        handler.uncaughtException(new Thread(() -> { }, "confbridge-media-1"), fastThrownElsewhere);
+        handler.uncaughtException(unnamed, neverSeenFromTheParser);
+        assertEquals(List.of(fastThrownElsewhere, neverSeenFromTheParser), passedOn);
+    }
+
+    @Test
     void everythingElseIsPassedOn() {
         List<Throwable> passedOn = new ArrayList<>();
         StackThreadDeaths handler = new StackThreadDeaths((t, e) -> passedOn.add(e));
