@@ -111,6 +111,8 @@ public final class Slf4jStackLogger implements StackLogger {
                 || message.startsWith("Problem connecting") || message.startsWith("Error is")
                 || message.startsWith("error sending response")
                 || message.startsWith("Exception while sending error response statelessly")
+                // A response to a Via naming port 65536 or a host that is not one.
+                || message.startsWith("An exception occured while sending message")
                 || message.startsWith("{"));
     }
 
@@ -122,9 +124,10 @@ public final class Slf4jStackLogger implements StackLogger {
         if (isPeerGone(message) || (isDroppedInput(message) && !message.startsWith(UDP_PACKET_FAILED))) {
             log.debug(message, ex);
         } else if (message != null && message.startsWith(UDP_PACKET_FAILED)) {
-            // The stack failed on a datagram (a bug of its own): say so, but not the bytes it appends,
+            // The stack failed on a hostile datagram after our parser refused it (building its 400 from
+            // the raw text) and dropped it: a warning that names the failure, never the bytes it appends,
             // which may be a PIN in an INFO body or an Authorization header.
-            log.error(UDP_PACKET_FAILED + " (contents not logged)", ex);
+            log.warn(UDP_PACKET_FAILED + " (contents not logged): {}", String.valueOf(ex));
         } else {
             log.error(message, ex);
         }

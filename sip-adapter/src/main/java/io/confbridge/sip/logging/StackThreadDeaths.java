@@ -3,9 +3,6 @@ package io.confbridge.sip.logging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
  * The JVM's default handler of uncaught exceptions, taught one jain-sip habit: its TCP stream parser
  * ({@code PipelinedMsgParser.run}, a thread per connection) ends by throwing when a peer sends a message
@@ -18,12 +15,8 @@ public final class StackThreadDeaths implements Thread.UncaughtExceptionHandler 
     private static final Logger log = LoggerFactory.getLogger("gov.nist.javax.sip");
     private static final String PARSER = "gov.nist.javax.sip.parser.PipelinedMsgParser";
 
-    /**
-     * The JIT omits the stack trace of an exception thrown often at one site (OmitStackTraceInFastThrow):
-     * once the parser was seen to end with an exception class, the same class without a stack trace on
-     * an unnamed thread (jain-sip names none of its parser threads) is taken to be it again.
-     */
-    private final Set<Class<?>> parserEndings = ConcurrentHashMap.newKeySet();
+    /** jain-sip names its TCP parser threads so; nothing but the parser's {@code run} runs on them. */
+    private static final String PARSER_THREAD = "PipelineThread";
     private final Thread.UncaughtExceptionHandler next;
 
     StackThreadDeaths(Thread.UncaughtExceptionHandler next) {
@@ -40,12 +33,9 @@ public final class StackThreadDeaths implements Thread.UncaughtExceptionHandler 
 
     @Override
     public void uncaughtException(Thread thread, Throwable e) {
-        boolean fromParser = endsTcpParser(e);
-        if (fromParser) {
-            parserEndings.add(e.getClass());
-        }
-        if (fromParser || (e.getStackTrace().length == 0 && parserEndings.contains(e.getClass())
-                && thread.getName().startsWith("Thread-"))) {
+        // The thread's name also covers exceptions the JIT throws without a stack trace (OmitStackTraceInFastThrow:
+        // an ArrayIndexOutOfBoundsException its readLine throws on some long lines, once thrown often).
+        if (endsTcpParser(e) || (e instanceof RuntimeException && thread.getName().startsWith(PARSER_THREAD))) {
             log.debug("jain-sip dropped a TCP connection ({}): {}", thread.getName(), e.toString());
         } else if (next != null) {
             next.uncaughtException(thread, e);

@@ -55,17 +55,19 @@ class Slf4jStackLoggerTest {
         logger.logError("error sending response", new javax.sip.SipException("Could not connect to /127.0.0.1:60726"));
         logger.logError("A problem occured while trying to send a single CLRF in response to a double CLRF",
                 new NullPointerException("transport is null"));
+        logger.logError("An exception occured while sending message", new IllegalArgumentException("Port out of range:65536"));
         assertEquals(List.of(Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG,
-                Level.DEBUG, Level.DEBUG), levels());
+                Level.DEBUG, Level.DEBUG, Level.DEBUG), levels());
     }
 
     @Test
-    void aStackFailureOnADatagramIsAnErrorWithoutTheDatagram() {
+    void aStackFailureOnADatagramIsAWarningWithoutTheDatagram() {
         logger.logError("Error while processing incoming UDP packet[80, 73, 78, 61, 49, 50, 51, 52]",
-                new NullPointerException("in the stack"));
-        assertEquals(List.of(Level.ERROR), levels());
+                new StringIndexOutOfBoundsException("begin -1, end 64, length 546"));
+        assertEquals(List.of(Level.WARN), levels());
         String logged = appender.list.get(0).getFormattedMessage();
-        assertEquals("Error while processing incoming UDP packet (contents not logged)", logged);
+        assertEquals("Error while processing incoming UDP packet (contents not logged): "
+                + "java.lang.StringIndexOutOfBoundsException: begin -1, end 64, length 546", logged);
     }
 
     @Test
