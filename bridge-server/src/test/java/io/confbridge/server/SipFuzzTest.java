@@ -64,6 +64,11 @@ class SipFuzzTest {
     private static final int MESSAGES_PER_TICK = Integer.getInteger("fuzz.sipPerTick", 4);
     private static final long TICK_MS = 10;
     private static final Duration MAX_GAP = Duration.ofMillis(60);
+    /**
+     * {@code -Dfuzz.cadenceReportOnly=true} prints the batches whose music broke the bound instead of failing:
+     * for a machine too busy to judge the cadence. The bound itself never changes.
+     */
+    static final boolean CADENCE_REPORT_ONLY = Boolean.getBoolean("fuzz.cadenceReportOnly");
     private static final int UDP_MAX = 65_507;
     /** A TCP connection carries this many messages, then another is opened (a bad length wedges framing). */
     private static final int MESSAGES_PER_CONNECTION = 25;
@@ -143,8 +148,9 @@ class SipFuzzTest {
             List<String> logged = distinct(warnings.lines().stream().filter(SipFuzzTest::isFailure).toList());
             assertAll(
                     () -> assertEquals(List.of(), logged, "nothing logged at ERROR, no exception of a bug, fuzz.seed=" + SEED),
-                    () -> assertEquals(List.of(), gaps, "hold music kept its 20 ms cadence through every batch, fuzz.seed="
-                            + SEED + " (without fuzz, the longest gap was " + quiet.longestGap().toMillis() + " ms, "
+                    () -> assertEquals(List.of(), CADENCE_REPORT_ONLY ? reported(gaps) : gaps,
+                            "hold music kept its 20 ms cadence through every batch, fuzz.seed=" + SEED
+                            + " (without fuzz, the longest gap was " + quiet.longestGap().toMillis() + " ms, "
                             + quiet.longestBridgeGap().toMillis() + " ms beyond JVM-wide stalls)"),
                     () -> assertTrue(responses.get() > CASES / 10, "the bridge answered much of the fuzz: " + responses),
                     () -> assertFalse(listener.byeReceivedFromBridge(), "the listener's call is still up"),
@@ -164,6 +170,12 @@ class SipFuzzTest {
         return line.startsWith("ERROR ") || line.startsWith("UNCAUGHT ")
                 || line.contains("- jain-sip exception | java.lang.") // what a listener threw into the stack
                 || (line.startsWith("WARN io.confbridge") && line.matches("(?s).*java\\.lang\\.[A-Za-z]*(Exception|Error).*"));
+    }
+
+    /** Prints the batches that broke the cadence bound, for {@link #CADENCE_REPORT_ONLY}; nothing is left to fail. */
+    static List<String> reported(List<String> gaps) {
+        gaps.forEach(gap -> System.err.println("[fuzz] cadence bound broken (reported only): " + gap));
+        return List.of();
     }
 
     /** Each kind of log line once, cut short: a fuzzed message can be 64 KB. */
