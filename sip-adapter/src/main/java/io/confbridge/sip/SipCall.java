@@ -20,6 +20,7 @@ import javax.sip.header.ContactHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
 import java.util.EnumSet;
@@ -95,6 +96,8 @@ final class SipCall implements CallSignalling {
     /** The caller's Contact (the dialog's remote target) and, when that is not where its requests come from, their source. */
     private ContactHeader remoteContact;
     private Hop callerSource;
+    /** Where the caller's latest request came from: a loopback media address is accepted only from there. */
+    private InetAddress lastSource;
     /** A reliable 180 went out and its PRACK has not come (RFC 3262): the 200 OK must wait for it. */
     private boolean awaitingPrack;
     /** The answer delay ran out while {@link #awaitingPrack}: answer when the PRACK comes. */
@@ -143,6 +146,7 @@ final class SipCall implements CallSignalling {
             if (contact != null) {
                 remoteContact = contact;
             }
+            lastSource = source == null ? null : source.getAddress();
             callerSource = SourceRouter.sourceHop(request, source,
                     SipMessaging.transportOf(request).toUpperCase(Locale.ROOT), remoteContact);
         }
@@ -397,6 +401,11 @@ final class SipCall implements CallSignalling {
             if (newRemote == null) {
                 return null;
             }
+            String refused = MediaAddress.refusal(newRemote, lastSource, true);
+            if (refused != null) {
+                log.info("call {}: re-offer refused: {} {}", callId, refused, newRemote);
+                return null;
+            }
             boolean mediaChanged = changes(selected, newRemote);
             String sdp = SdpAnswer.build(newOffer, selected, sip.advertisedHost(), handle.localRtpPort(), sdpSessionId, sdpVersion);
             // RFC 3264 §8: the o= version goes up exactly when our description changes.
@@ -440,6 +449,10 @@ final class SipCall implements CallSignalling {
                 BridgeOffer.Agreed agreed = answer == null ? null : ourOffer.accept(answer).orElse(null);
                 InetSocketAddress remote = agreed == null ? null
                         : MediaAddress.of(agreed.audio().connectionAddress(), agreed.audio().port());
+                if (remote != null && MediaAddress.refusal(remote, lastSource, false) != null) {
+                    log.info("call {}: {} {} in the ACK's answer", callId, MediaAddress.refusal(remote, lastSource, false), remote);
+                    remote = null;
+                }
                 if (remote == null) {
                     fail = true;
                 } else {
@@ -455,6 +468,10 @@ final class SipCall implements CallSignalling {
                 AudioOffer selected = answer.selectAudio(negotiated).orElse(null);
                 InetSocketAddress remote = selected == null ? null
                         : MediaAddress.of(selected.connectionAddress(), selected.port());
+                if (remote != null && MediaAddress.refusal(remote, lastSource, true) != null) {
+                    log.info("call {}: {} {} in the ACK's answer ignored", callId, MediaAddress.refusal(remote, lastSource, true), remote);
+                    remote = null;
+                }
                 if (remote != null && audio != null && changes(selected, remote)) {
                     audio = selected;
                     remoteRtp = remote;

@@ -209,10 +209,21 @@ final class SipEventRouter implements SipListenerExt {
                 return;
             }
             RtcpOffer rtcp = RtcpOffer.of(check.offer, audio);
+            InetSocketAddress remoteRtcp = rtcp.port() > 0 ? MediaAddress.of(rtcp.host(), rtcp.port()) : null;
+            InetAddress source = signallingSource(request).getAddress();
+            String refused = MediaAddress.refusal(remoteRtp, source, false);
+            if (refused == null && remoteRtcp != null) {
+                refused = MediaAddress.refusal(remoteRtcp, source, false);
+            }
+            if (refused != null) {
+                log.info("call {} from {}: {} {} refused", callId, source, refused, remoteRtcp == null ? remoteRtp : remoteRtp + "/" + remoteRtcp);
+                reject(exchange, Response.NOT_ACCEPTABLE_HERE, "Media address refused");
+                return;
+            }
             newCall = new NewCall(callId, RequestParts.userOf(request.getRequestURI()), RequestParts.callerId(request),
                     signallingSource(request), remoteRtp, audio.codec(), audio.payloadType(),
                     audio.telephoneEventPayloadType(), audio.sendAudio(), organizerId,
-                    rtcp.port() > 0 ? MediaAddress.of(rtcp.host(), rtcp.port()) : null, rtcp.mux());
+                    remoteRtcp, rtcp.mux());
             call = new SipCall(callId, transaction, check.offer, audio, remoteRtp, ourOffer, sip, this::forget);
         }
         call.heardFrom(request, newCall.signallingSource());
