@@ -118,9 +118,11 @@ final class CallEffects {
     }
 
     private void verifyPin(MeetingRecord record, String pin) {
-        // The source feeds the lockout counters: caller ID and signalling address, counted apart.
+        // The source feeds the lockout counters: caller ID and signalling address, counted apart. Behind a
+        // trusted proxy the "address" is the caller's identity, so one guesser does not slow everyone behind it.
         InetSocketAddress from = info.signallingSource();
-        PinAttemptSource source = new PinAttemptSource(info.callerId(), from == null ? null : from.getHostString());
+        String address = info.sourceKey() != null ? info.sourceKey() : from == null ? null : from.getHostString();
+        PinAttemptSource source = new PinAttemptSource(info.callerId(), address);
         services.pinVault().verify(record.organizerId(), pin, source).whenComplete((accepted, failure) -> {
             if (failure != null) {
                 log.error("call {}: PIN verification failed", info.callId(), failure);

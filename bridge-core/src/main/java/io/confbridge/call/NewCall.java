@@ -22,6 +22,9 @@ import java.net.InetSocketAddress;
  *                           {@link #ANONYMOUS}: unauthenticated and wrongly authenticated callers alike
  * @param remoteRtcp         the offer's {@code a=rtcp} address (RFC 3605), or null for RTP port + 1
  * @param rtcpMux            the offer had {@code a=rtcp-mux} and the answer accepts it (RFC 5761)
+ * @param sourceKey          whom the PIN back-off counts this caller's address as: the signalling source's
+ *                           address, or for a caller behind one of {@code sip.trustedProxies} its identity
+ *                           ({@code caller:<P-Asserted-Identity or From user>}); null for the source address
  */
 public record NewCall(
         String callId,
@@ -35,7 +38,8 @@ public record NewCall(
         boolean sendAudio,
         long authenticatedOrganizerId,
         InetSocketAddress remoteRtcp,
-        boolean rtcpMux) {
+        boolean rtcpMux,
+        String sourceKey) {
 
     /** No organizer identity was proved for this call. */
     public static final long ANONYMOUS = -1;

@@ -129,7 +129,7 @@ public final class BridgeServer implements AutoCloseable {
         String realm = config.sip().realm();
         SipAccountCache accounts = SipAccountCache.load(new StoredSipAccounts(store, realm));
         store.onSipAccountChange(accounts);
-        SipServer sip = new SipServer(config.sip(), calls, accounts);
+        SipServer sip = new SipServer(config.sip(), calls, accounts).limits(config.limits());
         sip.start();
         toClose.add(sip);
         log.info("bridge ready: SIP {}:{} ({}{}), RTP {}-{}", config.sip().bindAddress(), config.sip().port(),

@@ -1,5 +1,6 @@
 package io.confbridge.config;
 
+import java.util.List;
 import java.util.Map;
 /**
  * The whole configuration of one bridge node, as loaded and validated by {@link ConfigLoader}.
@@ -17,7 +18,8 @@ public record BridgeConfig(
         SecurityConfig security,
         AdminConfig admin,
         MailConfig mail,
-        LockoutConfig lockout) {
+        LockoutConfig lockout,
+        LimitsConfig limits) {
 
     /**
      * SIP signalling: where jain-sip listens and what address it advertises in Contact and SDP.
@@ -154,5 +156,53 @@ public record BridgeConfig(
             int sourceFreeFailures,
             int sourceWindowMinutes,
             int sourceMaxBackoffSeconds) {
+    }
+
+    /**
+     * Flood shedding (issue 9 §2): token buckets and counters checked on the SIP thread before any work;
+     * past a limit, 503 with Retry-After.
+     *
+     * @param invitesPerSecondPerSource     new INVITEs a second from one source (token bucket rate)
+     * @param inviteBurstPerSource          that bucket's depth
+     * @param invitesPerSecond              new INVITEs a second from everyone together (depth = rate)
+     * @param callsPerSource                calls in progress from one source at once
+     * @param registersPerSecondPerSource   REGISTERs a second from one source (depth = 2 × rate)
+     * @param conferenceIdFailuresPerSource wrong conference IDs from one source in a minute before that
+     *                                      source's calls are ended and its INVITEs refused for a growing time
+     * @param pinVerificationQueue          PIN checks waiting for a hashing thread before callers are told
+     *                                      to try again later
+     * @param trustedProxies                {@code sip.trustedProxies}: requests from these address blocks are
+     *                                      keyed on the caller's identity, not the proxy's address
+     */
+    public record LimitsConfig(
+            int invitesPerSecondPerSource,
+            int inviteBurstPerSource,
+            int invitesPerSecond,
+            int callsPerSource,
+            int registersPerSecondPerSource,
+            int conferenceIdFailuresPerSource,
+            int pinVerificationQueue,
+            List<AddressBlock> trustedProxies) {
+
+        public LimitsConfig {
+            trustedProxies = List.copyOf(trustedProxies);
+        }
+
+        /** The defaults of issue 9: what a bridge on a public address runs with. */
+        public static final LimitsConfig DEFAULTS = new LimitsConfig(20, 40, 1000, 200, 5, 10, 64, List.of());
+
+        /**
+         * Limits high enough for a test suite or a load test that places every call from one address
+         * (the bench's SIPp: 600 calls/s, 4,000 callers): per-source and global rates and concurrency out
+         * of the way, the conference-ID guard too.
+         */
+        public static final LimitsConfig LOAD_TEST = new LimitsConfig(100_000, 100_000, 100_000, 100_000, 10_000,
+                10_000, 10_000, List.of());
+
+        /** These limits with {@code sip.trustedProxies} replaced. */
+        public LimitsConfig withTrustedProxies(List<AddressBlock> proxies) {
+            return new LimitsConfig(invitesPerSecondPerSource, inviteBurstPerSource, invitesPerSecond, callsPerSource,
+                    registersPerSecondPerSource, conferenceIdFailuresPerSource, pinVerificationQueue, proxies);
+        }
     }
 }

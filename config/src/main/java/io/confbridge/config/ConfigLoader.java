@@ -73,6 +73,8 @@ public final class ConfigLoader {
             intKey("sip.tlsPort", BridgeConfig.SipConfig.Tls.DEFAULT_PORT, 1, 65535),
             stringKey("sip.tlsCertificateFile", "", true),
             stringKey("sip.tlsKeyFile", "", true),
+            // Kamailio, SBCs and trunks: CIDR list; their requests are keyed on the caller's identity.
+            stringKey("sip.trustedProxies", "", true),
 
             stringKey("rtp.bindAddress", "127.0.0.1", false),
             intKey("rtp.portMin", 20000, 1024, 65535),
@@ -124,7 +126,15 @@ public final class ConfigLoader {
             intKey("lockout.organizerLockMinutes", 15, 1, 10_080),
             intKey("lockout.sourceFreeFailures", 5, 1, 1000),
             intKey("lockout.sourceWindowMinutes", 60, 1, 10_080),
-            intKey("lockout.sourceMaxBackoffSeconds", 900, 1, 86_400));
+            intKey("lockout.sourceMaxBackoffSeconds", 900, 1, 86_400),
+
+            intKey("limits.invitesPerSecondPerSource", 20, 1, 1_000_000),
+            intKey("limits.inviteBurstPerSource", 40, 1, 1_000_000),
+            intKey("limits.invitesPerSecond", 1000, 1, 1_000_000),
+            intKey("limits.callsPerSource", 200, 1, 1_000_000),
+            intKey("limits.registersPerSecondPerSource", 5, 1, 1_000_000),
+            intKey("limits.conferenceIdFailuresPerSource", 10, 1, 1_000_000),
+            intKey("limits.pinVerificationQueue", 64, 1, 100_000));
 
     /** Minimum decoded length of a configured pepper: 256 bits, as many as a generated one. */
     static final int MIN_PEPPER_BYTES = 32;
@@ -467,7 +477,23 @@ public final class ConfigLoader {
                 values.integer("lockout.sourceWindowMinutes"),
                 values.integer("lockout.sourceMaxBackoffSeconds"));
 
-        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout);
+        int invitesPerSource = values.integer("limits.invitesPerSecondPerSource");
+        int inviteBurst = values.integer("limits.inviteBurstPerSource");
+        if (inviteBurst < invitesPerSource) {
+            throw new ConfigException("limits.inviteBurstPerSource", inviteBurst + " is below limits.invitesPerSecondPerSource ("
+                    + invitesPerSource + "): the bucket must hold at least one second's worth (" + invitesPerSource + "–1000000)");
+        }
+        var limits = new BridgeConfig.LimitsConfig(
+                invitesPerSource,
+                inviteBurst,
+                values.integer("limits.invitesPerSecond"),
+                values.integer("limits.callsPerSource"),
+                values.integer("limits.registersPerSecondPerSource"),
+                values.integer("limits.conferenceIdFailuresPerSource"),
+                values.integer("limits.pinVerificationQueue"),
+                AddressBlock.parseList("sip.trustedProxies", values.string("sip.trustedProxies")));
+
+        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout, limits);
     }
 
     /**

@@ -98,6 +98,7 @@ final class SipCall implements CallSignalling {
     private Hop callerSource;
     /** Where the caller's latest request came from: a loopback media address is accepted only from there. */
     private InetAddress lastSource;
+    private volatile CallerSource admittedAs;
     /** A reliable 180 went out and its PRACK has not come (RFC 3262): the 200 OK must wait for it. */
     private boolean awaitingPrack;
     /** The answer delay ran out while {@link #awaitingPrack}: answer when the PRACK comes. */
@@ -150,6 +151,15 @@ final class SipCall implements CallSignalling {
             callerSource = SourceRouter.sourceHop(request, source,
                     SipMessaging.transportOf(request).toUpperCase(Locale.ROOT), remoteContact);
         }
+    }
+
+    /** Whom this call counts against in the flood limits (see {@link CallerSource}); set once, before it is registered. */
+    void admittedAs(CallerSource source) {
+        this.admittedAs = source;
+    }
+
+    CallerSource admittedAs() {
+        return admittedAs;
     }
 
     /** Where in-dialog requests to the caller go instead of its Contact, or null for the Contact. */

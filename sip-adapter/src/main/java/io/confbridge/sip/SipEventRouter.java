@@ -8,6 +8,7 @@ import io.confbridge.call.CallHandle;
 import io.confbridge.call.CallRejectedException;
 import io.confbridge.call.NewCall;
 import io.confbridge.call.NegotiatedMedia;
+import io.confbridge.config.BridgeConfig;
 import io.confbridge.sip.sdp.AudioOffer;
 import io.confbridge.sip.sdp.BridgeOffer;
 import io.confbridge.sip.sdp.RtcpOffer;
@@ -79,6 +80,8 @@ final class SipEventRouter implements SipListenerExt {
     /** Null when {@code sip.keepaliveIntervalMs} is 0. */
     private final Keepalive keepalive;
     private final SessionTimer sessionTimer;
+    /** The flood limits (issue 9 §2); replaced before the stack starts, see {@link #admission(RequestAdmission)}. */
+    private volatile RequestAdmission admission = new RequestAdmission(BridgeConfig.LimitsConfig.DEFAULTS);
 
     SipEventRouter(CallAcceptor acceptor, SipProvider provider, SipMessaging sip,
                    ScheduledExecutorService setup, long answerDelayMs, SipAuthenticator authenticator) {
@@ -98,6 +101,15 @@ final class SipEventRouter implements SipListenerExt {
         this.sessionTimer = new SessionTimer(setup, sip, sessionTimerSecondMs);
     }
 
+    SipEventRouter admission(RequestAdmission admission) {
+        this.admission = admission;
+        return this;
+    }
+
+    RequestAdmission admission() {
+        return admission;
+    }
+
     int activeCalls() {
         return calls.size();
     }
@@ -112,6 +124,9 @@ final class SipEventRouter implements SipListenerExt {
         Request request = event.getRequest();
         String method = request.getMethod();
         try {
+            if (refusedByLimits(exchange, method)) {
+                return;
+            }
             if (hasToTag(request)) {
                 SipCall inDialog = callOf(event);
                 if (inDialog != null) {
@@ -139,6 +154,34 @@ final class SipEventRouter implements SipListenerExt {
             log.debug("{} failure detail", method, e);
             respondAfterFailure(exchange);
         }
+    }
+
+    /**
+     * The flood limits, first of all and O(1): a new INVITE or a REGISTER over its source's (or the
+     * global) budget gets a stateless 503 with Retry-After, so a flood creates no transaction, no call
+     * and no log line beyond one a minute per source.
+     */
+    private boolean refusedByLimits(SipExchange exchange, String method) throws ParseException, SipException {
+        Request request = exchange.request();
+        boolean invite = Request.INVITE.equals(method) && !hasToTag(request);
+        if (!invite && !Request.REGISTER.equals(method)) {
+            return false;
+        }
+        CallerSource source = callerSource(request);
+        RequestAdmission.Refusal refusal = invite
+                ? admission.admitInvite(source, System.nanoTime())
+                : admission.admitRegister(source, System.nanoTime());
+        if (refusal == null) {
+            return false;
+        }
+        Response busy = sip.response(Response.SERVICE_UNAVAILABLE, request);
+        sip.addRetryAfter(busy, refusal.retryAfterS());
+        exchange.respondStatelessly(busy);
+        return true;
+    }
+
+    private CallerSource callerSource(Request request) {
+        return CallerSource.of(request, signallingSource(request).getAddress(), admission.limits().trustedProxies());
     }
 
     private void onInvite(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
@@ -186,6 +229,7 @@ final class SipEventRouter implements SipListenerExt {
             }
         }
 
+        CallerSource source = callerSource(request);
         NewCall newCall;
         SipCall call;
         if (request.getContent() == null) {
@@ -194,7 +238,7 @@ final class SipEventRouter implements SipListenerExt {
             // remote address, so it sends nothing; it starts once the answer is applied.
             newCall = new NewCall(callId, RequestParts.userOf(request.getRequestURI()), RequestParts.callerId(request),
                     signallingSource(request), null, ourOffer.firstCodec(), ourOffer.firstCodec().staticPayloadType(),
-                    BridgeOffer.TELEPHONE_EVENT_PAYLOAD_TYPE, true, organizerId, null, false);
+                    BridgeOffer.TELEPHONE_EVENT_PAYLOAD_TYPE, true, organizerId, null, false, source.key());
             call = new SipCall(callId, transaction, null, null, null, ourOffer, sip, this::forget);
         } else {
             OfferCheck check = checkOffer(request);
@@ -210,20 +254,20 @@ final class SipEventRouter implements SipListenerExt {
             }
             RtcpOffer rtcp = RtcpOffer.of(check.offer, audio);
             InetSocketAddress remoteRtcp = rtcp.port() > 0 ? MediaAddress.of(rtcp.host(), rtcp.port()) : null;
-            InetAddress source = signallingSource(request).getAddress();
-            String refused = MediaAddress.refusal(remoteRtp, source, false);
+            InetAddress from = source.address();
+            String refused = MediaAddress.refusal(remoteRtp, from, false);
             if (refused == null && remoteRtcp != null) {
-                refused = MediaAddress.refusal(remoteRtcp, source, false);
+                refused = MediaAddress.refusal(remoteRtcp, from, false);
             }
             if (refused != null) {
-                log.info("call {} from {}: {} {} refused", callId, source, refused, remoteRtcp == null ? remoteRtp : remoteRtp + "/" + remoteRtcp);
+                log.info("call {} from {}: {} {} refused", callId, from, refused, remoteRtcp == null ? remoteRtp : remoteRtp + "/" + remoteRtcp);
                 reject(exchange, Response.NOT_ACCEPTABLE_HERE, "Media address refused");
                 return;
             }
             newCall = new NewCall(callId, RequestParts.userOf(request.getRequestURI()), RequestParts.callerId(request),
                     signallingSource(request), remoteRtp, audio.codec(), audio.payloadType(),
                     audio.telephoneEventPayloadType(), audio.sendAudio(), organizerId,
-                    remoteRtcp, rtcp.mux());
+                    remoteRtcp, rtcp.mux(), source.key());
             call = new SipCall(callId, transaction, check.offer, audio, remoteRtp, ourOffer, sip, this::forget);
         }
         call.heardFrom(request, newCall.signallingSource());
@@ -231,6 +275,13 @@ final class SipEventRouter implements SipListenerExt {
         if (call.dialog() != null) {
             call.dialog().setApplicationData(call);
         }
+        if (!admission.callStarted(source, System.nanoTime())) {
+            Response busy = sip.response(Response.SERVICE_UNAVAILABLE, request);
+            sip.addRetryAfter(busy, CALLS_PER_SOURCE_RETRY_AFTER_S);
+            exchange.respond(busy);
+            return;
+        }
+        call.admittedAs(source);
         // Registered before the core decides, so a CANCEL that races the acceptor finds the call.
         calls.put(callId, call);
         CompletableFuture<CallHandle> accepted;
@@ -655,7 +706,9 @@ final class SipEventRouter implements SipListenerExt {
     }
 
     private void forget(SipCall call) {
-        calls.remove(call.callId(), call);
+        if (calls.remove(call.callId(), call) && call.admittedAs() != null) {
+            admission.callEnded(call.admittedAs().key());
+        }
         if (keepalive != null) {
             keepalive.stop(call);
         }
@@ -742,6 +795,8 @@ final class SipEventRouter implements SipListenerExt {
         return to != null && to.getTag() != null;
     }
 
+    /** Retry-After of a 503 for a source at {@code limits.callsPerSource}: calls last minutes, not seconds. */
+    private static final int CALLS_PER_SOURCE_RETRY_AFTER_S = 30;
     /** RFC 3262 §3: 64 T1 of retransmitting a reliable provisional response without a PRACK. */
     private static final long RELIABLE_PROVISIONAL_TIMEOUT_MS = 64 * 500;
     /** RFC 3262's option tag. */

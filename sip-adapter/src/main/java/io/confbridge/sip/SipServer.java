@@ -63,6 +63,7 @@ public final class SipServer implements AutoCloseable {
     private boolean closed;
     private int clientT1Ms;
     private long sessionTimerSecondMs = 1000;
+    private BridgeConfig.LimitsConfig limits = BridgeConfig.LimitsConfig.DEFAULTS;
 
     /** A server without SIP accounts: nobody is challenged, every caller is anonymous, REGISTER gets 405. */
     public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor) {
@@ -111,6 +112,15 @@ public final class SipServer implements AutoCloseable {
      */
     synchronized SipServer sessionTimerSecondMs(long ms) {
         this.sessionTimerSecondMs = ms;
+        return this;
+    }
+
+    /**
+     * The flood limits and trusted proxies ({@code limits.*}, {@code sip.trustedProxies}); before
+     * {@link #start()}. Without this call the defaults of {@link BridgeConfig.LimitsConfig#DEFAULTS} apply.
+     */
+    public synchronized SipServer limits(BridgeConfig.LimitsConfig limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         return this;
     }
 
@@ -171,7 +181,7 @@ public final class SipServer implements AutoCloseable {
             messaging.clientT1Ms(clientT1Ms);
             messaging.tlsPort(config.tls().enabled() ? config.tls().port() : 0);
             router = new SipEventRouter(acceptor, provider, messaging, setup, config.answerDelayMs(), authenticator,
-                    config.keepaliveIntervalMs(), sessionTimerSecondMs);
+                    config.keepaliveIntervalMs(), sessionTimerSecondMs).admission(new RequestAdmission(limits));
             provider.addSipListener(router);
             stack.start();
         } catch (Exception e) {
@@ -187,6 +197,11 @@ public final class SipServer implements AutoCloseable {
                 credentials == null ? "no SIP accounts" : "digest realm \"" + digest.realm() + "\"",
                 config.keepaliveIntervalMs() > 0 ? "keepalive OPTIONS every " + config.keepaliveIntervalMs() + " ms"
                         : "no keepalives");
+    }
+
+    /** The flood limits in force, once started (tests). */
+    synchronized RequestAdmission admission() {
+        return router == null ? null : router.admission();
     }
 
     /** Calls being set up or in progress (dialogs the server still tracks), for diagnostics. */
