@@ -191,14 +191,6 @@ public record BridgeConfig(
         /** The defaults of issue 9: what a bridge on a public address runs with. */
         public static final LimitsConfig DEFAULTS = new LimitsConfig(20, 40, 1000, 200, 5, 10, 64, List.of());
 
-        /**
-         * Limits high enough for a test suite or a load test that places every call from one address
-         * (the bench's SIPp: 600 calls/s, 4,000 callers): per-source and global rates and concurrency out
-         * of the way, the conference-ID guard too.
-         */
-        public static final LimitsConfig LOAD_TEST = new LimitsConfig(100_000, 100_000, 100_000, 100_000, 10_000,
-                10_000, 10_000, List.of());
-
         /** These limits with {@code sip.trustedProxies} replaced. */
         public LimitsConfig withTrustedProxies(List<AddressBlock> proxies) {
             return new LimitsConfig(invitesPerSecondPerSource, inviteBurstPerSource, invitesPerSecond, callsPerSource,

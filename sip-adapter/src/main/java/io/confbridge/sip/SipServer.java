@@ -63,6 +63,7 @@ public final class SipServer implements AutoCloseable {
     private boolean closed;
     private int clientT1Ms;
     private long sessionTimerSecondMs = 1000;
+    private long idleConnectionMs = SipStackProperties.IDLE_CONNECTION_MS;
     private BridgeConfig.LimitsConfig limits = BridgeConfig.LimitsConfig.DEFAULTS;
 
     /** A server without SIP accounts: nobody is challenged, every caller is anonymous, REGISTER gets 405. */
@@ -115,6 +116,12 @@ public final class SipServer implements AutoCloseable {
         return this;
     }
 
+    /** How long an idle TCP/TLS connection stays open, so a test can watch it close; before {@link #start()}. */
+    synchronized SipServer idleConnectionMs(long ms) {
+        this.idleConnectionMs = ms;
+        return this;
+    }
+
     /**
      * The flood limits and trusted proxies ({@code limits.*}, {@code sip.trustedProxies}); before
      * {@link #start()}. Without this call the defaults of {@link BridgeConfig.LimitsConfig#DEFAULTS} apply.
@@ -135,7 +142,7 @@ public final class SipServer implements AutoCloseable {
         }
         started = true;
         try {
-            var properties = SipStackProperties.create(stackName);
+            var properties = SipStackProperties.create(stackName, idleConnectionMs);
             if (config.tls().enabled()) {
                 // jain-sip reads the key store file in the stack's constructor: it exists only meanwhile.
                 try (TlsKeyMaterial keys = TlsKeyMaterial.load(config.tls(), advertisedAddress())) {
