@@ -109,6 +109,10 @@ final class CallEffects {
             try {
                 Optional<MeetingRecord> found = services.store().findMeetingByConferenceId(conferenceId);
                 result = found.<CallEvent>map(ConferenceFound::new).orElseGet(ConferenceNotFound::new);
+                if (found.isEmpty()) {
+                    // Scanners dial IDs at random: the signalling side counts these per source.
+                    signalling.conferenceIdRejected();
+                }
             } catch (StoreException e) {
                 log.error("call {}: conference lookup failed", info.callId(), e);
                 result = new ConferenceNotFound();

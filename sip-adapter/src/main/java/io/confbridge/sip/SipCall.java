@@ -99,6 +99,7 @@ final class SipCall implements CallSignalling {
     /** Where the caller's latest request came from: a loopback media address is accepted only from there. */
     private InetAddress lastSource;
     private volatile CallerSource admittedAs;
+    private volatile Consumer<SipCall> onConferenceIdRejected = call -> { };
     /** A reliable 180 went out and its PRACK has not come (RFC 3262): the 200 OK must wait for it. */
     private boolean awaitingPrack;
     /** The answer delay ran out while {@link #awaitingPrack}: answer when the PRACK comes. */
@@ -328,6 +329,16 @@ final class SipCall implements CallSignalling {
     /** The caller's BYE (already answered with 200 by the router). */
     void remoteBye() {
         end(new Ending("BYE received", Response.REQUEST_TERMINATED, 0, null, false, true), false);
+    }
+
+    /** Who counts this call's wrong conference IDs (the router's flood limits); set before the core sees the call. */
+    void onConferenceIdRejected(Consumer<SipCall> listener) {
+        this.onConferenceIdRejected = listener;
+    }
+
+    @Override
+    public void conferenceIdRejected() {
+        onConferenceIdRejected.accept(this);
     }
 
     /** The bridge ends the call: BYE once answered, an error response to the INVITE before. */

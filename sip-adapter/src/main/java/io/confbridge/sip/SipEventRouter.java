@@ -282,6 +282,7 @@ final class SipEventRouter implements SipListenerExt {
             return;
         }
         call.admittedAs(source);
+        call.onConferenceIdRejected(this::conferenceIdRejected);
         // Registered before the core decides, so a CANCEL that races the acceptor finds the call.
         calls.put(callId, call);
         CompletableFuture<CallHandle> accepted;
@@ -292,6 +293,25 @@ final class SipEventRouter implements SipListenerExt {
         }
         // The core completes on a media loop; responses are sent from our own executor, never there.
         accepted.whenCompleteAsync((handle, failure) -> onAccepted(call, newCall, handle, failure), this::onSetupThread);
+    }
+
+    /**
+     * A caller dialled a conference ID that does not exist. Past {@code limits.conferenceIdFailuresPerSource}
+     * in a minute, every call of that source ends (BYE) and its new INVITEs get 503 for a growing time.
+     */
+    private void conferenceIdRejected(SipCall call) {
+        CallerSource source = call.admittedAs();
+        if (source == null || !admission.conferenceIdFailed(source, System.nanoTime())) {
+            return;
+        }
+        onSetupThread(() -> {
+            for (SipCall other : calls.values()) {
+                CallerSource from = other.admittedAs();
+                if (from != null && from.key().equals(source.key())) {
+                    other.lost("too many wrong conference IDs from " + source.key(), true);
+                }
+            }
+        });
     }
 
     /** Once the server is closing its executor refuses work; the decision is then handled where it arrives. */

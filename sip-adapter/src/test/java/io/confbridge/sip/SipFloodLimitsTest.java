@@ -142,6 +142,39 @@ class SipFloodLimitsTest {
     }
 
     @Test
+    void wrongConferenceIdsPastTheLimitEndTheSourcesCallsAndBanItsInvites() throws Exception {
+        start(new BridgeConfig.LimitsConfig(100, 100, 100_000, 100, 5, 2, 64, List.of()));
+        SipTestClient scanner = client("127.0.0.1");
+        List<TestDialog> calls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            TestDialog dialog = scanner.dialog("4711001");
+            scanner.send(dialog.invite(OFFER));
+            scanner.send(dialog.ack(scanner.awaitResponse(200, "INVITE", dialog.callId())));
+            calls.add(dialog);
+        }
+        SipTestClient other = client("127.0.0.2");
+        TestDialog bystander = other.dialog("4711001");
+        other.send(bystander.invite(OFFER));
+        other.send(bystander.ack(other.awaitResponse(200, "INVITE", bystander.callId())));
+
+        // The core reports each wrong ID on the call's signalling; two a minute are allowed.
+        acceptor.signalling(calls.get(0).callId()).conferenceIdRejected();
+        acceptor.signalling(calls.get(1).callId()).conferenceIdRejected();
+        assertEquals(0, acceptor.handle(calls.get(0).callId()).remoteHangUps.get());
+        acceptor.signalling(calls.get(2).callId()).conferenceIdRejected();
+
+        for (TestDialog call : calls) {
+            await().atMost(WAIT).until(() -> acceptor.handle(call.callId()).remoteHangUps.get() == 1);
+        }
+        await().atMost(WAIT).until(() -> scanner.everReceived(m -> !m.isResponse() && "BYE".equals(m.method())));
+        TestDialog next = scanner.dialog("4711001");
+        scanner.send(next.invite(OFFER));
+        SipMessage banned = scanner.awaitResponse(503, "INVITE", next.callId());
+        assertTrue(Integer.parseInt(banned.header("Retry-After").orElseThrow().trim()) > 30, banned.toString());
+        assertEquals(0, acceptor.handle(bystander.callId()).remoteHangUps.get(), "another source's call goes on");
+    }
+
+    @Test
     void anUntrustedSourcesAssertedIdentityIsIgnored() throws Exception {
         start(limits(100, 100, 1, 5, "192.0.2.0/24"));
         SipTestClient caller = client("127.0.0.1");
