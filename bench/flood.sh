@@ -3,7 +3,8 @@
 # --rate per second for --seconds, while bench/flood_probe.py dials in legitimately from 127.0.0.2
 # (--calls calls, each: INVITE->200 setup time, then whether it hears hold music in the lobby) and
 # probes OPTIONS every 100 ms from 127.0.0.3. The bridge runs with its default flood limits
-# (limits.*: 20 INVITEs/s per source, burst 40; 1000/s overall), unlike bench/run.sh.
+# (limits.*: 20 INVITEs/s per source, burst 40; 1000/s overall), unlike bench/run.sh. SIPp runs with
+# -nr (no retransmissions), as flood tools do: an unanswered INVITE is not sent again.
 #
 #   bench/flood.sh [--rate 5000] [--seconds 10] [--calls 10] [--jar PATH] [--build] [--sip-port 16060]
 #
@@ -86,7 +87,7 @@ TOTAL=$((RATE * SECONDS_OF_FLOOD))
 log "flood: $RATE INVITE/s for $SECONDS_OF_FLOOD s ($TOTAL calls) from 127.0.0.1; legit calls from 127.0.0.2"
 b0=$(ticks "$BRIDGE_PID"); t0=$(date +%s.%N)
 (cd "$RUN_DIR" && exec timeout -s INT -k 10 $((SECONDS_OF_FLOOD + 20)) sipp "127.0.0.1:$SIP_PORT" -sn uac \
-    -s "$CONF_ID" -i 127.0.0.1 -p 16100 -mi 127.0.0.1 -r "$RATE" -m "$TOTAL" -d 1000 -l 20000 \
+    -s "$CONF_ID" -i 127.0.0.1 -p 16100 -mi 127.0.0.1 -r "$RATE" -m "$TOTAL" -d 1000 -l 20000 -nr \
     -nostdin -trace_stat -stf flood.stat.csv -fd 1 -trace_screen -screen_file flood.screen.log \
     -timeout $((SECONDS_OF_FLOOD + 15)) -recv_timeout 5000 >flood.out 2>&1) &
 SIPP_PID=$!

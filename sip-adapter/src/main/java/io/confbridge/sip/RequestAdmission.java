@@ -36,9 +36,26 @@ final class RequestAdmission {
     /** The conference-ID ban starts at a minute and doubles with each offence, up to this. */
     private static final long MAX_BAN_NS = TimeUnit.HOURS.toNanos(1);
 
-    /** Why a request was refused, and when the sender may try again. */
-    record Refusal(String reason, int retryAfterS) {
+    /**
+     * Why a request was refused, and when the sender may try again; {@code silent} when the source has
+     * had its share of 503s this second ({@link #REFUSALS_PER_SECOND}) and this one gets no answer.
+     */
+    record Refusal(String reason, int retryAfterS, boolean silent) {
+        Refusal(String reason, int retryAfterS) {
+            this(reason, retryAfterS, false);
+        }
+
+        Refusal silenced() {
+            return new Refusal(reason, retryAfterS, true);
+        }
     }
+
+    /**
+     * 503s one source gets a second (burst twice that); past it its refused requests are dropped
+     * unanswered. A flood then costs us no response and no ACK back, and a spoofed flood cannot turn
+     * the bridge into a reflector of 503s either.
+     */
+    static final int REFUSALS_PER_SECOND = 20;
 
     private final BridgeConfig.LimitsConfig limits;
     private final Cache<String, SourceState> sources;
@@ -157,6 +174,9 @@ final class RequestAdmission {
         refused.incrementAndGet();
         long suppressed;
         synchronized (state) {
+            if (!state.refusals.take(nowNs)) {
+                refusal = refusal.silenced();
+            }
             if (nowNs - state.loggedNs < MINUTE_NS && state.loggedNs != Long.MIN_VALUE) {
                 state.suppressed++;
                 return refusal;
@@ -187,6 +207,7 @@ final class RequestAdmission {
     private static final class SourceState {
         final TokenBucket invites;
         final TokenBucket registers;
+        final TokenBucket refusals = new TokenBucket(REFUSALS_PER_SECOND, 2L * REFUSALS_PER_SECOND);
         long windowStartNs = Long.MIN_VALUE;
         int conferenceIdFailures;
         int offences;

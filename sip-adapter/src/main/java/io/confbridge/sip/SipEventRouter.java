@@ -174,6 +174,9 @@ final class SipEventRouter implements SipListenerExt {
         if (refusal == null) {
             return false;
         }
+        if (refusal.silent()) {
+            return true;
+        }
         Response busy = sip.response(Response.SERVICE_UNAVAILABLE, request);
         sip.addRetryAfter(busy, refusal.retryAfterS());
         exchange.respondStatelessly(busy);

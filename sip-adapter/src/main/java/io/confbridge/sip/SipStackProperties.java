@@ -52,6 +52,10 @@ final class SipStackProperties {
     static final int MAX_CONNECTIONS = 2_000;
     /** Server transactions at once: past it jain-sip answers new requests 503 itself. */
     static final int MAX_SERVER_TRANSACTIONS = 5_000;
+    /** SO_RCVBUF of the SIP UDP socket. */
+    static final int UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+    /** Requests older than this in jain-sip's UDP queue are dropped (its default is 8 s). */
+    static final int CONGESTION_TIMEOUT_MS = 2_000;
     /** A TCP/TLS message whose bytes stop coming is given up after this long. */
     static final int READ_TIMEOUT_MS = 10_000;
 
@@ -71,6 +75,16 @@ final class SipStackProperties {
         p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", Integer.toString(READ_TIMEOUT_MS));
         p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", Integer.toString(MAX_SERVER_TRANSACTIONS));
         p.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE", Integer.toString(threadPoolSize()));
+        // Every INVITE schedules transaction timers before the listener sees it: the default timer is one
+        // java.util.Timer whose monitor every SIP thread then queues on (an INVITE flood stalls all of
+        // signalling there); the executor-based one has no such global lock.
+        p.setProperty("gov.nist.javax.sip.TIMER_CLASS_NAME", "gov.nist.javax.sip.stack.timers.ScheduledExecutorSipTimer");
+        // jain-sip's UDP socket buffer is 64 KiB by default: 80 INVITEs, 16 ms of a 5,000/s flood. When the
+        // reader thread is not scheduled for that long the kernel drops whatever comes, legitimate callers
+        // and OPTIONS alike. 4 MiB (capped by net.core.rmem_max) rides out a second.
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(UDP_RECEIVE_BUFFER_BYTES));
+        // A request that waited this long in the stack's queue is dropped rather than answered late.
+        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", Integer.toString(CONGESTION_TIMEOUT_MS));
         return p;
     }
 

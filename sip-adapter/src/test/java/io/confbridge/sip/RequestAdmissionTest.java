@@ -48,6 +48,27 @@ class RequestAdmissionTest {
     }
 
     @Test
+    void aSourceGetsAFew503sASecondAndThenNoAnswer() throws Exception {
+        RequestAdmission admission = new RequestAdmission(limits(1, 1, 1000, 200, 5, 10));
+        CallerSource flooder = source("192.0.2.1");
+        assertNull(admission.admitInvite(flooder, T0));
+        int answered = 0;
+        int silent = 0;
+        for (int i = 0; i < 1000; i++) {
+            RequestAdmission.Refusal refusal = admission.admitInvite(flooder, T0);
+            if (refusal.silent()) {
+                silent++;
+            } else {
+                answered++;
+            }
+        }
+        assertEquals(2 * RequestAdmission.REFUSALS_PER_SECOND, answered, "the 503s' burst");
+        assertEquals(1000 - answered, silent);
+        assertFalse(admission.admitInvite(flooder, T0 + SECOND / 10).silent(), "a tenth of a second later, 503s again");
+        assertEquals(1000 + 1, admission.refusedCount());
+    }
+
+    @Test
     void theGlobalBucketCapsAllSourcesTogether() throws Exception {
         RequestAdmission admission = new RequestAdmission(limits(100, 100, 10, 200, 5, 10));
         int admitted = 0;
