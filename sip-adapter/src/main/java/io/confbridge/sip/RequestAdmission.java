@@ -2,10 +2,13 @@ package io.confbridge.sip;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.confbridge.config.AddressBlock;
 import io.confbridge.config.BridgeConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +65,9 @@ final class RequestAdmission {
     private final ConcurrentHashMap<String, Integer> callsInProgress = new ConcurrentHashMap<>();
     private final TokenBucket globalInvites;
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private static final byte[] INVITE_LINE = "INVITE ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REGISTER_LINE = "REGISTER ".getBytes(StandardCharsets.US_ASCII);
     private volatile long globalLoggedNs = Long.MIN_VALUE;
 
     RequestAdmission(BridgeConfig.LimitsConfig limits) {
@@ -92,6 +98,75 @@ final class RequestAdmission {
             return refusal;
         }
         return refused(source, state, refusal, nowNs);
+    }
+
+    /**
+     * Before parsing (see {@link FloodGuardNetworkLayer}): whether a UDP datagram may go on to the stack.
+     * Only new-request lines {@code INVITE} and {@code REGISTER} from sources that are not trusted
+     * proxies are counted, against a bucket of twice their rates together (so retransmissions and
+     * re-INVITEs fit, and the per-request limits still answer 503 to the excess they see); past it the
+     * datagram is dropped unread and unanswered.
+     */
+    boolean admitsDatagram(InetAddress from, byte[] data, int offset, int length, long nowNs) {
+        return admitsDatagram(from, data, offset, length, nowNs, null);
+    }
+
+    /**
+     * The same, for one socket's reader thread: {@code gate} remembers the last source's state, so a flood
+     * from one address costs neither a string nor a cache lookup per datagram.
+     */
+    boolean admitsDatagram(InetAddress from, byte[] data, int offset, int length, long nowNs, DatagramGate gate) {
+        if (!startsWith(data, offset, length, INVITE_LINE) && !startsWith(data, offset, length, REGISTER_LINE)) {
+            return true;
+        }
+        if (!limits.trustedProxies().isEmpty() && AddressBlock.anyContains(limits.trustedProxies(), from)) {
+            return true;
+        }
+        SourceState state;
+        if (gate != null && from.equals(gate.lastFrom) && nowNs - gate.lastAtNs < SECOND_NS) {
+            state = gate.lastState;
+        } else {
+            state = state(from.getHostAddress());
+            if (gate != null) {
+                gate.lastFrom = from;
+                gate.lastState = state;
+            }
+        }
+        if (gate != null) {
+            gate.lastAtNs = nowNs;
+        }
+        synchronized (state) {
+            if (state.datagrams.take(nowNs)) {
+                return true;
+            }
+            state.droppedDatagrams++;
+        }
+        dropped.incrementAndGet();
+        return false;
+    }
+
+    /** One reader thread's memory of the last source it saw (see {@link #admitsDatagram}); not thread-safe. */
+    static final class DatagramGate {
+        private InetAddress lastFrom;
+        private SourceState lastState;
+        private long lastAtNs;
+    }
+
+    /** Datagrams dropped before parsing so far (diagnostics, tests). */
+    long droppedDatagrams() {
+        return dropped.get();
+    }
+
+    private static boolean startsWith(byte[] data, int offset, int length, byte[] prefix) {
+        if (length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (data[offset + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A REGISTER from {@code source}: null to go on, else the 503's reason and Retry-After. */
@@ -208,6 +283,8 @@ final class RequestAdmission {
         final TokenBucket invites;
         final TokenBucket registers;
         final TokenBucket refusals = new TokenBucket(REFUSALS_PER_SECOND, 2L * REFUSALS_PER_SECOND);
+        final TokenBucket datagrams;
+        long droppedDatagrams;
         long windowStartNs = Long.MIN_VALUE;
         int conferenceIdFailures;
         int offences;
@@ -218,6 +295,8 @@ final class RequestAdmission {
         SourceState(BridgeConfig.LimitsConfig limits) {
             invites = new TokenBucket(limits.invitesPerSecondPerSource(), limits.inviteBurstPerSource());
             registers = new TokenBucket(limits.registersPerSecondPerSource(), 2L * limits.registersPerSecondPerSource());
+            datagrams = new TokenBucket(2L * (limits.invitesPerSecondPerSource() + limits.registersPerSecondPerSource()),
+                    2L * (limits.inviteBurstPerSource() + 2L * limits.registersPerSecondPerSource()));
         }
 
         Refusal admitInvite(BridgeConfig.LimitsConfig limits, long nowNs) {

@@ -65,6 +65,7 @@ public final class SipServer implements AutoCloseable {
     private long sessionTimerSecondMs = 1000;
     private long idleConnectionMs = SipStackProperties.IDLE_CONNECTION_MS;
     private BridgeConfig.LimitsConfig limits = BridgeConfig.LimitsConfig.DEFAULTS;
+    private RequestAdmission admission;
 
     /** A server without SIP accounts: nobody is challenged, every caller is anonymous, REGISTER gets 405. */
     public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor) {
@@ -142,7 +143,10 @@ public final class SipServer implements AutoCloseable {
         }
         started = true;
         try {
+            admission = new RequestAdmission(limits);
+            FloodGuardNetworkLayer.register(stackName, admission);
             var properties = SipStackProperties.create(stackName, idleConnectionMs);
+            properties.setProperty("gov.nist.javax.sip.NETWORK_LAYER", FloodGuardNetworkLayer.class.getName());
             if (config.tls().enabled()) {
                 // jain-sip reads the key store file in the stack's constructor: it exists only meanwhile.
                 try (TlsKeyMaterial keys = TlsKeyMaterial.load(config.tls(), advertisedAddress())) {
@@ -188,7 +192,7 @@ public final class SipServer implements AutoCloseable {
             messaging.clientT1Ms(clientT1Ms);
             messaging.tlsPort(config.tls().enabled() ? config.tls().port() : 0);
             router = new SipEventRouter(acceptor, provider, messaging, setup, config.answerDelayMs(), authenticator,
-                    config.keepaliveIntervalMs(), sessionTimerSecondMs).admission(new RequestAdmission(limits));
+                    config.keepaliveIntervalMs(), sessionTimerSecondMs).admission(admission);
             provider.addSipListener(router);
             stack.start();
         } catch (Exception e) {
@@ -208,7 +212,7 @@ public final class SipServer implements AutoCloseable {
 
     /** The flood limits in force, once started (tests). */
     synchronized RequestAdmission admission() {
-        return router == null ? null : router.admission();
+        return admission;
     }
 
     /** Calls being set up or in progress (dialogs the server still tracks), for diagnostics. */
@@ -251,6 +255,7 @@ public final class SipServer implements AutoCloseable {
     }
 
     private void releaseStack() {
+        FloodGuardNetworkLayer.unregister(stackName);
         if (setup != null) {
             setup.shutdownNow();
         }

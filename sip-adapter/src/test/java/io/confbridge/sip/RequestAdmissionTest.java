@@ -69,6 +69,30 @@ class RequestAdmissionTest {
     }
 
     @Test
+    void beforeParsingOnlyNewInvitesAndRegistersCountAndAFloodIsDroppedUnread() throws Exception {
+        RequestAdmission admission = new RequestAdmission(limits(20, 40, 1000, 200, 5, 10));
+        InetAddress flooder = InetAddress.getByName("192.0.2.1");
+        byte[] invite = "INVITE sip:1@bridge SIP/2.0\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] options = "OPTIONS sip:1@bridge SIP/2.0\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int passed = 0;
+        for (int i = 0; i < 5000; i++) {
+            if (admission.admitsDatagram(flooder, invite, 0, invite.length, T0)) {
+                passed++;
+            }
+        }
+        // Twice the INVITE burst plus twice two seconds of REGISTERs: 2 * (40 + 10).
+        assertEquals(100, passed);
+        assertEquals(4900, admission.droppedDatagrams());
+        assertTrue(admission.admitsDatagram(flooder, options, 0, options.length, T0), "OPTIONS are never counted");
+        assertTrue(admission.admitsDatagram(InetAddress.getByName("192.0.2.2"), invite, 0, invite.length, T0));
+        RequestAdmission trusting = new RequestAdmission(new BridgeConfig.LimitsConfig(20, 40, 1000, 200, 5, 10, 64,
+                io.confbridge.config.AddressBlock.parseList("k", "192.0.2.0/24")));
+        for (int i = 0; i < 500; i++) {
+            assertTrue(trusting.admitsDatagram(flooder, invite, 0, invite.length, T0), "a trusted proxy is keyed per caller later");
+        }
+    }
+
+    @Test
     void theGlobalBucketCapsAllSourcesTogether() throws Exception {
         RequestAdmission admission = new RequestAdmission(limits(100, 100, 10, 200, 5, 10));
         int admitted = 0;
