@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -128,7 +129,11 @@ final class CallEffects {
         String address = info.sourceKey() != null ? info.sourceKey() : from == null ? null : from.getHostString();
         PinAttemptSource source = new PinAttemptSource(info.callerId(), address);
         services.pinVault().verify(record.organizerId(), pin, source).whenComplete((accepted, failure) -> {
-            if (failure != null) {
+            if (failure instanceof RejectedExecutionException
+                    || (failure != null && failure.getCause() instanceof RejectedExecutionException)) {
+                // limits.pinVerificationQueue is full: refused now, not queued behind a flood.
+                log.warn("call {}: PIN not checked: the PIN verification queue is full", info.callId());
+            } else if (failure != null) {
                 log.error("call {}: PIN verification failed", info.callId(), failure);
             }
             call.post(new PinChecked(failure == null && Boolean.TRUE.equals(accepted)));
