@@ -129,14 +129,15 @@ final class CallEffects {
         String address = info.sourceKey() != null ? info.sourceKey() : from == null ? null : from.getHostString();
         PinAttemptSource source = new PinAttemptSource(info.callerId(), address);
         services.pinVault().verify(record.organizerId(), pin, source).whenComplete((accepted, failure) -> {
-            if (failure instanceof RejectedExecutionException
-                    || (failure != null && failure.getCause() instanceof RejectedExecutionException)) {
+            boolean busy = failure instanceof RejectedExecutionException
+                    || (failure != null && failure.getCause() instanceof RejectedExecutionException);
+            if (busy) {
                 // limits.pinVerificationQueue is full: refused now, not queued behind a flood.
                 log.warn("call {}: PIN not checked: the PIN verification queue is full", info.callId());
             } else if (failure != null) {
                 log.error("call {}: PIN verification failed", info.callId(), failure);
             }
-            call.post(new PinChecked(failure == null && Boolean.TRUE.equals(accepted)));
+            call.post(new PinChecked(failure == null && Boolean.TRUE.equals(accepted), busy));
         });
     }
 }

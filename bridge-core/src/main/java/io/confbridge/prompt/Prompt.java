@@ -33,7 +33,8 @@ public enum Prompt {
     ORGANIZER_LEFT("organizer-left", "The organizer has left and the meeting has ended."),
     /** For the lobby of a started meeting whose admission mode is {@code organizer}. */
     WAITING_FOR_ADMISSION("waiting-for-admission",
-            "The meeting has started. Please wait, the organizer will let you in soon.");
+            "The meeting has started. Please wait, the organizer will let you in soon."),
+    TRY_AGAIN_LATER("try-again-later", "Please try again later.");
 
     private final String fileStem;
     private final String englishText;

@@ -1,7 +1,11 @@
 package io.confbridge.server;
 
+import io.confbridge.prompt.Prompt;
+import io.confbridge.prompt.PromptLibrary;
+import io.confbridge.server.support.DialInSteps;
 import io.confbridge.server.support.LogCapture;
 import io.confbridge.server.support.RunningBridge;
+import io.confbridge.server.support.SpokenFrames;
 import io.confbridge.server.support.TestMeeting;
 import io.confbridge.server.support.TestPhone;
 import org.junit.jupiter.api.Test;
@@ -20,9 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Issue 9 §2: PIN hashing runs on its own pool with a bounded queue ({@code limits.pinVerificationQueue});
- * when it is full a PIN is refused at once instead of waiting behind the others.
+ * when it is full a PIN is refused at once instead of waiting behind the others, and the caller hears
+ * "Please try again later".
  */
 class PinQueueLimitTest {
+
+    private static final PromptLibrary ENGLISH = PromptLibrary.builtIn("en");
 
     @TempDir
     Path dataDir;
@@ -48,11 +55,16 @@ class PinQueueLimitTest {
             for (TestPhone phone : guessers) {
                 awaitHearing(phone);
             }
+            long typedAt = System.nanoTime();
             for (TestPhone phone : guessers) {
                 type(phone, "*" + meeting.wrongPin() + "#");
             }
             await("a PIN past the full queue is refused, not queued").atMost(IVR_STEP).until(() ->
                     logs.lines().stream().anyMatch(l -> l.contains("PIN verification queue is full")));
+            SpokenFrames tryAgain = SpokenFrames.of(ENGLISH.get(Prompt.TRY_AGAIN_LATER),
+                    guessers.get(0).answer().codec(), DialInSteps.PROMPT_FRAMES_COMPARED);
+            await("that caller hears \"Please try again later\"").atMost(IVR_STEP).until(() ->
+                    guessers.stream().anyMatch(phone -> tryAgain.receivedAmong(phone.receivedSince(typedAt))));
             assertFalse(bridge.status(id).started());
         }
     }
