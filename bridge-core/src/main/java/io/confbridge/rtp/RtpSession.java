@@ -149,11 +149,10 @@ public final class RtpSession {
      */
     public void allowConnectedTwin(boolean allowed) {
         twinAllowed = allowed;
-        if (!allowed && twin != null) {
-            twin.close();
-            twin = null;
-        } else if (allowed) {
+        if (allowed) {
             aimTwin();
+        } else {
+            closeTwin();
         }
     }
 
@@ -295,10 +294,7 @@ public final class RtpSession {
     }
 
     public void close() {
-        if (twin != null) {
-            twin.close();
-            twin = null;
-        }
+        closeTwin();
         if (channel != null) {
             channel.close();
         }
@@ -407,12 +403,16 @@ public final class RtpSession {
         if (twin != null && twin.target().equals(to)) {
             return;
         }
+        closeTwin();
+        if (to != null && channel.isOpen()) {
+            twin = ConnectedRtpSocket.open(this, channel, to, monitor);
+        }
+    }
+
+    private void closeTwin() {
         if (twin != null) {
             twin.close();
             twin = null;
-        }
-        if (to != null && channel.isOpen()) {
-            twin = ConnectedRtpSocket.open(this, channel, to, monitor);
         }
     }
 
