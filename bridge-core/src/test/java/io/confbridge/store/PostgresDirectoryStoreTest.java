@@ -1,13 +1,7 @@
 package io.confbridge.store;
 
 import io.confbridge.config.BridgeConfig;
-
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
-import java.util.concurrent.ThreadLocalRandom;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import io.confbridge.store.support.PostgresTestSchema;
 
 /**
  * The store contract on PostgreSQL, when {@code BRIDGE_TEST_PG_URL} names one (a JDBC URL including user
@@ -16,25 +10,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class PostgresDirectoryStoreTest extends DirectoryStoreContract {
 
-    static final String URL = System.getenv("BRIDGE_TEST_PG_URL");
-
-    private String schema;
+    private PostgresTestSchema schema;
 
     @Override
-    BridgeConfig.StoreConfig freshDatabase() throws Exception {
-        assumeTrue(URL != null && !URL.isBlank(), "BRIDGE_TEST_PG_URL is not set");
-        schema = "directory_test_" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
-        try (Connection c = DriverManager.getConnection(URL); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        }
-        String separator = URL.contains("?") ? "&" : "?";
-        return new BridgeConfig.StoreConfig(URL + separator + "currentSchema=" + schema, "", "", 2);
+    BridgeConfig.StoreConfig freshDatabase() {
+        schema = PostgresTestSchema.createOrSkip("directory_test_");
+        return new BridgeConfig.StoreConfig(schema.jdbcUrl(), "", "", 2);
     }
 
     @Override
-    void dropDatabase() throws Exception {
-        try (Connection c = DriverManager.getConnection(URL); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA " + schema + " CASCADE");
-        }
+    void dropDatabase() {
+        schema.drop();
     }
 }

@@ -28,10 +28,12 @@ import javax.sip.SipException;
 import javax.sip.SipProvider;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
+import javax.sip.TransactionUnavailableException;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.RequireHeader;
 import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
 import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -121,6 +123,12 @@ final class SipEventRouter implements SipListenerExt {
         Request request = event.getRequest();
         String method = request.getMethod();
         sip.metrics().sipRequest(method);
+        if (!viaTransportServed(request)) {
+            // jain-sip answers on the Via's transport and throws a NullPointerException for one it has no
+            // listening point for (SIP/2.0/XYZ): no response can go back, so the request is dropped.
+            log.debug("{} {} dropped: Via transport not served", method, RequestParts.callIdOf(request));
+            return;
+        }
         try {
             if (hasToTag(request)) {
                 SipCall inDialog = callOf(event);
@@ -142,12 +150,17 @@ final class SipEventRouter implements SipListenerExt {
             }
         } catch (SipExchange.Retransmission e) {
             log.debug("{} retransmission absorbed: {}", method, e.getMessage());
+        } catch (TransactionUnavailableException e) {
+            // jain-sip refuses a transaction to a request that lacks what RFC 3261 §8.1.1 makes mandatory
+            // (Max-Forwards): the sender's fault, so a 400 and no warning anyone on the network could repeat.
+            log.debug("{} {} refused by the stack: {}", method, RequestParts.callIdOf(request), e.getMessage());
+            respondAfterFailure(exchange, Response.BAD_REQUEST);
         } catch (Exception e) {
             // Exception, not only what the signatures declare: Netty and jain-sip can throw checked
             // exceptions undeclared, and whatever escapes here leaves the sender without an answer.
             log.warn("{} {} failed: {}", method, RequestParts.callIdOf(request), e.toString());
             log.debug("{} failure detail", method, e);
-            respondAfterFailure(exchange);
+            respondAfterFailure(exchange, Response.SERVER_INTERNAL_ERROR);
         }
     }
 
@@ -735,20 +748,26 @@ final class SipEventRouter implements SipListenerExt {
         exchange.respond(response);
     }
 
-    private void respondAfterFailure(SipExchange exchange) {
+    private boolean viaTransportServed(Request request) {
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        String transport = via == null ? null : via.getTransport();
+        return transport != null && provider.getListeningPoint(transport) != null;
+    }
+
+    private void respondAfterFailure(SipExchange exchange, int status) {
         Request request = exchange.request();
         if (Request.ACK.equals(request.getMethod()) || exchange.finalResponseSent()) {
             return;
         }
         try {
-            Response response = sip.response(Response.SERVER_INTERNAL_ERROR, request);
+            Response response = sip.response(status, request);
             try {
                 exchange.respond(response);
             } catch (SipException | SipExchange.Retransmission | RuntimeException e) {
                 exchange.respondStatelessly(response);
             }
         } catch (ParseException | SipException | RuntimeException e) {
-            log.debug("500 not sent: {}", e.toString());
+            log.debug("{} not sent: {}", status, e.toString());
         }
     }
 

@@ -9,6 +9,7 @@ import io.confbridge.config.BridgeConfig;
 import io.confbridge.auth.DigestGuard;
 import io.confbridge.sip.digest.DigestAuthenticator;
 import io.confbridge.sip.logging.Slf4jStackLogger;
+import io.confbridge.sip.logging.StackThreadDeaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,6 +146,8 @@ public final class SipServer implements AutoCloseable {
             throw new IllegalStateException("already started: " + stackName);
         }
         started = true;
+        // jain-sip's TCP parser threads end by throwing when they drop a connection: not an error of ours.
+        StackThreadDeaths.install();
         try {
             var properties = SipStackProperties.create(stackName);
             if (config.tls().enabled()) {

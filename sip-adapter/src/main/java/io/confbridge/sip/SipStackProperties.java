@@ -35,6 +35,8 @@ final class SipStackProperties {
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "DEBUG");
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "true");
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(MAX_MESSAGE_SIZE));
+        // A message without Via or CSeq would otherwise throw inside the stack's UDP channel.
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", CompleteMessageParserFactory.class.getName());
         // Listener work is short (the core posts to its own loops), so a small pool sized to the cores
         // suffices; the machine we target has 2.
         return p;

@@ -528,6 +528,31 @@ class SipServerTest {
         await().atMost(WAIT).until(() -> server.activeDialogs() == 0);
     }
 
+    /** Found by the SIP fuzz test (issue 9 §5): jain-sip refuses a transaction, and we answered 500 with a warning. */
+    @Test
+    void inviteWithoutMaxForwardsGets400() throws Exception {
+        server(0);
+        SipTestClient client = udpClient();
+        TestDialog dialog = client.dialog("4711001");
+        client.send(dialog.invite(OFFER).replaceAll("Max-Forwards: [^\r]*\r\n", ""));
+        client.awaitResponse(400, "INVITE", dialog.callId());
+        assertTrue(acceptor.calls.isEmpty());
+    }
+
+    /** Found by the SIP fuzz test (issue 9 §5): jain-sip threw a NullPointerException answering on it. */
+    @Test
+    void requestWithAViaTransportNotServedIsDroppedAndTheServerGoesOn() throws Exception {
+        server(0);
+        SipTestClient client = udpClient();
+        TestDialog odd = client.dialog("4711001");
+        client.send(odd.invite(OFFER).replace("Via: SIP/2.0/UDP", "Via: SIP/2.0/XUDP"));
+        TestDialog probe = client.dialog("bridge");
+        client.send(probe.options());
+        client.awaitResponse(200, "OPTIONS", probe.callId());
+        assertFalse(client.everReceived(m -> odd.callId().equals(m.callId())), "no answer on a transport not served");
+        assertTrue(acceptor.calls.isEmpty());
+    }
+
     @Test
     void answersInviteOverTcp() throws Exception {
         server(0);

@@ -1,20 +1,15 @@
 package io.confbridge.server.support;
 
+import io.confbridge.store.support.PostgresTestSchema;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The database the bridges of this test run keep their directory in. By default each bridge has the
@@ -30,11 +25,11 @@ public final class TestStore {
     /** The system property that selects PostgreSQL: {@value}. */
     public static final String STORE_PROPERTY = "bridge.test.store";
     /** The environment variable with the PostgreSQL JDBC URL, user and password included: {@value}. */
-    public static final String POSTGRES_URL_VARIABLE = "BRIDGE_TEST_PG_URL";
+    public static final String POSTGRES_URL_VARIABLE = PostgresTestSchema.URL_VARIABLE;
     /** Where a data directory remembers its schema. */
     static final String SCHEMA_FILE = "test-postgres-schema";
 
-    private static final List<String> CREATED = new ArrayList<>();
+    private static final List<PostgresTestSchema> CREATED = new ArrayList<>();
     private static volatile boolean toldSkipped;
 
     private TestStore() {
@@ -55,8 +50,8 @@ public final class TestStore {
         if (!postgres()) {
             return Optional.empty();
         }
-        String url = System.getenv(POSTGRES_URL_VARIABLE);
-        if (url == null || url.isBlank()) {
+        Optional<String> url = PostgresTestSchema.serverUrl();
+        if (url.isEmpty()) {
             String reason = POSTGRES_URL_VARIABLE + " is not set: the end-to-end tests are skipped on PostgreSQL"
                     + " (bash .ci/run starts a PostgreSQL and sets it)";
             if (!toldSkipped) {
@@ -65,47 +60,35 @@ public final class TestStore {
             }
             Assumptions.abort(reason);
         }
-        String schema = schemaOf(dataDir, url);
-        return Optional.of(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        return Optional.of(schemaOf(dataDir, url.get()).jdbcUrl());
     }
 
-    private static synchronized String schemaOf(Path dataDir, String url) {
+    private static synchronized PostgresTestSchema schemaOf(Path dataDir, String url) {
         Path remembered = dataDir.resolve(SCHEMA_FILE);
         try {
             if (Files.exists(remembered)) {
-                return Files.readString(remembered).trim();
+                return PostgresTestSchema.existing(url, Files.readString(remembered).trim());
             }
-            String schema = "e2e_" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
-                    .toLowerCase(Locale.ROOT);
-            execute(url, "CREATE SCHEMA " + schema);
+            PostgresTestSchema schema = PostgresTestSchema.create(url, "e2e_");
             if (CREATED.isEmpty()) {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> dropAll(url), "drop-test-schemas"));
+                Runtime.getRuntime().addShutdownHook(new Thread(TestStore::dropAll, "drop-test-schemas"));
             }
             CREATED.add(schema);
             Files.createDirectories(dataDir);
-            Files.writeString(remembered, schema);
+            Files.writeString(remembered, schema.name());
             return schema;
         } catch (IOException e) {
             throw new UncheckedIOException("remember the test schema in " + remembered, e);
         }
     }
 
-    private static synchronized void dropAll(String url) {
-        for (String schema : CREATED) {
+    private static synchronized void dropAll() {
+        for (PostgresTestSchema schema : CREATED) {
             try {
-                execute(url, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                schema.drop();
             } catch (IllegalStateException e) {
-                System.err.println("could not drop test schema " + schema + ": " + e.getMessage());
+                System.err.println("could not drop test schema " + schema.name() + ": " + e.getMessage());
             }
-        }
-    }
-
-    private static void execute(String url, String sql) {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            // The URL carries the password: name the statement, not the URL.
-            throw new IllegalStateException(sql + " on " + POSTGRES_URL_VARIABLE + " failed: " + e.getMessage(), e);
         }
     }
 }

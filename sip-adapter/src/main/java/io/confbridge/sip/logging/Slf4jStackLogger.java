@@ -18,6 +18,7 @@ import java.util.Properties;
 public final class Slf4jStackLogger implements StackLogger {
 
     private static final Logger log = LoggerFactory.getLogger("gov.nist.javax.sip");
+    private static final String UDP_PACKET_FAILED = "Error while processing incoming UDP packet";
 
     private volatile boolean enabled = true;
 
@@ -80,7 +81,7 @@ public final class Slf4jStackLogger implements StackLogger {
             return;
         }
         // Either may quote a whole message, credentials and all.
-        if (isDroppedInput(message)) {
+        if (isDroppedInput(message) || isPeerGone(message)) {
             if (log.isDebugEnabled()) {
                 log.debug(WireRedaction.redact(message));
             }
@@ -91,15 +92,48 @@ public final class Slf4jStackLogger implements StackLogger {
 
     /**
      * jain-sip reports every unparseable datagram it drops at ERROR. That is the sender's problem, not
-     * ours, and at ERROR anyone on the network could flood our logs, so it goes to DEBUG.
+     * ours, and at ERROR anyone on the network could flood our logs, so it goes to DEBUG. (The fuzz test,
+     * issue 9 §5, found the last two: one dumps the whole datagram, which may carry a PIN in an INFO body
+     * or an Authorization header, the other a TCP connection closed for malformed mandatory headers.)
      */
-    private static boolean isDroppedInput(String message) {
-        return message != null && (message.startsWith("bad message") || message.startsWith(">>> Dropped Bad Msg"));
+    static boolean isDroppedInput(String message) {
+        return message != null && (message.startsWith("bad message") || message.startsWith(">>> Dropped Bad Msg")
+                || message.startsWith(UDP_PACKET_FAILED)
+                || message.startsWith("Malformed mandatory headers")
+                // A double-CRLF keepalive (RFC 5626 §4.4.1) jain-sip fails to answer on some connections.
+                || message.startsWith("A problem occured while trying to send a single CLRF"));
+    }
+
+    /**
+     * A peer that went away: a response or request could not be sent because its TCP connection is gone
+     * and none can be opened to where it said it was. jain-sip reports this at ERROR with the socket table;
+     * the bridge reports what it means for the call itself (a call ended, a response not delivered).
+     */
+    static boolean isPeerGone(String message) {
+        return message != null && (message.startsWith("Problem sending") || message.startsWith("Could not connect")
+                || message.startsWith("Problem connecting") || message.startsWith("Error is")
+                || message.startsWith("error sending response")
+                || message.startsWith("Exception while sending error response statelessly")
+                // A response to a Via naming port 65536 or a host that is not one.
+                || message.startsWith("An exception occured while sending message")
+                || message.startsWith("{"));
     }
 
     @Override
     public void logError(String message, Exception ex) {
-        if (enabled) {
+        if (!enabled) {
+            return;
+        }
+        if (isPeerGone(message) || (isDroppedInput(message) && !message.startsWith(UDP_PACKET_FAILED))) {
+            if (log.isDebugEnabled()) {
+                log.debug(WireRedaction.redact(message), ex);
+            }
+        } else if (message != null && message.startsWith(UDP_PACKET_FAILED)) {
+            // The stack failed on a hostile datagram after our parser refused it (building its 400 from
+            // the raw text) and dropped it: a warning that names the failure, never the bytes it appends,
+            // which may be a PIN in an INFO body or an Authorization header.
+            log.warn(UDP_PACKET_FAILED + " (contents not logged): {}", String.valueOf(ex));
+        } else {
             log.error(WireRedaction.redact(message), ex);
         }
     }

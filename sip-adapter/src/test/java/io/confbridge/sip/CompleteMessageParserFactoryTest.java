@@ -1,0 +1,54 @@
+package io.confbridge.sip;
+
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.parser.MessageParser;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Messages without a mandatory header are refused by the parser, before the stack reads them (issue 9 §5). */
+class CompleteMessageParserFactoryTest {
+    private static final String OPTIONS = "OPTIONS sip:bridge@127.0.0.1:5060 SIP/2.0\r\n"
+            + "Via: SIP/2.0/UDP 127.0.0.1:5099;branch=z9hG4bK776asdhds;rport\r\n"
+            + "Max-Forwards: 70\r\n"
+            + "From: \"fuzz\" <sip:fuzz@127.0.0.1>;tag=1928301774\r\n"
+            + "To: <sip:bridge@127.0.0.1>\r\n"
+            + "Call-ID: a84b4c76e66710@127.0.0.1\r\n"
+            + "CSeq: 63104 OPTIONS\r\n"
+            + "Content-Length: 0\r\n\r\n";
+
+    private final MessageParser parser = new CompleteMessageParserFactory().createMessageParser(null);
+
+    private SIPMessage parse(String text) throws ParseException {
+        return parser.parseSIPMessage(text.getBytes(StandardCharsets.UTF_8), true, false, null);
+    }
+
+    @Test
+    void aCompleteRequestParses() throws ParseException {
+        assertEquals("OPTIONS", parse(OPTIONS).getCSeq().getMethod());
+    }
+
+    @Test
+    void eachMandatoryHeaderMissingIsAParseError() {
+        for (String header : new String[] {"Via", "CSeq", "From", "To", "Call-ID"}) {
+            String without = OPTIONS.replaceAll("(?m)^" + header + ": [^\r]*\r\n", "");
+            ParseException e = assertThrows(ParseException.class, () -> parse(without), header);
+            assertTrue(e.getMessage().contains(header), e.getMessage());
+        }
+    }
+
+    @Test
+    void aRuntimeExceptionOfTheStacksParserIsAParseError() {
+        MessageParser failing = new CompleteMessageParserFactory.CompleteMessageParser((message, body, strict, listener) -> {
+            throw new StringIndexOutOfBoundsException("begin -1, end 70, length 557");
+        });
+        ParseException e = assertThrows(ParseException.class,
+                () -> failing.parseSIPMessage(OPTIONS.getBytes(StandardCharsets.UTF_8), true, false, null));
+        assertTrue(e.getCause() instanceof StringIndexOutOfBoundsException, String.valueOf(e.getCause()));
+    }
+}
