@@ -33,6 +33,8 @@
 #   --keep-pcap            keep the lobby captures (large) in the results directory
 #   --java-opts "..."      JVM options for the bridge [-Xms1g -Xmx2g]
 # Environment BRIDGE_* variables are passed on to the bridge (e.g. BRIDGE_IVR_ORGANIZERSTARWAITMS).
+# Every SIPp call comes from 127.0.0.1, so the per-source and global flood limits (limits.*) are raised
+# to 100000 here unless set in the environment; a load test of your own must raise them the same way.
 # BENCH_BRIDGE_CMD replaces the bridge command (e.g. "python3 bench/fake_bridge.py" to check the harness).
 #
 # Raw outputs go to bench/results/<timestamp>/; the table at the end is the result.
@@ -160,6 +162,10 @@ start_bridge() {  # start_bridge NAME: a fresh bridge on an empty temp data dir
   BRIDGE_SIP_ADVERTISEDADDRESS=127.0.0.1 BRIDGE_RTP_BINDADDRESS=127.0.0.1 \
   BRIDGE_RTP_PORTMIN="$RTP_MIN" BRIDGE_RTP_PORTMAX="$RTP_MAX" \
   BRIDGE_ADMIN_PORT="$ADMIN_PORT" BRIDGE_ADMIN_BINDADDRESS=127.0.0.1 \
+  BRIDGE_LIMITS_INVITESPERSECONDPERSOURCE="${BRIDGE_LIMITS_INVITESPERSECONDPERSOURCE:-100000}" \
+  BRIDGE_LIMITS_INVITEBURSTPERSOURCE="${BRIDGE_LIMITS_INVITEBURSTPERSOURCE:-100000}" \
+  BRIDGE_LIMITS_INVITESPERSECOND="${BRIDGE_LIMITS_INVITESPERSECOND:-100000}" \
+  BRIDGE_LIMITS_CALLSPERSOURCE="${BRIDGE_LIMITS_CALLSPERSOURCE:-100000}" \
     ${BENCH_BRIDGE_CMD:-java $JAVA_OPTS "-Xlog:gc:file=$RUN_DIR/gc-$name.log" -jar "$JAR"} >"$RUN_DIR/bridge-$name.log" 2>&1 &
   BRIDGE_PID=$!
   for i in $(seq 1 600); do

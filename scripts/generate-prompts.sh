@@ -39,6 +39,7 @@ meeting-full|This meeting is full. Please try again later.
 organizer-left|The organizer has left and the meeting has ended.
 waiting-for-admission|The meeting has started. Please wait, the organizer will let you in soon.
 meeting-ending|The meeting is ending now.
+try-again-later|Please try again later.
 TABLE
 
 # file stem | Mandarin text (simplified Chinese; 井号键 = pound key, 星号键 = star key,
@@ -64,6 +65,7 @@ meeting-full|本次会议人数已满，请稍后再试。
 organizer-left|主持人已离开，会议已结束。
 waiting-for-admission|会议已经开始。请稍候，主持人很快就会让您加入。
 meeting-ending|会议即将结束。
+try-again-later|请稍后再试。
 TABLE
 
 for tool in espeak-ng sox; do

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -118,6 +119,10 @@ final class CallEffects {
             try {
                 Optional<MeetingRecord> found = services.store().findMeetingByConferenceId(conferenceId);
                 result = found.<CallEvent>map(ConferenceFound::new).orElseGet(ConferenceNotFound::new);
+                if (found.isEmpty()) {
+                    // Scanners dial IDs at random: the signalling side counts these per source.
+                    signalling.conferenceIdRejected();
+                }
             } catch (StoreException e) {
                 log.error("call {}: conference lookup failed", info.callId(), e);
                 result = new ConferenceNotFound();
@@ -127,14 +132,21 @@ final class CallEffects {
     }
 
     private void verifyPin(MeetingRecord record, String pin) {
-        // The source feeds the lockout counters: caller ID and signalling address, counted apart.
+        // The source feeds the lockout counters: caller ID and signalling address, counted apart. Behind a
+        // trusted proxy the "address" is the caller's identity, so one guesser does not slow everyone behind it.
         InetSocketAddress from = info.signallingSource();
-        PinAttemptSource source = new PinAttemptSource(info.callerId(), from == null ? null : from.getHostString());
+        String address = info.sourceKey() != null ? info.sourceKey() : from == null ? null : from.getHostString();
+        PinAttemptSource source = new PinAttemptSource(info.callerId(), address);
         services.pinVault().verify(record.organizerId(), pin, source).whenComplete((accepted, failure) -> {
-            if (failure != null) {
+            boolean busy = failure instanceof RejectedExecutionException
+                    || (failure != null && failure.getCause() instanceof RejectedExecutionException);
+            if (busy) {
+                // limits.pinVerificationQueue is full: refused now, not queued behind a flood.
+                log.warn("call {}: PIN not checked: the PIN verification queue is full", info.callId());
+            } else if (failure != null) {
                 log.error("call {}: PIN verification failed", info.callId(), failure);
             }
-            call.post(new PinChecked(failure == null && Boolean.TRUE.equals(accepted)));
+            call.post(new PinChecked(failure == null && Boolean.TRUE.equals(accepted), busy));
         });
     }
 }

@@ -75,8 +75,15 @@ sealed interface CallEvent {
         }
     }
 
-    /** The PIN vault's verdict on the PIN the caller typed. */
-    record PinChecked(boolean accepted) implements CallEvent {
+    /**
+     * The PIN vault's verdict on the PIN the caller typed; {@code busy} when it was not checked at all
+     * because the verification queue was full ({@code limits.pinVerificationQueue}).
+     */
+    record PinChecked(boolean accepted, boolean busy) implements CallEvent {
+        PinChecked(boolean accepted) {
+            this(accepted, false);
+        }
+
         @Override
         public Kind kind() {
             return Kind.PIN_CHECKED;

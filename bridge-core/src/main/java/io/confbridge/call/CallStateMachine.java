@@ -307,7 +307,7 @@ final class CallStateMachine {
 
     private void onVerifyingPin(CallEvent event, long nowNs) {
         switch (event.kind()) {
-            case PIN_CHECKED -> pinChecked(PinEntry.MENU, ((PinChecked) event).accepted(), nowNs);
+            case PIN_CHECKED -> pinChecked(PinEntry.MENU, (PinChecked) event, nowNs);
             case HUNG_UP -> hungUp(nowNs);
             // Keys while the PIN is verified are dropped; the call is in no meeting yet.
             case CALL_ANSWERED, DIGIT_RECEIVED, PROMPTS_FINISHED, TIMER_FIRED, CONFERENCE_FOUND,
@@ -401,7 +401,7 @@ final class CallStateMachine {
 
     private void onLobbyVerifyingPin(CallEvent event, long nowNs) {
         switch (event.kind()) {
-            case PIN_CHECKED -> pinChecked(PinEntry.LOBBY, ((PinChecked) event).accepted(), nowNs);
+            case PIN_CHECKED -> pinChecked(PinEntry.LOBBY, (PinChecked) event, nowNs);
             case ADMITTED -> admitted(nowNs, "meeting started while the PIN was being verified");
             case MEETING_FULL -> meetingFull(nowNs);
             case MEETING_ENDED -> meetingEnded((MeetingEnded) event, nowNs);
@@ -565,30 +565,37 @@ final class CallStateMachine {
         }
     }
 
-    private void pinChecked(PinEntry entry, boolean accepted, long nowNs) {
-        if (accepted) {
+    private void pinChecked(PinEntry entry, PinChecked checked, long nowNs) {
+        if (checked.accepted()) {
             enterMeeting(Role.ORGANIZER, nowNs, "PIN accepted");
+        } else if (checked.busy()) {
+            // Not checked (the hashing queue is full): a try like a wrong PIN, but the caller hears why.
+            pinFailed(entry, nowNs, "PIN not checked: verification queue full", Prompt.TRY_AGAIN_LATER);
         } else {
             pinFailed(entry, nowNs, "PIN rejected");
         }
     }
 
     private void pinFailed(PinEntry entry, long nowNs, String reason) {
+        pinFailed(entry, nowNs, reason, Prompt.PIN_INCORRECT);
+    }
+
+    private void pinFailed(PinEntry entry, long nowNs, String reason, Prompt notice) {
         pinFailures++;
         if (pinFailures < policy.pinTries()) {
-            play(Prompt.PIN_INCORRECT, Prompt.ENTER_PIN);
+            play(notice, Prompt.ENTER_PIN);
             transition(entry.collecting, nowNs, reason);
             return;
         }
         switch (entry) {
             case LOBBY -> {
                 effects.add(new StartHoldMusic());
-                play(Prompt.PIN_INCORRECT);
+                play(notice);
                 armLobbyTimer(nowNs);
                 transition(CallState.IN_LOBBY, nowNs, reason + ", no tries left: back to the lobby");
             }
             case MENU -> {
-                preface = Prompt.PIN_INCORRECT;
+                preface = notice;
                 enterMeeting(Role.CALLER, nowNs, reason + ", no tries left: continues as a caller");
             }
             default -> throw new IllegalStateException("PIN entry: " + entry);

@@ -25,6 +25,9 @@ import java.net.InetSocketAddress;
  * @param rtcpMux            the offer had {@code a=rtcp-mux} and the answer accepts it (RFC 5761)
  * @param srtp               the SDES keys agreed for SRTP, or null for plain RTP (and for a call without
  *                           an offer, whose keys come with the answer through {@link CallHandle#updateMedia})
+ * @param sourceKey          whom the PIN back-off counts this caller's address as: the signalling source's
+ *                           address, or for a caller behind one of {@code sip.trustedProxies} its identity
+ *                           ({@code caller:<P-Asserted-Identity or From user>}); null for the source address
  */
 public record NewCall(
         String callId,
@@ -39,14 +42,15 @@ public record NewCall(
         long authenticatedOrganizerId,
         InetSocketAddress remoteRtcp,
         boolean rtcpMux,
-        SrtpKeys srtp) {
+        SrtpKeys srtp,
+        String sourceKey) {
 
     /** A call on plain RTP. */
     public NewCall(String callId, String requestUriUser, String callerId, InetSocketAddress signallingSource,
                    InetSocketAddress remoteRtp, Codec codec, int audioPayloadType, int telephoneEventPayloadType,
                    boolean sendAudio, long authenticatedOrganizerId, InetSocketAddress remoteRtcp, boolean rtcpMux) {
         this(callId, requestUriUser, callerId, signallingSource, remoteRtp, codec, audioPayloadType,
-                telephoneEventPayloadType, sendAudio, authenticatedOrganizerId, remoteRtcp, rtcpMux, null);
+                telephoneEventPayloadType, sendAudio, authenticatedOrganizerId, remoteRtcp, rtcpMux, null, null);
     }
 
     /** No organizer identity was proved for this call. */

@@ -35,7 +35,9 @@ public enum Prompt {
     WAITING_FOR_ADMISSION("waiting-for-admission",
             "The meeting has started. Please wait, the organizer will let you in soon."),
     /** Said to every caller still connected when a draining bridge's {@code shutdown.drainMs} has passed. */
-    MEETING_ENDING("meeting-ending", "The meeting is ending now.");
+    MEETING_ENDING("meeting-ending", "The meeting is ending now."),
+    /** Said when the PIN checks are backed up (a flood): the caller is not queued behind it. */
+    TRY_AGAIN_LATER("try-again-later", "Please try again later.");
 
     private final String fileStem;
     private final String englishText;

@@ -173,6 +173,11 @@ final class CallScript implements AfterEachCallback {
         return send(new PinChecked(accepted));
     }
 
+    /** The PIN was not checked: the verification queue was full. */
+    CallScript pinNotChecked() {
+        return send(new PinChecked(false, true));
+    }
+
     CallScript enteredLobby() {
         return send(new EnteredLobby());
     }

@@ -28,6 +28,7 @@ import static io.confbridge.prompt.Prompt.JOINING_MEETING;
 import static io.confbridge.prompt.Prompt.MEETING_NOT_STARTED;
 import static io.confbridge.prompt.Prompt.PIN_INCORRECT;
 import static io.confbridge.prompt.Prompt.PRESS_STAR_IF_ORGANIZER;
+import static io.confbridge.prompt.Prompt.TRY_AGAIN_LATER;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,6 +122,17 @@ class OrganizerPinTest {
                 .assertState(CallState.COLLECTING_PIN);
         call.press("1").expect(new StopPrompts(), timer(DIGIT_TIMEOUT_MS));
         call.press("234#").drain();
+        call.pinChecked(true).expect(new EnterMeeting(PIN_MEETING, Role.ORGANIZER));
+    }
+
+    @Test
+    void aPinNotCheckedForAFullQueueTellsTheCallerToTryAgainLater() {
+        call.answer("4711001").found(PIN_MEETING).press("*0000#").drain();
+
+        call.pinNotChecked()
+                .expect(prompts(TRY_AGAIN_LATER, ENTER_PIN))
+                .assertState(CallState.COLLECTING_PIN);
+        call.press("1234#").drain();
         call.pinChecked(true).expect(new EnterMeeting(PIN_MEETING, Role.ORGANIZER));
     }
 

@@ -54,7 +54,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +84,7 @@ public final class BridgeServer implements AutoCloseable {
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private JdbcDirectoryStore store;
     private ExecutorService workers;
+    private ExecutorService pinWorkers;
     private Provisioning provisioning;
     private DemoCredentials demo;
     private MeetingRegistry meetings;
@@ -134,8 +137,14 @@ public final class BridgeServer implements AutoCloseable {
                 security.argon2Iterations(), security.argon2Parallelism());
         // PIN hashing and database work: bounded pool, never an event loop.
         workers = Executors.newFixedThreadPool(security.pinWorkerThreads(), new DefaultThreadFactory("worker", true));
+        // PIN hashing (Argon2, tens of ms and MiBs each) on its own pool whose queue is bounded
+        // (limits.pinVerificationQueue): past it a PIN is refused at once rather than queued behind a flood,
+        // and conference lookups on the workers never wait behind hashing.
+        pinWorkers = new ThreadPoolExecutor(security.pinWorkerThreads(), security.pinWorkerThreads(), 0L,
+                TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(config.limits().pinVerificationQueue()),
+                new DefaultThreadFactory("pin", true));
         toClose.add(this::stopWorkers); // closed before the store they use
-        PinVault vault = new PinVault(store, hasher, workers, new PinGenerator(new SecureRandom()),
+        PinVault vault = new PinVault(store, hasher, pinWorkers, new PinGenerator(new SecureRandom()),
                 new PinLockout(store, config.lockout(), Clock.systemUTC()));
         provisioning = new Provisioning(store, vault, new SecureRandom(), config.ids().conferenceIdLength());
         schedulePurge(vault.lockout());
@@ -168,7 +177,8 @@ public final class BridgeServer implements AutoCloseable {
         SipAccountCache accounts = SipAccountCache.load(new StoredSipAccounts(store, realm));
         store.onSipAccountChange(accounts);
         // Failed digest responses count per SIP username and source like wrong PINs, on the PIN workers.
-        sip = new SipServer(config.sip(), calls, accounts, new DigestLockout(vault.lockout(), workers));
+        sip = new SipServer(config.sip(), calls, accounts, new DigestLockout(vault.lockout(), workers))
+                .limits(config.limits());
         sip.metrics(metrics);
         sip.start();
         toClose.add(sip);
@@ -381,6 +391,10 @@ public final class BridgeServer implements AutoCloseable {
     }
 
     private void stopWorkers() throws InterruptedException {
+        pinWorkers.shutdown();
+        if (!pinWorkers.awaitTermination(5, TimeUnit.SECONDS)) {
+            pinWorkers.shutdownNow();
+        }
         workers.shutdown();
         if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
             log.warn("worker pool did not finish within 5 s; abandoning its tasks");

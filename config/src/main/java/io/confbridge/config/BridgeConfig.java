@@ -1,5 +1,6 @@
 package io.confbridge.config;
 
+import java.util.List;
 import java.util.Map;
 /**
  * The whole configuration of one bridge node, as loaded and validated by {@link ConfigLoader}.
@@ -20,14 +21,15 @@ public record BridgeConfig(
         LockoutConfig lockout,
         IdsConfig ids,
         MixerConfig mixer,
-        OperationsConfig operations) {
+        OperationsConfig operations,
+        LimitsConfig limits) {
 
     /** Never prints the secrets of its parts: see their own {@code toString}. */
     @Override
     public String toString() {
         return "BridgeConfig[dataDir=" + dataDir + ", sip=" + sip + ", rtp=" + rtp + ", ivr=" + ivr + ", store=" + store
                 + ", security=" + security + ", admin=" + admin + ", mail=" + mail + ", lockout=" + lockout
-                + ", ids=" + ids + ", mixer=" + mixer + ", operations=" + operations + "]";
+                + ", ids=" + ids + ", mixer=" + mixer + ", operations=" + operations + ", limits=" + limits + "]";
     }
 
     /** Shown in place of a configured secret. */
@@ -285,6 +287,46 @@ public record BridgeConfig(
         public String toString() {
             return "OperationsConfig[metricsToken=" + (metricsToken.isEmpty() ? "" : "*****")
                     + ", loggingFormat=" + loggingFormat + ", drainMs=" + drainMs + "]";
+        }
+    }
+
+    /**
+     * Flood shedding (issue 9 §2): token buckets and counters checked on the SIP thread before any work;
+     * past a limit, 503 with Retry-After.
+     *
+     * @param invitesPerSecondPerSource     new INVITEs a second from one source (token bucket rate)
+     * @param inviteBurstPerSource          that bucket's depth
+     * @param invitesPerSecond              new INVITEs a second from everyone together (depth = rate)
+     * @param callsPerSource                calls in progress from one source at once
+     * @param registersPerSecondPerSource   REGISTERs a second from one source (depth = 2 × rate)
+     * @param conferenceIdFailuresPerSource wrong conference IDs from one source in a minute before that
+     *                                      source's calls are ended and its INVITEs refused for a growing time
+     * @param pinVerificationQueue          PIN checks waiting for a hashing thread before callers are told
+     *                                      to try again later
+     * @param trustedProxies                {@code sip.trustedProxies}: requests from these address blocks are
+     *                                      keyed on the caller's identity, not the proxy's address
+     */
+    public record LimitsConfig(
+            int invitesPerSecondPerSource,
+            int inviteBurstPerSource,
+            int invitesPerSecond,
+            int callsPerSource,
+            int registersPerSecondPerSource,
+            int conferenceIdFailuresPerSource,
+            int pinVerificationQueue,
+            List<AddressBlock> trustedProxies) {
+
+        public LimitsConfig {
+            trustedProxies = List.copyOf(trustedProxies);
+        }
+
+        /** The defaults of issue 9: what a bridge on a public address runs with. */
+        public static final LimitsConfig DEFAULTS = new LimitsConfig(20, 40, 1000, 200, 5, 10, 64, List.of());
+
+        /** These limits with {@code sip.trustedProxies} replaced. */
+        public LimitsConfig withTrustedProxies(List<AddressBlock> proxies) {
+            return new LimitsConfig(invitesPerSecondPerSource, inviteBurstPerSource, invitesPerSecond, callsPerSource,
+                    registersPerSecondPerSource, conferenceIdFailuresPerSource, pinVerificationQueue, proxies);
         }
     }
 }

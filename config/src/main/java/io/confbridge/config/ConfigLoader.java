@@ -73,6 +73,8 @@ public final class ConfigLoader {
             intKey("sip.tlsPort", BridgeConfig.SipConfig.Tls.DEFAULT_PORT, 1, 65535),
             stringKey("sip.tlsCertificateFile", "", true),
             stringKey("sip.tlsKeyFile", "", true),
+            // Kamailio, SBCs and trunks: CIDR list; their requests are keyed on the caller's identity.
+            stringKey("sip.trustedProxies", "", true),
 
             stringKey("rtp.bindAddress", "127.0.0.1", false),
             intKey("rtp.portMin", 20000, 1024, 65535),
@@ -136,7 +138,15 @@ public final class ConfigLoader {
             intKey("lockout.sourceMaxBackoffSeconds", 900, 1, 86_400),
             intKey("lockout.digestMaxFailures", 10, 1, 1000),
 
-            intKey("ids.conferenceIdLength", 9, 7, 12));
+            intKey("ids.conferenceIdLength", 9, 7, 12),
+            intKey("limits.invitesPerSecondPerSource", 20, 1, 1_000_000),
+            intKey("limits.inviteBurstPerSource", 40, 1, 1_000_000),
+            intKey("limits.invitesPerSecond", 1000, 1, 1_000_000),
+            intKey("limits.callsPerSource", 200, 1, 1_000_000),
+            intKey("limits.registersPerSecondPerSource", 5, 1, 1_000_000),
+            intKey("limits.conferenceIdFailuresPerSource", 10, 1, 1_000_000),
+            intKey("limits.pinVerificationQueue", 64, 1, 100_000));
+
 
     /** OWASP's minimum Argon2id cost (m = 19 MiB, t = 2, p = 1); production start-up refuses less. */
     public static final int MIN_ARGON2_MEMORY_KIB = 19_456;
@@ -518,6 +528,22 @@ public final class ConfigLoader {
                 values.integer("lockout.sourceMaxBackoffSeconds"),
                 values.integer("lockout.digestMaxFailures"));
 
+        int invitesPerSource = values.integer("limits.invitesPerSecondPerSource");
+        int inviteBurst = values.integer("limits.inviteBurstPerSource");
+        if (inviteBurst < invitesPerSource) {
+            throw new ConfigException("limits.inviteBurstPerSource", inviteBurst + " is below limits.invitesPerSecondPerSource ("
+                    + invitesPerSource + "): the bucket must hold at least one second's worth (" + invitesPerSource + "–1000000)");
+        }
+        var limits = new BridgeConfig.LimitsConfig(
+                invitesPerSource,
+                inviteBurst,
+                values.integer("limits.invitesPerSecond"),
+                values.integer("limits.callsPerSource"),
+                values.integer("limits.registersPerSecondPerSource"),
+                values.integer("limits.conferenceIdFailuresPerSource"),
+                values.integer("limits.pinVerificationQueue"),
+                AddressBlock.parseList("sip.trustedProxies", values.string("sip.trustedProxies")));
+
         var ids = new BridgeConfig.IdsConfig(values.integer("ids.conferenceIdLength"));
         var mixer = new BridgeConfig.MixerConfig(values.integer("mixer.maxTalkers"));
         var operations = new BridgeConfig.OperationsConfig(
@@ -525,7 +551,7 @@ public final class ConfigLoader {
                 values.string("logging.format"),
                 values.longValue("shutdown.drainMs"));
 
-        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout, ids, mixer, operations);
+        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout, ids, mixer, operations, limits);
     }
 
     /**

@@ -23,6 +23,7 @@ import javax.sip.header.ContactHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
 import java.security.SecureRandom;
@@ -100,6 +101,10 @@ final class SipCall implements CallSignalling {
     /** The caller's Contact (the dialog's remote target) and, when that is not where its requests come from, their source. */
     private ContactHeader remoteContact;
     private Hop callerSource;
+    /** Where the caller's latest request came from: a loopback media address is accepted only from there. */
+    private InetAddress lastSource;
+    private volatile CallerSource admittedAs;
+    private volatile Consumer<SipCall> onConferenceIdRejected = call -> { };
     /** A reliable 180 went out and its PRACK has not come (RFC 3262): the 200 OK must wait for it. */
     private boolean awaitingPrack;
     /** The answer delay ran out while {@link #awaitingPrack}: answer when the PRACK comes. */
@@ -186,9 +191,19 @@ final class SipCall implements CallSignalling {
             if (contact != null) {
                 remoteContact = contact;
             }
+            lastSource = source == null ? null : source.getAddress();
             callerSource = SourceRouter.sourceHop(request, source,
                     SipMessaging.transportOf(request).toUpperCase(Locale.ROOT), remoteContact);
         }
+    }
+
+    /** Whom this call counts against in the flood limits (see {@link CallerSource}); set once, before it is registered. */
+    void admittedAs(CallerSource source) {
+        this.admittedAs = source;
+    }
+
+    CallerSource admittedAs() {
+        return admittedAs;
     }
 
     /** Where in-dialog requests to the caller go instead of its Contact, or null for the Contact. */
@@ -361,6 +376,16 @@ final class SipCall implements CallSignalling {
         end(new Ending("BYE received", Response.REQUEST_TERMINATED, 0, null, false, true), false);
     }
 
+    /** Who counts this call's wrong conference IDs (the router's flood limits); set before the core sees the call. */
+    void onConferenceIdRejected(Consumer<SipCall> listener) {
+        this.onConferenceIdRejected = listener;
+    }
+
+    @Override
+    public void conferenceIdRejected() {
+        onConferenceIdRejected.accept(this);
+    }
+
     /** The bridge ends the call: BYE once answered, an error response to the INVITE before. */
     @Override
     public void hangUp(String reason) {
@@ -444,6 +469,11 @@ final class SipCall implements CallSignalling {
             if (newRemote == null) {
                 return null;
             }
+            String refused = MediaAddress.refusal(newRemote, lastSource, true);
+            if (refused != null) {
+                log.info("call {}: re-offer refused: {} {}", callId, refused, newRemote);
+                return null;
+            }
             SdesCrypto newRemoteCrypto = secured.crypto();
             SdesCrypto newLocalCrypto = null;
             if (newRemoteCrypto != null) {
@@ -502,6 +532,10 @@ final class SipCall implements CallSignalling {
                         : ourOffer.accept(answer, offeredCryptos, srtpMandatory).orElse(null);
                 InetSocketAddress remote = agreed == null ? null
                         : MediaAddress.of(agreed.audio().connectionAddress(), agreed.audio().port());
+                if (remote != null && MediaAddress.refusal(remote, lastSource, false) != null) {
+                    log.info("call {}: {} {} in the ACK's answer", callId, MediaAddress.refusal(remote, lastSource, false), remote);
+                    remote = null;
+                }
                 if (remote == null) {
                     fail = true;
                 } else {
@@ -522,6 +556,10 @@ final class SipCall implements CallSignalling {
                 AudioOffer selected = secured == null ? null : secured.audio();
                 InetSocketAddress remote = selected == null ? null
                         : MediaAddress.of(selected.connectionAddress(), selected.port());
+                if (remote != null && MediaAddress.refusal(remote, lastSource, true) != null) {
+                    log.info("call {}: {} {} in the ACK's answer ignored", callId, MediaAddress.refusal(remote, lastSource, true), remote);
+                    remote = null;
+                }
                 boolean rekeyed = secured != null && secured.crypto() != null && !secured.crypto().sameKey(remoteCrypto);
                 if (remote != null && audio != null && (changes(selected, remote) || rekeyed)) {
                     if (rekeyed) {

@@ -85,6 +85,8 @@ final class SipEventRouter implements SipListenerExt {
     private final SessionTimer sessionTimer;
     /** rtp.srtp and rtp.srtpOverInsecureSignalling; set once before the listener is added. */
     private volatile BridgeConfig.SipConfig.Srtp srtp = BridgeConfig.SipConfig.Srtp.DEFAULT;
+    /** The flood limits (issue 9 §2); replaced before the stack starts, see {@link #admission(RequestAdmission)}. */
+    private volatile RequestAdmission admission = new RequestAdmission(BridgeConfig.LimitsConfig.DEFAULTS);
 
     SipEventRouter(CallAcceptor acceptor, SipProvider provider, SipMessaging sip,
                    ScheduledExecutorService setup, long answerDelayMs, SipAuthenticator authenticator) {
@@ -109,6 +111,15 @@ final class SipEventRouter implements SipListenerExt {
         this.srtp = policy;
     }
 
+    SipEventRouter admission(RequestAdmission admission) {
+        this.admission = admission;
+        return this;
+    }
+
+    RequestAdmission admission() {
+        return admission;
+    }
+
     int activeCalls() {
         return calls.size();
     }
@@ -130,6 +141,9 @@ final class SipEventRouter implements SipListenerExt {
             return;
         }
         try {
+            if (refusedByLimits(exchange, method)) {
+                return;
+            }
             if (hasToTag(request)) {
                 SipCall inDialog = callOf(event);
                 if (inDialog != null) {
@@ -162,6 +176,37 @@ final class SipEventRouter implements SipListenerExt {
             log.debug("{} failure detail", method, e);
             respondAfterFailure(exchange, Response.SERVER_INTERNAL_ERROR);
         }
+    }
+
+    /**
+     * The flood limits, first of all and O(1): a new INVITE or a REGISTER over its source's (or the
+     * global) budget gets a stateless 503 with Retry-After, so a flood creates no transaction, no call
+     * and no log line beyond one a minute per source.
+     */
+    private boolean refusedByLimits(SipExchange exchange, String method) throws ParseException, SipException {
+        Request request = exchange.request();
+        boolean invite = Request.INVITE.equals(method) && !hasToTag(request);
+        if (!invite && !Request.REGISTER.equals(method)) {
+            return false;
+        }
+        CallerSource source = callerSource(request);
+        RequestAdmission.Refusal refusal = invite
+                ? admission.admitInvite(source, System.nanoTime())
+                : admission.admitRegister(source, System.nanoTime());
+        if (refusal == null) {
+            return false;
+        }
+        if (refusal.silent()) {
+            return true;
+        }
+        Response busy = sip.response(Response.SERVICE_UNAVAILABLE, request);
+        sip.addRetryAfter(busy, refusal.retryAfterS());
+        exchange.respondStatelessly(busy);
+        return true;
+    }
+
+    private CallerSource callerSource(Request request) {
+        return CallerSource.of(request, signallingSource(request).getAddress(), admission.limits().trustedProxies());
     }
 
     private void onInvite(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
@@ -218,6 +263,7 @@ final class SipEventRouter implements SipListenerExt {
             reject(exchange, Response.NOT_ACCEPTABLE_HERE, "SRTP required: call over TLS (sips:, transport=tls)");
             return;
         }
+        CallerSource source = callerSource(request);
         NewCall newCall;
         SipCall call;
         if (request.getContent() == null) {
@@ -226,7 +272,7 @@ final class SipEventRouter implements SipListenerExt {
             // remote address, so it sends nothing; it starts once the answer is applied.
             newCall = new NewCall(callId, RequestParts.userOf(request.getRequestURI()), RequestParts.callerId(request),
                     signallingSource(request), null, ourOffer.firstCodec(), ourOffer.firstCodec().staticPayloadType(),
-                    BridgeOffer.TELEPHONE_EVENT_PAYLOAD_TYPE, true, organizerId, null, false);
+                    BridgeOffer.TELEPHONE_EVENT_PAYLOAD_TYPE, true, organizerId, null, false, null, source.key());
             call = new SipCall(callId, transaction, null, null, null, ourOffer, sip, this::forget);
             call.srtp(keysAllowed, mandatory, null);
         } else {
@@ -242,18 +288,37 @@ final class SipEventRouter implements SipListenerExt {
                 return;
             }
             RtcpOffer rtcp = RtcpOffer.of(check.offer, audio);
+            InetSocketAddress remoteRtcp = rtcp.port() > 0 ? MediaAddress.of(rtcp.host(), rtcp.port()) : null;
+            InetAddress from = source.address();
+            String refused = MediaAddress.refusal(remoteRtp, from, false);
+            if (refused == null && remoteRtcp != null) {
+                refused = MediaAddress.refusal(remoteRtcp, from, false);
+            }
+            if (refused != null) {
+                log.info("call {} from {}: {} {} refused", callId, from, refused, remoteRtcp == null ? remoteRtp : remoteRtp + "/" + remoteRtcp);
+                reject(exchange, Response.NOT_ACCEPTABLE_HERE, "Media address refused");
+                return;
+            }
             call = new SipCall(callId, transaction, check.offer, audio, remoteRtp, ourOffer, sip, this::forget);
             call.srtp(keysAllowed, mandatory, check.crypto);
             newCall = new NewCall(callId, RequestParts.userOf(request.getRequestURI()), RequestParts.callerId(request),
                     signallingSource(request), remoteRtp, audio.codec(), audio.payloadType(),
                     audio.telephoneEventPayloadType(), audio.sendAudio(), organizerId,
-                    rtcp.port() > 0 ? MediaAddress.of(rtcp.host(), rtcp.port()) : null, rtcp.mux(), call.srtpKeys());
+                    remoteRtcp, rtcp.mux(), call.srtpKeys(), source.key());
         }
         call.heardFrom(request, newCall.signallingSource());
         call.sessionTerms(SessionTimer.terms(sessionAsk));
         if (call.dialog() != null) {
             call.dialog().setApplicationData(call);
         }
+        if (!admission.callStarted(source, System.nanoTime())) {
+            Response busy = sip.response(Response.SERVICE_UNAVAILABLE, request);
+            sip.addRetryAfter(busy, CALLS_PER_SOURCE_RETRY_AFTER_S);
+            exchange.respond(busy);
+            return;
+        }
+        call.admittedAs(source);
+        call.onConferenceIdRejected(this::conferenceIdRejected);
         // Registered before the core decides, so a CANCEL that races the acceptor finds the call.
         calls.put(callId, call);
         CompletableFuture<CallHandle> accepted;
@@ -264,6 +329,25 @@ final class SipEventRouter implements SipListenerExt {
         }
         // The core completes on a media loop; responses are sent from our own executor, never there.
         accepted.whenCompleteAsync((handle, failure) -> onAccepted(call, newCall, handle, failure), this::onSetupThread);
+    }
+
+    /**
+     * A caller dialled a conference ID that does not exist. Past {@code limits.conferenceIdFailuresPerSource}
+     * in a minute, every call of that source ends (BYE) and its new INVITEs get 503 for a growing time.
+     */
+    private void conferenceIdRejected(SipCall call) {
+        CallerSource source = call.admittedAs();
+        if (source == null || !admission.conferenceIdFailed(source, System.nanoTime())) {
+            return;
+        }
+        onSetupThread(() -> {
+            for (SipCall other : calls.values()) {
+                CallerSource from = other.admittedAs();
+                if (from != null && from.key().equals(source.key())) {
+                    other.lost("too many wrong conference IDs from " + source.key(), true);
+                }
+            }
+        });
     }
 
     /** Once the server is closing its executor refuses work; the decision is then handled where it arrives. */
@@ -680,7 +764,9 @@ final class SipEventRouter implements SipListenerExt {
     }
 
     private void forget(SipCall call) {
-        calls.remove(call.callId(), call);
+        if (calls.remove(call.callId(), call) && call.admittedAs() != null) {
+            admission.callEnded(call.admittedAs().key());
+        }
         if (keepalive != null) {
             keepalive.stop(call);
         }
@@ -790,6 +876,8 @@ final class SipEventRouter implements SipListenerExt {
         return to != null && to.getTag() != null;
     }
 
+    /** Retry-After of a 503 for a source at {@code limits.callsPerSource}: calls last minutes, not seconds. */
+    private static final int CALLS_PER_SOURCE_RETRY_AFTER_S = 30;
     /** RFC 3262 §3: 64 T1 of retransmitting a reliable provisional response without a PRACK. */
     private static final long RELIABLE_PROVISIONAL_TIMEOUT_MS = 64 * 500;
     /** RFC 3262's option tag. */

@@ -68,6 +68,9 @@ public final class SipServer implements AutoCloseable {
     private BridgeMetrics metrics = BridgeMetrics.disabled();
     private int clientT1Ms;
     private long sessionTimerSecondMs = 1000;
+    private long idleConnectionMs = SipStackProperties.IDLE_CONNECTION_MS;
+    private BridgeConfig.LimitsConfig limits = BridgeConfig.LimitsConfig.DEFAULTS;
+    private RequestAdmission admission;
 
     /** A server without SIP accounts: nobody is challenged, every caller is anonymous, REGISTER gets 405. */
     public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor) {
@@ -136,6 +139,21 @@ public final class SipServer implements AutoCloseable {
         return this;
     }
 
+    /** How long an idle TCP/TLS connection stays open, so a test can watch it close; before {@link #start()}. */
+    synchronized SipServer idleConnectionMs(long ms) {
+        this.idleConnectionMs = ms;
+        return this;
+    }
+
+    /**
+     * The flood limits and trusted proxies ({@code limits.*}, {@code sip.trustedProxies}); before
+     * {@link #start()}. Without this call the defaults of {@link BridgeConfig.LimitsConfig#DEFAULTS} apply.
+     */
+    public synchronized SipServer limits(BridgeConfig.LimitsConfig limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        return this;
+    }
+
     /**
      * Binds {@code sip.bindAddress:sip.port} on the configured transports and starts answering.
      *
@@ -149,7 +167,10 @@ public final class SipServer implements AutoCloseable {
         // jain-sip's TCP parser threads end by throwing when they drop a connection: not an error of ours.
         StackThreadDeaths.install();
         try {
-            var properties = SipStackProperties.create(stackName);
+            admission = new RequestAdmission(limits);
+            FloodGuardNetworkLayer.register(stackName, admission);
+            var properties = SipStackProperties.create(stackName, idleConnectionMs);
+            properties.setProperty("gov.nist.javax.sip.NETWORK_LAYER", FloodGuardNetworkLayer.class.getName());
             if (config.tls().enabled()) {
                 // jain-sip reads the key store file in the stack's constructor: it exists only meanwhile.
                 try (TlsKeyMaterial keys = TlsKeyMaterial.load(config.tls(), advertisedAddress())) {
@@ -196,7 +217,7 @@ public final class SipServer implements AutoCloseable {
             messaging.metrics(metrics);
             messaging.tlsPort(config.tls().enabled() ? config.tls().port() : 0);
             router = new SipEventRouter(acceptor, provider, messaging, setup, config.answerDelayMs(), authenticator,
-                    config.keepaliveIntervalMs(), sessionTimerSecondMs);
+                    config.keepaliveIntervalMs(), sessionTimerSecondMs).admission(admission);
             router.srtp(config.srtp());
             provider.addSipListener(router);
             stack.start();
@@ -223,6 +244,11 @@ public final class SipServer implements AutoCloseable {
     /** Whether the SIP stack is started and listening (for the readiness check). */
     public synchronized boolean listening() {
         return started && !closed && stack != null;
+    }
+
+    /** The flood limits in force, once started (tests). */
+    synchronized RequestAdmission admission() {
+        return admission;
     }
 
     /** Calls being set up or in progress (dialogs the server still tracks), for diagnostics. */
@@ -265,6 +291,7 @@ public final class SipServer implements AutoCloseable {
     }
 
     private void releaseStack() {
+        FloodGuardNetworkLayer.unregister(stackName);
         if (setup != null) {
             setup.shutdownNow();
         }

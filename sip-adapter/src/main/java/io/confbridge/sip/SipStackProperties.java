@@ -15,6 +15,11 @@ final class SipStackProperties {
     }
 
     static Properties create(String stackName) {
+        return create(stackName, IDLE_CONNECTION_MS);
+    }
+
+    /** With idle TCP/TLS connections closed after {@code idleConnectionMs} (tests use seconds). */
+    static Properties create(String stackName, long idleConnectionMs) {
         Properties p = new Properties();
         // A unique name per instance: tests (and a restart inside one JVM) run several stacks side by side.
         p.setProperty("javax.sip.STACK_NAME", stackName);
@@ -37,8 +42,51 @@ final class SipStackProperties {
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(MAX_MESSAGE_SIZE));
         // A message without Via or CSeq would otherwise throw inside the stack's UDP channel.
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", CompleteMessageParserFactory.class.getName());
+        hardening(p, idleConnectionMs);
         // Listener work is short (the core posts to its own loops), so a small pool sized to the cores
         // suffices; the machine we target has 2.
+        return p;
+    }
+
+    /** A TCP/TLS connection that carries nothing this long is closed (a dialog's own traffic keeps it open). */
+    static final long IDLE_CONNECTION_MS = 120_000;
+    /** Connections at once; a bridge's organizers and trunks need far fewer. */
+    static final int MAX_CONNECTIONS = 2_000;
+    /** Server transactions at once: past it jain-sip answers new requests 503 itself. */
+    static final int MAX_SERVER_TRANSACTIONS = 5_000;
+    /** SO_RCVBUF of the SIP UDP socket. */
+    static final int UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+    /** Requests older than this in jain-sip's UDP queue are dropped (its default is 8 s). */
+    static final int CONGESTION_TIMEOUT_MS = 2_000;
+    /** A TCP/TLS message whose bytes stop coming is given up after this long. */
+    static final int READ_TIMEOUT_MS = 10_000;
+
+    /**
+     * Issue 9 §2: what a flood or a crowd of idle connections may cost the stack. jain-sip's NIO message
+     * processors serve every TCP and TLS connection from one selector thread, where the default blocking
+     * ones start a thread per connection: ten thousand idle connections then cost ten thousand threads.
+     * With NIO, parsed messages go to a small pool (not the selector thread), and a connection idle for
+     * {@link #IDLE_CONNECTION_MS} is closed by jain-sip's socket auditor. {@code MAX_CONNECTIONS} and
+     * {@code READ_TIMEOUT} are what jain-sip's connection channels check; the idle auditor is what bounds
+     * connections under NIO.
+     */
+    static Properties hardening(Properties p, long idleConnectionMs) {
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("gov.nist.javax.sip.NIO_MAX_SOCKET_IDLE_TIME", Long.toString(idleConnectionMs));
+        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(MAX_CONNECTIONS));
+        p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", Integer.toString(READ_TIMEOUT_MS));
+        p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", Integer.toString(MAX_SERVER_TRANSACTIONS));
+        p.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE", Integer.toString(threadPoolSize()));
+        // Every INVITE schedules transaction timers before the listener sees it: the default timer is one
+        // java.util.Timer whose monitor every SIP thread then queues on (an INVITE flood stalls all of
+        // signalling there); the executor-based one has no such global lock.
+        p.setProperty("gov.nist.javax.sip.TIMER_CLASS_NAME", "gov.nist.javax.sip.stack.timers.ScheduledExecutorSipTimer");
+        // jain-sip's UDP socket buffer is 64 KiB by default: 80 INVITEs, 16 ms of a 5,000/s flood. When the
+        // reader thread is not scheduled for that long the kernel drops whatever comes, legitimate callers
+        // and OPTIONS alike. 4 MiB (capped by net.core.rmem_max) rides out a second.
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(UDP_RECEIVE_BUFFER_BYTES));
+        // A request that waited this long in the stack's queue is dropped rather than answered late.
+        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", Integer.toString(CONGESTION_TIMEOUT_MS));
         return p;
     }
 
@@ -46,12 +94,10 @@ final class SipStackProperties {
      * SIP over TLS with {@code keys}: TLS 1.2 and 1.3 only, forward-secret AEAD suites only (jain-sip's
      * default list has TLS_DH_anon), no client certificates asked (softphones have none).
      *
-     * <p>The handshake: this stack uses jain-sip's blocking-I/O TLS processor (no MESSAGE_PROCESSOR_FACTORY
-     * is set), which gives every accepted connection its own reader thread ({@code TLSMessageChannel.run})
-     * and runs {@code SSLSocket.startHandshake()} there, under a watchdog that closes the socket after
-     * {@link #TLS_HANDSHAKE_TIMEOUT_MS}. A slow or stalled handshake therefore holds only its own
-     * connection's thread, never the UDP/TCP processors or another call's connection. (jain-sip's NIO
-     * processor would instead run handshakes inside its one selector thread, shared by all connections.)
+     * <p>The handshake: with the NIO message processors ({@link #hardening}) jain-sip drives each
+     * connection's {@code SSLEngine} from its selector as bytes arrive, so a slow or stalled handshake holds
+     * no thread at all and delays no other connection; one that never finishes is closed as an idle
+     * connection. ({@code SSL_HANDSHAKE_TIMEOUT} is set for the blocking processors, which check it.)
      */
     static Properties withTls(Properties p, TlsKeyMaterial keys) {
         p.setProperty("javax.net.ssl.keyStore", keys.keyStore().toString());

@@ -107,6 +107,17 @@ public final class SipTestClient implements AutoCloseable {
         return new SipTestClient(loopback, serverPort, socket, null);
     }
 
+    /**
+     * A UDP client whose packets come from {@code localAddress} (another loopback address, such as
+     * 127.0.0.2), talking to a server on 127.0.0.1: a second "source" for per-source limits. Its messages
+     * still name 127.0.0.1; with {@code rport} the answers come back to where it really is.
+     */
+    public static SipTestClient udpFrom(InetAddress localAddress, int serverPort) throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(localAddress, 0));
+        socket.setSoTimeout(200);
+        return new SipTestClient(serverPort, socket, null);
+    }
+
     public static SipTestClient tcp(int serverPort) throws IOException {
         Socket socket = new Socket();
         socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));

@@ -1,0 +1,71 @@
+package io.confbridge.server;
+
+import io.confbridge.prompt.Prompt;
+import io.confbridge.prompt.PromptLibrary;
+import io.confbridge.server.support.DialInSteps;
+import io.confbridge.server.support.LogCapture;
+import io.confbridge.server.support.RunningBridge;
+import io.confbridge.server.support.SpokenFrames;
+import io.confbridge.server.support.TestMeeting;
+import io.confbridge.server.support.TestPhone;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.confbridge.server.support.DialInSteps.IVR_STEP;
+import static io.confbridge.server.support.DialInSteps.awaitHearing;
+import static io.confbridge.server.support.DialInSteps.dialAndAnswered;
+import static io.confbridge.server.support.DialInSteps.type;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * Issue 9 §2: PIN hashing runs on its own pool with a bounded queue ({@code limits.pinVerificationQueue});
+ * when it is full a PIN is refused at once instead of waiting behind the others, and the caller hears
+ * "Please try again later".
+ */
+class PinQueueLimitTest {
+
+    private static final PromptLibrary ENGLISH = PromptLibrary.builtIn("en");
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void pinsPastTheQueueAreRefusedAtOnce() throws Exception {
+        try (LogCapture logs = LogCapture.start();
+             RunningBridge bridge = RunningBridge.in(dataDir)
+                     // One hashing thread, one waiting place, and a slow Argon2: four PINs at once overflow it.
+                     .with("security.pinWorkerThreads", "1")
+                     .with("limits.pinVerificationQueue", "1")
+                     .with("security.argon2MemoryKiB", "131072")
+                     .with("security.argon2Iterations", "6")
+                     .start()) {
+            TestMeeting meeting = bridge.newMeeting(true);
+            String id = meeting.conferenceId();
+            List<TestPhone> guessers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                TestPhone phone = bridge.newPhone("guesser-" + i);
+                dialAndAnswered(phone, id);
+                guessers.add(phone);
+            }
+            for (TestPhone phone : guessers) {
+                awaitHearing(phone);
+            }
+            long typedAt = System.nanoTime();
+            for (TestPhone phone : guessers) {
+                type(phone, "*" + meeting.wrongPin() + "#");
+            }
+            await("a PIN past the full queue is refused, not queued").atMost(IVR_STEP).until(() ->
+                    logs.lines().stream().anyMatch(l -> l.contains("PIN verification queue is full")));
+            SpokenFrames tryAgain = SpokenFrames.of(ENGLISH.get(Prompt.TRY_AGAIN_LATER),
+                    guessers.get(0).answer().codec(), DialInSteps.PROMPT_FRAMES_COMPARED);
+            await("that caller hears \"Please try again later\"").atMost(IVR_STEP).until(() ->
+                    guessers.stream().anyMatch(phone -> tryAgain.receivedAmong(phone.receivedSince(typedAt))));
+            assertFalse(bridge.status(id).started());
+        }
+    }
+}
