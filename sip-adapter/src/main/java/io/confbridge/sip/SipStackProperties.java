@@ -2,6 +2,7 @@ package io.confbridge.sip;
 
 import io.confbridge.sip.logging.Slf4jServerLogger;
 import io.confbridge.sip.logging.Slf4jStackLogger;
+import io.confbridge.sip.stream.GuardedMessageProcessorFactory;
 
 import java.util.Properties;
 
@@ -71,7 +72,7 @@ final class SipStackProperties {
      * connections under NIO.
      */
     static Properties hardening(Properties p, long idleConnectionMs) {
-        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", GuardedMessageProcessorFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.NIO_MAX_SOCKET_IDLE_TIME", Long.toString(idleConnectionMs));
         p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(MAX_CONNECTIONS));
         p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", Integer.toString(READ_TIMEOUT_MS));

@@ -1,0 +1,40 @@
+package io.confbridge.sip.stream;
+
+import gov.nist.javax.sip.stack.NioTcpMessageChannel;
+import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.channels.SocketChannel;
+
+/** jain-sip's NIO TCP processor whose accepted connections are {@link GuardedTcpChannel}s. */
+final class GuardedTcpProcessor extends NioTcpMessageProcessor {
+
+    GuardedTcpProcessor(InetAddress address, SIPTransactionStack stack, int port) {
+        super(address, stack, port);
+    }
+
+    @Override
+    public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client)
+            throws IOException {
+        NioTcpMessageChannel channel = nioHandler.getMessageChannel(client);
+        if (channel == null) {
+            channel = new GuardedTcpChannel(processor, client);
+            nioHandler.putMessageChannel(client, channel);
+        }
+        return channel;
+    }
+
+    @Override
+    public void start() throws IOException {
+        super.start();
+        SelectorRestart.watch(selectorThread, getTransport(), () -> selector.isOpen(), this::replacementSelector);
+    }
+
+    private Thread replacementSelector(String name) {
+        Thread next = new Thread(createProcessorTask(), name);
+        selectorThread = next;
+        return next;
+    }
+}
