@@ -119,6 +119,33 @@ public final class Slf4jStackLogger implements StackLogger {
                 || message.startsWith("{"));
     }
 
+    /**
+     * jain-sip's NIO TCP/TLS path hands each framed message to a pool and logs whatever its processing threw
+     * as "Error occured processing message" at ERROR: a request whose CSeq method is not its own (the
+     * peer's malformed input), or a response that could not be sent because the peer's connection is gone
+     * and none can be opened to its Via (the peer went away). The SIP fuzz test (issue 9 §5) found both;
+     * neither is the bridge's fault. The same goes for "IOException occured at" with an I/O failure: a
+     * response that found the caller's TCP connection gone. Anything else thrown there stays at ERROR.
+     */
+    static boolean isPeerFaultOverTcp(String message, Throwable ex) {
+        if (message == null || ex == null) {
+            return false;
+        }
+        if (message.startsWith("IOException occured at")) {
+            // A response the stack could not send: the caller's connection is gone and none can be opened.
+            return ex instanceof java.io.IOException;
+        }
+        if (!message.startsWith("Error occured processing message")) {
+            return false;
+        }
+        String text = String.valueOf(ex.getMessage());
+        return ex instanceof java.io.IOException
+                || (ex.getClass() == Exception.class && text.startsWith("Bad CSeq method"))
+                || (ex instanceof RuntimeException && text.startsWith("Unexpected internal error")
+                    && (text.contains("Could not create a message channel")
+                        || text.contains("Connection refused")));
+    }
+
     @Override
     public void logError(String message, Exception ex) {
         if (!enabled) {
@@ -127,6 +154,12 @@ public final class Slf4jStackLogger implements StackLogger {
         if (isPeerGone(message) || (isDroppedInput(message) && !message.startsWith(UDP_PACKET_FAILED))) {
             if (log.isDebugEnabled()) {
                 log.debug(WireRedaction.redact(message), ex);
+            }
+        } else if (isPeerFaultOverTcp(message, ex)) {
+            // The exception's own text quotes the message (an INFO body may carry a PIN): redacted, never
+            // passed on as a throwable that logback would print raw.
+            if (log.isDebugEnabled()) {
+                log.debug("{} | {}", WireRedaction.redact(message), WireRedaction.redact(String.valueOf(ex)));
             }
         } else if (message != null && message.startsWith(UDP_PACKET_FAILED)) {
             // The stack failed on a hostile datagram after our parser refused it (building its 400 from

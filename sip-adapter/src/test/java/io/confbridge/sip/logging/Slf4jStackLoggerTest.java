@@ -76,4 +76,27 @@ class Slf4jStackLoggerTest {
         logger.logError("Unexpected exception", new IllegalStateException("bug"));
         assertEquals(List.of(Level.ERROR, Level.ERROR), levels());
     }
+
+    @Test
+    void tcpMessagesThePeerGotWrongAreDebugAndTheirTextIsNotPassedOnRaw() {
+        logger.logError("Error occured processing message INFO sip:bridge@127.0.0.1 SIP/2.0",
+                new Exception("Bad CSeq methodINFO sip:bridge@127.0.0.1 SIP/2.0\r\nCSeq: 2 BYE\r\n\r\nSignal=1"));
+        logger.logError("Error occured processing message OPTIONS sip:bridge@127.0.0.1 SIP/2.0",
+                new java.net.ConnectException("Connection refused"));
+        logger.logError("Error occured processing message INVITE sip:bridge@127.0.0.1 SIP/2.0",
+                new RuntimeException("Unexpected internal error  Could not create a message channel for 127.0.0.1:5099/TCP"));
+        logger.logError("IOException occured at ", new java.net.SocketException(
+                "class java.net.ConnectException Connection refused null Problem connecting /127.0.0.1 48770 /127.0.0.1"));
+        assertEquals(List.of(Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG), levels());
+        assertEquals(null, appender.list.get(0).getThrowableProxy(), "the exception quoting the message is not attached");
+    }
+
+    @Test
+    void aBugThrownWhileProcessingATcpMessageStaysAnError() {
+        logger.logError("Error occured processing message INVITE sip:bridge@127.0.0.1 SIP/2.0",
+                new NullPointerException("listener bug"));
+        logger.logError("Error occured processing message INVITE sip:bridge@127.0.0.1 SIP/2.0",
+                new Exception("something else"));
+        assertEquals(List.of(Level.ERROR, Level.ERROR), levels());
+    }
 }
