@@ -14,11 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.confbridge.server.support.DialInSteps.IVR_STEP;
 import static io.confbridge.server.support.DialInSteps.awaitHearing;
 import static io.confbridge.server.support.DialInSteps.dialAndAnswered;
-import static io.confbridge.server.support.DialInSteps.type;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -56,9 +57,13 @@ class PinQueueLimitTest {
                 awaitHearing(phone);
             }
             long typedAt = System.nanoTime();
+            // All four type at once, so their PINs reach the pool within milliseconds of each other, well
+            // inside one slow Argon2 run: one is hashed, one waits, and the others find the queue full.
+            List<CompletableFuture<Void>> typing = new ArrayList<>();
             for (TestPhone phone : guessers) {
-                type(phone, "*" + meeting.wrongPin() + "#");
+                typing.add(phone.sendDtmfAsync("*" + meeting.wrongPin() + "#"));
             }
+            CompletableFuture.allOf(typing.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
             await("a PIN past the full queue is refused, not queued").atMost(IVR_STEP).until(() ->
                     logs.lines().stream().anyMatch(l -> l.contains("PIN verification queue is full")));
             SpokenFrames tryAgain = SpokenFrames.of(ENGLISH.get(Prompt.TRY_AGAIN_LATER),

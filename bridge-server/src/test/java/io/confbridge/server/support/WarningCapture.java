@@ -55,6 +55,10 @@ public final class WarningCapture implements AutoCloseable {
             synchronized (lines) {
                 lines.add(line.toString());
             }
+            // Printed at once as well: a test that fails on something else (a probe timing out because this
+            // thread was jain-sip's TCP selector) must still show why.
+            System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+            e.printStackTrace(System.err);
         });
     }
 
