@@ -170,6 +170,11 @@ final class SipEventRouter implements SipListenerExt {
             log.debug("{} {} refused by the stack: {}", method, RequestParts.callIdOf(request), e.getMessage());
             respondAfterFailure(exchange, Response.BAD_REQUEST);
         } catch (Exception e) {
+            if (UndeliverableResponse.isCause(e)) {
+                log.debug("{} {}: no response can reach the sender, its connection is gone", method,
+                        RequestParts.callIdOf(request));
+                return;
+            }
             // Exception, not only what the signatures declare: Netty and jain-sip can throw checked
             // exceptions undeclared, and whatever escapes here leaves the sender without an answer.
             log.warn("{} {} failed: {}", method, RequestParts.callIdOf(request), e.toString());
