@@ -9,6 +9,7 @@ import io.confbridge.call.CallRejectedException;
 import io.confbridge.call.NewCall;
 import io.confbridge.call.NegotiatedMedia;
 import io.confbridge.config.BridgeConfig;
+import io.confbridge.sip.logging.NioHandlerUnlock;
 import io.confbridge.sip.sdp.AudioOffer;
 import io.confbridge.sip.sdp.BridgeOffer;
 import io.confbridge.sip.sdp.RtcpOffer;
@@ -170,7 +171,7 @@ final class SipEventRouter implements SipListenerExt {
             log.debug("{} {} refused by the stack: {}", method, RequestParts.callIdOf(request), e.getMessage());
             respondAfterFailure(exchange, Response.BAD_REQUEST);
         } catch (Exception e) {
-            if (UndeliverableResponse.isCause(e)) {
+            if (NioHandlerUnlock.isCause(e)) {
                 log.debug("{} {}: no response can reach the sender, its connection is gone", method,
                         RequestParts.callIdOf(request));
                 return;

@@ -131,6 +131,9 @@ public final class Slf4jStackLogger implements StackLogger {
         if (message == null || ex == null) {
             return false;
         }
+        if (NioHandlerUnlock.isCause(ex)) {
+            return true;
+        }
         if (message.startsWith("IOException occured at")) {
             // A response the stack could not send: the caller's connection is gone and none can be opened.
             return ex instanceof java.io.IOException;

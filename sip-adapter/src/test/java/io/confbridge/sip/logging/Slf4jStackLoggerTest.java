@@ -87,7 +87,11 @@ class Slf4jStackLoggerTest {
                 new RuntimeException("Unexpected internal error  Could not create a message channel for 127.0.0.1:5099/TCP"));
         logger.logError("IOException occured at ", new java.net.SocketException(
                 "class java.net.ConnectException Connection refused null Problem connecting /127.0.0.1 48770 /127.0.0.1"));
-        assertEquals(List.of(Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG), levels());
+        IllegalMonitorStateException unlock = new IllegalMonitorStateException();
+        unlock.setStackTrace(new StackTraceElement[] {
+                new StackTraceElement("gov.nist.javax.sip.stack.NIOHandler", "removeSocket", "NIOHandler.java", 188)});
+        logger.logError("Problem processing selection key event", unlock);
+        assertEquals(List.of(Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG), levels());
         assertEquals(null, appender.list.get(0).getThrowableProxy(), "the exception quoting the message is not attached");
     }
 

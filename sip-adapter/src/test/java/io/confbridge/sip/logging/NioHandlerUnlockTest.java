@@ -1,11 +1,11 @@
-package io.confbridge.sip;
+package io.confbridge.sip.logging;
 
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class UndeliverableResponseTest {
+class NioHandlerUnlockTest {
 
     private static IllegalMonitorStateException thrownFrom(String className) {
         IllegalMonitorStateException e = new IllegalMonitorStateException();
@@ -18,12 +18,12 @@ class UndeliverableResponseTest {
 
     @Test
     void jainSipsDoubleUnlockOnAVanishedTcpPeerIsRecognised() {
-        assertTrue(UndeliverableResponse.isCause(thrownFrom("gov.nist.javax.sip.stack.NIOHandler")));
+        assertTrue(NioHandlerUnlock.isCause(thrownFrom("gov.nist.javax.sip.stack.NIOHandler")));
     }
 
     @Test
     void theSameExceptionFromAnywhereElseIsABugAndNotHidden() {
-        assertFalse(UndeliverableResponse.isCause(thrownFrom("io.confbridge.sip.SipCall")));
-        assertFalse(UndeliverableResponse.isCause(new IllegalStateException("NIOHandler")));
+        assertFalse(NioHandlerUnlock.isCause(thrownFrom("io.confbridge.sip.SipCall")));
+        assertFalse(NioHandlerUnlock.isCause(new IllegalStateException("NIOHandler")));
     }
 }
