@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 final class Call implements CallHandle, BridgeMetrics.RtpCounts {
     private static final Logger log = LoggerFactory.getLogger(Call.class);
     /** Time after the closing prompt for its last packets to arrive before the BYE. */
-    private static final long SHUTDOWN_BYE_MARGIN_MS = 300;
+    private static final long BYE_AFTER_PROMPT_MARGIN_MS = 300;
     private static final String END_REASON_UNKNOWN = "ended";
     private static final String END_REASON_CALLER = "caller hung up";
 
@@ -64,8 +64,8 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
     private boolean dispatching;
     private boolean started;
     private boolean closed;
-    /** The bridge is stopping: the caller hears the closing prompt, then BYE; no other event counts. */
-    private boolean endingForShutdown;
+    /** The bridge is ending the call (shutdown, a banned source): the closing prompt, then BYE; no other event counts. */
+    private boolean endingByBridge;
     private final BridgeMetrics metrics;
     /** The stage counted in {@code confbridge_calls_active}, null before the start and after the end. */
     private BridgeMetrics.Stage stage;
@@ -208,7 +208,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
 
     /** Handles an event now; on the loop only. */
     void fire(CallEvent event) {
-        if (closed || (endingForShutdown && !(event instanceof HungUp))) {
+        if (closed || (endingByBridge && !(event instanceof HungUp))) {
             return;
         }
         if (dispatching) {
@@ -245,23 +245,36 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
      * gets a BYE. From any thread.
      */
     void endForShutdown() {
+        endSaying(Prompt.MEETING_ENDING, "bridge shutting down");
+    }
+
+    @Override
+    public void goodbye(String reason) {
+        endSaying(Prompt.GOODBYE, reason);
+    }
+
+    /**
+     * The bridge ends the call whatever stage it is in: it leaves its meeting or lobby at once, the caller
+     * hears {@code prompt}, then gets a BYE. From any thread; the first such end wins.
+     */
+    private void endSaying(Prompt prompt, String reason) {
         loop.execute(() -> {
-            if (closed || endingForShutdown) {
+            if (closed || endingByBridge) {
                 return;
             }
-            endingForShutdown = true;
+            endingByBridge = true;
             effects.cancelTimer();
             seat.leave();
             playout.clearOverlay();
             playout.stopHoldMusic();
-            EncodedAudio closing = effects.prompt(Prompt.MEETING_ENDING);
+            EncodedAudio closing = effects.prompt(prompt);
             playout.appendOverlay(closing);
-            long sayMs = (long) closing.frames() * MediaClock.TICK_NS / 1_000_000 + SHUTDOWN_BYE_MARGIN_MS;
+            long sayMs = (long) closing.frames() * MediaClock.TICK_NS / 1_000_000 + BYE_AFTER_PROMPT_MARGIN_MS;
             loop.schedule(() -> {
                 if (!closed) {
-                    endReason = "bridge shutting down";
-                    log.info("call {}: ended by the bridge's shutdown in {}", info.callId(), machine.state());
-                    signalling.hangUp("bridge shutting down");
+                    endReason = reason;
+                    log.info("call {}: ended by the bridge ({}) in {}", info.callId(), reason, machine.state());
+                    signalling.hangUp(reason);
                     fire(new HungUp());
                     close();
                 }

@@ -30,4 +30,10 @@ public interface CallHandle {
 
     /** A key press that arrived in signalling (SIP INFO) rather than in RTP. */
     void digitFromSignalling(char digit);
+
+    /**
+     * The signalling side ends the call for a reason of its own (its source was banned for scanning
+     * conference IDs): the caller hears "Goodbye", then gets a BYE with {@code reason}.
+     */
+    void goodbye(String reason);
 }

@@ -400,6 +400,22 @@ final class SipCall implements CallSignalling {
         end(new Ending(why, 0, 0, why, bye, true), false);
     }
 
+    /**
+     * The signalling side ends the call (its source was banned): once answered, the core says "Goodbye"
+     * and then hangs up through {@link #hangUp}; before that, it simply ends with a BYE or error response.
+     */
+    void goodbye(String reason) {
+        CallHandle toTell;
+        synchronized (this) {
+            toTell = (phase == Phase.ANSWERED || phase == Phase.CONFIRMED) ? handle : null;
+        }
+        if (toTell != null) {
+            toTell.goodbye(reason);
+        } else {
+            lost(reason, true);
+        }
+    }
+
     /** The server is closing: end the call towards the caller and release the core's side. */
     void shutdown() {
         end(new Ending("server closing", Response.SERVICE_UNAVAILABLE, 0, "bridge shutting down", true, true), false);

@@ -339,7 +339,8 @@ final class SipEventRouter implements SipListenerExt {
 
     /**
      * A caller dialled a conference ID that does not exist. Past {@code limits.conferenceIdFailuresPerSource}
-     * in a minute, every call of that source ends (BYE) and its new INVITEs get 503 for a growing time.
+     * in a minute, every call of that source hears "Goodbye" and gets a BYE, and its new INVITEs get 503 for
+     * a growing time.
      */
     private void conferenceIdRejected(SipCall call) {
         CallerSource source = call.admittedAs();
@@ -350,7 +351,7 @@ final class SipEventRouter implements SipListenerExt {
             for (SipCall other : calls.values()) {
                 CallerSource from = other.admittedAs();
                 if (from != null && from.key().equals(source.key())) {
-                    other.lost("too many wrong conference IDs from " + source.key(), true);
+                    other.goodbye("too many wrong conference IDs");
                 }
             }
         });

@@ -20,6 +20,8 @@ public final class RecordingCallHandle implements CallHandle {
     public final AtomicInteger confirmations = new AtomicInteger();
     public final List<MediaUpdate> mediaUpdates = new CopyOnWriteArrayList<>();
     public final List<Character> digits = new CopyOnWriteArrayList<>();
+    /** Reasons of {@link #goodbye} calls. */
+    public final List<String> goodbyes = new CopyOnWriteArrayList<>();
     /** Every update in full (codec and payload types too), in the order of {@link #mediaUpdates}. */
     public final List<NegotiatedMedia> negotiated = new CopyOnWriteArrayList<>();
 
@@ -56,5 +58,10 @@ public final class RecordingCallHandle implements CallHandle {
     @Override
     public void digitFromSignalling(char digit) {
         digits.add(digit);
+    }
+
+    @Override
+    public void goodbye(String reason) {
+        goodbyes.add(reason);
     }
 }
