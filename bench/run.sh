@@ -28,6 +28,9 @@
 #   --rate-hold-ms MS      hold time of each call in the rate part [5000]
 #   --rate-rtp yes|no      whether callers of the rate part send RTP [yes]
 #   --no-caller-rtp        callers of the lobby and meeting parts send no RTP
+#   --open-meeting         lobby part: the demo meeting starts with its first caller (requirePinToStart
+#                          false, no entry tones, no participant limit, set through the admin API), so
+#                          the N callers are N talkers in one meeting and each hears the mix of the others
 #   --meeting-callers N    callers in the meeting part [50]
 #   --budget S             stop stepping up when this many seconds have passed [540]
 #   --keep-pcap            keep the lobby captures (large) in the results directory
@@ -60,6 +63,7 @@ RATES="50,100,200,300,400,600"
 RATE_SECONDS=10
 RATE_HOLD_MS=5000
 RATE_RTP=yes
+OPEN_MEETING=no
 CALLER_RTP=yes
 MEETING_CALLERS=50
 BUDGET=540
@@ -87,6 +91,7 @@ while [ $# -gt 0 ]; do
     --rate-hold-ms) RATE_HOLD_MS=$2; shift ;;
     --rate-rtp) RATE_RTP=$2; shift ;;
     --no-caller-rtp) CALLER_RTP=no ;;
+    --open-meeting) OPEN_MEETING=yes ;;
     --meeting-callers) MEETING_CALLERS=$2; shift ;;
     --budget) BUDGET=$2; shift ;;
     --keep-pcap) KEEP_PCAP=yes ;;
@@ -184,6 +189,16 @@ start_bridge() {  # start_bridge NAME: a fresh bridge on an empty temp data dir
   done
   log "bridge did not print its conference ID and bind SIP $SIP_PORT within 60 s"
   return 1
+}
+
+open_meeting() {  # the demo meeting starts with its first caller: the lobby part then measures talkers in a meeting
+  local token code
+  token=$(cat "$BRIDGE_DATA/admin-token" 2>/dev/null) || { log "no admin token in $BRIDGE_DATA"; return 1; }
+  code=$(curl -s -o "$RUN_DIR/open-meeting.json" -w '%{http_code}' -X PATCH -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' --data '{"requirePinToStart":false,"entryExitTones":false,"maxParticipants":0}' \
+    "http://127.0.0.1:$ADMIN_PORT/api/meetings/$CONF_ID")
+  log "open meeting $CONF_ID: HTTP $code $(cat "$RUN_DIR/open-meeting.json" 2>/dev/null)"
+  [ "$code" = 200 ]
 }
 
 stop_bridge() {
@@ -296,6 +311,9 @@ part_lobby() {
   if [ -z "$LOBBY_RATE" ] && [ "$PART" = all ] && [ -z "$RATE_BEST" ]; then rate=50; fi
   byerate=$((rate * 2))
   start_bridge lobby || { LOBBY_ROWS+="| (bridge did not start) | | | | | | | | |"$'\n'; return 1; }
+  if [ "$OPEN_MEETING" = yes ]; then
+    open_meeting || { LOBBY_ROWS+="| (could not open the meeting) | | | | | | | | |"$'\n'; stop_bridge; return 1; }
+  fi
   for n in ${LOBBY_STEPS//,/ }; do
     ramp=$(( (n + rate - 1) / rate ))
     end_s=$((ramp + LOBBY_SETTLE + LOBBY_WINDOW + 3))
@@ -426,6 +444,9 @@ esac
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB RAM; bridge JVM: $JAVA_OPTS; SIPp $(sipp -v 2>&1 | grep -o 'v[0-9.]*' | head -1); all on 127.0.0.1"
   echo
   if [ -n "$LOBBY_ROWS" ]; then
+    if [ "$OPEN_MEETING" = yes ]; then
+      echo "## Talkers in one meeting (--open-meeting: every caller is a participant and hears the mix of the others)"
+    fi
     echo "## Lobby capacity (callers in one lobby hearing hold music; caller RTP: $CALLER_RTP, 50 pps G.711 each way; ramp ${LOBBY_RAMP_RATE:-?} cps; ${LOBBY_WINDOW}s capture)"
     echo
     echo "| callers | streams seen | calls ok / failed | gap p50 ms | gap p99 ms | gap max ms | worst stream p99 ms | stalls: 100 ms slots with a >40 ms gap / most streams late in one slot | RTP seq missing | tcpdump drops | bridge CPU (1 core = 100%) | SIPp CPU | machine busy (2 cores = 100%) | p99 < ${GAP_LIMIT} ms |"
