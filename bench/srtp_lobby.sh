@@ -8,7 +8,8 @@
 # tool (one SIP/TLS connection, one UDP socket per caller): first on plain RTP (RTP/AVP over TLS),
 # then on SRTP (RTP/SAVP, SDES AES_CM_128_HMAC_SHA1_80), and reports the bridge process's CPU over
 # the window (utime+stime from /proc) for both, and the difference per caller.
-# Needs: bridge-server/target/bridge.jar and bridge-bench/target/benchmarks.jar
+# All callers come from one address, so the bridge runs with the flood limits raised (limits.*), as in
+# bench/run.sh. Needs: bridge-server/target/bridge.jar and bridge-bench/target/benchmarks.jar
 #   (mvn -B -q -o package -DskipTests). Results: bench/results/srtp-<timestamp>/summary.md.
 set -u -o pipefail
 
@@ -65,6 +66,10 @@ BRIDGE_DATADIR="$DATA" BRIDGE_SIP_PORT="$SIP_PORT" BRIDGE_SIP_TLSPORT="$TLS_PORT
 BRIDGE_SIP_ADVERTISEDADDRESS=127.0.0.1 BRIDGE_RTP_BINDADDRESS=127.0.0.1 \
 BRIDGE_RTP_PORTMIN="$RTP_MIN" BRIDGE_RTP_PORTMAX="$RTP_MAX" \
 BRIDGE_ADMIN_PORT="$ADMIN_PORT" BRIDGE_ADMIN_BINDADDRESS=127.0.0.1 \
+BRIDGE_LIMITS_INVITESPERSECONDPERSOURCE="${BRIDGE_LIMITS_INVITESPERSECONDPERSOURCE:-100000}" \
+BRIDGE_LIMITS_INVITEBURSTPERSOURCE="${BRIDGE_LIMITS_INVITEBURSTPERSOURCE:-100000}" \
+BRIDGE_LIMITS_INVITESPERSECOND="${BRIDGE_LIMITS_INVITESPERSECOND:-100000}" \
+BRIDGE_LIMITS_CALLSPERSOURCE="${BRIDGE_LIMITS_CALLSPERSOURCE:-100000}" \
   java $JAVA_OPTS -jar "$JAR" >"$RUN_DIR/bridge.log" 2>&1 &
 BRIDGE_PID=$!
 CONF_ID=""
