@@ -2,6 +2,7 @@ package io.confbridge.sip;
 
 import io.confbridge.sip.logging.Slf4jServerLogger;
 import io.confbridge.sip.logging.Slf4jStackLogger;
+import io.confbridge.sip.stream.ConnectionCount;
 import io.confbridge.sip.stream.GuardedMessageProcessorFactory;
 
 import java.util.Properties;
@@ -52,7 +53,7 @@ final class SipStackProperties {
     /** A TCP/TLS connection that carries nothing this long is closed (a dialog's own traffic keeps it open). */
     static final long IDLE_CONNECTION_MS = 120_000;
     /** Connections at once; a bridge's organizers and trunks need far fewer. */
-    static final int MAX_CONNECTIONS = 2_000;
+    static final int MAX_CONNECTIONS = ConnectionCount.MAX_TOTAL;
     /** Server transactions at once: past it jain-sip answers new requests 503 itself. */
     static final int MAX_SERVER_TRANSACTIONS = 5_000;
     /** SO_RCVBUF of the SIP UDP socket. */

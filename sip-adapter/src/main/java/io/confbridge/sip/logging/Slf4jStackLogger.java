@@ -134,6 +134,10 @@ public final class Slf4jStackLogger implements StackLogger {
         if (NioHandlerUnlock.isCause(ex)) {
             return true;
         }
+        if (message.startsWith("Problem processing selection key event")) {
+            // A connection refused at accept (sip.stream.ConnectionCount) is closed before jain-sip registers it.
+            return ex instanceof java.nio.channels.ClosedChannelException;
+        }
         if (message.startsWith("IOException occured at")) {
             // A response the stack could not send: the caller's connection is gone and none can be opened.
             return ex instanceof java.io.IOException;

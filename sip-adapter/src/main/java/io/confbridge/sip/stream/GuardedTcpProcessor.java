@@ -11,6 +11,8 @@ import java.nio.channels.SocketChannel;
 /** jain-sip's NIO TCP processor whose accepted connections are {@link GuardedTcpChannel}s. */
 final class GuardedTcpProcessor extends NioTcpMessageProcessor {
 
+    private final ConnectionCount connections = new ConnectionCount();
+
     GuardedTcpProcessor(InetAddress address, SIPTransactionStack stack, int port) {
         super(address, stack, port);
     }
@@ -20,7 +22,15 @@ final class GuardedTcpProcessor extends NioTcpMessageProcessor {
             throws IOException {
         NioTcpMessageChannel channel = nioHandler.getMessageChannel(client);
         if (channel == null) {
-            channel = new GuardedTcpChannel(processor, client);
+            InetAddress peer = client.socket().getInetAddress();
+            if (!connections.tryOpen(peer)) {
+                // jain-sip then fails to register the closed channel, which the logger knows as harmless.
+                StreamRefusals.report(getTransport(), peer, client.socket().getPort(), "too many connections ("
+                        + connections.from(peer) + " from this address, " + connections.total() + " in all)");
+                client.close();
+                return null;
+            }
+            channel = new GuardedTcpChannel(processor, client, () -> connections.closed(peer));
             nioHandler.putMessageChannel(client, channel);
         }
         return channel;

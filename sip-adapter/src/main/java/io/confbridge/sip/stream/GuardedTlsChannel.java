@@ -5,6 +5,7 @@ import gov.nist.javax.sip.stack.NioTlsMessageChannel;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An accepted TLS connection whose decrypted bytes pass a {@link ContentLengthGuard} before jain-sip frames
@@ -12,9 +13,12 @@ import java.nio.channels.SocketChannel;
  */
 final class GuardedTlsChannel extends NioTlsMessageChannel {
     private final ContentLengthGuard guard;
+    private final Runnable onClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    GuardedTlsChannel(NioTcpMessageProcessor processor, SocketChannel socket) throws IOException {
+    GuardedTlsChannel(NioTcpMessageProcessor processor, SocketChannel socket, Runnable onClose) throws IOException {
         super(processor, socket);
+        this.onClose = onClose;
         this.guard = new ContentLengthGuard(StreamRefusals.maxBody(processor));
     }
 
@@ -25,6 +29,17 @@ final class GuardedTlsChannel extends NioTlsMessageChannel {
         } else {
             StreamRefusals.report("TLS", getPeerAddress(), getPeerPort(), guard.refusal());
             close(true, true);
+        }
+    }
+
+    @Override
+    protected void close(boolean removeSocket, boolean stopKeepAliveTask) {
+        try {
+            super.close(removeSocket, stopKeepAliveTask);
+        } finally {
+            if (closed.compareAndSet(false, true)) {
+                onClose.run();
+            }
         }
     }
 }

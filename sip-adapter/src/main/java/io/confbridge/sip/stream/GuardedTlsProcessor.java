@@ -12,6 +12,8 @@ import java.nio.channels.SocketChannel;
 /** jain-sip's NIO TLS processor whose accepted connections are {@link GuardedTlsChannel}s. */
 final class GuardedTlsProcessor extends NioTlsMessageProcessor {
 
+    private final ConnectionCount connections = new ConnectionCount();
+
     GuardedTlsProcessor(InetAddress address, SIPTransactionStack stack, int port) {
         super(address, stack, port);
     }
@@ -21,7 +23,15 @@ final class GuardedTlsProcessor extends NioTlsMessageProcessor {
             throws IOException {
         NioTcpMessageChannel channel = nioHandler.getMessageChannel(client);
         if (channel == null) {
-            channel = new GuardedTlsChannel(processor, client);
+            InetAddress peer = client.socket().getInetAddress();
+            if (!connections.tryOpen(peer)) {
+                // jain-sip then fails to register the closed channel, which the logger knows as harmless.
+                StreamRefusals.report(getTransport(), peer, client.socket().getPort(), "too many connections ("
+                        + connections.from(peer) + " from this address, " + connections.total() + " in all)");
+                client.close();
+                return null;
+            }
+            channel = new GuardedTlsChannel(processor, client, () -> connections.closed(peer));
             nioHandler.putMessageChannel(client, channel);
         }
         return channel;

@@ -91,7 +91,8 @@ class Slf4jStackLoggerTest {
         unlock.setStackTrace(new StackTraceElement[] {
                 new StackTraceElement("gov.nist.javax.sip.stack.NIOHandler", "removeSocket", "NIOHandler.java", 188)});
         logger.logError("Problem processing selection key event", unlock);
-        assertEquals(List.of(Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG), levels());
+        logger.logError("Problem processing selection key event", new java.nio.channels.ClosedChannelException());
+        assertEquals(List.of(Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG, Level.DEBUG), levels());
         assertEquals(null, appender.list.get(0).getThrowableProxy(), "the exception quoting the message is not attached");
     }
 

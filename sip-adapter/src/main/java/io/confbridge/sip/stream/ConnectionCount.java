@@ -1,0 +1,61 @@
+package io.confbridge.sip.stream;
+
+import java.net.InetAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * How many TCP or TLS connections one listening point holds, in all and per peer address. jain-sip's NIO
+ * processor accepts every connection ("configured at OS level", it says), so without this one address
+ * could open connections until the process runs out of file descriptors, and then no caller could bind
+ * an RTP port either. Past {@link #MAX_TOTAL} in all or {@link #MAX_PER_SOURCE} from one address, a new
+ * connection is closed as soon as it is accepted.
+ */
+public final class ConnectionCount {
+    /** Connections of one listening point: a caller on TLS holds one, so this is also the TLS call capacity. */
+    public static final int MAX_TOTAL = 10_000;
+    /** Connections from one address: a phone needs one, a proxy or trunk a few. */
+    public static final int MAX_PER_SOURCE = 100;
+
+    private final int maxTotal;
+    private final int maxPerSource;
+    private final AtomicInteger total = new AtomicInteger();
+    private final ConcurrentHashMap<InetAddress, Integer> bySource = new ConcurrentHashMap<>();
+
+    ConnectionCount() {
+        this(MAX_TOTAL, MAX_PER_SOURCE);
+    }
+
+    ConnectionCount(int maxTotal, int maxPerSource) {
+        this.maxTotal = maxTotal;
+        this.maxPerSource = maxPerSource;
+    }
+
+    /** Counts a new connection from {@code source}; false (and nothing counted) when it is one too many. */
+    boolean tryOpen(InetAddress source) {
+        if (total.incrementAndGet() > maxTotal) {
+            total.decrementAndGet();
+            return false;
+        }
+        int fromSource = bySource.merge(source, 1, Integer::sum);
+        if (fromSource > maxPerSource) {
+            closed(source);
+            return false;
+        }
+        return true;
+    }
+
+    /** A connection counted by {@link #tryOpen} closed. */
+    void closed(InetAddress source) {
+        total.decrementAndGet();
+        bySource.computeIfPresent(source, (address, count) -> count <= 1 ? null : count - 1);
+    }
+
+    int total() {
+        return total.get();
+    }
+
+    int from(InetAddress source) {
+        return bySource.getOrDefault(source, 0);
+    }
+}
