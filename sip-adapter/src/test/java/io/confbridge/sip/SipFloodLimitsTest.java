@@ -160,18 +160,22 @@ class SipFloodLimitsTest {
         // The core reports each wrong ID on the call's signalling; two a minute are allowed.
         acceptor.signalling(calls.get(0).callId()).conferenceIdRejected();
         acceptor.signalling(calls.get(1).callId()).conferenceIdRejected();
-        assertEquals(0, acceptor.handle(calls.get(0).callId()).remoteHangUps.get());
+        assertEquals(List.of(), acceptor.handle(calls.get(0).callId()).goodbyes);
         acceptor.signalling(calls.get(2).callId()).conferenceIdRejected();
 
         for (TestDialog call : calls) {
-            await().atMost(WAIT).until(() -> acceptor.handle(call.callId()).remoteHangUps.get() == 1);
+            await().atMost(WAIT).until(() -> acceptor.handle(call.callId()).goodbyes.size() == 1);
+            // The core says "Goodbye", then hangs up through the call's signalling, as this stand-in does
+            // at once (ConferenceIdScanBanTest in bridge-server hears the prompt end to end).
+            acceptor.signalling(call.callId()).hangUp(acceptor.handle(call.callId()).goodbyes.get(0));
         }
         await().atMost(WAIT).until(() -> scanner.everReceived(m -> !m.isResponse() && "BYE".equals(m.method())));
         TestDialog next = scanner.dialog("4711001");
         scanner.send(next.invite(OFFER));
         SipMessage banned = scanner.awaitResponse(503, "INVITE", next.callId());
         assertTrue(Integer.parseInt(banned.header("Retry-After").orElseThrow().trim()) > 30, banned.toString());
-        assertEquals(0, acceptor.handle(bystander.callId()).remoteHangUps.get(), "another source's call goes on");
+        assertEquals(List.of(), acceptor.handle(bystander.callId()).goodbyes, "another source's call goes on");
+        assertEquals(0, acceptor.handle(bystander.callId()).remoteHangUps.get());
     }
 
     @Test
