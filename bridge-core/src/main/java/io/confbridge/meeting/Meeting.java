@@ -53,8 +53,19 @@ public final class Meeting {
         OVER
     }
 
-    /** A snapshot for the admin and for tests. */
-    public record Status(boolean started, int lobbyCount, int participantCount) {
+    /**
+     * A snapshot for the admin and for tests.
+     *
+     * @param talkers who is heard in the mix now, in the order they joined (empty when nobody speaks)
+     */
+    public record Status(boolean started, int lobbyCount, int participantCount, List<Talker> talkers) {
+        public Status {
+            talkers = List.copyOf(talkers);
+        }
+
+        public Status(boolean started, int lobbyCount, int participantCount) {
+            this(started, lobbyCount, participantCount, List.of());
+        }
     }
 
     /** The tones participants hear when someone joins or leaves (if the policy wants them). */
@@ -77,11 +88,16 @@ public final class Meeting {
     private final Tones tones;
     private boolean started;
     private boolean over;
+    /** Who the mixer has in the mix, as of its last change; replaced, never changed in place. */
+    private List<Talker> talkers = List.of();
+    /** The last state published, so that only changes are. */
+    private Status published = new Status(false, 0, 0);
 
     Meeting(MeetingRecord record, MediaClock clock, MeetingRegistry registry, Tones tones, Duration idleTimeout,
             int maxTalkers) {
         this.record = record;
         this.mixer = new Mixer(maxTalkers);
+        this.mixer.onTalkersChanged(this::talkersChanged);
         this.policy = record.policy();
         this.clock = clock;
         this.loop = clock.loop();
@@ -254,12 +270,34 @@ public final class Meeting {
     }
 
     Status status() {
-        return new Status(started && !over, lobby.size(), participants.size());
+        return new Status(started && !over, lobby.size(), participants.size(), talkers);
+    }
+
+    /** The mixer's talkers changed (its tick, on this loop): a new snapshot, and the news. */
+    private void talkersChanged() {
+        List<Talker> now = new ArrayList<>(3);
+        for (MeetingMember member : participants) {
+            if (member.audio().heardNow()) {
+                now.add(new Talker(member.callerId()));
+            }
+        }
+        talkers = List.copyOf(now);
+        publish();
+    }
+
+    /** Tells the registry's listener when the state differs from what it last heard. */
+    private void publish() {
+        Status now = status();
+        if (!now.equals(published)) {
+            published = now;
+            registry.activity(record.conferenceId(), now);
+        }
     }
 
     private void start(Role role) {
         started = true;
         clock.addMixer(mixer);
+        publish();
         String by = role == Role.ORGANIZER ? "the organizer" : "its first caller";
         if (policy.admissionMode() == MeetingPolicy.AdmissionMode.AUTOMATIC) {
             // The bench reads this line ("admitting N from the lobby"): keep its wording.
@@ -276,6 +314,7 @@ public final class Meeting {
         int admitted = 0;
         List<MeetingMember> waiting = new ArrayList<>(lobby.keySet());
         lobby.clear();
+        publish();
         for (MeetingMember member : waiting) {
             if (isFull()) {
                 member.meetingFull();
@@ -294,10 +333,13 @@ public final class Meeting {
 
     private void addToLobby(MeetingMember member) {
         lobby.putIfAbsent(member, Instant.now());
+        publish();
     }
 
     private void removeFromLobby(MeetingMember member) {
-        lobby.remove(member);
+        if (lobby.remove(member) != null) {
+            publish();
+        }
     }
 
     private void addParticipant(MeetingMember member) {
@@ -316,10 +358,13 @@ public final class Meeting {
             audio[i] = participants.get(i).audio();
         }
         mixer.participants(audio);
+        publish();
     }
 
     private void finish(String why) {
         over = true;
+        talkers = List.of();
+        publish();
         registry.forget(this);
         if (started) {
             clock.removeMixer(mixer);
