@@ -53,6 +53,8 @@ final class MeetingEvents implements MeetingActivity {
     private final EventLoop loop;
     /** Who watches which meeting; read from meetings' loops (is anyone watching?), changed on {@link #loop}. */
     private final Map<String, List<Stream>> byMeeting = new ConcurrentHashMap<>();
+    /** Changes not yet sent, the latest per meeting: written by meetings' loops, taken on {@link #loop}. */
+    private final Map<String, Meeting.Status> pending = new ConcurrentHashMap<>();
     /** Loop only: open streams per watcher. */
     private final Map<String, Integer> byWatcher = new HashMap<>();
     /** Loop only: the last state sent for each watched meeting, to tell what changed. */
@@ -66,11 +68,19 @@ final class MeetingEvents implements MeetingActivity {
         this.loop = loop;
     }
 
-    /** Meeting's loop: a change. Nothing is made unless somebody watches this meeting. */
+    /**
+     * Meeting's loop: a change. Nothing is made unless somebody watches this meeting, and a burst of
+     * changes (a lobby of hundreds admitted at once) is one task: the admin loop sends the latest state.
+     */
     @Override
     public void changed(String conferenceId, Meeting.Status status) {
-        if (byMeeting.containsKey(conferenceId)) {
-            loop.execute(() -> fanOut(conferenceId, status));
+        if (byMeeting.containsKey(conferenceId) && pending.put(conferenceId, status) == null) {
+            loop.execute(() -> {
+                Meeting.Status latest = pending.remove(conferenceId);
+                if (latest != null) {
+                    fanOut(conferenceId, latest);
+                }
+            });
         }
     }
 
