@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import static io.confbridge.server.support.DialInSteps.IVR_STEP;
@@ -254,7 +255,7 @@ class MeetingTalkersTest {
             return response.headers().firstValue("content-type").orElse("");
         }
 
-        boolean has(String name, java.util.function.Predicate<JsonNode> test) {
+        boolean has(String name, Predicate<JsonNode> test) {
             return events.stream().anyMatch(e -> e.name().equals(name) && test.test(e.data()));
         }
 
