@@ -14,7 +14,9 @@ import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
@@ -56,7 +58,7 @@ public final class Meeting {
     /**
      * A snapshot for the admin and for tests.
      *
-     * @param talkers who is heard in the mix now, in the order they joined (empty when nobody speaks)
+     * @param talkers who is heard in the mix now, loudest first (empty when nobody speaks)
      */
     public record Status(boolean started, int lobbyCount, int participantCount, List<Talker> talkers) {
         public Status {
@@ -83,6 +85,8 @@ public final class Meeting {
     /** Callers waiting, with when they arrived; insertion order is arrival order. */
     private final LinkedHashMap<MeetingMember, Instant> lobby = new LinkedHashMap<>();
     private final List<MeetingMember> participants = new ArrayList<>();
+    /** The participants by their audio, to name the mixer's talkers without a search. */
+    private final IdentityHashMap<ParticipantAudio, MeetingMember> memberByAudio = new IdentityHashMap<>();
     private final Set<MeetingMember> organizers = new HashSet<>();
     private final MeetingPolicy policy;
     private final Tones tones;
@@ -225,6 +229,9 @@ public final class Meeting {
 
     private void leaveOnLoop(MeetingMember member) {
         boolean wasParticipant = participants.remove(member);
+        if (wasParticipant) {
+            memberByAudio.remove(member.audio());
+        }
         removeFromLobby(member);
         boolean wasOrganizer = organizers.remove(member);
         if (wasParticipant) {
@@ -261,6 +268,7 @@ public final class Meeting {
         everyone.addAll(participants);
         lobby.clear();
         participants.clear();
+        memberByAudio.clear();
         organizers.clear();
         updateMixer();
         finish(organizerLeft ? "the organizer left" : "ended");
@@ -275,13 +283,16 @@ public final class Meeting {
 
     /** The mixer's talkers changed (its tick, on this loop): a new snapshot, and the news. */
     private void talkersChanged() {
-        List<Talker> now = new ArrayList<>(3);
-        for (MeetingMember member : participants) {
-            if (member.audio().heardNow()) {
-                now.add(new Talker(member.callerId()));
+        int count = mixer.talkerCount();
+        Talker[] now = new Talker[count];
+        int known = 0;
+        for (int i = 0; i < count; i++) {
+            MeetingMember member = memberByAudio.get(mixer.talker(i));
+            if (member != null) {
+                now[known++] = new Talker(member.callerId());
             }
         }
-        talkers = List.copyOf(now);
+        talkers = List.of(Arrays.copyOf(now, known));
         publish();
     }
 
@@ -345,6 +356,7 @@ public final class Meeting {
     private void addParticipant(MeetingMember member) {
         if (!participants.contains(member)) {
             participants.add(member);
+            memberByAudio.put(member.audio(), member);
             updateMixer();
             if (tones.entry() != null && policy.entryExitTones() && participants.size() > 1) {
                 mixer.announce(tones.entry());

@@ -72,7 +72,8 @@ public final class Mixer implements MediaClock.Listener {
     /**
      * Who to tell when the set of talkers in the mix changes (the meeting, which publishes who is
      * speaking). Called on the mixer's loop at the end of the tick that changed it, when
-     * {@link ParticipantAudio#heardNow()} tells who is in the set; it must be quick and not block.
+     * {@link #talker} and {@link ParticipantAudio#heardNow()} tell who is in the set; it must be quick
+     * and not block.
      */
     public void onTalkersChanged(Runnable listener) {
         talkersChanged = listener;
@@ -87,6 +88,17 @@ public final class Mixer implements MediaClock.Listener {
     public void announce(EncodedAudio clip) {
         announcement = clip;
         announcementFrame = 0;
+    }
+
+    /**
+     * The {@code i}th talker of this tick, loudest first ({@code i < talkerCount()}); valid only inside
+     * the {@link #onTalkersChanged} listener, on the mixer's loop.
+     */
+    public ParticipantAudio talker(int i) {
+        if (i >= talkerCount) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        return talkers[i];
     }
 
     /** How many talkers the last tick mixed. */
