@@ -6,6 +6,7 @@ import { initialLanguage, language, setLanguage, t } from './i18n.js';
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const POLL_MS = 2000;
+const STREAM_RETRY_MS = 10000;
 
 let role = null;        // 'admin' or 'user' once signed in
 let view = null;        // the view shown
@@ -107,6 +108,7 @@ function signOut(message) {
   setToken(null);
   role = null;
   stopPolling();
+  stopStreams();
   for (const v of document.querySelectorAll('.view')) {
     v.hidden = true;
   }
@@ -151,6 +153,9 @@ function poll(load) {
 function show(name) {
   view = name;
   stopPolling();
+  if (name !== 'mine') {
+    stopStreams();
+  }
   for (const v of document.querySelectorAll('.view')) {
     v.hidden = v.id !== 'view-' + name;
   }
@@ -421,7 +426,9 @@ async function loadMeetings() {
       return h('tr', { dataset: { conferenceId: m.conferenceId } },
         h('td', { 'data-label': t('conferenceId'), class: 'id' }, m.conferenceId),
         h('td', { 'data-label': t('organizer') }, m.organizerEmail),
-        h('td', { 'data-label': t('state'), class: 'state' }, stateText(m.state)),
+        h('td', { 'data-label': t('state'), class: 'state' }, stateText(m.state),
+          (m.talkers || []).length ? h('div', { class: 'talkers' }, `${t('speaking')}: `,
+            m.talkers.map((tk) => tk.callerId || t('anonymous')).join(', ')) : null),
         h('td', { 'data-label': t('lobbyCount'), class: 'lobby-count' }, m.lobbyCount),
         h('td', { 'data-label': t('participantCount'), class: 'participant-count' }, m.participantCount),
         h('td', { 'data-label': t('policy'), class: 'policy-summary' }, policySummary(m)),
@@ -611,6 +618,8 @@ async function loadMine() {
           h('dt', {}, t('dialInNumbersShort')),
           h('dd', {}, numbers.length ? h('ul', { class: 'numbers' }, numbers.map((n) => h('li', {}, n))) : t('noNumbers')),
           h('dt', {}, t('policy')), h('dd', {}, policySummary(m))),
+        h('h4', {}, t('speaking')),
+        h('div', { class: 'talkers', 'aria-live': 'polite' }, ...talkerNodes(liveTalkers(m))),
         h('h4', {}, `${t('waitingLobby')} (`, h('span', { class: 'lobby-count' }, waiting.length), ')'),
         lobby,
         h('div', { class: 'buttons' },
@@ -623,8 +632,120 @@ async function loadMine() {
     });
     $('#mine-list').replaceChildren(...(cards.length ? cards : [h('p', {}, t('noMeetings'))]));
     $('#mine-error').textContent = '';
+    watchMeetings(me.meetings.map((m) => m.conferenceId));
   } catch (e) {
     showError(region, e);
+  }
+}
+
+// ---------------------------------------------------------------- who is speaking, live
+// One event stream per meeting on the organizer's page (GET /api/meetings/{id}/events, read with
+// fetch so that the token stays in the Authorization header, never in the URL). Talker events redraw
+// the "Speaking now" list at once; count events redraw the page. When a stream cannot be opened or
+// breaks, the page shows what polling brings (the talkers in /api/me) and tries again later.
+
+const streams = new Map(); // conference ID -> { controller, talkers (null until the stream tells) }
+
+function liveTalkers(m) {
+  const s = streams.get(m.conferenceId);
+  return s && s.talkers ? s.talkers : (m.talkers || []);
+}
+
+function talkerNodes(talkers) {
+  return talkers.length
+    ? [h('ul', { class: 'talker-list' }, talkers.map((tk) => h('li', { class: 'talker' }, tk.callerId || t('anonymous'))))]
+    : [h('p', { class: 'hint' }, t('nobodySpeaking'))];
+}
+
+function drawTalkers(id, talkers) {
+  for (const card of document.querySelectorAll('.meeting-card')) {
+    if (card.dataset.conferenceId === id) {
+      $('.talkers', card).replaceChildren(...talkerNodes(talkers));
+    }
+  }
+}
+
+function watchMeetings(ids) {
+  for (const [id, s] of streams) {
+    if (!ids.includes(id)) {
+      streams.delete(id);
+      s.controller.abort();
+    }
+  }
+  for (const id of ids) {
+    if (!streams.has(id)) {
+      openStream(id);
+    }
+  }
+}
+
+function stopStreams() {
+  const open = [...streams.values()];
+  streams.clear();
+  for (const s of open) {
+    s.controller.abort();
+  }
+}
+
+async function openStream(id) {
+  const s = { controller: new AbortController(), talkers: null };
+  streams.set(id, s);
+  try {
+    const response = await fetch('/api/meetings/' + encodeURIComponent(id) + '/events', {
+      headers: { Authorization: 'Bearer ' + (token() || ''), Accept: 'text/event-stream' },
+      cache: 'no-store', credentials: 'omit', signal: s.controller.signal,
+    });
+    if (!response.ok || !response.body) {
+      throw new Error('HTTP ' + response.status);
+    }
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    let first = true;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) {
+        break;
+      }
+      buffer += value;
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        let name = 'message';
+        let data = '';
+        for (const line of block.split('\n')) {
+          if (line.startsWith('event: ')) {
+            name = line.slice(7);
+          } else if (line.startsWith('data: ')) {
+            data += line.slice(6);
+          }
+        }
+        if (data && streams.get(id) === s) {
+          const event = JSON.parse(data);
+          if (name === 'talkers' || (name === 'meeting' && event.talkers)) {
+            s.talkers = event.talkers || [];
+            drawTalkers(id, s.talkers);
+          }
+          if (name === 'meeting' && !first && role && view === 'mine') {
+            loadMine(); // counts changed: redraw now rather than at the next poll
+          }
+          first = false;
+        }
+      }
+    }
+  } catch (e) {
+    // aborted on purpose, refused (429, 403) or cut: polling goes on showing the meeting
+  }
+  s.talkers = null;
+  if (streams.get(id) === s) {
+    setTimeout(() => {
+      if (streams.get(id) === s) {
+        streams.delete(id);
+        if (role && view === 'mine') {
+          openStream(id);
+        }
+      }
+    }, STREAM_RETRY_MS);
   }
 }
 

@@ -1,6 +1,9 @@
 package io.confbridge.admin;
 
+import io.confbridge.meeting.Talker;
+
 import java.time.Instant;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -61,6 +64,7 @@ public interface Administration {
      *
      * @param maxParticipants 0 = no limit
      * @param admissionMode   {@code automatic} or {@code organizer}
+     * @param talkers         who is heard in the meeting's mix now (caller IDs, as the lobby shows them)
      */
     record TenantSettings(int pinLength, boolean autoEmail, boolean anonymousCanStart,
                           int lobbyTimeoutMinutes, String language, boolean endOnOrganizerLeave,
@@ -131,7 +135,7 @@ public interface Administration {
     record MeetingView(String conferenceId, String organizerEmail, boolean requirePinToStart,
                        String state, int lobbyCount, int participantCount, Instant createdAt,
                        boolean endOnOrganizerLeave, int lobbyTimeoutMinutes, int maxParticipants,
-                       boolean entryExitTones, String admissionMode) {
+                       boolean entryExitTones, String admissionMode, List<Talker> talkers) {
     }
 
     /**

@@ -70,7 +70,7 @@ final class LiveMeetings {
         return new MeetingView(m.conferenceId(), listing.organizerEmail(), m.requirePinToStart(), state,
                 live.lobbyCount(), live.participantCount(), listing.createdAt(), p.endOnOrganizerLeave(),
                 p.lobbyTimeoutMinutes(), p.maxParticipants(), p.entryExitTones(),
-                PolicyInput.admissionModeName(p.admissionMode()));
+                PolicyInput.admissionModeName(p.admissionMode()), live.talkers());
     }
 
     private static <T> T await(CompletableFuture<T> answer) {

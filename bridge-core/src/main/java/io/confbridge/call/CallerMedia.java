@@ -25,12 +25,20 @@ final class CallerMedia implements RtpSession.Receiver {
     @Override
     public void onTelephoneEvent(ByteBuf buf, int payloadOffset, int payloadLength, long rtpTimestamp,
                                  boolean marker) {
-        call.keyPressed(keys.telephoneEvent(buf, payloadOffset, payloadLength, rtpTimestamp, marker, System.nanoTime()));
+        long now = System.nanoTime();
+        // A phone sending events may leave the key's tones in its audio as well: keep them from the mix.
+        audio.keyToneHeard(now);
+        call.keyPressed(keys.telephoneEvent(buf, payloadOffset, payloadLength, rtpTimestamp, marker, now));
     }
 
     @Override
     public void onAudio(int sequenceNumber, ByteBuf buf, int payloadOffset, int payloadLength) {
-        call.keyPressed(keys.audio(buf, payloadOffset, payloadLength, System.nanoTime()));
+        long now = System.nanoTime();
+        char key = keys.audio(buf, payloadOffset, payloadLength, now);
+        if (keys.keyToneInAudio()) {
+            audio.keyToneHeard(now);
+        }
+        call.keyPressed(key);
         if (playout.inMeeting()) {
             audio.received(sequenceNumber, buf, payloadOffset, payloadLength);
         }

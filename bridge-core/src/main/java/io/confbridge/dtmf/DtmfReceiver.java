@@ -72,6 +72,14 @@ public final class DtmfReceiver {
         return offer(tones.onFrame(decoded, 0), DtmfPath.INBAND, nowNs);
     }
 
+    /**
+     * Whether the audio packet just given to {@link #audio} carried a key's tones (false when not
+     * listening in-band): a meeting leaves such audio out of its mix.
+     */
+    public boolean keyToneInAudio() {
+        return tones != null && tones.toneSounding();
+    }
+
     /** A key that arrived in signalling (SIP INFO). */
     public char signalled(char key, long nowNs) {
         return offer(key, DtmfPath.SIP_INFO, nowNs);

@@ -173,6 +173,14 @@ final class InbandDtmfDetector {
         return key;
     }
 
+    /**
+     * Whether a key's tones are sounding: one is held, or the last block already looks like one (so the
+     * caller's audio can be kept out of a meeting from the first block on, before confirmation).
+     */
+    boolean toneSounding() {
+        return held != DtmfKey.NONE || cur.key != DtmfKey.NONE;
+    }
+
     private void clearFilters() {
         Arrays.fill(s1, 0);
         Arrays.fill(s2, 0);

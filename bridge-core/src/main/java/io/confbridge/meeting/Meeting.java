@@ -14,7 +14,9 @@ import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
@@ -53,8 +55,19 @@ public final class Meeting {
         OVER
     }
 
-    /** A snapshot for the admin and for tests. */
-    public record Status(boolean started, int lobbyCount, int participantCount) {
+    /**
+     * A snapshot for the admin and for tests.
+     *
+     * @param talkers who is heard in the mix now, loudest first (empty when nobody speaks)
+     */
+    public record Status(boolean started, int lobbyCount, int participantCount, List<Talker> talkers) {
+        public Status {
+            talkers = List.copyOf(talkers);
+        }
+
+        public Status(boolean started, int lobbyCount, int participantCount) {
+            this(started, lobbyCount, participantCount, List.of());
+        }
     }
 
     /** The tones participants hear when someone joins or leaves (if the policy wants them). */
@@ -72,16 +85,23 @@ public final class Meeting {
     /** Callers waiting, with when they arrived; insertion order is arrival order. */
     private final LinkedHashMap<MeetingMember, Instant> lobby = new LinkedHashMap<>();
     private final List<MeetingMember> participants = new ArrayList<>();
+    /** The participants by their audio, to name the mixer's talkers without a search. */
+    private final IdentityHashMap<ParticipantAudio, MeetingMember> memberByAudio = new IdentityHashMap<>();
     private final Set<MeetingMember> organizers = new HashSet<>();
     private final MeetingPolicy policy;
     private final Tones tones;
     private boolean started;
     private boolean over;
+    /** Who the mixer has in the mix, as of its last change; replaced, never changed in place. */
+    private List<Talker> talkers = List.of();
+    /** The last state published, so that only changes are. */
+    private Status published = new Status(false, 0, 0);
 
     Meeting(MeetingRecord record, MediaClock clock, MeetingRegistry registry, Tones tones, Duration idleTimeout,
             int maxTalkers) {
         this.record = record;
         this.mixer = new Mixer(maxTalkers);
+        this.mixer.onTalkersChanged(this::talkersChanged);
         this.policy = record.policy();
         this.clock = clock;
         this.loop = clock.loop();
@@ -209,6 +229,9 @@ public final class Meeting {
 
     private void leaveOnLoop(MeetingMember member) {
         boolean wasParticipant = participants.remove(member);
+        if (wasParticipant) {
+            memberByAudio.remove(member.audio());
+        }
         removeFromLobby(member);
         boolean wasOrganizer = organizers.remove(member);
         if (wasParticipant) {
@@ -245,6 +268,7 @@ public final class Meeting {
         everyone.addAll(participants);
         lobby.clear();
         participants.clear();
+        memberByAudio.clear();
         organizers.clear();
         updateMixer();
         finish(organizerLeft ? "the organizer left" : "ended");
@@ -254,12 +278,37 @@ public final class Meeting {
     }
 
     Status status() {
-        return new Status(started && !over, lobby.size(), participants.size());
+        return new Status(started && !over, lobby.size(), participants.size(), talkers);
+    }
+
+    /** The mixer's talkers changed (its tick, on this loop): a new snapshot, and the news. */
+    private void talkersChanged() {
+        int count = mixer.talkerCount();
+        Talker[] now = new Talker[count];
+        int known = 0;
+        for (int i = 0; i < count; i++) {
+            MeetingMember member = memberByAudio.get(mixer.talker(i));
+            if (member != null) {
+                now[known++] = new Talker(member.callerId());
+            }
+        }
+        talkers = List.of(Arrays.copyOf(now, known));
+        publish();
+    }
+
+    /** Tells the registry's listener when the state differs from what it last heard. */
+    private void publish() {
+        Status now = status();
+        if (!now.equals(published)) {
+            published = now;
+            registry.activity(record.conferenceId(), now);
+        }
     }
 
     private void start(Role role) {
         started = true;
         clock.addMixer(mixer);
+        publish();
         String by = role == Role.ORGANIZER ? "the organizer" : "its first caller";
         if (policy.admissionMode() == MeetingPolicy.AdmissionMode.AUTOMATIC) {
             // The bench reads this line ("admitting N from the lobby"): keep its wording.
@@ -276,6 +325,7 @@ public final class Meeting {
         int admitted = 0;
         List<MeetingMember> waiting = new ArrayList<>(lobby.keySet());
         lobby.clear();
+        publish();
         for (MeetingMember member : waiting) {
             if (isFull()) {
                 member.meetingFull();
@@ -294,15 +344,19 @@ public final class Meeting {
 
     private void addToLobby(MeetingMember member) {
         lobby.putIfAbsent(member, Instant.now());
+        publish();
     }
 
     private void removeFromLobby(MeetingMember member) {
-        lobby.remove(member);
+        if (lobby.remove(member) != null) {
+            publish();
+        }
     }
 
     private void addParticipant(MeetingMember member) {
         if (!participants.contains(member)) {
             participants.add(member);
+            memberByAudio.put(member.audio(), member);
             updateMixer();
             if (tones.entry() != null && policy.entryExitTones() && participants.size() > 1) {
                 mixer.announce(tones.entry());
@@ -316,10 +370,13 @@ public final class Meeting {
             audio[i] = participants.get(i).audio();
         }
         mixer.participants(audio);
+        publish();
     }
 
     private void finish(String why) {
         over = true;
+        talkers = List.of();
+        publish();
         registry.forget(this);
         if (started) {
             clock.removeMixer(mixer);

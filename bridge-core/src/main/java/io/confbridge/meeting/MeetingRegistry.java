@@ -5,6 +5,8 @@ import io.confbridge.mixer.Mixer;
 import io.confbridge.media.MediaEngine;
 import io.confbridge.store.MeetingRecord;
 
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +29,7 @@ public final class MeetingRegistry {
     private final Meeting.Tones tones;
     private final Duration idleTimeout;
     private final int maxTalkers;
+    private volatile MeetingActivity activity = MeetingActivity.NONE;
 
     /**
      * @param tones       what participants hear when someone joins or leaves
@@ -45,6 +48,22 @@ public final class MeetingRegistry {
         this.tones = tones;
         this.idleTimeout = idleTimeout;
         this.maxTalkers = maxTalkers;
+    }
+
+    /**
+     * Who hears of every live meeting's changes (the admin side's event streams). Set once at start-up.
+     */
+    public void onActivity(MeetingActivity listener) {
+        activity = listener;
+    }
+
+    /** A meeting's state changed (on its loop). A failing listener never disturbs the meeting. */
+    void activity(String conferenceId, Meeting.Status status) {
+        try {
+            activity.changed(conferenceId, status);
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(MeetingRegistry.class).warn("meeting activity listener failed", e);
+        }
     }
 
     /** Meetings live on this node now (started, or with someone in the lobby). */

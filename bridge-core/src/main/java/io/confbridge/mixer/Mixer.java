@@ -4,6 +4,9 @@ import io.confbridge.codec.Codec;
 import io.confbridge.media.MediaClock;
 import io.confbridge.prompt.EncodedAudio;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Arrays;
 
 /**
@@ -23,6 +26,7 @@ import java.util.Arrays;
  * allocates nothing.
  */
 public final class Mixer implements MediaClock.Listener {
+    private static final Logger log = LoggerFactory.getLogger(Mixer.class);
     /** {@code mixer.maxTalkers} when not configured. */
     public static final int DEFAULT_MAX_TALKERS = 3;
     private static final int N = Codec.FRAME_SAMPLES;
@@ -44,6 +48,11 @@ public final class Mixer implements MediaClock.Listener {
     private final boolean[] sharedReady = new boolean[CODECS.length];
     private EncodedAudio announcement;
     private int announcementFrame;
+    /** Last tick's talkers, to tell when the set changes; the first {@link #previousCount} are valid. */
+    private final ParticipantAudio[] previousTalkers;
+    private int previousCount;
+    /** Told (on this loop) when the set of talkers in the mix changes; never per tick otherwise. */
+    private Runnable talkersChanged = () -> { };
 
     public Mixer() {
         this(DEFAULT_MAX_TALKERS);
@@ -57,6 +66,17 @@ public final class Mixer implements MediaClock.Listener {
         this.maxTalkers = maxTalkers;
         this.talkers = new ParticipantAudio[maxTalkers];
         this.talkerRanks = new double[maxTalkers];
+        this.previousTalkers = new ParticipantAudio[maxTalkers];
+    }
+
+    /**
+     * Who to tell when the set of talkers in the mix changes (the meeting, which publishes who is
+     * speaking). Called on the mixer's loop at the end of the tick that changed it, when
+     * {@link #talker} and {@link ParticipantAudio#heardNow()} tell who is in the set; it must be quick
+     * and not block.
+     */
+    public void onTalkersChanged(Runnable listener) {
+        talkersChanged = listener;
     }
 
     /** Replaces the membership; called by the meeting (on its loop) when someone is admitted or leaves. */
@@ -70,6 +90,17 @@ public final class Mixer implements MediaClock.Listener {
         announcementFrame = 0;
     }
 
+    /**
+     * The {@code i}th talker of this tick, loudest first ({@code i < talkerCount()}); valid only inside
+     * the {@link #onTalkersChanged} listener, on the mixer's loop.
+     */
+    public ParticipantAudio talker(int i) {
+        if (i >= talkerCount) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        return talkers[i];
+    }
+
     /** How many talkers the last tick mixed. */
     public int talkerCount() {
         return talkerCount;
@@ -79,6 +110,10 @@ public final class Mixer implements MediaClock.Listener {
     public void tick(long nowNs) {
         ParticipantAudio[] parts = participants;
         if (parts.length == 0) {
+            if (previousCount > 0) {
+                talkerCount = 0;
+                publishIfChanged();
+            }
             return;
         }
         talkerCount = 0;
@@ -92,7 +127,8 @@ public final class Mixer implements MediaClock.Listener {
                     p.concealment.played(p.frame);
                 }
             }
-            p.packetArrived = got && !p.muted();
+            // A key's tones are not for the meeting's ears: drop them (and their tail) from the mix.
+            p.packetArrived = got && !p.muted() && !p.keyToneAt(nowNs);
             boolean talking = p.talker.update(p.packetArrived ? p.frame : null);
             boolean wasInMix = p.inMix;
             p.inMix = false;
@@ -137,8 +173,34 @@ public final class Mixer implements MediaClock.Listener {
             }
             p.toSend.publish();
         }
+        publishIfChanged();
         for (int t = 0; t < talkerCount; t++) {
             talkers[t] = null; // do not keep a participant who leaves reachable
+        }
+    }
+
+    /** Tells the listener when this tick's talkers are not last tick's (as a set: order is ranking). */
+    private void publishIfChanged() {
+        boolean same = talkerCount == previousCount;
+        for (int t = 0; same && t < talkerCount; t++) {
+            boolean found = false;
+            for (int q = 0; q < previousCount && !found; q++) {
+                found = previousTalkers[q] == talkers[t];
+            }
+            same = found;
+        }
+        if (same) {
+            return;
+        }
+        for (int t = 0; t < maxTalkers; t++) {
+            previousTalkers[t] = t < talkerCount ? talkers[t] : null;
+        }
+        previousCount = talkerCount;
+        try {
+            talkersChanged.run();
+        } catch (RuntimeException e) {
+            // Who is speaking is for display: a failing listener must never stop the meeting's audio.
+            log.warn("talker listener failed", e);
         }
     }
 

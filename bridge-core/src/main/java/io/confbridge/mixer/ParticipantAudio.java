@@ -29,6 +29,16 @@ public final class ParticipantAudio {
     /** The gain of this participant's own mix-minus, used while it is in the mix. */
     final SoftLimiter limiter = new SoftLimiter();
     private volatile boolean muted;
+    /**
+     * When (System.nanoTime) a DTMF key's tone or event was last heard from this participant, 0 for
+     * never. Written on the call's loop, read by the mixer: one volatile long, nothing allocated.
+     */
+    private volatile long keyToneNs;
+    /**
+     * How long a participant stays out of the mix after the last sign of a key: the frames already in
+     * the jitter buffer (its depth) and the tone's decay, so the tail of a key is not heard either.
+     */
+    static final long KEY_TONE_HANGOVER_NS = 120_000_000L;
 
     public ParticipantAudio(Codec codec) {
         this.codec = codec;
@@ -67,6 +77,20 @@ public final class ParticipantAudio {
 
     boolean muted() {
         return muted;
+    }
+
+    /**
+     * Call's loop: a DTMF key is sounding in this participant's audio now (an in-band tone being
+     * detected, or an RFC 4733 event whose sender may leave its tones in the audio too).
+     */
+    public void keyToneHeard(long nowNs) {
+        keyToneNs = nowNs == 0 ? 1 : nowNs;
+    }
+
+    /** Whether a key's tone was heard recently enough that this participant's audio is left out. */
+    boolean keyToneAt(long nowNs) {
+        long at = keyToneNs;
+        return at != 0 && nowNs - at < KEY_TONE_HANGOVER_NS;
     }
 
     public void muted(boolean muted) {

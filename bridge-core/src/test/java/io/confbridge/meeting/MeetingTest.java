@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -92,6 +93,26 @@ class MeetingTest {
 
         assertEquals(List.of("a admitted", "b admitted", "c admitted"), events());
         assertEquals(new Meeting.Status(true, 0, 4), status());
+    }
+
+    @Test
+    void theActivityListenerHearsEachChangeOnceAndNothingElse() {
+        List<Meeting.Status> heard = new CopyOnWriteArrayList<>();
+        registry.onActivity((id, status) -> {
+            assertEquals("4711001", id);
+            heard.add(status);
+        });
+        MeetingRecord record = meeting(true, MeetingPolicy.DEFAULT);
+        enter(record, member("a"), Role.CALLER);
+        enter(record, member("org"), Role.ORGANIZER);
+        answer(registry.status("4711001")); // after everything the loop had to do
+
+        assertEquals(new Meeting.Status(false, 1, 0), heard.get(0), "a waits: " + heard);
+        assertEquals(new Meeting.Status(true, 0, 2), heard.get(heard.size() - 1), "both in: " + heard);
+        for (int i = 1; i < heard.size(); i++) {
+            assertFalse(heard.get(i).equals(heard.get(i - 1)), "only changes: " + heard);
+        }
+        assertTrue(heard.get(heard.size() - 1).talkers().isEmpty(), "nobody has spoken");
     }
 
     @Test

@@ -124,4 +124,43 @@ class MixerTest {
         assertTrue(heardAs(switcher, 700) != Codec.PCMU.decode(Codec.PCMA.encode((short) 700)),
                 "the two laws tell the levels apart, so the assertion above could fail");
     }
+
+    @Test
+    void aParticipantTypingKeysIsLeftOutOfTheMixForTheKeyAndItsHangover() {
+        ParticipantAudio typist = new ParticipantAudio(Codec.PCMU);
+        ParticipantAudio listener = new ParticipantAudio(Codec.PCMU);
+        mixer.participants(new ParticipantAudio[] {typist, listener});
+        long now = 5_000_000_000L;
+        typist.keyToneHeard(now);
+        speaks(typist, 3000);
+
+        mixer.tick(now + 20_000_000L);
+
+        hears(listener, 0);
+        assertTrue(!typist.packetArrived, "the key's audio is not in the sum");
+        assertTrue(typist.keyToneAt(now + ParticipantAudio.KEY_TONE_HANGOVER_NS - 1));
+        assertTrue(!typist.keyToneAt(now + ParticipantAudio.KEY_TONE_HANGOVER_NS), "heard again after the hangover");
+    }
+
+    @Test
+    void theTalkersListenerHearsOnlyChangesOfTheSet() {
+        ParticipantAudio a = new ParticipantAudio(Codec.PCMU);
+        ParticipantAudio b = new ParticipantAudio(Codec.PCMU);
+        mixer.participants(new ParticipantAudio[] {a, b});
+        int[] changes = new int[1];
+        boolean[] aHeard = new boolean[1];
+        mixer.onTalkersChanged(() -> {
+            changes[0]++;
+            aHeard[0] = a.heardNow();
+        });
+        speaks(a, 3000);
+        mixer.tick(0);
+        assertEquals(1, changes[0], "a starts talking");
+        assertTrue(aHeard[0], "the set is readable from the listener");
+        mixer.tick(20_000_000L); // a is still a talker (its second frame): no news
+        assertEquals(1, changes[0]);
+        mixer.participants(new ParticipantAudio[] {b});
+        mixer.tick(40_000_000L);
+        assertEquals(2, changes[0], "the talker left: nobody talks");
+    }
 }

@@ -198,6 +198,8 @@ public final class BridgeServer implements AutoCloseable {
         admin = AdminHttpServer.start(config.admin(), administration, administration.meetingControl(), adminToken,
                 config.sip(), operations);
         toClose.add(admin);
+        // Talkers and counts of live meetings, pushed to the organizer's page (GET /api/meetings/{id}/events).
+        meetings.onActivity(admin.meetingActivity());
     }
 
     /**

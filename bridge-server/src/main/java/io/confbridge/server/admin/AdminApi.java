@@ -146,6 +146,45 @@ final class AdminApi {
         }
     }
 
+    /**
+     * Who may watch a meeting's event stream and what it looks like now: the refusal (an error
+     * response) or the grant. Same rules as {@code GET /api/meetings/{id}}.
+     *
+     * @param watcher whose streams are counted together: the administrator, or one user
+     * @param view    the meeting's view now, as {@code GET /api/meetings/{id}} answers it (JSON)
+     */
+    record EventsGrant(ApiResponse refusal, String watcher, String conferenceId, byte[] view) {
+    }
+
+    /** Whether the request is for a meeting's event stream (answered by {@link MeetingEvents}). */
+    static boolean isEventStream(ApiRequest request) {
+        if (!"GET".equals(request.method())) {
+            return false;
+        }
+        List<String> segments = segments(request.rawPath());
+        return segments.size() == 4 && segments.get(0).equals("api") && segments.get(1).equals("meetings")
+                && !segments.get(2).isEmpty() && segments.get(3).equals("events");
+    }
+
+    /** Authorizes an event stream (worker thread: the database); never throws. */
+    EventsGrant openEvents(ApiRequest request) {
+        try {
+            Actor actor = authenticate(request);
+            ObjectNode view = liveView(meetings.show(actor, segments(request.rawPath()).get(2)));
+            String watcher = actor.role() == ActorRole.USER ? "user:" + actor.name() : "admin";
+            return new EventsGrant(null, watcher, view.path("conferenceId").asText(),
+                    AdminJson.MAPPER.writeValueAsBytes(view));
+        } catch (ApiException e) {
+            return new EventsGrant(respondTo(e), null, null, null);
+        } catch (AdminException e) {
+            return new EventsGrant(respondTo(e), null, null, null);
+        } catch (JsonProcessingException | RuntimeException e) {
+            log.error("admin request {} failed", request, e);
+            return new EventsGrant(ApiResponse.error(500, "internal_error", null, "internal error; see the bridge log"),
+                    null, null, null);
+        }
+    }
+
     /** The caller as an audit actor; 401 for no or a bad token. */
     private Actor authenticate(ApiRequest request) {
         BearerAuthenticator.Caller caller = authenticator.authenticate(request.authorization());

@@ -2,6 +2,7 @@ package io.confbridge.server.admin;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -36,15 +37,18 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private final Executor workers;
     /** Health and metrics; null when the server runs without them. */
     private final OperationsRoutes operations;
+    /** The meetings' event streams; null when the server runs without them. */
+    private final MeetingEvents events;
 
     AdminHttpHandler(AdminApi api, Executor workers) {
-        this(api, workers, null);
+        this(api, workers, null, null);
     }
 
-    AdminHttpHandler(AdminApi api, Executor workers, OperationsRoutes operations) {
+    AdminHttpHandler(AdminApi api, Executor workers, OperationsRoutes operations, MeetingEvents events) {
         this.api = api;
         this.workers = workers;
         this.operations = operations;
+        this.events = events;
     }
 
     @Override
@@ -71,6 +75,18 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 ByteBufUtil.getBytes(request.content()), request.headers().get(HttpHeaderNames.AUTHORIZATION),
                 hostOf(ctx.channel().remoteAddress()));
         try {
+            if (events != null && AdminApi.isEventStream(apiRequest)) {
+                // Authorized on a worker (the database), then the stream stays open on this connection.
+                workers.execute(() -> {
+                    AdminApi.EventsGrant grant = api.openEvents(apiRequest);
+                    if (grant.refusal() != null) {
+                        write(ctx, grant.refusal(), keepAlive);
+                    } else {
+                        events.open(ctx.channel(), grant);
+                    }
+                });
+                return;
+            }
             boolean operational = operations != null && operations.handles(apiRequest.rawPath());
             workers.execute(() -> write(ctx, operational ? operations.handle(apiRequest) : api.handle(apiRequest),
                     keepAlive));
@@ -96,6 +112,16 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** Any thread: one error response, then the connection closes (an event stream that is refused). */
+    static void writeAndClose(Channel channel, ApiResponse response) {
+        FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.json()));
+        http.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        HttpUtil.setContentLength(http, response.json().length);
+        channel.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

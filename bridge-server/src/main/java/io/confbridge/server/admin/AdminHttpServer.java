@@ -1,5 +1,6 @@
 package io.confbridge.server.admin;
 
+import io.confbridge.meeting.MeetingActivity;
 import io.confbridge.config.BridgeConfig;
 import io.confbridge.admin.Administration;
 import io.confbridge.admin.MeetingControl;
@@ -35,11 +36,22 @@ public final class AdminHttpServer implements AutoCloseable {
     private final MultiThreadIoEventLoopGroup group;
     private final ThreadPoolExecutor workers;
     private final Channel channel;
+    private final MeetingEvents events;
 
-    private AdminHttpServer(MultiThreadIoEventLoopGroup group, ThreadPoolExecutor workers, Channel channel) {
+    private AdminHttpServer(MultiThreadIoEventLoopGroup group, ThreadPoolExecutor workers, Channel channel,
+                            MeetingEvents events) {
         this.group = group;
         this.workers = workers;
         this.channel = channel;
+        this.events = events;
+    }
+
+    /**
+     * Where live meetings report their changes (talkers, counts), for the event streams
+     * ({@code GET /api/meetings/{id}/events}); give it to the meeting registry.
+     */
+    public MeetingActivity meetingActivity() {
+        return events;
     }
 
     /**
@@ -79,15 +91,16 @@ public final class AdminHttpServer implements AutoCloseable {
                 new DefaultThreadFactory("admin-http", true), NioIoHandler.newFactory());
         ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUED_REQUESTS), new DefaultThreadFactory("admin-worker", true));
+        MeetingEvents events = new MeetingEvents(group.next());
         try {
             Channel channel = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
-                    .childHandler(new AdminHttpInitializer(new AdminHttpHandler(api, workers, operations)))
+                    .childHandler(new AdminHttpInitializer(new AdminHttpHandler(api, workers, operations, events)))
                     .bind(config.bindAddress(), config.port())
                     .sync()
                     .channel();
-            AdminHttpServer server = new AdminHttpServer(group, workers, channel);
+            AdminHttpServer server = new AdminHttpServer(group, workers, channel, events);
             log.info("admin API on http://{}:{}/api, admin center on http://{}:{}/", config.bindAddress(), server.port(),
                     config.bindAddress(), server.port());
             return server;
@@ -107,6 +120,7 @@ public final class AdminHttpServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        events.closeAll();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -419,6 +419,29 @@ class AdminCenterBrowserTest {
     }
 
     @Test
+    void theOrganizersPageShowsWhoIsSpeaking() throws Exception {
+        String[] user = enabledUser("speaker");
+        String id = user[1];
+        signIn(userToken(user[0]));
+        String card = ".meeting-card[data-conference-id=\"" + id + "\"]";
+        awaitText(card + " .talkers", "Nobody is speaking");
+        assertEquals(200, http.send("POST", "/api/meetings/" + id + "/start", adminToken, null).status());
+        TestPhone talker = bridge.newPhone("talker-on-page");
+        TestPhone silent = bridge.newPhone("silent-on-page");
+        dialAndAnswered(talker, id);
+        dialAndAnswered(silent, id);
+        await("both in the meeting").atMost(IVR_STEP).until(() -> bridge.status(id).participantCount() == 2);
+
+        talker.startTone(1000, -12);
+        awaitText(card + " .talkers .talker", "talker-on-page");
+        assertFalse(el(card + " .talkers").getText().contains("silent-on-page"), el(card + " .talkers").getText());
+        Browser.screenshot(driver, "organizer-page-speaking");
+        talker.stopTone();
+        talker.startSilence();
+        awaitText(card + " .talkers", "Nobody is speaking");
+    }
+
+    @Test
     void aUserTokenSeesNothingOfOtherUsers() throws Exception {
         String[] mine = enabledUser("mine");
         String[] other = enabledUser("other");

@@ -1,0 +1,202 @@
+package io.confbridge.server.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.confbridge.meeting.Meeting;
+import io.confbridge.meeting.MeetingActivity;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The live meetings' event streams ({@code GET /api/meetings/{id}/events}, server-sent events): who is
+ * speaking ({@code talkers} events) and the meeting's state and counts ({@code meeting} events), pushed
+ * to the organizer's page as they change.
+ *
+ * <p>Threads: a meeting's loop tells {@link #changed} only when something changed; that call only
+ * looks up whether anyone watches the meeting and posts the snapshot to the admin HTTP loop, where the
+ * JSON is made once and written to every watcher. Every other state here is touched on that loop only.
+ *
+ * <p>Limits, so that streams cannot exhaust the bridge: {@link #MAX_STREAMS_PER_WATCHER} open streams
+ * per token holder (the administrator counts as one), {@link #MAX_STREAMS} in all (429 beyond); a
+ * watcher that does not read (its socket buffer full) is cut off rather than buffered for; a comment
+ * line every {@link #KEEPALIVE_SECONDS} s finds peers that vanished. A closed connection leaves at once.
+ */
+final class MeetingEvents implements MeetingActivity {
+    private static final Logger log = LoggerFactory.getLogger(MeetingEvents.class);
+
+    static final int MAX_STREAMS_PER_WATCHER = 8;
+    static final int MAX_STREAMS = 256;
+    static final long KEEPALIVE_SECONDS = 15;
+    private static final byte[] KEEPALIVE = ": keepalive\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final EventLoop loop;
+    /** Who watches which meeting; read from meetings' loops (is anyone watching?), changed on {@link #loop}. */
+    private final Map<String, List<Stream>> byMeeting = new ConcurrentHashMap<>();
+    /** Changes not yet sent, the latest per meeting: written by meetings' loops, taken on {@link #loop}. */
+    private final Map<String, Meeting.Status> pending = new ConcurrentHashMap<>();
+    /** Loop only: open streams per watcher. */
+    private final Map<String, Integer> byWatcher = new HashMap<>();
+    /** Loop only: the last state sent for each watched meeting, to tell what changed. */
+    private final Map<String, Meeting.Status> lastSent = new HashMap<>();
+    private int open;
+
+    private record Stream(Channel channel, String watcher, String conferenceId, ScheduledFuture<?> keepalive) {
+    }
+
+    MeetingEvents(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    /**
+     * Meeting's loop: a change. Nothing is made unless somebody watches this meeting, and a burst of
+     * changes (a lobby of hundreds admitted at once) is one task: the admin loop sends the latest state.
+     */
+    @Override
+    public void changed(String conferenceId, Meeting.Status status) {
+        if (byMeeting.containsKey(conferenceId) && pending.put(conferenceId, status) == null) {
+            loop.execute(() -> {
+                Meeting.Status latest = pending.remove(conferenceId);
+                if (latest != null) {
+                    fanOut(conferenceId, latest);
+                }
+            });
+        }
+    }
+
+    /** Any thread: starts the stream for an authorized watcher, or answers 429 when over a limit. */
+    void open(Channel channel, AdminApi.EventsGrant grant) {
+        loop.execute(() -> openOnLoop(channel, grant));
+    }
+
+    private void openOnLoop(Channel channel, AdminApi.EventsGrant grant) {
+        if (!channel.isActive()) {
+            return;
+        }
+        int mine = byWatcher.getOrDefault(grant.watcher(), 0);
+        if (mine >= MAX_STREAMS_PER_WATCHER || open >= MAX_STREAMS) {
+            log.info("event stream for meeting {} refused: {} open for this token, {} in all",
+                    grant.conferenceId(), mine, open);
+            AdminHttpHandler.writeAndClose(channel, ApiResponse.error(429, "too_many_streams", null,
+                    "too many open event streams; close one and try again"));
+            return;
+        }
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        head.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        HttpUtil.setTransferEncodingChunked(head, true);
+        channel.write(head);
+        channel.writeAndFlush(new DefaultHttpContent(event("meeting", grant.view())));
+        ScheduledFuture<?> keepalive = channel.eventLoop().scheduleAtFixedRate(
+                () -> channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(KEEPALIVE))),
+                KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, TimeUnit.SECONDS);
+        Stream stream = new Stream(channel, grant.watcher(), grant.conferenceId(), keepalive);
+        byWatcher.merge(grant.watcher(), 1, Integer::sum);
+        open++;
+        List<Stream> watchers = byMeeting.get(grant.conferenceId());
+        List<Stream> now = watchers == null ? new ArrayList<>() : new ArrayList<>(watchers);
+        now.add(stream);
+        byMeeting.put(grant.conferenceId(), List.copyOf(now));
+        channel.closeFuture().addListener(f -> loop.execute(() -> close(stream)));
+    }
+
+    private void close(Stream stream) {
+        stream.keepalive().cancel(false);
+        List<Stream> watchers = byMeeting.get(stream.conferenceId());
+        if (watchers == null || !watchers.contains(stream)) {
+            return;
+        }
+        List<Stream> now = new ArrayList<>(watchers);
+        now.remove(stream);
+        if (now.isEmpty()) {
+            byMeeting.remove(stream.conferenceId());
+            lastSent.remove(stream.conferenceId());
+        } else {
+            byMeeting.put(stream.conferenceId(), List.copyOf(now));
+        }
+        byWatcher.computeIfPresent(stream.watcher(), (w, n) -> n > 1 ? n - 1 : null);
+        open--;
+    }
+
+    /** Loop: what changed since the last send, as one JSON each, written to every watcher. */
+    private void fanOut(String conferenceId, Meeting.Status status) {
+        List<Stream> watchers = byMeeting.get(conferenceId);
+        if (watchers == null) {
+            return;
+        }
+        Meeting.Status before = lastSent.put(conferenceId, status);
+        try {
+            if (before == null || !before.talkers().equals(status.talkers())) {
+                ObjectNode talkers = AdminJson.MAPPER.createObjectNode();
+                talkers.put("conferenceId", conferenceId);
+                talkers.set("talkers", AdminJson.MAPPER.valueToTree(status.talkers()));
+                send(watchers, event("talkers", AdminJson.MAPPER.writeValueAsBytes(talkers)));
+            }
+            if (before == null || before.started() != status.started() || before.lobbyCount() != status.lobbyCount()
+                    || before.participantCount() != status.participantCount()) {
+                ObjectNode meeting = AdminJson.MAPPER.createObjectNode();
+                meeting.put("conferenceId", conferenceId);
+                meeting.put("state", status.started() ? "active" : status.lobbyCount() > 0 ? "lobby" : "idle");
+                meeting.put("lobbyCount", status.lobbyCount());
+                meeting.put("participantCount", status.participantCount());
+                send(watchers, event("meeting", AdminJson.MAPPER.writeValueAsBytes(meeting)));
+            }
+        } catch (JsonProcessingException e) {
+            log.warn("meeting event for {} not sent", conferenceId, e);
+        }
+    }
+
+    private static void send(List<Stream> watchers, ByteBuf event) {
+        try {
+            for (Stream s : watchers) {
+                if (!s.channel().isWritable()) {
+                    // It does not read: cut it off rather than buffer for it (its page falls back to polling).
+                    s.channel().close();
+                    continue;
+                }
+                s.channel().writeAndFlush(new DefaultHttpContent(event.retainedDuplicate()));
+            }
+        } finally {
+            event.release();
+        }
+    }
+
+    /** One server-sent event; the JSON has no line breaks, so it is one data line. */
+    private static ByteBuf event(String name, byte[] json) {
+        byte[] head = ("event: " + name + "\ndata: ").getBytes(StandardCharsets.US_ASCII);
+        ByteBuf buf = Unpooled.buffer(head.length + json.length + 2);
+        buf.writeBytes(head).writeBytes(json).writeByte('\n').writeByte('\n');
+        return buf;
+    }
+
+    /** Loop: how many streams are open now (for tests and logs). */
+    int openStreams() {
+        return open;
+    }
+
+    /** Closes every stream (the server stops). */
+    void closeAll() {
+        loop.execute(() -> byMeeting.values().forEach(list -> list.forEach(s -> s.channel().close())));
+    }
+}
