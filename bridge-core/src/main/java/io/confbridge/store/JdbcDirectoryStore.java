@@ -151,6 +151,18 @@ public final class JdbcDirectoryStore implements DirectoryStore {
         return new NodeTable(pool);
     }
 
+    /**
+     * The cluster's {@code meeting_presence} table and its NOTIFY channel (PostgreSQL only).
+     *
+     * @throws IllegalStateException on SQLite
+     */
+    public MeetingPresenceTable meetingPresence() {
+        if (dialect != Dialect.POSTGRESQL) {
+            throw new IllegalStateException("the meeting_presence table exists on PostgreSQL only");
+        }
+        return new MeetingPresenceTable(pool);
+    }
+
     private static void createParentDirectory(String jdbcUrl) {
         String file = jdbcUrl.substring("jdbc:sqlite:".length());
         int query = file.indexOf('?');

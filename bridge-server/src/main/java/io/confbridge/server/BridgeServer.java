@@ -27,6 +27,7 @@ import io.confbridge.rtp.RtpPortAllocator;
 import io.confbridge.server.admin.AdminHttpServer;
 import io.confbridge.server.admin.AdminToken;
 import io.confbridge.server.admin.ClusterView;
+import io.confbridge.server.cluster.ClusterMeetings;
 import io.confbridge.server.cluster.NodeMembership;
 import io.confbridge.store.NodeRecord;
 import io.confbridge.store.NodeTable;
@@ -221,6 +222,8 @@ public final class BridgeServer implements AutoCloseable {
                 hostPort(config.admin().bindAddress(), admin.port()));
         membership = NodeMembership.join(store.nodes(), self, cluster, this::liveCalls);
         toClose.add(membership);
+        // Closed before the membership: this node stops hearing of starts before it is marked down.
+        toClose.add(ClusterMeetings.start(store.meetingPresence(), config.store(), meetings, cluster));
     }
 
     private static String hostPort(String host, int port) {
