@@ -35,20 +35,26 @@ public final class MeetingNotifications implements AutoCloseable {
     }
 
     private final BridgeConfig.StoreConfig store;
+    private final String nodeId;
     private final Listener listener;
     private final Thread thread;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private MeetingNotifications(BridgeConfig.StoreConfig store, Listener listener) {
+    private MeetingNotifications(BridgeConfig.StoreConfig store, String nodeId, Listener listener) {
         this.store = store;
+        this.nodeId = nodeId;
         this.listener = listener;
         this.thread = new Thread(this::run, "cluster-events");
         this.thread.setDaemon(true);
     }
 
-    /** Starts listening; the first {@link Listener#listening} comes once the LISTEN is in place. */
-    public static MeetingNotifications start(BridgeConfig.StoreConfig store, Listener listener) {
-        MeetingNotifications notifications = new MeetingNotifications(store, listener);
+    /**
+     * Starts listening; the first {@link Listener#listening} comes once the LISTEN is in place.
+     *
+     * @param nodeId this node's ID, shown in {@code pg_stat_activity} as the session's application name
+     */
+    public static MeetingNotifications start(BridgeConfig.StoreConfig store, String nodeId, Listener listener) {
+        MeetingNotifications notifications = new MeetingNotifications(store, nodeId, listener);
         notifications.thread.start();
         return notifications;
     }
@@ -81,6 +87,11 @@ public final class MeetingNotifications implements AutoCloseable {
         }
     }
 
+    /** The application name of a node's listening session: {@code confbridge-events <nodeId>}. */
+    public static String applicationName(String nodeId) {
+        return "confbridge-events " + nodeId;
+    }
+
     private void deliver(String payload) {
         String[] parts = payload.split(" ");
         if (parts.length == 3 && parts[0].equals("start")) {
@@ -100,6 +111,8 @@ public final class MeetingNotifications implements AutoCloseable {
         }
         // Where the pool's connections would time out a dead peer, this one must too: TCP keepalive.
         properties.setProperty("tcpKeepAlive", "true");
+        // An operator (or a test) finds this session in pg_stat_activity by it.
+        properties.setProperty("ApplicationName", applicationName(nodeId));
         return DriverManager.getConnection(store.jdbcUrl(), properties);
     }
 

@@ -46,7 +46,7 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
                                         MeetingRegistry meetings, BridgeConfig.ClusterConfig cluster) {
         ClusterMeetings clusterMeetings = new ClusterMeetings(presence, meetings, cluster);
         meetings.events(clusterMeetings);
-        clusterMeetings.notifications = MeetingNotifications.start(store, clusterMeetings);
+        clusterMeetings.notifications = MeetingNotifications.start(store, cluster.nodeId(), clusterMeetings);
         return clusterMeetings;
     }
 
@@ -79,6 +79,8 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
         Set<String> started = startedElsewhere();
         for (String conferenceId : meetings.liveConferenceIds()) {
             if (started.contains(conferenceId)) {
+                log.info("cluster events: catching up, meeting {} started on another node while this one was not"
+                        + " listening", conferenceId);
                 adopt(conferenceId);
             }
         }
