@@ -69,17 +69,31 @@ public final class MeetingPresenceTable {
         }
     }
 
+    private static final String STARTED_ELSEWHERE = "SELECT DISTINCT p.conference_id FROM meeting_presence p"
+            + " JOIN nodes n ON n.node_id = p.node_id WHERE p.node_id <> ? AND n.state IN ('up', 'draining')"
+            + " AND n.heartbeat_at >= now() - ? * INTERVAL '1 millisecond'";
+
     /**
      * The meetings started on some node other than {@code selfId} that is alive: up or draining, with a
      * heartbeat younger than {@code timeoutMs}.
      */
     public Set<String> startedElsewhere(String selfId, long timeoutMs) {
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT DISTINCT p.conference_id FROM meeting_presence p JOIN nodes n ON n.node_id = p.node_id"
-                        + " WHERE p.node_id <> ? AND n.state IN ('up', 'draining')"
-                        + " AND n.heartbeat_at >= now() - ? * INTERVAL '1 millisecond'")) {
+        return startedElsewhere(selfId, timeoutMs, null);
+    }
+
+    /** Whether {@code conferenceId} is one of {@link #startedElsewhere(String, long)}. */
+    public boolean startedElsewhere(String conferenceId, String selfId, long timeoutMs) {
+        return !startedElsewhere(selfId, timeoutMs, conferenceId).isEmpty();
+    }
+
+    private Set<String> startedElsewhere(String selfId, long timeoutMs, String onlyConferenceId) {
+        String sql = onlyConferenceId == null ? STARTED_ELSEWHERE : STARTED_ELSEWHERE + " AND p.conference_id = ?";
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, selfId);
             s.setLong(2, timeoutMs);
+            if (onlyConferenceId != null) {
+                s.setString(3, onlyConferenceId);
+            }
             Set<String> started = new HashSet<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

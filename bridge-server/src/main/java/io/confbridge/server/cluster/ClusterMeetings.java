@@ -60,7 +60,7 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
     @Override
     public void opened(String conferenceId) {
         onDatabase("check whether " + conferenceId + " started elsewhere", () -> {
-            if (startedElsewhere().contains(conferenceId)) {
+            if (presence.startedElsewhere(conferenceId, cluster.nodeId(), cluster.nodeTimeoutMs())) {
                 adopt(conferenceId);
             }
         });
