@@ -201,6 +201,18 @@ public final class Meeting {
         return true;
     }
 
+    /**
+     * The meeting started on another node: this part starts too, admitting its lobby as the organizer's
+     * start would. Not announced again. False if this part is over or had started already.
+     */
+    boolean startFromElsewhere() {
+        if (over || started) {
+            return false;
+        }
+        start(Role.ORGANIZER, false);
+        return true;
+    }
+
     private void endIfEmpty() {
         if (!over && isEmpty()) {
             finish("nobody came within " + idleTimeout);
@@ -306,10 +318,18 @@ public final class Meeting {
     }
 
     private void start(Role role) {
+        start(role, true);
+    }
+
+    /** @param here started on this node, not on another node of the cluster: the others are told */
+    private void start(Role role, boolean here) {
         started = true;
         clock.addMixer(mixer);
         publish();
-        String by = role == Role.ORGANIZER ? "the organizer" : "its first caller";
+        String by = !here ? "the organizer on another node" : role == Role.ORGANIZER ? "the organizer" : "its first caller";
+        if (here) {
+            registry.events().startedHere(record.conferenceId());
+        }
         if (policy.admissionMode() == MeetingPolicy.AdmissionMode.AUTOMATIC) {
             // The bench reads this line ("admitting N from the lobby"): keep its wording.
             log.info("meeting {} started by {}; admitting {} from the lobby", record.conferenceId(), by, lobby.size());
@@ -378,6 +398,7 @@ public final class Meeting {
         talkers = List.of();
         publish();
         registry.forget(this);
+        registry.events().over(record.conferenceId());
         if (started) {
             clock.removeMixer(mixer);
             log.info("meeting {} is over ({})", record.conferenceId(), why);

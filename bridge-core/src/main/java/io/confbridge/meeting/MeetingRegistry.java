@@ -30,6 +30,7 @@ public final class MeetingRegistry {
     private final Duration idleTimeout;
     private final int maxTalkers;
     private volatile MeetingActivity activity = MeetingActivity.NONE;
+    private volatile MeetingEvents events = MeetingEvents.NONE;
 
     /**
      * @param tones       what participants hear when someone joins or leaves
@@ -64,6 +65,30 @@ public final class MeetingRegistry {
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(MeetingRegistry.class).warn("meeting activity listener failed", e);
         }
+    }
+
+    /** Who hears of meetings starting, opening and ending here: the cluster, in cluster mode. */
+    public void events(MeetingEvents events) {
+        this.events = events;
+    }
+
+    MeetingEvents events() {
+        return events;
+    }
+
+    /** The conference IDs of the meetings live on this node now. */
+    public List<String> liveConferenceIds() {
+        return List.copyOf(live.keySet());
+    }
+
+    /**
+     * The meeting started on another node of the cluster: its part here, if live and not started yet,
+     * starts as if the organizer had started it here (the lobby is admitted unless the organizer admits
+     * it by hand). Creates no meeting: a node where nobody waits has nothing to start. Answers whether a
+     * part here started.
+     */
+    public CompletableFuture<Boolean> startedElsewhere(String conferenceId) {
+        return ask(conferenceId, Meeting::startFromElsewhere, false);
     }
 
     /** Meetings live on this node now (started, or with someone in the lobby). */
@@ -144,8 +169,19 @@ public final class MeetingRegistry {
     }
 
     private Meeting current(MeetingRecord record) {
-        return live.computeIfAbsent(record.conferenceId(),
-                id -> new Meeting(record, engine.nextClock(), this, tones, idleTimeout, maxTalkers));
+        Meeting existing = live.get(record.conferenceId());
+        if (existing != null) {
+            return existing;
+        }
+        boolean[] opened = new boolean[1];
+        Meeting meeting = live.computeIfAbsent(record.conferenceId(), id -> {
+            opened[0] = true;
+            return new Meeting(record, engine.nextClock(), this, tones, idleTimeout, maxTalkers);
+        });
+        if (opened[0]) {
+            events.opened(record.conferenceId());
+        }
+        return meeting;
     }
 
     void forget(Meeting meeting) {

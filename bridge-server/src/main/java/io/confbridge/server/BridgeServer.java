@@ -26,6 +26,11 @@ import io.confbridge.prompt.Tones;
 import io.confbridge.rtp.RtpPortAllocator;
 import io.confbridge.server.admin.AdminHttpServer;
 import io.confbridge.server.admin.AdminToken;
+import io.confbridge.server.admin.ClusterView;
+import io.confbridge.server.cluster.ClusterMeetings;
+import io.confbridge.server.cluster.NodeMembership;
+import io.confbridge.store.NodeRecord;
+import io.confbridge.store.NodeTable;
 import io.confbridge.server.admin.OperationsRoutes;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -95,6 +100,8 @@ public final class BridgeServer implements AutoCloseable {
     private BridgeMetrics metrics;
     /** Set by the first SIGTERM when {@code shutdown.drainMs} is above 0: ready answers 503. */
     private volatile boolean draining;
+    /** This node's row in the cluster's nodes table; null when cluster mode is off (or before it joined). */
+    private volatile NodeMembership membership;
 
     private BridgeServer(BridgeConfig config) {
         this.config = config;
@@ -196,10 +203,49 @@ public final class BridgeServer implements AutoCloseable {
         // PIN e-mails carry the tenant's dial-in numbers, read when a mail is written (on a worker).
         administration.dialInNumbers(() -> store.tenantSettings().dialInNumbers());
         admin = AdminHttpServer.start(config.admin(), administration, administration.meetingControl(), adminToken,
-                config.sip(), operations);
+                config.sip(), operations, clusterView());
         toClose.add(admin);
         // Talkers and counts of live meetings, pushed to the organizer's page (GET /api/meetings/{id}/events).
         meetings.onActivity(admin.meetingActivity());
+        joinCluster();
+    }
+
+    /**
+     * In cluster mode, this node's row in the {@code nodes} table, once SIP and the admin API listen (their
+     * addresses go in it). Closed first: the node is marked down before its parts stop.
+     */
+    private void joinCluster() {
+        BridgeConfig.ClusterConfig cluster = config.cluster();
+        if (!cluster.enabled()) {
+            return;
+        }
+        NodeTable.Registration self = new NodeTable.Registration(cluster.nodeId(),
+                hostPort(config.sip().advertisedAddress(), config.sip().port()), cluster.mediaAddress(),
+                hostPort(config.admin().bindAddress(), admin.port()));
+        membership = NodeMembership.join(store.nodes(), self, cluster, this::liveCalls);
+        toClose.add(membership);
+        // Closed before the membership: this node stops hearing of starts before it is marked down.
+        toClose.add(ClusterMeetings.start(store.meetingPresence(), config.store(), meetings, cluster));
+    }
+
+    private static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** What {@code GET /api/nodes} lists: the nodes table in cluster mode, nothing otherwise. */
+    private ClusterView clusterView() {
+        return new ClusterView() {
+            @Override
+            public String nodeId() {
+                return config.cluster().nodeId();
+            }
+
+            @Override
+            public List<NodeRecord> nodes() {
+                NodeMembership joined = membership;
+                return joined == null ? List.of() : joined.nodes();
+            }
+        };
     }
 
     /**
@@ -332,6 +378,10 @@ public final class BridgeServer implements AutoCloseable {
      */
     public void drainAndClose(Duration drain) {
         draining = true;
+        NodeMembership joined = membership;
+        if (joined != null) {
+            joined.draining();
+        }
         int live = liveCalls();
         log.info("draining: {} call(s) in progress, new calls refused; stopping within {} ms", live, drain.toMillis());
         if (calls != null) {
@@ -347,6 +397,11 @@ public final class BridgeServer implements AutoCloseable {
         }
         close();
         log.info("drained and stopped");
+    }
+
+    /** This node's cluster membership, when cluster mode is on. */
+    public Optional<NodeMembership> membership() {
+        return Optional.ofNullable(membership);
     }
 
     /** Whether the first SIGTERM of a drain was seen: ready answers 503. */

@@ -22,14 +22,16 @@ public record BridgeConfig(
         IdsConfig ids,
         MixerConfig mixer,
         OperationsConfig operations,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        ClusterConfig cluster) {
 
     /** Never prints the secrets of its parts: see their own {@code toString}. */
     @Override
     public String toString() {
         return "BridgeConfig[dataDir=" + dataDir + ", sip=" + sip + ", rtp=" + rtp + ", ivr=" + ivr + ", store=" + store
                 + ", security=" + security + ", admin=" + admin + ", mail=" + mail + ", lockout=" + lockout
-                + ", ids=" + ids + ", mixer=" + mixer + ", operations=" + operations + ", limits=" + limits + "]";
+                + ", ids=" + ids + ", mixer=" + mixer + ", operations=" + operations + ", limits=" + limits
+                + ", cluster=" + cluster + "]";
     }
 
     /** Shown in place of a configured secret. */
@@ -327,6 +329,34 @@ public record BridgeConfig(
         public LimitsConfig withTrustedProxies(List<AddressBlock> proxies) {
             return new LimitsConfig(invitesPerSecondPerSource, inviteBurstPerSource, invitesPerSecond, callsPerSource,
                     registersPerSecondPerSource, conferenceIdFailuresPerSource, pinVerificationQueue, proxies);
+        }
+    }
+
+    /**
+     * Several nodes sharing one PostgreSQL (issue 12): {@code cluster.*}.
+     *
+     * @param nodeId        {@code cluster.nodeId}: this node's name in the {@code nodes} table; empty when
+     *                      cluster mode is off
+     * @param mediaAddress  {@code cluster.mediaAddress}: where other nodes send this node inter-node audio
+     *                      ({@code rtp.bindAddress} when not set)
+     * @param nodeTimeoutMs {@code cluster.nodeTimeoutMs}: a node whose heartbeat is older than this is gone
+     */
+    public record ClusterConfig(String nodeId, String mediaAddress, long nodeTimeoutMs) {
+        /** The default {@code cluster.nodeTimeoutMs}: three missed heartbeats of about 3 s. */
+        public static final long DEFAULT_NODE_TIMEOUT_MS = 10_000;
+        /** What a node ID may be: it appears in logs, the API and the database. */
+        public static final java.util.regex.Pattern NODE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+        /** Cluster mode off. */
+        public static final ClusterConfig OFF = new ClusterConfig("", "", DEFAULT_NODE_TIMEOUT_MS);
+
+        /** Whether this node is one of several sharing the database. */
+        public boolean enabled() {
+            return !nodeId.isEmpty();
+        }
+
+        /** How often this node writes its heartbeat: a third of the timeout, so one lost beat is not death. */
+        public long heartbeatIntervalMs() {
+            return Math.max(1, nodeTimeoutMs / 3);
         }
     }
 }

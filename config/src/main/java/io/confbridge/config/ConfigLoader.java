@@ -145,7 +145,13 @@ public final class ConfigLoader {
             intKey("limits.callsPerSource", 200, 1, 1_000_000),
             intKey("limits.registersPerSecondPerSource", 5, 1, 1_000_000),
             intKey("limits.conferenceIdFailuresPerSource", 10, 1, 1_000_000),
-            intKey("limits.pinVerificationQueue", 64, 1, 100_000));
+            intKey("limits.pinVerificationQueue", 64, 1, 100_000),
+
+            // Cluster mode (issue 12): on when nodeId is set; needs the PostgreSQL store.
+            stringKey("cluster.nodeId", "", true),
+            stringKey("cluster.mediaAddress", "", true),
+            // Heartbeats go every third of this; below a second a busy database would decide who is alive.
+            longKey("cluster.nodeTimeoutMs", BridgeConfig.ClusterConfig.DEFAULT_NODE_TIMEOUT_MS, 1_000, 600_000));
 
 
     /** OWASP's minimum Argon2id cost (m = 19 MiB, t = 2, p = 1); production start-up refuses less. */
@@ -551,7 +557,37 @@ public final class ConfigLoader {
                 values.string("logging.format"),
                 values.longValue("shutdown.drainMs"));
 
-        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout, ids, mixer, operations, limits);
+        var cluster = cluster(values, store, rtp);
+
+        return new BridgeConfig(dataDir, sip, rtp, ivr, store, security, admin, mail, lockout, ids, mixer, operations,
+                limits, cluster);
+    }
+
+    /**
+     * {@code cluster.*}: off while {@code cluster.nodeId} is empty. On, it needs PostgreSQL (the nodes share
+     * its tables), and {@code cluster.mediaAddress} defaults to {@code rtp.bindAddress}.
+     */
+    private static BridgeConfig.ClusterConfig cluster(Values values, BridgeConfig.StoreConfig store,
+                                                      BridgeConfig.RtpConfig rtp) {
+        String nodeId = values.string("cluster.nodeId");
+        String mediaAddress = values.string("cluster.mediaAddress");
+        long timeout = values.longValue("cluster.nodeTimeoutMs");
+        if (nodeId.isEmpty()) {
+            return new BridgeConfig.ClusterConfig("", "", timeout);
+        }
+        if (!BridgeConfig.ClusterConfig.NODE_ID.matcher(nodeId).matches()) {
+            throw new ConfigException("cluster.nodeId", "\"" + nodeId + "\" is not a node ID: 1-64 letters, digits,"
+                    + " '.', '_' or '-'; empty turns cluster mode off");
+        }
+        if (!store.jdbcUrl().startsWith("jdbc:postgresql:")) {
+            throw new ConfigException("cluster.nodeId", "cluster mode needs the PostgreSQL store, which the nodes"
+                    + " share; store.jdbcUrl is SQLite. Set store.jdbcUrl to jdbc:postgresql://<host>/<db>,"
+                    + " or leave cluster.nodeId empty for a single node");
+        }
+        mediaAddress = mediaAddress.isEmpty()
+                ? rtp.bindAddress()
+                : NetworkAddresses.advertisable("cluster.mediaAddress", mediaAddress);
+        return new BridgeConfig.ClusterConfig(nodeId, mediaAddress, timeout);
     }
 
     /**

@@ -46,6 +46,18 @@ public final class PostgresTestSchema {
         return create(url.get(), prefix);
     }
 
+    /**
+     * As {@link #createOrSkip}, but under {@code CI=true} a missing {@code BRIDGE_TEST_PG_URL} fails the test:
+     * for tests that only PostgreSQL can run (cluster mode), which CI must never skip silently.
+     */
+    public static PostgresTestSchema createOrSkipOutsideCi(String prefix) {
+        if (serverUrl().isEmpty() && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError(URL_VARIABLE + " is not set under CI=true: this test needs PostgreSQL"
+                    + " (bash .ci/run starts one and sets it)");
+        }
+        return createOrSkip(prefix);
+    }
+
     /** Creates a schema named {@code prefix} and a random suffix in the database at {@code serverUrl}. */
     public static PostgresTestSchema create(String serverUrl, String prefix) {
         String name = prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36).toLowerCase(Locale.ROOT);

@@ -10,12 +10,14 @@ import io.confbridge.admin.Administration;
 import io.confbridge.admin.Administration.Actor;
 import io.confbridge.admin.Administration.ActorRole;
 import io.confbridge.admin.MeetingControl;
+import io.confbridge.store.NodeRecord;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +66,7 @@ final class AdminApi {
     private final BearerAuthenticator authenticator;
     private final DialInUris dialInUris;
     private final List<Route> routes = new ArrayList<>();
+    private volatile ClusterView cluster = ClusterView.SINGLE_NODE;
 
     AdminApi(Administration admin, MeetingControl meetings, String adminToken) {
         this(admin, meetings, adminToken, DialInUris.NONE);
@@ -118,9 +121,41 @@ final class AdminApi {
             return ApiResponse.of(200, meetings.end(a, p.get(0)));
         });
         route("GET", "/api/audit", (a, p, r) -> ApiResponse.of(200, admin.audit(auditQuery(r))));
+        route("GET", "/api/nodes", (a, p, r) -> ApiResponse.of(200, nodes()));
 
         // For the web admin center and the organizer's page (README "Admin center").
         appRoute("GET", "/api/me", (a, p, r) -> ApiResponse.of(200, me(a)));
+    }
+
+    /** The cluster {@code GET /api/nodes} lists; a single node until set. */
+    AdminApi cluster(ClusterView view) {
+        this.cluster = view;
+        return this;
+    }
+
+    /** {@code GET /api/nodes}: {@code cluster} false and no nodes on a single node. */
+    private Map<String, Object> nodes() {
+        ClusterView view = cluster;
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        for (NodeRecord node : view.nodes()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("nodeId", node.nodeId());
+            row.put("state", node.state().wire());
+            row.put("calls", node.calls());
+            row.put("sipAddress", node.sipAddress());
+            row.put("mediaAddress", node.mediaAddress());
+            row.put("adminAddress", node.adminAddress());
+            row.put("startedAt", node.startedAt());
+            row.put("heartbeatAt", node.heartbeatAt());
+            row.put("heartbeatAgeMs", node.heartbeatAgeMs());
+            row.put("self", node.nodeId().equals(view.nodeId()));
+            nodes.add(row);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("cluster", !view.nodeId().isEmpty());
+        body.put("nodeId", view.nodeId());
+        body.put("nodes", nodes);
+        return body;
     }
 
     private void route(String method, String pattern, Endpoint endpoint) {

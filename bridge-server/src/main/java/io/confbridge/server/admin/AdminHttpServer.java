@@ -80,13 +80,27 @@ public final class AdminHttpServer implements AutoCloseable {
     public static AdminHttpServer start(BridgeConfig.AdminConfig config, Administration administration,
                                         MeetingControl meetings, String adminToken, BridgeConfig.SipConfig sip,
                                         OperationsRoutes operations) throws InterruptedException {
-        return start(config, administration, meetings, adminToken, DialInUris.of(sip), operations);
+        return start(config, administration, meetings, adminToken, DialInUris.of(sip), operations,
+                ClusterView.SINGLE_NODE);
+    }
+
+    /** As above, with the cluster {@code GET /api/nodes} lists. */
+    public static AdminHttpServer start(BridgeConfig.AdminConfig config, Administration administration,
+                                        MeetingControl meetings, String adminToken, BridgeConfig.SipConfig sip,
+                                        OperationsRoutes operations, ClusterView cluster) throws InterruptedException {
+        return start(config, administration, meetings, adminToken, DialInUris.of(sip), operations, cluster);
     }
 
     private static AdminHttpServer start(BridgeConfig.AdminConfig config, Administration administration,
                                          MeetingControl meetings, String adminToken, DialInUris dialInUris,
                                          OperationsRoutes operations) throws InterruptedException {
-        AdminApi api = new AdminApi(administration, meetings, adminToken, dialInUris);
+        return start(config, administration, meetings, adminToken, dialInUris, operations, ClusterView.SINGLE_NODE);
+    }
+
+    private static AdminHttpServer start(BridgeConfig.AdminConfig config, Administration administration,
+                                         MeetingControl meetings, String adminToken, DialInUris dialInUris,
+                                         OperationsRoutes operations, ClusterView cluster) throws InterruptedException {
+        AdminApi api = new AdminApi(administration, meetings, adminToken, dialInUris).cluster(cluster);
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("admin-http", true), NioIoHandler.newFactory());
         ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 0, TimeUnit.SECONDS,

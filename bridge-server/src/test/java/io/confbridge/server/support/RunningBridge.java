@@ -88,6 +88,17 @@ public final class RunningBridge implements AutoCloseable {
             overrides.put("limits.conferenceIdFailuresPerSource", "10000");
         }
 
+        /**
+         * Binds SIP, RTP and the admin API to {@code loopback} (127.0.0.2, 127.0.0.3...), so that several
+         * bridges (cluster nodes) can run in one test on the same ports.
+         */
+        public Builder on(String loopback) {
+            overrides.put("sip.bindAddress", loopback);
+            overrides.put("rtp.bindAddress", loopback);
+            overrides.put("admin.bindAddress", loopback);
+            return this;
+        }
+
         public Builder with(String key, String value) {
             overrides.put(key, value);
             return this;
@@ -208,7 +219,7 @@ public final class RunningBridge implements AutoCloseable {
         try {
             String token = Files.readString(dataDir.resolve("admin-token")).trim();
             HttpRequest.Builder request = HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + server.adminPort() + path))
+                            URI.create("http://" + adminHost() + ":" + server.adminPort() + path))
                     .timeout(Duration.ofSeconds(30))
                     .header("Authorization", "Bearer " + token)
                     .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
@@ -226,9 +237,14 @@ public final class RunningBridge implements AutoCloseable {
         }
     }
 
-    /** A phone pointed at this bridge; closed with it. */
+    private String adminHost() {
+        String host = overrides.getOrDefault("admin.bindAddress", "127.0.0.1");
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    /** A phone pointed at this bridge, on the bridge's own loopback address; closed with it. */
     public TestPhone newPhone(String name) {
-        return newPhone(name, "127.0.0.1");
+        return newPhone(name, overrides.getOrDefault("sip.bindAddress", "127.0.0.1"));
     }
 
     /** A phone on {@code loopback} ("::1" for a bridge with {@code sip.bindAddress=::1}); closed with the bridge. */
@@ -238,6 +254,15 @@ public final class RunningBridge implements AutoCloseable {
             phones.add(phone);
         }
         return phone;
+    }
+
+    /**
+     * Stops the bridge without leaving the cluster, as SIGKILL would: its row in the nodes table stays up
+     * and unrenewed, until the other nodes count it gone after {@code cluster.nodeTimeoutMs}.
+     */
+    public void killWithoutLeaving() {
+        server.membership().ifPresent(io.confbridge.server.cluster.NodeMembership::stopWithoutLeaving);
+        close();
     }
 
     @Override

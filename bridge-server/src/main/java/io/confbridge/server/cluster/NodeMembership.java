@@ -1,0 +1,117 @@
+package io.confbridge.server.cluster;
+
+import io.confbridge.config.BridgeConfig;
+import io.confbridge.store.NodeRecord;
+import io.confbridge.store.NodeTable;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * This node's membership of the cluster (issue 12): its row in the {@code nodes} table, registered at
+ * start, renewed every {@link BridgeConfig.ClusterConfig#heartbeatIntervalMs()} with its state and call
+ * count, and marked down when it leaves. The heartbeat runs on a scheduled thread of its own, since it
+ * waits on the database; a node that stops beating (killed, cut off) is gone for the others after
+ * {@code cluster.nodeTimeoutMs} without any of them having to act.
+ */
+public final class NodeMembership implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeMembership.class);
+
+    private final NodeTable nodes;
+    private final NodeTable.Registration self;
+    private final BridgeConfig.ClusterConfig config;
+    private final IntSupplier calls;
+    private final ScheduledExecutorService heart;
+    private volatile NodeRecord.State state = NodeRecord.State.UP;
+
+    private NodeMembership(NodeTable nodes, NodeTable.Registration self, BridgeConfig.ClusterConfig config,
+                           IntSupplier calls) {
+        this.nodes = nodes;
+        this.self = self;
+        this.config = config;
+        this.calls = calls;
+        this.heart = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cluster-heartbeat", true));
+    }
+
+    /**
+     * Registers this node and starts its heartbeat.
+     *
+     * @param calls the node's calls in progress, read at each heartbeat
+     * @throws IllegalStateException when a live node already holds {@code cluster.nodeId}
+     */
+    public static NodeMembership join(NodeTable nodes, NodeTable.Registration self, BridgeConfig.ClusterConfig config,
+                                      IntSupplier calls) {
+        if (!nodes.register(self, config.nodeTimeoutMs())) {
+            throw new IllegalStateException("cluster.nodeId " + self.nodeId() + " is held by a node that is still"
+                    + " heart-beating; give this node another ID, or wait cluster.nodeTimeoutMs ("
+                    + config.nodeTimeoutMs() + " ms) after the other stopped");
+        }
+        NodeMembership membership = new NodeMembership(nodes, self, config, calls);
+        long interval = config.heartbeatIntervalMs();
+        membership.heart.scheduleWithFixedDelay(membership::beat, interval, interval, TimeUnit.MILLISECONDS);
+        log.info("joined the cluster as node {} (SIP {}, media {}); heartbeat every {} ms", self.nodeId(),
+                self.sipAddress(), self.mediaAddress(), interval);
+        return membership;
+    }
+
+    private void beat() {
+        try {
+            if (!nodes.heartbeat(self.nodeId(), state, calls.getAsInt())) {
+                log.warn("node {} had no row in the nodes table; registering again", self.nodeId());
+                nodes.register(self, config.nodeTimeoutMs());
+            }
+        } catch (RuntimeException e) {
+            // The next beat tries again; after nodeTimeoutMs of failures the others count this node gone.
+            log.warn("cluster heartbeat of node {} failed: {}", self.nodeId(), e.toString());
+        }
+    }
+
+    /** A drain began: the others (and Kamailio's probe) see this node take no new calls, at once. */
+    public void draining() {
+        state = NodeRecord.State.DRAINING;
+        heart.execute(this::beat);
+    }
+
+    /** Every node the table knows, this one included, stale ones as gone. Blocks on the database. */
+    public List<NodeRecord> nodes() {
+        return nodes.list(config.nodeTimeoutMs());
+    }
+
+    /** This node's ID. */
+    public String nodeId() {
+        return self.nodeId();
+    }
+
+    /**
+     * Stops heart-beating without leaving, as a killed process does: for tests of a node that vanishes.
+     * The row stays up until the others count it gone.
+     */
+    public void stopWithoutLeaving() {
+        heart.shutdownNow();
+    }
+
+    /** Stops the heartbeat and marks this node down: it left on purpose. */
+    @Override
+    public void close() {
+        if (heart.isShutdown()) {
+            return;
+        }
+        heart.shutdownNow();
+        try {
+            heart.awaitTermination(5, TimeUnit.SECONDS);
+            nodes.heartbeat(self.nodeId(), NodeRecord.State.DOWN, 0);
+            log.info("left the cluster: node {} is down", self.nodeId());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("could not mark node {} down; the others will count it gone after {} ms: {}", self.nodeId(),
+                    config.nodeTimeoutMs(), e.toString());
+        }
+    }
+}
