@@ -95,7 +95,10 @@ class BaresipSrtpTest {
 
     private void startBaresip(int tlsPort, int consPort) throws Exception {
         configDir = Files.createDirectories(Path.of("target", "baresip-" + System.nanoTime())).toAbsolutePath();
-        int sipPort = FreePorts.sipPort();
+        int sipPort;
+        do {
+            sipPort = FreePorts.sipPort(); // the kernel may offer the console's port again
+        } while (sipPort == consPort);
         Files.writeString(configDir.resolve("config"), String.join("\n",
                 "poll_method epoll",
                 "sip_listen 127.0.0.1:" + sipPort,

@@ -70,8 +70,9 @@ class SipSrtpPolicyTest {
     }
 
     private void start(BridgeConfig.SipConfig.Srtp.Mode mode, boolean overInsecure) {
-        port = FreePorts.sipPort();
-        tlsPort = FreePorts.sipPort();
+        int[] ports = FreePorts.sipPorts(2);
+        port = ports[0];
+        tlsPort = ports[1];
         BridgeConfig.SipConfig.Tls tls = new BridgeConfig.SipConfig.Tls(true, tlsPort,
                 dataDir.resolve("sip-tls-certificate.pem").toString(), dataDir.resolve("sip-tls-key.pem").toString(), true);
         SipServer server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, 0,

@@ -65,7 +65,9 @@ class SipTlsTest {
     }
 
     private SipServer start(BridgeConfig.SipConfig.Tls tls) {
-        port = FreePorts.sipPort();
+        do {
+            port = FreePorts.sipPort(); // the kernel may offer the TLS port again, which the server refuses
+        } while (port == tls.port());
         SipServer server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, 0,
                 BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, tls), acceptor);
         toClose.add(server);

@@ -112,8 +112,9 @@ public final class RunningBridge implements AutoCloseable {
                 Map<String, String> effective = new LinkedHashMap<>();
                 effective.put("dataDir", dataDir.toString());
                 jdbcUrl.ifPresent(url -> effective.put("store.jdbcUrl", url));
-                effective.put("sip.port", Integer.toString(FreePorts.sipPort()));
-                effective.put("sip.tlsPort", Integer.toString(FreePorts.sipPort()));
+                int[] sipPorts = FreePorts.sipPorts(2);
+                effective.put("sip.port", Integer.toString(sipPorts[0]));
+                effective.put("sip.tlsPort", Integer.toString(sipPorts[1]));
                 int rtpStart = FreePorts.rtpBlockStart();
                 effective.put("rtp.portMin", Integer.toString(rtpStart));
                 effective.put("rtp.portMax", Integer.toString(rtpStart + FreePorts.RTP_BLOCK_SIZE - 1));

@@ -40,10 +40,11 @@ public final class SippCaller implements AutoCloseable {
             Files.copy(in, scenarioFile, StandardCopyOption.REPLACE_EXISTING);
         }
         Path output = workDir.resolve(scenario + ".out");
+        int[] sippPorts = FreePorts.sipPorts(2);
         List<String> command = List.of("sipp", "127.0.0.1:" + bridgeSipPort,
                 "-sf", scenarioFile.toString(), "-s", requestUriUser, "-m", "1", "-aa", "-nostdin",
                 "-i", "127.0.0.1", "-mi", "127.0.0.1",
-                "-p", Integer.toString(FreePorts.sipPort()), "-mp", Integer.toString(FreePorts.sipPort()),
+                "-p", Integer.toString(sippPorts[0]), "-mp", Integer.toString(sippPorts[1]),
                 "-timeout", "300");
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(output.toFile());

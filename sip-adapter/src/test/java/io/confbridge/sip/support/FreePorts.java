@@ -50,6 +50,44 @@ public final class FreePorts {
         throw new IllegalStateException("no port free for both TCP and UDP after " + ATTEMPTS + " tries");
     }
 
+    /**
+     * {@code count} distinct ports, each free for TCP and UDP. Calling {@link #sipPort()} twice is not the
+     * same: the kernel may hand the port it just released out again, and a bridge whose {@code sip.port} and
+     * {@code sip.tlsPort} coincide refuses to start. So every port found is held until all are found.
+     */
+    public static int[] sipPorts(int count) {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        List<AutoCloseable> held = new ArrayList<>();
+        int[] ports = new int[count];
+        try {
+            int found = 0;
+            for (int attempt = 0; attempt < ATTEMPTS && found < count; attempt++) {
+                ServerSocket tcp = new ServerSocket(0, 1, loopback);
+                held.add(tcp);
+                try {
+                    held.add(new DatagramSocket(new InetSocketAddress(loopback, tcp.getLocalPort())));
+                    ports[found++] = tcp.getLocalPort();
+                } catch (IOException udpTaken) {
+                    // Free for TCP but not for UDP: keep the TCP socket held so it is not offered again.
+                }
+            }
+            if (found < count) {
+                throw new IllegalStateException("no " + count + " ports free for both TCP and UDP after " + ATTEMPTS + " tries");
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot bind any TCP port on loopback", e);
+        } finally {
+            for (AutoCloseable socket : held) {
+                try {
+                    socket.close();
+                } catch (Exception ignored) {
+                    // Closing a socket we only held for the search; nothing to report.
+                }
+            }
+        }
+    }
+
     /** The first port of a block of {@link #RTP_BLOCK_SIZE} UDP ports that were all free. */
     public static int rtpBlockStart() {
         for (int attempt = 0; attempt < BLOCKS; attempt++) {
