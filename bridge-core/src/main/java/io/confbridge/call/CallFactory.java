@@ -68,9 +68,9 @@ public final class CallFactory implements CallAcceptor {
                     }
                     try {
                         Call created = new Call(call, signalling, services, clock, session, rtcp, pair.rtpPort(), this);
-                        session.monitorWith(pair.rtp(), rtcp.rtpMonitor());
+                        session.reportWith(rtcp);
                         SrtpStream srtp = new SrtpStream(pair.rtp(), pair.rtcp());
-                        srtp.rekey(call.srtp()); // ahead of the monitor: it and the session see plain RTP
+                        srtp.rekey(call.srtp()); // at the head of the pipeline: the session (and through it RTCP) sees plain RTP
                         created.srtp(srtp);
                         session.allowConnectedTwin(!srtp.active());
                         session.attach(pair.rtp(), pair.rtcp(), created.callerMedia());

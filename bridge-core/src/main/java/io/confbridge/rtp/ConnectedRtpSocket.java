@@ -4,7 +4,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -56,8 +55,7 @@ final class ConnectedRtpSocket {
     }
 
     /** Binds a twin of {@code sessionChannel}'s port and connects it to {@code target}, asynchronously. */
-    static ConnectedRtpSocket open(RtpSession session, Channel sessionChannel, InetSocketAddress target,
-                                   ChannelHandler monitor) {
+    static ConnectedRtpSocket open(RtpSession session, Channel sessionChannel, InetSocketAddress target) {
         ConnectedRtpSocket socket = new ConnectedRtpSocket(session, target);
         Bootstrap bootstrap = new Bootstrap()
                 .group(sessionChannel.eventLoop())
@@ -68,9 +66,6 @@ final class ConnectedRtpSocket {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        if (monitor != null) {
-                            channel.pipeline().addLast(monitor);
-                        }
                         channel.pipeline().addLast(socket.new Handler());
                     }
                 });

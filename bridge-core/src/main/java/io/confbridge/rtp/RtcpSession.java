@@ -1,13 +1,10 @@
 package io.confbridge.rtp;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -21,13 +18,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * One call's RTCP (RFC 3550 §6), on the call's event loop, beside its {@link RtpSession} and without
- * touching it:
+ * One call's RTCP (RFC 3550 §6), on the call's event loop, beside its {@link RtpSession}:
  * <ol>
- *   <li>{@link #rtpMonitor()} goes first in the RTP channel's pipeline. Inbound it takes RTCP out of
- *       the stream when it arrives on the RTP port (RFC 5761 §4 demultiplexing, for {@code rtcp-mux})
- *       and notes each RTP packet in {@link RtpReceptionStats} (sequence, loss, jitter); outbound it
- *       counts what the bridge sends (packets, octets, last RTP timestamp, SSRC) for the sender info.</li>
+ *   <li>The session ({@link RtpSession#reportWith}) hands it the RTCP that arrives on the RTP port
+ *       (RFC 5761 §4 demultiplexing, for {@code rtcp-mux}), notes each RTP packet it accepts in
+ *       {@link RtpReceptionStats} (sequence, loss, jitter), and each it sends (packets, octets, last RTP
+ *       timestamp, SSRC) for the sender info.</li>
  *   <li>{@link #rtcpHandler()} reads the RTCP port.</li>
  *   <li>Every {@link #REPORT_INTERVAL_MS} a compound packet goes out (§6.1): an SR when the bridge sent
  *       RTP since the last report, an RR otherwise, with a report block on the caller's stream once it
@@ -52,7 +48,6 @@ public final class RtcpSession {
     private final RtpReceptionStats reception = new RtpReceptionStats(CLOCK_RATE);
     private final long ntpBase;
     private final long ntpBaseNs;
-    private final Monitor monitor = new Monitor();
     private final RtcpHandler rtcpHandler = new RtcpHandler();
     private BooleanSupplier confirmed = () -> false;
 
@@ -101,11 +96,6 @@ public final class RtcpSession {
         long nowMs = System.currentTimeMillis();
         this.ntpBase = ((nowMs / 1000 + NTP_UNIX_OFFSET_S) << 32) | (((nowMs % 1000) << 32) / 1000);
         this.ntpBaseNs = System.nanoTime();
-    }
-
-    /** The handler to put first in the RTP channel's pipeline, before the {@link RtpSession}'s. */
-    public ChannelHandler rtpMonitor() {
-        return monitor;
     }
 
     /** The handler of the RTCP channel. */
@@ -285,21 +275,16 @@ public final class RtcpSession {
         }
     }
 
-    void onRtpReceived(ByteBuf buf, int offset, int length, long nowNs) {
-        if (length < RtpHeader.FIXED_HEADER_LENGTH || RtpHeader.version(buf, offset) != RtpHeader.VERSION) {
-            return; // RtpSession counts it as malformed
-        }
+    /** One RTP packet the session accepted (well-formed, from the caller), after any SRTP transform. */
+    void onRtpReceived(ByteBuf buf, int offset, long nowNs) {
         reception.onPacket(RtpHeader.sequenceNumber(buf, offset), RtpHeader.timestamp(buf, offset),
                 RtpHeader.ssrc(buf, offset), nowNs, RtpHeader.payloadType(buf, offset) == audioPayloadType);
     }
 
+    /** One RTP packet the session sends, before any SRTP transform. */
     void onRtpSent(ByteBuf buf) {
         int offset = buf.readerIndex();
         int length = buf.readableBytes();
-        if (length < RtpHeader.FIXED_HEADER_LENGTH || RtpHeader.version(buf, offset) != RtpHeader.VERSION
-                || RtcpPacket.isRtcpOnMuxedPort(buf, offset, length)) {
-            return;
-        }
         sentAny = true;
         ownSsrc = RtpHeader.ssrc(buf, offset);
         lastSentRtpTimestamp = RtpHeader.timestamp(buf, offset);
@@ -309,47 +294,6 @@ public final class RtcpSession {
 
     private static boolean usable(InetSocketAddress address) {
         return address.getPort() != 0 && !address.isUnresolved() && !address.getAddress().isAnyLocalAddress();
-    }
-
-    /**
-     * Carries this session's state. Shared by the RTP socket and its connected twin (see
-     * {@code ConnectedRtpSocket}): both are on the call's one event loop, and the stream may run on either.
-     */
-    @ChannelHandler.Sharable
-    private final class Monitor extends ChannelDuplexHandler {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf buf = msg instanceof DatagramPacket p ? p.content() : msg instanceof ByteBuf b ? b : null;
-            if (buf == null) {
-                ctx.fireChannelRead(msg);
-                return;
-            }
-            int offset = buf.readerIndex();
-            int length = buf.readableBytes();
-            long nowNs = System.nanoTime();
-            if (RtcpPacket.isRtcpOnMuxedPort(buf, offset, length)) {
-                try {
-                    onRtcp(buf, msg instanceof DatagramPacket p ? p.sender() : null, nowNs);
-                } finally {
-                    ReferenceCountUtil.release(msg);
-                }
-                return;
-            }
-            onRtpReceived(buf, offset, length, nowNs);
-            ctx.fireChannelRead(msg);
-        }
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            // A connected channel writes the bare buffer; an unconnected one (latching) an addressed
-            // envelope (RtpEnvelope, or a DatagramPacket): count both, or the SR would go missing.
-            if (msg instanceof ByteBuf buf) {
-                onRtpSent(buf);
-            } else if (msg instanceof AddressedEnvelope<?, ?> envelope && envelope.content() instanceof ByteBuf buf) {
-                onRtpSent(buf);
-            }
-            ctx.write(msg, promise);
-        }
     }
 
     /** Per channel: carries this session's state. */

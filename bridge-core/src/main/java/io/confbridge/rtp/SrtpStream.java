@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One call's SRTP and SRTCP (RFC 3711) as a pair of Netty handlers at the head of its RTP and RTCP
- * channels, so that everything behind them ({@link RtcpSession}'s monitor, {@link RtpSession}) sees plain
+ * channels, so that everything behind them ({@link RtpSession}, and through it {@link RtcpSession}) sees plain
  * RTP and RTCP and the latching rules run on authenticated packets only:
  * <ul>
  *   <li>Inbound, each datagram is authenticated, checked against the replay window and decrypted in

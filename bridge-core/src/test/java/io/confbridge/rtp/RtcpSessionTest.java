@@ -1,5 +1,6 @@
 package io.confbridge.rtp;
 
+import io.confbridge.codec.Codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -8,6 +9,8 @@ import io.netty.channel.socket.DatagramPacket;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -41,7 +44,7 @@ class RtcpSessionTest {
             ByteBuf p = rtp(i, 160L * i, 0xABCDL);
             bridge.onRtpSent(p);
             if (i % 20 != 5) {
-                caller.onRtpReceived(p, 0, p.readableBytes(), t0 + 20 * MS * i);
+                caller.onRtpReceived(p, 0, t0 + 20 * MS * i);
             }
         }
         ByteBuf sr = Unpooled.buffer();
@@ -106,26 +109,40 @@ class RtcpSessionTest {
     @Test
     void rtcpOnTheRtpPortIsTakenOutOfTheStreamAndRtpPassesThrough() {
         RtcpSession session = new RtcpSession(CALLER, null, true, 0);
-        EmbeddedChannel rtpChannel = new EmbeddedChannel(session.rtpMonitor());
+        RtpSession rtp = new RtpSession(Codec.PCMU, 0, 101, CALLER, true, true);
+        List<Integer> audio = new ArrayList<>();
+        EmbeddedChannel rtpChannel = new EmbeddedChannel(rtp.handler());
+        rtp.reportWith(session);
+        rtp.attach(rtpChannel, null, new RtpSession.Receiver() {
+            @Override
+            public void onTelephoneEvent(ByteBuf buf, int payloadOffset, int payloadLength, long rtpTimestamp,
+                                         boolean marker) {
+            }
+
+            @Override
+            public void onAudio(int sequenceNumber, ByteBuf buf, int payloadOffset, int payloadLength) {
+                audio.add(sequenceNumber);
+            }
+        });
         ByteBuf report = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(RtcpPacketTest.RR_EMPTY_HEX));
         rtpChannel.writeInbound(new DatagramPacket(report, new InetSocketAddress(0), CALLER));
-        assertNull(rtpChannel.readInbound());
         assertEquals(1, session.reportsReceived());
         assertTrue(session.lastRtcpReceivedNs() != 0);
+        assertEquals(0, rtp.packetsReceived(), "RTCP is not taken for RTP");
 
         rtpChannel.writeInbound(new DatagramPacket(rtp(7, 1120, 0x55L), new InetSocketAddress(0), CALLER));
-        DatagramPacket passed = rtpChannel.readInbound();
-        assertEquals(7, RtpHeader.sequenceNumber(passed.content(), 0));
-        passed.release();
+        assertEquals(List.of(7), audio, "RTP passes through to the session");
         assertEquals(1, session.reception().received());
 
-        rtpChannel.writeOutbound(rtp(1, 160, 0x99L));
-        ByteBuf sent = rtpChannel.readOutbound();
+        rtp.confirm();
+        rtp.sendFrame(new byte[Codec.FRAME_SAMPLES], 0);
+        RtpEnvelope sent = rtpChannel.readOutbound(); // latching: an addressed send
+        long ourSsrc = RtpHeader.ssrc(sent.content(), 0);
         sent.release();
         ByteBuf sr = Unpooled.buffer();
         session.writeReport(sr, System.nanoTime());
         assertEquals(RtcpPacket.SR, RtcpPacket.packetType(sr, 0));
-        assertEquals(0x99L, RtcpPacket.senderSsrc(sr, 0));
+        assertEquals(ourSsrc, RtcpPacket.senderSsrc(sr, 0));
         int sdes = RtcpPacket.lengthBytes(sr, 0);
         assertTrue(RtcpPacket.sdesCname(sr, sdes).startsWith("confbridge-"));
         assertTrue(RtcpPacket.compoundValid(sr, 0, sr.readableBytes()));

@@ -54,6 +54,7 @@ class SrtpStreamTest {
     @BeforeEach
     void attach() {
         channel = new EmbeddedChannel(session.handler());
+        session.reportWith(rtcp); // as CallFactory wires it
         session.attach(channel, null, new RtpSession.Receiver() {
             @Override
             public void onTelephoneEvent(ByteBuf buf, int payloadOffset, int payloadLength, long rtpTimestamp,
@@ -66,7 +67,6 @@ class SrtpStreamTest {
                 delivered.add("audio " + sequenceNumber + " " + ByteBufUtil.hexDump(buf, payloadOffset, payloadLength));
             }
         });
-        channel.pipeline().addFirst(rtcp.rtpMonitor()); // as CallFactory builds the pipeline
         srtp = new SrtpStream(channel, null);
         srtp.rekey(new SrtpKeys(SUITE, OUR_KEY, OUR_SALT, CALLER_KEY, CALLER_SALT));
     }
