@@ -1,6 +1,8 @@
 package io.confbridge.sip.stream;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,6 +45,21 @@ public final class ConnectionCount {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Counts the accepted {@code client} in, or, when it is one too many, reports it and closes it; shared
+     * by the TCP and TLS processors.
+     */
+    boolean admit(SocketChannel client, String transport) throws IOException {
+        InetAddress peer = client.socket().getInetAddress();
+        if (tryOpen(peer)) {
+            return true;
+        }
+        StreamRefusals.report(transport, peer, client.socket().getPort(), "too many connections ("
+                + from(peer) + " from this address, " + total() + " in all)");
+        client.close();
+        return false;
     }
 
     /** A connection counted by {@link #tryOpen} closed. */

@@ -23,12 +23,8 @@ final class GuardedTcpProcessor extends NioTcpMessageProcessor {
         NioTcpMessageChannel channel = nioHandler.getMessageChannel(client);
         if (channel == null) {
             InetAddress peer = client.socket().getInetAddress();
-            if (!connections.tryOpen(peer)) {
-                // jain-sip then fails to register the closed channel, which the logger knows as harmless.
-                StreamRefusals.report(getTransport(), peer, client.socket().getPort(), "too many connections ("
-                        + connections.from(peer) + " from this address, " + connections.total() + " in all)");
-                client.close();
-                return null;
+            if (!connections.admit(client, getTransport())) {
+                return null; // jain-sip then fails to register the closed channel, which the logger knows as harmless
             }
             channel = new GuardedTcpChannel(processor, client, () -> connections.closed(peer));
             nioHandler.putMessageChannel(client, channel);

@@ -5,29 +5,24 @@ import gov.nist.javax.sip.stack.NioTlsMessageChannel;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An accepted TLS connection whose decrypted bytes pass a {@link ContentLengthGuard} before jain-sip frames
  * them (the encrypted ones mean nothing to it).
  */
 final class GuardedTlsChannel extends NioTlsMessageChannel {
-    private final ContentLengthGuard guard;
-    private final Runnable onClose;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ConnectionGate gate;
 
     GuardedTlsChannel(NioTcpMessageProcessor processor, SocketChannel socket, Runnable onClose) throws IOException {
         super(processor, socket);
-        this.onClose = onClose;
-        this.guard = new ContentLengthGuard(StreamRefusals.maxBody(processor));
+        this.gate = new ConnectionGate("TLS", processor, onClose);
     }
 
     @Override
     public void addPlaintextBytes(byte[] bytes) throws Exception {
-        if (guard.accept(bytes)) {
+        if (gate.passes(bytes, getPeerAddress(), getPeerPort())) {
             super.addPlaintextBytes(bytes);
         } else {
-            StreamRefusals.report("TLS", getPeerAddress(), getPeerPort(), guard.refusal());
             close(true, true);
         }
     }
@@ -37,9 +32,7 @@ final class GuardedTlsChannel extends NioTlsMessageChannel {
         try {
             super.close(removeSocket, stopKeepAliveTask);
         } finally {
-            if (closed.compareAndSet(false, true)) {
-                onClose.run();
-            }
+            gate.closed();
         }
     }
 }
