@@ -97,6 +97,13 @@ public final class RtpSession {
     /** The call's RTCP, told of each packet sent and accepted; may be null. */
     private RtcpSession rtcp;
 
+    /**
+     * The packet buffer reused from send to send on a connected socket while no earlier send still holds
+     * it: taking a fresh pooled buffer for every packet was the largest single cost of the media loop in
+     * a profile of a silent lobby (Netty's allocator, ~15 % of its samples).
+     */
+    private ByteBuf reusable;
+
     private long lastReceivedNs;
     private long packetsReceived;
     private long packetsSent;
@@ -224,8 +231,7 @@ public final class RtpSession {
             sequencer.skipFrames(1);
             return;
         }
-        // Room for an SRTP tag, so that encrypting in place (SrtpStream) never grows the buffer.
-        ByteBuf buf = channel.alloc().directBuffer(PACKET_BYTES + SrtpStream.MAX_OVERHEAD, PACKET_BYTES + SrtpStream.MAX_OVERHEAD);
+        ByteBuf buf = sendsConnected() ? reusablePacket() : newPacket();
         int headerLength = sequencer.writeNextHeader(buf, 0, audioPayloadType);
         buf.setBytes(headerLength, payload, offset, Codec.FRAME_SAMPLES);
         buf.writerIndex(PACKET_BYTES);
@@ -249,6 +255,27 @@ public final class RtpSession {
         } else {
             channel.writeAndFlush(buf, channel.voidPromise());
         }
+    }
+
+    /**
+     * The reusable packet, cleared and retained once for the write that is about to release it; a new
+     * one when the write before still holds the old one (a full socket buffer queues writes).
+     */
+    private ByteBuf reusablePacket() {
+        ByteBuf buf = reusable;
+        if (buf == null || buf.refCnt() != 1) {
+            if (buf != null) {
+                buf.release(); // our hold only: the queued write frees it once it is sent
+            }
+            buf = newPacket();
+            reusable = buf;
+        }
+        return buf.clear().retain();
+    }
+
+    /** Room for an SRTP tag, so that encrypting in place (SrtpStream) never grows the buffer. */
+    private ByteBuf newPacket() {
+        return channel.alloc().directBuffer(PACKET_BYTES + SrtpStream.MAX_OVERHEAD, PACKET_BYTES + SrtpStream.MAX_OVERHEAD);
     }
 
     /** Marks the next packet as the start of a talkspurt (after silence or a change of source). */
@@ -298,6 +325,10 @@ public final class RtpSession {
 
     public void close() {
         closeTwin();
+        if (reusable != null) {
+            reusable.release();
+            reusable = null;
+        }
         if (channel != null) {
             channel.close();
         }
