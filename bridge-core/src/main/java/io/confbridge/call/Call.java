@@ -201,6 +201,21 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
         }
     }
 
+    /**
+     * The meeting let this call in, on this loop, within its one pass over the lobby: the caller hears
+     * the meeting now, and its first meeting packet is reported to {@code timing} (may be null).
+     */
+    void admittedNow(io.confbridge.meeting.LobbyAdmission timing) {
+        if (closed) {
+            if (timing != null) {
+                timing.gone();
+            }
+            return;
+        }
+        playout.reportFirstMeetingPacket(timing);
+        fire(new CallEvent.Admitted());
+    }
+
     /** Hands an event to the call from any thread. */
     void post(CallEvent event) {
         loop.execute(() -> fire(event));
@@ -218,9 +233,14 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
         dispatching = true;
         putMdc();
         try {
+            CallState before = machine.state();
             List<CallEffect> next = machine.handle(event, System.nanoTime());
             for (int i = 0; i < next.size(); i++) {
                 effects.apply(next.get(i));
+            }
+            if (before != machine.state() && collectingPin(machine.state()) && !collectingPin(before)) {
+                // The organizer starts typing a PIN: read their record now, not after the # (issue 11 §5).
+                effects.preparePinCheck(machine.meeting());
             }
         } catch (RuntimeException e) {
             // One broken call must not take the loop down: end this call and go on.
@@ -395,6 +415,10 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
         }
         metrics.stageChanged(stage, now);
         stage = now;
+    }
+
+    private static boolean collectingPin(CallState state) {
+        return state == CallState.COLLECTING_PIN || state == CallState.LOBBY_COLLECTING_PIN;
     }
 
     static BridgeMetrics.Stage stageOf(CallState state) {

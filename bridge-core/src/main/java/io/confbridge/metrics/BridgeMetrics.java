@@ -74,6 +74,8 @@ public final class BridgeMetrics {
     private final long[] retired = new long[3 + DropReason.values().length];
     private final DistributionSummary jitter;
     private final Timer tickLateness;
+    private final Timer admissionPin;
+    private final Timer admissionLobby;
     private volatile IntSupplier meetingsActive = () -> 0;
 
     public BridgeMetrics(MeterRegistry registry) {
@@ -119,6 +121,16 @@ public final class BridgeMetrics {
                 .description("How late each 20 ms media tick ran")
                 .serviceLevelObjectives(Duration.ofNanos(100_000), Duration.ofMillis(1), Duration.ofMillis(2),
                         Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(50))
+                .register(registry);
+        admissionPin = Timer.builder("confbridge_admission_pin")
+                .description("From the organizer's # to the PIN verified (Argon2 and what surrounds it)")
+                .serviceLevelObjectives(Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+                        Duration.ofMillis(200), Duration.ofMillis(500))
+                .register(registry);
+        admissionLobby = Timer.builder("confbridge_admission_lobby")
+                .description("From the PIN verified (or the start) to the last lobby caller's first meeting packet")
+                .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+                        Duration.ofMillis(50), Duration.ofMillis(100))
                 .register(registry);
     }
 
@@ -216,6 +228,17 @@ public final class BridgeMetrics {
     /** How late one media tick ran. Called every 20 ms on each media loop: allocation-free. */
     public void tickLate(long lateNs) {
         tickLateness.record(Math.max(0, lateNs), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A lobby let in at a meeting's start: {@code pinNs} from the organizer's # to the PIN verified
+     * (negative when no PIN was typed), {@code lobbyNs} from then to the last caller's first meeting packet.
+     */
+    public void lobbyAdmitted(long pinNs, long lobbyNs) {
+        if (pinNs >= 0) {
+            admissionPin.record(pinNs, TimeUnit.NANOSECONDS);
+        }
+        admissionLobby.record(lobbyNs, TimeUnit.NANOSECONDS);
     }
 
     private synchronized double rtpTotal(int index, DropReason reason) {
