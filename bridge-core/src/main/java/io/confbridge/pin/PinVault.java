@@ -125,6 +125,11 @@ public final class PinVault {
             return organizerId;
         }
 
+        /** Whether the read-ahead is done (else a verification falls back to the plain check). */
+        public boolean ready() {
+            return organizer.isDone();
+        }
+
         @Override
         public String toString() {
             return "PreparedCheck[organizer " + organizerId + "]";
