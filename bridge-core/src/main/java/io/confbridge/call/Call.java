@@ -103,7 +103,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
         this.playout = new Playout(rtp, info.codec(), services.holdMusic(), audio.output(),
                 () -> fire(new PromptsFinished()));
         this.seat = new MeetingSeat(this, loop, services.meetings(), audio);
-        this.callerMedia = new CallerMedia(this, keys, playout, audio);
+        this.callerMedia = new CallerMedia(this, keys, playout, audio, rtcp.reception());
         this.effects = new CallEffects(this, info, services, signalling, loop, playout, seat, audio);
         this.watchdog = services.inactivityTimeoutMs() > 0
                 ? new MediaWatchdog(services.inactivityTimeoutMs(), this::packetsHeard, this::silentTooLong) : null;

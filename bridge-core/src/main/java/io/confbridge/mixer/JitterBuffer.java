@@ -42,6 +42,18 @@ import java.util.Arrays;
  * </ol>
  * Packets older than the playout position (late) and packets already buffered (duplicates) are
  * dropped.
+ *
+ * <h2>Adaptive depth (issue 11 §4)</h2>
+ * The depth playout waits for is not fixed: the producer is told the stream's interarrival jitter
+ * (RFC 3550 A.8, measured from the RTP timestamps by the call's reception statistics) and sets the
+ * depth to the frame in play plus {@value #JITTER_MULTIPLE} times the jitter, rounded up to whole
+ * frames, between {@code minDepthFrames} and {@code maxDepthFrames}. It takes effect where it costs
+ * nothing audible: a deeper buffer at the next priming (a stream that runs dry because its jitter
+ * grew re-primes deeper at once, so the pause happens once, not at every late packet) or, while
+ * playing, by waiting a tick for a missing frame (concealed) while less than the depth is buffered,
+ * instead of giving it up as lost; a shallower
+ * one by skipping one frame when for a whole {@value #SHRINK_WINDOW_TAKES}-tick window more than the
+ * depth was buffered, so the delay built up by a burst of jitter is given back gently.
  */
 final class JitterBuffer {
 
@@ -51,9 +63,17 @@ final class JitterBuffer {
     private static final long WRITING = -2;
     private static final VarHandle SLOT_SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
 
+    /** Depth = the frame in play + this many times the measured jitter. */
+    static final int JITTER_MULTIPLE = 4;
+    /** Takes (one a tick) over which a surplus must last before one frame is skipped. */
+    static final int SHRINK_WINDOW_TAKES = 50;
+
     private final int capacity;
     private final int mask;
-    private final int playoutDelay;
+    private final int minDepth;
+    private final int maxDepth;
+    /** Frames to buffer before playout starts; written by the producer, read by the consumer and by metrics. */
+    private volatile int depthFrames;
     /** Frame i occupies samples[i*160, (i+1)*160). Plain stores, ordered by the slot sequence lock. */
     private final short[] samples;
     /** The extended sequence number of the frame in each slot, EMPTY or WRITING. */
@@ -69,26 +89,47 @@ final class JitterBuffer {
     /** The next extended sequence number to play, 0 before the first. Written by the consumer. */
     private volatile long playPosition;
 
+    /** Packets that came after their frame had been played (or skipped). Producer-written, read by metrics. */
+    private volatile long latePackets;
+
     // Consumer-owned.
     private boolean primed;
     private boolean lastTakeLost;
     private long lostFrames;
+    private long skippedFrames;
+    private long stretchedFrames;
+    /** The fewest frames buffered at a take in this shrink window, and the takes so far in it. */
+    private long leastBuffered = Long.MAX_VALUE;
+    private int windowTakes;
 
     /**
      * @param capacityFrames ring size in 20 ms frames, a power of two (8 holds 160 ms)
      * @param playoutDelayFrames frames to buffer before playout starts, 1 to capacity
      */
     JitterBuffer(int capacityFrames, int playoutDelayFrames) {
+        this(capacityFrames, playoutDelayFrames, playoutDelayFrames);
+    }
+
+    /**
+     * An adaptive buffer: the depth moves with the measured jitter ({@link #jitter}) within bounds.
+     *
+     * @param capacityFrames ring size in 20 ms frames, a power of two above {@code maxDepthFrames}
+     * @param minDepthFrames the least depth (and the depth before any jitter is known), 1 or more
+     * @param maxDepthFrames the greatest depth, up to the capacity
+     */
+    JitterBuffer(int capacityFrames, int minDepthFrames, int maxDepthFrames) {
         if (capacityFrames < 2 || Integer.bitCount(capacityFrames) != 1) {
             throw new IllegalArgumentException("capacityFrames must be a power of two >= 2: " + capacityFrames);
         }
-        if (playoutDelayFrames < 1 || playoutDelayFrames > capacityFrames) {
-            throw new IllegalArgumentException(
-                    "playoutDelayFrames must be 1-" + capacityFrames + ": " + playoutDelayFrames);
+        if (minDepthFrames < 1 || minDepthFrames > maxDepthFrames || maxDepthFrames > capacityFrames) {
+            throw new IllegalArgumentException("playout depth must be 1-" + capacityFrames + " frames: "
+                    + minDepthFrames + "-" + maxDepthFrames);
         }
         this.capacity = capacityFrames;
         this.mask = capacityFrames - 1;
-        this.playoutDelay = playoutDelayFrames;
+        this.minDepth = minDepthFrames;
+        this.maxDepth = maxDepthFrames;
+        this.depthFrames = minDepthFrames;
         this.samples = new short[capacityFrames * Codec.FRAME_SAMPLES];
         this.slotSequence = new long[capacityFrames];
         Arrays.fill(slotSequence, EMPTY);
@@ -108,6 +149,9 @@ final class JitterBuffer {
         long extended = extend(sequenceNumber & 0xFFFF);
         if (extended < 0 || extended < playPosition) {
             droppedPackets++;
+            if (extended >= 0) {
+                latePackets++; // single writer: a plain increment of the volatile is safe
+            }
             return;
         }
         int slot = (int) (extended & mask);
@@ -130,6 +174,38 @@ final class JitterBuffer {
         if (extended > newestPublished) {
             newestPublished = extended;
         }
+    }
+
+    /**
+     * Producer: the stream's interarrival jitter now (RFC 3550 A.8, in 8 kHz RTP timestamp units) sets
+     * the depth of the next priming and the surplus that shrinking gives back. Allocation-free.
+     */
+    void jitter(long jitterSamples) {
+        long extra = (JITTER_MULTIPLE * Math.max(0, jitterSamples) + Codec.FRAME_SAMPLES - 1) / Codec.FRAME_SAMPLES;
+        int frames = (int) Math.max(minDepth, Math.min(maxDepth, 1 + extra));
+        if (frames != depthFrames) {
+            depthFrames = frames;
+        }
+    }
+
+    /** The depth playout primes to now, in 20 ms frames. Any thread. */
+    int depthFrames() {
+        return depthFrames;
+    }
+
+    /** Packets dropped because their frame had already been played. Any thread. */
+    long latePackets() {
+        return latePackets;
+    }
+
+    /** Consumer-side count of concealed frames played while waiting for a late one, deepening the buffer. */
+    long stretchedFrames() {
+        return stretchedFrames;
+    }
+
+    /** Consumer-side count of frames skipped to give back delay after the jitter fell. */
+    long skippedFrames() {
+        return skippedFrames;
     }
 
     /**
@@ -179,23 +255,58 @@ final class JitterBuffer {
         if (primed && (next > newest || overrun)) {
             primed = false;
         }
+        int depth = depthFrames;
         if (!primed) {
             long oldest = oldestBuffered(Math.max(next, newest - capacity + 1), newest);
-            if (oldest < 0 || newest - oldest + 1 < playoutDelay) {
+            if (oldest < 0 || newest - oldest + 1 < depth) {
                 return false;
             }
             // After an overrun, start no further back than the playout delay, to win the latency
             // back; after a start or running dry, everything buffered is fresh: play it all.
-            next = overrun ? Math.max(oldest, newest - playoutDelay + 1) : oldest;
+            next = overrun ? Math.max(oldest, newest - depth + 1) : oldest;
             primed = true;
+            leastBuffered = Long.MAX_VALUE;
+            windowTakes = 0;
+        } else if (minDepth < maxDepth) {
+            next = shrink(next, newest, depth); // a fixed depth (the two-argument constructor) never skips
         }
         lastTakeLost = !copyFrame(next, out);
         if (lastTakeLost) {
             Arrays.fill(out, 0, Codec.FRAME_SAMPLES, (short) 0);
+            if (minDepth < maxDepth && newest - next + 1 < depth) {
+                // Late, not yet lost: the jitter asks for more depth than is buffered, so wait a tick for
+                // it (the mixer conceals this one) rather than give it up. This is how the buffer deepens
+                // while playing; the delay it adds stays within the depth.
+                stretchedFrames++;
+                playPosition = next;
+                return true;
+            }
             lostFrames++;
         }
         playPosition = next + 1;
         return true;
+    }
+
+    /**
+     * Counts the frames buffered at this take; at the end of a window in which there were always more
+     * than the depth, skips one frame (the one due now), so the surplus delay goes a frame at a time.
+     */
+    private long shrink(long next, long newest, int depth) {
+        long buffered = newest - next + 1;
+        if (buffered < leastBuffered) {
+            leastBuffered = buffered;
+        }
+        if (++windowTakes < SHRINK_WINDOW_TAKES) {
+            return next;
+        }
+        boolean surplus = leastBuffered > depth;
+        leastBuffered = Long.MAX_VALUE;
+        windowTakes = 0;
+        if (!surplus) {
+            return next;
+        }
+        skippedFrames++;
+        return next + 1;
     }
 
     /** The lowest extended sequence number in [from, to] present in the ring, or -1. */
