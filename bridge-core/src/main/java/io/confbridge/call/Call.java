@@ -453,6 +453,16 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
     }
 
     @Override
+    public long jitterBufferLate() {
+        return audio.jitterBufferLatePackets();
+    }
+
+    @Override
+    public int jitterBufferDepthMs() {
+        return playout.inMeeting() ? audio.jitterBufferDepthMs() : -1; // a racy read is fine for a gauge
+    }
+
+    @Override
     public long lost() {
         return Math.max(0, rtcp.reception().cumulativeLost());
     }
