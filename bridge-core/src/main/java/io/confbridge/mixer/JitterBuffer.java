@@ -79,7 +79,21 @@ final class JitterBuffer {
     /** The extended sequence number of the frame in each slot, EMPTY or WRITING. */
     private final long[] slotSequence;
 
+    /** The longest packet taken: 60 ms, the most RFC 3551 lists for G.711; longer ones are cut. */
+    static final int MAX_PACKET_SAMPLES = 480;
+    private static final byte BOTH_HALVES = 3;
+
     // Producer-owned.
+    /** Per slot: the frame being assembled there from packets, and which of its halves have come. */
+    private final long[] assembling;
+    private final byte[] halves;
+    /** Samples per packet (8 per ms of packet time), learned from the stream; 0 before the first packet. */
+    private int packetSamples;
+    /** Where the stream's samples are counted from: packet {@code baseSequence} starts at {@code baseSample}. */
+    private long baseSample;
+    private long baseSequence;
+    private long highestPlaced = -1;
+    private long highestEndSample;
     private long highestExtended = -1;
     private int probationSequence = -1;
     private long droppedPackets;
@@ -133,12 +147,17 @@ final class JitterBuffer {
         this.samples = new short[capacityFrames * Codec.FRAME_SAMPLES];
         this.slotSequence = new long[capacityFrames];
         Arrays.fill(slotSequence, EMPTY);
+        this.assembling = new long[capacityFrames];
+        Arrays.fill(assembling, EMPTY);
+        this.halves = new byte[capacityFrames];
     }
 
     /**
-     * Producer: decodes one packet's payload into the slot of its sequence number. Up to 160
-     * samples are decoded (20 ms, the negotiated ptime); a shorter payload is padded with silence,
-     * a longer one truncated. Late and duplicate packets are dropped.
+     * Producer: decodes one packet's payload into the 20 ms frames it covers. Packets of 10 to 60 ms
+     * are taken (issue 11 §4; G.711: a byte a sample): the stream's packet time is learned from its
+     * packets, and packet {@code k} after the first covers samples {@code k × ptime} on, so a 30 ms
+     * packet fills a frame and a half and two 10 ms packets fill one. A frame is played once it is
+     * complete; one missing its other half counts as lost. Late and duplicate packets are dropped.
      *
      * @param sequenceNumber the packet's 16-bit RTP sequence number
      * @param payload the packet; read with absolute indexes, not released
@@ -147,33 +166,88 @@ final class JitterBuffer {
      */
     void put(int sequenceNumber, ByteBuf payload, int offset, int length, Codec codec) {
         long extended = extend(sequenceNumber & 0xFFFF);
-        if (extended < 0 || extended < playPosition) {
+        int n = Math.min(length, MAX_PACKET_SAMPLES);
+        if (extended < 0 || n <= 0) {
             droppedPackets++;
-            if (extended >= 0) {
+            return;
+        }
+        if (n != packetSamples) {
+            // The first packet, or the caller changed its packet time: number samples on from here.
+            baseSample = packetSamples == 0 ? extended * Codec.FRAME_SAMPLES : highestEndSample;
+            baseSequence = extended;
+            packetSamples = n;
+        }
+        long start = baseSample + (extended - baseSequence) * n;
+        long end = start + n;
+        if (extended >= highestPlaced) {
+            highestPlaced = extended;
+            highestEndSample = end;
+        }
+        long firstFrame = Math.floorDiv(start, Codec.FRAME_SAMPLES);
+        long lastFrame = Math.floorDiv(end - 1, Codec.FRAME_SAMPLES);
+        long play = playPosition;
+        if (start < 0 || lastFrame < play) {
+            droppedPackets++;
+            if (start >= 0) {
                 latePackets++; // single writer: a plain increment of the volatile is safe
             }
             return;
         }
-        int slot = (int) (extended & mask);
-        if ((long) SLOT_SEQUENCE.getOpaque(slotSequence, slot) == extended) {
-            droppedPackets++;
-            return;
+        boolean placed = false;
+        for (long frame = Math.max(firstFrame, play); frame <= lastFrame; frame++) {
+            placed |= place(frame, start, end, payload, offset, codec);
+        }
+        if (!placed) {
+            droppedPackets++; // every part of it was here already: a duplicate
+        }
+    }
+
+    /**
+     * Decodes the part of a packet (samples {@code [start, end)} of the stream) that falls in
+     * {@code frame} into that frame's slot; publishes the frame once both its halves are in. A packet of
+     * 10 ms fills one half, of 20 ms a frame, of 30 ms a frame and a half, and so on: every packet time
+     * RFC 3551 lists for G.711 starts and ends on a half frame. Returns false when that part was there already.
+     */
+    private boolean place(long frame, long start, long end, ByteBuf payload, int offset, Codec codec) {
+        int slot = (int) (frame & mask);
+        if ((long) SLOT_SEQUENCE.getOpaque(slotSequence, slot) == frame) {
+            return false; // complete already
+        }
+        if (assembling[slot] != frame) {
+            assembling[slot] = frame;
+            halves[slot] = 0;
+        }
+        long frameStart = frame * Codec.FRAME_SAMPLES;
+        int from = (int) (Math.max(start, frameStart) - frameStart);
+        int to = (int) (Math.min(end, frameStart + Codec.FRAME_SAMPLES) - frameStart);
+        int covered = halfBits(from, to);
+        if ((halves[slot] & covered) == covered) {
+            return false;
         }
         SLOT_SEQUENCE.setOpaque(slotSequence, slot, WRITING);
         // The WRITING mark must be visible before any sample store (StoreStore), as in a seqlock.
         VarHandle.releaseFence();
         int base = slot * Codec.FRAME_SAMPLES;
-        int n = Math.max(0, Math.min(length, Codec.FRAME_SAMPLES));
-        for (int i = 0; i < n; i++) {
-            samples[base + i] = codec.decode(payload.getByte(offset + i));
+        int in = offset + (int) (frameStart + from - start);
+        for (int i = from; i < to; i++) {
+            samples[base + i] = codec.decode(payload.getByte(in++));
         }
-        if (n < Codec.FRAME_SAMPLES) {
-            Arrays.fill(samples, base + n, base + Codec.FRAME_SAMPLES, (short) 0);
+        halves[slot] |= (byte) covered;
+        if (halves[slot] == BOTH_HALVES) {
+            SLOT_SEQUENCE.setRelease(slotSequence, slot, frame);
+            if (frame > newestPublished) {
+                newestPublished = frame;
+            }
+        } else {
+            SLOT_SEQUENCE.setRelease(slotSequence, slot, EMPTY); // half a frame: not playable yet
         }
-        SLOT_SEQUENCE.setRelease(slotSequence, slot, extended);
-        if (extended > newestPublished) {
-            newestPublished = extended;
-        }
+        return true;
+    }
+
+    /** Which halves of a frame the samples {@code [from, to)} touch: bit 0 the first, bit 1 the second. */
+    private static int halfBits(int from, int to) {
+        int half = Codec.FRAME_SAMPLES / 2;
+        return (from < half ? 1 : 0) | (to > half ? 2 : 0);
     }
 
     /**
@@ -182,7 +256,10 @@ final class JitterBuffer {
      */
     void jitter(long jitterSamples) {
         long extra = (JITTER_MULTIPLE * Math.max(0, jitterSamples) + Codec.FRAME_SAMPLES - 1) / Codec.FRAME_SAMPLES;
-        int frames = (int) Math.max(minDepth, Math.min(maxDepth, 1 + extra));
+        // Packets longer than 20 ms come a packet time apart: the depth holds one more than a packet's frames.
+        int perPacket = (packetSamples + Codec.FRAME_SAMPLES - 1) / Codec.FRAME_SAMPLES;
+        int least = Math.min(maxDepth, Math.max(minDepth, perPacket + 1));
+        int frames = (int) Math.max(least, Math.min(maxDepth, Math.max(1 + extra, perPacket + extra)));
         if (frames != depthFrames) {
             depthFrames = frames;
         }

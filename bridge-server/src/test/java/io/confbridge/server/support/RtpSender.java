@@ -109,6 +109,31 @@ final class RtpSender implements AutoCloseable {
         }, 0, FRAME_NS, TimeUnit.NANOSECONDS);
     }
 
+    /** Streams a sine in packets of {@code ptimeMs} (10–60 ms), one every {@code ptimeMs}, as a phone set to that ptime. */
+    synchronized void startTone(double hz, double dBFS, int ptimeMs) {
+        SdpAnswer negotiated = requireAnswer();
+        stopAudio();
+        double amplitude = 32767 * Math.pow(10, dBFS / 20);
+        double step = 2 * Math.PI * hz / Codec.CLOCK_RATE;
+        int samples = ptimeMs * Codec.CLOCK_RATE / 1000;
+        long firstTimestamp = timestampAt(System.nanoTime());
+        byte[] payload = new byte[samples];
+        long[] packetIndex = {0};
+        double[] phase = {0};
+        audioTask = scheduler.scheduleAtFixedRate(() -> {
+            for (int i = 0; i < samples; i++) {
+                payload[i] = negotiated.codec().encode((short) Math.round(amplitude * Math.sin(phase[0])));
+                phase[0] += step;
+                if (phase[0] > 2 * Math.PI) {
+                    phase[0] -= 2 * Math.PI;
+                }
+            }
+            long ts = (firstTimestamp + packetIndex[0] * samples) & 0xFFFFFFFFL;
+            send(socket, negotiated.rtpAddress(), negotiated.audioPayloadType(), packetIndex[0] == 0, ts, payload);
+            packetIndex[0]++;
+        }, 0, TimeUnit.MILLISECONDS.toNanos(ptimeMs), TimeUnit.NANOSECONDS);
+    }
+
     private synchronized int takeSequence() {
         int sequence = nextSequence;
         nextSequence = (nextSequence + 1) & 0xFFFF;

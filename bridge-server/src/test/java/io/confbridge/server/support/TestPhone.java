@@ -550,6 +550,11 @@ public final class TestPhone implements AutoCloseable {
         rtpSender.startJitteryTone(hz, dBFS, maxDelayMs, seed);
     }
 
+    /** Streams a sine in G.711 packets of {@code ptimeMs} (10–60 ms) at real-time pace. */
+    public void startTone(double hz, double dBFS, int ptimeMs) {
+        rtpSender.startTone(hz, dBFS, ptimeMs);
+    }
+
     public void stopTone() {
         rtpSender.stopAudio();
     }
