@@ -51,7 +51,8 @@ import java.util.Arrays;
  * nothing audible: a deeper buffer at the next priming (a stream that runs dry because its jitter
  * grew re-primes deeper at once, so the pause happens once, not at every late packet) or, while
  * playing, by waiting a tick for a missing frame (concealed) while less than the depth is buffered,
- * instead of giving it up as lost; a shallower
+ * instead of giving it up as lost, and by playing one concealed frame when for a whole
+ * {@value #GROW_WINDOW_TAKES}-tick window less than the depth was buffered; a shallower
  * one by skipping one frame when for a whole {@value #SHRINK_WINDOW_TAKES}-tick window more than the
  * depth was buffered, so the delay built up by a burst of jitter is given back gently.
  */
@@ -67,6 +68,8 @@ final class JitterBuffer {
     static final int JITTER_MULTIPLE = 4;
     /** Takes (one a tick) over which a surplus must last before one frame is skipped. */
     static final int SHRINK_WINDOW_TAKES = 50;
+    /** Takes over which a shortfall must last before one concealed frame deepens the buffer: 200 ms. */
+    static final int GROW_WINDOW_TAKES = 10;
 
     private final int capacity;
     private final int mask;
@@ -115,6 +118,9 @@ final class JitterBuffer {
     /** The fewest frames buffered at a take in this shrink window, and the takes so far in it. */
     private long leastBuffered = Long.MAX_VALUE;
     private int windowTakes;
+    /** The most frames buffered at a take in this growth window, and the takes so far in it. */
+    private long mostBuffered = Long.MIN_VALUE;
+    private int growTakes;
 
     /**
      * @param capacityFrames ring size in 20 ms frames, a power of two (8 holds 160 ms)
@@ -344,8 +350,16 @@ final class JitterBuffer {
             primed = true;
             leastBuffered = Long.MAX_VALUE;
             windowTakes = 0;
-        } else if (minDepth < maxDepth) {
-            next = shrink(next, newest, depth); // a fixed depth (the two-argument constructor) never skips
+        } else if (minDepth < maxDepth) { // a fixed depth (the two-argument constructor) never moves
+            if (grow(next, newest, depth)) {
+                // Less than the depth buffered for a whole window: play one concealed frame and keep the
+                // next for the next tick, one frame deeper, before the jitter makes the stream run dry.
+                Arrays.fill(out, 0, Codec.FRAME_SAMPLES, (short) 0);
+                lastTakeLost = true;
+                stretchedFrames++;
+                return true;
+            }
+            next = shrink(next, newest, depth);
         }
         lastTakeLost = !copyFrame(next, out);
         if (lastTakeLost) {
@@ -368,6 +382,20 @@ final class JitterBuffer {
      * Counts the frames buffered at this take; at the end of a window in which there were always more
      * than the depth, skips one frame (the one due now), so the surplus delay goes a frame at a time.
      */
+    private boolean grow(long next, long newest, int depth) {
+        long buffered = newest - next + 1;
+        if (buffered > mostBuffered) {
+            mostBuffered = buffered;
+        }
+        if (++growTakes < GROW_WINDOW_TAKES) {
+            return false;
+        }
+        boolean short_ = mostBuffered < depth;
+        mostBuffered = Long.MIN_VALUE;
+        growTakes = 0;
+        return short_;
+    }
+
     private long shrink(long next, long newest, int depth) {
         long buffered = newest - next + 1;
         if (buffered < leastBuffered) {
