@@ -121,7 +121,7 @@ public final class MeetingRegistry {
      */
     public void enter(MeetingRecord record, MeetingMember member, Role role, LobbyAdmission.PinTiming pin) {
         Meeting meeting = current(record);
-        meeting.loop().execute(() -> {
+        Runnable entering = () -> {
             Meeting.Entry entry = meeting.enter(member, role, pin);
             if (entry == Meeting.Entry.OVER) {
                 live.remove(record.conferenceId(), meeting); // raced with its end: take a fresh one
@@ -129,7 +129,14 @@ public final class MeetingRegistry {
             } else {
                 member.entered(meeting, entry);
             }
-        });
+        };
+        if (pin != null && meeting.loop().inEventLoop()) {
+            // An organizer whose call shares the meeting's loop starts it now, not after a task hop
+            // (issue 11 §5). Safe inline: members only post or fire their own events from here.
+            entering.run();
+        } else {
+            meeting.loop().execute(entering);
+        }
     }
 
     /**
