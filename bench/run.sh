@@ -10,7 +10,8 @@
 #   lobby    lobby capacity: N callers held in one meeting's lobby (hold music), stepping N up;
 #            tcpdump of the bridge->caller RTP in a steady window; p99 inter-arrival gap < 25 ms.
 #   meeting  50 callers in a lobby, the organizer types * PIN # (RFC 4733); all admitted (M=1
-#            after #) and the time from # to the last caller's first meeting packet.
+#            after #) and the time from # to the last caller's first meeting packet, split as the
+#            bridge logs it: # -> PIN verified, and verified -> last caller's first meeting packet.
 #   all      rate, then lobby (ramping at a rate the rate part showed to be clean), then meeting.
 #
 # Options (defaults in brackets):
@@ -412,13 +413,22 @@ part_meeting() {
   # the bridge's own account: "meeting <id> started by ...; admitting <n> from the lobby"
   local said
   said=$(grep -a -o -E 'admitting [0-9]+ from the lobby' "$RUN_DIR/bridge-meeting.log" | head -1 | grep -o -E '[0-9]+' || true)
-  MEETING_ROW=$(python3 -c 'import json,sys
+  # and its split (issue 11 §5): "# -> PIN verified <ms> ms; ... verified -> last caller <ms> ms"
+  local split
+  split=$(grep -a -o -E '# -> PIN verified [0-9.]+ ms; verified -> first caller [0-9.]+ ms, verified -> last caller [0-9.]+ ms' \
+    "$RUN_DIR/bridge-meeting.log" | head -1 || true)
+  log "meeting: bridge's split: ${split:-none logged}"
+  MEETING_ROW=$(python3 -c 'import json,re,sys
 d=json.load(open(sys.argv[1])); s=json.load(open(sys.argv[2]))
 f=lambda v: "-" if v is None else "%.0f" % v
-print("| %s | %d / %d | %s | %s | %s | %s | %d ok, %d failed |" % (d.get("dtmf_keys_sent", "-"), d.get("admitted", 0), int(sys.argv[3]),
-      sys.argv[4] or "-", f(d.get("first_admit_ms")), f(d.get("last_admit_ms")), d.get("admission_order_inversions", "-"),
-      s["successful"], s["failed"]))' \
-    "$RUN_DIR/$tag.json" "$RUN_DIR/$tag-callers.sipp.json" "$n" "$said" 2>&1)
+m=re.search(r"PIN verified ([0-9.]+) ms; verified -> first caller ([0-9.]+) ms, verified -> last caller ([0-9.]+) ms", sys.argv[5])
+pin=float(m.group(1)) if m else None
+wire=None if pin is None or d.get("last_admit_ms") is None else d["last_admit_ms"] - pin
+print("| %s | %d / %d | %s | %s | %s | %s | %s | %s | %s | %d ok, %d failed |" % (d.get("dtmf_keys_sent", "-"), d.get("admitted", 0), int(sys.argv[3]),
+      sys.argv[4] or "-", f(d.get("first_admit_ms")), f(d.get("last_admit_ms")),
+      "-" if pin is None else "%.1f" % pin, "-" if not m else m.group(3), "-" if wire is None else "%.1f" % wire,
+      d.get("admission_order_inversions", "-"), s["successful"], s["failed"]))' \
+    "$RUN_DIR/$tag.json" "$RUN_DIR/$tag-callers.sipp.json" "$n" "$said" "$split" 2>&1)
   stop_bridge
 }
 
@@ -469,8 +479,8 @@ esac
   if [ -n "$MEETING_ROW" ]; then
     echo "## ${MEETING_CALLERS}-caller meeting start (caller RTP: $CALLER_RTP)"
     echo
-    echo "| organizer keys (digits masked) | callers admitted (M=1 after #) | bridge log: admitting | # -> first caller ms | # -> last caller ms | admission order inversions | caller calls |"
-    echo "|---|---|---|---|---|---|---|"
+    echo "| organizer keys (digits masked) | callers admitted (M=1 after #) | bridge log: admitting | # -> first caller ms | # -> last caller ms | # -> PIN verified ms (bridge log) | verified -> last caller's first meeting packet ms (bridge log) | verified -> last caller ms (capture's # -> last minus the bridge's # -> verified) | admission order inversions | caller calls |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
     echo "$MEETING_ROW"
     echo
   fi

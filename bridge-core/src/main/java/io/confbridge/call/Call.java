@@ -103,7 +103,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
         this.playout = new Playout(rtp, info.codec(), services.holdMusic(), audio.output(),
                 () -> fire(new PromptsFinished()));
         this.seat = new MeetingSeat(this, loop, services.meetings(), audio);
-        this.callerMedia = new CallerMedia(this, keys, playout, audio);
+        this.callerMedia = new CallerMedia(this, keys, playout, audio, rtcp.reception());
         this.effects = new CallEffects(this, info, services, signalling, loop, playout, seat, audio);
         this.watchdog = services.inactivityTimeoutMs() > 0
                 ? new MediaWatchdog(services.inactivityTimeoutMs(), this::packetsHeard, this::silentTooLong) : null;
@@ -201,6 +201,21 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
         }
     }
 
+    /**
+     * The meeting let this call in, on this loop, within its one pass over the lobby: the caller hears
+     * the meeting now, and its first meeting packet is reported to {@code timing} (may be null).
+     */
+    void admittedNow(io.confbridge.meeting.LobbyAdmission timing) {
+        if (closed) {
+            if (timing != null) {
+                timing.gone();
+            }
+            return;
+        }
+        playout.reportFirstMeetingPacket(timing);
+        fire(new CallEvent.Admitted());
+    }
+
     /** Hands an event to the call from any thread. */
     void post(CallEvent event) {
         loop.execute(() -> fire(event));
@@ -218,9 +233,14 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
         dispatching = true;
         putMdc();
         try {
+            CallState before = machine.state();
             List<CallEffect> next = machine.handle(event, System.nanoTime());
             for (int i = 0; i < next.size(); i++) {
                 effects.apply(next.get(i));
+            }
+            if (before != machine.state() && collectingPin(machine.state()) && !collectingPin(before)) {
+                // The organizer starts typing a PIN: read their record now, not after the # (issue 11 §5).
+                effects.preparePinCheck(machine.meeting());
             }
         } catch (RuntimeException e) {
             // One broken call must not take the loop down: end this call and go on.
@@ -397,6 +417,10 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
         stage = now;
     }
 
+    private static boolean collectingPin(CallState state) {
+        return state == CallState.COLLECTING_PIN || state == CallState.LOBBY_COLLECTING_PIN;
+    }
+
     static BridgeMetrics.Stage stageOf(CallState state) {
         return switch (state) {
             case IN_LOBBY, LOBBY_COLLECTING_PIN, LOBBY_VERIFYING_PIN -> BridgeMetrics.Stage.LOBBY;
@@ -426,6 +450,16 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
             case SRTP_AUTH -> srtp == null ? 0 : srtp.authDropped();
             case REPLAY -> srtp == null ? 0 : srtp.replayDropped();
         };
+    }
+
+    @Override
+    public long jitterBufferLate() {
+        return audio.jitterBufferLatePackets();
+    }
+
+    @Override
+    public int jitterBufferDepthMs() {
+        return playout.inMeeting() ? audio.jitterBufferDepthMs() : -1; // a racy read is fine for a gauge
     }
 
     @Override

@@ -11,7 +11,10 @@ import io.confbridge.call.CallEvent.ConferenceFound;
 import io.confbridge.call.CallEvent.ConferenceNotFound;
 import io.confbridge.call.CallEvent.PinChecked;
 import io.confbridge.call.CallEvent.TimerFired;
+import io.confbridge.meeting.LobbyAdmission;
+import io.confbridge.meeting.Role;
 import io.confbridge.mixer.ParticipantAudio;
+import io.confbridge.pin.PinVault;
 import io.confbridge.pin.PinAttemptSource;
 import io.confbridge.prompt.EncodedAudio;
 import io.confbridge.prompt.Prompt;
@@ -24,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +51,10 @@ final class CallEffects {
     /** The prompt set of the dialled number's language, chosen once when the call arrives. */
     private final PromptLibrary prompts;
     private ScheduledFuture<?> timer;
+    /** The organizer's record being read ahead while the PIN is typed, or null. */
+    private PinVault.PreparedCheck preparedPin;
+    /** When the last right PIN was typed and verified, for the meeting it starts; taken once. */
+    private LobbyAdmission.PinTiming pinTiming;
 
     CallEffects(Call call, NewCall info, CallServices services, CallSignalling signalling, EventLoop loop,
                 Playout playout, MeetingSeat seat, ParticipantAudio audio) {
@@ -88,7 +96,9 @@ final class CallEffects {
             }
             case ENTER_MEETING -> {
                 EnterMeeting enter = (EnterMeeting) effect;
-                seat.enter(enter.meeting(), enter.role());
+                LobbyAdmission.PinTiming pin = enter.role() == Role.ORGANIZER ? pinTiming : null;
+                pinTiming = null;
+                seat.enter(enter.meeting(), enter.role(), pin);
             }
             case LEAVE_MEETING -> seat.leave();
             case SET_MUTED -> audio.muted(((SetMuted) effect).muted());
@@ -131,13 +141,31 @@ final class CallEffects {
         });
     }
 
+    /**
+     * The caller is about to type a PIN for this meeting's organizer: their record is read now, while
+     * the digits come, so that the {@code #} waits for Argon2 only (issue 11 §5).
+     */
+    void preparePinCheck(MeetingRecord record) {
+        if (record != null && (preparedPin == null || preparedPin.organizerId() != record.organizerId())) {
+            preparedPin = services.pinVault().prepare(record.organizerId());
+        }
+    }
+
     private void verifyPin(MeetingRecord record, String pin) {
+        long poundNs = System.nanoTime();
         // The source feeds the lockout counters: caller ID and signalling address, counted apart. Behind a
         // trusted proxy the "address" is the caller's identity, so one guesser does not slow everyone behind it.
         InetSocketAddress from = info.signallingSource();
         String address = info.sourceKey() != null ? info.sourceKey() : from == null ? null : from.getHostString();
         PinAttemptSource source = new PinAttemptSource(info.callerId(), address);
-        services.pinVault().verify(record.organizerId(), pin, source).whenComplete((accepted, failure) -> {
+        PinVault.PreparedCheck prepared = preparedPin != null && preparedPin.organizerId() == record.organizerId()
+                ? preparedPin : null;
+        preparedPin = null; // read afresh for a next try: the record may have changed meanwhile
+        CompletableFuture<Boolean> verdict = prepared != null
+                ? services.pinVault().verify(prepared, pin, source)
+                : services.pinVault().verify(record.organizerId(), pin, source);
+        verdict.whenComplete((accepted, failure) -> {
+            long verifiedNs = System.nanoTime();
             boolean busy = failure instanceof RejectedExecutionException
                     || (failure != null && failure.getCause() instanceof RejectedExecutionException);
             if (busy) {
@@ -146,7 +174,16 @@ final class CallEffects {
             } else if (failure != null) {
                 log.error("call {}: PIN verification failed", info.callId(), failure);
             }
-            call.post(new PinChecked(failure == null && Boolean.TRUE.equals(accepted), busy));
+            boolean right = failure == null && Boolean.TRUE.equals(accepted);
+            LobbyAdmission.PinTiming timing = right ? new LobbyAdmission.PinTiming(poundNs, verifiedNs) : null;
+            try {
+                loop.execute(() -> {
+                    pinTiming = timing;
+                    call.fire(new PinChecked(right, busy));
+                });
+            } catch (RejectedExecutionException shuttingDown) {
+                log.debug("call {}: PIN verdict after the media loop stopped", info.callId());
+            }
         });
     }
 }

@@ -2,6 +2,7 @@ package io.confbridge.call;
 
 import io.confbridge.dtmf.DtmfReceiver;
 import io.confbridge.mixer.ParticipantAudio;
+import io.confbridge.rtp.RtpReceptionStats;
 import io.confbridge.rtp.RtpSession;
 import io.netty.buffer.ByteBuf;
 
@@ -14,8 +15,11 @@ final class CallerMedia implements RtpSession.Receiver {
     private final DtmfReceiver keys;
     private final Playout playout;
     private final ParticipantAudio audio;
+    /** The caller's RFC 3550 reception statistics, updated before each packet reaches us: their jitter sizes the buffer. */
+    private final RtpReceptionStats reception;
 
-    CallerMedia(Call call, DtmfReceiver keys, Playout playout, ParticipantAudio audio) {
+    CallerMedia(Call call, DtmfReceiver keys, Playout playout, ParticipantAudio audio, RtpReceptionStats reception) {
+        this.reception = reception;
         this.call = call;
         this.keys = keys;
         this.playout = playout;
@@ -40,7 +44,7 @@ final class CallerMedia implements RtpSession.Receiver {
         }
         call.keyPressed(key);
         if (playout.inMeeting()) {
-            audio.received(sequenceNumber, buf, payloadOffset, payloadLength);
+            audio.received(sequenceNumber, buf, payloadOffset, payloadLength, reception.jitter());
         }
     }
 }

@@ -4,6 +4,7 @@ import io.confbridge.call.CallEvent.Admitted;
 import io.confbridge.call.CallEvent.EnteredLobby;
 import io.confbridge.call.CallEvent.MeetingEnded;
 import io.confbridge.call.CallEvent.MeetingFull;
+import io.confbridge.meeting.LobbyAdmission;
 import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingMember;
 import io.confbridge.meeting.MeetingRegistry;
@@ -45,10 +46,11 @@ final class MeetingSeat implements MeetingMember {
 
     // ---- on the call's loop ----
 
-    void enter(MeetingRecord record, Role role) {
+    /** @param pin when the organizer's PIN was typed and verified (times the lobby's admission), or null */
+    void enter(MeetingRecord record, Role role, LobbyAdmission.PinTiming pin) {
         entering = true;
         leaveWhenEntered = false;
-        meetings.enter(record, this, role);
+        meetings.enter(record, this, role, pin);
     }
 
     void leave() {
@@ -106,6 +108,16 @@ final class MeetingSeat implements MeetingMember {
     @Override
     public void admitted() {
         call.post(new Admitted());
+    }
+
+    @Override
+    public java.util.concurrent.Executor loop() {
+        return loop;
+    }
+
+    @Override
+    public void admittedOnLoop(LobbyAdmission timing) {
+        call.admittedNow(timing);
     }
 
     @Override

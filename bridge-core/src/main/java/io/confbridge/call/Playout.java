@@ -37,6 +37,8 @@ final class Playout implements MediaClock.Listener {
     private Background background = Background.SILENCE;
     private int holdFrame;
     private boolean stopped;
+    /** Told when the first meeting packet goes out after a lobby admission; null when nobody waits for it. */
+    private io.confbridge.meeting.LobbyAdmission admission;
 
     Playout(RtpSession rtp, Codec codec, EncodedAudio holdMusic, EncodedFrameRing mix, Runnable overlayFinished) {
         this.rtp = rtp;
@@ -51,6 +53,10 @@ final class Playout implements MediaClock.Listener {
     public void tick(long nowNs) {
         if (stopped) {
             return;
+        }
+        if (admission != null && background == Background.MEETING) {
+            admission.firstPacketSent(nowNs); // this tick's packet is the caller's first of the meeting
+            admission = null;
         }
         if (overlayIndex < overlayCount) {
             EncodedAudio clip = overlay[overlayIndex];
@@ -128,6 +134,17 @@ final class Playout implements MediaClock.Listener {
         background = Background.MEETING;
         appendOverlay(joinTone);
         rtp.markTalkspurt();
+        // The first meeting packet goes now, not at the next tick (up to 20 ms later): the marker bit
+        // tells the phone a new talkspurt begins, so one packet ahead of the cadence is no gap.
+        tick(System.nanoTime());
+    }
+
+    /** Who to tell when the first meeting packet has gone out (null: nobody). */
+    void reportFirstMeetingPacket(io.confbridge.meeting.LobbyAdmission timing) {
+        if (admission != null) {
+            admission.gone();
+        }
+        admission = timing;
     }
 
     /** Whether the caller hears the meeting, and so speaks into it. */
@@ -138,5 +155,9 @@ final class Playout implements MediaClock.Listener {
     /** The call is closing: no more frames, even on a tick already under way. */
     void stop() {
         stopped = true;
+        if (admission != null) {
+            admission.gone();
+            admission = null;
+        }
     }
 }

@@ -2,6 +2,8 @@ package io.confbridge.meeting;
 
 import io.confbridge.mixer.ParticipantAudio;
 
+import java.util.concurrent.Executor;
+
 /**
  * A call as its meeting sees it. The meeting calls these on its own event loop, so implementations
  * only post the news to the call's own loop and return: they never touch call state there, and
@@ -25,6 +27,26 @@ public interface MeetingMember {
 
     /** The meeting started (or the organizer admitted the lobby): the member is now a participant. */
     void admitted();
+
+    /**
+     * The event loop the member lives on, or null when it has none. A lobby is admitted with one task
+     * per loop (run inline on the meeting's own), not one hop per caller.
+     */
+    default Executor loop() {
+        return null;
+    }
+
+    /**
+     * As {@link #admitted()}, but called ON THE MEMBER'S OWN {@link #loop()}, within the one pass that
+     * admits the lobby: act on it at once. It reports its first meeting packet (or its end) to
+     * {@code timing}, which may be null. Never calls back into the meeting synchronously.
+     */
+    default void admittedOnLoop(LobbyAdmission timing) {
+        if (timing != null) {
+            timing.gone(); // not measured
+        }
+        admitted();
+    }
 
     /** The lobby was admitted but the meeting had no room left for this member; it is no longer in it. */
     void meetingFull();

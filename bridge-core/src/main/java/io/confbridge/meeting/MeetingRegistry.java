@@ -3,6 +3,7 @@ package io.confbridge.meeting;
 import io.confbridge.mixer.Mixer;
 
 import io.confbridge.media.MediaEngine;
+import io.confbridge.metrics.BridgeMetrics;
 import io.confbridge.store.MeetingRecord;
 
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ public final class MeetingRegistry {
     private final int maxTalkers;
     private volatile MeetingActivity activity = MeetingActivity.NONE;
     private volatile MeetingEvents events = MeetingEvents.NONE;
+    private volatile BridgeMetrics metrics = BridgeMetrics.disabled();
 
     /**
      * @param tones       what participants hear when someone joins or leaves
@@ -67,6 +69,15 @@ public final class MeetingRegistry {
         }
     }
 
+    /** Where lobby admission times go ({@code confbridge_admission_*}); set once at start-up. */
+    public void metrics(BridgeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    BridgeMetrics metrics() {
+        return metrics;
+    }
+
     /** Who hears of meetings starting, opening and ending here: the cluster, in cluster mode. */
     public void events(MeetingEvents events) {
         this.events = events;
@@ -101,16 +112,31 @@ public final class MeetingRegistry {
      * needed. The answer comes to {@link MeetingMember#entered} on the meeting's loop.
      */
     public void enter(MeetingRecord record, MeetingMember member, Role role) {
+        enter(record, member, role, null);
+    }
+
+    /**
+     * As {@link #enter(MeetingRecord, MeetingMember, Role)}, for an organizer whose PIN was just
+     * verified: if this starts the meeting, the admission of its lobby is timed from {@code pin}.
+     */
+    public void enter(MeetingRecord record, MeetingMember member, Role role, LobbyAdmission.PinTiming pin) {
         Meeting meeting = current(record);
-        meeting.loop().execute(() -> {
-            Meeting.Entry entry = meeting.enter(member, role);
+        Runnable entering = () -> {
+            Meeting.Entry entry = meeting.enter(member, role, pin);
             if (entry == Meeting.Entry.OVER) {
                 live.remove(record.conferenceId(), meeting); // raced with its end: take a fresh one
-                enter(record, member, role);
+                enter(record, member, role, pin);
             } else {
                 member.entered(meeting, entry);
             }
-        });
+        };
+        if (pin != null && meeting.loop().inEventLoop()) {
+            // An organizer whose call shares the meeting's loop starts it now, not after a task hop
+            // (issue 11 §5). Safe inline: members only post or fire their own events from here.
+            entering.run();
+        } else {
+            meeting.loop().execute(entering);
+        }
     }
 
     /**

@@ -56,6 +56,16 @@ public final class BridgeMetrics {
 
         /** Packets lost, from sequence gaps. */
         long lost();
+
+        /** Packets the jitter buffer dropped because they came after their frame was played. */
+        default long jitterBufferLate() {
+            return 0;
+        }
+
+        /** The jitter buffer's depth now in milliseconds, or -1 when the call is not in a meeting. */
+        default int jitterBufferDepthMs() {
+            return -1;
+        }
     }
 
     /** SIP methods counted by name; anything else is {@code other}, so a scanner cannot add labels. */
@@ -72,8 +82,12 @@ public final class BridgeMetrics {
     private final Set<RtpCounts> liveRtp = ConcurrentHashMap.newKeySet();
     /** Totals of ended calls: in, out, lost, then one per drop reason. Guarded by {@code this}. */
     private final long[] retired = new long[3 + DropReason.values().length];
+    /** Jitter buffer late packets of ended calls. Guarded by {@code this}. */
+    private long retiredLate;
     private final DistributionSummary jitter;
     private final Timer tickLateness;
+    private final Timer admissionPin;
+    private final Timer admissionLobby;
     private volatile IntSupplier meetingsActive = () -> 0;
 
     public BridgeMetrics(MeterRegistry registry) {
@@ -111,6 +125,15 @@ public final class BridgeMetrics {
             FunctionCounter.builder("confbridge_rtp_dropped", this, m -> m.rtpTotal(3 + reason.ordinal(), reason))
                     .description("RTP packets dropped, by reason").tag("reason", label(reason)).register(registry);
         }
+        FunctionCounter.builder("confbridge_jitter_buffer_late", this, BridgeMetrics::jitterBufferLate)
+                .description("Packets the jitter buffers dropped because they came after their frame was played")
+                .register(registry);
+        Gauge.builder("confbridge_jitter_buffer_depth_seconds", this, m -> m.jitterBufferDepthMs(false) / 1000.0)
+                .description("Adaptive jitter buffer depth of the calls in a meeting, by statistic")
+                .tag("stat", "mean").register(registry);
+        Gauge.builder("confbridge_jitter_buffer_depth_seconds", this, m -> m.jitterBufferDepthMs(true) / 1000.0)
+                .description("Adaptive jitter buffer depth of the calls in a meeting, by statistic")
+                .tag("stat", "max").register(registry);
         jitter = DistributionSummary.builder("confbridge_rtp_jitter_seconds")
                 .description("Interarrival jitter of each call's received RTP (RFC 3550 A.8), at hang-up")
                 .serviceLevelObjectives(0.001, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32)
@@ -119,6 +142,16 @@ public final class BridgeMetrics {
                 .description("How late each 20 ms media tick ran")
                 .serviceLevelObjectives(Duration.ofNanos(100_000), Duration.ofMillis(1), Duration.ofMillis(2),
                         Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(50))
+                .register(registry);
+        admissionPin = Timer.builder("confbridge_admission_pin")
+                .description("From the organizer's # to the PIN verified (Argon2 and what surrounds it)")
+                .serviceLevelObjectives(Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+                        Duration.ofMillis(200), Duration.ofMillis(500))
+                .register(registry);
+        admissionLobby = Timer.builder("confbridge_admission_lobby")
+                .description("From the PIN verified (or the start) to the last lobby caller's first meeting packet")
+                .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+                        Duration.ofMillis(50), Duration.ofMillis(100))
                 .register(registry);
     }
 
@@ -206,6 +239,31 @@ public final class BridgeMetrics {
         for (DropReason r : DropReason.values()) {
             retired[3 + r.ordinal()] += call.dropped(r);
         }
+        retiredLate += call.jitterBufferLate();
+    }
+
+    private synchronized double jitterBufferLate() {
+        long sum = retiredLate;
+        for (RtpCounts c : liveRtp) {
+            sum += c.jitterBufferLate();
+        }
+        return sum;
+    }
+
+    /** The mean or the greatest depth over the calls in a meeting, in ms; 0 when none is. */
+    private double jitterBufferDepthMs(boolean max) {
+        long sum = 0;
+        int count = 0;
+        int greatest = 0;
+        for (RtpCounts c : liveRtp) {
+            int depth = c.jitterBufferDepthMs();
+            if (depth >= 0) {
+                sum += depth;
+                count++;
+                greatest = Math.max(greatest, depth);
+            }
+        }
+        return max ? greatest : count == 0 ? 0 : (double) sum / count;
     }
 
     /** A call's RFC 3550 interarrival jitter, recorded once at hang-up. */
@@ -216,6 +274,17 @@ public final class BridgeMetrics {
     /** How late one media tick ran. Called every 20 ms on each media loop: allocation-free. */
     public void tickLate(long lateNs) {
         tickLateness.record(Math.max(0, lateNs), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A lobby let in at a meeting's start: {@code pinNs} from the organizer's # to the PIN verified
+     * (negative when no PIN was typed), {@code lobbyNs} from then to the last caller's first meeting packet.
+     */
+    public void lobbyAdmitted(long pinNs, long lobbyNs) {
+        if (pinNs >= 0) {
+            admissionPin.record(pinNs, TimeUnit.NANOSECONDS);
+        }
+        admissionLobby.record(lobbyNs, TimeUnit.NANOSECONDS);
     }
 
     private synchronized double rtpTotal(int index, DropReason reason) {

@@ -42,6 +42,19 @@ import java.util.Arrays;
  * </ol>
  * Packets older than the playout position (late) and packets already buffered (duplicates) are
  * dropped.
+ *
+ * <h2>Adaptive depth (issue 11 §4)</h2>
+ * The depth playout waits for is not fixed: the producer is told the stream's interarrival jitter
+ * (RFC 3550 A.8, measured from the RTP timestamps by the call's reception statistics) and sets the
+ * depth to the frame in play plus {@value #JITTER_MULTIPLE} times the jitter, rounded up to whole
+ * frames, between {@code minDepthFrames} and {@code maxDepthFrames}. It takes effect where it costs
+ * nothing audible: a deeper buffer at the next priming (a stream that runs dry because its jitter
+ * grew re-primes deeper at once, so the pause happens once, not at every late packet) or, while
+ * playing, by waiting a tick for a missing frame (concealed) while less than the depth is buffered,
+ * instead of giving it up as lost, and by playing one concealed frame when for a whole
+ * {@value #GROW_WINDOW_TAKES}-tick window less than the depth was buffered; a shallower
+ * one by skipping one frame when for a whole {@value #SHRINK_WINDOW_TAKES}-tick window more than the
+ * depth was buffered, so the delay built up by a burst of jitter is given back gently.
  */
 final class JitterBuffer {
 
@@ -51,15 +64,39 @@ final class JitterBuffer {
     private static final long WRITING = -2;
     private static final VarHandle SLOT_SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
 
+    /** Depth = the frame in play + this many times the measured jitter. */
+    static final int JITTER_MULTIPLE = 4;
+    /** Takes (one a tick) over which a surplus must last before one frame is skipped. */
+    static final int SHRINK_WINDOW_TAKES = 50;
+    /** Takes over which a shortfall must last before one concealed frame deepens the buffer: 200 ms. */
+    static final int GROW_WINDOW_TAKES = 10;
+
     private final int capacity;
     private final int mask;
-    private final int playoutDelay;
+    private final int minDepth;
+    private final int maxDepth;
+    /** Frames to buffer before playout starts; written by the producer, read by the consumer and by metrics. */
+    private volatile int depthFrames;
     /** Frame i occupies samples[i*160, (i+1)*160). Plain stores, ordered by the slot sequence lock. */
     private final short[] samples;
     /** The extended sequence number of the frame in each slot, EMPTY or WRITING. */
     private final long[] slotSequence;
 
+    /** The longest packet taken: 60 ms, the most RFC 3551 lists for G.711; longer ones are cut. */
+    static final int MAX_PACKET_SAMPLES = 480;
+    private static final byte BOTH_HALVES = 3;
+
     // Producer-owned.
+    /** Per slot: the frame being assembled there from packets, and which of its halves have come. */
+    private final long[] assembling;
+    private final byte[] halves;
+    /** Samples per packet (8 per ms of packet time), learned from the stream; 0 before the first packet. */
+    private int packetSamples;
+    /** Where the stream's samples are counted from: packet {@code baseSequence} starts at {@code baseSample}. */
+    private long baseSample;
+    private long baseSequence;
+    private long highestPlaced = -1;
+    private long highestEndSample;
     private long highestExtended = -1;
     private int probationSequence = -1;
     private long droppedPackets;
@@ -69,35 +106,64 @@ final class JitterBuffer {
     /** The next extended sequence number to play, 0 before the first. Written by the consumer. */
     private volatile long playPosition;
 
+    /** Packets that came after their frame had been played (or skipped). Producer-written, read by metrics. */
+    private volatile long latePackets;
+
     // Consumer-owned.
     private boolean primed;
     private boolean lastTakeLost;
     private long lostFrames;
+    private long skippedFrames;
+    private long stretchedFrames;
+    /** The fewest frames buffered at a take in this shrink window, and the takes so far in it. */
+    private long leastBuffered = Long.MAX_VALUE;
+    private int windowTakes;
+    /** The most frames buffered at a take in this growth window, and the takes so far in it. */
+    private long mostBuffered = Long.MIN_VALUE;
+    private int growTakes;
 
     /**
      * @param capacityFrames ring size in 20 ms frames, a power of two (8 holds 160 ms)
      * @param playoutDelayFrames frames to buffer before playout starts, 1 to capacity
      */
     JitterBuffer(int capacityFrames, int playoutDelayFrames) {
-        if (capacityFrames < 2 || Integer.bitCount(capacityFrames) != 1) {
-            throw new IllegalArgumentException("capacityFrames must be a power of two >= 2: " + capacityFrames);
-        }
-        if (playoutDelayFrames < 1 || playoutDelayFrames > capacityFrames) {
-            throw new IllegalArgumentException(
-                    "playoutDelayFrames must be 1-" + capacityFrames + ": " + playoutDelayFrames);
-        }
-        this.capacity = capacityFrames;
-        this.mask = capacityFrames - 1;
-        this.playoutDelay = playoutDelayFrames;
-        this.samples = new short[capacityFrames * Codec.FRAME_SAMPLES];
-        this.slotSequence = new long[capacityFrames];
-        Arrays.fill(slotSequence, EMPTY);
+        this(capacityFrames, playoutDelayFrames, playoutDelayFrames);
     }
 
     /**
-     * Producer: decodes one packet's payload into the slot of its sequence number. Up to 160
-     * samples are decoded (20 ms, the negotiated ptime); a shorter payload is padded with silence,
-     * a longer one truncated. Late and duplicate packets are dropped.
+     * An adaptive buffer: the depth moves with the measured jitter ({@link #jitter}) within bounds.
+     *
+     * @param capacityFrames ring size in 20 ms frames, a power of two above {@code maxDepthFrames}
+     * @param minDepthFrames the least depth (and the depth before any jitter is known), 1 or more
+     * @param maxDepthFrames the greatest depth, up to the capacity
+     */
+    JitterBuffer(int capacityFrames, int minDepthFrames, int maxDepthFrames) {
+        if (capacityFrames < 2 || Integer.bitCount(capacityFrames) != 1) {
+            throw new IllegalArgumentException("capacityFrames must be a power of two >= 2: " + capacityFrames);
+        }
+        if (minDepthFrames < 1 || minDepthFrames > maxDepthFrames || maxDepthFrames > capacityFrames) {
+            throw new IllegalArgumentException("playout depth must be 1-" + capacityFrames + " frames: "
+                    + minDepthFrames + "-" + maxDepthFrames);
+        }
+        this.capacity = capacityFrames;
+        this.mask = capacityFrames - 1;
+        this.minDepth = minDepthFrames;
+        this.maxDepth = maxDepthFrames;
+        this.depthFrames = minDepthFrames;
+        this.samples = new short[capacityFrames * Codec.FRAME_SAMPLES];
+        this.slotSequence = new long[capacityFrames];
+        Arrays.fill(slotSequence, EMPTY);
+        this.assembling = new long[capacityFrames];
+        Arrays.fill(assembling, EMPTY);
+        this.halves = new byte[capacityFrames];
+    }
+
+    /**
+     * Producer: decodes one packet's payload into the 20 ms frames it covers. Packets of 10 to 60 ms
+     * are taken (issue 11 §4; G.711: a byte a sample): the stream's packet time is learned from its
+     * packets, and packet {@code k} after the first covers samples {@code k × ptime} on, so a 30 ms
+     * packet fills a frame and a half and two 10 ms packets fill one. A frame is played once it is
+     * complete; one missing its other half counts as lost. Late and duplicate packets are dropped.
      *
      * @param sequenceNumber the packet's 16-bit RTP sequence number
      * @param payload the packet; read with absolute indexes, not released
@@ -106,30 +172,123 @@ final class JitterBuffer {
      */
     void put(int sequenceNumber, ByteBuf payload, int offset, int length, Codec codec) {
         long extended = extend(sequenceNumber & 0xFFFF);
-        if (extended < 0 || extended < playPosition) {
+        int n = Math.min(length, MAX_PACKET_SAMPLES);
+        if (extended < 0 || n <= 0) {
             droppedPackets++;
             return;
         }
-        int slot = (int) (extended & mask);
-        if ((long) SLOT_SEQUENCE.getOpaque(slotSequence, slot) == extended) {
+        if (n != packetSamples) {
+            // The first packet, or the caller changed its packet time: number samples on from here.
+            baseSample = packetSamples == 0 ? extended * Codec.FRAME_SAMPLES : highestEndSample;
+            baseSequence = extended;
+            packetSamples = n;
+        }
+        long start = baseSample + (extended - baseSequence) * n;
+        long end = start + n;
+        if (extended >= highestPlaced) {
+            highestPlaced = extended;
+            highestEndSample = end;
+        }
+        long firstFrame = Math.floorDiv(start, Codec.FRAME_SAMPLES);
+        long lastFrame = Math.floorDiv(end - 1, Codec.FRAME_SAMPLES);
+        long play = playPosition;
+        if (start < 0 || lastFrame < play) {
             droppedPackets++;
+            if (start >= 0) {
+                latePackets++; // single writer: a plain increment of the volatile is safe
+            }
             return;
+        }
+        boolean placed = false;
+        for (long frame = Math.max(firstFrame, play); frame <= lastFrame; frame++) {
+            placed |= place(frame, start, end, payload, offset, codec);
+        }
+        if (!placed) {
+            droppedPackets++; // every part of it was here already: a duplicate
+        }
+    }
+
+    /**
+     * Decodes the part of a packet (samples {@code [start, end)} of the stream) that falls in
+     * {@code frame} into that frame's slot; publishes the frame once both its halves are in. A packet of
+     * 10 ms fills one half, of 20 ms a frame, of 30 ms a frame and a half, and so on: every packet time
+     * RFC 3551 lists for G.711 starts and ends on a half frame. Returns false when that part was there already.
+     */
+    private boolean place(long frame, long start, long end, ByteBuf payload, int offset, Codec codec) {
+        int slot = (int) (frame & mask);
+        if ((long) SLOT_SEQUENCE.getOpaque(slotSequence, slot) == frame) {
+            return false; // complete already
+        }
+        if (assembling[slot] != frame) {
+            assembling[slot] = frame;
+            halves[slot] = 0;
+        }
+        long frameStart = frame * Codec.FRAME_SAMPLES;
+        int from = (int) (Math.max(start, frameStart) - frameStart);
+        int to = (int) (Math.min(end, frameStart + Codec.FRAME_SAMPLES) - frameStart);
+        int covered = halfBits(from, to);
+        if ((halves[slot] & covered) == covered) {
+            return false;
         }
         SLOT_SEQUENCE.setOpaque(slotSequence, slot, WRITING);
         // The WRITING mark must be visible before any sample store (StoreStore), as in a seqlock.
         VarHandle.releaseFence();
         int base = slot * Codec.FRAME_SAMPLES;
-        int n = Math.max(0, Math.min(length, Codec.FRAME_SAMPLES));
-        for (int i = 0; i < n; i++) {
-            samples[base + i] = codec.decode(payload.getByte(offset + i));
+        int in = offset + (int) (frameStart + from - start);
+        for (int i = from; i < to; i++) {
+            samples[base + i] = codec.decode(payload.getByte(in++));
         }
-        if (n < Codec.FRAME_SAMPLES) {
-            Arrays.fill(samples, base + n, base + Codec.FRAME_SAMPLES, (short) 0);
+        halves[slot] |= (byte) covered;
+        if (halves[slot] == BOTH_HALVES) {
+            SLOT_SEQUENCE.setRelease(slotSequence, slot, frame);
+            if (frame > newestPublished) {
+                newestPublished = frame;
+            }
+        } else {
+            SLOT_SEQUENCE.setRelease(slotSequence, slot, EMPTY); // half a frame: not playable yet
         }
-        SLOT_SEQUENCE.setRelease(slotSequence, slot, extended);
-        if (extended > newestPublished) {
-            newestPublished = extended;
+        return true;
+    }
+
+    /** Which halves of a frame the samples {@code [from, to)} touch: bit 0 the first, bit 1 the second. */
+    private static int halfBits(int from, int to) {
+        int half = Codec.FRAME_SAMPLES / 2;
+        return (from < half ? 1 : 0) | (to > half ? 2 : 0);
+    }
+
+    /**
+     * Producer: the stream's interarrival jitter now (RFC 3550 A.8, in 8 kHz RTP timestamp units) sets
+     * the depth of the next priming and the surplus that shrinking gives back. Allocation-free.
+     */
+    void jitter(long jitterSamples) {
+        long extra = (JITTER_MULTIPLE * Math.max(0, jitterSamples) + Codec.FRAME_SAMPLES - 1) / Codec.FRAME_SAMPLES;
+        // Packets longer than 20 ms come a packet time apart: the depth holds one more than a packet's frames.
+        int perPacket = (packetSamples + Codec.FRAME_SAMPLES - 1) / Codec.FRAME_SAMPLES;
+        int least = Math.min(maxDepth, Math.max(minDepth, perPacket + 1));
+        int frames = (int) Math.max(least, Math.min(maxDepth, Math.max(1 + extra, perPacket + extra)));
+        if (frames != depthFrames) {
+            depthFrames = frames;
         }
+    }
+
+    /** The depth playout primes to now, in 20 ms frames. Any thread. */
+    int depthFrames() {
+        return depthFrames;
+    }
+
+    /** Packets dropped because their frame had already been played. Any thread. */
+    long latePackets() {
+        return latePackets;
+    }
+
+    /** Consumer-side count of concealed frames played while waiting for a late one, deepening the buffer. */
+    long stretchedFrames() {
+        return stretchedFrames;
+    }
+
+    /** Consumer-side count of frames skipped to give back delay after the jitter fell. */
+    long skippedFrames() {
+        return skippedFrames;
     }
 
     /**
@@ -179,23 +338,80 @@ final class JitterBuffer {
         if (primed && (next > newest || overrun)) {
             primed = false;
         }
+        int depth = depthFrames;
         if (!primed) {
             long oldest = oldestBuffered(Math.max(next, newest - capacity + 1), newest);
-            if (oldest < 0 || newest - oldest + 1 < playoutDelay) {
+            if (oldest < 0 || newest - oldest + 1 < depth) {
                 return false;
             }
             // After an overrun, start no further back than the playout delay, to win the latency
             // back; after a start or running dry, everything buffered is fresh: play it all.
-            next = overrun ? Math.max(oldest, newest - playoutDelay + 1) : oldest;
+            next = overrun ? Math.max(oldest, newest - depth + 1) : oldest;
             primed = true;
+            leastBuffered = Long.MAX_VALUE;
+            windowTakes = 0;
+        } else if (minDepth < maxDepth) { // a fixed depth (the two-argument constructor) never moves
+            if (grow(next, newest, depth)) {
+                // Less than the depth buffered for a whole window: play one concealed frame and keep the
+                // next for the next tick, one frame deeper, before the jitter makes the stream run dry.
+                Arrays.fill(out, 0, Codec.FRAME_SAMPLES, (short) 0);
+                lastTakeLost = true;
+                stretchedFrames++;
+                return true;
+            }
+            next = shrink(next, newest, depth);
         }
         lastTakeLost = !copyFrame(next, out);
         if (lastTakeLost) {
             Arrays.fill(out, 0, Codec.FRAME_SAMPLES, (short) 0);
+            if (minDepth < maxDepth && newest - next + 1 < depth) {
+                // Late, not yet lost: the jitter asks for more depth than is buffered, so wait a tick for
+                // it (the mixer conceals this one) rather than give it up. This is how the buffer deepens
+                // while playing; the delay it adds stays within the depth.
+                stretchedFrames++;
+                playPosition = next;
+                return true;
+            }
             lostFrames++;
         }
         playPosition = next + 1;
         return true;
+    }
+
+    /**
+     * Counts the frames buffered at this take; at the end of a window in which there were always more
+     * than the depth, skips one frame (the one due now), so the surplus delay goes a frame at a time.
+     */
+    private boolean grow(long next, long newest, int depth) {
+        long buffered = newest - next + 1;
+        if (buffered > mostBuffered) {
+            mostBuffered = buffered;
+        }
+        if (++growTakes < GROW_WINDOW_TAKES) {
+            return false;
+        }
+        boolean short_ = mostBuffered < depth;
+        mostBuffered = Long.MIN_VALUE;
+        growTakes = 0;
+        return short_;
+    }
+
+    private long shrink(long next, long newest, int depth) {
+        long buffered = newest - next + 1;
+        if (buffered < leastBuffered) {
+            leastBuffered = buffered;
+        }
+        if (++windowTakes < SHRINK_WINDOW_TAKES) {
+            return next;
+        }
+        boolean surplus = leastBuffered > depth;
+        leastBuffered = Long.MAX_VALUE;
+        windowTakes = 0;
+        if (!surplus) {
+            return next;
+        }
+        skippedFrames++;
+        return next + 1;
     }
 
     /** The lowest extended sequence number in [from, to] present in the ring, or -1. */

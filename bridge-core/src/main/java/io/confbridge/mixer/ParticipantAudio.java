@@ -42,7 +42,34 @@ public final class ParticipantAudio {
 
     public ParticipantAudio(Codec codec) {
         this.codec = codec;
-        this.heard = new JitterBuffer(8, 2);
+        this.heard = new JitterBuffer(JITTER_CAPACITY_FRAMES, MIN_DEPTH_FRAMES, MAX_DEPTH_FRAMES);
+    }
+
+    /** The least jitter buffer depth: 40 ms, the frame in play and one of spread (today's fixed depth). */
+    public static final int MIN_DEPTH_FRAMES = 2;
+    /** The greatest: 200 ms; deeper would be heard as delay in conversation more than as smoothness. */
+    public static final int MAX_DEPTH_FRAMES = 10;
+    /** Room for the greatest depth and a burst arriving on top of it. */
+    private static final int JITTER_CAPACITY_FRAMES = 16;
+
+    /**
+     * Receiver side (the call's loop): one audio packet from the participant, and the stream's
+     * interarrival jitter (RFC 3550 A.8, 8 kHz timestamp units) measured up to it, which sizes the
+     * jitter buffer.
+     */
+    public void received(int sequenceNumber, ByteBuf buf, int payloadOffset, int payloadLength, long jitterSamples) {
+        heard.jitter(jitterSamples);
+        heard.put(sequenceNumber, buf, payloadOffset, payloadLength, codec);
+    }
+
+    /** The jitter buffer's depth now, in milliseconds; any thread (metrics). */
+    public int jitterBufferDepthMs() {
+        return heard.depthFrames() * Codec.FRAME_SAMPLES / 8;
+    }
+
+    /** Packets the jitter buffer dropped because they came after their frame was played; any thread. */
+    public long jitterBufferLatePackets() {
+        return heard.latePackets();
     }
 
     /**

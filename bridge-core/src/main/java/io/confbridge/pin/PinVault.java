@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -49,15 +50,27 @@ public final class PinVault {
     private final PinHasher hasher;
     private volatile String dummyHash;
     private final ExecutorService workers;
+    /** Database reads that run beside an Argon2 run; the same pool as {@link #workers} in small set-ups. */
+    private final ExecutorService lookups;
     private final PinGenerator generator;
     private final PinLockout lockout;
     private volatile BridgeMetrics metrics = BridgeMetrics.disabled();
 
     public PinVault(DirectoryStore store, PinHasher hasher, ExecutorService workers, PinGenerator generator,
                     PinLockout lockout) {
+        this(store, hasher, workers, workers, generator, lockout);
+    }
+
+    /**
+     * @param workers where Argon2 runs (a bounded pool: a full queue refuses the attempt)
+     * @param lookups where the database reads of a prepared check run, beside the Argon2 run
+     */
+    public PinVault(DirectoryStore store, PinHasher hasher, ExecutorService workers, ExecutorService lookups,
+                    PinGenerator generator, PinLockout lockout) {
         this.store = store;
         this.hasher = hasher;
         this.workers = workers;
+        this.lookups = lookups;
         this.generator = generator;
         this.lockout = lockout;
     }
@@ -93,6 +106,120 @@ public final class PinVault {
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * An organizer's record read ahead, while their PIN is being typed (issue 11 §5): at the {@code #}
+     * the Argon2 run can start at once against the hash read here. Holds no clear PIN.
+     */
+    public static final class PreparedCheck {
+        private final long organizerId;
+        private final CompletableFuture<Optional<OrganizerRecord>> organizer;
+
+        private PreparedCheck(long organizerId, CompletableFuture<Optional<OrganizerRecord>> organizer) {
+            this.organizerId = organizerId;
+            this.organizer = organizer;
+        }
+
+        public long organizerId() {
+            return organizerId;
+        }
+
+        /** Whether the read-ahead is done (else a verification falls back to the plain check). */
+        public boolean ready() {
+            return organizer.isDone();
+        }
+
+        @Override
+        public String toString() {
+            return "PreparedCheck[organizer " + organizerId + "]";
+        }
+    }
+
+    /** Starts reading the organizer's record on the lookup pool; from any thread, never blocks. */
+    public PreparedCheck prepare(long organizerId) {
+        CompletableFuture<Optional<OrganizerRecord>> read;
+        try {
+            read = CompletableFuture.supplyAsync(() -> store.findOrganizer(organizerId), lookups);
+        } catch (RejectedExecutionException e) {
+            read = CompletableFuture.failedFuture(e);
+        }
+        return new PreparedCheck(organizerId, read);
+    }
+
+    /**
+     * As {@link #verify(long, String, PinAttemptSource)}, with the same answers and the same counting,
+     * but faster: the Argon2 run starts at once against the hash read by {@link #prepare}, while the
+     * lockout state and the organizer's record are read afresh beside it. When the fresh record's hash
+     * differs (reset while the PIN was typed), the PIN is checked again against the fresh one, so a
+     * replaced PIN is never accepted. Falls back to the plain check when the read-ahead is not done.
+     */
+    public CompletableFuture<Boolean> verify(PreparedCheck prepared, String pin, PinAttemptSource source) {
+        Optional<OrganizerRecord> ahead = prepared.organizer.isDone() && !prepared.organizer.isCompletedExceptionally()
+                ? prepared.organizer.join() : null;
+        if (ahead == null) {
+            return verify(prepared.organizerId, pin, source);
+        }
+        PinAttemptSource from = source == null ? PinAttemptSource.UNKNOWN : source;
+        long organizerId = prepared.organizerId;
+        CompletableFuture<Gate> gate;
+        if (lookups == workers) {
+            gate = null; // one pool: read on the hashing thread, never wait on a task queued behind ourselves
+        } else {
+            try {
+                gate = CompletableFuture.supplyAsync(() -> readGate(organizerId, from), lookups);
+            } catch (RejectedExecutionException e) {
+                gate = null;
+            }
+        }
+        CompletableFuture<Gate> beside = gate;
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                String aheadHash = ahead.map(OrganizerRecord::pinHash).orElse(null);
+                String typed = Pins.isWellFormed(pin) ? pin : DUMMY_PIN;
+                boolean aheadMatches = hasher.verify(typed, aheadHash == null ? dummyHash() : aheadHash);
+                Gate g = beside != null ? beside.join() : readGate(organizerId, from);
+                return decide(organizerId, pin, from, g, aheadHash, aheadMatches);
+            }, workers);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** What is read afresh for every attempt: the organizer's record and whether a lock refuses it. */
+    private record Gate(long nowMs, OrganizerRecord organizer, boolean refused) {
+    }
+
+    private Gate readGate(long organizerId, PinAttemptSource source) {
+        long nowMs = lockout.nowMs();
+        OrganizerRecord organizer = store.findOrganizer(organizerId).orElse(null);
+        return new Gate(nowMs, organizer, lockout.refuses(organizerId, source, nowMs));
+    }
+
+    /** The verdict of a prepared check, counted as {@link #verifyNow} counts; on a worker thread. */
+    private boolean decide(long organizerId, String pin, PinAttemptSource source, Gate gate, String aheadHash,
+                           boolean aheadMatches) {
+        if (gate.refused()) {
+            // The Argon2 run already happened, so the timing still does not tell a lock from a wrong PIN.
+            lockout.recordRefused(source, gate.nowMs());
+            metrics.pinAttempt(BridgeMetrics.PinResult.LOCKED);
+            return false;
+        }
+        OrganizerRecord organizer = gate.organizer();
+        String encoded = organizer == null ? null : organizer.pinHash();
+        boolean matches = java.util.Objects.equals(encoded, aheadHash) ? aheadMatches
+                : hasher.verify(Pins.isWellFormed(pin) ? pin : DUMMY_PIN, encoded == null ? dummyHash() : encoded);
+        boolean right = matches && Pins.isWellFormed(pin) && organizer != null && organizer.enabled() && encoded != null;
+        if (!right) {
+            lockout.recordFailure(organizer, source, gate.nowMs());
+            metrics.pinAttempt(BridgeMetrics.PinResult.REJECTED);
+            return false;
+        }
+        metrics.pinAttempt(BridgeMetrics.PinResult.ACCEPTED);
+        if (hasher.needsRehash(encoded)) {
+            rehash(organizerId, pin, encoded);
+        }
+        return true;
     }
 
     private boolean verifyNow(long organizerId, String pin, PinAttemptSource source) {

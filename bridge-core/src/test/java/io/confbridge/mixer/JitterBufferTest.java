@@ -212,15 +212,84 @@ class JitterBufferTest {
     }
 
     @Test
-    void shortPayloadIsPaddedWithSilence() {
+    void tenMillisecondPacketsFillAFrameTwoByTwo() {
         JitterBuffer buffer = new JitterBuffer(8, 1);
         writeFrame(packet, OFFSET, 77);
         buffer.put(9, packet, OFFSET, 80, Codec.PCMA);
+        assertFalse(buffer.take(out), "half a frame is not playable");
+        writeFrame(packet, OFFSET, 78);
+        buffer.put(10, packet, OFFSET, 80, Codec.PCMA);
         assertTrue(buffer.take(out));
         for (int i = 0; i < 80; i++) {
-            assertEquals(Codec.PCMA.decode(packet.getByte(OFFSET + i)), out[i]);
+            assertEquals(Codec.PCMA.decode((byte) (i < 3 ? 78 >> (8 * i) : 78 * 13 + i)), out[80 + i], "second half");
         }
-        assertArrayEquals(new short[FRAME - 80], java.util.Arrays.copyOfRange(out, 80, FRAME));
+        assertEquals(Codec.PCMA.decode((byte) 77), out[0], "first half from the first packet");
+        assertFalse(buffer.lastTakeLost());
+    }
+
+    /** Samples 0, 1, 2, … of the stream as A-law bytes, so every sample tells where it came from. */
+    private static void writeRamp(ByteBuf buf, int offset, int firstSample, int samples) {
+        for (int i = 0; i < samples; i++) {
+            buf.setByte(offset + i, sampleByte(firstSample + i));
+        }
+    }
+
+    private static byte sampleByte(int sample) {
+        return (byte) (sample * 7 + 3);
+    }
+
+    private void assertFrameIsStreamSamples(int frame) {
+        for (int i = 0; i < FRAME; i++) {
+            assertEquals(Codec.PCMA.decode(sampleByte(frame * FRAME + i)), out[i], "frame " + frame + " sample " + i);
+        }
+    }
+
+    @Test
+    void packetsOf30And40And60MsAreCutIntoWholeFrames() {
+        for (int ptimeMs : new int[] {30, 40, 60}) {
+            int perPacket = ptimeMs * 8;
+            JitterBuffer buffer = new JitterBuffer(16, 2);
+            ByteBuf big = Unpooled.buffer(OFFSET + perPacket);
+            try {
+                int frames = 0;
+                int packets = 240 / ptimeMs; // 240 ms: 12 frames, within the ring
+                for (int k = 0; k < packets; k++) {
+                    writeRamp(big, OFFSET, k * perPacket, perPacket);
+                    buffer.put(500 + k, big, OFFSET, perPacket, Codec.PCMA);
+                }
+                while (buffer.take(out)) {
+                    assertFalse(buffer.lastTakeLost(), ptimeMs + " ms, frame " + frames);
+                    assertFrameIsStreamSamples(frames);
+                    frames++;
+                }
+                assertEquals(12, frames, ptimeMs + " ms packets: every sample played, in order");
+            } finally {
+                big.release();
+            }
+        }
+    }
+
+    @Test
+    void aLost30MsPacketLosesTheFramesItHadAPartIn() {
+        JitterBuffer buffer = new JitterBuffer(16, 2);
+        ByteBuf big = Unpooled.buffer(OFFSET + 240);
+        try {
+            for (int k = 0; k < 4; k++) {
+                if (k == 1) {
+                    continue; // samples 240–479: the second half of frame 1 and all of frame 2
+                }
+                writeRamp(big, OFFSET, k * 240, 240);
+                buffer.put(k, big, OFFSET, 240, Codec.PCMA);
+            }
+        } finally {
+            big.release();
+        }
+        boolean[] lost = new boolean[6];
+        for (int f = 0; f < 6; f++) {
+            assertTrue(buffer.take(out), "frame " + f);
+            lost[f] = buffer.lastTakeLost();
+        }
+        assertArrayEquals(new boolean[] {false, true, true, false, false, false}, lost);
     }
 
     @Test

@@ -151,7 +151,8 @@ public final class BridgeServer implements AutoCloseable {
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(config.limits().pinVerificationQueue()),
                 new DefaultThreadFactory("pin", true));
         toClose.add(this::stopWorkers); // closed before the store they use
-        PinVault vault = new PinVault(store, hasher, pinWorkers, new PinGenerator(new SecureRandom()),
+        // The organizer's record and lockout are read on the workers beside the Argon2 run (issue 11 §5).
+        PinVault vault = new PinVault(store, hasher, pinWorkers, workers, new PinGenerator(new SecureRandom()),
                 new PinLockout(store, config.lockout(), Clock.systemUTC()));
         provisioning = new Provisioning(store, vault, new SecureRandom(), config.ids().conferenceIdLength());
         schedulePurge(vault.lockout());
@@ -170,6 +171,7 @@ public final class BridgeServer implements AutoCloseable {
         meetings = new MeetingRegistry(engine, new Meeting.Tones(Tones.joinTone(), Tones.leaveTone()), Duration.ofMillis(config.ivr().idleMeetingTimeoutMs()),
                 config.mixer().maxTalkers());
         metrics.meetingsActive(meetings::liveMeetings);
+        meetings.metrics(metrics);
         MenuPolicy policy = new MenuPolicy(ivr.digitTimeoutMs(),
                 ivr.organizerStarWaitMs(), ivr.conferenceIdTries(), ivr.pinTries(), ivr.lobbyTimeoutMs());
         CallServices services = new CallServices(policy, prompts, holdMusic, Tones.joinTone(), meetings, store,

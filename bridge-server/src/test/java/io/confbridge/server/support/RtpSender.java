@@ -78,6 +78,69 @@ final class RtpSender implements AutoCloseable {
     }
 
     /**
+     * Streams a sine as {@link #startTone} does, one 20 ms packet made every 20 ms, but each packet held
+     * back a random 0 to {@code maxDelayMs} before it is sent, as a jittery network would (packets may
+     * overtake each other; their sequence numbers and timestamps are those of when they were made).
+     */
+    synchronized void startJitteryTone(double hz, double dBFS, int maxDelayMs, long seed) {
+        SdpAnswer negotiated = requireAnswer();
+        stopAudio();
+        double amplitude = 32767 * Math.pow(10, dBFS / 20);
+        double step = 2 * Math.PI * hz / Codec.CLOCK_RATE;
+        java.util.Random random = new java.util.Random(seed);
+        long firstTimestamp = timestampAt(System.nanoTime());
+        long[] frameIndex = {0};
+        double[] phase = {0};
+        audioTask = scheduler.scheduleAtFixedRate(() -> {
+            byte[] payload = new byte[Codec.FRAME_SAMPLES];
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] = negotiated.codec().encode((short) Math.round(amplitude * Math.sin(phase[0])));
+                phase[0] += step;
+                if (phase[0] > 2 * Math.PI) {
+                    phase[0] -= 2 * Math.PI;
+                }
+            }
+            long ts = (firstTimestamp + frameIndex[0] * Codec.FRAME_SAMPLES) & 0xFFFFFFFFL;
+            boolean marker = frameIndex[0] == 0;
+            int sequence = takeSequence();
+            frameIndex[0]++;
+            scheduler.schedule(() -> sendNumbered(socket, negotiated.rtpAddress(), negotiated.audioPayloadType(),
+                    marker, sequence, ts, payload), random.nextInt(maxDelayMs + 1), TimeUnit.MILLISECONDS);
+        }, 0, FRAME_NS, TimeUnit.NANOSECONDS);
+    }
+
+    /** Streams a sine in packets of {@code ptimeMs} (10–60 ms), one every {@code ptimeMs}, as a phone set to that ptime. */
+    synchronized void startTone(double hz, double dBFS, int ptimeMs) {
+        SdpAnswer negotiated = requireAnswer();
+        stopAudio();
+        double amplitude = 32767 * Math.pow(10, dBFS / 20);
+        double step = 2 * Math.PI * hz / Codec.CLOCK_RATE;
+        int samples = ptimeMs * Codec.CLOCK_RATE / 1000;
+        long firstTimestamp = timestampAt(System.nanoTime());
+        byte[] payload = new byte[samples];
+        long[] packetIndex = {0};
+        double[] phase = {0};
+        audioTask = scheduler.scheduleAtFixedRate(() -> {
+            for (int i = 0; i < samples; i++) {
+                payload[i] = negotiated.codec().encode((short) Math.round(amplitude * Math.sin(phase[0])));
+                phase[0] += step;
+                if (phase[0] > 2 * Math.PI) {
+                    phase[0] -= 2 * Math.PI;
+                }
+            }
+            long ts = (firstTimestamp + packetIndex[0] * samples) & 0xFFFFFFFFL;
+            send(socket, negotiated.rtpAddress(), negotiated.audioPayloadType(), packetIndex[0] == 0, ts, payload);
+            packetIndex[0]++;
+        }, 0, TimeUnit.MILLISECONDS.toNanos(ptimeMs), TimeUnit.NANOSECONDS);
+    }
+
+    private synchronized int takeSequence() {
+        int sequence = nextSequence;
+        nextSequence = (nextSequence + 1) & 0xFFFF;
+        return sequence;
+    }
+
+    /**
      * Plays {@code keys} as in-band DTMF (ITU-T Q.23 tone pairs, {@code dBFSPerTone} each) in the audio
      * stream: {@link #INBAND_TONE_FRAMES} frames of tone, then as many of silence, a key after the other;
      * then silence goes on, as from a phone whose user listens again. Replaces any stream running. The
@@ -225,15 +288,20 @@ final class RtpSender implements AutoCloseable {
      */
     synchronized void send(DatagramSocket from, InetSocketAddress to, int pt, boolean marker, long timestamp,
                            byte[] payload) {
+        sendNumbered(from, to, pt, marker, takeSequence(), timestamp, payload);
+    }
+
+    /** Sends one RTP packet with a sequence number taken earlier ({@link #takeSequence}). */
+    private synchronized void sendNumbered(DatagramSocket from, InetSocketAddress to, int pt, boolean marker,
+                                           int sequence, long timestamp, byte[] payload) {
         byte[] packet = new byte[12 + payload.length];
         packet[0] = (byte) 0x80;
         packet[1] = (byte) ((marker ? 0x80 : 0) | (pt & 0x7F));
-        packet[2] = (byte) (nextSequence >> 8);
-        packet[3] = (byte) nextSequence;
+        packet[2] = (byte) (sequence >> 8);
+        packet[3] = (byte) sequence;
         writeUint32(packet, 4, timestamp);
         writeUint32(packet, 8, ssrc);
         System.arraycopy(payload, 0, packet, 12, payload.length);
-        nextSequence = (nextSequence + 1) & 0xFFFF;
         try {
             from.send(new DatagramPacket(packet, packet.length, to));
             sent++;

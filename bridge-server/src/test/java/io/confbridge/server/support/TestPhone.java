@@ -542,6 +542,19 @@ public final class TestPhone implements AutoCloseable {
         rtpSender.startTone(hz, dBFS);
     }
 
+    /**
+     * As {@link #startTone}, but each packet is held back a random 0 to {@code maxDelayMs} (seeded), so the
+     * bridge receives the stream with jitter and some packets out of order.
+     */
+    public void startJitteryTone(double hz, double dBFS, int maxDelayMs, long seed) {
+        rtpSender.startJitteryTone(hz, dBFS, maxDelayMs, seed);
+    }
+
+    /** Streams a sine in G.711 packets of {@code ptimeMs} (10–60 ms) at real-time pace. */
+    public void startTone(double hz, double dBFS, int ptimeMs) {
+        rtpSender.startTone(hz, dBFS, ptimeMs);
+    }
+
     public void stopTone() {
         rtpSender.stopAudio();
     }
