@@ -133,6 +133,53 @@ public final class MeetingPresenceTable {
         }
     }
 
+    /** A meeting's lobby and participants on one node (V8's {@code meeting_node_counts}). */
+    public record NodeCount(String nodeId, int lobbyCount, int participantCount) {
+    }
+
+    /** This node's counts of the meeting now; a node with nobody of it left has no row. */
+    public void counts(String conferenceId, String nodeId, int lobbyCount, int participantCount) {
+        boolean nobody = lobbyCount == 0 && participantCount == 0;
+        String sql = nobody ? "DELETE FROM meeting_node_counts WHERE conference_id = ? AND node_id = ?"
+                : "INSERT INTO meeting_node_counts (conference_id, node_id, lobby_count, participant_count, updated_at)"
+                + " VALUES (?, ?, ?, ?, now()) ON CONFLICT (conference_id, node_id) DO UPDATE SET"
+                + " lobby_count = EXCLUDED.lobby_count, participant_count = EXCLUDED.participant_count,"
+                + " updated_at = EXCLUDED.updated_at";
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, conferenceId);
+            s.setString(2, nodeId);
+            if (!nobody) {
+                s.setInt(3, lobbyCount);
+                s.setInt(4, participantCount);
+            }
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("record this node's counts of meeting " + conferenceId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The meeting's counts on the live nodes other than {@code selfId}, by node ID. */
+    public List<NodeCount> countsElsewhere(String conferenceId, String selfId, long timeoutMs) {
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT k.node_id, k.lobby_count, k.participant_count FROM meeting_node_counts k"
+                        + " JOIN nodes n ON n.node_id = k.node_id WHERE k.conference_id = ? AND k.node_id <> ?"
+                        + " AND n.state IN ('up', 'draining')"
+                        + " AND n.heartbeat_at >= now() - ? * INTERVAL '1 millisecond' ORDER BY k.node_id")) {
+            s.setString(1, conferenceId);
+            s.setString(2, selfId);
+            s.setLong(3, timeoutMs);
+            List<NodeCount> counts = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    counts.add(new NodeCount(rs.getString(1), rs.getInt(2), rs.getInt(3)));
+                }
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw new StoreException("read the other nodes' counts of meeting " + conferenceId + ": " + e.getMessage(), e);
+        }
+    }
+
     private static final String STARTED_ELSEWHERE = "SELECT DISTINCT p.conference_id FROM meeting_presence p"
             + " JOIN nodes n ON n.node_id = p.node_id WHERE p.node_id <> ? AND n.state IN ('up', 'draining')"
             + " AND n.heartbeat_at >= now() - ? * INTERVAL '1 millisecond'";

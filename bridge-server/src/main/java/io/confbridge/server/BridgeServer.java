@@ -10,6 +10,7 @@ import io.confbridge.admin.Provisioning;
 import io.confbridge.mail.SmtpPinMailer;
 import io.confbridge.media.MediaEngine;
 import io.confbridge.meeting.Meeting;
+import io.confbridge.meeting.MeetingActivity;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.metrics.BridgeMetrics;
 import io.confbridge.pin.Pepper;
@@ -209,14 +210,15 @@ public final class BridgeServer implements AutoCloseable {
         toClose.add(admin);
         // Talkers and counts of live meetings, pushed to the organizer's page (GET /api/meetings/{id}/events).
         meetings.onActivity(admin.meetingActivity());
-        joinCluster(engine, rtpPorts);
+        joinCluster(engine, rtpPorts, administration);
     }
 
     /**
      * In cluster mode, this node's row in the {@code nodes} table, once SIP and the admin API listen (their
      * addresses go in it). Closed first: the node is marked down before its parts stop.
      */
-    private void joinCluster(MediaEngine engine, RtpPortAllocator rtpPorts) throws IOException {
+    private void joinCluster(MediaEngine engine, RtpPortAllocator rtpPorts, DialInAdministration administration)
+            throws IOException {
         BridgeConfig.ClusterConfig cluster = config.cluster();
         if (!cluster.enabled()) {
             return;
@@ -229,7 +231,16 @@ public final class BridgeServer implements AutoCloseable {
         // Closed before the membership: this node stops hearing of starts before it is marked down.
         // Inter-node legs listen on cluster.mediaAddress, the address the other nodes know from the table.
         PortPairBinder legPorts = new PortPairBinder(engine, rtpPorts, InetAddress.getByName(cluster.mediaAddress()));
-        toClose.add(ClusterMeetings.start(store.meetingPresence(), config.store(), meetings, cluster, legPorts));
+        ClusterMeetings clusterMeetings = ClusterMeetings.start(store.meetingPresence(), config.store(), meetings,
+                cluster, legPorts);
+        toClose.add(clusterMeetings);
+        // The admin views show every node's lobby and participants: this node writes its own counts.
+        MeetingActivity adminActivity = admin.meetingActivity();
+        meetings.onActivity((conferenceId, status) -> {
+            adminActivity.changed(conferenceId, status);
+            clusterMeetings.changed(conferenceId, status);
+        });
+        administration.clusterCounts(clusterMeetings);
     }
 
     private static String hostPort(String host, int port) {

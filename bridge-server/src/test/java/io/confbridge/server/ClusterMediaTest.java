@@ -82,12 +82,27 @@ class ClusterMediaTest {
             TestPhone caller = node2.newPhone("caller");
             dialAndAnswered(caller, id);
             await("the caller waits in node 2's lobby").atMost(IVR_STEP).until(() -> node2.status(id).lobbyCount() == 1);
+            await("node 3's meeting view shows node 2's lobby").atMost(IVR_STEP).untilAsserted(() -> {
+                RunningBridge.AdminReply view = node3.admin("GET", "/api/meetings/" + id, null);
+                assertTrue(view.body().contains("\"state\":\"lobby\"") && view.body().contains("\"lobbyCount\":1"),
+                        view.body());
+            });
 
             TestPhone organizer = node3.newPhone("organizer");
             organizerDialsInWithPin(organizer, id, meeting.organizerPin());
             await("the caller on node 2 is admitted").atMost(IVR_STEP)
                     .until(() -> node2.status(id).participantCount() == 1 && node2.status(id).lobbyCount() == 0
                             && node3.status(id).participantCount() == 1);
+
+            // Either node's admin API shows the whole meeting, and each node's part of it (issue 12 §5).
+            await("node 3's meeting view counts both nodes").atMost(IVR_STEP).untilAsserted(() -> {
+                RunningBridge.AdminReply view = node3.admin("GET", "/api/meetings/" + id, null);
+                assertEquals(200, view.status(), view.body());
+                assertTrue(view.body().contains("\"participantCount\":2"), view.body());
+                assertTrue(view.body().contains("{\"nodeId\":\"node-2\",\"lobbyCount\":0,\"participantCount\":1}")
+                        && view.body().contains("{\"nodeId\":\"node-3\",\"lobbyCount\":0,\"participantCount\":1}"),
+                        view.body());
+            });
 
             caller.startTone(400, TONE_DBFS);
             organizer.startTone(1000, TONE_DBFS);

@@ -3,6 +3,9 @@ package io.confbridge.server.cluster;
 import io.confbridge.config.BridgeConfig;
 import io.confbridge.media.MediaClock;
 import io.confbridge.media.PortPairBinder;
+import io.confbridge.admin.LiveMeetings;
+import io.confbridge.meeting.Meeting;
+import io.confbridge.meeting.MeetingActivity;
 import io.confbridge.meeting.MeetingEvents;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.store.MeetingNotifications;
@@ -17,7 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +48,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Nothing here runs on an event loop or a SIP thread: the meetings' hooks hand their work to the
  * {@code cluster-meetings} thread, and notifications arrive on {@code cluster-events}.
  */
-public final class ClusterMeetings implements MeetingEvents, MeetingNotifications.Listener, AutoCloseable {
+public final class ClusterMeetings implements MeetingEvents, MeetingNotifications.Listener, MeetingActivity,
+        LiveMeetings.ClusterCounts, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterMeetings.class);
 
     private final MeetingPresenceTable presence;
@@ -56,6 +63,8 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
     /** How often the parts re-read the other parts, whatever the notifications said. */
     private final long refreshMs;
     private MeetingNotifications notifications;
+    /** The latest counts of this node's meetings not yet written, by conference ID (coalesced). */
+    private final ConcurrentHashMap<String, Meeting.Status> countsToWrite = new ConcurrentHashMap<>();
 
     /** This node's part of one meeting: its legs, on its meeting's clock, and their port pair once bound. */
     private static final class Part {
@@ -201,6 +210,35 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
                 log.warn("cluster: could not read the other parts of {}: {}", conferenceId, e.toString());
             }
         }
+    }
+
+    /**
+     * A meeting's lobby or participants changed here (its loop): written to {@code meeting_node_counts}
+     * for the other nodes' admin views; a burst of changes is one write, of the latest counts.
+     */
+    @Override
+    public void changed(String conferenceId, Meeting.Status status) {
+        Meeting.Status before = countsToWrite.put(conferenceId, status);
+        if (before == null) {
+            onDatabase("record this node's counts of " + conferenceId, () -> {
+                Meeting.Status latest = countsToWrite.remove(conferenceId);
+                if (latest != null) {
+                    presence.counts(conferenceId, cluster.nodeId(), latest.lobbyCount(), latest.participantCount());
+                }
+            });
+        }
+    }
+
+    /** The meeting on every node: this one's live counts and the others' from the table (admin workers). */
+    @Override
+    public List<MeetingPresenceTable.NodeCount> byNode(String conferenceId, Meeting.Status here) {
+        List<MeetingPresenceTable.NodeCount> counts = new ArrayList<>(
+                presence.countsElsewhere(conferenceId, cluster.nodeId(), cluster.nodeTimeoutMs()));
+        if (here.lobbyCount() > 0 || here.participantCount() > 0) {
+            counts.add(new MeetingPresenceTable.NodeCount(cluster.nodeId(), here.lobbyCount(), here.participantCount()));
+        }
+        counts.sort(Comparator.comparing(MeetingPresenceTable.NodeCount::nodeId));
+        return counts;
     }
 
     // ---- the other nodes (on cluster-events)
