@@ -143,7 +143,8 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
         Part part = new Part(new NodeLegs(conferenceId), clock);
         Part earlier = parts.put(conferenceId, part);
         if (earlier != null) {
-            clock.loop().execute(() -> closePart(earlier)); // an earlier instance of the meeting that did not say over
+            // An earlier instance of the meeting that did not say over: closed on its own loop.
+            earlier.clock.loop().execute(() -> closePart(earlier));
         }
         legPorts.bind(clock.loop(), part.legs.handler(), DiscardRtcp.INSTANCE).whenComplete((ports, failure) -> {
             int port = 0;
