@@ -428,7 +428,10 @@ async function loadMeetings() {
         h('td', { 'data-label': t('organizer') }, m.organizerEmail),
         h('td', { 'data-label': t('state'), class: 'state' }, stateText(m.state),
           (m.talkers || []).length ? h('div', { class: 'talkers' }, `${t('speaking')}: `,
-            m.talkers.map((tk) => tk.callerId || t('anonymous')).join(', ')) : null),
+            m.talkers.map((tk) => tk.callerId || t('anonymous')).join(', ')) : null,
+          // Cluster mode: the counts are over every node; this says where the callers are.
+          (m.nodes || []).length ? h('div', { class: 'nodes' }, `${t('perNode')}: `,
+            m.nodes.map((n) => t('nodeCounts', n.nodeId, n.participantCount, n.lobbyCount)).join('; ')) : null),
         h('td', { 'data-label': t('lobbyCount'), class: 'lobby-count' }, m.lobbyCount),
         h('td', { 'data-label': t('participantCount'), class: 'participant-count' }, m.participantCount),
         h('td', { 'data-label': t('policy'), class: 'policy-summary' }, policySummary(m)),

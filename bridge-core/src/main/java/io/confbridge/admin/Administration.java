@@ -1,6 +1,7 @@
 package io.confbridge.admin;
 
 import io.confbridge.meeting.Talker;
+import io.confbridge.store.MeetingPresenceTable;
 
 import java.time.Instant;
 
@@ -131,11 +132,15 @@ public interface Administration {
      * @param state           {@code idle}, {@code lobby} (callers waiting) or {@code active}
      * @param maxParticipants 0 = no limit
      * @param admissionMode   {@code automatic} or {@code organizer}
+     * @param lobbyCount      in the lobby, on every node of a cluster
+     * @param nodes           in cluster mode, the lobby and participants on each node holding some (this
+     *                        node's live, the others' as they last wrote them); empty on a single node
      */
     record MeetingView(String conferenceId, String organizerEmail, boolean requirePinToStart,
                        String state, int lobbyCount, int participantCount, Instant createdAt,
                        boolean endOnOrganizerLeave, int lobbyTimeoutMinutes, int maxParticipants,
-                       boolean entryExitTones, String admissionMode, List<Talker> talkers) {
+                       boolean entryExitTones, String admissionMode, List<Talker> talkers,
+                       List<MeetingPresenceTable.NodeCount> nodes) {
     }
 
     /**

@@ -84,6 +84,11 @@ public final class DialInAdministration implements Administration {
      */
     private volatile java.util.function.Supplier<List<String>> dialInNumbers = List::of;
 
+    /** In cluster mode: where meeting views read the counts of every node (issue 12 §5). */
+    public void clusterCounts(LiveMeetings.ClusterCounts counts) {
+        live.cluster(Objects.requireNonNull(counts));
+    }
+
     /** Where PIN e-mails read the tenant's {@code dialInNumbers} setting. */
     public void dialInNumbers(java.util.function.Supplier<List<String>> numbers) {
         this.dialInNumbers = Objects.requireNonNull(numbers);

@@ -6,6 +6,7 @@ import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.store.MeetingListing;
 import io.confbridge.store.MeetingPolicy;
+import io.confbridge.store.MeetingPresenceTable;
 import io.confbridge.store.MeetingRecord;
 
 import java.time.Duration;
@@ -21,14 +22,32 @@ import java.util.concurrent.TimeUnit;
  * meeting answers from its own loop, and the worker waits for that answer (bounded, so a stuck loop
  * becomes an error response instead of a hung request).
  */
-final class LiveMeetings {
+public final class LiveMeetings {
     /** Far above a media loop's normal answer time (well under one 20 ms tick). */
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
 
     private final MeetingRegistry registry;
+    /** Where a cluster's counts per node come from; none on a single node. */
+    private volatile ClusterCounts cluster = ClusterCounts.NONE;
+
+    /** A meeting's counts on every node of the cluster. */
+    @FunctionalInterface
+    public interface ClusterCounts {
+        ClusterCounts NONE = (conferenceId, here) -> List.of();
+
+        /**
+         * The meeting's lobby and participants on each node holding some, {@code here} being this node's
+         * live state; empty on a single node. May wait on the database (administration's workers).
+         */
+        List<MeetingPresenceTable.NodeCount> byNode(String conferenceId, Meeting.Status here);
+    }
 
     LiveMeetings(MeetingRegistry registry) {
         this.registry = registry;
+    }
+
+    void cluster(ClusterCounts counts) {
+        cluster = counts;
     }
 
     /** Not started and empty when nobody is in the meeting or its lobby. */
@@ -66,11 +85,23 @@ final class LiveMeetings {
         MeetingRecord m = listing.meeting();
         MeetingPolicy p = m.policy();
         Meeting.Status live = status(m.conferenceId());
-        String state = live.started() ? "active" : live.lobbyCount() > 0 ? "lobby" : "idle";
+        List<MeetingPresenceTable.NodeCount> nodes = cluster.byNode(m.conferenceId(), live);
+        int lobby = live.lobbyCount();
+        int participants = live.participantCount();
+        if (!nodes.isEmpty()) {
+            lobby = 0;
+            participants = 0;
+            for (MeetingPresenceTable.NodeCount node : nodes) {
+                lobby += node.lobbyCount();
+                participants += node.participantCount();
+            }
+        }
+        boolean started = live.started() || participants > 0;
+        String state = started ? "active" : lobby > 0 ? "lobby" : "idle";
         return new MeetingView(m.conferenceId(), listing.organizerEmail(), m.requirePinToStart(), state,
-                live.lobbyCount(), live.participantCount(), listing.createdAt(), p.endOnOrganizerLeave(),
+                lobby, participants, listing.createdAt(), p.endOnOrganizerLeave(),
                 p.lobbyTimeoutMinutes(), p.maxParticipants(), p.entryExitTones(),
-                PolicyInput.admissionModeName(p.admissionMode()), live.talkers());
+                PolicyInput.admissionModeName(p.admissionMode()), live.talkers(), nodes);
     }
 
     private static <T> T await(CompletableFuture<T> answer) {

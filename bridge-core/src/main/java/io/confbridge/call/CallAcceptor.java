@@ -15,4 +15,13 @@ public interface CallAcceptor {
      *         RTP port free, shutting down), any other exception when taking it went wrong
      */
     CompletableFuture<CallHandle> accept(NewCall call, CallSignalling signalling);
+
+    /**
+     * The Retry-After (seconds, 0 for none) of a node that takes no new calls now (a drain), or -1 while it
+     * takes them: an out-of-dialog OPTIONS, the probe of a load balancer such as Kamailio's dispatcher, is
+     * then answered 503, so the balancer sends new calls elsewhere while the calls here go on.
+     */
+    default int refusingNewCalls() {
+        return -1;
+    }
 }

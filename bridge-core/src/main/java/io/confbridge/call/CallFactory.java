@@ -109,6 +109,11 @@ public final class CallFactory implements CallAcceptor {
         return live.size();
     }
 
+    @Override
+    public int refusingNewCalls() {
+        return accepting ? -1 : stoppedRetryAfterS;
+    }
+
     /** Stops taking calls (new INVITEs get 503). */
     public void stopAccepting() {
         accepting = false;

@@ -90,6 +90,8 @@ public final class Meeting {
     /** The participants by their audio, to name the mixer's talkers without a search. */
     private final IdentityHashMap<ParticipantAudio, MeetingMember> memberByAudio = new IdentityHashMap<>();
     private final Set<MeetingMember> organizers = new HashSet<>();
+    /** The legs to the other nodes holding part of this meeting (cluster mode); not participants. */
+    private ParticipantAudio[] otherNodes = new ParticipantAudio[0];
     private final MeetingPolicy policy;
     private final Tones tones;
     private boolean started;
@@ -114,6 +116,24 @@ public final class Meeting {
 
     MeetingRecord record() {
         return record;
+    }
+
+    MediaClock clock() {
+        return clock;
+    }
+
+    /**
+     * The legs to the other nodes that hold part of this meeting now (issue 12 §3), replacing the
+     * previous set: each is mixed like one more participant, but none counts as one. Any thread.
+     */
+    public void otherNodes(ParticipantAudio[] legs) {
+        ParticipantAudio[] copy = legs.clone();
+        loop.execute(() -> {
+            if (!over) {
+                otherNodes = copy;
+                updateMixer();
+            }
+        });
     }
 
     /** The loop that owns this meeting: everything below {@code // ---- on the loop} runs there. */
@@ -289,6 +309,7 @@ public final class Meeting {
         participants.clear();
         memberByAudio.clear();
         organizers.clear();
+        otherNodes = new ParticipantAudio[0];
         updateMixer();
         finish(organizerLeft ? "the organizer left" : "ended");
         for (MeetingMember m : everyone) {
@@ -459,10 +480,11 @@ public final class Meeting {
     }
 
     private void updateMixer() {
-        ParticipantAudio[] audio = new ParticipantAudio[participants.size()];
-        for (int i = 0; i < audio.length; i++) {
+        ParticipantAudio[] audio = new ParticipantAudio[participants.size() + otherNodes.length];
+        for (int i = 0; i < participants.size(); i++) {
             audio[i] = participants.get(i).audio();
         }
+        System.arraycopy(otherNodes, 0, audio, participants.size(), otherNodes.length);
         mixer.participants(audio);
         publish();
     }

@@ -2,8 +2,10 @@ package io.confbridge.meeting;
 
 import io.confbridge.mixer.Mixer;
 
+import io.confbridge.media.MediaClock;
 import io.confbridge.media.MediaEngine;
 import io.confbridge.metrics.BridgeMetrics;
+import io.confbridge.mixer.ParticipantAudio;
 import io.confbridge.store.MeetingRecord;
 
 import org.slf4j.LoggerFactory;
@@ -100,6 +102,26 @@ public final class MeetingRegistry {
      */
     public CompletableFuture<Boolean> startedElsewhere(String conferenceId) {
         return ask(conferenceId, Meeting::startFromElsewhere, false);
+    }
+
+    /**
+     * The media clock (and so the loop) of the live meeting, or null when it is not live here: where this
+     * node's part of a meeting that spans nodes runs its inter-node legs.
+     */
+    public MediaClock clock(String conferenceId) {
+        Meeting meeting = live.get(conferenceId);
+        return meeting == null || meeting.isOver() ? null : meeting.clock();
+    }
+
+    /**
+     * The legs to the other nodes holding part of the meeting (see {@link Meeting#otherNodes}); nothing
+     * when it is not live here.
+     */
+    public void otherNodes(String conferenceId, ParticipantAudio[] legs) {
+        Meeting meeting = live.get(conferenceId);
+        if (meeting != null) {
+            meeting.otherNodes(legs);
+        }
     }
 
     /** Meetings live on this node now (started, or with someone in the lobby). */

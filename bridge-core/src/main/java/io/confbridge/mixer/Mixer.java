@@ -21,6 +21,11 @@ import java.util.Arrays;
  * participant. Every mixed output goes through a {@link SoftLimiter}: loud moments are turned down,
  * never clipped.
  *
+ * <p>In a cluster, the legs to other nodes holding part of the meeting ({@link ParticipantAudio#ofOtherNode})
+ * are talker candidates like callers, but what they hear is the sum of this node's own talkers alone (no
+ * other node's audio, no announcement, each node plays its own): each node sends only what was said on it,
+ * so with any number of nodes every voice reaches every node once, by one path.
+ *
  * <p>Runs on the meeting's media loop, like the meeting that sets its membership, so it needs no
  * lock; only the participants' audio crosses to the calls' loops, through lock-free buffers. A tick
  * allocates nothing.
@@ -46,6 +51,13 @@ public final class Mixer implements MediaClock.Listener {
     private final SoftLimiter sharedLimiter = new SoftLimiter();
     private final byte[][] sharedEncoded = new byte[CODECS.length][N];
     private final boolean[] sharedReady = new boolean[CODECS.length];
+    /** This node's own talkers only: what the legs to other nodes hear. */
+    private final int[] localTotal = new int[N];
+    private final short[] local = new short[N];
+    private final SoftLimiter localLimiter = new SoftLimiter();
+    private final byte[][] localEncoded = new byte[CODECS.length][N];
+    private final boolean[] localReady = new boolean[CODECS.length];
+    private boolean localMixed;
     private EncodedAudio announcement;
     private int announcementFrame;
     /** Last tick's talkers, to tell when the set changes; the first {@link #previousCount} are valid. */
@@ -137,6 +149,7 @@ public final class Mixer implements MediaClock.Listener {
             }
         }
         Arrays.fill(total, 0);
+        Arrays.fill(localTotal, 0);
         for (int t = 0; t < talkerCount; t++) {
             ParticipantAudio p = talkers[t];
             p.inMix = true;
@@ -144,10 +157,17 @@ public final class Mixer implements MediaClock.Listener {
             for (int i = 0; i < N; i++) {
                 total[i] += f[i];
             }
+            if (!p.otherNode) {
+                for (int i = 0; i < N; i++) {
+                    localTotal[i] += f[i];
+                }
+            }
         }
         mixAnnouncement();
         sharedLimiter.apply(total, null, shared);
         Arrays.fill(sharedReady, false);
+        Arrays.fill(localReady, false);
+        localMixed = false;
         for (ParticipantAudio p : parts) {
             int at = p.toSend.claim();
             if (at < 0) {
@@ -155,7 +175,9 @@ public final class Mixer implements MediaClock.Listener {
             }
             byte[] out = p.toSend.frames();
             Codec codec = p.codec;
-            if (p.inMix) {
+            if (p.otherNode) {
+                System.arraycopy(localMix(codec), 0, out, at, N);
+            } else if (p.inMix) {
                 p.limiter.apply(total, p.frame, minusOwn);
                 for (int i = 0; i < N; i++) {
                     out[at + i] = codec.encode(minusOwn[i]);
@@ -177,6 +199,23 @@ public final class Mixer implements MediaClock.Listener {
         for (int t = 0; t < talkerCount; t++) {
             talkers[t] = null; // do not keep a participant who leaves reachable
         }
+    }
+
+    /** This tick's sum of this node's own talkers, limited once and encoded once per codec. */
+    private byte[] localMix(Codec codec) {
+        if (!localMixed) {
+            localLimiter.apply(localTotal, null, local);
+            localMixed = true;
+        }
+        int c = codec.ordinal();
+        byte[] encoded = localEncoded[c];
+        if (!localReady[c]) {
+            for (int i = 0; i < N; i++) {
+                encoded[i] = codec.encode(local[i]);
+            }
+            localReady[c] = true;
+        }
+        return encoded;
     }
 
     /** Tells the listener when this tick's talkers are not last tick's (as a set: order is ranking). */

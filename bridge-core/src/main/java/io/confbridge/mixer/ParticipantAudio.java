@@ -40,9 +40,31 @@ public final class ParticipantAudio {
      */
     static final long KEY_TONE_HANGOVER_NS = 120_000_000L;
 
+    /**
+     * The leg of another node of the cluster holding part of the same meeting (issue 12 §3): its audio is
+     * that node's own talkers, mixed like one more participant for the callers here, and it hears only
+     * this node's own talkers, never what came from other nodes, so nobody is heard twice.
+     */
+    final boolean otherNode;
+
     public ParticipantAudio(Codec codec) {
+        this(codec, false);
+    }
+
+    private ParticipantAudio(Codec codec, boolean otherNode) {
         this.codec = codec;
         this.heard = new JitterBuffer(JITTER_CAPACITY_FRAMES, MIN_DEPTH_FRAMES, MAX_DEPTH_FRAMES);
+        this.otherNode = otherNode;
+    }
+
+    /** The audio of an inter-node leg: see {@link #otherNode}. */
+    public static ParticipantAudio ofOtherNode(Codec codec) {
+        return new ParticipantAudio(codec, true);
+    }
+
+    /** Whether this is an inter-node leg rather than a caller. */
+    public boolean isOtherNode() {
+        return otherNode;
     }
 
     /** The least jitter buffer depth: 40 ms, the frame in play and one of spread (today's fixed depth). */

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.AddressedEnvelope;
 
 import java.net.InetSocketAddress;
+import java.util.function.Consumer;
 
 /**
  * A datagram to an explicit recipient that a session reuses: an unconnected RTP channel needs an
@@ -16,9 +17,10 @@ final class RtpEnvelope implements AddressedEnvelope<ByteBuf, InetSocketAddress>
     private InetSocketAddress recipient;
     /** The session's free list runs through its envelopes. */
     RtpEnvelope nextFree;
-    private final RtpSession owner;
+    /** Takes the envelope back into its sender's free list. */
+    private final Consumer<RtpEnvelope> owner;
 
-    RtpEnvelope(RtpSession owner) {
+    RtpEnvelope(Consumer<RtpEnvelope> owner) {
         this.owner = owner;
     }
 
@@ -82,7 +84,7 @@ final class RtpEnvelope implements AddressedEnvelope<ByteBuf, InetSocketAddress>
         if (content.release(decrement)) {
             content = null;
             recipient = null;
-            owner.recycle(this);
+            owner.accept(this);
             return true;
         }
         return false;

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.function.Consumer;
 
 /**
  * One call's RTP stream (RFC 3550) on its own UDP port, owned by one media event loop.
@@ -90,6 +91,7 @@ public final class RtpSession {
     private int candidateSequence;
     private int candidateRun;
     private RtpEnvelope freeEnvelopes;
+    private final Consumer<RtpEnvelope> recycler = this::recycle;
     /** Latching on: the socket connected to {@link #sendingTo()}, null when there is none (yet). */
     private ConnectedRtpSocket twin;
     private boolean twinPossible;
@@ -246,7 +248,7 @@ public final class RtpSession {
             }
             RtpEnvelope envelope = freeEnvelopes;
             if (envelope == null) {
-                envelope = new RtpEnvelope(this); // only while earlier sends are still queued
+                envelope = new RtpEnvelope(recycler); // only while earlier sends are still queued
             } else {
                 freeEnvelopes = envelope.nextFree;
                 envelope.nextFree = null;

@@ -32,6 +32,10 @@ public final class MeetingNotifications implements AutoCloseable {
 
         /** {@code conferenceId} started on {@code nodeId}. */
         void started(String nodeId, String conferenceId);
+
+        /** {@code nodeId}'s part of {@code conferenceId} began or ended (its inter-node legs change). */
+        default void partsChanged(String nodeId, String conferenceId) {
+        }
     }
 
     private final BridgeConfig.StoreConfig store;
@@ -96,6 +100,8 @@ public final class MeetingNotifications implements AutoCloseable {
         String[] parts = payload.split(" ");
         if (parts.length == 3 && parts[0].equals("start")) {
             listener.started(parts[1], parts[2]);
+        } else if (parts.length == 3 && parts[0].equals("parts")) {
+            listener.partsChanged(parts[1], parts[2]);
         } else {
             log.warn("cluster events: ignoring a notification of unknown form ({} characters)", payload.length());
         }

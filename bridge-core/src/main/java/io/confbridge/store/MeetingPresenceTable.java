@@ -5,7 +5,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -14,8 +17,21 @@ import java.util.Set;
  * thread that may wait on the database.
  */
 public final class MeetingPresenceTable {
-    /** The NOTIFY channel of meeting starts; the payload is {@code start <nodeId> <conferenceId>}. */
+    /**
+     * The NOTIFY channel of meeting events. Payloads: {@code start <nodeId> <conferenceId>}, the meeting
+     * started on that node; {@code parts <nodeId> <conferenceId>}, that node's part of the meeting began or
+     * ended, so the parts' inter-node legs change (V7's {@code media_port}).
+     */
     public static final String CHANNEL = "meeting_events";
+
+    /**
+     * Another node's started part of a meeting, as the inter-node legs need it.
+     *
+     * @param mediaAddress the node's {@code cluster.mediaAddress} (from the {@code nodes} table)
+     * @param mediaPort    the UDP port of its part of the meeting there
+     */
+    public record Part(String nodeId, String mediaAddress, int mediaPort) {
+    }
 
     private final DataSource pool;
 
@@ -28,22 +44,35 @@ public final class MeetingPresenceTable {
      * sent when the row commits, so a node that hears it finds the row.
      */
     public void started(String conferenceId, String nodeId, boolean announce) {
+        started(conferenceId, nodeId, announce, 0);
+    }
+
+    /**
+     * As {@link #started(String, String, boolean)}, with the UDP port of this node's part (0 for none),
+     * and a {@code parts} NOTIFY so that the other parts open their legs to it.
+     */
+    public void started(String conferenceId, String nodeId, boolean announce, int mediaPort) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
                 try (PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO meeting_presence (conference_id, node_id, started_at) VALUES (?, ?, now())"
-                                + " ON CONFLICT (conference_id, node_id) DO NOTHING")) {
+                        "INSERT INTO meeting_presence (conference_id, node_id, started_at, media_port)"
+                                + " VALUES (?, ?, now(), ?) ON CONFLICT (conference_id, node_id)"
+                                + " DO UPDATE SET media_port = COALESCE(EXCLUDED.media_port, meeting_presence.media_port)")) {
                     s.setString(1, conferenceId);
                     s.setString(2, nodeId);
+                    if (mediaPort > 0) {
+                        s.setInt(3, mediaPort);
+                    } else {
+                        s.setNull(3, Types.INTEGER);
+                    }
                     s.executeUpdate();
                 }
                 if (announce) {
-                    try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-                        s.setString(1, CHANNEL);
-                        s.setString(2, "start " + nodeId + " " + conferenceId);
-                        s.executeQuery().close();
-                    }
+                    notify(c, "start " + nodeId + " " + conferenceId);
+                }
+                if (mediaPort > 0) {
+                    notify(c, "parts " + nodeId + " " + conferenceId);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -57,15 +86,97 @@ public final class MeetingPresenceTable {
         }
     }
 
-    /** This node's part of the meeting is over. */
+    private static void notify(Connection c, String payload) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            s.setString(1, CHANNEL);
+            s.setString(2, payload);
+            s.executeQuery().close();
+        }
+    }
+
+    /** This node's part of the meeting is over; the other parts hear of it ({@code parts}) and drop their legs. */
     public void over(String conferenceId, String nodeId) {
         try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
                 "DELETE FROM meeting_presence WHERE conference_id = ? AND node_id = ?")) {
             s.setString(1, conferenceId);
             s.setString(2, nodeId);
-            s.executeUpdate();
+            if (s.executeUpdate() > 0) {
+                notify(c, "parts " + nodeId + " " + conferenceId);
+            }
         } catch (SQLException e) {
             throw new StoreException("forget this node's part of meeting " + conferenceId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The parts of the meeting on live nodes other than {@code selfId} (up or draining, heart-beating within
+     * {@code timeoutMs}) that have a media port: where this node's part sends its own talkers.
+     */
+    public List<Part> otherParts(String conferenceId, String selfId, long timeoutMs) {
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT p.node_id, n.media_address, p.media_port FROM meeting_presence p"
+                        + " JOIN nodes n ON n.node_id = p.node_id WHERE p.conference_id = ? AND p.node_id <> ?"
+                        + " AND p.media_port IS NOT NULL AND n.state IN ('up', 'draining')"
+                        + " AND n.heartbeat_at >= now() - ? * INTERVAL '1 millisecond' ORDER BY p.node_id")) {
+            s.setString(1, conferenceId);
+            s.setString(2, selfId);
+            s.setLong(3, timeoutMs);
+            List<Part> parts = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    parts.add(new Part(rs.getString(1), rs.getString(2), rs.getInt(3)));
+                }
+            }
+            return parts;
+        } catch (SQLException e) {
+            throw new StoreException("read the other nodes' parts of meeting " + conferenceId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A meeting's lobby and participants on one node (V8's {@code meeting_node_counts}). */
+    public record NodeCount(String nodeId, int lobbyCount, int participantCount) {
+    }
+
+    /** This node's counts of the meeting now; a node with nobody of it left has no row. */
+    public void counts(String conferenceId, String nodeId, int lobbyCount, int participantCount) {
+        boolean nobody = lobbyCount == 0 && participantCount == 0;
+        String sql = nobody ? "DELETE FROM meeting_node_counts WHERE conference_id = ? AND node_id = ?"
+                : "INSERT INTO meeting_node_counts (conference_id, node_id, lobby_count, participant_count, updated_at)"
+                + " VALUES (?, ?, ?, ?, now()) ON CONFLICT (conference_id, node_id) DO UPDATE SET"
+                + " lobby_count = EXCLUDED.lobby_count, participant_count = EXCLUDED.participant_count,"
+                + " updated_at = EXCLUDED.updated_at";
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, conferenceId);
+            s.setString(2, nodeId);
+            if (!nobody) {
+                s.setInt(3, lobbyCount);
+                s.setInt(4, participantCount);
+            }
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("record this node's counts of meeting " + conferenceId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The meeting's counts on the live nodes other than {@code selfId}, by node ID. */
+    public List<NodeCount> countsElsewhere(String conferenceId, String selfId, long timeoutMs) {
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT k.node_id, k.lobby_count, k.participant_count FROM meeting_node_counts k"
+                        + " JOIN nodes n ON n.node_id = k.node_id WHERE k.conference_id = ? AND k.node_id <> ?"
+                        + " AND n.state IN ('up', 'draining')"
+                        + " AND n.heartbeat_at >= now() - ? * INTERVAL '1 millisecond' ORDER BY k.node_id")) {
+            s.setString(1, conferenceId);
+            s.setString(2, selfId);
+            s.setLong(3, timeoutMs);
+            List<NodeCount> counts = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    counts.add(new NodeCount(rs.getString(1), rs.getInt(2), rs.getInt(3)));
+                }
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw new StoreException("read the other nodes' counts of meeting " + conferenceId + ": " + e.getMessage(), e);
         }
     }
 

@@ -70,6 +70,31 @@ class MixerTest {
     }
 
     @Test
+    void theLegsToOtherNodesHearOnlyThisNodesOwnTalkers() {
+        ParticipantAudio local = new ParticipantAudio(Codec.PCMU);
+        ParticipantAudio listener = new ParticipantAudio(Codec.PCMU);
+        ParticipantAudio node3 = ParticipantAudio.ofOtherNode(Codec.PCMU);
+        ParticipantAudio node4 = ParticipantAudio.ofOtherNode(Codec.PCMU);
+        mixer.participants(new ParticipantAudio[] {local, listener, node3, node4});
+        speaks(local, 1000);
+        speaks(node3, 2000);
+        speaks(node4, 3000);
+
+        mixer.tick(0);
+
+        int fromLocal = heardAs(local, 1000);
+        int from3 = heardAs(node3, 2000);
+        int from4 = heardAs(node4, 3000);
+        // The callers here hear every node, each voice once; the talker here not itself.
+        hears(local, from3 + from4);
+        hears(listener, fromLocal + from3 + from4);
+        // Each other node hears this node's talker alone: never itself, never the third node (it has its
+        // own leg to that one), so nobody anywhere hears a voice twice.
+        hears(node3, fromLocal);
+        hears(node4, fromLocal);
+    }
+
+    @Test
     void aSumBeyondSixteenBitsIsTurnedDownNotClippedNorWrapped() {
         ParticipantAudio a = new ParticipantAudio(Codec.PCMU);
         ParticipantAudio b = new ParticipantAudio(Codec.PCMU);

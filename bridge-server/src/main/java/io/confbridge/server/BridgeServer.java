@@ -10,6 +10,7 @@ import io.confbridge.admin.Provisioning;
 import io.confbridge.mail.SmtpPinMailer;
 import io.confbridge.media.MediaEngine;
 import io.confbridge.meeting.Meeting;
+import io.confbridge.meeting.MeetingActivity;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.metrics.BridgeMetrics;
 import io.confbridge.pin.Pepper;
@@ -24,6 +25,7 @@ import io.confbridge.prompt.PromptLanguages;
 import io.confbridge.prompt.PromptLibrary;
 import io.confbridge.prompt.Tones;
 import io.confbridge.rtp.RtpPortAllocator;
+import io.confbridge.media.PortPairBinder;
 import io.confbridge.server.admin.AdminHttpServer;
 import io.confbridge.server.admin.AdminToken;
 import io.confbridge.server.admin.ClusterView;
@@ -176,8 +178,9 @@ public final class BridgeServer implements AutoCloseable {
                 ivr.organizerStarWaitMs(), ivr.conferenceIdTries(), ivr.pinTries(), ivr.lobbyTimeoutMs());
         CallServices services = new CallServices(policy, prompts, holdMusic, Tones.joinTone(), meetings, store,
                 vault, workers, ivr.inbandDtmf(), rtp.inactivityTimeoutMs());
-        calls = new CallFactory(engine, new RtpPortAllocator(rtp.portMin(), rtp.portMax()),
-                InetAddress.getByName(rtp.bindAddress()), rtp.latching(), services);
+        // One range for callers and, in cluster mode, the inter-node legs of meetings that span nodes.
+        RtpPortAllocator rtpPorts = new RtpPortAllocator(rtp.portMin(), rtp.portMax());
+        calls = new CallFactory(engine, rtpPorts, InetAddress.getByName(rtp.bindAddress()), rtp.latching(), services);
         calls.metrics(metrics);
 
         // Organizers' softphones prove who they are with SIP digest (HA1 in the store, for this realm).
@@ -209,14 +212,15 @@ public final class BridgeServer implements AutoCloseable {
         toClose.add(admin);
         // Talkers and counts of live meetings, pushed to the organizer's page (GET /api/meetings/{id}/events).
         meetings.onActivity(admin.meetingActivity());
-        joinCluster();
+        joinCluster(engine, rtpPorts, administration);
     }
 
     /**
      * In cluster mode, this node's row in the {@code nodes} table, once SIP and the admin API listen (their
      * addresses go in it). Closed first: the node is marked down before its parts stop.
      */
-    private void joinCluster() {
+    private void joinCluster(MediaEngine engine, RtpPortAllocator rtpPorts, DialInAdministration administration)
+            throws IOException {
         BridgeConfig.ClusterConfig cluster = config.cluster();
         if (!cluster.enabled()) {
             return;
@@ -227,7 +231,18 @@ public final class BridgeServer implements AutoCloseable {
         membership = NodeMembership.join(store.nodes(), self, cluster, this::liveCalls);
         toClose.add(membership);
         // Closed before the membership: this node stops hearing of starts before it is marked down.
-        toClose.add(ClusterMeetings.start(store.meetingPresence(), config.store(), meetings, cluster));
+        // Inter-node legs listen on cluster.mediaAddress, the address the other nodes know from the table.
+        PortPairBinder legPorts = new PortPairBinder(engine, rtpPorts, InetAddress.getByName(cluster.mediaAddress()));
+        ClusterMeetings clusterMeetings = ClusterMeetings.start(store.meetingPresence(), config.store(), meetings,
+                cluster, legPorts);
+        toClose.add(clusterMeetings);
+        // The admin views show every node's lobby and participants: this node writes its own counts.
+        MeetingActivity adminActivity = admin.meetingActivity();
+        meetings.onActivity((conferenceId, status) -> {
+            adminActivity.changed(conferenceId, status);
+            clusterMeetings.changed(conferenceId, status);
+        });
+        administration.clusterCounts(clusterMeetings);
     }
 
     private static String hostPort(String host, int port) {

@@ -612,6 +612,17 @@ final class SipEventRouter implements SipListenerExt {
 
     private void onOptions(SipExchange exchange) throws ParseException, SipException, SipExchange.Retransmission {
         Request request = exchange.request();
+        int retryAfterS = acceptor.refusingNewCalls();
+        if (retryAfterS >= 0 && !hasToTag(request)) {
+            // A draining node: Kamailio's dispatcher probe marks it down, and new calls go to the other
+            // nodes; in-dialog OPTIONS (a caller's keep-alive) still get 200, its call goes on.
+            Response draining = sip.response(Response.SERVICE_UNAVAILABLE, request);
+            if (retryAfterS > 0) {
+                sip.addRetryAfter(draining, retryAfterS);
+            }
+            exchange.respond(draining);
+            return;
+        }
         Response ok = sip.response(Response.OK, request);
         sip.addAllow(ok);
         sip.addAccept(ok, SDP);

@@ -1,52 +1,105 @@
 package io.confbridge.server.cluster;
 
 import io.confbridge.config.BridgeConfig;
+import io.confbridge.media.MediaClock;
+import io.confbridge.media.PortPairBinder;
+import io.confbridge.admin.LiveMeetings;
+import io.confbridge.meeting.Meeting;
+import io.confbridge.meeting.MeetingActivity;
 import io.confbridge.meeting.MeetingEvents;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.store.MeetingNotifications;
 import io.confbridge.store.MeetingPresenceTable;
+import io.confbridge.rtp.NodeLegs;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Meeting starts across the cluster (issue 12 §2): a start on this node is written to
+ * Meeting starts across the cluster (issue 12 §2), and meetings that span nodes (§3): a start on this node is written to
  * {@code meeting_presence} and NOTIFYed; a start heard from another node starts this node's part of the
  * meeting, if anyone waits here, admitting its lobby. A meeting that opens here later (its first caller on
  * this node), and every meeting live here when the listening connection comes back, is checked against
  * the table, so a missed notification costs a delay, never a caller left in the lobby.
  *
+ * <p>Each started part of a meeting binds a UDP port on {@code cluster.mediaAddress} ({@link NodeLegs}),
+ * records it in its {@code meeting_presence} row and NOTIFYs {@code parts}; every part then reads the
+ * others' rows (live nodes only) and keeps one leg to each. The reading is repeated on every {@code parts}
+ * notification, on a reconnect, and every {@link #refreshMs} ms, so a node that died (its heartbeat
+ * stale) loses its legs even though nobody deleted its row.
+ *
  * <p>Nothing here runs on an event loop or a SIP thread: the meetings' hooks hand their work to the
  * {@code cluster-meetings} thread, and notifications arrive on {@code cluster-events}.
  */
-public final class ClusterMeetings implements MeetingEvents, MeetingNotifications.Listener, AutoCloseable {
+public final class ClusterMeetings implements MeetingEvents, MeetingNotifications.Listener, MeetingActivity,
+        LiveMeetings.ClusterCounts, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterMeetings.class);
 
     private final MeetingPresenceTable presence;
     private final MeetingRegistry meetings;
     private final BridgeConfig.ClusterConfig cluster;
-    private final ExecutorService database =
-            Executors.newSingleThreadExecutor(new DefaultThreadFactory("cluster-meetings", true));
+    private final ScheduledExecutorService database =
+            Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cluster-meetings", true));
+    private final PortPairBinder legPorts;
+    /** This node's started parts of meetings, by conference ID; a part's fields change on its meeting's loop. */
+    private final ConcurrentHashMap<String, Part> parts = new ConcurrentHashMap<>();
+    /** How often the parts re-read the other parts, whatever the notifications said. */
+    private final long refreshMs;
     private MeetingNotifications notifications;
+    /** The latest counts of this node's meetings not yet written, by conference ID (coalesced). */
+    private final ConcurrentHashMap<String, Meeting.Status> countsToWrite = new ConcurrentHashMap<>();
 
-    private ClusterMeetings(MeetingPresenceTable presence, MeetingRegistry meetings, BridgeConfig.ClusterConfig cluster) {
+    /** This node's part of one meeting: its legs, on its meeting's clock, and their port pair once bound. */
+    private static final class Part {
+        final NodeLegs legs;
+        final MediaClock clock;
+        PortPairBinder.PortPair ports;
+
+        Part(NodeLegs legs, MediaClock clock) {
+            this.legs = legs;
+            this.clock = clock;
+        }
+    }
+
+    private ClusterMeetings(MeetingPresenceTable presence, MeetingRegistry meetings, BridgeConfig.ClusterConfig cluster,
+                            PortPairBinder legPorts) {
         this.presence = presence;
         this.meetings = meetings;
         this.cluster = cluster;
+        this.legPorts = legPorts;
+        this.refreshMs = Math.max(200, Math.min(2_000, cluster.nodeTimeoutMs() / 3));
     }
 
-    /** Hooks into {@code meetings} and starts listening for the other nodes' starts. */
+    /**
+     * Hooks into {@code meetings} and starts listening for the other nodes' starts.
+     *
+     * @param legPorts binds the UDP ports of the inter-node legs, on {@code cluster.mediaAddress}
+     */
     public static ClusterMeetings start(MeetingPresenceTable presence, BridgeConfig.StoreConfig store,
-                                        MeetingRegistry meetings, BridgeConfig.ClusterConfig cluster) {
-        ClusterMeetings clusterMeetings = new ClusterMeetings(presence, meetings, cluster);
+                                        MeetingRegistry meetings, BridgeConfig.ClusterConfig cluster,
+                                        PortPairBinder legPorts) {
+        ClusterMeetings clusterMeetings = new ClusterMeetings(presence, meetings, cluster, legPorts);
         meetings.events(clusterMeetings);
         clusterMeetings.notifications = MeetingNotifications.start(store, cluster.nodeId(), clusterMeetings);
+        clusterMeetings.database.scheduleWithFixedDelay(clusterMeetings::refreshAll, clusterMeetings.refreshMs,
+                clusterMeetings.refreshMs, TimeUnit.MILLISECONDS);
         return clusterMeetings;
     }
 
@@ -54,7 +107,7 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
 
     @Override
     public void startedHere(String conferenceId) {
-        onDatabase("announce the start of " + conferenceId, () -> presence.started(conferenceId, cluster.nodeId(), true));
+        openPart(conferenceId, true);
     }
 
     @Override
@@ -68,7 +121,125 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
 
     @Override
     public void over(String conferenceId) {
+        // On the meeting's loop (its end), where the part's legs live.
+        Part part = parts.remove(conferenceId);
+        if (part != null) {
+            closePart(part);
+        }
         onDatabase("forget this node's part of " + conferenceId, () -> presence.over(conferenceId, cluster.nodeId()));
+    }
+
+    /**
+     * This node's part of the meeting started: its legs' port is bound on the meeting's loop, then the
+     * row (with the port, and the start's NOTIFY when {@code announce}) is written and the others read.
+     */
+    private void openPart(String conferenceId, boolean announce) {
+        MediaClock clock = meetings.clock(conferenceId);
+        if (clock == null) {
+            onDatabase("record the start of " + conferenceId,
+                    () -> presence.started(conferenceId, cluster.nodeId(), announce, 0));
+            return;
+        }
+        Part part = new Part(new NodeLegs(conferenceId), clock);
+        Part earlier = parts.put(conferenceId, part);
+        if (earlier != null) {
+            // An earlier instance of the meeting that did not say over: closed on its own loop.
+            earlier.clock.loop().execute(() -> closePart(earlier));
+        }
+        legPorts.bind(clock.loop(), part.legs.handler(), DiscardRtcp.INSTANCE).whenComplete((ports, failure) -> {
+            int port = 0;
+            if (part.legs.isClosed()) {
+                if (ports != null) {
+                    closePorts(ports); // the part ended while its port was being bound
+                }
+                return;
+            }
+            if (failure != null) {
+                log.warn("meeting {}: no port for the inter-node legs, its callers here hear only each other: {}",
+                        conferenceId, failure.toString());
+            } else {
+                part.ports = ports;
+                part.legs.attach(ports.rtp());
+                part.clock.addSender(part.legs);
+                port = ports.rtpPort();
+            }
+            int mediaPort = port;
+            onDatabase("record the start of " + conferenceId, () -> {
+                presence.started(conferenceId, cluster.nodeId(), announce, mediaPort);
+                refresh(conferenceId);
+            });
+        });
+    }
+
+    /** On the part's meeting loop. */
+    private void closePart(Part part) {
+        part.legs.close();
+        part.clock.removeSender(part.legs);
+        if (part.ports != null) {
+            closePorts(part.ports);
+            part.ports = null;
+        }
+    }
+
+    private void closePorts(PortPairBinder.PortPair ports) {
+        ports.rtp().close();
+        ports.rtcp().close().addListener(f -> legPorts.release(ports.rtpPort()));
+    }
+
+    /** Reads the other live nodes' parts of the meeting and sets this part's legs to them (database thread). */
+    private void refresh(String conferenceId) {
+        Part part = parts.get(conferenceId);
+        if (part == null) {
+            return;
+        }
+        Map<String, InetSocketAddress> peers = new HashMap<>();
+        for (MeetingPresenceTable.Part other : presence.otherParts(conferenceId, cluster.nodeId(), cluster.nodeTimeoutMs())) {
+            peers.put(other.nodeId(), new InetSocketAddress(other.mediaAddress(), other.mediaPort()));
+        }
+        part.clock.loop().execute(() -> {
+            if (parts.get(conferenceId) == part && !part.legs.isClosed()) {
+                meetings.otherNodes(conferenceId, part.legs.peers(peers));
+            }
+        });
+    }
+
+    private void refreshAll() {
+        for (String conferenceId : parts.keySet()) {
+            try {
+                refresh(conferenceId);
+            } catch (RuntimeException e) {
+                log.warn("cluster: could not read the other parts of {}: {}", conferenceId, e.toString());
+            }
+        }
+    }
+
+    /**
+     * A meeting's lobby or participants changed here (its loop): written to {@code meeting_node_counts}
+     * for the other nodes' admin views; a burst of changes is one write, of the latest counts.
+     */
+    @Override
+    public void changed(String conferenceId, Meeting.Status status) {
+        Meeting.Status before = countsToWrite.put(conferenceId, status);
+        if (before == null) {
+            onDatabase("record this node's counts of " + conferenceId, () -> {
+                Meeting.Status latest = countsToWrite.remove(conferenceId);
+                if (latest != null) {
+                    presence.counts(conferenceId, cluster.nodeId(), latest.lobbyCount(), latest.participantCount());
+                }
+            });
+        }
+    }
+
+    /** The meeting on every node: this one's live counts and the others' from the table (admin workers). */
+    @Override
+    public List<MeetingPresenceTable.NodeCount> byNode(String conferenceId, Meeting.Status here) {
+        List<MeetingPresenceTable.NodeCount> counts = new ArrayList<>(
+                presence.countsElsewhere(conferenceId, cluster.nodeId(), cluster.nodeTimeoutMs()));
+        if (here.lobbyCount() > 0 || here.participantCount() > 0) {
+            counts.add(new MeetingPresenceTable.NodeCount(cluster.nodeId(), here.lobbyCount(), here.participantCount()));
+        }
+        counts.sort(Comparator.comparing(MeetingPresenceTable.NodeCount::nodeId));
+        return counts;
     }
 
     // ---- the other nodes (on cluster-events)
@@ -76,6 +247,7 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
     @Override
     public void listening() {
         // Whatever started while this node was not listening is in the table.
+        onDatabase("read the other parts of every meeting", this::refreshAll);
         Set<String> started = startedElsewhere();
         for (String conferenceId : meetings.liveConferenceIds()) {
             if (started.contains(conferenceId)) {
@@ -93,6 +265,13 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
         }
     }
 
+    @Override
+    public void partsChanged(String nodeId, String conferenceId) {
+        if (!nodeId.equals(cluster.nodeId()) && parts.containsKey(conferenceId)) {
+            onDatabase("read the other parts of " + conferenceId, () -> refresh(conferenceId));
+        }
+    }
+
     private Set<String> startedElsewhere() {
         return presence.startedElsewhere(cluster.nodeId(), cluster.nodeTimeoutMs());
     }
@@ -101,8 +280,7 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
     private void adopt(String conferenceId) {
         meetings.startedElsewhere(conferenceId).thenAccept(startedHere -> {
             if (startedHere) {
-                onDatabase("record this node's part of " + conferenceId,
-                        () -> presence.started(conferenceId, cluster.nodeId(), false));
+                openPart(conferenceId, false); // on the meeting's loop, where the answer completes
             }
         });
     }
@@ -118,6 +296,17 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
             });
         } catch (RejectedExecutionException stopping) {
             log.debug("cluster: not done while stopping: {}", what);
+        }
+    }
+
+    /** The legs' socket is bound as a port pair like a call's; nothing is sent to its RTCP port. */
+    @ChannelHandler.Sharable
+    private static final class DiscardRtcp extends ChannelInboundHandlerAdapter {
+        static final DiscardRtcp INSTANCE = new DiscardRtcp();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
         }
     }
 

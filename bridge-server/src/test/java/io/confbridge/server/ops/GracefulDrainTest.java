@@ -59,6 +59,8 @@ class GracefulDrainTest {
             assertEquals(503, late.dial(meeting.conferenceId()));
             assertTrue(late.finalInviteResponse().orElseThrow().header("Retry-After").isPresent(),
                     "503 with Retry-After");
+            // A load balancer's probe (Kamailio's dispatcher OPTIONS) hears the drain and marks the node down.
+            assertEquals(503, bridge.newPhone("probe").sendOptions(), "OPTIONS while draining");
 
             assertFalse(organizer.byeReceivedFromBridge(), "the call goes on while the bridge drains");
             assertEquals(1, bridge.server().liveCalls());
