@@ -64,9 +64,7 @@ class ClusterMediaTest {
                 .with("cluster.nodeId", nodeId)
                 .with("cluster.nodeTimeoutMs", "3000");
         if (samePortsAs != null) {
-            for (String key : new String[] {"sip.port", "sip.tlsPort", "rtp.portMin", "rtp.portMax"}) {
-                builder.with(key, samePortsAs.overrides().get(key));
-            }
+            builder.samePortsAs(samePortsAs);
         }
         return builder.start();
     }

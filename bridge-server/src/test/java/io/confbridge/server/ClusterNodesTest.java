@@ -46,9 +46,7 @@ class ClusterNodesTest {
                 .with("cluster.nodeId", nodeId)
                 .with("cluster.nodeTimeoutMs", Long.toString(NODE_TIMEOUT_MS));
         if (samePortsAs != null) {
-            for (String key : new String[] {"sip.port", "sip.tlsPort", "rtp.portMin", "rtp.portMax"}) {
-                builder.with(key, samePortsAs.overrides().get(key));
-            }
+            builder.samePortsAs(samePortsAs);
         }
         return builder.start();
     }

@@ -55,9 +55,7 @@ class KamailioFrontTest {
                 .with("cluster.nodeTimeoutMs", "3000")
                 .with("sip.trustedProxies", "127.0.0.1");
         if (samePortsAs != null) {
-            for (String key : new String[] {"sip.port", "sip.tlsPort", "rtp.portMin", "rtp.portMax"}) {
-                builder.with(key, samePortsAs.overrides().get(key));
-            }
+            builder.samePortsAs(samePortsAs);
         }
         return builder.start();
     }

@@ -51,9 +51,7 @@ class ClusterAdminCenterBrowserTest {
                 .with("security.pepper", PEPPER)
                 .with("cluster.nodeId", nodeId);
         if (samePortsAs != null) {
-            for (String key : new String[] {"sip.port", "sip.tlsPort", "rtp.portMin", "rtp.portMax"}) {
-                builder.with(key, samePortsAs.overrides().get(key));
-            }
+            builder.samePortsAs(samePortsAs);
         }
         return builder.start();
     }

@@ -99,6 +99,17 @@ public final class RunningBridge implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The SIP, TLS and RTP ports of {@code other}: cluster nodes on distinct loopback addresses run on the
+         * same ports, as nodes on separate machines would.
+         */
+        public Builder samePortsAs(RunningBridge other) {
+            for (String key : new String[] {"sip.port", "sip.tlsPort", "rtp.portMin", "rtp.portMax"}) {
+                overrides.put(key, other.overrides().get(key));
+            }
+            return this;
+        }
+
         public Builder with(String key, String value) {
             overrides.put(key, value);
             return this;
