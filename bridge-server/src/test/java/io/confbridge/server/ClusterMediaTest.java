@@ -106,7 +106,7 @@ class ClusterMediaTest {
             organizer.startTone(1000, TONE_DBFS);
             await("the caller on node 2 hears the organizer's 1 kHz from node 3").atMost(IVR_STEP)
                     .untilAsserted(() -> assertTrue(caller.toneLevel(1000, TONE_WINDOW) > TONE_PRESENT,
-                            "1 kHz level at the caller " + caller.toneLevel(1000, TONE_WINDOW)));
+                            "1 kHz level at the caller " + caller.toneLevel(1000, TONE_WINDOW) + "; " + tables()));
             await("the organizer on node 3 hears the caller's 400 Hz from node 2").atMost(IVR_STEP)
                     .untilAsserted(() -> assertTrue(organizer.toneLevel(400, TONE_WINDOW) > TONE_PRESENT,
                             "400 Hz level at the organizer " + organizer.toneLevel(400, TONE_WINDOW)));
@@ -179,7 +179,8 @@ class ClusterMediaTest {
                     double other = hz[j];
                     await(listener.name() + " hears " + other + " Hz").atMost(IVR_STEP)
                             .untilAsserted(() -> assertTrue(listener.toneLevel(other, TONE_WINDOW) > 0.3,
-                                    other + " Hz at " + listener.name() + ": " + listener.toneLevel(other, TONE_WINDOW)));
+                                    other + " Hz at " + listener.name() + ": " + listener.toneLevel(other, TONE_WINDOW)
+                                            + "; " + tables()));
                 }
             }
             for (int i = 0; i < 3; i++) {
@@ -204,6 +205,31 @@ class ClusterMediaTest {
     /** The RMS of the component at {@code hz} of what the listener heard in the last window. */
     private static double toneRms(TestPhone listener, double hz) {
         return Math.sqrt(listener.toneLevel(hz, TONE_WINDOW)) * listener.audioRms(TONE_WINDOW);
+    }
+
+    /** The parts and nodes as the tables have them, for a failure's message. */
+    private String tables() {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = DriverManager.getConnection(schema.jdbcUrl())) {
+            for (String sql : new String[] {
+                    "SELECT conference_id, node_id, media_port FROM meeting_presence ORDER BY node_id",
+                    "SELECT node_id, state, media_address, extract(epoch from now() - heartbeat_at) FROM nodes ORDER BY node_id"}) {
+                try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        out.append('[');
+                        for (int i = 1; i <= columns; i++) {
+                            out.append(i > 1 ? " " : "").append(rs.getString(i));
+                        }
+                        out.append(']');
+                    }
+                }
+                out.append("; ");
+            }
+        } catch (Exception e) {
+            out.append(e);
+        }
+        return out.toString();
     }
 
     /** The UDP port of a node's part of the meeting, from meeting_presence; 0 when it has none. */

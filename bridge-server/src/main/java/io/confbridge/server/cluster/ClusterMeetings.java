@@ -140,13 +140,21 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
                     () -> presence.started(conferenceId, cluster.nodeId(), announce, 0));
             return;
         }
+        if (!clock.loop().inEventLoop()) {
+            // adopt()'s answer completes on the thread that asked (cluster-events, cluster-meetings) when
+            // the meeting answered before thenAccept was attached: the part and its clock belong on the loop.
+            clock.loop().execute(() -> openPart(conferenceId, announce));
+            return;
+        }
         Part part = new Part(new NodeLegs(conferenceId), clock);
         Part earlier = parts.put(conferenceId, part);
         if (earlier != null) {
             // An earlier instance of the meeting that did not say over: closed on its own loop.
             earlier.clock.loop().execute(() -> closePart(earlier));
         }
-        legPorts.bind(clock.loop(), part.legs.handler(), DiscardRtcp.INSTANCE).whenComplete((ports, failure) -> {
+        // Async on the loop: a bind that completed before whenComplete was attached would otherwise run this
+        // here, and an exception thrown in it would vanish with the future: no row, no legs, no warning.
+        legPorts.bind(clock.loop(), part.legs.handler(), DiscardRtcp.INSTANCE).whenCompleteAsync((ports, failure) -> {
             int port = 0;
             if (part.legs.isClosed()) {
                 if (ports != null) {
@@ -168,6 +176,10 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
                 presence.started(conferenceId, cluster.nodeId(), announce, mediaPort);
                 refresh(conferenceId);
             });
+        }, clock.loop()).exceptionally(e -> {
+            log.warn("meeting {}: the inter-node legs were not set up, its callers here hear only each other: {}",
+                    conferenceId, e.toString());
+            return null;
         });
     }
 
