@@ -43,8 +43,8 @@ import java.util.function.Consumer;
  * has one byte per sample), so a 40 ms caller gets a packet every second tick, a 30 ms caller one after
  * one tick and after two in turn, a 10 ms caller two a tick. Nothing is sent before the call is
  * confirmed: the ACK of the 200 ({@link #confirm()}) or the first accepted packet from the caller,
- * whichever comes first. With latching off the channel is
- * connected to the SDP address, so the kernel filters foreign sources and sends need no address.
+ * whichever comes first. With latching off the channel is connected to the SDP address, so the kernel
+ * filters foreign sources and sends need no address.
  * With latching on it stays unconnected (it must see other sources to learn and count them); a
  * {@link ConnectedRtpSocket} twin on the same port, connected to where the session sends, carries the
  * stream itself, so the hot path pays no per-packet address handling. Until the twin is connected (or
