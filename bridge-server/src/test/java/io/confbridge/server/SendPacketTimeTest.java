@@ -151,8 +151,11 @@ class SendPacketTimeTest {
                 silent++;
             }
         }
-        // One frame of slack, as in PacketTimeTest: loops slipping a tick apart on a loaded machine.
-        assertTrue(silent <= 1, silent + " silent 20 ms of " + audio.length / 160 + " in " + ms + " ms packets");
+        // A wrong cut of the frames into packets silences a fixed share of them (a half or a third
+        // of the audio); a loaded machine (the talker's packets late into the mix) a few scattered ones,
+        // as JitteryCallerTest sees: a tenth is far from the first and clear of the second.
+        int frames = audio.length / 160;
+        assertTrue(silent <= Math.max(1, frames / 10), silent + " silent 20 ms of " + frames + " in " + ms + " ms packets");
         double level = ToneMeter.toneLevel(audio, audio.length, 1000);
         assertTrue(level > 0.8, "1 kHz share " + level + " in " + ms + " ms packets");
     }
