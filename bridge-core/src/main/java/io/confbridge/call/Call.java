@@ -177,6 +177,10 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
                 log.info("call {}: codec now {} pt {} te {}", info.callId(), media.codec(),
                         media.audioPayloadType(), media.telephoneEventPayloadType());
             }
+            if (media.packetTimeMs() != rtp.packetTimeMs()) {
+                rtp.packetTime(media.packetTimeMs());
+                log.info("call {}: sending {} ms packets", info.callId(), media.packetTimeMs());
+            }
             if (srtp != null && !java.util.Objects.equals(media.srtp(), srtp.keys())) {
                 srtp.rekey(media.srtp()); // before the new remote: its first packet is already protected
                 rtp.allowConnectedTwin(!srtp.active());

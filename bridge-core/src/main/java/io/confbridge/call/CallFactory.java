@@ -59,6 +59,7 @@ public final class CallFactory implements CallAcceptor {
         MediaClock clock = engine.nextClock();
         RtpSession session = new RtpSession(call.codec(), call.audioPayloadType(),
                 call.telephoneEventPayloadType(), call.remoteRtp(), call.sendAudio(), latching);
+        session.packetTime(call.packetTimeMs());
         RtcpSession rtcp = new RtcpSession(call.remoteRtp(), call.remoteRtcp(), call.rtcpMux(), call.audioPayloadType());
         return portPairs.bind(clock.loop(), session.handler(), rtcp.rtcpHandler())
                 .<CallHandle>handle((pair, failure) -> {

@@ -1,6 +1,7 @@
 package io.confbridge.call;
 
 import io.confbridge.codec.Codec;
+import io.confbridge.rtp.RtpSession;
 import io.confbridge.rtp.SrtpKeys;
 
 import java.net.InetSocketAddress;
@@ -16,6 +17,7 @@ import java.net.InetSocketAddress;
  * @param sendAudio                 false while the caller holds the call (sendonly, inactive, c=0.0.0.0)
  * @param srtp                      the SDES keys now in force, or null for plain RTP; a key that changed
  *                                  means a new SRTP context for that direction
+ * @param packetTimeMs              the packet time to send in (10–60 ms), from the caller's {@code a=ptime}
  */
 public record NegotiatedMedia(
         InetSocketAddress remoteRtp,
@@ -23,11 +25,19 @@ public record NegotiatedMedia(
         int audioPayloadType,
         int telephoneEventPayloadType,
         boolean sendAudio,
-        SrtpKeys srtp) {
+        SrtpKeys srtp,
+        int packetTimeMs) {
 
-    /** Media on plain RTP. */
+    /** Media on plain RTP in 20 ms packets. */
     public NegotiatedMedia(InetSocketAddress remoteRtp, Codec codec, int audioPayloadType,
                            int telephoneEventPayloadType, boolean sendAudio) {
         this(remoteRtp, codec, audioPayloadType, telephoneEventPayloadType, sendAudio, null);
+    }
+
+    /** Media in 20 ms packets. */
+    public NegotiatedMedia(InetSocketAddress remoteRtp, Codec codec, int audioPayloadType,
+                           int telephoneEventPayloadType, boolean sendAudio, SrtpKeys srtp) {
+        this(remoteRtp, codec, audioPayloadType, telephoneEventPayloadType, sendAudio, srtp,
+                RtpSession.DEFAULT_PACKET_TIME_MS);
     }
 }

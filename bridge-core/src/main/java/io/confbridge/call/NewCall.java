@@ -1,6 +1,7 @@
 package io.confbridge.call;
 
 import io.confbridge.codec.Codec;
+import io.confbridge.rtp.RtpSession;
 import io.confbridge.rtp.SrtpKeys;
 
 import java.net.InetSocketAddress;
@@ -28,6 +29,8 @@ import java.net.InetSocketAddress;
  * @param sourceKey          whom the PIN back-off counts this caller's address as: the signalling source's
  *                           address, or for a caller behind one of {@code sip.trustedProxies} its identity
  *                           ({@code caller:<P-Asserted-Identity or From user>}); null for the source address
+ * @param packetTimeMs       the packet time to send in (10–60 ms), chosen from the offer's {@code a=ptime}
+ *                           and {@code a=maxptime}; 20 for a call without an offer until its answer says
  */
 public record NewCall(
         String callId,
@@ -43,7 +46,18 @@ public record NewCall(
         InetSocketAddress remoteRtcp,
         boolean rtcpMux,
         SrtpKeys srtp,
-        String sourceKey) {
+        String sourceKey,
+        int packetTimeMs) {
+
+    /** A call sent to in 20 ms packets. */
+    public NewCall(String callId, String requestUriUser, String callerId, InetSocketAddress signallingSource,
+                   InetSocketAddress remoteRtp, Codec codec, int audioPayloadType, int telephoneEventPayloadType,
+                   boolean sendAudio, long authenticatedOrganizerId, InetSocketAddress remoteRtcp, boolean rtcpMux,
+                   SrtpKeys srtp, String sourceKey) {
+        this(callId, requestUriUser, callerId, signallingSource, remoteRtp, codec, audioPayloadType,
+                telephoneEventPayloadType, sendAudio, authenticatedOrganizerId, remoteRtcp, rtcpMux, srtp, sourceKey,
+                RtpSession.DEFAULT_PACKET_TIME_MS);
+    }
 
     /** A call on plain RTP. */
     public NewCall(String callId, String requestUriUser, String callerId, InetSocketAddress signallingSource,

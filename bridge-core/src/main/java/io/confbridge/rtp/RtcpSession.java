@@ -218,7 +218,7 @@ public final class RtcpSession {
         boolean sender = sentAny && packetsSent != packetsSentAtLastReport;
         packetsSentAtLastReport = packetsSent;
         int blocks = reception.started() ? 1 : 0;
-        // The last packet's timestamp: at most one 20 ms frame behind the NTP time, which only lip sync
+        // The last packet's timestamp: at most one packet (20-60 ms) behind the NTP time, which only lip sync
         // would notice; it spares the send path a clock read per packet.
         RtcpPacket.writeReportHeader(buf, sender, blocks, ssrc, ntp(nowNs), lastSentRtpTimestamp,
                 packetsSent, octetsSent);

@@ -5,7 +5,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The numbering of one outgoing RTP stream: sequence number, timestamp, SSRC and marker bit, for
- * 20 ms frames of 8 kHz audio. Owned by the thread that sends the stream; not thread-safe.
+ * packets of 8 kHz audio (20 ms frames, or 10–60 ms packets in the caller's ptime). Owned by the thread
+ * that sends the stream; not thread-safe.
  *
  * <ul>
  *   <li>Initial sequence number, timestamp and SSRC are random (RFC 3550 §5.1, §8.1), so a
@@ -51,10 +52,20 @@ final class RtpSequencer {
      * @return the header length, {@link RtpHeader#FIXED_HEADER_LENGTH}; the payload goes there
      */
     public int writeNextHeader(ByteBuf buf, int offset, int payloadType) {
+        return writeNextHeader(buf, offset, payloadType, SAMPLES_PER_FRAME);
+    }
+
+    /**
+     * Writes the fixed header of the next packet, which carries {@code samples} samples, and advances the
+     * timestamp past them (RFC 3550 §5.1: the timestamp is that of the packet's first sample).
+     *
+     * @return the header length, {@link RtpHeader#FIXED_HEADER_LENGTH}; the payload goes there
+     */
+    public int writeNextHeader(ByteBuf buf, int offset, int payloadType, int samples) {
         RtpHeader.writeFixedHeader(buf, offset, markNext, payloadType, sequenceNumber, timestamp, ssrc);
         markNext = false;
         sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
-        timestamp = (timestamp + SAMPLES_PER_FRAME) & 0xFFFF_FFFFL;
+        timestamp = (timestamp + samples) & 0xFFFF_FFFFL;
         return RtpHeader.FIXED_HEADER_LENGTH;
     }
 
@@ -66,8 +77,19 @@ final class RtpSequencer {
         if (frames < 0) {
             throw new IllegalArgumentException("frames < 0: " + frames);
         }
-        if (frames > 0) {
-            timestamp = (timestamp + (long) frames * SAMPLES_PER_FRAME) & 0xFFFF_FFFFL;
+        skipSamples((long) frames * SAMPLES_PER_FRAME);
+    }
+
+    /**
+     * Accounts for {@code samples} samples that were not sent (a frame on hold, or the part of a longer
+     * packet collected before the stream stopped sending), as {@link #skipFrames} does for whole frames.
+     */
+    public void skipSamples(long samples) {
+        if (samples < 0) {
+            throw new IllegalArgumentException("samples < 0: " + samples);
+        }
+        if (samples > 0) {
+            timestamp = (timestamp + samples) & 0xFFFF_FFFFL;
             markNext = true;
         }
     }

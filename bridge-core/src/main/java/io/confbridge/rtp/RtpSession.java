@@ -37,9 +37,14 @@ import java.util.function.Consumer;
  * other payload type are dropped.
  *
  * <p>Sending: one 20 ms G.711 frame per media clock tick, header written in place into a pooled
- * buffer, and nothing before the call is confirmed: the ACK of the 200 ({@link #confirm()}) or the
- * first accepted packet from the caller, whichever comes first. With latching off the channel is
- * connected to the SDP address, so the kernel filters foreign sources and sends need no address.
+ * buffer, in packets of the caller's packet time ({@link #packetTime}, its {@code a=ptime}, 10–60 ms):
+ * a 20 ms caller gets each frame as one packet straight from its source; for any other packet time the
+ * frames are collected in a per-session staging array and cut into packets of that many samples (G.711
+ * has one byte per sample), so a 40 ms caller gets a packet every second tick, a 30 ms caller one after
+ * one tick and after two in turn, a 10 ms caller two a tick. Nothing is sent before the call is
+ * confirmed: the ACK of the 200 ({@link #confirm()}) or the first accepted packet from the caller,
+ * whichever comes first. With latching off the channel is connected to the SDP address, so the kernel
+ * filters foreign sources and sends need no address.
  * With latching on it stays unconnected (it must see other sources to learn and count them); a
  * {@link ConnectedRtpSocket} twin on the same port, connected to where the session sends, carries the
  * stream itself, so the hot path pays no per-packet address handling. Until the twin is connected (or
@@ -50,6 +55,15 @@ import java.util.function.Consumer;
 public final class RtpSession {
     private static final Logger log = LoggerFactory.getLogger(RtpSession.class);
     private static final int PACKET_BYTES = RtpHeader.FIXED_HEADER_LENGTH + Codec.FRAME_SAMPLES;
+    /** The packet time sent until the SDP asks for another, and the media clock's tick (RFC 3551 §4.5). */
+    public static final int DEFAULT_PACKET_TIME_MS = 20;
+    /** The shortest packet time sent: half a tick's frame. */
+    public static final int MIN_PACKET_TIME_MS = 10;
+    /** The longest packet time sent (and received, see the jitter buffer): three ticks' frames. */
+    public static final int MAX_PACKET_TIME_MS = 60;
+    /** Packet times are whole multiples of this, so that a packet is a whole number of half frames. */
+    public static final int PACKET_TIME_STEP_MS = 10;
+    private static final int SAMPLES_PER_MS = Codec.CLOCK_RATE / 1000;
     /** Consecutive packets a new source must send before the stream latches onto it (RFC 3550 §A.1). */
     public static final int PROBATION_PACKETS = 4;
     /** How long the latched source must have been silent before its stream may move to another source. */
@@ -81,6 +95,14 @@ public final class RtpSession {
     private boolean connected;
     private boolean sendAudio;
     private boolean confirmed;
+    /** Samples (and G.711 bytes) in each packet sent: the caller's packet time at 8 kHz. */
+    private int packetSamples = Codec.FRAME_SAMPLES;
+    /**
+     * Frames collected for a packet time other than 20 ms, oldest first; null until one is asked for.
+     * Room for the most left over ({@code packetSamples - 80}) plus a frame.
+     */
+    private byte[] pending;
+    private int pendingBytes;
 
     /** The source the stream has latched onto, null while learning; latching on only. */
     private InetSocketAddress latched;
@@ -183,6 +205,7 @@ public final class RtpSession {
      * the next packet is marked as a new talkspurt since its payload format changed.
      */
     public void changePayloadTypes(Codec newCodec, int newAudioPayloadType, int newTelephoneEventPayloadType) {
+        flushPending(); // collected in the old law: it goes out under the old payload type
         codec = newCodec;
         audioPayloadType = newAudioPayloadType;
         telephoneEventPayloadType = newTelephoneEventPayloadType;
@@ -223,20 +246,84 @@ public final class RtpSession {
     }
 
     /**
-     * Sends one 20 ms frame: {@code Codec.FRAME_SAMPLES} bytes of {@code payload} from {@code offset}.
-     * On hold, before the call is confirmed, or before the remote is known, the frame is skipped but the
+     * From now on sends packets of {@code packetTimeMs} (10–60 ms in steps of 10, the caller's
+     * {@code a=ptime}); samples already collected for a packet of the old size go out at once as one
+     * shorter packet, so nothing is lost and the 20 ms path starts again from an empty collection.
+     */
+    public void packetTime(int packetTimeMs) {
+        if (packetTimeMs < MIN_PACKET_TIME_MS || packetTimeMs > MAX_PACKET_TIME_MS
+                || packetTimeMs % PACKET_TIME_STEP_MS != 0) {
+            throw new IllegalArgumentException("packet time " + packetTimeMs + " ms: 10-60 in steps of 10");
+        }
+        int samples = packetTimeMs * SAMPLES_PER_MS;
+        if (samples == packetSamples) {
+            return;
+        }
+        flushPending();
+        packetSamples = samples;
+        if (samples != Codec.FRAME_SAMPLES && pending == null) {
+            pending = new byte[MAX_PACKET_TIME_MS * SAMPLES_PER_MS];
+        }
+    }
+
+    /** The packet time sent, in ms. */
+    public int packetTimeMs() {
+        return packetSamples / SAMPLES_PER_MS;
+    }
+
+    /**
+     * Sends one 20 ms frame: {@code Codec.FRAME_SAMPLES} bytes of {@code payload} from {@code offset}, as
+     * one packet, or collected into packets of the caller's packet time. On hold, before the call is
+     * confirmed, or before the remote is known, the frame (and whatever was collected) is skipped but the
      * timestamp still advances.
      */
     public void sendFrame(byte[] payload, int offset) {
-        InetSocketAddress to = latched != null ? latched : remote;
-        if (!sendAudio || !confirmed || (latching ? to == null : !connected)) {
-            sequencer.skipFrames(1);
+        if (!canSend()) {
+            sequencer.skipSamples(pendingBytes + Codec.FRAME_SAMPLES);
+            pendingBytes = 0;
             return;
         }
-        ByteBuf buf = sendsConnected() ? reusablePacket() : newPacket();
-        int headerLength = sequencer.writeNextHeader(buf, 0, audioPayloadType);
-        buf.setBytes(headerLength, payload, offset, Codec.FRAME_SAMPLES);
-        buf.writerIndex(PACKET_BYTES);
+        if (packetSamples == Codec.FRAME_SAMPLES && pendingBytes == 0) {
+            sendPacket(payload, offset, Codec.FRAME_SAMPLES); // 20 ms: the frame is the packet, no copy
+            return;
+        }
+        System.arraycopy(payload, offset, pending, pendingBytes, Codec.FRAME_SAMPLES);
+        pendingBytes += Codec.FRAME_SAMPLES;
+        int sent = 0;
+        while (pendingBytes - sent >= packetSamples) {
+            sendPacket(pending, sent, packetSamples);
+            sent += packetSamples;
+        }
+        if (sent > 0) {
+            pendingBytes -= sent;
+            System.arraycopy(pending, sent, pending, 0, pendingBytes); // at most 80 bytes (30 or 50 ms)
+        }
+    }
+
+    /** Sends what was collected for a packet as one (shorter) packet: the packet time or codec changes. */
+    private void flushPending() {
+        if (pendingBytes == 0) {
+            return;
+        }
+        if (canSend()) {
+            sendPacket(pending, 0, pendingBytes);
+        } else {
+            sequencer.skipSamples(pendingBytes);
+        }
+        pendingBytes = 0;
+    }
+
+    private boolean canSend() {
+        return sendAudio && confirmed && (latching ? (latched != null || remote != null) : connected);
+    }
+
+    /** One RTP packet of {@code samples} G.711 bytes of {@code payload} from {@code offset}. */
+    private void sendPacket(byte[] payload, int offset, int samples) {
+        int packetBytes = RtpHeader.FIXED_HEADER_LENGTH + samples;
+        ByteBuf buf = sendsConnected() ? reusablePacket(packetBytes) : newPacket(packetBytes);
+        int headerLength = sequencer.writeNextHeader(buf, 0, audioPayloadType, samples);
+        buf.setBytes(headerLength, payload, offset, samples);
+        buf.writerIndex(packetBytes);
         packetsSent++;
         if (rtcp != null) {
             rtcp.onRtpSent(buf);
@@ -253,7 +340,7 @@ public final class RtpSession {
                 freeEnvelopes = envelope.nextFree;
                 envelope.nextFree = null;
             }
-            channel.writeAndFlush(envelope.set(buf, to), channel.voidPromise());
+            channel.writeAndFlush(envelope.set(buf, sendingTo()), channel.voidPromise());
         } else {
             channel.writeAndFlush(buf, channel.voidPromise());
         }
@@ -261,23 +348,29 @@ public final class RtpSession {
 
     /**
      * The reusable packet, cleared and retained once for the write that is about to release it; a new
-     * one when the write before still holds the old one (a full socket buffer queues writes).
+     * one when the write before still holds the old one (a full socket buffer queues writes), or when
+     * the old one is too small for a longer packet time.
      */
-    private ByteBuf reusablePacket() {
+    private ByteBuf reusablePacket(int packetBytes) {
         ByteBuf buf = reusable;
-        if (buf == null || buf.refCnt() != 1) {
+        if (buf == null || buf.refCnt() != 1 || buf.capacity() < packetBytes + SrtpStream.MAX_OVERHEAD) {
             if (buf != null) {
                 buf.release(); // our hold only: the queued write frees it once it is sent
             }
-            buf = newPacket();
+            buf = newPacket(packetBytes);
             reusable = buf;
         }
         return buf.clear().retain();
     }
 
-    /** Room for an SRTP tag, so that encrypting in place (SrtpStream) never grows the buffer. */
-    private ByteBuf newPacket() {
-        return channel.alloc().directBuffer(PACKET_BYTES + SrtpStream.MAX_OVERHEAD, PACKET_BYTES + SrtpStream.MAX_OVERHEAD);
+    /**
+     * Room for a packet of the packet time in force (at least 20 ms, so that a session going back to
+     * 20 ms keeps its buffer) and an SRTP tag, so that encrypting in place (SrtpStream) never grows it.
+     */
+    private ByteBuf newPacket(int packetBytes) {
+        int capacity = Math.max(packetBytes, RtpHeader.FIXED_HEADER_LENGTH + packetSamples) + SrtpStream.MAX_OVERHEAD;
+        capacity = Math.max(capacity, PACKET_BYTES + SrtpStream.MAX_OVERHEAD);
+        return channel.alloc().directBuffer(capacity, capacity);
     }
 
     /** Marks the next packet as the start of a talkspurt (after silence or a change of source). */

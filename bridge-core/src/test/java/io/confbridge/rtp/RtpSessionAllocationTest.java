@@ -28,8 +28,21 @@ class RtpSessionAllocationTest {
 
     private long delivered;
 
+    private int packetTimeMs = 20;
+
     @Test
     void aLatchedSessionReceivesAndSendsWithoutAllocating() throws InterruptedException {
+        onMediaLoop();
+    }
+
+    /** Issue 11 §4: frames collected into 30 ms packets (the uneven case: a copy back each packet) allocate nothing either. */
+    @Test
+    void collectingFramesIntoThePacketTimeOfTheCallerAllocatesNothing() throws InterruptedException {
+        packetTimeMs = 30;
+        onMediaLoop();
+    }
+
+    private void onMediaLoop() throws InterruptedException {
         // The suite runs with paranoid leak detection, which records a trace per buffer: not ours to count.
         ResourceLeakDetector.Level leakLevel = ResourceLeakDetector.getLevel();
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
@@ -57,6 +70,7 @@ class RtpSessionAllocationTest {
 
     private void measure() {
         RtpSession session = new RtpSession(Codec.PCMU, 0, 101, SDP, true, true);
+        session.packetTime(packetTimeMs);
         EmbeddedChannel channel = new EmbeddedChannel(session.handler());
         channel.config().setAllocator(PooledByteBufAllocator.DEFAULT);
         session.attach(channel, null, new RtpSession.Receiver() {
@@ -90,6 +104,7 @@ class RtpSessionAllocationTest {
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
 
         assertEquals(2L * PACKETS, delivered, "every packet from the caller was delivered");
+        assertEquals(2L * PACKETS * 20 / packetTimeMs, session.packetsSent(), "every frame sent, in packets of " + packetTimeMs + " ms");
         assertTrue(session.foreignDropped() >= PACKETS, "a stranger's packet each round was dropped");
         // The smallest Java object is 16 bytes: under 16 a round, no round allocated one. What remains is the
         // buffer pool's own occasional bookkeeping (a few bytes a packet on average).
@@ -107,8 +122,10 @@ class RtpSessionAllocationTest {
             session.onPacket(packet, CALLER, nowNs);
             session.onPacket(packet, STRANGER, nowNs);
             session.sendFrame(frame, 0);
-            Object sent = channel.readOutbound();
-            ((AddressedEnvelope<?, ?>) sent).release();
+            Object sent;
+            while ((sent = channel.readOutbound()) != null) {
+                ((AddressedEnvelope<?, ?>) sent).release();
+            }
         }
     }
 }

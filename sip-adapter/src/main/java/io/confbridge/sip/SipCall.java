@@ -627,12 +627,14 @@ final class SipCall implements CallSignalling {
     private boolean changes(AudioOffer next, InetSocketAddress nextRemote) {
         return !nextRemote.equals(remoteRtp) || next.sendAudio() != audio.sendAudio() || next.codec() != audio.codec()
                 || next.payloadType() != audio.payloadType()
-                || next.telephoneEventPayloadType() != audio.telephoneEventPayloadType();
+                || next.telephoneEventPayloadType() != audio.telephoneEventPayloadType()
+                || next.packetTimeMs() != audio.packetTimeMs();
     }
 
     private NegotiatedMedia media(AudioOffer audio, InetSocketAddress remote) {
         return new NegotiatedMedia(remote, audio.codec(), audio.payloadType(), audio.telephoneEventPayloadType(),
-                audio.sendAudio(), localCrypto == null || remoteCrypto == null ? null : localCrypto.keysWith(remoteCrypto));
+                audio.sendAudio(), localCrypto == null || remoteCrypto == null ? null : localCrypto.keysWith(remoteCrypto),
+                audio.packetTimeMs());
     }
 
     /** The keys the answer to our offer agreed on: which of ours it took, and the answer's own. */

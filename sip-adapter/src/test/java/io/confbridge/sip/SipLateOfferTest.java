@@ -103,6 +103,24 @@ class SipLateOfferTest {
                 handle.negotiated);
     }
 
+    /** Issue 11 §4: the answer's a=ptime is the packet time the answerer wants: the call is sent in it. */
+    @Test
+    void thePacketTimeOfTheAnswerInTheAckIsWhatTheCallIsSentIn() throws Exception {
+        server();
+        SipTestClient client = client();
+        TestDialog dialog = client.dialog("4711001");
+        SipMessage ok = lateOffer(client, dialog);
+        assertTrue(ok.bodyLines().contains("a=ptime:20"), ok.bodyLines()::toString);
+        assertTrue(ok.bodyLines().contains("a=maxptime:60"), ok.bodyLines()::toString);
+        RecordingCallHandle handle = acceptor.handle(dialog.callId());
+
+        client.send(dialog.ackWithSdp(ok, answer(7080, "0 101", "a=rtpmap:0 PCMU/8000",
+                "a=rtpmap:101 telephone-event/8000", "a=ptime:40", "a=sendrecv")));
+        await().atMost(WAIT).until(() -> handle.starts.get() == 1);
+        assertEquals(List.of(new NegotiatedMedia(new InetSocketAddress("127.0.0.1", 7080), Codec.PCMU, 0, 101, true,
+                null, 40)), handle.negotiated);
+    }
+
     @Test
     void ackWithoutAnswerEndsTheCallWithBye() throws Exception {
         server();

@@ -40,6 +40,11 @@ public enum SdpOffer {
 
     /** The SDP body with {@code direction} ({@code sendrecv}, {@code sendonly}, ...) as its direction attribute. */
     String body(String user, String address, int rtpPort, long sessionId, String direction) {
+        return body(user, address, rtpPort, sessionId, direction, 20);
+    }
+
+    /** The SDP body with {@code direction} and {@code a=ptime:ptimeMs}, the packet time the phone asks for. */
+    String body(String user, String address, int rtpPort, long sessionId, String direction, int ptimeMs) {
         StringBuilder sdp = new StringBuilder()
                 .append("v=0\r\n")
                 .append("o=").append(user).append(' ').append(sessionId).append(' ').append(sessionId)
@@ -59,7 +64,7 @@ public enum SdpOffer {
             sdp.append("a=rtpmap:").append(TELEPHONE_EVENT_PT).append(" telephone-event/8000\r\n");
             sdp.append("a=fmtp:").append(TELEPHONE_EVENT_PT).append(" 0-16\r\n");
         }
-        sdp.append("a=ptime:20\r\n").append("a=").append(direction).append("\r\n");
+        sdp.append("a=ptime:").append(ptimeMs).append("\r\n").append("a=").append(direction).append("\r\n");
         return sdp.toString();
     }
 }

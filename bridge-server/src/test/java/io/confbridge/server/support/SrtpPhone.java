@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -89,12 +90,25 @@ public final class SrtpPhone implements AutoCloseable {
         receiver.start();
     }
 
-    /** The offer: RTP/SAVP, PCMU and telephone-event, rtcp-mux, our key under tag 1. */
+    /** The {@code a=ptime} of the offer, 0 for none. */
+    private volatile int ptimeMs;
+
+    /** From the next offer on, asks for packets of {@code ms} ({@code a=ptime}); 0 for no such line. */
+    public void offerPacketTime(int ms) {
+        this.ptimeMs = ms;
+    }
+
+    /** The offer: RTP/SAVP, PCMU and telephone-event, rtcp-mux, our key under tag 1 (and the ptime asked for). */
     public String offer() {
-        return String.join("\r\n", "v=0", "o=srtpphone 1 1 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
+        List<String> lines = new ArrayList<>(List.of("v=0", "o=srtpphone 1 1 IN IP4 127.0.0.1",
+                "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
                 "m=audio " + rtp.getLocalPort() + " RTP/SAVP 0 101", "a=rtpmap:0 PCMU/8000",
                 "a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-16", "a=rtcp-mux", "a=sendrecv",
-                "a=crypto:1 " + suite + " inline:" + Base64.getEncoder().encodeToString(keyAndSalt)) + "\r\n";
+                "a=crypto:1 " + suite + " inline:" + Base64.getEncoder().encodeToString(keyAndSalt)));
+        if (ptimeMs > 0) {
+            lines.add("a=ptime:" + ptimeMs);
+        }
+        return String.join("\r\n", lines) + "\r\n";
     }
 
     /** INVITE over TLS with {@link #offer()}; on a 200 OK, reads the bridge's key and ACKs. The final status. */

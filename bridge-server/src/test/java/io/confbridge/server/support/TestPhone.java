@@ -59,6 +59,8 @@ public final class TestPhone implements AutoCloseable {
     /** Behind NAT: the SIP host:port and the SDP media address this phone claims; null for its own. */
     private volatile String natSip;
     private volatile InetSocketAddress natMedia;
+    /** The {@code a=ptime} of this phone's offers: the packet time it asks the bridge to send in. */
+    private volatile int ptimeMs = 20;
     /** The challenge answered in an earlier call, until the current one answers one. */
     private volatile SipLogin.Answer earlierDigestAnswer;
 
@@ -147,8 +149,8 @@ public final class TestPhone implements AutoCloseable {
         }
         InetSocketAddress media = natMedia;
         String body = media != null
-                ? offer.body(name, media.getHostString(), media.getPort(), System.currentTimeMillis())
-                : offer.body(name, host, rtpPort(), System.currentTimeMillis());
+                ? offer.body(name, media.getHostString(), media.getPort(), System.currentTimeMillis(), "sendrecv", ptimeMs)
+                : offer.body(name, host, rtpPort(), System.currentTimeMillis(), "sendrecv", ptimeMs);
         answer = null;
         OutgoingCall placed = OutgoingCall.place(sip, dialog, body, answeringAs, authorization, this::onAnswered);
         call = placed;
@@ -203,12 +205,20 @@ public final class TestPhone implements AutoCloseable {
      * @return the final response
      */
     public SipMessage reInvite(SdpOffer offer, int rtpPort, String direction) {
-        String body = offer.body(name, host, rtpPort, System.currentTimeMillis(), direction);
+        String body = offer.body(name, host, rtpPort, System.currentTimeMillis(), direction, ptimeMs);
         SipMessage response = await(requireCall().reInvite(body, null), FINAL_RESPONSE_WAIT, "final response to re-INVITE");
         if (response.statusCode() >= 200 && response.statusCode() < 300) {
             onAnswered(response);
         }
         return response;
+    }
+
+    /**
+     * The packet time ({@code a=ptime}, any number of ms) this phone's next offers ask the bridge to send
+     * in; 20 unless set. What the phone itself sends is chosen with {@link #startTone(double, double, int)}.
+     */
+    public void offerPacketTime(int ptimeMs) {
+        this.ptimeMs = ptimeMs;
     }
 
     /** The user part of From in this phone's next INVITEs; the phone's name unless set. */

@@ -13,6 +13,8 @@ import io.confbridge.codec.Codec;
  * @param payloadType                the payload type the offer used for that codec
  * @param telephoneEventPayloadType  the offered {@code telephone-event/8000} payload type, or -1
  * @param direction                  the offered direction (media-level, else session-level, else sendrecv)
+ * @param packetTimeMs               the packet time the bridge sends in and answers as {@code a=ptime}, chosen
+ *                                   from the offer's {@code a=ptime} and {@code a=maxptime} ({@link PacketTime})
  */
 public record AudioOffer(
         int mediaIndex,
@@ -22,7 +24,15 @@ public record AudioOffer(
         Codec codec,
         int payloadType,
         int telephoneEventPayloadType,
-        MediaDirection direction) {
+        MediaDirection direction,
+        int packetTimeMs) {
+
+    /** A stream sent to in 20 ms packets. */
+    public AudioOffer(int mediaIndex, String connectionAddress, int port, String protocol, Codec codec,
+                      int payloadType, int telephoneEventPayloadType, MediaDirection direction) {
+        this(mediaIndex, connectionAddress, port, protocol, codec, payloadType, telephoneEventPayloadType, direction,
+                PacketTime.DEFAULT_MS);
+    }
 
     /**
      * Whether the offer uses the RFC 2543 hold address {@code c=IN IP4 0.0.0.0} (RFC 3264 §8.4), or its

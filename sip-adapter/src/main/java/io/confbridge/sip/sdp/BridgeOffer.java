@@ -66,7 +66,8 @@ public final class BridgeOffer {
         }
         SdpAnswer.line(sb, "a=rtpmap:" + TELEPHONE_EVENT_PAYLOAD_TYPE + " telephone-event/" + Codec.CLOCK_RATE);
         SdpAnswer.line(sb, "a=fmtp:" + TELEPHONE_EVENT_PAYLOAD_TYPE + " " + SdpAnswer.TELEPHONE_EVENT_FMTP);
-        SdpAnswer.line(sb, "a=ptime:" + SdpAnswer.PTIME_MS);
+        SdpAnswer.line(sb, "a=ptime:" + PacketTime.DEFAULT_MS);
+        SdpAnswer.line(sb, "a=maxptime:" + PacketTime.MAX_MS);
         SdpAnswer.line(sb, "a=" + MediaDirection.SENDRECV.attribute());
         for (SdesCrypto crypto : cryptos) {
             SdpAnswer.line(sb, "a=crypto:" + crypto.attributeValue());
@@ -120,7 +121,7 @@ public final class BridgeOffer {
         if (audio.telephoneEventPayloadType() >= 0 && audio.telephoneEventPayloadType() != TELEPHONE_EVENT_PAYLOAD_TYPE) {
             // telephone-event on a number we did not offer: no RFC 4733 then, keys are heard in-band.
             audio = new AudioOffer(audio.mediaIndex(), audio.connectionAddress(), audio.port(), audio.protocol(),
-                    audio.codec(), audio.payloadType(), -1, audio.direction());
+                    audio.codec(), audio.payloadType(), -1, audio.direction(), audio.packetTimeMs());
         }
         return Optional.of(new Agreed(audio, agreed, srtp));
     }

@@ -11,7 +11,6 @@ public final class SdpAnswer {
 
     /** Events 0-15 are the DTMF keys, 16 is flash (RFC 4733 §3.2); offering them all is what UAs expect. */
     static final String TELEPHONE_EVENT_FMTP = "0-16";
-    static final int PTIME_MS = 20;
 
     private SdpAnswer() {
     }
@@ -65,7 +64,10 @@ public final class SdpAnswer {
             line(sb, "a=rtpmap:" + te + " telephone-event/8000");
             line(sb, "a=fmtp:" + te + " " + TELEPHONE_EVENT_FMTP);
         }
-        line(sb, "a=ptime:" + PTIME_MS);
+        // RFC 3264 §6.1: the packet time we send in, the caller's as far as we can; and (RFC 4566 §6) the
+        // longest packets we take from it.
+        line(sb, "a=ptime:" + audio.packetTimeMs());
+        line(sb, "a=maxptime:" + PacketTime.MAX_MS);
         line(sb, "a=" + audio.direction().answer().attribute());
     }
 

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param rtcpMux           the section has {@code a=rtcp-mux} (RFC 5761)
  * @param rtcp              the value of {@code a=rtcp:} (RFC 3605), or null
  * @param cryptos           the values of the section's {@code a=crypto} attributes (RFC 4568), in order
+ * @param ptimeMs           the {@code a=ptime} in whole ms (a fraction cut off), or -1 when absent or unreadable
+ * @param maxPtimeMs        the {@code a=maxptime} in whole ms, or -1 when absent or unreadable
  */
 record SdpMedia(
         String type,
@@ -29,12 +31,20 @@ record SdpMedia(
         Map<Integer, String> fmtps,
         boolean rtcpMux,
         String rtcp,
-        List<String> cryptos) {
+        List<String> cryptos,
+        int ptimeMs,
+        int maxPtimeMs) {
 
     SdpMedia(String type, int port, String protocol, List<String> formats, String connectionAddress,
              MediaDirection direction, Map<Integer, String> rtpmaps, Map<Integer, String> fmtps, boolean rtcpMux,
              String rtcp) {
         this(type, port, protocol, formats, connectionAddress, direction, rtpmaps, fmtps, rtcpMux, rtcp, List.of());
+    }
+
+    SdpMedia(String type, int port, String protocol, List<String> formats, String connectionAddress,
+             MediaDirection direction, Map<Integer, String> rtpmaps, Map<Integer, String> fmtps, boolean rtcpMux,
+             String rtcp, List<String> cryptos) {
+        this(type, port, protocol, formats, connectionAddress, direction, rtpmaps, fmtps, rtcpMux, rtcp, cryptos, -1, -1);
     }
 
     public SdpMedia {

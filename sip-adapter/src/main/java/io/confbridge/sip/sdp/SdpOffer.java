@@ -224,7 +224,8 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
         }
         MediaDirection direction = m.direction() != null ? m.direction()
                 : sessionDirection != null ? sessionDirection : MediaDirection.SENDRECV;
-        return new AudioOffer(i, address, m.port(), m.protocol(), codec, codecPt, eventPt, direction);
+        return new AudioOffer(i, address, m.port(), m.protocol(), codec, codecPt, eventPt, direction,
+                PacketTime.choose(m.ptimeMs(), m.maxPtimeMs()));
     }
 
     private static Codec g711(SdpMedia m, int pt) {
@@ -279,6 +280,8 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
         private boolean rtcpMux;
         private String rtcp;
         private final List<String> cryptos = new ArrayList<>();
+        private int ptimeMs = -1;
+        private int maxPtimeMs = -1;
 
         private MediaBuilder(String type, int port, String protocol, List<String> formats) {
             this.type = type;
@@ -330,7 +333,33 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
                 rtcp = value.substring("rtcp:".length()).trim();
             } else if (value.startsWith("crypto:")) {
                 cryptos.add(value.substring("crypto:".length()).trim());
+            } else if (value.startsWith("ptime:")) {
+                ptimeMs = milliseconds(value.substring("ptime:".length()));
+            } else if (value.startsWith("maxptime:")) {
+                maxPtimeMs = milliseconds(value.substring("maxptime:".length()));
             }
+        }
+
+        /**
+         * {@code 20}, or {@code 22.5} as some UAs write it (RFC 4566 §6 leaves the format open): whole
+         * milliseconds, the fraction cut off so that what is chosen from it never exceeds it; -1 when it
+         * is no positive number.
+         */
+        private static int milliseconds(String value) {
+            String v = value.trim();
+            int dot = v.indexOf('.');
+            String whole = dot >= 0 ? v.substring(0, dot) : v;
+            if (whole.isEmpty() || whole.length() > 6) {
+                return -1;
+            }
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if ((c < '0' || c > '9') && i != dot) {
+                    return -1;
+                }
+            }
+            int ms = Integer.parseInt(whole);
+            return ms > 0 ? ms : -1;
         }
 
         /** {@code 101 telephone-event/8000}; malformed ones are skipped, the static meaning then applies. */
@@ -348,7 +377,7 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
 
         SdpMedia build() {
             return new SdpMedia(type, port, protocol, formats, connectionAddress, direction, rtpmaps, fmtps, rtcpMux, rtcp,
-                    cryptos);
+                    cryptos, ptimeMs, maxPtimeMs);
         }
     }
 }

@@ -24,7 +24,7 @@ class BridgeOfferTest {
         String v4 = OFFER.build("192.0.2.7", 40000, 42, 1);
         assertEquals(List.of("v=0", "o=confbridge 42 1 IN IP4 192.0.2.7", "s=confbridge", "c=IN IP4 192.0.2.7", "t=0 0",
                 "m=audio 40000 RTP/AVP 0 8 101", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000",
-                "a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-16", "a=ptime:20", "a=sendrecv"),
+                "a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-16", "a=ptime:20", "a=maxptime:60", "a=sendrecv"),
                 v4.lines().toList());
         assertTrue(v4.endsWith("\r\n"));
         String v6 = OFFER.build("::1", 40002, 42, 2);
