@@ -181,10 +181,16 @@ public final class Meeting {
 
     /**
      * The organizer lets the whole lobby in (admission mode "organizer"); answers how many came in,
-     * 0 when the meeting has not started or is over.
+     * 0 when the meeting has not started or is over. The other nodes of a cluster admit theirs too.
      */
     public CompletableFuture<Integer> admitLobby() {
-        return ask(() -> over || !started ? 0 : admitWaiting());
+        return ask(() -> {
+            if (over || !started) {
+                return 0;
+            }
+            registry.events().admittedHere(record.conferenceId());
+            return admitWaiting();
+        });
     }
 
     /** Runs a question on the meeting's loop and answers it there. */

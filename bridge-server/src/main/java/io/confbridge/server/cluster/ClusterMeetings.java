@@ -42,6 +42,13 @@ import java.util.function.Function;
  * this node), and every meeting live here when the listening connection comes back, is checked against
  * the table, so a missed notification costs a delay, never a caller left in the lobby.
  *
+ * <p>Admission by hand, the end and settings changes made through any node's admin API (or the
+ * organizer's {@code *21}) are NOTIFYed too ({@code admit}, {@code end}, {@code policy}): each node does
+ * the same to its own part. An end deletes every {@code meeting_presence} row of the meeting, so a node
+ * that missed its NOTIFY finds its own row gone when it listens again, and ends its part then. The
+ * participant limit counts the other nodes' participants as {@code meeting_node_counts} says, re-read
+ * whenever a node's participant count changes ({@code counts}) and with the parts' periodic refresh.
+ *
  * <p>Each started part of a meeting binds a UDP port on {@code cluster.mediaAddress} ({@link NodeLegs}),
  * records it in its {@code meeting_presence} row and NOTIFYs {@code parts}; every part then reads the
  * others' rows (live nodes only) and keeps one leg to each. The reading is repeated on every {@code parts}
@@ -139,6 +146,12 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
             closePart(part);
         }
         onDatabase("forget this node's part of " + conferenceId, () -> presence.over(conferenceId, cluster.nodeId()));
+    }
+
+    @Override
+    public void admittedHere(String conferenceId) {
+        onDatabase("tell the other nodes to admit the lobby of " + conferenceId,
+                () -> presence.announce("admit", cluster.nodeId(), conferenceId));
     }
 
     /**
