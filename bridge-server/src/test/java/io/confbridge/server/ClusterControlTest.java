@@ -15,14 +15,16 @@ import java.util.Base64;
 
 import static io.confbridge.server.support.DialInSteps.IVR_STEP;
 import static io.confbridge.server.support.DialInSteps.dialAndAnswered;
+import static io.confbridge.server.support.DialInSteps.organizerDialsInWithPin;
+import static io.confbridge.server.support.DialInSteps.type;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Admission, end, settings changes and the participant limit act on the whole meeting across nodes
- * (issue 12 §2): the admin API on node 127.0.0.3 admits and ends the part of the meeting on node
- * 127.0.0.2; a limit set through node 2 holds on node 3's live part and counts both nodes' participants.
+ * (issue 12 §2): the admin API (and the organizer's {@code *21}) on node 127.0.0.3 admits and ends the
+ * part of the meeting on node 127.0.0.2; a limit set through node 2 holds on node 3's live part and counts both nodes' participants.
  * The nodes share one PostgreSQL schema and one pepper. Needs {@code BRIDGE_TEST_PG_URL}; skipped
  * without it, failing under {@code CI=true}.
  */
@@ -77,9 +79,22 @@ class ClusterControlTest {
             await("the lobby on node 2 comes in").atMost(IVR_STEP)
                     .until(() -> node2.status(id).participantCount() == 1 && node2.status(id).lobbyCount() == 0);
 
+            // The organizer's *21 on a phone on node 3 admits node 2's lobby as well.
+            TestPhone organizer = node3.newPhone("organizer");
+            organizerDialsInWithPin(organizer, id, meeting.organizerPin());
+            await("the organizer is in on node 3").atMost(IVR_STEP)
+                    .until(() -> node3.status(id).participantCount() == 1);
+            TestPhone late = node2.newPhone("late");
+            dialAndAnswered(late, id);
+            await("a late caller is held on node 2").atMost(IVR_STEP).until(() -> node2.status(id).lobbyCount() == 1);
+            type(organizer, "*21");
+            await("*21 on node 3 admits node 2's lobby").atMost(IVR_STEP)
+                    .until(() -> node2.status(id).participantCount() == 2 && node2.status(id).lobbyCount() == 0);
+
             RunningBridge.AdminReply ended = node3.admin("POST", "/api/meetings/" + id + "/end", null);
             assertEquals(200, ended.status(), ended.body());
             assertTrue(caller.awaitByeFromBridge(IVR_STEP), "the caller on node 2 is hung up on");
+            assertTrue(late.awaitByeFromBridge(IVR_STEP), "the late caller on node 2 is hung up on");
             assertEquals(0, node2.status(id).participantCount());
             assertEquals(0, node2.status(id).lobbyCount());
             assertTrue(!node2.status(id).started(), "node 2's part of the meeting is over");
