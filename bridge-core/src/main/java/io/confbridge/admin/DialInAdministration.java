@@ -89,6 +89,11 @@ public final class DialInAdministration implements Administration {
         live.cluster(Objects.requireNonNull(counts));
     }
 
+    /** In cluster mode: where admitting, ending and changing a meeting reach the other nodes (issue 12 §2). */
+    public void clusterControl(LiveMeetings.ClusterControl control) {
+        live.control(Objects.requireNonNull(control));
+    }
+
     /** Where PIN e-mails read the tenant's {@code dialInNumbers} setting. */
     public void dialInNumbers(java.util.function.Supplier<List<String>> numbers) {
         this.dialInNumbers = Objects.requireNonNull(numbers);

@@ -29,6 +29,34 @@ public final class LiveMeetings {
     private final MeetingRegistry registry;
     /** Where a cluster's counts per node come from; none on a single node. */
     private volatile ClusterCounts cluster = ClusterCounts.NONE;
+    /** Where admission, end and settings changes reach the other nodes; nowhere on a single node. */
+    private volatile ClusterControl control = ClusterControl.NONE;
+
+    /**
+     * What the admin API does to a meeting, told to the other nodes of a cluster (issue 12 §2). Called on
+     * administration's workers after this node did it to its own part; may wait on the database.
+     */
+    public interface ClusterControl {
+        ClusterControl NONE = new ClusterControl() {
+        };
+
+        /**
+         * The organizer let the lobby in: every other node's started part admits its own. Answers whether
+         * the meeting has started on another live node.
+         */
+        default boolean admitted(String conferenceId) {
+            return false;
+        }
+
+        /** The meeting was ended: every other node's part ends. Answers whether another node held part of it. */
+        default boolean ended(String conferenceId) {
+            return false;
+        }
+
+        /** The meeting's settings were changed (already stored): every other node's live part re-reads them. */
+        default void settingsChanged(String conferenceId) {
+        }
+    }
 
     /** A meeting's counts on every node of the cluster. */
     @FunctionalInterface
@@ -48,6 +76,10 @@ public final class LiveMeetings {
 
     void cluster(ClusterCounts counts) {
         cluster = counts;
+    }
+
+    void control(ClusterControl control) {
+        this.control = control;
     }
 
     /** Not started and empty when nobody is in the meeting or its lobby. */
@@ -70,14 +102,27 @@ public final class LiveMeetings {
         return await(registry.start(record));
     }
 
-    /** How many came in from the lobby; empty if the meeting has not started. */
+    /**
+     * How many came in from this node's lobby; empty if the meeting has not started here nor on another
+     * node. The other nodes' lobbies are told to come in too, and are not counted.
+     */
     OptionalInt admitLobby(String conferenceId) {
-        return await(registry.admitLobby(conferenceId));
+        OptionalInt here = await(registry.admitLobby(conferenceId));
+        boolean startedElsewhere = control.admitted(conferenceId);
+        return here.isEmpty() && startedElsewhere ? OptionalInt.of(0) : here;
     }
 
-    /** Ends the meeting for everyone in it and its lobby; false when nobody was in it. */
+    /** Ends the meeting for everyone in it and its lobby, on every node; false when nobody was in it. */
     boolean end(String conferenceId) {
-        return await(registry.end(conferenceId));
+        boolean here = await(registry.end(conferenceId));
+        boolean elsewhere = control.ended(conferenceId);
+        return here || elsewhere;
+    }
+
+    /** The meeting's settings were stored as {@code changed}: its live parts, here and elsewhere, use them. */
+    void settingsChanged(MeetingRecord changed) {
+        registry.settingsChanged(changed);
+        control.settingsChanged(changed.conferenceId());
     }
 
     /** The meeting with its live state and resolved policy. */

@@ -79,7 +79,10 @@ public final class MeetingControl {
         return live.view(listing);
     }
 
-    /** Lets everyone waiting in the lobby in (admission mode "organizer"); returns how many came in. */
+    /**
+     * Lets everyone waiting in the lobby in (admission mode "organizer"), on every node of a cluster;
+     * returns how many came in on this node (the other nodes admit theirs when they hear of it).
+     */
     public int admit(Actor actor, String conferenceId) {
         MeetingListing listing = access.meeting(actor, conferenceId, "meeting.admit");
         String id = listing.meeting().conferenceId();
@@ -92,8 +95,8 @@ public final class MeetingControl {
     }
 
     /**
-     * Changes some of the meeting's settings (null fields keep theirs). A live meeting's participants are
-     * not affected by this call itself: the runtime reads the policy where it needs it.
+     * Changes some of the meeting's settings (null fields keep theirs). The live meeting, on this node and
+     * on every other node of a cluster, uses the new policy from now on; participants already in stay.
      */
     public MeetingView update(Actor actor, String conferenceId, MeetingSettingsChange change) {
         MeetingListing before = access.meeting(actor, conferenceId, "meeting.update");
@@ -109,10 +112,14 @@ public final class MeetingControl {
         MeetingRecord after = store.updateMeeting(id, change.requirePinToStart(), policy)
                 .orElseThrow(() -> AdminException.notFound("no meeting " + id));
         audit.record(actor, "meeting.update", id, meetingDiff(before.meeting(), after));
+        live.settingsChanged(after);
         return live.view(new MeetingListing(after, before.organizerEmail(), before.createdAt()));
     }
 
-    /** Ends the meeting for everyone in it and in its lobby; a meeting nobody is in stays as it is. */
+    /**
+     * Ends the meeting for everyone in it and in its lobby, on every node of a cluster; a meeting nobody
+     * is in stays as it is.
+     */
     public MeetingView end(Actor actor, String conferenceId) {
         MeetingListing listing = access.meeting(actor, conferenceId, "meeting.end");
         String id = listing.meeting().conferenceId();

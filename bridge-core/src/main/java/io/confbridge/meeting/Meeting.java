@@ -77,7 +77,8 @@ public final class Meeting {
         public static final Tones NONE = new Tones(null, null);
     }
 
-    private final MeetingRecord record;
+    /** Replaced on the loop when the meeting's settings change (the admin API, on any node). */
+    private MeetingRecord record;
     private final MediaClock clock;
     private final EventLoop loop;
     private final MeetingRegistry registry;
@@ -92,7 +93,13 @@ public final class Meeting {
     private final Set<MeetingMember> organizers = new HashSet<>();
     /** The legs to the other nodes holding part of this meeting (cluster mode); not participants. */
     private ParticipantAudio[] otherNodes = new ParticipantAudio[0];
-    private final MeetingPolicy policy;
+    /** The record's policy; replaced with it. */
+    private MeetingPolicy policy;
+    /**
+     * The participants of this meeting on the other nodes of a cluster, as last heard (issue 12 §2): the
+     * participant limit counts them too. Stale by as long as the news takes to arrive.
+     */
+    private int participantsElsewhere;
     private final Tones tones;
     private boolean started;
     private boolean over;
@@ -136,6 +143,32 @@ public final class Meeting {
         });
     }
 
+    /**
+     * The meeting's settings changed (the admin API, on this node or another): the new policy applies
+     * from now on, to who enters and to the tones. Participants already in stay, even over a lowered
+     * limit. A meeting that admitted by hand and now admits automatically lets its waiting lobby in.
+     * Any thread.
+     */
+    public void settingsChanged(MeetingRecord changed) {
+        loop.execute(() -> {
+            if (over) {
+                return;
+            }
+            record = changed;
+            policy = changed.policy();
+            log.info("meeting {}: settings changed, participant limit {}, admission {}", record.conferenceId(),
+                    policy.maxParticipants(), policy.admissionMode());
+            if (started && policy.admissionMode() == MeetingPolicy.AdmissionMode.AUTOMATIC && !lobby.isEmpty()) {
+                admitWaiting();
+            }
+        });
+    }
+
+    /** How many participants the meeting has on the other nodes of the cluster now. Any thread. */
+    public void participantsElsewhere(int count) {
+        loop.execute(() -> participantsElsewhere = Math.max(0, count));
+    }
+
     /** The loop that owns this meeting: everything below {@code // ---- on the loop} runs there. */
     EventLoop loop() {
         return loop;
@@ -148,10 +181,16 @@ public final class Meeting {
 
     /**
      * The organizer lets the whole lobby in (admission mode "organizer"); answers how many came in,
-     * 0 when the meeting has not started or is over.
+     * 0 when the meeting has not started or is over. The other nodes of a cluster admit theirs too.
      */
     public CompletableFuture<Integer> admitLobby() {
-        return ask(() -> over || !started ? 0 : admitWaiting());
+        return ask(() -> {
+            if (over || !started) {
+                return 0;
+            }
+            registry.events().admittedHere(record.conferenceId());
+            return admitWaiting();
+        });
     }
 
     /** Runs a question on the meeting's loop and answers it there. */
@@ -454,7 +493,8 @@ public final class Meeting {
     }
 
     private boolean isFull() {
-        return policy.maxParticipants() > 0 && participants.size() >= policy.maxParticipants();
+        // Across a cluster the others' count may lag (README "Running several nodes": the limit's race).
+        return policy.maxParticipants() > 0 && participants.size() + participantsElsewhere >= policy.maxParticipants();
     }
 
     private void addToLobby(MeetingMember member) {

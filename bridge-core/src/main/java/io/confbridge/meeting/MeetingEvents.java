@@ -14,6 +14,10 @@ public interface MeetingEvents {
     default void startedHere(String conferenceId) {
     }
 
+    /** The organizer let the lobby in from a phone here ({@code *21}): the other nodes' lobbies come in too. */
+    default void admittedHere(String conferenceId) {
+    }
+
     /** A meeting became live on this node (its first caller): it may have started on another node already. */
     default void opened(String conferenceId) {
     }

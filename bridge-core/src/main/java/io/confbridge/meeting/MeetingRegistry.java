@@ -124,6 +124,27 @@ public final class MeetingRegistry {
         }
     }
 
+    /**
+     * The meeting's settings changed: its live meeting here, if any, uses {@code record}'s policy from
+     * now on ({@link Meeting#settingsChanged}). Answers whether it was live here.
+     */
+    public boolean settingsChanged(MeetingRecord record) {
+        Meeting meeting = live.get(record.conferenceId());
+        if (meeting == null) {
+            return false;
+        }
+        meeting.settingsChanged(record);
+        return true;
+    }
+
+    /** The meeting's participants on the other nodes of the cluster, for its participant limit. */
+    public void participantsElsewhere(String conferenceId, int count) {
+        Meeting meeting = live.get(conferenceId);
+        if (meeting != null) {
+            meeting.participantsElsewhere(count);
+        }
+    }
+
     /** Meetings live on this node now (started, or with someone in the lobby). */
     public int liveMeetings() {
         return live.size();

@@ -25,7 +25,7 @@ public final class MeetingNotifications implements AutoCloseable {
     private static final int WAIT_MS = 500;
     private static final long RECONNECT_MS = 1_000;
 
-    /** Told of every (re)connection and every start, on the {@code cluster-events} thread. */
+    /** Told of every (re)connection and every meeting event, on the {@code cluster-events} thread. */
     public interface Listener {
         /** Listening (again): whatever was missed meanwhile is in the tables. */
         void listening();
@@ -35,6 +35,22 @@ public final class MeetingNotifications implements AutoCloseable {
 
         /** {@code nodeId}'s part of {@code conferenceId} began or ended (its inter-node legs change). */
         default void partsChanged(String nodeId, String conferenceId) {
+        }
+
+        /** The organizer let the lobby of {@code conferenceId} in through {@code nodeId}'s API. */
+        default void admitted(String nodeId, String conferenceId) {
+        }
+
+        /** {@code conferenceId} was ended through {@code nodeId}'s API: every part ends. */
+        default void ended(String nodeId, String conferenceId) {
+        }
+
+        /** The policy of {@code conferenceId} was changed through {@code nodeId}'s API. */
+        default void policyChanged(String nodeId, String conferenceId) {
+        }
+
+        /** {@code nodeId}'s participant count of {@code conferenceId} changed (in {@code meeting_node_counts}). */
+        default void countsChanged(String nodeId, String conferenceId) {
         }
     }
 
@@ -98,12 +114,19 @@ public final class MeetingNotifications implements AutoCloseable {
 
     private void deliver(String payload) {
         String[] parts = payload.split(" ");
-        if (parts.length == 3 && parts[0].equals("start")) {
-            listener.started(parts[1], parts[2]);
-        } else if (parts.length == 3 && parts[0].equals("parts")) {
-            listener.partsChanged(parts[1], parts[2]);
-        } else {
+        if (parts.length != 3) {
             log.warn("cluster events: ignoring a notification of unknown form ({} characters)", payload.length());
+            return;
+        }
+        switch (parts[0]) {
+            case "start" -> listener.started(parts[1], parts[2]);
+            case "parts" -> listener.partsChanged(parts[1], parts[2]);
+            case "admit" -> listener.admitted(parts[1], parts[2]);
+            case "end" -> listener.ended(parts[1], parts[2]);
+            case "policy" -> listener.policyChanged(parts[1], parts[2]);
+            case "counts" -> listener.countsChanged(parts[1], parts[2]);
+            default -> log.warn("cluster events: ignoring a notification of unknown kind ({} characters)",
+                    payload.length());
         }
     }
 

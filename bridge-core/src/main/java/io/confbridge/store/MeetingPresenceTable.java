@@ -20,7 +20,12 @@ public final class MeetingPresenceTable {
     /**
      * The NOTIFY channel of meeting events. Payloads: {@code start <nodeId> <conferenceId>}, the meeting
      * started on that node; {@code parts <nodeId> <conferenceId>}, that node's part of the meeting began or
-     * ended, so the parts' inter-node legs change (V7's {@code media_port}).
+     * ended, so the parts' inter-node legs change (V7's {@code media_port}); {@code admit <nodeId>
+     * <conferenceId>}, the organizer let the lobby in through that node's API, every started part admits
+     * its own lobby; {@code end <nodeId> <conferenceId>}, the meeting was ended through that node's API,
+     * every part ends (its rows here are already gone); {@code policy <nodeId> <conferenceId>}, the
+     * meeting's policy changed, every live part re-reads the meeting; {@code counts <nodeId>
+     * <conferenceId>}, that node's participant count of the meeting changed (the participant limit).
      */
     public static final String CHANNEL = "meeting_events";
 
@@ -86,6 +91,74 @@ public final class MeetingPresenceTable {
         }
     }
 
+    /**
+     * Tells every node (this one too) of an event of the meeting: {@code kind} is {@code admit},
+     * {@code policy} or {@code counts}, see {@link #CHANNEL}.
+     */
+    public void announce(String kind, String nodeId, String conferenceId) {
+        try (Connection c = pool.getConnection()) {
+            notify(c, kind + " " + nodeId + " " + conferenceId);
+        } catch (SQLException e) {
+            throw new StoreException("announce " + kind + " of meeting " + conferenceId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The meeting was ended through {@code nodeId}: every node's part of it is forgotten, so that no node
+     * adopts its start any more, and a node that misses the {@code end} NOTIFY sent with it finds its own
+     * row gone when it listens again (see {@link #hasPart}). Answers whether another node held part of
+     * the meeting (a started part, or callers counted in {@code meeting_node_counts}).
+     */
+    public boolean ended(String conferenceId, String nodeId) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                boolean elsewhere;
+                try (PreparedStatement s = c.prepareStatement(
+                        "SELECT count(*) FROM meeting_node_counts WHERE conference_id = ? AND node_id <> ?")) {
+                    s.setString(1, conferenceId);
+                    s.setString(2, nodeId);
+                    try (ResultSet rs = s.executeQuery()) {
+                        elsewhere = rs.next() && rs.getInt(1) > 0;
+                    }
+                }
+                try (PreparedStatement s = c.prepareStatement(
+                        "DELETE FROM meeting_presence WHERE conference_id = ? RETURNING node_id")) {
+                    s.setString(1, conferenceId);
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            elsewhere |= !rs.getString(1).equals(nodeId);
+                        }
+                    }
+                }
+                notify(c, "end " + nodeId + " " + conferenceId);
+                c.commit();
+                return elsewhere;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("end meeting " + conferenceId + " on every node: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code nodeId}'s started part of the meeting still has its row (an end deletes it). */
+    public boolean hasPart(String conferenceId, String nodeId) {
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT 1 FROM meeting_presence WHERE conference_id = ? AND node_id = ?")) {
+            s.setString(1, conferenceId);
+            s.setString(2, nodeId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("read this node's part of meeting " + conferenceId + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void notify(Connection c, String payload) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
             s.setString(1, CHANNEL);
@@ -139,6 +212,14 @@ public final class MeetingPresenceTable {
 
     /** This node's counts of the meeting now; a node with nobody of it left has no row. */
     public void counts(String conferenceId, String nodeId, int lobbyCount, int participantCount) {
+        counts(conferenceId, nodeId, lobbyCount, participantCount, false);
+    }
+
+    /**
+     * As {@link #counts(String, String, int, int)}; with {@code announce}, a {@code counts} NOTIFY follows
+     * the write (the participant count changed: the other nodes recount the meeting against its limit).
+     */
+    public void counts(String conferenceId, String nodeId, int lobbyCount, int participantCount, boolean announce) {
         boolean nobody = lobbyCount == 0 && participantCount == 0;
         String sql = nobody ? "DELETE FROM meeting_node_counts WHERE conference_id = ? AND node_id = ?"
                 : "INSERT INTO meeting_node_counts (conference_id, node_id, lobby_count, participant_count, updated_at)"
@@ -153,6 +234,9 @@ public final class MeetingPresenceTable {
                 s.setInt(4, participantCount);
             }
             s.executeUpdate();
+            if (announce) {
+                notify(c, "counts " + nodeId + " " + conferenceId); // after the write: autocommit
+            }
         } catch (SQLException e) {
             throw new StoreException("record this node's counts of meeting " + conferenceId + ": " + e.getMessage(), e);
         }

@@ -153,6 +153,32 @@ class MeetingTest {
     }
 
     @Test
+    void aLimitSetOnALiveMeetingCountsTheParticipantsOnOtherNodesToo() {
+        MeetingRecord unlimited = meeting(false, policy(false, 0, AdmissionMode.AUTOMATIC));
+        assertEquals(Meeting.Entry.ADMITTED, enter(unlimited, member("a"), Role.CALLER));
+        // Both posted to the meeting's loop before the next caller's entry: they apply to it.
+        assertTrue(registry.settingsChanged(meeting(false, policy(false, 3, AdmissionMode.AUTOMATIC))));
+        registry.participantsElsewhere("4711001", 2);
+        assertEquals(Meeting.Entry.FULL, enter(unlimited, member("b"), Role.CALLER));
+
+        registry.participantsElsewhere("4711001", 1);
+        assertEquals(Meeting.Entry.ADMITTED, enter(unlimited, member("c"), Role.CALLER));
+        assertEquals(2, status().participantCount());
+    }
+
+    @Test
+    void switchingToAutomaticAdmissionLetsTheHeldLobbyIn() {
+        MeetingRecord record = meeting(true, policy(false, 0, AdmissionMode.ORGANIZER));
+        enterMeeting(record, member("org"), Role.ORGANIZER);
+        assertEquals(Meeting.Entry.HELD_FOR_ADMISSION, enter(record, member("a"), Role.CALLER));
+
+        registry.settingsChanged(meeting(true, policy(false, 0, AdmissionMode.AUTOMATIC)));
+        await("the held caller comes in").atMost(Duration.ofSeconds(5))
+                .until(() -> status().participantCount() == 2 && status().lobbyCount() == 0);
+        assertEquals(List.of("a admitted"), events());
+    }
+
+    @Test
     void lobbyBeyondTheLimitIsRefusedWhenTheMeetingStarts() {
         MeetingRecord record = meeting(true, policy(false, 2, AdmissionMode.AUTOMATIC));
         enter(record, member("a"), Role.CALLER);

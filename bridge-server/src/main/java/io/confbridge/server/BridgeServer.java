@@ -234,7 +234,7 @@ public final class BridgeServer implements AutoCloseable {
         // Inter-node legs listen on cluster.mediaAddress, the address the other nodes know from the table.
         PortPairBinder legPorts = new PortPairBinder(engine, rtpPorts, InetAddress.getByName(cluster.mediaAddress()));
         ClusterMeetings clusterMeetings = ClusterMeetings.start(store.meetingPresence(), config.store(), meetings,
-                cluster, legPorts);
+                cluster, legPorts, store::findMeetingByConferenceId);
         toClose.add(clusterMeetings);
         // The admin views show every node's lobby and participants: this node writes its own counts.
         MeetingActivity adminActivity = admin.meetingActivity();
@@ -243,6 +243,7 @@ public final class BridgeServer implements AutoCloseable {
             clusterMeetings.changed(conferenceId, status);
         });
         administration.clusterCounts(clusterMeetings);
+        administration.clusterControl(clusterMeetings);
     }
 
     private static String hostPort(String host, int port) {

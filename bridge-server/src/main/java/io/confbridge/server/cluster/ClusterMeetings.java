@@ -10,6 +10,7 @@ import io.confbridge.meeting.MeetingEvents;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.store.MeetingNotifications;
 import io.confbridge.store.MeetingPresenceTable;
+import io.confbridge.store.MeetingRecord;
 import io.confbridge.rtp.NodeLegs;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,12 +26,14 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Meeting starts across the cluster (issue 12 §2), and meetings that span nodes (§3): a start on this node is written to
@@ -38,6 +41,13 @@ import java.util.concurrent.TimeUnit;
  * meeting, if anyone waits here, admitting its lobby. A meeting that opens here later (its first caller on
  * this node), and every meeting live here when the listening connection comes back, is checked against
  * the table, so a missed notification costs a delay, never a caller left in the lobby.
+ *
+ * <p>Admission by hand, the end and settings changes made through any node's admin API (or the
+ * organizer's {@code *21}) are NOTIFYed too ({@code admit}, {@code end}, {@code policy}): each node does
+ * the same to its own part. An end deletes every {@code meeting_presence} row of the meeting, so a node
+ * that missed its NOTIFY finds its own row gone when it listens again, and ends its part then. The
+ * participant limit counts the other nodes' participants as {@code meeting_node_counts} says, re-read
+ * whenever a node's participant count changes ({@code counts}) and with the parts' periodic refresh.
  *
  * <p>Each started part of a meeting binds a UDP port on {@code cluster.mediaAddress} ({@link NodeLegs}),
  * records it in its {@code meeting_presence} row and NOTIFYs {@code parts}; every part then reads the
@@ -49,12 +59,14 @@ import java.util.concurrent.TimeUnit;
  * {@code cluster-meetings} thread, and notifications arrive on {@code cluster-events}.
  */
 public final class ClusterMeetings implements MeetingEvents, MeetingNotifications.Listener, MeetingActivity,
-        LiveMeetings.ClusterCounts, AutoCloseable {
+        LiveMeetings.ClusterCounts, LiveMeetings.ClusterControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterMeetings.class);
 
     private final MeetingPresenceTable presence;
     private final MeetingRegistry meetings;
     private final BridgeConfig.ClusterConfig cluster;
+    /** The meeting's stored record by conference ID (blocking): how a policy change elsewhere is re-read. */
+    private final Function<String, Optional<MeetingRecord>> records;
     private final ScheduledExecutorService database =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cluster-meetings", true));
     private final PortPairBinder legPorts;
@@ -65,12 +77,16 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
     private MeetingNotifications notifications;
     /** The latest counts of this node's meetings not yet written, by conference ID (coalesced). */
     private final ConcurrentHashMap<String, Meeting.Status> countsToWrite = new ConcurrentHashMap<>();
+    /** The participant count last written per meeting (the database thread only): a change is announced. */
+    private final Map<String, Integer> participantsWritten = new HashMap<>();
 
     /** This node's part of one meeting: its legs, on its meeting's clock, and their port pair once bound. */
     private static final class Part {
         final NodeLegs legs;
         final MediaClock clock;
         PortPairBinder.PortPair ports;
+        /** Its row was written: if it is gone later, the meeting was ended through another node. */
+        volatile boolean recorded;
 
         Part(NodeLegs legs, MediaClock clock) {
             this.legs = legs;
@@ -79,8 +95,9 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
     }
 
     private ClusterMeetings(MeetingPresenceTable presence, MeetingRegistry meetings, BridgeConfig.ClusterConfig cluster,
-                            PortPairBinder legPorts) {
+                            PortPairBinder legPorts, Function<String, Optional<MeetingRecord>> records) {
         this.presence = presence;
+        this.records = records;
         this.meetings = meetings;
         this.cluster = cluster;
         this.legPorts = legPorts;
@@ -91,11 +108,12 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
      * Hooks into {@code meetings} and starts listening for the other nodes' starts.
      *
      * @param legPorts binds the UDP ports of the inter-node legs, on {@code cluster.mediaAddress}
+     * @param records  reads a meeting's stored record (its policy changed on another node)
      */
     public static ClusterMeetings start(MeetingPresenceTable presence, BridgeConfig.StoreConfig store,
                                         MeetingRegistry meetings, BridgeConfig.ClusterConfig cluster,
-                                        PortPairBinder legPorts) {
-        ClusterMeetings clusterMeetings = new ClusterMeetings(presence, meetings, cluster, legPorts);
+                                        PortPairBinder legPorts, Function<String, Optional<MeetingRecord>> records) {
+        ClusterMeetings clusterMeetings = new ClusterMeetings(presence, meetings, cluster, legPorts, records);
         meetings.events(clusterMeetings);
         clusterMeetings.notifications = MeetingNotifications.start(store, cluster.nodeId(), clusterMeetings);
         clusterMeetings.database.scheduleWithFixedDelay(clusterMeetings::refreshAll, clusterMeetings.refreshMs,
@@ -116,6 +134,7 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
             if (presence.startedElsewhere(conferenceId, cluster.nodeId(), cluster.nodeTimeoutMs())) {
                 adopt(conferenceId);
             }
+            recount(conferenceId);
         });
     }
 
@@ -127,6 +146,12 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
             closePart(part);
         }
         onDatabase("forget this node's part of " + conferenceId, () -> presence.over(conferenceId, cluster.nodeId()));
+    }
+
+    @Override
+    public void admittedHere(String conferenceId) {
+        onDatabase("tell the other nodes to admit the lobby of " + conferenceId,
+                () -> presence.announce("admit", cluster.nodeId(), conferenceId));
     }
 
     /**
@@ -174,6 +199,7 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
             int mediaPort = port;
             onDatabase("record the start of " + conferenceId, () -> {
                 presence.started(conferenceId, cluster.nodeId(), announce, mediaPort);
+                part.recorded = true;
                 refresh(conferenceId);
             });
         }, clock.loop()).exceptionally(e -> {
@@ -213,6 +239,24 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
                 meetings.otherNodes(conferenceId, part.legs.peers(peers));
             }
         });
+        recount(conferenceId);
+    }
+
+    /**
+     * Reads the meeting's participants on the other live nodes and gives the sum to its live meeting here,
+     * for its participant limit (database thread). The others' counts are as fresh as their last
+     * coalesced write.
+     */
+    private void recount(String conferenceId) {
+        if (meetings.clock(conferenceId) == null) {
+            return;
+        }
+        int elsewhere = 0;
+        for (MeetingPresenceTable.NodeCount other
+                : presence.countsElsewhere(conferenceId, cluster.nodeId(), cluster.nodeTimeoutMs())) {
+            elsewhere += other.participantCount();
+        }
+        meetings.participantsElsewhere(conferenceId, elsewhere);
     }
 
     private void refreshAll() {
@@ -236,7 +280,12 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
             onDatabase("record this node's counts of " + conferenceId, () -> {
                 Meeting.Status latest = countsToWrite.remove(conferenceId);
                 if (latest != null) {
-                    presence.counts(conferenceId, cluster.nodeId(), latest.lobbyCount(), latest.participantCount());
+                    int participants = latest.participantCount();
+                    Integer written = participants == 0 && latest.lobbyCount() == 0
+                            ? participantsWritten.remove(conferenceId)
+                            : participantsWritten.put(conferenceId, participants);
+                    boolean announce = participants != (written == null ? 0 : written);
+                    presence.counts(conferenceId, cluster.nodeId(), latest.lobbyCount(), participants, announce);
                 }
             });
         }
@@ -254,12 +303,31 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
         return counts;
     }
 
+    // ---- the admin API on this node (administration's workers; they may wait on the database)
+
+    @Override
+    public boolean admitted(String conferenceId) {
+        presence.announce("admit", cluster.nodeId(), conferenceId);
+        return presence.startedElsewhere(conferenceId, cluster.nodeId(), cluster.nodeTimeoutMs());
+    }
+
+    @Override
+    public boolean ended(String conferenceId) {
+        return presence.ended(conferenceId, cluster.nodeId());
+    }
+
+    @Override
+    public void settingsChanged(String conferenceId) {
+        presence.announce("policy", cluster.nodeId(), conferenceId);
+    }
+
     // ---- the other nodes (on cluster-events)
 
     @Override
     public void listening() {
         // Whatever started while this node was not listening is in the table.
         onDatabase("read the other parts of every meeting", this::refreshAll);
+        onDatabase("catch up on the ends and settings changes of the meetings live here", this::catchUp);
         Set<String> started = startedElsewhere();
         for (String conferenceId : meetings.liveConferenceIds()) {
             if (started.contains(conferenceId)) {
@@ -281,6 +349,67 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
     public void partsChanged(String nodeId, String conferenceId) {
         if (!nodeId.equals(cluster.nodeId()) && parts.containsKey(conferenceId)) {
             onDatabase("read the other parts of " + conferenceId, () -> refresh(conferenceId));
+        }
+    }
+
+    @Override
+    public void admitted(String nodeId, String conferenceId) {
+        if (!nodeId.equals(cluster.nodeId())) {
+            // Runs on the meeting's loop after any start heard before it: a part started by that start admits.
+            meetings.admitLobby(conferenceId).thenAccept(admitted -> admitted.ifPresent(n ->
+                    log.info("meeting {}: the organizer admitted the lobby through node {}; {} came in here",
+                            conferenceId, nodeId, n)));
+        }
+    }
+
+    @Override
+    public void ended(String nodeId, String conferenceId) {
+        if (!nodeId.equals(cluster.nodeId())) {
+            meetings.end(conferenceId).thenAccept(wasLive -> {
+                if (wasLive) {
+                    log.info("meeting {}: ended through node {}, and so here", conferenceId, nodeId);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void policyChanged(String nodeId, String conferenceId) {
+        if (!nodeId.equals(cluster.nodeId()) && meetings.clock(conferenceId) != null) {
+            onDatabase("re-read the settings of " + conferenceId, () -> reread(conferenceId));
+        }
+    }
+
+    @Override
+    public void countsChanged(String nodeId, String conferenceId) {
+        if (!nodeId.equals(cluster.nodeId()) && meetings.clock(conferenceId) != null) {
+            onDatabase("recount the participants of " + conferenceId, () -> recount(conferenceId));
+        }
+    }
+
+    /** The meeting's stored settings, given to its live meeting here (database thread). */
+    private void reread(String conferenceId) {
+        records.apply(conferenceId).ifPresent(meetings::settingsChanged);
+    }
+
+    /**
+     * After a reconnect (database thread): a started part whose row is gone was ended through another
+     * node while this one was not listening, and ends here too; every live meeting re-reads its
+     * settings and recounts, in case a change went by unheard.
+     */
+    private void catchUp() {
+        for (Map.Entry<String, Part> entry : parts.entrySet()) {
+            String conferenceId = entry.getKey();
+            Part part = entry.getValue();
+            if (part.recorded && !presence.hasPart(conferenceId, cluster.nodeId()) && parts.get(conferenceId) == part) {
+                log.info("cluster events: catching up, meeting {} was ended on another node while this one was not"
+                        + " listening", conferenceId);
+                meetings.end(conferenceId);
+            }
+        }
+        for (String conferenceId : meetings.liveConferenceIds()) {
+            reread(conferenceId);
+            recount(conferenceId);
         }
     }
 
