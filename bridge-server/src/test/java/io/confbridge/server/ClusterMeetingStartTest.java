@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Meeting starts across nodes (issue 12 §2): a caller waiting in the lobby on node 127.0.0.2 is admitted
  * when the organizer starts the meeting through node 127.0.0.3, by the app's API or by the PIN; a caller
  * who reaches node 127.0.0.2 after the start goes straight in; a node whose listening session was cut
- * catches up from the table when it listens again. The nodes share one PostgreSQL schema and
+ * catches up from the table when it listens again, on a start it missed and on an end it missed. The nodes share one PostgreSQL schema and
  * one pepper. Needs {@code BRIDGE_TEST_PG_URL}; skipped without it, failing under {@code CI=true}.
  */
 class ClusterMeetingStartTest {
@@ -130,6 +130,54 @@ class ClusterMeetingStartTest {
                     .until(() -> node2.status(id).participantCount() == 1 && node2.status(id).lobbyCount() == 0);
             assertTrue(log.lines().stream().anyMatch(line -> line.contains("catching up, meeting " + id)),
                     "admitted by the catch-up from the table, not by the missed notification");
+        }
+    }
+
+    @Test
+    void aNodeThatMissedTheEndEndsItsPartWhenItListensAgain(@TempDir Path dir2, @TempDir Path dir3) throws Exception {
+        schema = PostgresTestSchema.createOrSkipOutsideCi("cluster_");
+        try (RunningBridge node2 = node(dir2, "node-2", "127.0.0.2", null);
+             RunningBridge node3 = node(dir3, "node-3", "127.0.0.3", node2);
+             LogCapture log = LogCapture.start()) {
+            TestMeeting meeting = node2.newMeeting(true);
+            String id = meeting.conferenceId();
+            TestPhone caller = node2.newPhone("caller");
+            waitInLobby(node2, caller, id, 1);
+            RunningBridge.AdminReply started = node3.admin("POST", "/api/meetings/" + id + "/start", null);
+            assertEquals(200, started.status(), started.body());
+            await("the caller on node 2 is in the meeting").atMost(IVR_STEP)
+                    .until(() -> node2.status(id).participantCount() == 1);
+            await("node 2's part of the meeting is in the table").atMost(IVR_STEP)
+                    .until(() -> presenceRows(id, "node-2") == 1);
+
+            // Node 2 stops listening, then the meeting is ended through node 3: its NOTIFY goes by
+            // unheard, and only the table (every presence row of the meeting deleted) tells node 2.
+            assertEquals(1, terminateListeningSessionOf("node-2"));
+            RunningBridge.AdminReply ended = node3.admin("POST", "/api/meetings/" + id + "/end", null);
+            assertEquals(200, ended.status(), ended.body());
+            assertEquals(0, presenceRows(id, "node-2") + presenceRows(id, "node-3"));
+
+            assertTrue(caller.awaitByeFromBridge(Duration.ofSeconds(10)),
+                    "the caller on node 2 is hung up once node 2 listens again");
+            await("node 2's part has ended").atMost(IVR_STEP)
+                    .until(() -> node2.status(id).participantCount() == 0 && !node2.status(id).started());
+            assertTrue(log.lines().stream().anyMatch(line -> line.contains("catching up, meeting " + id
+                            + " was ended")),
+                    "ended by the catch-up from the table, not by the missed notification");
+        }
+    }
+
+    /** Whether the node has a part of the meeting in {@code meeting_presence} (1) or not (0). */
+    private int presenceRows(String conferenceId, String nodeId) throws Exception {
+        try (Connection c = DriverManager.getConnection(schema.jdbcUrl());
+             PreparedStatement s = c.prepareStatement(
+                     "SELECT count(*) FROM meeting_presence WHERE conference_id = ? AND node_id = ?")) {
+            s.setString(1, conferenceId);
+            s.setString(2, nodeId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 
