@@ -474,7 +474,9 @@ final class SipEventRouter implements SipListenerExt {
             NegotiatedMedia media = result.media();
             log.info("call {} media now {} {} pt {} send={}", call.callId(), media.remoteRtp(), media.codec(),
                     media.audioPayloadType(), media.sendAudio());
-            handle.updateMedia(media);
+            if (handle != null) { // null once the call has ended meanwhile
+                handle.updateMedia(media);
+            }
         }
     }
 

@@ -123,6 +123,31 @@ class SipServerTest {
         assertEquals(1, server.activeDialogs());
     }
 
+    /**
+     * jain-sip keeps an ended call's dialog, with our call as its application data, for tens of seconds; the
+     * call must not keep the core's side (its media) alive that long. Here the acceptor still holds the
+     * call's signalling side, as the lingering dialog would, and nothing else holds the handle.
+     */
+    @Test
+    void anEndedCallLetsGoOfTheCoresSide() throws Exception {
+        SipServer server = server(0);
+        SipTestClient client = udpClient();
+        TestDialog dialog = client.dialog("4711001");
+        establish(client, dialog);
+        await().atMost(WAIT).until(() -> acceptor.handle(dialog.callId()).starts.get() == 1);
+
+        client.send(dialog.bye());
+        client.awaitResponse(200, "BYE");
+        await().atMost(WAIT).until(() -> acceptor.handle(dialog.callId()).remoteHangUps.get() == 1);
+        java.lang.ref.WeakReference<RecordingCallHandle> handle =
+                new java.lang.ref.WeakReference<>(acceptor.forgetHandle(dialog.callId()));
+        await("the ended call's handle is collected").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    System.gc();
+                    return handle.get() == null;
+                });
+    }
+
     @Test
     void byeFromCallerIsAnsweredAndHangsUpTheCall() throws Exception {
         SipServer server = server(0);

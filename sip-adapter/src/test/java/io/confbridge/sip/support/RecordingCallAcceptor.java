@@ -56,6 +56,11 @@ public final class RecordingCallAcceptor implements CallAcceptor {
         decision.complete(handle(callId));
     }
 
+    /** Drops the acceptor's own hold on a call's handle (the call's signalling side is still kept). */
+    public RecordingCallHandle forgetHandle(String callId) {
+        return handles.remove(callId);
+    }
+
     @Override
     public CompletableFuture<CallHandle> accept(NewCall call, CallSignalling callSignalling) {
         calls.add(call);
