@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +39,11 @@ import java.util.concurrent.TimeUnit;
  * looks up whether anyone watches the meeting and posts the snapshot to the admin HTTP loop, where the
  * JSON is made once and written to every watcher. Every other state here is touched on that loop only.
  *
+ * <p>A meeting sends at most one round of events per {@link #MIN_INTERVAL_MS} ms: after a send, changes
+ * wait out that interval and only the latest state goes out at its end, so talkers that flip every
+ * 20 ms tick (two people taking turns, a noisy line at the edge of the noise floor) cost the page one
+ * redraw per interval, not fifty a second.
+ *
  * <p>Limits, so that streams cannot exhaust the bridge: {@link #MAX_STREAMS_PER_WATCHER} open streams
  * per token holder (the administrator counts as one), {@link #MAX_STREAMS} in all (429 beyond); a
  * watcher that does not read (its socket buffer full) is cut off rather than buffered for; a comment
@@ -48,6 +55,8 @@ final class MeetingEvents implements MeetingActivity {
     static final int MAX_STREAMS_PER_WATCHER = 8;
     static final int MAX_STREAMS = 256;
     static final long KEEPALIVE_SECONDS = 15;
+    /** The shortest time between two rounds of events of one meeting. */
+    static final long MIN_INTERVAL_MS = 200;
     private static final byte[] KEEPALIVE = ": keepalive\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final EventLoop loop;
@@ -59,6 +68,8 @@ final class MeetingEvents implements MeetingActivity {
     private final Map<String, Integer> byWatcher = new HashMap<>();
     /** Loop only: the last state sent for each watched meeting, to tell what changed. */
     private final Map<String, Meeting.Status> lastSent = new HashMap<>();
+    /** Loop only: meetings that sent less than {@link #MIN_INTERVAL_MS} ago; their changes wait in {@link #pending}. */
+    private final Set<String> resting = new HashSet<>();
     private int open;
 
     private record Stream(Channel channel, String watcher, String conferenceId, ScheduledFuture<?> keepalive) {
@@ -75,13 +86,27 @@ final class MeetingEvents implements MeetingActivity {
     @Override
     public void changed(String conferenceId, Meeting.Status status) {
         if (byMeeting.containsKey(conferenceId) && pending.put(conferenceId, status) == null) {
-            loop.execute(() -> {
-                Meeting.Status latest = pending.remove(conferenceId);
-                if (latest != null) {
-                    fanOut(conferenceId, latest);
-                }
-            });
+            loop.execute(() -> sendPending(conferenceId));
         }
+    }
+
+    /** Loop: sends the meeting's latest change now, unless it sent one lately (then its rest's end will). */
+    private void sendPending(String conferenceId) {
+        if (resting.contains(conferenceId)) {
+            return;
+        }
+        Meeting.Status latest = pending.remove(conferenceId);
+        if (latest != null) {
+            fanOut(conferenceId, latest);
+            resting.add(conferenceId);
+            loop.schedule(() -> restOver(conferenceId), MIN_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Loop: the interval after a send is over; what changed meanwhile goes out now (and rests again). */
+    private void restOver(String conferenceId) {
+        resting.remove(conferenceId);
+        sendPending(conferenceId);
     }
 
     /** Any thread: starts the stream for an authorized watcher, or answers 429 when over a limit. */

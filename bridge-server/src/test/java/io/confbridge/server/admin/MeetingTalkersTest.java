@@ -101,6 +101,9 @@ class MeetingTalkersTest {
         await("nobody talks once the tone stops").atMost(IVR_STEP)
                 .until(() -> events.lastOf("talkers").path("talkers").isArray()
                         && events.lastOf("talkers").path("talkers").isEmpty());
+        AdminHttp.Reply after = http.send("GET", "/api/meetings/" + id, organizerToken, null);
+        assertTrue(after.json().path("talkers").isArray() && after.json().path("talkers").isEmpty(),
+                "the view's talkers once the hangover is over: " + after.body());
         events.close();
     }
 
