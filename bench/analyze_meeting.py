@@ -91,6 +91,7 @@ def analyze(pcap, portmin, portmax, dtmf_pt):
         by_node.setdefault(ip, {"admitted": 0, "last_admit_ms": None}).setdefault("callers", 0)
         by_node[ip]["callers"] += 1
     result.update({
+        "pound_at": t0,
         "organizer_bridge_port": organizer[1],
         "organizer_bridge_address": organizer[0],
         "by_node": by_node,
