@@ -247,14 +247,14 @@ cluster_up() {  # both nodes list both nodes as up
   return 1
 }
 
-meeting_counts() {  # meeting_counts N: "participants lobby; per node" of the bench meeting, from node N's API
+meeting_counts() {  # meeting_counts N: the bench meeting's participants and lobby, in all and per node, from node N's API
   admin_get "$1" "/api/meetings/$CONF_ID" | python3 -c 'import json,sys
 try:
     d=json.load(sys.stdin)
 except ValueError:
     print("? ? (no answer)"); sys.exit()
-nodes=", ".join("%s %s in/%s waiting" % (n.get("nodeId"), n.get("participantCount"), n.get("lobbyCount")) for n in d.get("nodes") or [])
-print(d.get("participantCount", "?"), d.get("lobbyCount", "?"), nodes or "-")'
+nodes=", ".join("%s: %s/%s" % (n.get("nodeId"), n.get("participantCount"), n.get("lobbyCount")) for n in d.get("nodes") or [])
+print("%s in / %s waiting (%s)" % (d.get("participantCount", "?"), d.get("lobbyCount", "?"), nodes or "no node"))'
 }
 
 stop_nodes() {
@@ -302,7 +302,8 @@ declare -A STEP_CPU=() STEP_CLEAN=()
 TALKERS_BEST=""
 
 talkers_step() {  # talkers_step N MODE(split|single)
-  local n=$1 mode=$2 tag="talkers-$n-$mode" half_a half_b ramp end_s byerate limit rate_a rate_b
+  local n=$1 mode=$2
+  local tag="talkers-$n-$mode" half_a half_b ramp end_s byerate limit rate_a rate_b
   local target_b cap_pid legs_pid sa sb t0 t1 c2a c2b c3a c3b sa0 sa1 sb0 sb1 m0 mt0 m1 mt1 cpu2 cpu3 cpu_sipp machine
   local idle2 idle3 counts json legs_json line pass reason ok failed row
   half_a=$(( (n + 1) / 2 )); half_b=$(( n / 2 ))
@@ -336,7 +337,7 @@ talkers_step() {  # talkers_step N MODE(split|single)
   sb=$SIPP_PID
   sleep $((ramp + SETTLE))
   counts=$(meeting_counts 2)
-  log "$tag: meeting $CONF_ID per node-2's API: participants lobby; by node = $counts"
+  log "$tag: meeting $CONF_ID per node-2's API: $counts"
   # bridge->caller audio, and (a second, small capture) the inter-node legs
   tcpdump -i lo -n -B 131072 -s 96 -w "$RUN_DIR/$tag.pcap" \
     "udp and src portrange $RTP_MIN-$RTP_MAX and dst host 127.0.0.1 and (src host $NODE2 or src host $NODE3)" \
@@ -462,7 +463,7 @@ part_admission() {
   fi
   sleep "$lobby_wait"
   counts=$(meeting_counts 3)
-  log "admission: meeting $CONF_ID per node-3's API before the PIN: participants lobby; by node = $counts"
+  log "admission: meeting $CONF_ID per node-3's API before the PIN: $counts"
   log "admission: the organizer dials node-3 and types * PIN #"
   run_sipp_to "$NODE3:$SIP_PORT" "$tag-organizer" 60 -sf organizer.xml -s "$CONF_ID" -p "$ORG_PORT" \
     -mp "$ORGANIZER_MEDIA_PORT" -m 1 -d 8000
@@ -544,7 +545,7 @@ esac
   if [ -n "$TALKER_ROWS" ]; then
     echo "## One meeting of N talkers: split over node-2 and node-3, and all on node-2 alone (callers send G.711, 50 pps each way; ${WINDOW}s capture)"
     echo
-    echo "| talkers | nodes | participants, lobby; by node (node-2's API) | streams seen | calls ok / failed | gap p50 ms | gap p99 ms | gap max ms | worst stream p99 ms | per node: streams, p99 ms | RTP seq missing | tcpdump drops | inter-node legs | node-2 CPU | node-3 CPU | bridges' CPU (1 core = 100%) | idle before the calls, node-2 / node-3 | SIPp CPU | machine busy (2 cores = 100%) | clean (p99 < ${GAP_LIMIT} ms) |"
+    echo "| talkers | nodes | in / waiting (per node: in/waiting), node-2's API | streams seen | calls ok / failed | gap p50 ms | gap p99 ms | gap max ms | worst stream p99 ms | per node: streams, p99 ms | RTP seq missing | tcpdump drops | inter-node legs | node-2 CPU | node-3 CPU | bridges' CPU (1 core = 100%) | idle before the calls, node-2 / node-3 | SIPp CPU | machine busy (2 cores = 100%) | clean (p99 < ${GAP_LIMIT} ms) |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     printf '%s' "$TALKER_ROWS"
     echo
