@@ -32,7 +32,10 @@
 #   --lobby-nodes LIST     nodes (2, 3) whose lobbies the callers are spread over [2]
 #   --lobby-rtp            the lobby callers send RTP (default: silent)
 #   --node2 ADDR --node3 ADDR  the nodes' addresses [127.0.0.2 127.0.0.3]
-#   --sip-port N           both nodes' SIP port [15060]; SIPp uses N+1..N+3 on 127.0.0.1
+#   --sip-port N           both nodes' SIP port [15060]
+#   --sipp-port N          SIPp's SIP ports on 127.0.0.1: N, N+1 (callers), N+2 (organizer) [15071]; its RTP
+#                          ports are 16000, 17000 (callers) and 18000 (organizer): none of them is one that
+#                          bench/run.sh uses, and the script refuses to start while one is taken
 #   --rtp-min N --rtp-max N  both nodes' RTP port range [20000 29999]
 #   --admin-port N         both nodes' admin API port [18480]
 #   --ramp-rate CPS        total call rate while callers dial in (half to each SIPp) [200]
@@ -67,6 +70,7 @@ LOBBY_RTP=no
 NODE2=127.0.0.2
 NODE3=127.0.0.3
 SIP_PORT=15060
+SIPP_PORT=15071
 RTP_MIN=20000
 RTP_MAX=29999
 ADMIN_PORT=18480
@@ -93,6 +97,7 @@ while [ $# -gt 0 ]; do
     --node2) NODE2=$2; shift ;;
     --node3) NODE3=$2; shift ;;
     --sip-port) SIP_PORT=$2; shift ;;
+    --sipp-port) SIPP_PORT=$2; shift ;;
     --rtp-min) RTP_MIN=$2; shift ;;
     --rtp-max) RTP_MAX=$2; shift ;;
     --admin-port) ADMIN_PORT=$2; shift ;;
@@ -126,12 +131,12 @@ RUN_DIR="$BENCH_DIR/results/$STAMP-cluster"
 mkdir -p "$RUN_DIR"
 SUMMARY="$RUN_DIR/summary.md"
 T_START=$(date +%s)
-SIPP_PORT_A=$((SIP_PORT + 1))   # callers of the first SIPp (node 2)
-SIPP_PORT_B=$((SIP_PORT + 2))   # callers of the second SIPp (node 3, or node 2 in the single-node step)
-ORG_PORT=$((SIP_PORT + 3))
-MEDIA_PORT_A=10000              # SIPp's rtp_stream sockets, below the bridges' range; one per SIPp process
-MEDIA_PORT_B=12000
-ORGANIZER_MEDIA_PORT=11000
+SIPP_PORT_A=$SIPP_PORT           # callers of the first SIPp (node 2)
+SIPP_PORT_B=$((SIPP_PORT + 1))   # callers of the second SIPp (node 3, or node 2 in the single-node step)
+ORG_PORT=$((SIPP_PORT + 2))
+MEDIA_PORT_A=16000               # SIPp's rtp_stream sockets, below the bridges' range; one per SIPp process
+MEDIA_PORT_B=17000
+ORGANIZER_MEDIA_PORT=18000
 
 raise_nofile
 log "open files limit $(ulimit -n); results in $RUN_DIR"
@@ -523,9 +528,21 @@ if [ "$BUILD" = yes ]; then
   (cd "$REPO_DIR" && nice -n 19 mvn -B -q -o package -DskipTests) >"$RUN_DIR/build.log" 2>&1 || { log "build failed, see build.log"; exit 1; }
 fi
 prepare_media || { log "could not prepare media files"; exit 1; }
-for a in "$NODE2" "$NODE3"; do
-  ss -Hlun "src $a:$SIP_PORT" | grep -q . && { log "something already listens on $a:$SIP_PORT: stop it first"; exit 1; }
-done
+# another benchmark (bench/run.sh, a second cluster.sh) on the same ports would fail this one's calls, and
+# its CPU would be in this one's figures: refuse to start beside it
+ports_taken() {  # ports_taken: the UDP addresses this run binds that something else holds
+  local a p
+  for a in "$NODE2:$SIP_PORT" "$NODE3:$SIP_PORT"; do
+    ss -Hlun "src $a" | grep -q . && echo "$a"
+  done
+  for p in "$SIPP_PORT_A" "$SIPP_PORT_B" "$ORG_PORT" "$MEDIA_PORT_A" "$MEDIA_PORT_B" "$ORGANIZER_MEDIA_PORT"; do
+    ss -Hlun "sport = :$p" | grep -q . && echo "127.0.0.1:$p"
+  done
+}
+TAKEN=$(ports_taken | tr '\n' ' ')
+[ -z "$TAKEN" ] || { log "already in use: $TAKEN- is another benchmark running? stop it first"; exit 1; }
+OTHERS=$(pgrep -x sipp | wc -l)
+[ "$OTHERS" = 0 ] || log "warning: $OTHERS other SIPp process(es) running: their load is in this run's figures"
 
 case "$PART" in
   talkers) part_talkers ;;
@@ -540,6 +557,7 @@ esac
   echo
   echo "Load average before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) (both nodes, SIPp and tcpdump share the machine)"
   echo
+  [ "$OTHERS" = 0 ] || { echo "**Warning:** $OTHERS other SIPp process(es) were running when this run started: their load is in these figures."; echo; }
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB RAM; each node's JVM: $JAVA_OPTS; SIPp $(sipp -v 2>&1 | grep -o 'v[0-9.]*' | head -1); PostgreSQL at $PG_HOST:$PG_PORT; nodes on $NODE2 and $NODE3, SIPp on 127.0.0.1"
   echo
   if [ -n "$TALKER_ROWS" ]; then
