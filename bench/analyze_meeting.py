@@ -12,6 +12,11 @@ bridge sets on the first packet of a caller's meeting audio. Reported: how many 
 admitted, the time from # to the first and to the last caller's first meeting packet, and
 whether admission followed arrival order (the order in which the caller streams began), to
 within one packet time.
+
+A stream is a bridge source address and port: cluster nodes (bench/cluster.sh, 127.0.0.2 and
+127.0.0.3 with the same port range) may use the same port for different calls. Packets between
+two bridge ports (the inter-node legs) are no caller's stream and are left out; with callers on
+several nodes, "by_node" gives each node's admitted count and # -> last caller.
 """
 
 import argparse
@@ -27,33 +32,36 @@ POUND = 11
 
 
 def analyze(pcap, portmin, portmax, dtmf_pt):
-    first_seen = {}      # bridge src port -> first packet time
-    markers = {}         # bridge src port -> [times of M=1 packets]
-    start = None         # (time, organizer's bridge port)
+    first_seen = {}      # (bridge address, src port) -> first packet time
+    markers = {}         # (bridge address, src port) -> [times of M=1 packets]
+    start = None         # (time, organizer's (bridge address, port))
     dtmf_events = []
     for udp in pcaputil.read_udp(pcap):
         rtp = pcaputil.parse_rtp(udp.payload)
         if rtp is None:
             continue
-        if portmin <= udp.dst_port <= portmax and not (portmin <= udp.src_port <= portmax):
+        from_bridge = portmin <= udp.src_port <= portmax
+        to_bridge = portmin <= udp.dst_port <= portmax
+        if to_bridge and not from_bridge:
             if rtp.pt == dtmf_pt and len(rtp.payload) >= 4:
                 code = rtp.payload[0]
                 if not dtmf_events or dtmf_events[-1][1] != rtp.ts:
                     dtmf_events.append((udp.ts, rtp.ts, code))
                 if code == POUND and start is None:
-                    start = (udp.ts, udp.dst_port)
+                    start = (udp.ts, (udp.dst_ip, udp.dst_port))
             continue
-        if portmin <= udp.src_port <= portmax:
-            first_seen.setdefault(udp.src_port, udp.ts)
+        if from_bridge and not to_bridge:
+            key = (udp.src_ip, udp.src_port)
+            first_seen.setdefault(key, udp.ts)
             if rtp.marker:
-                markers.setdefault(udp.src_port, []).append(udp.ts)
+                markers.setdefault(key, []).append(udp.ts)
     result = {"dtmf_keys_sent": "".join(_key(e[2]) for e in dtmf_events), "streams": len(first_seen)}
     if start is None:
         result.update({"error": "no RFC 4733 # (event 11, PT %d) sent to a bridge port in the capture" % dtmf_pt,
                        "caller_streams": len(first_seen), "admitted": 0})
         return result
-    t0, organizer_port = start
-    callers = sorted((t, p) for p, t in first_seen.items() if p != organizer_port and t < t0)
+    t0, organizer = start
+    callers = sorted((t, p) for p, t in first_seen.items() if p != organizer and t < t0)
     latencies = []
     missing = []
     admitted_order = []
@@ -73,13 +81,24 @@ def analyze(pcap, portmin, portmax, dtmf_pt):
         if latest_earlier is not None and admit < latest_earlier - 0.020:
             inversions += 1
         latest_earlier = admit if latest_earlier is None else max(latest_earlier, admit)
-    organizer_marks = [t for t in markers.get(organizer_port, []) if t >= t0]
+    organizer_marks = [t for t in markers.get(organizer, []) if t >= t0]
+    by_node = {}
+    for admit, _, (ip, _) in admitted_order:
+        node = by_node.setdefault(ip, {"admitted": 0, "last_admit_ms": 0.0})
+        node["admitted"] += 1
+        node["last_admit_ms"] = max(node["last_admit_ms"], (admit - t0) * 1000.0)
+    for _, (ip, _) in callers:
+        by_node.setdefault(ip, {"admitted": 0, "last_admit_ms": None}).setdefault("callers", 0)
+        by_node[ip]["callers"] += 1
     result.update({
-        "organizer_bridge_port": organizer_port,
+        "pound_at": t0,
+        "organizer_bridge_port": organizer[1],
+        "organizer_bridge_address": organizer[0],
+        "by_node": by_node,
         "caller_streams": len(callers),
-        "late_streams_ignored": sum(1 for p, t in first_seen.items() if p != organizer_port and t >= t0),
+        "late_streams_ignored": sum(1 for p, t in first_seen.items() if p != organizer and t >= t0),
         "admitted": len(latencies),
-        "not_admitted_ports": missing,
+        "not_admitted_ports": [port for _, port in missing],
         "first_admit_ms": min(latencies) if latencies else None,
         "median_admit_ms": pcaputil.percentile(sorted(latencies), 50) if latencies else None,
         "last_admit_ms": max(latencies) if latencies else None,

@@ -47,6 +47,8 @@ set -u -o pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$BENCH_DIR/lib.sh"
 
 PART=all
 JAR="$REPO_DIR/bridge-server/target/bridge.jar"
@@ -103,13 +105,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-for tool in sipp tcpdump java python3 ss; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is not installed" >&2; exit 2; }
-done
-if [ "$(id -u)" != 0 ]; then
-  echo "bench: run as root (tcpdump on lo and SIPp's pcap play need raw sockets)" >&2
-  exit 2
-fi
+need_root_and_tools sipp tcpdump java python3 ss
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -122,33 +118,17 @@ ORG_PORT=$((SIP_PORT + 2))
 CALLER_MEDIA_PORT=10000      # SIPp's rtp_stream sockets: below the bridge's range
 ORGANIZER_MEDIA_PORT=11000
 
-log() { echo "[$(date +%H:%M:%S) +$(( $(date +%s) - T_START ))s] $*" | tee -a "$RUN_DIR/run.log" >&2; }
-elapsed() { echo $(( $(date +%s) - T_START )); }
 
 # ---- limits ---------------------------------------------------------------------------------
-HARD_NOFILE=$(ulimit -Hn)
-if [ "$HARD_NOFILE" = unlimited ] || [ "$HARD_NOFILE" -ge 65536 ]; then ulimit -n 65536; else ulimit -n "$HARD_NOFILE"; fi
+raise_nofile
 log "open files limit $(ulimit -n); results in $RUN_DIR"
 
 # ---- processes we start, stopped on exit -----------------------------------------------------
 BRIDGE_PID=""
 BRIDGE_DATA=""
-declare -a CHILD_PIDS=()
-
-stop_pid() {  # stop_pid PID [signal]: TERM (or the given signal), then KILL after 10 s
-  local pid=$1 sig=${2:-TERM} i
-  [ -n "$pid" ] || return 0
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill "-$sig" "$pid" 2>/dev/null
-  for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-  return 0
-}
 
 cleanup() {
-  local pid
-  for pid in "${CHILD_PIDS[@]:-}"; do stop_pid "$pid"; done
+  stop_children
   stop_bridge
 }
 trap cleanup EXIT
@@ -167,11 +147,7 @@ start_bridge() {  # start_bridge NAME: a fresh bridge on an empty temp data dir
   BRIDGE_DATADIR="$BRIDGE_DATA" BRIDGE_SIP_PORT="$SIP_PORT" BRIDGE_SIP_BINDADDRESS=127.0.0.1 \
   BRIDGE_SIP_ADVERTISEDADDRESS=127.0.0.1 BRIDGE_RTP_BINDADDRESS=127.0.0.1 \
   BRIDGE_RTP_PORTMIN="$RTP_MIN" BRIDGE_RTP_PORTMAX="$RTP_MAX" \
-  BRIDGE_ADMIN_PORT="$ADMIN_PORT" BRIDGE_ADMIN_BINDADDRESS=127.0.0.1 \
-  BRIDGE_LIMITS_INVITESPERSECONDPERSOURCE="${BRIDGE_LIMITS_INVITESPERSECONDPERSOURCE:-100000}" \
-  BRIDGE_LIMITS_INVITEBURSTPERSOURCE="${BRIDGE_LIMITS_INVITEBURSTPERSOURCE:-100000}" \
-  BRIDGE_LIMITS_INVITESPERSECOND="${BRIDGE_LIMITS_INVITESPERSECOND:-100000}" \
-  BRIDGE_LIMITS_CALLSPERSOURCE="${BRIDGE_LIMITS_CALLSPERSOURCE:-100000}" \
+  BRIDGE_ADMIN_PORT="$ADMIN_PORT" BRIDGE_ADMIN_BINDADDRESS=127.0.0.1 env "${BRIDGE_LIMITS_ENV[@]}" \
     ${BENCH_BRIDGE_CMD:-java $JAVA_OPTS "-Xlog:gc:file=$RUN_DIR/gc-$name.log" -jar "$JAR"} >"$RUN_DIR/bridge-$name.log" 2>&1 &
   BRIDGE_PID=$!
   for i in $(seq 1 600); do
@@ -179,10 +155,10 @@ start_bridge() {  # start_bridge NAME: a fresh bridge on an empty temp data dir
       log "bridge exited at start; last lines of bridge-$name.log:"; tail -20 "$RUN_DIR/bridge-$name.log" >&2
       BRIDGE_PID=""; return 1
     fi
-    line=$(grep -a -m1 -E 'conference ID [0-9]+' "$RUN_DIR/bridge-$name.log" || true)
+    line=$(demo_line "$RUN_DIR/bridge-$name.log")
     if [ -n "$line" ] && ss -Hlun "sport = :$SIP_PORT" | grep -q .; then
-      CONF_ID=$(sed -E 's/.*conference ID ([0-9]+).*/\1/' <<<"$line")
-      ORG_PIN=$(sed -nE 's/.*PIN ([0-9]+).*/\1/p' <<<"$line")
+      CONF_ID=$(demo_conference_id "$line")
+      ORG_PIN=$(demo_pin "$line")
       log "bridge up (pid $BRIDGE_PID) after $((i / 10)).$((i % 10)) s: conference ID $CONF_ID, organizer PIN $( [ -n "$ORG_PIN" ] && echo found || echo MISSING)"
       return 0
     fi
@@ -193,13 +169,7 @@ start_bridge() {  # start_bridge NAME: a fresh bridge on an empty temp data dir
 }
 
 open_meeting() {  # the demo meeting starts with its first caller: the lobby part then measures talkers in a meeting
-  local token code
-  token=$(cat "$BRIDGE_DATA/admin-token" 2>/dev/null) || { log "no admin token in $BRIDGE_DATA"; return 1; }
-  code=$(curl -s -o "$RUN_DIR/open-meeting.json" -w '%{http_code}' -X PATCH -H "Authorization: Bearer $token" \
-    -H 'Content-Type: application/json' --data '{"requirePinToStart":false,"entryExitTones":false,"maxParticipants":0}' \
-    "http://127.0.0.1:$ADMIN_PORT/api/meetings/$CONF_ID")
-  log "open meeting $CONF_ID: HTTP $code $(cat "$RUN_DIR/open-meeting.json" 2>/dev/null)"
-  [ "$code" = 200 ]
+  open_meeting_at "127.0.0.1:$ADMIN_PORT" "$BRIDGE_DATA/admin-token" "$CONF_ID" "$RUN_DIR/open-meeting.json"
 }
 
 stop_bridge() {
@@ -211,43 +181,7 @@ stop_bridge() {
   if [ -n "$BRIDGE_DATA" ]; then rm -rf "$BRIDGE_DATA"; BRIDGE_DATA=""; fi
 }
 
-machine_ticks() {  # "busy total" clock ticks of all cores, from /proc/stat
-  awk '/^cpu /{t=0; for (i=2; i<=NF; i++) t+=$i; print t-$5-$6, t}' /proc/stat
-}
-
-cpu_ticks() {  # utime+stime of a process in clock ticks
-  awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
-}
-
-bridge_errors() {  # count of ERROR/WARN/Exception lines in a bridge log
-  grep -a -c -E 'ERROR|WARN|Exception' "$1" 2>/dev/null || true
-}
-
-# ---- scenario files, in the run directory (SIPp resolves media files against its cwd) --------
-prepare_media() {
-  cp "$BENCH_DIR/scenarios/caller.xml" "$RUN_DIR/caller-rtp.xml"
-  sed '/@rtp/d' "$BENCH_DIR/scenarios/caller.xml" >"$RUN_DIR/caller-quiet.xml"
-  cp "$BENCH_DIR/scenarios/organizer.xml" "$RUN_DIR/organizer.xml"
-  python3 "$BENCH_DIR/gen_audio.py" "$RUN_DIR/caller.wav" --seconds 10
-  python3 "$BENCH_DIR/gen_dtmf_pcap.py" '*' "$RUN_DIR/star.pcap" --start-seq 1000 --start-ts 16000 --check >/dev/null || return 1
-}
-
-caller_scenario() { [ "$1" = yes ] && echo caller-rtp.xml || echo caller-quiet.xml; }
-
-run_sipp() {  # run_sipp TAG TIMEOUT_S ARGS...: SIPp in the run dir, in the background; sets SIPP_PID
-  local tag=$1 limit=$2; shift 2
-  (cd "$RUN_DIR" && exec timeout -s INT -k 15 "$limit" sipp "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -mi 127.0.0.1 \
-      -nostdin -aa -trace_stat -stf "$tag.stat.csv" -fd 1 -trace_err -error_file "$tag.errors.log" \
-      -trace_screen -screen_file "$tag.screen.log" -timeout "$limit" "$@" >"$tag.out" 2>&1) &
-  SIPP_PID=$!
-  CHILD_PIDS+=("$SIPP_PID")
-}
-
-wait_sipp() {  # wait for SIPp; its exit status
-  local rc=0
-  wait "$SIPP_PID" || rc=$?
-  return $rc
-}
+run_sipp() { run_sipp_to "127.0.0.1:$SIP_PORT" "$@"; }   # run_sipp TAG TIMEOUT_S ARGS...
 
 # ---- part: call setup rate -------------------------------------------------------------------
 RATE_BEST=""
@@ -323,13 +257,7 @@ part_lobby() {
     fi
     tag="lobby-$n"
     # per-call holds: every caller is in the lobby through the window, BYEs then leave at 2x the ramp rate
-    python3 - "$n" "$rate" "$byerate" "$end_s" >"$RUN_DIR/hold-$tag.csv" <<'EOF'
-import sys
-n, rate, byerate, end_s = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
-print("SEQUENTIAL")
-for i in range(n):
-    print(int(end_s * 1000 + i * 1000 / byerate - i * 1000 / rate))
-EOF
+    write_holds "$RUN_DIR/hold-$tag.csv" "$n" "$rate" "$byerate" "$end_s"
     limit=$((end_s + n / byerate + 25))
     log "lobby: $n callers at $rate cps (ramp ${ramp}s), caller RTP $CALLER_RTP, capture ${LOBBY_WINDOW}s after ${LOBBY_SETTLE}s settle"
     run_sipp "$tag" "$limit" -sf "$(caller_scenario "$CALLER_RTP")" -inf "hold-$tag.csv" -s "$CONF_ID" \
@@ -338,8 +266,8 @@ EOF
     tcpdump -i lo -n -B 131072 -s 96 -w "$RUN_DIR/$tag.pcap" "udp and src portrange $RTP_MIN-$RTP_MAX" \
       2>"$RUN_DIR/$tag.tcpdump.err" &
     cap_pid=$!
-    CHILD_PIDS+=("$cap_pid")
-    sipp_proc=$(pgrep -P "$SIPP_PID" -x sipp | head -1)
+    track_child "$cap_pid"
+    sipp_proc=$(sipp_process "$SIPP_PID")
     t0=$(date +%s.%N); b0=$(cpu_ticks "$BRIDGE_PID"); s0=$(cpu_ticks "${sipp_proc:-0}"); read -r m0 mt0 < <(machine_ticks)
     sleep "$LOBBY_WINDOW"
     t1=$(date +%s.%N); b1=$(cpu_ticks "$BRIDGE_PID"); s1=$(cpu_ticks "${sipp_proc:-0}"); read -r m1 mt1 < <(machine_ticks)
@@ -380,11 +308,8 @@ MEETING_ROW=""
 part_meeting() {
   local n=$MEETING_CALLERS tag=meeting cap_pid hold_ms callers_pid line ramp lobby_wait
   start_bridge meeting || { MEETING_ROW="| (bridge did not start) | | | | |"; return 1; }
-  # pin.pcap plays 1500 ms after star.pcap (organizer.xml) in the same RTP stream: it goes on
-  # from star.pcap's 6 sequence numbers (1000-1005) and its timestamp moves on by 1500 ms
-  python3 "$BENCH_DIR/gen_dtmf_pcap.py" "${ORG_PIN}#" "$RUN_DIR/pin.pcap" --start-seq 1006 \
-    --start-ts $((16000 + 1500 * 8)) --check >/dev/null \
-    || { log "meeting: could not make the PIN pcap"; return 1; }
+  # pin.pcap plays 1500 ms after star.pcap (organizer.xml) in the same RTP stream
+  pin_pcap "$ORG_PIN" "$RUN_DIR/pin.pcap" || { log "meeting: could not make the PIN pcap"; return 1; }
   ramp=$(( (n + 49) / 50 ))
   lobby_wait=$((ramp + 12))      # star offer (3 s) + "has not started" prompt, then hold music
   hold_ms=$(( (lobby_wait + 20) * 1000 ))
@@ -392,7 +317,7 @@ part_meeting() {
   tcpdump -i lo -n -B 65536 -s 96 -w "$RUN_DIR/$tag.pcap" \
     "udp and (src portrange $RTP_MIN-$RTP_MAX or dst portrange $RTP_MIN-$RTP_MAX)" 2>"$RUN_DIR/$tag.tcpdump.err" &
   cap_pid=$!
-  CHILD_PIDS+=("$cap_pid")
+  track_child "$cap_pid"
   sleep 1
   log "meeting: $n callers into the lobby of $CONF_ID"
   run_sipp "$tag-callers" $((hold_ms / 1000 + ramp + 60)) -sf "$(caller_scenario "$CALLER_RTP")" -inf hold-meeting.csv \

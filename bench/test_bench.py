@@ -18,9 +18,9 @@ import gen_dtmf_pcap  # noqa: E402
 import pcaputil  # noqa: E402
 
 
-def bridge_packet(t, src_port, dst_port, seq, marker=False):
+def bridge_packet(t, src_port, dst_port, seq, marker=False, src_ip="127.0.0.1", dst_ip="127.0.0.1"):
     payload = pcaputil.rtp_packet(0, seq, seq * 160, 0x1000 + src_port, b"\xff" * 160, marker)
-    return (t, pcaputil.ethernet_udp_frame("127.0.0.1", src_port, "127.0.0.1", dst_port, payload))
+    return (t, pcaputil.ethernet_udp_frame(src_ip, src_port, dst_ip, dst_port, payload))
 
 
 class DtmfPcapTest(unittest.TestCase):
@@ -103,6 +103,38 @@ class GapsTest(unittest.TestCase):
             self.assertEqual({"captured": 1234, "received": 1300, "dropped": 66}, analyze_gaps.tcpdump_counts(path))
 
 
+class ClusterGapsTest(unittest.TestCase):
+    """bench/cluster.sh: two nodes with the same ports on 127.0.0.2 and .3, and the legs between them."""
+
+    def capture(self, d):
+        frames = []
+        for i in range(50):
+            t = i * 0.020
+            frames.append(bridge_packet(t, 20000, 10000, i, src_ip="127.0.0.2"))
+            # node 3's stream on the same port, late every tenth packet
+            frames.append(bridge_packet(t + (0.030 if i % 10 == 9 else 0.0), 20000, 12000, i, src_ip="127.0.0.3"))
+            # the inter-node leg 2 -> 3
+            frames.append(bridge_packet(t, 20100, 20200, i, src_ip="127.0.0.2", dst_ip="127.0.0.3"))
+        frames.sort(key=lambda f: f[0])
+        path = os.path.join(d, "cluster.pcap")
+        pcaputil.write_pcap(path, frames)
+        return path
+
+    def test_the_same_port_on_two_nodes_is_two_streams_and_the_legs_are_filtered_out(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = self.capture(d)
+            callers = analyze_gaps.analyze(path, 20000, 29999, dst_ips={"127.0.0.1"})
+            legs = analyze_gaps.analyze(path, 20000, 29999, dst_ips={"127.0.0.2", "127.0.0.3"})
+        self.assertEqual(2, callers["streams"])
+        self.assertEqual(100, callers["packets"])
+        self.assertEqual(["127.0.0.2", "127.0.0.3"], sorted(callers["by_src_ip"]))
+        self.assertAlmostEqual(20.0, callers["by_src_ip"]["127.0.0.2"]["gap_max_ms"], places=1)
+        self.assertAlmostEqual(50.0, callers["by_src_ip"]["127.0.0.3"]["gap_max_ms"], places=1)
+        self.assertEqual(1, legs["streams"])
+        self.assertEqual(50, legs["packets"])
+        self.assertNotIn("by_src_ip", legs)
+
+
 class MeetingTest(unittest.TestCase):
     def test_admission_latency_counts_markers_after_the_pound_key(self):
         frames = []
@@ -127,6 +159,30 @@ class MeetingTest(unittest.TestCase):
         self.assertEqual([20008], r["not_admitted_ports"])
         self.assertAlmostEqual((5.36 - start) * 1000, r["last_admit_ms"], delta=10.0)
         self.assertEqual(0, r["admission_order_inversions"])
+
+    def test_across_nodes_the_organizer_port_on_one_node_does_not_hide_a_caller_on_the_other(self):
+        frames = []
+        for port in (20000, 20002):  # callers in node 2's lobby; node 3 gives the organizer port 20000 too
+            for i in range(int(7.0 / 0.02)):
+                t = 1.0 + port * 0.0001 + i * 0.02
+                marker = i == 0 or abs(t - (5.4 + (port - 20000) * 0.01)) < 0.01
+                frames.append(bridge_packet(t, port, 10000, i, marker, src_ip="127.0.0.2"))
+        for i in range(int(6.0 / 0.02)):  # the organizer's stream from node 3, and the leg 3 -> 2 once started
+            frames.append(bridge_packet(2.0 + i * 0.02, 20000, 11000, i, i == 0, src_ip="127.0.0.3"))
+            frames.append(bridge_packet(5.3 + i * 0.02, 20010, 20020, i, True, src_ip="127.0.0.3", dst_ip="127.0.0.2"))
+        for t, frame in gen_dtmf_pcap.dtmf_frames("*1#", dst=("127.0.0.3", 20000)):
+            frames.append((4.5 + t, frame))
+        frames.sort(key=lambda f: f[0])
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "meeting.pcap")
+            pcaputil.write_pcap(path, frames)
+            r = analyze_meeting.analyze(path, 20000, 29999, 101)
+        self.assertEqual("127.0.0.3", r["organizer_bridge_address"])
+        self.assertEqual(2, r["caller_streams"])
+        self.assertEqual(2, r["admitted"])
+        self.assertEqual({"127.0.0.2"}, set(r["by_node"]))
+        self.assertEqual(2, r["by_node"]["127.0.0.2"]["admitted"])
+        self.assertEqual(0, r["late_streams_ignored"])
 
 
 if __name__ == "__main__":
