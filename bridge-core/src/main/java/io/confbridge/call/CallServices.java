@@ -30,18 +30,8 @@ public record CallServices(
         boolean inbandDtmf,
         long inactivityTimeoutMs) {
 
-    private static final byte[][] SILENCE = new byte[Codec.values().length][];
-
-    static {
-        for (Codec codec : Codec.values()) {
-            byte[] frame = new byte[Codec.FRAME_SAMPLES];
-            Arrays.fill(frame, codec.silence());
-            SILENCE[codec.ordinal()] = frame;
-        }
-    }
-
     /** One frame of digital silence in the codec, shared; never written to. */
     static byte[] silence(Codec codec) {
-        return SILENCE[codec.ordinal()];
+        return codec.silenceFrame();
     }
 }

@@ -1,6 +1,8 @@
 package io.confbridge.dtmf;
 
 import io.confbridge.codec.Codec;
+import io.confbridge.codec.G722Decoder;
+import io.confbridge.codec.Subbands;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -18,6 +20,11 @@ public final class DtmfReceiver {
     private final KeyPressMerger merger = new KeyPressMerger(KeyPressMerger.DEFAULT_WINDOW);
     private Codec codec;
     private final short[] decoded = new short[Codec.FRAME_SAMPLES];
+    /** G.722 only, made on its first packet. */
+    private G722Decoder g722;
+    private byte[] encoded;
+    private int[] low;
+    private int[] high;
     private boolean counting;
 
     /**
@@ -63,13 +70,35 @@ public final class DtmfReceiver {
             return DtmfKey.NONE;
         }
         int n = Math.min(payloadLength, Codec.FRAME_SAMPLES);
-        for (int i = 0; i < n; i++) {
-            decoded[i] = codec.decode(buf.getByte(payloadOffset + i));
+        if (codec.wideband()) {
+            decodeLowBand(buf, payloadOffset, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                decoded[i] = codec.decode(buf.getByte(payloadOffset + i));
+            }
         }
         for (int i = n; i < Codec.FRAME_SAMPLES; i++) {
             decoded[i] = 0;
         }
         return offer(tones.onFrame(decoded, 0), DtmfPath.INBAND, nowNs);
+    }
+
+    /**
+     * G.722: the keys' tones (697–1633 Hz) are all in the low band, which is 8 kHz audio already, so
+     * the detector needs no 16 kHz signal. The decoder follows the caller's stream packet by packet.
+     */
+    private void decodeLowBand(ByteBuf buf, int payloadOffset, int n) {
+        if (g722 == null) {
+            g722 = new G722Decoder();
+            encoded = new byte[Codec.FRAME_SAMPLES];
+            low = new int[Codec.FRAME_SAMPLES];
+            high = new int[Codec.FRAME_SAMPLES];
+        }
+        buf.getBytes(payloadOffset, encoded, 0, n);
+        g722.decodeBands(encoded, 0, n, low, high);
+        for (int i = 0; i < n; i++) {
+            decoded[i] = (short) Subbands.toMixScale(low[i]);
+        }
     }
 
     /**

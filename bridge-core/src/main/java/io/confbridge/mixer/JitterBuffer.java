@@ -81,6 +81,15 @@ final class JitterBuffer {
     private final short[] samples;
     /** The extended sequence number of the frame in each slot, EMPTY or WRITING. */
     private final long[] slotSequence;
+    /**
+     * G.722 frames, kept as received (same layout as {@link #samples}, a byte per 8 kHz tick): an ADPCM
+     * decoder has state, so it must decode a stream in order, which the consumer does as it plays; only
+     * G.711 can be decoded on arrival, in any order. Made by the producer on the first G.722 packet and
+     * published with that slot's sequence (release/acquire), so G.711 calls never carry it.
+     */
+    private byte[] encodedFrames;
+    /** Per slot: whether it holds a G.722 frame (in {@link #encodedFrames}) rather than samples. Seqlocked like the slot. */
+    private final boolean[] slotEncoded;
 
     /** The longest packet taken: 60 ms, the most RFC 3551 lists for G.711; longer ones are cut. */
     static final int MAX_PACKET_SAMPLES = 480;
@@ -112,6 +121,7 @@ final class JitterBuffer {
     // Consumer-owned.
     private boolean primed;
     private boolean lastTakeLost;
+    private boolean lastTakeEncoded;
     private long lostFrames;
     private long skippedFrames;
     private long stretchedFrames;
@@ -153,6 +163,7 @@ final class JitterBuffer {
         this.samples = new short[capacityFrames * Codec.FRAME_SAMPLES];
         this.slotSequence = new long[capacityFrames];
         Arrays.fill(slotSequence, EMPTY);
+        this.slotEncoded = new boolean[capacityFrames];
         this.assembling = new long[capacityFrames];
         Arrays.fill(assembling, EMPTY);
         this.halves = new byte[capacityFrames];
@@ -235,9 +246,17 @@ final class JitterBuffer {
         VarHandle.releaseFence();
         int base = slot * Codec.FRAME_SAMPLES;
         int in = offset + (int) (frameStart + from - start);
-        for (int i = from; i < to; i++) {
-            samples[base + i] = codec.decode(payload.getByte(in++));
+        if (codec.wideband()) {
+            if (encodedFrames == null) {
+                encodedFrames = new byte[capacity * Codec.FRAME_SAMPLES];
+            }
+            payload.getBytes(in, encodedFrames, base + from, to - from);
+        } else {
+            for (int i = from; i < to; i++) {
+                samples[base + i] = codec.decode(payload.getByte(in++));
+            }
         }
+        slotEncoded[slot] = codec.wideband();
         halves[slot] |= (byte) covered;
         if (halves[slot] == BOTH_HALVES) {
             SLOT_SEQUENCE.setRelease(slotSequence, slot, frame);
@@ -328,6 +347,16 @@ final class JitterBuffer {
      *     one); false while priming or after running dry, with {@code out} untouched
      */
     boolean take(short[] out) {
+        return take(out, null);
+    }
+
+    /**
+     * Like {@link #take(short[])}, for a stream that may carry G.722: when the frame played is a G.722
+     * one ({@link #lastTakeEncoded()}), its 160 bytes are copied into {@code encodedOut} instead of
+     * samples into {@code out}, for the consumer to decode in order.
+     */
+    boolean take(short[] out, byte[] encodedOut) {
+        lastTakeEncoded = false;
         long newest = newestPublished;
         if (newest < 0) {
             return false;
@@ -361,7 +390,7 @@ final class JitterBuffer {
             }
             next = shrink(next, newest, depth);
         }
-        lastTakeLost = !copyFrame(next, out);
+        lastTakeLost = !copyFrame(next, out, encodedOut);
         if (lastTakeLost) {
             Arrays.fill(out, 0, Codec.FRAME_SAMPLES, (short) 0);
             if (minDepth < maxDepth && newest - next + 1 < depth) {
@@ -426,15 +455,30 @@ final class JitterBuffer {
         return oldest;
     }
 
-    private boolean copyFrame(long extended, short[] out) {
+    private boolean copyFrame(long extended, short[] out, byte[] encodedOut) {
         int slot = (int) (extended & mask);
         if ((long) SLOT_SEQUENCE.getAcquire(slotSequence, slot) != extended) {
             return false;
         }
-        System.arraycopy(samples, slot * Codec.FRAME_SAMPLES, out, 0, Codec.FRAME_SAMPLES);
+        boolean encoded = slotEncoded[slot];
+        if (encoded) {
+            if (encodedOut == null) {
+                return false; // a G.722 frame for a G.711-only reader (a codec switch in flight): lost
+            }
+            System.arraycopy(encodedFrames, slot * Codec.FRAME_SAMPLES, encodedOut, 0, Codec.FRAME_SAMPLES);
+        } else {
+            System.arraycopy(samples, slot * Codec.FRAME_SAMPLES, out, 0, Codec.FRAME_SAMPLES);
+        }
         // The sample loads must complete before the re-check (LoadLoad), as StampedLock.validate.
         VarHandle.acquireFence();
-        return (long) SLOT_SEQUENCE.getOpaque(slotSequence, slot) == extended;
+        boolean intact = (long) SLOT_SEQUENCE.getOpaque(slotSequence, slot) == extended;
+        lastTakeEncoded = encoded && intact;
+        return intact;
+    }
+
+    /** Whether the last {@link #take(short[], byte[])} gave a G.722 frame, in {@code encodedOut}. */
+    boolean lastTakeEncoded() {
+        return lastTakeEncoded;
     }
 
     /** Producer-side count of packets dropped as late, duplicate or on probation. */

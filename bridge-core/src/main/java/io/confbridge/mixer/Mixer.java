@@ -1,6 +1,7 @@
 package io.confbridge.mixer;
 
 import io.confbridge.codec.Codec;
+import io.confbridge.codec.G722Encoder;
 import io.confbridge.media.MediaClock;
 import io.confbridge.prompt.EncodedAudio;
 
@@ -35,7 +36,6 @@ public final class Mixer implements MediaClock.Listener {
     /** {@code mixer.maxTalkers} when not configured. */
     public static final int DEFAULT_MAX_TALKERS = 3;
     private static final int N = Codec.FRAME_SAMPLES;
-    private static final Codec[] CODECS = Codec.values();
     /** How much louder a talker already in the mix counts when ranking (hysteresis). */
     private static final double INCUMBENT_BONUS = 2.0;
 
@@ -45,18 +45,20 @@ public final class Mixer implements MediaClock.Listener {
     private final ParticipantAudio[] talkers;
     private final double[] talkerRanks;
     private int talkerCount;
+    /** This tick's sum at mix scale: the low band (all of G.711), and the high band of G.722 talkers. */
     private final int[] total = new int[N];
-    private final short[] shared = new short[N];
+    private final int[] totalHigh = new int[N];
+    /** A talker of this tick spoke in G.722 (its frame has a high band). */
+    private boolean wideInMix;
     private final short[] minusOwn = new short[N];
-    private final SoftLimiter sharedLimiter = new SoftLimiter();
-    private final byte[][] sharedEncoded = new byte[CODECS.length][N];
-    private final boolean[] sharedReady = new boolean[CODECS.length];
+    private final short[] minusOwnHigh = new short[N];
+    /** What everyone who is not a talker hears. */
+    private final SharedMix shared = new SharedMix();
     /** This node's own talkers only: what the legs to other nodes hear. */
     private final int[] localTotal = new int[N];
-    private final short[] local = new short[N];
-    private final SoftLimiter localLimiter = new SoftLimiter();
-    private final byte[][] localEncoded = new byte[CODECS.length][N];
-    private final boolean[] localReady = new boolean[CODECS.length];
+    private final int[] localHigh = new int[N];
+    private boolean localWide;
+    private final SharedMix local = new SharedMix();
     private boolean localMixed;
     private EncodedAudio announcement;
     private int announcementFrame;
@@ -131,27 +133,33 @@ public final class Mixer implements MediaClock.Listener {
         talkerCount = 0;
         for (ParticipantAudio p : parts) {
             // Always drain the jitter buffer, so a muted participant's backlog never plays later.
-            boolean got = p.heard.take(p.frame);
-            if (got) {
-                if (p.heard.lastTakeLost()) {
-                    p.concealment.conceal(p.frame);
-                } else {
-                    p.concealment.played(p.frame);
-                }
-            }
+            boolean got = p.takeFrame();
             // A key's tones are not for the meeting's ears: drop them (and their tail) from the mix.
             p.packetArrived = got && !p.muted() && !p.keyToneAt(nowNs);
-            boolean talking = p.talker.update(p.packetArrived ? p.frame : null);
-            boolean wasInMix = p.inMix;
+            boolean talking = p.talker.update(p.packetArrived ? p.frame : null, p.wideFrame ? p.high : null);
+            p.wasInMix = p.inMix;
             p.inMix = false;
             if (talking && p.packetArrived) {
-                rank(p, p.talker.level() * (wasInMix ? INCUMBENT_BONUS : 1.0));
+                rank(p, p.talker.level() * (p.wasInMix ? INCUMBENT_BONUS : 1.0));
             }
         }
         Arrays.fill(total, 0);
         Arrays.fill(localTotal, 0);
+        if (wideInMix) {
+            Arrays.fill(totalHigh, 0);
+        }
+        if (localWide) {
+            Arrays.fill(localHigh, 0);
+        }
+        wideInMix = false;
+        localWide = false;
         for (int t = 0; t < talkerCount; t++) {
             ParticipantAudio p = talkers[t];
+            if (!p.wasInMix && p.codec.wideband() && p.encoder != null) {
+                // Back in the mix: its decoder has been following the shared stream, so its own
+                // encoder goes on from there rather than from wherever it stopped.
+                p.encoder.copyFrom(shared.encoder());
+            }
             p.inMix = true;
             short[] f = p.frame;
             for (int i = 0; i < N; i++) {
@@ -162,11 +170,22 @@ public final class Mixer implements MediaClock.Listener {
                     localTotal[i] += f[i];
                 }
             }
+            if (p.wideFrame) {
+                short[] h = p.high;
+                for (int i = 0; i < N; i++) {
+                    totalHigh[i] += h[i];
+                }
+                wideInMix = true;
+                if (!p.otherNode) {
+                    for (int i = 0; i < N; i++) {
+                        localHigh[i] += h[i];
+                    }
+                    localWide = true;
+                }
+            }
         }
         mixAnnouncement();
-        sharedLimiter.apply(total, null, shared);
-        Arrays.fill(sharedReady, false);
-        Arrays.fill(localReady, false);
+        shared.mix(total, wideInMix ? totalHigh : null);
         localMixed = false;
         for (ParticipantAudio p : parts) {
             int at = p.toSend.claim();
@@ -178,20 +197,9 @@ public final class Mixer implements MediaClock.Listener {
             if (p.otherNode) {
                 System.arraycopy(localMix(codec), 0, out, at, N);
             } else if (p.inMix) {
-                p.limiter.apply(total, p.frame, minusOwn);
-                for (int i = 0; i < N; i++) {
-                    out[at + i] = codec.encode(minusOwn[i]);
-                }
+                mixMinusOwn(p, codec, out, at);
             } else {
-                int c = codec.ordinal();
-                byte[] encoded = sharedEncoded[c];
-                if (!sharedReady[c]) {
-                    for (int i = 0; i < N; i++) {
-                        encoded[i] = codec.encode(shared[i]);
-                    }
-                    sharedReady[c] = true;
-                }
-                System.arraycopy(encoded, 0, out, at, N);
+                System.arraycopy(shared.encoded(codec), 0, out, at, N);
             }
             p.toSend.publish();
         }
@@ -201,21 +209,43 @@ public final class Mixer implements MediaClock.Listener {
         }
     }
 
+    /**
+     * A talker's frame: the sum minus their own audio, with their own gain. A G.711 talker while no
+     * wideband talker speaks costs what it always did; otherwise the talker's own G.722 encoder or
+     * decimator is used, since each holds the history of one continuous signal.
+     */
+    private void mixMinusOwn(ParticipantAudio p, Codec codec, byte[] out, int at) {
+        boolean wide = wideInMix || p.wideFrame || codec.wideband();
+        if (!wide) {
+            p.limiter.apply(total, p.frame, minusOwn);
+            for (int i = 0; i < N; i++) {
+                out[at + i] = codec.encode(minusOwn[i]);
+            }
+            return;
+        }
+        p.limiter.apply(total, wideInMix ? totalHigh : null, p.frame, p.wideFrame ? p.high : null,
+                minusOwn, minusOwnHigh);
+        if (p.narrowing == null) {
+            p.narrowing = new SharedMix.Narrowing();
+        }
+        if (codec.wideband()) {
+            if (p.encoder == null) {
+                p.encoder = new G722Encoder();
+                p.encoder.copyFrom(shared.encoder());
+            }
+            SharedMix.encodeG722(p.encoder, minusOwn, minusOwnHigh, out, at, p.narrowing);
+        } else {
+            p.narrowing.narrow(minusOwn, minusOwnHigh, codec, out, at);
+        }
+    }
+
     /** This tick's sum of this node's own talkers, limited once and encoded once per codec. */
     private byte[] localMix(Codec codec) {
         if (!localMixed) {
-            localLimiter.apply(localTotal, null, local);
+            local.mix(localTotal, localWide ? localHigh : null);
             localMixed = true;
         }
-        int c = codec.ordinal();
-        byte[] encoded = localEncoded[c];
-        if (!localReady[c]) {
-            for (int i = 0; i < N; i++) {
-                encoded[i] = codec.encode(local[i]);
-            }
-            localReady[c] = true;
-        }
-        return encoded;
+        return local.encoded(codec);
     }
 
     /** Tells the listener when this tick's talkers are not last tick's (as a set: order is ranking). */

@@ -1,6 +1,9 @@
 package io.confbridge.mixer;
 
 import io.confbridge.codec.Codec;
+import io.confbridge.codec.G722Decoder;
+import io.confbridge.codec.G722Encoder;
+import io.confbridge.codec.Subbands;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -13,8 +16,27 @@ public final class ParticipantAudio {
     volatile Codec codec;
     final JitterBuffer heard;
     final EncodedFrameRing toSend = new EncodedFrameRing(4);
-    /** This tick's decoded frame of this participant; valid when {@link #packetArrived}. */
+    /**
+     * This tick's decoded frame of this participant, valid when {@link #packetArrived}: 8 kHz audio,
+     * or for G.722 its low band, at mix scale (see {@code Subbands}).
+     */
     final short[] frame = new short[Codec.FRAME_SAMPLES];
+    /** This tick's G.722 high band at mix scale; valid when {@link #wideFrame}. Made on first use. */
+    short[] high;
+    /** This tick's frame came in G.722, so {@link #high} holds its high band. */
+    boolean wideFrame;
+    /** The G.722 frame taken from the jitter buffer, and the decoder that follows the participant's stream. */
+    private byte[] encodedFrame;
+    private G722Decoder decoder;
+    private int[] bandLow;
+    private int[] bandHigh;
+    /**
+     * What this participant hears while it is a talker, when it cannot be the shared mix minus nothing:
+     * its own G.722 encoder (a G.722 talker), or its own decimator (a G.711 talker while wideband
+     * talkers are in the mix). Made the first time it is needed; owned by the mixer's loop.
+     */
+    G722Encoder encoder;
+    SharedMix.Narrowing narrowing;
     /**
      * A frame of this participant arrived for this tick and they are not muted, so it is in the sum.
      * Not talker detection: a frame of background noise counts too.
@@ -26,6 +48,8 @@ public final class ParticipantAudio {
     final TalkerDetector talker = new TalkerDetector();
     /** This participant is one of the talkers summed this tick (it then hears the sum minus itself). */
     boolean inMix;
+    /** It was one in the tick before (the mixer's loop). */
+    boolean wasInMix;
     /** The gain of this participant's own mix-minus, used while it is in the mix. */
     final SoftLimiter limiter = new SoftLimiter();
     private volatile boolean muted;
@@ -100,6 +124,53 @@ public final class ParticipantAudio {
      */
     public void received(int sequenceNumber, ByteBuf buf, int payloadOffset, int payloadLength) {
         heard.put(sequenceNumber, buf, payloadOffset, payloadLength, codec);
+    }
+
+    /**
+     * Mixer's loop: takes this tick's frame from the jitter buffer into {@link #frame} (and
+     * {@link #high} for G.722), decoding G.722 in stream order and concealing a lost frame.
+     *
+     * @return whether a frame (possibly concealed) is there for this tick
+     */
+    boolean takeFrame() {
+        wideFrame = false;
+        if (encodedFrame == null && codec.wideband()) {
+            encodedFrame = new byte[Codec.FRAME_SAMPLES];
+        }
+        if (!heard.take(frame, encodedFrame)) {
+            return false;
+        }
+        if (heard.lastTakeLost()) {
+            // The low band (all of G.711) is concealed; a high band is left out for the lost frame.
+            concealment.conceal(frame);
+        } else {
+            if (heard.lastTakeEncoded()) {
+                decodeWideband();
+            }
+            concealment.played(frame);
+        }
+        return true;
+    }
+
+    private void decodeWideband() {
+        if (decoder == null) {
+            decoder = new G722Decoder();
+            bandLow = new int[Codec.FRAME_SAMPLES];
+            bandHigh = new int[Codec.FRAME_SAMPLES];
+            high = new short[Codec.FRAME_SAMPLES];
+        }
+        decoder.decodeBands(encodedFrame, 0, Codec.FRAME_SAMPLES, bandLow, bandHigh);
+        for (int i = 0; i < Codec.FRAME_SAMPLES; i++) {
+            // The decoder keeps each band within 15 bits, so at mix scale they fit in 16.
+            frame[i] = (short) Subbands.toMixScale(bandLow[i]);
+            high[i] = (short) Subbands.toMixScale(bandHigh[i]);
+        }
+        wideFrame = true;
+    }
+
+    /** Whether the participant's codec is wideband (G.722) now. */
+    public boolean isWideband() {
+        return codec.wideband();
     }
 
     /** Sender side (the call's loop): mix frames waiting to go out. */

@@ -39,6 +39,37 @@ final class SoftLimiter {
         }
     }
 
+    /**
+     * Two bands (G.722's low and high subbands, at mix scale; see {@code Subbands}): one gain for both,
+     * so the sound's balance is kept. At 16 kHz the two output samples of a pair are about the sum
+     * and the difference of the bands, so the peak that must fit is the largest |low| + |high|.
+     * {@code minus}, {@code minusHigh} and {@code sumHigh} may be null for nothing.
+     */
+    void apply(int[] sum, int[] sumHigh, short[] minus, short[] minusHigh, short[] out, short[] outHigh) {
+        if (sumHigh == null && minusHigh == null) {
+            apply(sum, minus, out);
+            java.util.Arrays.fill(outHigh, (short) 0);
+            return;
+        }
+        int peak = 0;
+        for (int i = 0; i < Codec.FRAME_SAMPLES; i++) {
+            int l = minus == null ? sum[i] : sum[i] - minus[i];
+            int h = (sumHigh == null ? 0 : sumHigh[i]) - (minusHigh == null ? 0 : minusHigh[i]);
+            peak = Math.max(peak, Math.abs(l) + Math.abs(h));
+        }
+        double fits = peak > CEILING ? (double) CEILING / peak : 1.0;
+        gain = fits < gain ? fits : gain + (Math.min(1.0, fits) - gain) * RELEASE;
+        if (gain >= 0.9999) {
+            gain = 1.0;
+        }
+        for (int i = 0; i < Codec.FRAME_SAMPLES; i++) {
+            int l = minus == null ? sum[i] : sum[i] - minus[i];
+            int h = (sumHigh == null ? 0 : sumHigh[i]) - (minusHigh == null ? 0 : minusHigh[i]);
+            out[i] = (short) Math.round(l * gain);
+            outHigh[i] = (short) Math.round(h * gain);
+        }
+    }
+
     double gain() {
         return gain;
     }

@@ -46,6 +46,14 @@ final class TalkerDetector {
      * whether the participant is a talker now.
      */
     boolean update(short[] frame) {
+        return update(frame, null);
+    }
+
+    /**
+     * Like {@link #update(short[])}, with a G.722 frame's high band ({@code high}, null for none): its
+     * energy counts too, so a talker of mostly high sounds (an "s") is heard as talking.
+     */
+    boolean update(short[] frame, short[] high) {
         if (frame == null) {
             level *= 1 - LEVEL_SMOOTHING;
             return talking = hangover > 0 && --hangover > 0;
@@ -54,6 +62,12 @@ final class TalkerDetector {
         for (int i = 0; i < Codec.FRAME_SAMPLES; i++) {
             int s = frame[i];
             sum += (long) s * s;
+        }
+        if (high != null) {
+            for (int i = 0; i < Codec.FRAME_SAMPLES; i++) {
+                int s = high[i];
+                sum += (long) s * s;
+            }
         }
         double energy = (double) sum / Codec.FRAME_SAMPLES;
         level += (energy - level) * LEVEL_SMOOTHING;

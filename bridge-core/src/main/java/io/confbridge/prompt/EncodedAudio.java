@@ -1,13 +1,16 @@
 package io.confbridge.prompt;
 
 import io.confbridge.codec.Codec;
+import io.confbridge.codec.G722Encoder;
+import io.confbridge.codec.Subbands;
 import java.util.Arrays;
 
 /**
  * An immutable audio clip (a prompt, a tone, the hold music) encoded once per codec at load time
  * and shared by every call that plays it: sending frame {@code i} to a caller is a copy of
  * {@link Codec#FRAME_SAMPLES} bytes from {@code payload(codec)} at offset {@code i * 160}, with no
- * encoding per listener. The clip is 8 kHz mono, padded with silence to whole 20 ms frames.
+ * encoding per listener. The clip is 8 kHz mono, padded with silence to whole 20 ms frames; in G.722
+ * it is the low band of a 16 kHz stream (160 bytes a frame too).
  *
  * <p>The arrays returned by {@link #payload} and {@link #pcm} are the shared originals, not
  * copies, so that the media path allocates nothing: callers must never write to them.
@@ -29,17 +32,36 @@ public final class EncodedAudio {
         Codec[] codecs = Codec.values();
         this.payloads = new byte[codecs.length][];
         for (Codec codec : codecs) {
-            byte[] payload = new byte[pcm.length];
-            for (int i = 0; i < pcm.length; i++) {
-                payload[i] = codec.encode(pcm[i]);
-            }
-            payloads[codec.ordinal()] = payload;
+            payloads[codec.ordinal()] = codec.wideband() ? encodeWideband(pcm) : encodeNarrowband(codec, pcm);
         }
         int peak = 0;
         for (short sample : pcm) {
             peak = Math.max(peak, Math.abs(sample));
         }
         this.peakAmplitude = peak;
+    }
+
+    private static byte[] encodeNarrowband(Codec codec, short[] pcm) {
+        byte[] payload = new byte[pcm.length];
+        for (int i = 0; i < pcm.length; i++) {
+            payload[i] = codec.encode(pcm[i]);
+        }
+        return payload;
+    }
+
+    /**
+     * The 8 kHz clip as G.722: all of it is G.722's low band (0–4 kHz) at that band's scale, the high
+     * band silent. Encoded in one pass, so the stream is continuous from frame to frame.
+     */
+    private static byte[] encodeWideband(short[] pcm) {
+        int[] low = new int[pcm.length];
+        int[] high = new int[pcm.length];
+        for (int i = 0; i < pcm.length; i++) {
+            low[i] = Subbands.lowOfNarrowband(pcm[i]);
+        }
+        byte[] payload = new byte[pcm.length];
+        new G722Encoder().encodeBands(low, high, pcm.length, payload, 0);
+        return payload;
     }
 
     /**

@@ -26,8 +26,9 @@ import java.util.function.Consumer;
  *
  * <p>The peers' addresses come from the {@code nodes} and {@code meeting_presence} tables (a live node's
  * media address and the port of its part of this meeting): a datagram from any other source is dropped
- * and counted, so the legs cannot be reached from outside the cluster. Payload: G.711 µ-law at 8 kHz, the
- * mixer's own rate (the bridge has no wideband codec yet).
+ * and counted, so the legs cannot be reached from outside the cluster. Payload: G.722 (issue 12 §3: a
+ * wideband codec), 160 bytes a 20 ms frame like G.711, so a G.722 caller on one node is heard in
+ * wideband on the other, and the mixer's two-band sums cross unchanged.
  *
  * <p>Everything runs on the meeting's media loop: the socket is bound there, the legs are replaced there,
  * and {@link #tick} runs as a sender of the meeting's clock, after its mixer, so a mix goes out in the
@@ -36,7 +37,7 @@ import java.util.function.Consumer;
 public final class NodeLegs implements MediaClock.Listener {
     private static final Logger log = LoggerFactory.getLogger(NodeLegs.class);
     /** The legs' codec; its static payload type is the only one accepted. */
-    public static final Codec CODEC = Codec.PCMU;
+    public static final Codec CODEC = Codec.G722;
     private static final int PACKET_BYTES = RtpHeader.FIXED_HEADER_LENGTH + Codec.FRAME_SAMPLES;
     /** Frames a leg's sender lets wait before dropping older ones (the mixer and sender share a clock). */
     private static final int KEEP_FRAMES = 2;

@@ -73,7 +73,7 @@ class G711Test {
 
     @Test
     void quantisationIsMonotonic() {
-        for (Codec codec : Codec.values()) {
+        for (Codec codec : new Codec[] {Codec.PCMU, Codec.PCMA}) {
             int previous = Integer.MIN_VALUE;
             for (int x = Short.MIN_VALUE; x <= Short.MAX_VALUE; x++) {
                 int y = codec.decode(codec.encode((short) x));
@@ -85,7 +85,7 @@ class G711Test {
 
     @Test
     void quantisationErrorStaysWithinHalfASegmentStep() {
-        for (Codec codec : Codec.values()) {
+        for (Codec codec : new Codec[] {Codec.PCMU, Codec.PCMA}) {
             for (int x = -32000; x <= 32000; x++) {
                 int y = codec.decode(codec.encode((short) x));
                 // step size at |x| is at most |x|/16 (4 mantissa bits) plus the smallest step near zero
@@ -97,7 +97,7 @@ class G711Test {
 
     @Test
     void oneKilohertzSineRoundTripsAbove30DbSnr() {
-        for (Codec codec : Codec.values()) {
+        for (Codec codec : new Codec[] {Codec.PCMU, Codec.PCMA}) {
             double signal = 0;
             double noise = 0;
             for (int n = 0; n < Codec.CLOCK_RATE; n++) {
@@ -113,8 +113,8 @@ class G711Test {
 
     @Test
     void silenceIsTheCodeOfZero() {
-        assertEquals((byte) 0xFF, Codec.PCMU.silence());
-        assertEquals((byte) 0xD5, Codec.PCMA.silence());
+        assertEquals((byte) 0xFF, Codec.PCMU.silenceFrame()[0]);
+        assertEquals((byte) 0xD5, Codec.PCMA.silenceFrame()[0]);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.confbridge.dtmf;
 
 import io.confbridge.codec.Codec;
+import io.confbridge.codec.G722Encoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
@@ -66,6 +67,27 @@ class DtmfReceiverTest {
         listening.startCounting();
         audio(listening, tone, 0);
         assertEquals("7", pressed.toString());
+    }
+
+    @Test
+    void inBandTonesAreHeardInG722Too() {
+        // The 8 kHz signal, upsampled by linear interpolation to 16 kHz and G.722-encoded as a phone would.
+        short[] narrow = new TestSignal().silence(40).tone('4', 80).silence(40).tone('2', 80).silence(80).pcm();
+        short[] wide = new short[2 * narrow.length];
+        for (int i = 0; i < narrow.length; i++) {
+            int next = i + 1 < narrow.length ? narrow[i + 1] : 0;
+            wide[2 * i] = narrow[i];
+            wide[2 * i + 1] = (short) ((narrow[i] + next) / 2);
+        }
+        byte[] encoded = new byte[narrow.length];
+        new G722Encoder().encode(wide, 0, wide.length, encoded, 0);
+        DtmfReceiver receiver = new DtmfReceiver(Codec.G722, true);
+        receiver.startCounting();
+        for (int f = 0; f + Codec.FRAME_SAMPLES <= encoded.length; f += Codec.FRAME_SAMPLES) {
+            buf.clear().writeBytes(encoded, f, Codec.FRAME_SAMPLES);
+            note(receiver.audio(buf, 0, Codec.FRAME_SAMPLES, f / 8 * MS));
+        }
+        assertEquals("42", pressed.toString());
     }
 
     @Test

@@ -32,7 +32,7 @@ class InbandDtmfDetectorTest {
             decoded[offset + i] = codec.decode(codec.encode(pcm[i]));
         }
         for (int i = pcm.length; i < frames * Codec.FRAME_SAMPLES; i++) {
-            decoded[offset + i] = codec.decode(codec.silence());
+            decoded[offset + i] = codec.decode(codec.silenceFrame()[0]);
         }
         StringBuilder keys = new StringBuilder();
         for (int f = 0; f < frames; f++) {
@@ -49,7 +49,7 @@ class InbandDtmfDetectorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Codec.class)
+    @EnumSource(value = Codec.class, names = {"PCMU", "PCMA"})
     void everyKeyIsDetectedThroughTheCodec(Codec codec) {
         for (char key : ALL_KEYS.toCharArray()) {
             detector = new InbandDtmfDetector();
@@ -198,7 +198,7 @@ class InbandDtmfDetectorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Codec.class)
+    @EnumSource(value = Codec.class, names = {"PCMU", "PCMA"})
     void toneInNoiseAtFifteenDbSnrIsDetected(Codec codec) {
         // two tones at -13 dBFS each make -10 dBFS of signal; noise 15 dB below that
         for (long seed = 1; seed <= 3; seed++) {

@@ -1,6 +1,7 @@
 package io.confbridge.mixer;
 
 import io.confbridge.codec.Codec;
+import io.confbridge.codec.G722Encoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,10 @@ class MixerAllocationTest {
     private final int[] sequence = new int[audio.length];
     private final long[] sample = new long[audio.length];
     private final ByteBuf packet = Unpooled.buffer(N);
+    private static final Codec[] CODECS = {Codec.G722, Codec.PCMU, Codec.PCMA};
+    private final G722Encoder[] encoders = new G722Encoder[TALKERS + SILENT];
+    private final short[] wide = new short[2 * N];
+    private final byte[] wideOut = new byte[N];
     private int changes;
     private long tick;
 
@@ -36,8 +41,10 @@ class MixerAllocationTest {
         assertTrue(GAP_TICKS < TalkerDetector.HANGOVER_TICKS, "the gaps between bursts are bridged by the hangover");
         Mixer mixer = new Mixer(3);
         for (int i = 0; i < audio.length; i++) {
-            // Mixed codecs, so the shared mix is encoded more than once per tick too.
-            audio[i] = new ParticipantAudio(i % 2 == 0 ? Codec.PCMU : Codec.PCMA);
+            // Mixed codecs, so the shared mix is encoded more than once per tick too; the first talker
+            // is G.722, so the wideband path (decoding, two-band sums, the decimator for G.711 ears,
+            // G.722 encoders) runs every tick.
+            audio[i] = new ParticipantAudio(CODECS[i % CODECS.length]);
         }
         mixer.participants(audio);
         mixer.onTalkersChanged(() -> changes++);
@@ -89,6 +96,19 @@ class MixerAllocationTest {
         double amplitude = p < TALKERS && burst ? 32767 * Math.pow(10, -12 / 20.0) : 0;
         Codec codec = audio[p].codec();
         packet.clear();
+        if (codec.wideband()) {
+            if (encoders[p] == null) {
+                encoders[p] = new G722Encoder();
+            }
+            for (int i = 0; i < 2 * N; i++) {
+                wide[i] = (short) Math.round(amplitude * Math.sin(2 * Math.PI * 1000 * (2 * sample[p] + i) / 16000.0));
+            }
+            sample[p] += N;
+            encoders[p].encode(wide, 0, 2 * N, wideOut, 0);
+            packet.writeBytes(wideOut);
+            audio[p].received(++sequence[p], packet, 0, N);
+            return;
+        }
         for (int i = 0; i < N; i++, sample[p]++) {
             double v = amplitude * Math.sin(2 * Math.PI * 1000 * sample[p] / 8000.0);
             packet.writeByte(codec.encode((short) Math.round(v)));

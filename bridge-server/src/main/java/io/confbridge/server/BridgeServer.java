@@ -1,5 +1,6 @@
 package io.confbridge.server;
 
+import io.confbridge.codec.Codec;
 import io.confbridge.auth.SipAccountCache;
 import io.confbridge.call.CallFactory;
 import io.confbridge.call.CallServices;
@@ -189,8 +190,11 @@ public final class BridgeServer implements AutoCloseable {
         SipAccountCache accounts = SipAccountCache.load(new StoredSipAccounts(store, realm));
         store.onSipAccountChange(accounts);
         // Failed digest responses count per SIP username and source like wrong PINs, on the PIN workers.
+        List<Codec> codecs = config.rtp().codecs().stream().map(Codec::named).toList();
         sip = new SipServer(config.sip(), calls, accounts, new DigestLockout(vault.lockout(), workers))
-                .limits(config.limits());
+                .limits(config.limits())
+                .codecs(codecs);
+        log.info("codecs, best first (rtp.codecs): {}", codecs);
         sip.metrics(metrics);
         sip.start();
         toClose.add(sip);

@@ -120,7 +120,17 @@ public record BridgeConfig(
             int portMax,
             int mediaThreads,
             boolean latching,
-            long inactivityTimeoutMs) {
+            long inactivityTimeoutMs,
+            List<String> codecs) {
+
+        /** The codecs the bridge speaks, best first: {@code rtp.codecs}' default and allowed names. */
+        public static final List<String> KNOWN_CODECS = List.of("G722", "PCMU", "PCMA");
+
+        /** Every codec, best first ({@link #KNOWN_CODECS}). */
+        public RtpConfig(String bindAddress, int portMin, int portMax, int mediaThreads, boolean latching,
+                         long inactivityTimeoutMs) {
+            this(bindAddress, portMin, portMax, mediaThreads, latching, inactivityTimeoutMs, KNOWN_CODECS);
+        }
     }
 
     /**

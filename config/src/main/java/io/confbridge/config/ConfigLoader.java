@@ -84,6 +84,8 @@ public final class ConfigLoader {
             longKey("rtp.inactivityTimeoutMs", 0, 0, 86_400_000),
             oneOf("rtp.srtp", "optional", "optional", "mandatory", "off"),
             boolKey("rtp.srtpOverInsecureSignalling", false),
+            // Best first; the answer takes the first of these the caller offers (issue 11).
+            stringKey("rtp.codecs", String.join(",", BridgeConfig.RtpConfig.KNOWN_CODECS), false),
 
             longKey("ivr.digitTimeoutMs", 10_000, 1_000, 120_000),
             longKey("ivr.organizerStarWaitMs", 3_000, 500, 30_000),
@@ -415,7 +417,8 @@ public final class ConfigLoader {
                 portMax,
                 mediaThreads == 0 ? Runtime.getRuntime().availableProcessors() : mediaThreads,
                 values.string("rtp.latching").equals("auto"),
-                positiveAtLeast("rtp.inactivityTimeoutMs", values.longValue("rtp.inactivityTimeoutMs"), 1_000));
+                positiveAtLeast("rtp.inactivityTimeoutMs", values.longValue("rtp.inactivityTimeoutMs"), 1_000),
+                codecList("rtp.codecs", values.string("rtp.codecs")));
 
         String promptDir = values.string("ivr.promptDir");
         if (!promptDir.isEmpty()) {
@@ -594,6 +597,33 @@ public final class ConfigLoader {
      * The realm goes into {@code WWW-Authenticate: Digest realm="..."} as a quoted string and into every
      * HA1: printable ASCII without quotes or backslashes keeps it the same on every softphone.
      */
+    /**
+     * An ordered list of codec names ({@code G722,PCMU,PCMA}, any case, commas with optional spaces): each
+     * known and named once, at least one.
+     */
+    static List<String> codecList(String key, String spec) {
+        List<String> codecs = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            String name = part.trim().toUpperCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!BridgeConfig.RtpConfig.KNOWN_CODECS.contains(name)) {
+                throw new ConfigException(key, "unknown codec '" + part.trim() + "'; allowed: "
+                        + String.join(", ", BridgeConfig.RtpConfig.KNOWN_CODECS) + " (a comma-separated list, best first)");
+            }
+            if (codecs.contains(name)) {
+                throw new ConfigException(key, name + " is listed twice");
+            }
+            codecs.add(name);
+        }
+        if (codecs.isEmpty()) {
+            throw new ConfigException(key, "no codec; allowed: " + String.join(", ", BridgeConfig.RtpConfig.KNOWN_CODECS)
+                    + " (a comma-separated list, best first)");
+        }
+        return List.copyOf(codecs);
+    }
+
     /** 0 (off) or at least {@code min}: a timer of a few milliseconds would end every call. */
     private static long positiveAtLeast(String key, long value, long min) {
         if (value != 0 && value < min) {

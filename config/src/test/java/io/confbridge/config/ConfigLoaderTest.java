@@ -277,6 +277,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void codecsAreAnOrderedListOfKnownNames() {
+        assertEquals(List.of("G722", "PCMU", "PCMA"), ConfigLoader.load(null, Map.of()).rtp().codecs());
+        assertEquals(List.of("PCMA", "G722"),
+                ConfigLoader.load(null, Map.of("BRIDGE_RTP_CODECS", "pcma, g722")).rtp().codecs());
+        ConfigException unknown = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("rtp.codecs", "PCMU,opus7")));
+        assertEquals("rtp.codecs", unknown.key());
+        assertTrue(unknown.getMessage().contains("G722, PCMU, PCMA"), unknown.getMessage());
+        assertEquals("rtp.codecs", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("rtp.codecs", "PCMU,pcmu"))).key());
+        assertEquals("rtp.codecs", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("rtp.codecs", " , "))).key());
+    }
+
+    @Test
     void outOfRangeNamesKeyAndRange() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("rtp.portMin", "70000")));

@@ -8,6 +8,7 @@ import io.confbridge.call.CallHandle;
 import io.confbridge.call.CallRejectedException;
 import io.confbridge.call.NewCall;
 import io.confbridge.call.NegotiatedMedia;
+import io.confbridge.codec.Codec;
 import io.confbridge.config.BridgeConfig;
 import io.confbridge.sip.logging.NioHandlerUnlock;
 import io.confbridge.sip.sdp.AudioOffer;
@@ -79,8 +80,10 @@ final class SipEventRouter implements SipListenerExt {
     /** Null when the bridge has no SIP accounts: nobody is challenged and REGISTER gets 405. */
     private final SipAuthenticator authenticator;
     private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
-    /** What the bridge offers to a caller that sent no offer. */
-    private final BridgeOffer ourOffer = BridgeOffer.allCodecs();
+    /** The codecs calls may use, best first ({@code rtp.codecs}); set once before the listener is added. */
+    private volatile List<Codec> codecs = List.of(Codec.values());
+    /** What the bridge offers to a caller that sent no offer: {@link #codecs}, in that order. */
+    private volatile BridgeOffer ourOffer = BridgeOffer.allCodecs();
     /** Null when {@code sip.keepaliveIntervalMs} is 0. */
     private final Keepalive keepalive;
     private final SessionTimer sessionTimer;
@@ -105,6 +108,12 @@ final class SipEventRouter implements SipListenerExt {
         this.authenticator = authenticator;
         this.keepalive = keepaliveIntervalMs > 0 ? new Keepalive(setup, keepaliveIntervalMs, sip) : null;
         this.sessionTimer = new SessionTimer(setup, sip, sessionTimerSecondMs);
+    }
+
+    /** The codecs, best first (rtp.codecs), before the first request. */
+    void codecs(List<Codec> preference) {
+        this.codecs = List.copyOf(preference);
+        this.ourOffer = new BridgeOffer(preference);
     }
 
     /** The SRTP policy (rtp.srtp), before the first request. */
@@ -816,15 +825,16 @@ final class SipEventRouter implements SipListenerExt {
             log.debug("call {}: unparseable SDP: {}", RequestParts.callIdOf(request), e.getMessage());
             return new OfferCheck(null, null, Response.NOT_ACCEPTABLE_HERE, "Incompatible media format");
         }
-        SdpOffer.SecuredAudio secured = offer.selectAudio(null, keysAllowed, mandatory).orElse(null);
+        SdpOffer.SecuredAudio secured = offer.selectAudioPreferring(codecs, keysAllowed, mandatory).orElse(null);
         if (secured == null) {
             String why = "Incompatible media format";
             if (mandatory) {
                 why = "SRTP required: no usable a=crypto (AES_CM_128_HMAC_SHA1_80 or _32)";
             } else if (!keysAllowed && !secure && srtp.mode() != BridgeConfig.SipConfig.Srtp.Mode.OFF
-                    && offer.selectAudio(null, true, true).isPresent()) {
+                    && offer.selectAudioPreferring(codecs, true, true).isPresent()) {
                 why = "SDES keys refused over insecure signalling: call over TLS";
-            } else if (srtp.mode() == BridgeConfig.SipConfig.Srtp.Mode.OFF && offer.selectAudio(null, true, true).isPresent()) {
+            } else if (srtp.mode() == BridgeConfig.SipConfig.Srtp.Mode.OFF
+                    && offer.selectAudioPreferring(codecs, true, true).isPresent()) {
                 why = "SRTP is off here: offer RTP/AVP";
             }
             log.info("call {}: offer refused with 488: {}", RequestParts.callIdOf(request), why);

@@ -1,5 +1,6 @@
 package io.confbridge.sip;
 
+import io.confbridge.codec.Codec;
 import io.confbridge.metrics.BridgeMetrics;
 import gov.nist.core.CommonLogger;
 import gov.nist.javax.sip.SipStackImpl;
@@ -71,6 +72,7 @@ public final class SipServer implements AutoCloseable {
     private long idleConnectionMs = SipStackProperties.IDLE_CONNECTION_MS;
     private BridgeConfig.LimitsConfig limits = BridgeConfig.LimitsConfig.DEFAULTS;
     private RequestAdmission admission;
+    private List<Codec> codecs = List.of(Codec.values());
 
     /** A server without SIP accounts: nobody is challenged, every caller is anonymous, REGISTER gets 405. */
     public SipServer(BridgeConfig.SipConfig config, CallAcceptor acceptor) {
@@ -155,6 +157,18 @@ public final class SipServer implements AutoCloseable {
     }
 
     /**
+     * The codecs calls may use, best first ({@code rtp.codecs}); before {@link #start()}. Without this
+     * call, every codec in {@link Codec} order (G.722 first).
+     */
+    public synchronized SipServer codecs(List<Codec> preference) {
+        if (preference.isEmpty()) {
+            throw new IllegalArgumentException("no codec");
+        }
+        this.codecs = List.copyOf(preference);
+        return this;
+    }
+
+    /**
      * Binds {@code sip.bindAddress:sip.port} on the configured transports and starts answering.
      *
      * @throws IllegalStateException when the port cannot be bound or the stack cannot start
@@ -219,6 +233,7 @@ public final class SipServer implements AutoCloseable {
             router = new SipEventRouter(acceptor, provider, messaging, setup, config.answerDelayMs(), authenticator,
                     config.keepaliveIntervalMs(), sessionTimerSecondMs).admission(admission);
             router.srtp(config.srtp());
+            router.codecs(codecs);
             provider.addSipListener(router);
             stack.start();
         } catch (Exception e) {

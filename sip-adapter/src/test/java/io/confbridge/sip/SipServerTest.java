@@ -275,7 +275,7 @@ class SipServerTest {
         SipTestClient client = udpClient();
         TestDialog dialog = client.dialog("4711001");
         client.send(dialog.invite(sdp("v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
-                "m=audio 5004 RTP/AVP 9 18", "a=rtpmap:9 G722/8000")));
+                "m=audio 5004 RTP/AVP 18 3", "a=rtpmap:18 G729/8000")));
         SipMessage refused = client.awaitResponse(488, "INVITE");
         assertTrue(refused.header("Warning").orElse(null).startsWith("305 "), refused.header("Warning").orElse(null));
         assertTrue(refused.header("Warning").orElse(null).contains("Incompatible media format"));

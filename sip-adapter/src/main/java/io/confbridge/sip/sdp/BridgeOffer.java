@@ -12,7 +12,7 @@ import java.util.Set;
  * without a body (delayed offer, RFC 3261 §13.2.1), whose answer then comes in the ACK. One audio
  * stream with every codec the bridge speaks, in order of preference, and telephone-event.
  *
- * <p>The codec list is a parameter so that codecs added later (wideband) are offered by passing them.
+ * <p>The codec list is {@code rtp.codecs}, best first.
  */
 public final class BridgeOffer {
 
@@ -31,7 +31,7 @@ public final class BridgeOffer {
         this.codecs = List.copyOf(codecs);
     }
 
-    /** Every codec the bridge speaks, in {@link Codec} order (PCMU first). */
+    /** Every codec the bridge speaks, in {@link Codec} order (G.722 first). */
     public static BridgeOffer allCodecs() {
         return new BridgeOffer(List.of(Codec.values()));
     }

@@ -96,7 +96,7 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
     }
 
     /**
-     * Picks the first usable audio stream and in it the first offered payload that is PCMU or PCMA,
+     * Picks the first usable audio stream and in it the first offered payload that is G.722, PCMU or PCMA,
      * plus {@code telephone-event/8000} if offered.
      */
     public Optional<AudioOffer> selectAudio() {
@@ -129,7 +129,7 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
             if (!m.isPlainRtpAudio()) {
                 continue;
             }
-            AudioOffer audio = audioIn(i, m, requiredCodec, requiredPt, allowed);
+            AudioOffer audio = audioIn(i, m, requiredCodec, requiredPt, allowed, null);
             if (audio != null) {
                 return Optional.of(audio);
             }
@@ -157,6 +157,21 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
      * @param mandatory   {@code rtp.srtp=mandatory}: only a stream with SRTP will do
      */
     public Optional<SecuredAudio> selectAudio(Set<Codec> allowed, boolean keysAllowed, boolean mandatory) {
+        return selectSecured(allowed, null, keysAllowed, mandatory);
+    }
+
+    /**
+     * Like {@link #selectAudio(Set, boolean, boolean)} for a new call: in the stream, the codec taken is
+     * the first of {@code preference} ({@code rtp.codecs}, best first) that the offer carries, whatever
+     * the offer's own order (issue 11: the best codec both sides have); codecs not in it are refused.
+     */
+    public Optional<SecuredAudio> selectAudioPreferring(List<Codec> preference, boolean keysAllowed,
+                                                        boolean mandatory) {
+        return selectSecured(null, preference, keysAllowed, mandatory);
+    }
+
+    private Optional<SecuredAudio> selectSecured(Set<Codec> allowed, List<Codec> preference, boolean keysAllowed,
+                                                 boolean mandatory) {
         for (int i = 0; i < media.size(); i++) {
             SdpMedia m = media.get(i);
             if (!m.isRtpAudio()) {
@@ -166,7 +181,7 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
             if (crypto == null && (m.isSecureProfile() || mandatory)) {
                 continue;
             }
-            AudioOffer audio = audioIn(i, m, null, -1, allowed);
+            AudioOffer audio = audioIn(i, m, null, -1, allowed, preference);
             if (audio != null) {
                 return Optional.of(new SecuredAudio(audio, crypto));
             }
@@ -192,27 +207,34 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
         }
     }
 
-    /** The audio of {@code m} (section {@code i}) if it carries an acceptable G.711 payload, else null. */
-    private AudioOffer audioIn(int i, SdpMedia m, Codec requiredCodec, int requiredPt, Set<Codec> allowed) {
+    /**
+     * The audio of {@code m} (section {@code i}) if it carries an acceptable codec, else null: the first
+     * offered, or with a {@code preference} the best ranked in it.
+     */
+    private AudioOffer audioIn(int i, SdpMedia m, Codec requiredCodec, int requiredPt, Set<Codec> allowed,
+                               List<Codec> preference) {
         String address = m.connectionAddress() != null ? m.connectionAddress() : sessionConnectionAddress;
         if (address == null) {
             return null;
         }
         Codec codec = null;
         int codecPt = -1;
+        int codecRank = Integer.MAX_VALUE;
         int eventPt = -1;
         for (String format : m.formats()) {
             int pt = payloadType(format);
             if (pt < 0) {
                 continue;
             }
-            if (codec == null) {
-                Codec candidate = g711(m, pt);
-                if (candidate != null
-                        && (requiredCodec == null || (candidate == requiredCodec && pt == requiredPt))
-                        && (allowed == null || allowed.contains(candidate))) {
+            Codec candidate = codecOf(m, pt);
+            if (candidate != null
+                    && (requiredCodec == null || (candidate == requiredCodec && pt == requiredPt))
+                    && (allowed == null || allowed.contains(candidate))) {
+                int rank = preference == null ? 0 : preference.indexOf(candidate);
+                if (rank >= 0 && rank < codecRank) {
                     codec = candidate;
                     codecPt = pt;
+                    codecRank = rank;
                 }
             }
             if (eventPt < 0 && m.carries(pt, TELEPHONE_EVENT, Codec.CLOCK_RATE, -1)) {
@@ -228,7 +250,7 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
                 PacketTime.choose(m.ptimeMs(), m.maxPtimeMs()));
     }
 
-    private static Codec g711(SdpMedia m, int pt) {
+    private static Codec codecOf(SdpMedia m, int pt) {
         for (Codec c : Codec.values()) {
             if (m.carries(pt, c.encodingName(), Codec.CLOCK_RATE, c.staticPayloadType())) {
                 return c;

@@ -23,7 +23,7 @@ class BridgeOfferTest {
     void offersEveryCodecThenTelephoneEventInIp4OrIp6() {
         String v4 = OFFER.build("192.0.2.7", 40000, 42, 1);
         assertEquals(List.of("v=0", "o=confbridge 42 1 IN IP4 192.0.2.7", "s=confbridge", "c=IN IP4 192.0.2.7", "t=0 0",
-                "m=audio 40000 RTP/AVP 0 8 101", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000",
+                "m=audio 40000 RTP/AVP 9 0 8 101", "a=rtpmap:9 G722/8000", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000",
                 "a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-16", "a=ptime:20", "a=maxptime:60", "a=sendrecv"),
                 v4.lines().toList());
         assertTrue(v4.endsWith("\r\n"));
@@ -60,7 +60,7 @@ class BridgeOfferTest {
     void refusesAnswersThatDoNotAnswerOurOffer() throws Exception {
         // refused stream, a codec we did not offer, PCMU renumbered, two streams for our one
         assertTrue(OFFER.accept(sdp("v=0", "c=IN IP4 10.0.0.9", "m=audio 0 RTP/AVP 0")).isEmpty());
-        assertTrue(OFFER.accept(sdp("v=0", "c=IN IP4 10.0.0.9", "m=audio 5004 RTP/AVP 9")).isEmpty());
+        assertTrue(OFFER.accept(sdp("v=0", "c=IN IP4 10.0.0.9", "m=audio 5004 RTP/AVP 18")).isEmpty());
         assertTrue(OFFER.accept(sdp("v=0", "c=IN IP4 10.0.0.9", "m=audio 5004 RTP/AVP 97", "a=rtpmap:97 PCMU/8000")).isEmpty());
         assertTrue(OFFER.accept(sdp("v=0", "c=IN IP4 10.0.0.9", "m=audio 5004 RTP/AVP 0", "m=audio 5006 RTP/AVP 0")).isEmpty());
         assertTrue(OFFER.accept(sdp("v=0", "m=audio 5004 RTP/AVP 0")).isEmpty(), "no address");

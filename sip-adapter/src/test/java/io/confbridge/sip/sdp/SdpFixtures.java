@@ -95,8 +95,8 @@ final class SdpFixtures {
             "s=-",
             "c=IN IP4 203.0.113.7",
             "t=0 0",
-            "m=audio 5004 RTP/AVP 9 18 101",
-            "a=rtpmap:9 G722/8000",
+            "m=audio 5004 RTP/AVP 96 18 101",
+            "a=rtpmap:96 opus/48000/2",
             "a=rtpmap:18 G729/8000",
             "a=rtpmap:101 telephone-event/8000");
 

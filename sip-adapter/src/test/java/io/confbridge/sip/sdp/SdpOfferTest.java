@@ -1,6 +1,7 @@
 package io.confbridge.sip.sdp;
 
 import io.confbridge.codec.Codec;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static io.confbridge.sip.sdp.SdpFixtures.crlf;
@@ -37,11 +38,24 @@ class SdpOfferTest {
     }
 
     @Test
-    void baresipOfferSkipsG722AndPicksPcmu() throws Exception {
+    void baresipOfferPicksG722FirstOffered() throws Exception {
         AudioOffer audio = select(SdpFixtures.BARESIP);
-        assertEquals(Codec.PCMU, audio.codec());
+        assertEquals(Codec.G722, audio.codec());
+        assertEquals(9, audio.payloadType());
         assertEquals(101, audio.telephoneEventPayloadType());
         assertEquals(10004, audio.port());
+    }
+
+    @Test
+    void rtpCodecsPreferenceWinsOverTheOffersOrder() throws Exception {
+        SdpOffer baresip = SdpOffer.parse(SdpFixtures.BARESIP); // offers opus, G722, PCMU, PCMA
+        assertEquals(Codec.PCMA, baresip.selectAudioPreferring(List.of(Codec.PCMA, Codec.G722), false, false)
+                .orElseThrow().audio().codec());
+        assertEquals(Codec.PCMU, baresip.selectAudioPreferring(List.of(Codec.PCMU), false, false)
+                .orElseThrow().audio().codec());
+        SdpOffer sipp = SdpOffer.parse(SdpFixtures.SIPP);
+        assertTrue(sipp.selectAudioPreferring(List.of(Codec.G722), false, false).isEmpty(),
+                "a codec left out of rtp.codecs is never taken");
     }
 
     @Test
@@ -69,7 +83,7 @@ class SdpOfferTest {
     }
 
     @Test
-    void offerWithoutG711HasNoAudioSelection() throws Exception {
+    void offerWithoutOurCodecsHasNoAudioSelection() throws Exception {
         assertTrue(SdpOffer.parse(SdpFixtures.NO_COMMON_CODEC).selectAudio().isEmpty());
     }
 

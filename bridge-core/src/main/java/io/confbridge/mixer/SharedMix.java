@@ -1,0 +1,121 @@
+package io.confbridge.mixer;
+
+import io.confbridge.codec.Codec;
+import io.confbridge.codec.G722Encoder;
+import io.confbridge.codec.NarrowbandDecimator;
+import io.confbridge.codec.Subbands;
+
+import java.util.Arrays;
+
+/**
+ * One tick's mix that many listeners hear alike (everyone who is not a talker, or the legs to other
+ * nodes): limited once, and encoded at most once per codec however many listen.
+ *
+ * <p>The mix is kept as G.722's two subbands at mix scale (see {@link Subbands}). While no wideband
+ * talker is in it, the high band is empty and a G.711 listener's frame is the low band encoded
+ * directly, exactly as in a G.711-only meeting. While one is, a G.711 listener's frame goes through
+ * the {@link NarrowbandDecimator}: G.722's own band split would let 4–5 kHz sound into the low band
+ * only about 20 dB down, heard by a narrowband ear as an alias near 3 kHz. A G.722 listener gets the
+ * two bands ADPCM-coded as they are, with no filter at all. The G.722 encoder is shared by every G.722
+ * listener, so all their decoders follow one stream.
+ *
+ * <p>Owned by the mixer's loop; allocates only the first time a wideband codec is needed.
+ */
+final class SharedMix {
+    private static final int N = Codec.FRAME_SAMPLES;
+    private static final Codec[] CODECS = Codec.values();
+
+    private final SoftLimiter limiter = new SoftLimiter();
+    private final short[] low = new short[N];
+    private final short[] high = new short[N];
+    private boolean wide;
+    private final byte[][] encoded = new byte[CODECS.length][N];
+    private final boolean[] ready = new boolean[CODECS.length];
+    private G722Encoder encoder;
+    private Narrowing narrowing;
+
+    /** This tick's sum: {@code sumHigh} null when no wideband talker is in it. */
+    void mix(int[] sum, int[] sumHigh) {
+        wide = sumHigh != null;
+        if (wide) {
+            limiter.apply(sum, sumHigh, null, null, low, high);
+        } else {
+            limiter.apply(sum, null, low);
+        }
+        Arrays.fill(ready, false);
+    }
+
+    /** The frame in {@code codec}; computed on the first ask of the tick. Shared: read only. */
+    byte[] encoded(Codec codec) {
+        int c = codec.ordinal();
+        byte[] out = encoded[c];
+        if (!ready[c]) {
+            if (codec.wideband()) {
+                if (!wide) {
+                    Arrays.fill(high, (short) 0);
+                }
+                encodeG722(encoder(), low, high, out, 0, narrowing());
+            } else if (wide) {
+                narrowing().narrow(low, high, codec, out, 0);
+            } else {
+                for (int i = 0; i < N; i++) {
+                    out[i] = codec.encode(low[i]);
+                }
+            }
+            ready[c] = true;
+        }
+        return out;
+    }
+
+    /** The shared G.722 stream's encoder: a talker's own encoder starts from its state. */
+    G722Encoder encoder() {
+        if (encoder == null) {
+            encoder = new G722Encoder();
+        }
+        return encoder;
+    }
+
+    private Narrowing narrowing() {
+        if (narrowing == null) {
+            narrowing = new Narrowing();
+        }
+        return narrowing;
+    }
+
+    /** Encodes two mix-scale bands as one G.722 frame, using {@code scratch}'s subband arrays. */
+    static void encodeG722(G722Encoder encoder, short[] low, short[] high, byte[] out, int at, Narrowing scratch) {
+        int[] bl = scratch.bandLow;
+        int[] bh = scratch.bandHigh;
+        for (int i = 0; i < N; i++) {
+            bl[i] = Subbands.toSubband(low[i]);
+            bh[i] = Subbands.toSubband(high[i]);
+        }
+        encoder.encodeBands(bl, bh, N, out, at);
+    }
+
+    /**
+     * The wideband-to-G.711 path of one output: its own decimator (a filter with history, so one per
+     * continuous signal) and scratch arrays. Made the first time the output needs it.
+     */
+    static final class Narrowing {
+        private final NarrowbandDecimator decimator = new NarrowbandDecimator();
+        final int[] bandLow = new int[N];
+        final int[] bandHigh = new int[N];
+        private final int[] narrow = new int[N];
+
+        /** Two mix-scale bands, low-passed and decimated to 8 kHz, encoded in a G.711 codec. */
+        void narrow(short[] low, short[] high, Codec codec, byte[] out, int at) {
+            // The decimator is linear: fed mix scale rather than subband scale it keeps the lowest bit,
+            // and its output is then twice the PCM scale.
+            for (int i = 0; i < N; i++) {
+                bandLow[i] = low[i];
+                bandHigh[i] = high[i];
+            }
+            decimator.decimate(bandLow, bandHigh, N, narrow);
+            for (int i = 0; i < N; i++) {
+                int s = narrow[i] >> 1;
+                out[at + i] = codec.encode((short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, s)));
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.confbridge.mixer;
+
+import io.confbridge.codec.Codec;
+import io.confbridge.codec.G722Decoder;
+import io.confbridge.codec.G722Encoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Mixed-rate meetings (issue 11 §2): G.722 and G.711 callers in one mix, each hearing the others in
+ * their own codec, wideband sound reaching G.722 ears and never reaching G.711 ears as an alias.
+ * Real codecs both ways: talkers' packets are encoded from 16 kHz (or 8 kHz) tones, listeners' frames
+ * are decoded and measured.
+ */
+class WidebandMixerTest {
+    private static final int N = Codec.FRAME_SAMPLES;
+    /** Ticks measured, after the codecs' and the limiter's start. */
+    private static final int TICKS = 50;
+    private static final int SKIP = 10;
+    private static final double AMPLITUDE = 8000;
+
+    private final Mixer mixer = new Mixer();
+    private final ByteBuf packet = Unpooled.buffer(N);
+
+    @AfterEach
+    void release() {
+        packet.release();
+    }
+
+    /** One caller sending a steady tone in its codec, a packet a tick. */
+    private final class Talker {
+        final ParticipantAudio audio;
+        final double hz;
+        final G722Encoder encoder = new G722Encoder();
+        final short[] pcm16k = new short[2 * N];
+        int seq = 1;
+        long sample;
+
+        Talker(Codec codec, double hz) {
+            this.audio = new ParticipantAudio(codec);
+            this.hz = hz;
+        }
+
+        void send() {
+            packet.clear();
+            if (audio.codec().wideband()) {
+                for (int i = 0; i < 2 * N; i++) {
+                    pcm16k[i] = (short) Math.round(AMPLITUDE * Math.sin(2 * Math.PI * hz * (2 * sample + i) / 16000));
+                }
+                byte[] out = new byte[N];
+                encoder.encode(pcm16k, 0, 2 * N, out, 0);
+                packet.writeBytes(out);
+            } else {
+                for (int i = 0; i < N; i++) {
+                    short s = (short) Math.round(AMPLITUDE * Math.sin(2 * Math.PI * hz * (sample + i) / 8000));
+                    packet.writeByte(audio.codec().encode(s));
+                }
+            }
+            sample += N;
+            audio.received(seq++, packet, 0, N);
+        }
+    }
+
+    /** What one listener heard, decoded in its codec: 16 kHz for G.722, 8 kHz for G.711. */
+    private static class Ear {
+        final ParticipantAudio audio;
+        final G722Decoder decoder = new G722Decoder();
+        final short[] heard;
+        int frames;
+
+        Ear(Codec codec) {
+            this(new ParticipantAudio(codec));
+        }
+
+        /** The ear of a participant who may talk too: its frames are then its mix-minus. */
+        Ear(ParticipantAudio audio) {
+            this.audio = audio;
+            heard = new short[TICKS * 2 * N];
+        }
+
+        int rate() {
+            return audio.codec().wideband() ? 16000 : 8000;
+        }
+
+        void listen() {
+            EncodedFrameRing out = audio.output();
+            int at = out.peek(4);
+            assertTrue(at >= 0, "a frame every tick");
+            byte[] frame = new byte[N];
+            System.arraycopy(out.frames(), at, frame, 0, N);
+            out.advance();
+            if (audio.codec().wideband()) {
+                decoder.decode(frame, 0, N, heard, frames * 2 * N);
+                frames++;
+            } else {
+                for (int i = 0; i < N; i++) {
+                    heard[frames * N + i] = audio.codec().decode(frame[i]);
+                }
+                frames++;
+            }
+        }
+
+        /** The level (dB relative to the talkers' amplitude) of {@code hz} after the first frames. */
+        double levelDb(double hz) {
+            int perFrame = rate() / 50;
+            int from = SKIP * perFrame;
+            int to = frames * perFrame;
+            return 20 * Math.log10(amplitude(heard, from, to, hz, rate()) / AMPLITUDE);
+        }
+
+        /** Everything heard (RMS, as the amplitude of a sine of that RMS), dB relative to the talkers' amplitude. */
+        double totalDb() {
+            int perFrame = rate() / 50;
+            double sum = 0;
+            int from = SKIP * perFrame;
+            int to = frames * perFrame;
+            for (int i = from; i < to; i++) {
+                sum += (double) heard[i] * heard[i];
+            }
+            return 20 * Math.log10(Math.sqrt(2 * sum / (to - from)) / AMPLITUDE);
+        }
+    }
+
+    /** The amplitude of the {@code hz} component of {@code x[from, to)} (a Goertzel, Hann-windowed). */
+    static double amplitude(short[] x, int from, int to, double hz, int rate) {
+        int n = to - from;
+        double w = 2 * Math.PI * hz / rate;
+        double re = 0;
+        double im = 0;
+        double windowSum = 0;
+        for (int i = 0; i < n; i++) {
+            double hann = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / (n - 1));
+            re += x[from + i] * hann * Math.cos(w * i);
+            im += x[from + i] * hann * Math.sin(w * i);
+            windowSum += hann;
+        }
+        return 2 * Math.hypot(re, im) / windowSum;
+    }
+
+    private void run(Talker[] talkers, Ear[] ears) {
+        ParticipantAudio[] all = new ParticipantAudio[talkers.length + ears.length];
+        for (int i = 0; i < talkers.length; i++) {
+            all[i] = talkers[i].audio;
+        }
+        for (int i = 0; i < ears.length; i++) {
+            all[talkers.length + i] = ears[i].audio;
+        }
+        mixer.participants(all);
+        for (Talker t : talkers) {
+            t.send(); // the jitter buffer's depth: one frame ahead
+        }
+        for (int tick = 0; tick < TICKS; tick++) {
+            for (Talker t : talkers) {
+                t.send();
+            }
+            mixer.tick(tick * 20_000_000L);
+            for (Ear e : ears) {
+                e.listen();
+            }
+        }
+    }
+
+    @Test
+    void aG722TalkersVoiceReachesBothKindsOfEarAtItsLevel() {
+        Talker g722 = new Talker(Codec.G722, 1000);
+        Ear narrow = new Ear(Codec.PCMU);
+        Ear wide = new Ear(Codec.G722);
+        run(new Talker[] {g722}, new Ear[] {narrow, wide});
+        assertEquals(0, narrow.levelDb(1000), 1.5, "a PCMU caller hears the G.722 caller's 1 kHz at its level");
+        assertEquals(0, wide.levelDb(1000), 1.5, "a G.722 caller too");
+    }
+
+    @Test
+    void aFiveKilohertzToneReachesG722EarsAndNeverG711EarsAsAnAlias() {
+        Talker g722 = new Talker(Codec.G722, 5000);
+        Ear narrow = new Ear(Codec.PCMA);
+        Ear wide = new Ear(Codec.G722);
+        run(new Talker[] {g722}, new Ear[] {narrow, wide});
+        assertEquals(0, wide.levelDb(5000), 2, "a G.722 caller hears the 5 kHz tone");
+        double alias = narrow.levelDb(3000);
+        assertTrue(alias < -45, "the 3 kHz alias a G.711 ear would hear: " + alias + " dB");
+        assertTrue(narrow.totalDb() < -30, "nothing much else either: " + narrow.totalDb() + " dB");
+    }
+
+    @Test
+    void everyoneHearsTheOthersInWidebandButNeverThemselves() {
+        Talker wideLow = new Talker(Codec.G722, 1000);
+        Talker wideHigh = new Talker(Codec.G722, 6000);
+        Talker narrow = new Talker(Codec.PCMU, 2000);
+        Talker[] talkers = {wideLow, wideHigh, narrow};
+        ParticipantAudio[] all = {wideLow.audio, wideHigh.audio, narrow.audio};
+        mixer.participants(all);
+        Ear[] ears = {new Ear(wideLow.audio), new Ear(wideHigh.audio), new Ear(narrow.audio)};
+        for (Talker t : talkers) {
+            t.send();
+        }
+        for (int tick = 0; tick < TICKS; tick++) {
+            for (Talker t : talkers) {
+                t.send();
+            }
+            mixer.tick(tick * 20_000_000L);
+            for (Ear e : ears) {
+                e.listen();
+            }
+        }
+        Ear low = ears[0];
+        Ear high = ears[1];
+        Ear pcmu = ears[2];
+        assertTrue(low.levelDb(1000) < -30, "the 1 kHz talker does not hear itself: " + low.levelDb(1000));
+        assertEquals(0, low.levelDb(6000), 2.5, "it hears the 6 kHz talker");
+        assertEquals(0, low.levelDb(2000), 1.5, "and the G.711 talker");
+        assertTrue(high.levelDb(6000) < -30, "the 6 kHz talker does not hear itself: " + high.levelDb(6000));
+        assertEquals(0, high.levelDb(1000), 1.5);
+        assertEquals(0, pcmu.levelDb(1000), 1.5, "the G.711 talker hears the G.722 talker's 1 kHz");
+        // Its own 2 kHz is where the 6 kHz talker's alias would fall: neither may be there.
+        assertTrue(pcmu.levelDb(2000) < -30, "no own voice, no alias at 2 kHz: " + pcmu.levelDb(2000));
+    }
+}
