@@ -24,6 +24,8 @@ final class RtpReceiver implements AutoCloseable {
     private final Thread thread;
     private final List<ReceivedRtp> packets = new ArrayList<>();
     private volatile SdpAnswer answer;
+    /** Follows a G.722 stream (the receive thread only). */
+    private final io.confbridge.codec.G722Decoder g722 = new io.confbridge.codec.G722Decoder();
     private volatile int malformed;
 
     RtpReceiver(DatagramSocket socket, String phoneName) {
@@ -107,6 +109,12 @@ final class RtpReceiver implements AutoCloseable {
         } else {
             return new short[0];
         }
+        if (codec.wideband()) {
+            // Decoded in arrival order, which on loopback is stream order: 16 kHz, two samples a byte.
+            short[] pcm = new short[2 * length];
+            g722.decode(b, from, length, pcm, 0);
+            return pcm;
+        }
         short[] pcm = new short[length];
         for (int i = 0; i < length; i++) {
             pcm[i] = codec.decode(b[from + i]);
@@ -174,7 +182,9 @@ final class RtpReceiver implements AutoCloseable {
 
     double toneLevelOfLast(double hz, Duration window) {
         short[] audio = audioOfLast(window);
-        return ToneMeter.toneLevel(audio, audio.length, hz);
+        SdpAnswer negotiated = answer;
+        boolean wide = negotiated != null && negotiated.codec().wideband();
+        return ToneMeter.toneLevel(audio, audio.length, hz, wide ? 16000 : 8000);
     }
 
     /** How many received audio packets since {@code nanoTime} were each audible on their own. */

@@ -1,6 +1,7 @@
 package io.confbridge.server.support;
 
 import io.confbridge.codec.Codec;
+import io.confbridge.codec.G722Encoder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The talking half of a phone's RTP: one stream (one SSRC, one sequence space) carrying G.711 audio at
+ * The talking half of a phone's RTP: one stream (one SSRC, one sequence space) carrying G.711 or G.722 audio at
  * real-time pace and RFC 4733 telephone-events, all timed by a scheduler rather than by sleeping.
  */
 final class RtpSender implements AutoCloseable {
@@ -60,12 +61,12 @@ final class RtpSender implements AutoCloseable {
     /** Streams a continuous sine, one 20 ms packet every 20 ms, replacing any stream already running. */
     synchronized void startTone(double hz, double dBFS) {
         double amplitude = 32767 * Math.pow(10, dBFS / 20);
-        double step = 2 * Math.PI * hz / Codec.CLOCK_RATE;
         startStream(new FrameSource() {
             private double phase;
 
             @Override
             public void fill(short[] frame) {
+                double step = 2 * Math.PI * hz / (frame.length * 50); // 8 or 16 kHz: 20 ms a frame
                 for (int i = 0; i < frame.length; i++) {
                     frame[i] = (short) Math.round(amplitude * Math.sin(phase));
                     phase += step;
@@ -164,7 +165,7 @@ final class RtpSender implements AutoCloseable {
                 if (toneOn) {
                     DtmfTone tone = DtmfTone.of(keys.charAt(key));
                     for (int i = 0; i < frame.length; i++) {
-                        double t = (double) (sampleIndex + i) / Codec.CLOCK_RATE;
+                        double t = (double) (sampleIndex + i) / (frame.length * 50);
                         frame[i] = (short) Math.round(amplitude * (Math.sin(2 * Math.PI * tone.lowHz() * t)
                                 + Math.sin(2 * Math.PI * tone.highHz() * t)));
                     }
@@ -202,13 +203,20 @@ final class RtpSender implements AutoCloseable {
         stopAudio();
         long startNs = System.nanoTime();
         long firstTimestamp = timestampAt(startNs);
-        short[] frame = new short[Codec.FRAME_SAMPLES];
+        boolean wide = negotiated.codec().wideband();
+        // G.722: 20 ms of 16 kHz audio, encoded by one encoder for the stream's life.
+        short[] frame = new short[wide ? 2 * Codec.FRAME_SAMPLES : Codec.FRAME_SAMPLES];
+        G722Encoder encoder = wide ? new G722Encoder() : null;
         byte[] payload = new byte[Codec.FRAME_SAMPLES];
         long[] frameIndex = {0};
         audioTask = scheduler.scheduleAtFixedRate(() -> {
             source.fill(frame);
-            for (int i = 0; i < frame.length; i++) {
-                payload[i] = negotiated.codec().encode(frame[i]);
+            if (wide) {
+                encoder.encode(frame, 0, frame.length, payload, 0);
+            } else {
+                for (int i = 0; i < frame.length; i++) {
+                    payload[i] = negotiated.codec().encode(frame[i]);
+                }
             }
             long ts = (firstTimestamp + frameIndex[0] * Codec.FRAME_SAMPLES) & 0xFFFFFFFFL;
             // RFC 3551 §4.1: the marker flags the first packet of a talkspurt.
@@ -336,6 +344,7 @@ final class RtpSender implements AutoCloseable {
 
     /** Produces the next 20 ms of linear audio. */
     @FunctionalInterface
+    /** Fills one 20 ms frame: 160 samples at 8 kHz, or 320 at 16 kHz when the call is G.722. */
     private interface FrameSource {
         void fill(short[] frame);
     }

@@ -73,15 +73,15 @@ public record SdpAnswer(
         OptionalInt telephoneEvent = OptionalInt.empty();
         for (int pt : formats) {
             String encoding = encodings.getOrDefault(pt, staticEncoding(pt));
-            if (codec == null && ("PCMU".equals(encoding) || "PCMA".equals(encoding))) {
-                codec = Codec.valueOf(encoding);
+            if (codec == null && Codec.named(encoding) != null) {
+                codec = Codec.named(encoding);
                 codecPt = pt;
             } else if ("TELEPHONE-EVENT".equals(encoding) && telephoneEvent.isEmpty()) {
                 telephoneEvent = OptionalInt.of(pt);
             }
         }
         if (codec == null) {
-            throw new IllegalArgumentException("answer has no G.711 format:\n" + sdp);
+            throw new IllegalArgumentException("answer has no G.711 or G.722 format:\n" + sdp);
         }
         return new SdpAnswer(new InetSocketAddress(address, port), codec, codecPt, telephoneEvent,
                 List.copyOf(formats), sdp);

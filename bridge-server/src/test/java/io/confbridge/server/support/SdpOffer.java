@@ -9,8 +9,12 @@ public enum SdpOffer {
     PCMU_PCMA_TELEPHONE_EVENT(true, "0 8", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000"),
     /** A European trunk that speaks A-law only. */
     PCMA_ONLY(true, "8", "a=rtpmap:8 PCMA/8000"),
-    /** A wideband-only phone: nothing the bridge can decode, so the answer must be 488. */
+    /** A wideband-only phone. */
     G722_ONLY(false, "9", "a=rtpmap:9 G722/8000"),
+    /** A wideband desk phone or softphone: G.722 first, then µ-law, and telephone-event. */
+    G722_PCMU_TELEPHONE_EVENT(true, "9 0", "a=rtpmap:9 G722/8000", "a=rtpmap:0 PCMU/8000"),
+    /** A phone that prefers µ-law but can do G.722: the bridge's preference (rtp.codecs) picks G.722. */
+    PCMU_G722_TELEPHONE_EVENT(true, "0 9", "a=rtpmap:0 PCMU/8000", "a=rtpmap:9 G722/8000"),
     /** A phone that sends DTMF only in-band. */
     NO_TELEPHONE_EVENT(false, "0 8", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000"),
     /** A WebRTC-minded phone (baresip, browsers): RTCP multiplexed on the RTP port (RFC 5761). */

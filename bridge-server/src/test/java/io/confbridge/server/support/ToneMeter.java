@@ -32,7 +32,12 @@ public final class ToneMeter {
      * out) and weighted by each block's energy, so a lost packet spoils one block, not the whole result.
      */
     public static double toneLevel(short[] samples, int length, double hz) {
-        double coeff = 2 * Math.cos(2 * Math.PI * hz / SAMPLE_RATE);
+        return toneLevel(samples, length, hz, SAMPLE_RATE);
+    }
+
+    /** As {@link #toneLevel(short[], int, double)} for audio at {@code rate} (16000 for decoded G.722). */
+    public static double toneLevel(short[] samples, int length, double hz, double rate) {
+        double coeff = 2 * Math.cos(2 * Math.PI * hz / rate);
         double toneEnergy = 0;
         double totalEnergy = 0;
         int blocks = length / BLOCK_SAMPLES;

@@ -1,0 +1,103 @@
+package io.confbridge.server;
+
+import io.confbridge.codec.Codec;
+import io.confbridge.server.support.RunningBridge;
+import io.confbridge.server.support.SdpOffer;
+import io.confbridge.server.support.TestMeeting;
+import io.confbridge.server.support.TestPhone;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static io.confbridge.server.support.DialInSteps.IVR_STEP;
+import static io.confbridge.server.support.DialInSteps.awaitHearing;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 11 §1–2 end to end: G.722 callers over real SIP and RTP, in the lobby and in meetings with
+ * G.711 callers. The test phones encode and decode G.722 themselves (16 kHz audio), so what is
+ * measured is what a wideband phone would hear. One bridge for the class: each test has its own meeting.
+ */
+class WidebandMeetingTest {
+    private static final Duration WINDOW = Duration.ofSeconds(1);
+
+    @TempDir
+    static Path dataDir;
+    private static RunningBridge bridge;
+
+    @BeforeAll
+    static void start() throws Exception {
+        bridge = RunningBridge.in(dataDir).start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        bridge.close();
+    }
+
+    /** Dials straight into the meeting with {@code offer}, sending silence as a phone does. */
+    private static TestPhone caller(String name, String conferenceId, SdpOffer offer) {
+        TestPhone phone = bridge.newPhone(name);
+        assertEquals(200, phone.dial(conferenceId, offer), name + " dialling " + conferenceId);
+        phone.startSilence();
+        return phone;
+    }
+
+    @Test
+    void theAnswerTakesG722WhateverTheOffersOrderAndTheLobbyMusicIsHeardInIt() {
+        TestMeeting meeting = bridge.newMeeting(true);
+        TestPhone wide = caller("pcmu-first", meeting.conferenceId(), SdpOffer.PCMU_G722_TELEPHONE_EVENT);
+        assertEquals(Codec.G722, wide.answer().codec(), "rtp.codecs puts G.722 first:\n" + wide.answer().text());
+        assertEquals(9, wide.answer().audioPayloadType());
+        // Decoded as G.722 by the phone: prompts and hold music are encoded in it, not G.711 sent as 9.
+        awaitHearing(wide);
+        TestPhone narrow = caller("pcmu-only", meeting.conferenceId(), SdpOffer.PCMU_PCMA_TELEPHONE_EVENT);
+        assertEquals(Codec.PCMU, narrow.answer().codec());
+    }
+
+    @Test
+    void g722AndG711CallersHearEachOther() {
+        TestMeeting meeting = bridge.newMeeting(false);
+        String id = meeting.conferenceId();
+        TestPhone wide = caller("wide", id, SdpOffer.G722_PCMU_TELEPHONE_EVENT);
+        TestPhone narrow = caller("narrow", id, SdpOffer.PCMU_PCMA_TELEPHONE_EVENT);
+        await("both in the meeting").atMost(IVR_STEP).until(() -> bridge.status(id).participantCount() == 2);
+
+        wide.startTone(1000, -12);
+        await("the G.711 caller hears the G.722 caller's 1 kHz").atMost(IVR_STEP)
+                .until(() -> narrow.toneLevel(1000, WINDOW) > 0.8);
+        wide.startSilence();
+        narrow.startTone(400, -12);
+        await("the G.722 caller hears the G.711 caller's 400 Hz").atMost(IVR_STEP)
+                .until(() -> wide.toneLevel(400, WINDOW) > 0.8);
+        assertTrue(narrow.toneLevel(400, WINDOW) < 0.1, "and the G.711 caller does not hear themself");
+    }
+
+    @Test
+    void aFiveKilohertzToneReachesG722EarsButNeverG711EarsAsAnAlias() {
+        TestMeeting meeting = bridge.newMeeting(false);
+        String id = meeting.conferenceId();
+        TestPhone talker = caller("talker", id, SdpOffer.G722_PCMU_TELEPHONE_EVENT);
+        TestPhone wideEar = caller("wide-ear", id, SdpOffer.G722_ONLY);
+        TestPhone narrowEar = caller("narrow-ear", id, SdpOffer.PCMA_ONLY);
+        await("all in the meeting").atMost(IVR_STEP).until(() -> bridge.status(id).participantCount() == 3);
+
+        talker.startTone(5000, -12);
+        await("the G.722 listener hears 5 kHz").atMost(IVR_STEP).until(() -> wideEar.toneLevel(5000, WINDOW) > 0.8);
+        // A window of tone only: the entry tones and the silence before are out of it.
+        long from = System.nanoTime();
+        await().atMost(IVR_STEP).until(() -> System.nanoTime() > from + WINDOW.toNanos());
+        double wideLevel = wideEar.toneLevel(5000, WINDOW);
+        assertTrue(wideLevel > 0.9, "the G.722 listener hears a clean 5 kHz: " + wideLevel);
+        // A 5 kHz tone sampled at 8 kHz without a filter would be heard at 3 kHz, at nearly its level.
+        double rms = narrowEar.audioRms(WINDOW);
+        assertTrue(rms < 300, "the G.711 listener hears next to nothing (RMS " + rms + "; the tone is about 5800)");
+        assertTrue(narrowEar.toneLevel(3000, WINDOW) < 0.2, "no 3 kHz alias");
+    }
+}
