@@ -1,6 +1,7 @@
 package io.confbridge.bench;
 
 import io.confbridge.codec.Codec;
+import io.confbridge.codec.G722Encoder;
 import io.confbridge.mixer.EncodedFrameRing;
 import io.confbridge.mixer.Mixer;
 import io.confbridge.mixer.ParticipantAudio;
@@ -41,17 +42,28 @@ public class MixerBenchmark {
     @Param({"3", "all"})
     String talkers;
 
+    /**
+     * {@code none}: G.711 only, half PCMU and half PCMA (the figures before G.722). {@code third}: every
+     * third participant G.722, the others PCMU and PCMA, so the first talker is G.722 and the wideband
+     * path (G.722 decoding, two-band sums, the low-pass for G.711 ears, G.722 encoding) runs every tick.
+     */
+    @Param({"none", "third"})
+    String wideband;
+
     private Mixer mixer;
     private ParticipantAudio[] audio;
     private int talking;
     private ByteBuf packet;
+    private ByteBuf widePacket;
     private int sequence;
 
     @Setup
     public void setUp() {
         audio = new ParticipantAudio[participants];
+        Codec[] codecs = "none".equals(wideband) ? new Codec[] {Codec.PCMU, Codec.PCMA}
+                : new Codec[] {Codec.G722, Codec.PCMU, Codec.PCMA};
         for (int i = 0; i < participants; i++) {
-            audio[i] = new ParticipantAudio(i % 2 == 0 ? Codec.PCMU : Codec.PCMA);
+            audio[i] = new ParticipantAudio(codecs[i % codecs.length]);
         }
         mixer = new Mixer();
         mixer.participants(audio);
@@ -61,6 +73,13 @@ public class MixerBenchmark {
             payload[i] = Codec.PCMU.encode((short) (8000 * Math.sin(2 * Math.PI * 1000 * i / 8000.0)));
         }
         packet = Unpooled.directBuffer(Codec.FRAME_SAMPLES).writeBytes(payload);
+        short[] wide = new short[2 * Codec.FRAME_SAMPLES];
+        for (int i = 0; i < wide.length; i++) {
+            wide[i] = (short) (8000 * Math.sin(2 * Math.PI * 1000 * i / 16000.0));
+        }
+        byte[] widePayload = new byte[Codec.FRAME_SAMPLES];
+        new G722Encoder().encode(wide, 0, wide.length, widePayload, 0);
+        widePacket = Unpooled.directBuffer(Codec.FRAME_SAMPLES).writeBytes(widePayload);
         // Prime every talker's jitter buffer past its playout delay.
         for (int s = 0; s < 3; s++) {
             receive();
@@ -69,7 +88,7 @@ public class MixerBenchmark {
 
     private void receive() {
         for (int i = 0; i < talking; i++) {
-            audio[i].received(sequence & 0xFFFF, packet, 0, Codec.FRAME_SAMPLES);
+            audio[i].received(sequence & 0xFFFF, audio[i].isWideband() ? widePacket : packet, 0, Codec.FRAME_SAMPLES);
         }
         sequence++;
     }
