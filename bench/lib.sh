@@ -61,15 +61,18 @@ demo_pin() { sed -nE 's/.*PIN ([0-9]+).*/\1/p' <<<"$1"; }
 
 open_meeting_at() {  # open_meeting_at HOST:PORT TOKEN_FILE CONF_ID OUT_JSON: no PIN to start, no tones, no limit
   local admin=$1 token_file=$2 conf=$3 out=$4 token code
-  token=$(cat "$token_file" 2>/dev/null) || { log "no admin token at $token_file"; return 1; }
-  # HTTP 000: the admin port is not listening yet (it opens a moment after SIP); try again, for up to 10 s.
+  # The admin API (and its first-start token) comes up a moment after SIP says ready: wait for both, up to 10 s.
+  code=000
   for _ in $(seq 1 20); do
-    code=$(curl -s -o "$out" -w '%{http_code}' -X PATCH -H "Authorization: Bearer $token" \
-      -H 'Content-Type: application/json' --data '{"requirePinToStart":false,"entryExitTones":false,"maxParticipants":0}' \
-      "http://$admin/api/meetings/$conf")
-    [ "$code" != 000 ] && break
+    if token=$(cat "$token_file" 2>/dev/null) && [ -n "$token" ]; then
+      code=$(curl -s -o "$out" -w '%{http_code}' -X PATCH -H "Authorization: Bearer $token" \
+        -H 'Content-Type: application/json' --data '{"requirePinToStart":false,"entryExitTones":false,"maxParticipants":0}' \
+        "http://$admin/api/meetings/$conf")
+      [ "$code" != 000 ] && break
+    fi
     sleep 0.5
   done
+  [ -n "${token:-}" ] || { log "no admin token at $token_file"; return 1; }
   log "open meeting $conf through $admin: HTTP $code $(cat "$out" 2>/dev/null)"
   [ "$code" = 200 ]
 }
