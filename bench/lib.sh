@@ -98,7 +98,15 @@ prepare_media() {
   cp "$BENCH_DIR/scenarios/caller.xml" "$RUN_DIR/caller-rtp.xml"
   sed '/@rtp/d' "$BENCH_DIR/scenarios/caller.xml" >"$RUN_DIR/caller-quiet.xml"
   cp "$BENCH_DIR/scenarios/organizer.xml" "$RUN_DIR/organizer.xml"
-  python3 "$BENCH_DIR/gen_audio.py" "$RUN_DIR/caller.wav" --seconds 10
+  if [ "${CALLER_CODEC:-pcmu}" = g722 ]; then
+    # G.722 callers: offer payload type 9 only, and stream G.722 made by the bridge jar's own encoder.
+    sed -i -e 's|RTP/AVP 0 8 101|RTP/AVP 9 101|' -e 's|a=rtpmap:0 PCMU/8000|a=rtpmap:9 G722/8000|' \
+        -e '/a=rtpmap:8 PCMA/d' -e 's|rtp_stream="caller.wav,-1,0"|rtp_stream="caller.wav,-1,9"|' \
+        "$RUN_DIR/caller-rtp.xml" "$RUN_DIR/caller-quiet.xml"
+    java -cp "$JAR" "$BENCH_DIR/G722Wav.java" "$RUN_DIR/caller.wav" 10 || return 1
+  else
+    python3 "$BENCH_DIR/gen_audio.py" "$RUN_DIR/caller.wav" --seconds 10
+  fi
   python3 "$BENCH_DIR/gen_dtmf_pcap.py" '*' "$RUN_DIR/star.pcap" --start-seq 1000 --start-ts 16000 --check >/dev/null || return 1
 }
 

@@ -29,6 +29,8 @@
 #   --rate-hold-ms MS      hold time of each call in the rate part [5000]
 #   --rate-rtp yes|no      whether callers of the rate part send RTP [yes]
 #   --no-caller-rtp        callers of the lobby and meeting parts send no RTP
+#   --codec pcmu|g722      what lobby and meeting callers offer and send [pcmu]; g722: G.722 only (payload
+#                          type 9), their audio encoded by bench/G722Wav.java with the bridge jar's encoder
 #   --open-meeting         lobby part: the demo meeting starts with its first caller (requirePinToStart
 #                          false, no entry tones, no participant limit, set through the admin API), so
 #                          the N callers are N talkers in one meeting and each hears the mix of the others
@@ -68,6 +70,7 @@ RATE_HOLD_MS=5000
 RATE_RTP=yes
 OPEN_MEETING=no
 CALLER_RTP=yes
+CALLER_CODEC=pcmu
 MEETING_CALLERS=50
 BUDGET=540
 KEEP_PCAP=no
@@ -94,6 +97,7 @@ while [ $# -gt 0 ]; do
     --rate-hold-ms) RATE_HOLD_MS=$2; shift ;;
     --rate-rtp) RATE_RTP=$2; shift ;;
     --no-caller-rtp) CALLER_RTP=no ;;
+    --codec) CALLER_CODEC=$2; shift ;;
     --open-meeting) OPEN_MEETING=yes ;;
     --meeting-callers) MEETING_CALLERS=$2; shift ;;
     --budget) BUDGET=$2; shift ;;
@@ -362,6 +366,7 @@ if [ "$BUILD" = yes ]; then
   log "building the bridge"
   (cd "$REPO_DIR" && mvn -B -q -o package -DskipTests) >"$RUN_DIR/build.log" 2>&1 || { log "build failed, see build.log"; exit 1; }
 fi
+case "$CALLER_CODEC" in pcmu|g722) ;; *) echo "--codec: pcmu or g722, not $CALLER_CODEC" >&2; exit 2 ;; esac
 prepare_media || { log "could not prepare media files"; exit 1; }
 
 case "$PART" in
@@ -382,7 +387,7 @@ esac
     if [ "$OPEN_MEETING" = yes ]; then
       echo "## Talkers in one meeting (--open-meeting: every caller is a participant and hears the mix of the others)"
     fi
-    echo "## Lobby capacity (callers in one lobby hearing hold music; caller RTP: $CALLER_RTP, 50 pps G.711 each way; ramp ${LOBBY_RAMP_RATE:-?} cps; ${LOBBY_WINDOW}s capture)"
+    echo "## Lobby capacity (callers in one lobby hearing hold music; caller RTP: $CALLER_RTP, 50 pps each way, codec $CALLER_CODEC; ramp ${LOBBY_RAMP_RATE:-?} cps; ${LOBBY_WINDOW}s capture)"
     echo
     echo "| callers | streams seen | calls ok / failed | gap p50 ms | gap p99 ms | gap max ms | worst stream p99 ms | stalls: 100 ms slots with a >40 ms gap / most streams late in one slot | RTP seq missing | tcpdump drops | bridge CPU (1 core = 100%) | SIPp CPU | machine busy (2 cores = 100%) | p99 < ${GAP_LIMIT} ms |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
