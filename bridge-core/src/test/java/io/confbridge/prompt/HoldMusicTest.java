@@ -17,8 +17,10 @@ class HoldMusicTest {
     private final short[] pcm = loop.pcm();
 
     @Test
-    void isATwentySecondLoopBuiltOnce() {
+    void isATwentySecondWidebandLoopBuiltOnce() {
         assertEquals(1000, loop.frames());
+        assertTrue(loop.isWideband());
+        assertEquals(320_000, loop.widebandPcm().length, "20 s at 16 kHz");
         assertSame(loop, HoldMusic.synthesized());
     }
 
@@ -47,7 +49,7 @@ class HoldMusicTest {
 
     @Test
     void renderIsDeterministic() {
-        assertArrayEquals(pcm, HoldMusic.render());
+        assertArrayEquals(loop.widebandPcm(), HoldMusic.render());
     }
 
     @Test
