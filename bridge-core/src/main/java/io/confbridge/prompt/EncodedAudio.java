@@ -13,8 +13,9 @@ import java.util.Arrays;
  * number of frames in every codec (a G.722 frame is 160 bytes too). It comes in two kinds:
  * <ul>
  *   <li>wideband ({@link #fromWidebandPcm}): a 16 kHz source, the built-in prompts and hold music.
- *       G.722 carries the source itself, up to 8 kHz; G.711 and {@link #pcm()} get it resampled to
- *       8 kHz with {@link Resampler}'s low-pass, so nothing above 3.6 kHz folds down as an alias;</li>
+ *       G.722 carries the source itself (up to about 7 kHz); G.711 and {@link #pcm()} get it
+ *       resampled to 8 kHz through a 3.6 kHz low-pass, so nothing above 4 kHz folds down as an
+ *       alias;</li>
  *   <li>narrowband ({@link #fromPcm}): an 8 kHz source, the tones and an operator's 8 kHz WAVs.
  *       In G.722 it is the low band of a 16 kHz stream, the high band silent.</li>
  * </ul>
