@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Generates the built-in voice prompts of the bridge from text.
 #
-# Output: bridge-core/src/main/resources/prompts/<lang>/<file>.wav, 8 kHz mono 16-bit PCM WAV,
-# leading/trailing silence trimmed (then 60 ms of silence put back so the first syllable is not
-# clipped by a late RTP start), normalised to -3 dBFS. The WAVs are committed to the repository,
-# so building or running the bridge needs no speech synthesiser.
+# Output: bridge-core/src/main/resources/prompts/<lang>/<file>.wav, 16 kHz mono 16-bit PCM WAV
+# (wideband: G.722 callers hear it up to 7 kHz; the bridge resamples it to 8 kHz for G.711 when it
+# loads the prompts), leading/trailing silence trimmed (then 60 ms of silence put back so the
+# first syllable is not clipped by a late RTP start), normalised to -3 dBFS. The WAVs are
+# committed to the repository, so building or running the bridge needs no speech synthesiser.
 #
 # To regenerate (needs espeak-ng and sox on PATH):
 #     scripts/generate-prompts.sh            # from anywhere inside the repository
@@ -84,11 +85,12 @@ generate() {
         espeak-ng -v "$voice" -s "$speed" -w "$tmp/raw.wav" -- "$text"
         # silence: drop leading quiet, reverse, drop the former tail, reverse back.
         # gain -6 first: espeak-ng peaks near full scale and the resampler would clip overshoots.
-        # rate: sox's resampler low-passes before decimating. fade: no click where the trim cut.
+        # rate -v: sox's very-high-quality resampler (espeak-ng speaks at 22.05 kHz) low-passes
+        # before decimating. fade: no click where the trim cut.
         # -D: no dither, so reruns give identical files.
-        sox -D "$tmp/raw.wav" -r 8000 -c 1 -b 16 -e signed-integer "$out_root/$lang/$stem.wav" \
+        sox -D "$tmp/raw.wav" -r 16000 -c 1 -b 16 -e signed-integer "$out_root/$lang/$stem.wav" \
             silence 1 0.01 0.5% reverse silence 1 0.01 0.5% reverse \
-            gain -6 rate -v 8000 reverse fade q 0.01 reverse fade q 0.01 pad 0.06 0.06 norm -3
+            gain -6 rate -v 16000 reverse fade q 0.01 reverse fade q 0.01 pad 0.06 0.06 norm -3
         echo "prompts/$lang/$stem.wav: $text"
     done <<< "$table"
 }

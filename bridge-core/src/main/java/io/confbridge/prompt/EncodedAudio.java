@@ -9,8 +9,16 @@ import java.util.Arrays;
  * An immutable audio clip (a prompt, a tone, the hold music) encoded once per codec at load time
  * and shared by every call that plays it: sending frame {@code i} to a caller is a copy of
  * {@link Codec#FRAME_SAMPLES} bytes from {@code payload(codec)} at offset {@code i * 160}, with no
- * encoding per listener. The clip is 8 kHz mono, padded with silence to whole 20 ms frames; in G.722
- * it is the low band of a 16 kHz stream (160 bytes a frame too).
+ * encoding per listener. A clip is padded with silence to whole 20 ms frames, and has the same
+ * number of frames in every codec (a G.722 frame is 160 bytes too). It comes in two kinds:
+ * <ul>
+ *   <li>wideband ({@link #fromWidebandPcm}): a 16 kHz source, the built-in prompts and hold music.
+ *       G.722 carries the source itself (up to about 7 kHz); G.711 and {@link #pcm()} get it
+ *       resampled to 8 kHz through a 3.6 kHz low-pass, so nothing above 4 kHz folds down as an
+ *       alias;</li>
+ *   <li>narrowband ({@link #fromPcm}): an 8 kHz source, the tones and an operator's 8 kHz WAVs.
+ *       In G.722 it is the low band of a 16 kHz stream, the high band silent.</li>
+ * </ul>
  *
  * <p>The arrays returned by {@link #payload} and {@link #pcm} are the shared originals, not
  * copies, so that the media path allocates nothing: callers must never write to them.
@@ -19,26 +27,47 @@ public final class EncodedAudio {
 
     /** Peak amplitude at or below which a clip counts as silent: about -60 dBFS. */
     private static final int SILENCE_PEAK = 32;
+    /** Samples in one 20 ms frame at 16 kHz. */
+    private static final int WIDEBAND_FRAME_SAMPLES = 2 * Codec.FRAME_SAMPLES;
 
     private final String name;
+    /** 8 kHz, frames()·160 samples. */
     private final short[] pcm;
+    /** The 16 kHz source, frames()·320 samples, or null for a narrowband clip. */
+    private final short[] widebandPcm;
     /** Indexed by {@link Codec#ordinal()}. */
     private final byte[][] payloads;
     private final int peakAmplitude;
 
-    private EncodedAudio(String name, short[] pcm) {
+    /** Both arrays padded to whole frames; {@code widebandPcm} null for a narrowband clip. */
+    private EncodedAudio(String name, short[] pcm, short[] widebandPcm) {
         this.name = name;
         this.pcm = pcm;
+        this.widebandPcm = widebandPcm;
         Codec[] codecs = Codec.values();
         this.payloads = new byte[codecs.length][];
         for (Codec codec : codecs) {
-            payloads[codec.ordinal()] = codec.wideband() ? encodeWideband(pcm) : encodeNarrowband(codec, pcm);
+            byte[] payload;
+            if (!codec.wideband()) {
+                payload = encodeNarrowband(codec, pcm);
+            } else if (widebandPcm != null) {
+                payload = encodeWideband(widebandPcm);
+            } else {
+                payload = encodeLowBand(pcm);
+            }
+            payloads[codec.ordinal()] = payload;
         }
+        // The source's peak: resampling moves the sample instants, so the 8 kHz peak of a wideband
+        // clip can sit a little below what was normalised (and its high band is not in pcm at all).
+        this.peakAmplitude = peak(widebandPcm != null ? widebandPcm : pcm);
+    }
+
+    private static int peak(short[] samples) {
         int peak = 0;
-        for (short sample : pcm) {
+        for (short sample : samples) {
             peak = Math.max(peak, Math.abs(sample));
         }
-        this.peakAmplitude = peak;
+        return peak;
     }
 
     private static byte[] encodeNarrowband(Codec codec, short[] pcm) {
@@ -50,10 +79,20 @@ public final class EncodedAudio {
     }
 
     /**
+     * The 16 kHz clip as G.722, both bands. Encoded in one pass, so the stream is continuous from
+     * frame to frame.
+     */
+    private static byte[] encodeWideband(short[] pcm16k) {
+        byte[] payload = new byte[pcm16k.length / 2];
+        new G722Encoder().encode(pcm16k, 0, pcm16k.length, payload, 0);
+        return payload;
+    }
+
+    /**
      * The 8 kHz clip as G.722: all of it is G.722's low band (0–4 kHz) at that band's scale, the high
      * band silent. Encoded in one pass, so the stream is continuous from frame to frame.
      */
-    private static byte[] encodeWideband(short[] pcm) {
+    private static byte[] encodeLowBand(short[] pcm) {
         int[] low = new int[pcm.length];
         int[] high = new int[pcm.length];
         for (int i = 0; i < pcm.length; i++) {
@@ -65,18 +104,40 @@ public final class EncodedAudio {
     }
 
     /**
-     * Encodes a clip.
+     * Encodes a narrowband clip.
      *
      * @param name what the clip is, for logs and error messages ({@code prompts/en/welcome.wav})
      * @param pcm8kHz 8 kHz mono 16-bit linear samples; copied, and padded to whole frames
      * @throws IllegalArgumentException when there are no samples
      */
     public static EncodedAudio fromPcm(String name, short[] pcm8kHz) {
-        if (pcm8kHz.length == 0) {
+        int samples = paddedLength(name, pcm8kHz, Codec.FRAME_SAMPLES);
+        return new EncodedAudio(name, Arrays.copyOf(pcm8kHz, samples), null);
+    }
+
+    /**
+     * Encodes a wideband clip: G.722 gets the 16 kHz audio as it is, G.711 and {@link #pcm()} the
+     * audio resampled to 8 kHz.
+     *
+     * @param name what the clip is, for logs and error messages ({@code prompts/en/welcome.wav})
+     * @param pcm16kHz 16 kHz mono 16-bit linear samples; copied, and padded to whole frames (320
+     *     samples each)
+     * @throws IllegalArgumentException when there are no samples
+     */
+    public static EncodedAudio fromWidebandPcm(String name, short[] pcm16kHz) {
+        int samples = paddedLength(name, pcm16kHz, WIDEBAND_FRAME_SAMPLES);
+        short[] wide = Arrays.copyOf(pcm16kHz, samples);
+        // 2n samples at 16 kHz resample to exactly n at 8 kHz: whole frames stay whole frames.
+        short[] narrow = Resampler.to(wide, Resampler.WIDEBAND_RATE, Resampler.NARROWBAND_RATE);
+        return new EncodedAudio(name, narrow, wide);
+    }
+
+    /** The length of {@code samples} padded to whole frames of {@code frameSamples}. */
+    private static int paddedLength(String name, short[] samples, int frameSamples) {
+        if (samples.length == 0) {
             throw new IllegalArgumentException(name + ": no audio samples");
         }
-        int frames = (pcm8kHz.length + Codec.FRAME_SAMPLES - 1) / Codec.FRAME_SAMPLES;
-        return new EncodedAudio(name, Arrays.copyOf(pcm8kHz, frames * Codec.FRAME_SAMPLES));
+        return (samples.length + frameSamples - 1) / frameSamples * frameSamples;
     }
 
     /** What the clip is, for logs. */
@@ -94,12 +155,32 @@ public final class EncodedAudio {
         return payloads[codec.ordinal()];
     }
 
-    /** The whole clip as 16-bit linear samples (frames()·160 of them), for mixing. Shared: read only. */
+    /**
+     * The whole clip as 8 kHz 16-bit linear samples (frames()·160 of them), for mixing; for a
+     * wideband clip, its source resampled. Shared: read only.
+     */
     public short[] pcm() {
         return pcm;
     }
 
-    /** The largest absolute sample value. */
+    /** Whether the clip has a 16 kHz source, which G.722 callers hear whole. */
+    public boolean isWideband() {
+        return widebandPcm != null;
+    }
+
+    /**
+     * The 16 kHz source of a wideband clip (frames()·320 samples). Shared: read only.
+     *
+     * @throws IllegalStateException for a narrowband clip, which has none
+     */
+    public short[] widebandPcm() {
+        if (widebandPcm == null) {
+            throw new IllegalStateException(name + " is narrowband (8 kHz)");
+        }
+        return widebandPcm;
+    }
+
+    /** The largest absolute sample value of the clip's source (at 16 kHz for a wideband clip). */
     public int peakAmplitude() {
         return peakAmplitude;
     }

@@ -18,13 +18,16 @@ import java.nio.file.Path;
  *       exponential decay), with a second pattern in the second half.</li>
  * </ul>
  * It is rendered circularly: the tail of every note that rings past the end is added at the
- * start, so the loop seam is as smooth as any other instant. All partials stay below 2.2 kHz,
- * well under the 4 kHz Nyquist limit. The mix is normalised to a -12 dBFS peak. Rendering is
- * pure arithmetic, so the loop is the same on every run; it is built once and shared.
+ * start, so the loop seam is as smooth as any other instant. It is rendered at 16 kHz, a wideband
+ * clip like the built-in prompts, so G.722 callers get it through the codec's full path; all its
+ * partials stay below 2.2 kHz, inside the resampler's pass band, so the 8 kHz version G.711 callers
+ * hear is the same music as when the loop was rendered at 8 kHz. The mix is normalised to a
+ * -12 dBFS peak. Rendering is pure arithmetic, so the loop is the same on every run; it is built
+ * once and shared.
  */
 public final class HoldMusic {
 
-    private static final int RATE = Resampler.TARGET_RATE;
+    private static final int RATE = Resampler.WIDEBAND_RATE;
     private static final double BAR_S = 2.5;
     private static final int BARS = 8;
     private static final int LOOP_SAMPLES = (int) (BAR_S * BARS * RATE);
@@ -54,17 +57,20 @@ public final class HoldMusic {
         return Synthesized.LOOP;
     }
 
-    /** Hold music from a WAV file, converted to 8 kHz mono; played as a loop from its start. */
+    /**
+     * Hold music from a WAV file, converted to mono (16 kHz for a file of 16 kHz or more, 8 kHz
+     * otherwise; see {@link WavReader#readKeepingWideband}); played as a loop from its start.
+     */
     public static EncodedAudio fromWav(Path file) throws IOException {
-        return EncodedAudio.fromPcm("hold music " + file, WavReader.read(file));
+        return WavReader.readKeepingWideband(file).encode("hold music " + file);
     }
 
     /** Built on first use: the render takes a moment and not every process needs it. */
     private static final class Synthesized {
-        static final EncodedAudio LOOP = EncodedAudio.fromPcm("hold music (built-in)", render());
+        static final EncodedAudio LOOP = EncodedAudio.fromWidebandPcm("hold music (built-in)", render());
     }
 
-    /** Renders the loop; package-private so a test can check it is deterministic. */
+    /** Renders the loop at 16 kHz; package-private so a test can check it is deterministic. */
     static short[] render() {
         double[] mix = new double[LOOP_SAMPLES];
         int bar = (int) (BAR_S * RATE);

@@ -12,8 +12,10 @@ import java.util.Locale;
 /**
  * Every {@link Prompt} of one language, loaded and encoded eagerly when the library is built, so
  * a missing or unreadable file stops start-up rather than a call. The built-in languages ship in
- * the jar under {@code /prompts/<language>/}; a custom set is a directory holding one WAV file per
- * prompt, named by {@link Prompt#fileName()} (any format {@link WavReader} accepts).
+ * the jar under {@code /prompts/<language>/} as 16 kHz recordings, so G.722 callers hear them
+ * wideband; a custom set is a directory holding one WAV file per prompt, named by
+ * {@link Prompt#fileName()} (any format {@link WavReader} accepts; files of 16 kHz or more are kept
+ * wideband, slower ones are 8 kHz prompts as before).
  */
 public final class PromptLibrary {
 
@@ -49,7 +51,7 @@ public final class PromptLibrary {
                 if (in == null) {
                     throw new IllegalStateException("built-in prompt missing from the jar: " + resource);
                 }
-                clips[prompt.ordinal()] = EncodedAudio.fromPcm(resource, WavReader.read(in, resource));
+                clips[prompt.ordinal()] = WavReader.readKeepingWideband(in, resource).encode(resource);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -79,7 +81,7 @@ public final class PromptLibrary {
         EncodedAudio[] clips = new EncodedAudio[prompts.length];
         for (Prompt prompt : prompts) {
             Path file = dir.resolve(prompt.fileName());
-            clips[prompt.ordinal()] = EncodedAudio.fromPcm(file.toString(), WavReader.read(file));
+            clips[prompt.ordinal()] = WavReader.readKeepingWideband(file).encode(file.toString());
         }
         return new PromptLibrary(dir.toString(), clips);
     }

@@ -29,12 +29,12 @@ public final class Tones {
     }
 
     private static short[] chime(double first, double second) {
-        int length = (int) Math.round(LENGTH_S * Resampler.TARGET_RATE);
+        int length = (int) Math.round(LENGTH_S * Resampler.NARROWBAND_RATE);
         double[] mix = new double[length];
         addBell(mix, first, 0);
-        addBell(mix, second, (int) Math.round(NOTE_GAP_S * Resampler.TARGET_RATE));
+        addBell(mix, second, (int) Math.round(NOTE_GAP_S * Resampler.NARROWBAND_RATE));
         // The last 20 ms fade to zero, so the clip ends without a click however it is cut off.
-        int fade = Resampler.TARGET_RATE / 50;
+        int fade = Resampler.NARROWBAND_RATE / 50;
         for (int i = 0; i < fade; i++) {
             mix[length - fade + i] *= 0.5 + 0.5 * Math.cos(Math.PI * (i + 1) / fade);
         }
@@ -43,11 +43,11 @@ public final class Tones {
 
     /** A bell-ish note: a 5 ms attack, then an exponential decay; a touch of the octave for colour. */
     private static void addBell(double[] mix, double frequency, int start) {
-        double attack = 0.005 * Resampler.TARGET_RATE;
-        double decay = 0.09 * Resampler.TARGET_RATE;
+        double attack = 0.005 * Resampler.NARROWBAND_RATE;
+        double decay = 0.09 * Resampler.NARROWBAND_RATE;
         for (int i = 0; start + i < mix.length; i++) {
             double envelope = (i < attack ? i / attack : 1) * Math.exp(-i / decay);
-            double t = (double) i / Resampler.TARGET_RATE;
+            double t = (double) i / Resampler.NARROWBAND_RATE;
             mix[start + i] += envelope * (Math.sin(2 * Math.PI * frequency * t)
                     + 0.2 * Math.exp(-i / (decay / 2)) * Math.sin(4 * Math.PI * frequency * t));
         }

@@ -9,11 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads a RIFF/WAVE file into 8 kHz mono 16-bit samples, the form every clip takes inside the
- * bridge. Accepted: linear PCM of 8 (unsigned), 16, 24 or 32 bits, 32-bit IEEE float, µ-law
- * (format 7) and A-law (format 6), also inside WAVE_FORMAT_EXTENSIBLE; any channel count
- * (averaged to mono); any sample rate (converted with {@link Resampler}'s windowed-sinc
- * low-pass interpolator). Chunks other than {@code fmt } and {@code data} are skipped.
+ * Reads a RIFF/WAVE file into mono 16-bit samples: at 8 kHz with {@link #read}, or, with
+ * {@link #readKeepingWideband}, at 16 kHz when the file has wideband sound to keep (G.722 callers
+ * hear it) and at 8 kHz otherwise. Accepted: linear PCM of 8 (unsigned), 16, 24 or 32 bits,
+ * 32-bit IEEE float, µ-law (format 7) and A-law (format 6), also inside WAVE_FORMAT_EXTENSIBLE;
+ * any channel count (averaged to mono); any sample rate (converted with {@link Resampler}'s
+ * windowed-sinc low-pass interpolator). Chunks other than {@code fmt } and {@code data} are skipped.
  *
  * <p>Errors are {@link IOException}s whose message starts with the file's name and says what is
  * wrong, so that a bad prompt or hold-music file stops start-up with a clear reason.
@@ -29,9 +30,26 @@ final class WavReader {
     private WavReader() {
     }
 
+    /**
+     * Mono samples and their rate: {@link Resampler#WIDEBAND_RATE} or
+     * {@link Resampler#NARROWBAND_RATE}.
+     */
+    record Audio(short[] samples, int rate) {
+
+        /** Whether the samples are 16 kHz, for G.722's whole band. */
+        boolean wideband() {
+            return rate == Resampler.WIDEBAND_RATE;
+        }
+
+        /** Encodes the samples for every codec: the wideband way when they are 16 kHz. */
+        EncodedAudio encode(String name) {
+            return wideband() ? EncodedAudio.fromWidebandPcm(name, samples) : EncodedAudio.fromPcm(name, samples);
+        }
+    }
+
     /** Reads a WAV file to 8 kHz mono. */
     public static short[] read(Path file) throws IOException {
-        return parse(Files.readAllBytes(file), file.toString());
+        return parse(Files.readAllBytes(file), file.toString(), false).samples();
     }
 
     /**
@@ -41,10 +59,25 @@ final class WavReader {
      * @param name the stream's name for error messages
      */
     public static short[] read(InputStream in, String name) throws IOException {
-        return parse(in.readAllBytes(), name);
+        return parse(in.readAllBytes(), name, false).samples();
     }
 
-    private static short[] parse(byte[] bytes, String name) throws IOException {
+    /**
+     * Reads a WAV file to mono, keeping its wideband sound: a file of 16 kHz or more becomes 16 kHz
+     * (resampled if it is not exactly 16 kHz), anything slower 8 kHz as {@link #read} gives it, so an
+     * operator's 8 kHz prompt stays bit for bit what was recorded. (11.025 or 12 kHz files would
+     * bring only 1–2 kHz more; they are rare enough to stay narrowband.)
+     */
+    static Audio readKeepingWideband(Path file) throws IOException {
+        return parse(Files.readAllBytes(file), file.toString(), true);
+    }
+
+    /** As {@link #readKeepingWideband(Path)}, from a stream read to its end but not closed. */
+    static Audio readKeepingWideband(InputStream in, String name) throws IOException {
+        return parse(in.readAllBytes(), name, true);
+    }
+
+    private static Audio parse(byte[] bytes, String name, boolean keepWideband) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < 12 || buf.getInt(0) != fourCc("RIFF") || buf.getInt(8) != fourCc("WAVE")) {
             throw new IOException(name + ": not a RIFF/WAVE file");
@@ -63,7 +96,9 @@ final class WavReader {
                 }
                 // Streaming writers leave the size at 0 or 0xFFFFFFFF: take what is there.
                 int end = size == 0 || body + size > bytes.length ? bytes.length : (int) (body + size);
-                return Resampler.to8kHz(format.decode(buf, body, end), format.sampleRate);
+                int rate = keepWideband && format.sampleRate >= Resampler.WIDEBAND_RATE
+                        ? Resampler.WIDEBAND_RATE : Resampler.NARROWBAND_RATE;
+                return new Audio(Resampler.to(format.decode(buf, body, end), format.sampleRate, rate), rate);
             }
             position = (int) Math.min(bytes.length, body + size + (size & 1)); // chunks are word aligned
         }

@@ -17,8 +17,10 @@ class HoldMusicTest {
     private final short[] pcm = loop.pcm();
 
     @Test
-    void isATwentySecondLoopBuiltOnce() {
+    void isATwentySecondWidebandLoopBuiltOnce() {
         assertEquals(1000, loop.frames());
+        assertTrue(loop.isWideband());
+        assertEquals(320_000, loop.widebandPcm().length, "20 s at 16 kHz");
         assertSame(loop, HoldMusic.synthesized());
     }
 
@@ -47,7 +49,7 @@ class HoldMusicTest {
 
     @Test
     void renderIsDeterministic() {
-        assertArrayEquals(pcm, HoldMusic.render());
+        assertArrayEquals(loop.widebandPcm(), HoldMusic.render());
     }
 
     @Test
@@ -65,10 +67,19 @@ class HoldMusicTest {
     }
 
     @Test
+    void custom8kHzWavStaysNarrowband(@TempDir Path dir) throws IOException {
+        Path file = WavFiles.pcm16(dir.resolve("phone.wav"), 8000, WavFiles.sine(330, 8000, 1.0, 12000));
+        EncodedAudio music = HoldMusic.fromWav(file);
+        assertFalse(music.isWideband());
+        assertEquals(50, music.frames());
+    }
+
+    @Test
     void customWavLoops(@TempDir Path dir) throws IOException {
         Path file = WavFiles.pcm16(dir.resolve("music.wav"), 22050, WavFiles.sine(330, 22050, 3.0, 12000));
         EncodedAudio music = HoldMusic.fromWav(file);
         assertEquals(150, music.frames());
+        assertTrue(music.isWideband(), "22.05 kHz is kept wideband, at 16 kHz");
         assertFalse(music.isSilent());
         assertTrue(music.name().contains("music.wav"));
     }

@@ -26,6 +26,7 @@ class PromptLibraryTest {
         PromptLibrary library = PromptLibrary.builtIn(language);
         for (Prompt prompt : Prompt.values()) {
             EncodedAudio clip = library.get(prompt);
+            assertTrue(clip.isWideband(), language + " " + prompt + " ships at 16 kHz");
             assertFalse(clip.isSilent(), language + " " + prompt);
             assertTrue(clip.frames() >= 25, language + " " + prompt + " shorter than half a second");
             assertTrue(clip.frames() <= 750, language + " " + prompt + " longer than 15 s");
@@ -56,6 +57,16 @@ class PromptLibraryTest {
             // each file has its own pitch, so a mix-up of files would show
             assertEquals(1000 + 10 * prompt.ordinal(), library.get(prompt).peakAmplitude(), 2);
         }
+    }
+
+    @Test
+    void loadsWidebandAndNarrowbandFilesEachTheirWay() throws IOException {
+        writeAllPrompts();
+        WavFiles.pcm16(dir.resolve(Prompt.GOODBYE.fileName()), 16000, WavFiles.sine(5000, 16000, 0.5, 3000));
+        PromptLibrary library = PromptLibrary.fromDirectory(dir);
+        assertTrue(library.get(Prompt.GOODBYE).isWideband());
+        assertEquals(3000, library.get(Prompt.GOODBYE).peakAmplitude(), 2);
+        assertFalse(library.get(Prompt.ENTER_PIN).isWideband(), "an 8 kHz file stays an 8 kHz prompt");
     }
 
     @Test

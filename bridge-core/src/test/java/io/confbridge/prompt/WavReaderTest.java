@@ -2,6 +2,7 @@ package io.confbridge.prompt;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +77,66 @@ class WavReaderTest {
     }
 
     @Test
+    void keepsA16kHzFileWidebandAsItIs() throws IOException {
+        short[] tone = WavFiles.sine(6000, 16000, 1.0, 10000);
+        WavReader.Audio read = WavReader.readKeepingWideband(WavFiles.pcm16(dir.resolve("16k.wav"), 16000, tone));
+        assertTrue(read.wideband());
+        assertEquals(16000, read.rate());
+        assertArrayEquals(tone, read.samples());
+    }
+
+    @Test
+    void resamplesA44kFileTo16kHzKeepingWhatG722Carries() throws IOException {
+        short[] left = WavFiles.sine(5000, 44100, 1.0, 8000);
+        short[] right = WavFiles.sine(5000, 44100, 1.0, 8000);
+        WavReader.Audio read = WavReader.readKeepingWideband(WavFiles.pcm16(dir.resolve("cd.wav"), 44100, left, right));
+        assertTrue(read.wideband());
+        assertEquals(16000, read.samples().length, 1);
+        assertToneAt(read.samples(), 16000, 5000, 8000);
+
+        // 10 kHz cannot exist at 16 kHz; without a low-pass it would fold down to 6 kHz.
+        short[] high = WavFiles.sine(10000, 44100, 1.0, 10000);
+        short[] wide = WavReader.readKeepingWideband(WavFiles.pcm16(dir.resolve("high.wav"), 44100, high)).samples();
+        double residue = rms(wide, 200, wide.length - 200);
+        assertTrue(residue < 10000 / Math.sqrt(2) * 0.01, "10 kHz residue rms " + residue);
+    }
+
+    @Test
+    void keepsAn8kHzFileNarrowbandAsItIs() throws IOException {
+        short[] tone = WavFiles.sine(1000, 8000, 0.5, 10000);
+        WavReader.Audio read = WavReader.readKeepingWideband(WavFiles.pcm16(dir.resolve("8k.wav"), 8000, tone));
+        assertFalse(read.wideband());
+        assertEquals(8000, read.rate());
+        assertArrayEquals(tone, read.samples());
+        // between the two rates: narrowband, at 8 kHz
+        short[] slow = WavFiles.sine(1000, 11025, 0.5, 10000);
+        WavReader.Audio eleven = WavReader.readKeepingWideband(WavFiles.pcm16(dir.resolve("11k.wav"), 11025, slow));
+        assertFalse(eleven.wideband());
+        assertEquals(4000, eleven.samples().length, 1);
+    }
+
+    @Test
+    void wideband8kAnd16kFilesEncodeTheirOwnWay() throws IOException {
+        Path narrow = WavFiles.pcm16(dir.resolve("n.wav"), 8000, WavFiles.sine(1000, 8000, 0.1, 1000));
+        Path wide = WavFiles.pcm16(dir.resolve("w.wav"), 48000, WavFiles.sine(1000, 48000, 0.1, 1000));
+        assertFalse(WavReader.readKeepingWideband(narrow).encode("n").isWideband());
+        EncodedAudio clip = WavReader.readKeepingWideband(wide).encode("w");
+        assertTrue(clip.isWideband());
+        assertEquals(5, clip.frames());
+    }
+
+    @Test
+    void keepingWidebandReportsBadFilesByName() throws IOException {
+        Path text = Files.writeString(dir.resolve("notes.wav"), "ID3 this is an mp3 really");
+        IOException e = assertThrows(IOException.class, () -> WavReader.readKeepingWideband(text));
+        assertTrue(e.getMessage().startsWith(text.toString()), e.getMessage());
+        Path mp3 = WavFiles.write(dir.resolve("music.wav"), 0x55, 2, 44100, 0, new byte[16], false);
+        e = assertThrows(IOException.class,
+                () -> WavReader.readKeepingWideband(new ByteArrayInputStream(Files.readAllBytes(mp3)), "stream.wav"));
+        assertTrue(e.getMessage().startsWith("stream.wav") && e.getMessage().contains("0x0055"), e.getMessage());
+    }
+
+    @Test
     void readsEightBitUnsigned() throws IOException {
         byte[] data = {(byte) 128, (byte) 255, 0, (byte) 192};
         short[] read = WavReader.read(WavFiles.write(dir.resolve("u8.wav"), 1, 1, 8000, 8, data, false));
@@ -133,18 +194,17 @@ class WavReaderTest {
         assertTrue(e.getMessage().contains("no data chunk"), e.getMessage());
     }
 
-    /** Asserts the signal is a tone of the given frequency and peak amplitude (±5 %). */
+    /** Asserts the 8 kHz signal is a tone of the given frequency and peak amplitude (±5 %). */
     private static void assertToneAt(short[] samples, double frequency, double amplitude) {
-        // Correlate with quadrature references at 8 kHz, away from the edges.
-        int from = 400;
-        int to = samples.length - 400;
-        double i = 0;
-        double q = 0;
-        for (int n = from; n < to; n++) {
-            i += samples[n] * Math.cos(2 * Math.PI * frequency * n / 8000);
-            q += samples[n] * Math.sin(2 * Math.PI * frequency * n / 8000);
-        }
-        double measured = 2 * Math.hypot(i, q) / (to - from);
+        assertToneAt(samples, 8000, frequency, amplitude);
+    }
+
+    /** Asserts the signal is a tone of the given frequency and peak amplitude (±5 %). */
+    private static void assertToneAt(short[] samples, int rate, double frequency, double amplitude) {
+        // Correlate with quadrature references, away from the edges.
+        int from = rate / 20;
+        int to = samples.length - rate / 20;
+        double measured = Tone.amplitude(samples, rate, frequency, from, to);
         assertEquals(amplitude, measured, amplitude * 0.05, "tone amplitude at " + frequency + " Hz");
         double total = rms(samples, from, to) * Math.sqrt(2);
         assertEquals(measured, total, amplitude * 0.05, "all energy at " + frequency + " Hz");
