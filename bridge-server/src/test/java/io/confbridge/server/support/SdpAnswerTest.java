@@ -42,8 +42,13 @@ class SdpAnswerTest {
     }
 
     @Test
-    void refusesAnswerWithoutG711() {
+    void refusesAnswerWithoutAnAudioCodecOfTheBridge() {
         assertThrows(IllegalArgumentException.class,
-                () -> SdpAnswer.parse("v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 4000 RTP/AVP 9\r\n"));
+                () -> SdpAnswer.parse("v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 4000 RTP/AVP 18\r\n"));
+    }
+
+    @Test
+    void readsAG722Answer() {
+        assertEquals(Codec.G722, SdpAnswer.parse("v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 4000 RTP/AVP 9\r\n").codec());
     }
 }
