@@ -248,6 +248,9 @@ public final class BridgeServer implements AutoCloseable {
         });
         administration.clusterCounts(clusterMeetings);
         administration.clusterControl(clusterMeetings);
+        // The organizer's event stream counts the whole meeting, and hears of the other nodes' changes.
+        admin.cluster(clusterMeetings);
+        clusterMeetings.onCountsElsewhere(admin::countsChangedElsewhere);
     }
 
     private static String hostPort(String host, int port) {

@@ -1,5 +1,6 @@
 package io.confbridge.server;
 
+import io.confbridge.server.support.EventStream;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.TestMeeting;
 import io.confbridge.server.support.TestPhone;
@@ -98,6 +99,38 @@ class ClusterControlTest {
             assertEquals(0, node2.status(id).participantCount());
             assertEquals(0, node2.status(id).lobbyCount());
             assertTrue(!node2.status(id).started(), "node 2's part of the meeting is over");
+        }
+    }
+
+    @Test
+    void anEventStreamOnOneNodeCountsTheLobbyAndParticipantsOfAnother(@TempDir Path dir2, @TempDir Path dir3)
+            throws Exception {
+        schema = PostgresTestSchema.createOrSkipOutsideCi("events_");
+        try (RunningBridge node2 = node(dir2, "node-2", "127.0.0.2", null);
+             RunningBridge node3 = node(dir3, "node-3", "127.0.0.3", node2)) {
+            String id = node2.newMeeting(true).conferenceId();
+            EventStream events = EventStream.open(node3.adminUrl(), id, node3.adminToken());
+            assertEquals(200, events.status());
+            await("the stream's first event").atMost(IVR_STEP).until(() -> events.has("meeting", e -> true));
+
+            // Nobody is on node 3: what its stream shows can only come from node 2's counts.
+            TestPhone caller = node2.newPhone("caller");
+            dialAndAnswered(caller, id);
+            await("node 3's stream counts the caller waiting in node 2's lobby").atMost(IVR_STEP)
+                    .until(() -> events.has("meeting", e -> e.path("lobbyCount").asInt() == 1
+                            && "lobby".equals(e.path("state").asText())));
+            RunningBridge.AdminReply started = node3.admin("POST", "/api/meetings/" + id + "/start", null);
+            assertEquals(200, started.status(), started.body());
+            await("and then counts them as a participant").atMost(IVR_STEP)
+                    .until(() -> events.has("meeting", e -> e.path("participantCount").asInt() == 1
+                            && e.path("lobbyCount").asInt() == 0 && "active".equals(e.path("state").asText())));
+
+            // A participant on node 3 as well: the totals are of both nodes, not of the node that changed.
+            TestPhone second = node3.newPhone("second");
+            dialAndAnswered(second, id);
+            await("node 3's stream counts both nodes' participants").atMost(IVR_STEP)
+                    .until(() -> events.lastOf("meeting").path("participantCount").asInt() == 2);
+            events.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.confbridge.server.admin;
 
+import io.confbridge.admin.LiveMeetings;
 import io.confbridge.meeting.MeetingActivity;
 import io.confbridge.config.BridgeConfig;
 import io.confbridge.admin.Administration;
@@ -55,6 +56,19 @@ public final class AdminHttpServer implements AutoCloseable {
     }
 
     /**
+     * Cluster mode: the event streams count every node's lobby and participants (read through
+     * {@code counts}), and {@link #countsChangedElsewhere} tells them when another node's change.
+     */
+    public void cluster(LiveMeetings.ClusterCounts counts) {
+        events.cluster(counts);
+    }
+
+    /** Any thread: another node's lobby or participants of the meeting changed. */
+    public void countsChangedElsewhere(String conferenceId) {
+        events.changedElsewhere(conferenceId);
+    }
+
+    /**
      * Binds and returns once the port is open.
      *
      * @param meetings   what the organizer's app does with a live meeting
@@ -105,7 +119,7 @@ public final class AdminHttpServer implements AutoCloseable {
                 new DefaultThreadFactory("admin-http", true), NioIoHandler.newFactory());
         ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUED_REQUESTS), new DefaultThreadFactory("admin-worker", true));
-        MeetingEvents events = new MeetingEvents(group.next());
+        MeetingEvents events = new MeetingEvents(group.next(), workers);
         try {
             Channel channel = new ServerBootstrap()
                     .group(group)

@@ -2,8 +2,10 @@ package io.confbridge.server.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.confbridge.admin.LiveMeetings;
 import io.confbridge.meeting.Meeting;
 import io.confbridge.meeting.MeetingActivity;
+import io.confbridge.store.MeetingPresenceTable;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -28,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,7 +63,18 @@ final class MeetingEvents implements MeetingActivity {
     static final long MIN_INTERVAL_MS = 200;
     private static final byte[] KEEPALIVE = ": keepalive\n\n".getBytes(StandardCharsets.US_ASCII);
 
+    private static final Meeting.Status NOBODY_HERE = new Meeting.Status(false, 0, 0);
+
     private final EventLoop loop;
+    /** Reads the other nodes' counts (the database), never on {@link #loop}. */
+    private final Executor workers;
+    /** The meeting's lobby and participants on every node; {@code NONE} on a single node. */
+    private volatile LiveMeetings.ClusterCounts cluster = LiveMeetings.ClusterCounts.NONE;
+    /** Loop only: each watched meeting's last state on this node, to add other nodes' changes to. */
+    private final Map<String, Meeting.Status> lastHere = new HashMap<>();
+    /** Loop only: reads of the other nodes dispatched, and the newest one sent, per meeting (no older after newer). */
+    private final Map<String, Long> dispatched = new HashMap<>();
+    private final Map<String, Long> delivered = new HashMap<>();
     /** Who watches which meeting; read from meetings' loops (is anyone watching?), changed on {@link #loop}. */
     private final Map<String, List<Stream>> byMeeting = new ConcurrentHashMap<>();
     /** Changes not yet sent, the latest per meeting: written by meetings' loops, taken on {@link #loop}. */
@@ -76,7 +91,35 @@ final class MeetingEvents implements MeetingActivity {
     }
 
     MeetingEvents(EventLoop loop) {
+        this(loop, Runnable::run);
+    }
+
+    /** @param workers where the other nodes' counts are read in cluster mode (it may wait on the database) */
+    MeetingEvents(EventLoop loop, Executor workers) {
         this.loop = loop;
+        this.workers = workers;
+    }
+
+    /**
+     * Cluster mode: the counts in {@code meeting} events are the whole meeting's, every node's lobby and
+     * participants, as {@code GET /api/meetings/{id}} shows them (and as the stream's first event does).
+     */
+    void cluster(LiveMeetings.ClusterCounts counts) {
+        cluster = counts;
+    }
+
+    /**
+     * Any thread: another node's lobby or participants of the meeting changed (its {@code counts}
+     * notification). Watchers get the new totals, paced as local changes are.
+     */
+    void changedElsewhere(String conferenceId) {
+        if (byMeeting.containsKey(conferenceId)) {
+            loop.execute(() -> {
+                if (pending.putIfAbsent(conferenceId, lastHere.getOrDefault(conferenceId, NOBODY_HERE)) == null) {
+                    sendPending(conferenceId);
+                }
+            });
+        }
     }
 
     /**
@@ -97,7 +140,13 @@ final class MeetingEvents implements MeetingActivity {
         }
         Meeting.Status latest = pending.remove(conferenceId);
         if (latest != null) {
-            fanOut(conferenceId, latest);
+            lastHere.put(conferenceId, latest);
+            LiveMeetings.ClusterCounts counts = cluster;
+            if (counts == LiveMeetings.ClusterCounts.NONE) {
+                fanOut(conferenceId, latest);
+            } else {
+                withOtherNodes(counts, conferenceId, latest);
+            }
             resting.add(conferenceId);
             loop.schedule(() -> restOver(conferenceId), MIN_INTERVAL_MS, TimeUnit.MILLISECONDS);
         }
@@ -107,6 +156,47 @@ final class MeetingEvents implements MeetingActivity {
     private void restOver(String conferenceId) {
         resting.remove(conferenceId);
         sendPending(conferenceId);
+    }
+
+    /**
+     * Loop: adds the other nodes' counts (read on a worker) to this node's state, then sends. If they
+     * cannot be read, this node's state goes out alone rather than nothing.
+     */
+    private void withOtherNodes(LiveMeetings.ClusterCounts counts, String conferenceId, Meeting.Status here) {
+        long n = dispatched.merge(conferenceId, 1L, Long::sum);
+        try {
+            workers.execute(() -> {
+                Meeting.Status whole = here;
+                try {
+                    whole = wholeMeeting(counts.byNode(conferenceId, here), here);
+                } catch (RuntimeException e) {
+                    log.debug("meeting event for {}: the other nodes' counts not read: {}", conferenceId, e.toString());
+                }
+                Meeting.Status send = whole;
+                loop.execute(() -> {
+                    if (n > delivered.getOrDefault(conferenceId, 0L)) {
+                        delivered.put(conferenceId, n);
+                        fanOut(conferenceId, send);
+                    }
+                });
+            });
+        } catch (RejectedExecutionException e) {
+            fanOut(conferenceId, here); // the workers are saturated: this node's state now beats nothing
+        }
+    }
+
+    /** The meeting on every node, as the API's view counts it: started when started here or in progress anywhere. */
+    static Meeting.Status wholeMeeting(List<MeetingPresenceTable.NodeCount> nodes, Meeting.Status here) {
+        if (nodes.isEmpty()) {
+            return here;
+        }
+        int lobby = 0;
+        int participants = 0;
+        for (MeetingPresenceTable.NodeCount node : nodes) {
+            lobby += node.lobbyCount();
+            participants += node.participantCount();
+        }
+        return new Meeting.Status(here.started() || participants > 0, lobby, participants, here.talkers());
     }
 
     /** Any thread: starts the stream for an authorized watcher, or answers 429 when over a limit. */
@@ -157,6 +247,9 @@ final class MeetingEvents implements MeetingActivity {
         if (now.isEmpty()) {
             byMeeting.remove(stream.conferenceId());
             lastSent.remove(stream.conferenceId());
+            lastHere.remove(stream.conferenceId());
+            dispatched.remove(stream.conferenceId());
+            delivered.remove(stream.conferenceId());
         } else {
             byMeeting.put(stream.conferenceId(), List.copyOf(now));
         }

@@ -63,6 +63,8 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
     private static final Logger log = LoggerFactory.getLogger(ClusterMeetings.class);
 
     private final MeetingPresenceTable presence;
+    /** Told the conference ID when another node's counts of it change (the admin event streams). */
+    private volatile java.util.function.Consumer<String> countsElsewhere = conferenceId -> { };
     private final MeetingRegistry meetings;
     private final BridgeConfig.ClusterConfig cluster;
     /** The meeting's stored record by conference ID (blocking): how a policy change elsewhere is re-read. */
@@ -77,8 +79,13 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
     private MeetingNotifications notifications;
     /** The latest counts of this node's meetings not yet written, by conference ID (coalesced). */
     private final ConcurrentHashMap<String, Meeting.Status> countsToWrite = new ConcurrentHashMap<>();
-    /** The participant count last written per meeting (the database thread only): a change is announced. */
-    private final Map<String, Integer> participantsWritten = new HashMap<>();
+    /** The counts last written per meeting (the database thread only): a change is announced. */
+    private final Map<String, Written> countsWritten = new HashMap<>();
+
+    /** A meeting's counts as last written to {@code meeting_node_counts}. */
+    private record Written(int lobby, int participants) {
+        static final Written NONE = new Written(0, 0);
+    }
 
     /** This node's part of one meeting: its legs, on its meeting's clock, and their port pair once bound. */
     private static final class Part {
@@ -281,10 +288,13 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
                 Meeting.Status latest = countsToWrite.remove(conferenceId);
                 if (latest != null) {
                     int participants = latest.participantCount();
-                    Integer written = participants == 0 && latest.lobbyCount() == 0
-                            ? participantsWritten.remove(conferenceId)
-                            : participantsWritten.put(conferenceId, participants);
-                    boolean announce = participants != (written == null ? 0 : written);
+                    Written now = new Written(latest.lobbyCount(), participants);
+                    Written written = participants == 0 && latest.lobbyCount() == 0
+                            ? countsWritten.remove(conferenceId)
+                            : countsWritten.put(conferenceId, now);
+                    // Announced when either count moved: the participant limit needs the participants,
+                    // the organizer's event stream on another node both. A burst is still one write.
+                    boolean announce = !now.equals(written == null ? Written.NONE : written);
                     presence.counts(conferenceId, cluster.nodeId(), latest.lobbyCount(), participants, announce);
                 }
             });
@@ -382,9 +392,21 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
 
     @Override
     public void countsChanged(String nodeId, String conferenceId) {
-        if (!nodeId.equals(cluster.nodeId()) && meetings.clock(conferenceId) != null) {
+        if (nodeId.equals(cluster.nodeId())) {
+            return;
+        }
+        countsElsewhere.accept(conferenceId);
+        if (meetings.clock(conferenceId) != null) {
             onDatabase("recount the participants of " + conferenceId, () -> recount(conferenceId));
         }
+    }
+
+    /**
+     * Who to tell (the admin event streams) when another node's counts of a meeting change, whether or
+     * not the meeting is live here; called on the notification thread, so it must not block.
+     */
+    public void onCountsElsewhere(java.util.function.Consumer<String> listener) {
+        countsElsewhere = listener;
     }
 
     /** The meeting's stored settings, given to its live meeting here (database thread). */

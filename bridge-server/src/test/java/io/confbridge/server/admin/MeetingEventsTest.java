@@ -1,6 +1,7 @@
 package io.confbridge.server.admin;
 
 import io.confbridge.meeting.Meeting;
+import io.confbridge.store.MeetingPresenceTable;
 import io.confbridge.meeting.Talker;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpContent;
@@ -119,6 +120,34 @@ class MeetingEventsTest {
         channel.runPendingTasks();
         assertNull(channel.readOutbound());
         assertTrue(channel.isActive());
+    }
+
+    @Test
+    void inAClusterTheCountsAreTheWholeMeetingsAndAnotherNodesChangeIsSent() {
+        // The other node's counts as the table holds them; this node's come from the status given.
+        int[] lobbyOnNode2 = {3};
+        events.cluster((conferenceId, here) -> List.of(new MeetingPresenceTable.NodeCount("node-2", lobbyOnNode2[0], 1),
+                new MeetingPresenceTable.NodeCount("node-3", here.lobbyCount(), here.participantCount())));
+        events.changed(ID, new Meeting.Status(false, 1, 0));
+        channel.runPendingTasks();
+        assertEquals(List.of("event: talkers\ndata: {\"conferenceId\":\"4711001\",\"talkers\":[]}\n\n",
+                "event: meeting\ndata: {\"conferenceId\":\"4711001\",\"state\":\"active\","
+                + "\"lobbyCount\":4,\"participantCount\":1}\n\n"), readEvents(),
+                "node 2's caller is in the meeting, so it is active, with both lobbies");
+
+        lobbyOnNode2[0] = 0;
+        events.changedElsewhere(ID);
+        channel.advanceTimeBy(MeetingEvents.MIN_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        channel.runPendingTasks(); // the rest ends, the change is taken, the counts are read
+        channel.runPendingTasks(); // and sent on the loop
+        assertEquals(List.of("event: meeting\ndata: {\"conferenceId\":\"4711001\",\"state\":\"active\","
+                + "\"lobbyCount\":1,\"participantCount\":1}\n\n"), readEvents(),
+                "node 2's lobby emptied: this node's own lobby of one is kept");
+
+        events.changedElsewhere("4711002");
+        channel.advanceTimeBy(MeetingEvents.MIN_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        channel.runPendingTasks();
+        assertNull(channel.readOutbound(), "nobody watches that meeting here");
     }
 
     private static Meeting.Status status(String... talkers) {

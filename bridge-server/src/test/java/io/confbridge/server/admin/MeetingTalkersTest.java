@@ -1,8 +1,8 @@
 package io.confbridge.server.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.confbridge.meeting.Meeting;
+import io.confbridge.server.support.EventStream;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.SdpOffer;
 import io.confbridge.server.support.TestMeeting;
@@ -12,17 +12,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import static io.confbridge.server.support.DialInSteps.IVR_STEP;
@@ -38,14 +32,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MeetingTalkersTest {
     private static final AtomicInteger SEQ = new AtomicInteger();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TONE_WINDOW = Duration.ofSeconds(1);
     private static final double TONE_PRESENT = 0.6;
 
     private static RunningAdmin admin;
     private static RunningBridge bridge;
     private static AdminHttp http;
-    private static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     static Path dataDir;
@@ -207,78 +199,5 @@ class MeetingTalkersTest {
         AdminHttp.Reply issued = http.send("POST", "/api/users/" + email + "/tokens", admin.adminToken(), null);
         assertEquals(201, issued.status(), issued.body());
         return issued.json().path("token").asText();
-    }
-
-    /** A client of one event stream: its status, and every event as it arrives (name and JSON data). */
-    private static final class EventStream implements AutoCloseable {
-        record Event(String name, JsonNode data) {
-        }
-
-        private final HttpResponse<Stream<String>> response;
-        private final List<Event> events = new CopyOnWriteArrayList<>();
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-        private final Thread reader;
-
-        private EventStream(HttpResponse<Stream<String>> response) {
-            this.response = response;
-            this.reader = new Thread(this::read, "event-stream-reader");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static EventStream open(String base, String conferenceId, String token) throws Exception {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/meetings/" + conferenceId + "/events"))
-                    .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build();
-            return new EventStream(client.send(request, HttpResponse.BodyHandlers.ofLines()));
-        }
-
-        private void read() {
-            String name = null;
-            try (Stream<String> body = response.body()) {
-                for (String line : (Iterable<String>) body::iterator) {
-                    lines.add(line);
-                    if (line.startsWith("event: ")) {
-                        name = line.substring(7);
-                    } else if (line.startsWith("data: ") && name != null) {
-                        events.add(new Event(name, JSON.readTree(line.substring(6))));
-                    } else if (line.isEmpty()) {
-                        name = null;
-                    }
-                }
-            } catch (Exception e) {
-                // closed by the test or the bridge: the events read so far stay
-            }
-        }
-
-        int status() {
-            return response.statusCode();
-        }
-
-        String contentType() {
-            return response.headers().firstValue("content-type").orElse("");
-        }
-
-        boolean has(String name, Predicate<JsonNode> test) {
-            return events.stream().anyMatch(e -> e.name().equals(name) && test.test(e.data()));
-        }
-
-        JsonNode lastOf(String name) {
-            JsonNode last = JSON.createObjectNode();
-            for (Event e : events) {
-                if (e.name().equals(name)) {
-                    last = e.data();
-                }
-            }
-            return last;
-        }
-
-        String all() {
-            return String.join("\\n", lines);
-        }
-
-        @Override
-        public void close() {
-            response.body().close();
-        }
     }
 }

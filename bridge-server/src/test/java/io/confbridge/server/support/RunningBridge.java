@@ -249,6 +249,20 @@ public final class RunningBridge implements AutoCloseable {
         }
     }
 
+    /** The admin API's base address ({@code http://host:port}), for clients of its own (event streams). */
+    public String adminUrl() {
+        return "http://" + adminHost() + ":" + server.adminPort();
+    }
+
+    /** The administrator's token, saved in {@code <dataDir>/admin-token} at first start. */
+    public String adminToken() {
+        try {
+            return Files.readString(dataDir.resolve("admin-token")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("read the admin token", e);
+        }
+    }
+
     private String adminHost() {
         String host = overrides.getOrDefault("admin.bindAddress", "127.0.0.1");
         return host.contains(":") ? "[" + host + "]" : host;
