@@ -7,11 +7,16 @@ import gov.nist.javax.sip.parser.ParseExceptionListener;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 
+import javax.sip.ListeningPoint;
+import javax.sip.SipStack;
 import java.text.ParseException;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * jain-sip's message parser, refusing a message without the headers every SIP message must carry
- * (RFC 3261 §8.1.1: Via, From, To, Call-ID, CSeq). jain-sip's UDP channel reads {@code CSeq} and the top
+ * (RFC 3261 §8.1.1: Via, From, To, Call-ID, CSeq), or whose top Via names no known transport. jain-sip's UDP channel reads {@code CSeq} and the top
  * {@code Via} of whatever its parser returns without a null check, so such a datagram threw a
  * NullPointerException inside the stack, logged at ERROR with the datagram's bytes (found by the SIP fuzz
  * test, issue 9 §5). Refused here, the message takes the stack's path for unparseable input: dropped,
@@ -22,15 +27,20 @@ public final class CompleteMessageParserFactory implements MessageParserFactory 
 
     @Override
     public MessageParser createMessageParser(SIPTransactionStack stack) {
-        return new CompleteMessageParser(new StringMsgParser());
+        return new CompleteMessageParser(new StringMsgParser(), stack);
     }
 
     /** One per channel or connection, as jain-sip's own: {@link StringMsgParser} is not thread-safe. */
     static final class CompleteMessageParser implements MessageParser {
+        /** RFC 3261 §25.1 transports plus WS/WSS (RFC 7118): what a top Via may name. */
+        private static final Set<String> KNOWN_TRANSPORTS = Set.of("UDP", "TCP", "TLS", "SCTP", "TLS-SCTP", "WS", "WSS");
         private final MessageParser parser;
+        /** Null in unit tests: then any known transport is taken as served. */
+        private final SIPTransactionStack stack;
 
-        CompleteMessageParser(MessageParser parser) {
+        CompleteMessageParser(MessageParser parser, SIPTransactionStack stack) {
             this.parser = parser;
+            this.stack = stack;
         }
 
         @Override
@@ -47,7 +57,7 @@ public final class CompleteMessageParserFactory implements MessageParserFactory 
                 throw refused;
             }
             if (parsed != null) {
-                String missing = missingMandatoryHeader(parsed);
+                String missing = missingMandatoryHeader(parsed, stack);
                 if (missing != null) {
                     throw new ParseException("no " + missing + " header", 0);
                 }
@@ -55,9 +65,28 @@ public final class CompleteMessageParserFactory implements MessageParserFactory 
             return parsed;
         }
 
-        private static String missingMandatoryHeader(SIPMessage m) {
+        private static boolean served(String transport, SIPTransactionStack stack) {
+            if (!(stack instanceof SipStack sipStack)) {
+                return KNOWN_TRANSPORTS.contains(transport);
+            }
+            for (Iterator<?> it = sipStack.getListeningPoints(); it.hasNext(); ) {
+                if (((ListeningPoint) it.next()).getTransport().equalsIgnoreCase(transport)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static String missingMandatoryHeader(SIPMessage m, SIPTransactionStack stack) {
             if (m.getTopmostVia() == null) {
                 return "Via";
+            }
+            if (!served(String.valueOf(m.getTopmostVia().getTransport()).toUpperCase(Locale.ROOT), stack)) {
+                // A response goes back by the top Via's transport (RFC 3261 §18.2.2). On one the stack has no
+                // listening point for ("T%00CP", found by the fuzz test), an answer jain-sip sends itself
+                // before any listener sees the request (DialogFilter's, to a stray in-dialog request) fails
+                // inside the stack and is logged at ERROR. Refused here, it takes the unparseable path.
+                return "Via with a transport served here";
             }
             if (m.getCSeq() == null) {
                 return "CSeq";

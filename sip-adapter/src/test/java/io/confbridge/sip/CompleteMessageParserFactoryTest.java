@@ -43,10 +43,20 @@ class CompleteMessageParserFactoryTest {
     }
 
     @Test
+    void aTopViaWithAnUnknownTransportIsAParseError() throws ParseException {
+        assertEquals("TCP", parse(OPTIONS.replace("SIP/2.0/UDP", "SIP/2.0/tcp")).getTopmostVia().getTransport().toUpperCase());
+        for (String transport : new String[] {"T\u0000CP", "T%00CP", "FOO"}) {
+            String bad = OPTIONS.replace("SIP/2.0/UDP", "SIP/2.0/" + transport);
+            ParseException e = assertThrows(ParseException.class, () -> parse(bad), transport);
+            assertTrue(e.getMessage().contains("Via"), e.getMessage());
+        }
+    }
+
+    @Test
     void aRuntimeExceptionOfTheStacksParserIsAParseError() {
         MessageParser failing = new CompleteMessageParserFactory.CompleteMessageParser((message, body, strict, listener) -> {
             throw new StringIndexOutOfBoundsException("begin -1, end 70, length 557");
-        });
+        }, null);
         ParseException e = assertThrows(ParseException.class,
                 () -> failing.parseSIPMessage(OPTIONS.getBytes(StandardCharsets.UTF_8), true, false, null));
         assertTrue(e.getCause() instanceof StringIndexOutOfBoundsException, String.valueOf(e.getCause()));
