@@ -52,6 +52,13 @@ public final class MeetingNotifications implements AutoCloseable {
         /** {@code nodeId}'s participant count of {@code conferenceId} changed (in {@code meeting_node_counts}). */
         default void countsChanged(String nodeId, String conferenceId) {
         }
+
+        /**
+         * Only {@code nodeId}'s lobby count of {@code conferenceId} changed: nothing to recount against the
+         * participant limit, only the event streams to tell.
+         */
+        default void lobbyChanged(String nodeId, String conferenceId) {
+        }
     }
 
     private final BridgeConfig.StoreConfig store;
@@ -125,6 +132,7 @@ public final class MeetingNotifications implements AutoCloseable {
             case "end" -> listener.ended(parts[1], parts[2]);
             case "policy" -> listener.policyChanged(parts[1], parts[2]);
             case "counts" -> listener.countsChanged(parts[1], parts[2]);
+            case "lobby" -> listener.lobbyChanged(parts[1], parts[2]);
             default -> log.warn("cluster events: ignoring a notification of unknown kind ({} characters)",
                     payload.length());
         }

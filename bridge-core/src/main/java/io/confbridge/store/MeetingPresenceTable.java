@@ -212,14 +212,26 @@ public final class MeetingPresenceTable {
 
     /** This node's counts of the meeting now; a node with nobody of it left has no row. */
     public void counts(String conferenceId, String nodeId, int lobbyCount, int participantCount) {
-        counts(conferenceId, nodeId, lobbyCount, participantCount, false);
+        counts(conferenceId, nodeId, lobbyCount, participantCount, CountsChange.NONE);
+    }
+
+    /** What a counts write tells the other nodes: nothing, a lobby-only change, or a participant change. */
+    public enum CountsChange {
+        NONE(null), LOBBY("lobby"), PARTICIPANTS("counts");
+
+        private final String kind;
+
+        CountsChange(String kind) {
+            this.kind = kind;
+        }
     }
 
     /**
-     * As {@link #counts(String, String, int, int)}; with {@code announce}, a {@code counts} NOTIFY follows
-     * the write (the participant count changed: the other nodes recount the meeting against its limit).
+     * As {@link #counts(String, String, int, int)}, then a NOTIFY of the change: {@code counts} when the
+     * participants moved (the other nodes recount the meeting against its limit, and tell their event
+     * streams), {@code lobby} when only the lobby did (event streams only: no recount query).
      */
-    public void counts(String conferenceId, String nodeId, int lobbyCount, int participantCount, boolean announce) {
+    public void counts(String conferenceId, String nodeId, int lobbyCount, int participantCount, CountsChange change) {
         boolean nobody = lobbyCount == 0 && participantCount == 0;
         String sql = nobody ? "DELETE FROM meeting_node_counts WHERE conference_id = ? AND node_id = ?"
                 : "INSERT INTO meeting_node_counts (conference_id, node_id, lobby_count, participant_count, updated_at)"
@@ -234,8 +246,8 @@ public final class MeetingPresenceTable {
                 s.setInt(4, participantCount);
             }
             s.executeUpdate();
-            if (announce) {
-                notify(c, "counts " + nodeId + " " + conferenceId); // after the write: autocommit
+            if (change.kind != null) {
+                notify(c, change.kind + " " + nodeId + " " + conferenceId); // after the write: autocommit
             }
         } catch (SQLException e) {
             throw new StoreException("record this node's counts of meeting " + conferenceId + ": " + e.getMessage(), e);

@@ -293,9 +293,14 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
                             ? countsWritten.remove(conferenceId)
                             : countsWritten.put(conferenceId, now);
                     // Announced when either count moved: the participant limit needs the participants,
-                    // the organizer's event stream on another node both. A burst is still one write.
-                    boolean announce = !now.equals(written == null ? Written.NONE : written);
-                    presence.counts(conferenceId, cluster.nodeId(), latest.lobbyCount(), participants, announce);
+                    // the organizer's event stream on another node both. A burst is still one write, and a
+                    // lobby-only change says so, sparing the other nodes a recount that would change nothing.
+                    Written last = written == null ? Written.NONE : written;
+                    MeetingPresenceTable.CountsChange change = last.participants() != participants
+                            ? MeetingPresenceTable.CountsChange.PARTICIPANTS
+                            : last.lobby() != latest.lobbyCount()
+                            ? MeetingPresenceTable.CountsChange.LOBBY : MeetingPresenceTable.CountsChange.NONE;
+                    presence.counts(conferenceId, cluster.nodeId(), latest.lobbyCount(), participants, change);
                 }
             });
         }
@@ -398,6 +403,13 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
         countsElsewhere.accept(conferenceId);
         if (meetings.clock(conferenceId) != null) {
             onDatabase("recount the participants of " + conferenceId, () -> recount(conferenceId));
+        }
+    }
+
+    @Override
+    public void lobbyChanged(String nodeId, String conferenceId) {
+        if (!nodeId.equals(cluster.nodeId())) {
+            countsElsewhere.accept(conferenceId);
         }
     }
 
