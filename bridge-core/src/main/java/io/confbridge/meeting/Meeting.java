@@ -429,9 +429,32 @@ public final class Meeting {
      * @param pin when the organizer's PIN that started the meeting was typed and verified, or null
      */
     int admitWaiting(LobbyAdmission.PinTiming pin) {
+        return admitWaiting(pin, null);
+    }
+
+    /**
+     * As {@link #admitWaiting(LobbyAdmission.PinTiming)}, for those who arrived by {@code arrivedBy}
+     * only (everyone when null): an admit this node missed lets in who was waiting then, not who came
+     * after it.
+     */
+    int admitWaiting(LobbyAdmission.PinTiming pin, Instant arrivedBy) {
         long startedNs = System.nanoTime();
-        List<MeetingMember> waiting = new ArrayList<>(lobby.keySet());
-        lobby.clear();
+        List<MeetingMember> waiting;
+        if (arrivedBy == null) {
+            waiting = new ArrayList<>(lobby.keySet());
+            lobby.clear();
+        } else {
+            waiting = new ArrayList<>();
+            lobby.forEach((member, since) -> {
+                if (!since.isAfter(arrivedBy)) {
+                    waiting.add(member);
+                }
+            });
+            waiting.forEach(lobby::remove);
+            if (waiting.isEmpty()) {
+                return 0;
+            }
+        }
         List<MeetingMember> admitted = new ArrayList<>(waiting.size());
         List<MeetingMember> refused = new ArrayList<>();
         for (MeetingMember member : waiting) {

@@ -222,6 +222,15 @@ public final class MeetingRegistry {
                 ? OptionalInt.of(meeting.admitWaiting()) : OptionalInt.empty(), OptionalInt.empty());
     }
 
+    /**
+     * An admit of the lobby made elsewhere at {@code admittedAt} that this node missed: those of the lobby
+     * who were already waiting then come in; answers how many, 0 when the meeting is not live here or
+     * has not started.
+     */
+    public CompletableFuture<Integer> admitLobbyWaitingSince(String conferenceId, Instant admittedAt) {
+        return ask(conferenceId, meeting -> meeting.status().started() ? meeting.admitWaiting(null, admittedAt) : 0, 0);
+    }
+
     /** When each caller now in the meeting's lobby arrived, oldest first; empty when nobody is in it. */
     public CompletableFuture<List<Instant>> lobbyArrivals(String conferenceId) {
         return ask(conferenceId, Meeting::lobbyArrivals, List.of());

@@ -6,9 +6,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -104,6 +106,44 @@ public final class MeetingPresenceTable {
     }
 
     /**
+     * The organizer let the lobby of {@code conferenceId} in through {@code nodeId}: the moment is kept in
+     * {@code meeting_admissions} and the {@code admit} NOTIFY goes with it (one transaction), so a node
+     * that misses the NOTIFY admits, when it listens again, whoever was already waiting then.
+     */
+    public void admitted(String conferenceId, String nodeId) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO meeting_admissions (conference_id, admitted_at)"
+                        + " VALUES (?, now()) ON CONFLICT (conference_id) DO UPDATE SET admitted_at = EXCLUDED.admitted_at")) {
+                    s.setString(1, conferenceId);
+                    s.executeUpdate();
+                }
+                notify(c, "admit " + nodeId + " " + conferenceId);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("record the admission of meeting " + conferenceId + "'s lobby: " + e.getMessage(), e);
+        }
+    }
+
+    /** When the organizer last let the lobby of {@code conferenceId} in, on any node; empty if never (or ended since). */
+    public Optional<Instant> lastAdmitted(String conferenceId) {
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT admitted_at FROM meeting_admissions WHERE conference_id = ?")) {
+            s.setString(1, conferenceId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("read the last admission of meeting " + conferenceId + "'s lobby: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The meeting was ended through {@code nodeId}: every node's part of it is forgotten, so that no node
      * adopts its start any more, and a node that misses the {@code end} NOTIFY sent with it finds its own
      * row gone when it listens again (see {@link #hasPart}). Answers whether another node held part of
@@ -121,6 +161,10 @@ public final class MeetingPresenceTable {
                     try (ResultSet rs = s.executeQuery()) {
                         elsewhere = rs.next() && rs.getInt(1) > 0;
                     }
+                }
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM meeting_admissions WHERE conference_id = ?")) {
+                    s.setString(1, conferenceId); // the next meeting of this ID starts with no admit of its own
+                    s.executeUpdate();
                 }
                 try (PreparedStatement s = c.prepareStatement(
                         "DELETE FROM meeting_presence WHERE conference_id = ? RETURNING node_id")) {

@@ -4,6 +4,8 @@ import io.confbridge.server.support.LogCapture;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.TestMeeting;
 import io.confbridge.server.support.TestPhone;
+import io.confbridge.store.MeetingPolicy;
+import io.confbridge.store.MeetingPolicyOverrides;
 import io.confbridge.store.MeetingNotifications;
 import io.confbridge.store.support.PostgresTestSchema;
 import org.junit.jupiter.api.AfterEach;
@@ -164,6 +166,57 @@ class ClusterMeetingStartTest {
             assertTrue(log.lines().stream().anyMatch(line -> line.contains("catching up, meeting " + id
                             + " was ended")),
                     "ended by the catch-up from the table, not by the missed notification");
+        }
+    }
+
+    /**
+     * Issue 12 §2, durable admits: in organizer admission mode, node 2 misses the organizer's admit through
+     * node 3 (its listening session cut). When it listens again, the caller who was waiting at the admit
+     * comes in, from {@code meeting_admissions}; a caller who arrived after the admit stays in the lobby,
+     * through another reconnect too.
+     */
+    @Test
+    void aNodeThatMissedAnAdmitLetsInWhoWasWaitingThenWhenItListensAgain(@TempDir Path dir2, @TempDir Path dir3)
+            throws Exception {
+        schema = PostgresTestSchema.createOrSkipOutsideCi("cluster_");
+        try (RunningBridge node2 = node(dir2, "node-2", "127.0.0.2", null);
+             RunningBridge node3 = node(dir3, "node-3", "127.0.0.3", node2);
+             LogCapture log = LogCapture.start()) {
+            TestMeeting meeting = node2.newMeeting(true,
+                    new MeetingPolicyOverrides(null, null, null, null, MeetingPolicy.AdmissionMode.ORGANIZER));
+            String id = meeting.conferenceId();
+            waitInLobby(node2, node2.newPhone("caller"), id, 1);
+            RunningBridge.AdminReply started = node3.admin("POST", "/api/meetings/" + id + "/start", null);
+            assertEquals(200, started.status(), started.body());
+            await("node 2's part starts, its lobby still held").atMost(IVR_STEP).until(() -> node2.status(id).started());
+            assertEquals(1, node2.status(id).lobbyCount());
+
+            assertEquals(1, terminateListeningSessionOf("node-2"));
+            RunningBridge.AdminReply admitted = node3.admin("POST", "/api/meetings/" + id + "/admit", null);
+            assertEquals(200, admitted.status(), admitted.body());
+            await("the caller on node 2 comes in once node 2 listens again").atMost(Duration.ofSeconds(10))
+                    .until(() -> node2.status(id).participantCount() == 1 && node2.status(id).lobbyCount() == 0);
+            assertTrue(log.lines().stream().anyMatch(line -> line.contains("catching up, meeting " + id + ": 1 waiting")),
+                    "admitted by the catch-up from meeting_admissions, not by the missed notification");
+
+            // A caller who came after that admit is not let in by it, whenever node 2 catches up again.
+            waitInLobby(node2, node2.newPhone("late"), id, 1);
+            assertEquals(1, terminateListeningSessionOf("node-2"));
+            await("node 2 listens again").atMost(Duration.ofSeconds(10))
+                    .until(() -> listeningSessions("node-2") == 1);
+            await("the late caller is still held").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                    .until(() -> node2.status(id).lobbyCount() == 1 && node2.status(id).participantCount() == 1);
+        }
+    }
+
+    private static int listeningSessions(String nodeId) throws Exception {
+        try (Connection c = DriverManager.getConnection(PostgresTestSchema.serverUrl().orElseThrow());
+             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+            s.setString(1, MeetingNotifications.applicationName(nodeId));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 

@@ -45,7 +45,9 @@ import java.util.function.Function;
  * <p>Admission by hand, the end and settings changes made through any node's admin API (or the
  * organizer's {@code *21}) are NOTIFYed too ({@code admit}, {@code end}, {@code policy}): each node does
  * the same to its own part. An end deletes every {@code meeting_presence} row of the meeting, so a node
- * that missed its NOTIFY finds its own row gone when it listens again, and ends its part then. The
+ * that missed its NOTIFY finds its own row gone when it listens again, and ends its part then. An admit
+ * is kept in {@code meeting_admissions}: a node that missed it lets in, when it listens again, whoever was
+ * waiting at that moment. The
  * participant limit counts the other nodes' participants as {@code meeting_node_counts} says, re-read
  * whenever a node's participant count changes ({@code counts}) and with the parts' periodic refresh.
  *
@@ -158,7 +160,7 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
     @Override
     public void admittedHere(String conferenceId) {
         onDatabase("tell the other nodes to admit the lobby of " + conferenceId,
-                () -> presence.announce("admit", cluster.nodeId(), conferenceId));
+                () -> presence.admitted(conferenceId, cluster.nodeId()));
     }
 
     /**
@@ -322,7 +324,7 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
 
     @Override
     public boolean admitted(String conferenceId) {
-        presence.announce("admit", cluster.nodeId(), conferenceId);
+        presence.admitted(conferenceId, cluster.nodeId());
         return presence.startedElsewhere(conferenceId, cluster.nodeId(), cluster.nodeTimeoutMs());
     }
 
@@ -429,7 +431,9 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
     /**
      * After a reconnect (database thread): a started part whose row is gone was ended through another
      * node while this one was not listening, and ends here too; every live meeting re-reads its
-     * settings and recounts, in case a change went by unheard.
+     * settings and recounts, in case a change went by unheard, and lets in whoever of its lobby was
+     * already waiting when the organizer last admitted the lobby (an {@code admit} it may have missed;
+     * the moment is the database's clock, the arrivals this node's: nodes keep their clocks in step).
      */
     private void catchUp() {
         for (Map.Entry<String, Part> entry : parts.entrySet()) {
@@ -444,6 +448,13 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
         for (String conferenceId : meetings.liveConferenceIds()) {
             reread(conferenceId);
             recount(conferenceId);
+            presence.lastAdmitted(conferenceId).ifPresent(admittedAt ->
+                    meetings.admitLobbyWaitingSince(conferenceId, admittedAt).thenAccept(n -> {
+                        if (n > 0) {
+                            log.info("cluster events: catching up, meeting {}: {} waiting here since before the"
+                                    + " organizer's admit at {} came in", conferenceId, n, admittedAt);
+                        }
+                    }));
         }
     }
 
