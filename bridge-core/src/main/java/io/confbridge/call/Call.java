@@ -340,7 +340,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
             metrics.stageChanged(stage, null);
             stage = null;
             metrics.rtpEnded(this);
-            double jitterS = rtcp.reception().jitter() / 8000.0; // PCMU and PCMA: an 8 kHz RTP clock
+            double jitterS = rtcp.reception().jitter() / (double) rtcp.reception().clockRate();
             metrics.jitter(jitterS);
             metrics.callEnded(outcome);
             logSummary(jitterS);

@@ -60,7 +60,8 @@ public final class CallFactory implements CallAcceptor {
         RtpSession session = new RtpSession(call.codec(), call.audioPayloadType(),
                 call.telephoneEventPayloadType(), call.remoteRtp(), call.sendAudio(), latching);
         session.packetTime(call.packetTimeMs());
-        RtcpSession rtcp = new RtcpSession(call.remoteRtp(), call.remoteRtcp(), call.rtcpMux(), call.audioPayloadType());
+        RtcpSession rtcp = new RtcpSession(call.remoteRtp(), call.remoteRtcp(), call.rtcpMux(), call.audioPayloadType(),
+                call.codec().clockRate());
         return portPairs.bind(clock.loop(), session.handler(), rtcp.rtcpHandler())
                 .<CallHandle>handle((pair, failure) -> {
                     if (failure != null) {

@@ -1,5 +1,6 @@
 package io.confbridge.call;
 
+import io.confbridge.codec.Codec;
 import io.confbridge.dtmf.DtmfReceiver;
 import io.confbridge.mixer.ParticipantAudio;
 import io.confbridge.rtp.RtpReceptionStats;
@@ -44,7 +45,9 @@ final class CallerMedia implements RtpSession.Receiver {
         }
         call.keyPressed(key);
         if (playout.inMeeting()) {
-            audio.received(sequenceNumber, buf, payloadOffset, payloadLength, reception.jitter());
+            // The jitter buffer counts in 8 kHz units; Opus's RTP clock is 48 kHz.
+            audio.received(sequenceNumber, buf, payloadOffset, payloadLength,
+                    reception.jitter() * Codec.CLOCK_RATE / reception.clockRate());
         }
     }
 }

@@ -60,7 +60,7 @@ final class Playout implements MediaClock.Listener {
         }
         if (overlayIndex < overlayCount) {
             EncodedAudio clip = overlay[overlayIndex];
-            rtp.sendFrame(clip.payload(codec), overlayFrame * Codec.FRAME_SAMPLES);
+            rtp.sendFrame(clip.payload(codec), overlayFrame * Codec.FRAME_SAMPLES, clip.frameLength(codec, overlayFrame));
             if (background == Background.MEETING && mix.peek(MIX_FRAMES_KEPT) >= 0) {
                 mix.advance(); // the prompt speaks over the meeting: drop its mix rather than delay it
             }
@@ -76,19 +76,20 @@ final class Playout implements MediaClock.Listener {
         }
         switch (background) {
             case HOLD_MUSIC -> {
-                rtp.sendFrame(holdMusic.payload(codec), holdFrame * Codec.FRAME_SAMPLES);
+                rtp.sendFrame(holdMusic.payload(codec), holdFrame * Codec.FRAME_SAMPLES,
+                        holdMusic.frameLength(codec, holdFrame));
                 holdFrame = (holdFrame + 1) % holdMusic.frames();
             }
             case MEETING -> {
                 int at = mix.peek(MIX_FRAMES_KEPT);
                 if (at >= 0) {
-                    rtp.sendFrame(mix.frames(), at);
+                    rtp.sendFrame(mix.frames(), at, mix.lengthAt(at));
                     mix.advance();
                 } else {
-                    rtp.sendFrame(silence, 0);
+                    rtp.sendFrame(silence, 0, codec.silenceFrameLength());
                 }
             }
-            case SILENCE -> rtp.sendFrame(silence, 0);
+            case SILENCE -> rtp.sendFrame(silence, 0, codec.silenceFrameLength());
         }
     }
 

@@ -66,7 +66,9 @@ public final class DtmfReceiver {
 
     /** One audio packet of the caller's codec; its first 20 ms are searched for tones if listening. */
     public char audio(ByteBuf buf, int payloadOffset, int payloadLength, long nowNs) {
-        if (tones == null) {
+        if (tones == null || codec == Codec.OPUS) {
+            // Opus: tones are not searched for. A second decoder per call, on every packet, would double
+            // the cost of an Opus caller; and Opus phones send RFC 4733 events (RFC 7587 §7 leaves DTMF to them).
             return DtmfKey.NONE;
         }
         int n = Math.min(payloadLength, Codec.FRAME_SAMPLES);

@@ -26,6 +26,8 @@ public final class EncodedFrameRing {
 
     private final int mask;
     private final byte[] frames;
+    /** Each slot's frame length: {@link Codec#FRAME_SAMPLES}, or less for Opus. Ordered by the counters. */
+    private final int[] lengths;
     /** Next frame the consumer reads; written only by the consumer. */
     private volatile long head;
     /** Next frame the producer writes; written only by the producer. */
@@ -38,6 +40,7 @@ public final class EncodedFrameRing {
         }
         mask = capacity - 1;
         frames = new byte[capacity * Codec.FRAME_SAMPLES];
+        lengths = new int[capacity];
     }
 
     /** Producer: the array and offset to write the next frame into, or -1 when the consumer lags (drop). */
@@ -49,9 +52,21 @@ public final class EncodedFrameRing {
         return (int) (t & mask) * Codec.FRAME_SAMPLES;
     }
 
-    /** Producer: makes the claimed frame visible to the consumer. */
+    /** Producer: makes the claimed frame, a whole {@link Codec#FRAME_SAMPLES} bytes, visible to the consumer. */
     public void publish() {
-        TAIL.setRelease(this, (long) TAIL.getOpaque(this) + 1);
+        publish(Codec.FRAME_SAMPLES);
+    }
+
+    /** Producer: makes the claimed frame, its first {@code length} bytes (an Opus packet), visible. */
+    public void publish(int length) {
+        long t = (long) TAIL.getOpaque(this);
+        lengths[(int) (t & mask)] = length;
+        TAIL.setRelease(this, t + 1);
+    }
+
+    /** Consumer: the length of the frame at {@code offset}, as {@link #peek(int)} gave it. */
+    public int lengthAt(int offset) {
+        return lengths[offset / Codec.FRAME_SAMPLES];
     }
 
     /** The shared backing array; frame offsets from {@link #claim()} and {@link #peek()} index it. */

@@ -1,6 +1,7 @@
 package io.confbridge.mixer;
 
 import io.confbridge.codec.Codec;
+import io.confbridge.codec.OpusPacket;
 import io.netty.buffer.ByteBuf;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -90,6 +91,23 @@ final class JitterBuffer {
     private byte[] encodedFrames;
     /** Per slot: whether it holds a G.722 frame (in {@link #encodedFrames}) rather than samples. Seqlocked like the slot. */
     private final boolean[] slotEncoded;
+    /**
+     * Opus packets, kept as received like G.722's (decoded in order by the consumer, which can then use
+     * the next packet's in-band FEC for a lost one): one 20 ms packet per slot, up to
+     * {@link #OPUS_SLOT_BYTES} bytes each at {@code slot * OPUS_SLOT_BYTES}, its length in
+     * {@link #opusLength}. Made on the first Opus packet, published like {@link #encodedFrames}.
+     */
+    private byte[] opusFrames;
+    private int[] opusLength;
+    /** Per slot: whether it holds an Opus packet. Seqlocked like the slot. */
+    private final boolean[] slotOpus;
+    /**
+     * The longest Opus packet kept: 1,275 bytes is one frame's limit (RFC 6716 §3.2.1); a 20 ms packet of
+     * two 10 ms frames may be a little longer, which no voice encoder sends (that is 500 kbit/s).
+     */
+    static final int OPUS_SLOT_BYTES = 1_280;
+    /** Opus packets refused for their duration (not 20 ms), length or form. Producer-written. */
+    private long opusRefused;
 
     /** The longest packet taken: 60 ms, the most RFC 3551 lists for G.711; longer ones are cut. */
     static final int MAX_PACKET_SAMPLES = 480;
@@ -122,6 +140,7 @@ final class JitterBuffer {
     private boolean primed;
     private boolean lastTakeLost;
     private boolean lastTakeEncoded;
+    private int lastTakeOpusLength;
     private long lostFrames;
     private long skippedFrames;
     private long stretchedFrames;
@@ -164,6 +183,7 @@ final class JitterBuffer {
         this.slotSequence = new long[capacityFrames];
         Arrays.fill(slotSequence, EMPTY);
         this.slotEncoded = new boolean[capacityFrames];
+        this.slotOpus = new boolean[capacityFrames];
         this.assembling = new long[capacityFrames];
         Arrays.fill(assembling, EMPTY);
         this.halves = new byte[capacityFrames];
@@ -182,8 +202,16 @@ final class JitterBuffer {
      * @param length payload bytes
      */
     void put(int sequenceNumber, ByteBuf payload, int offset, int length, Codec codec) {
+        if (codec == Codec.OPUS && !twentyMillisecondOpus(payload, offset, length)) {
+            // Only 20 ms Opus packets are taken (what RFC 7587 asks by default and every phone sends
+            // unless told otherwise); the answer says ptime 20. Refused before its sequence is counted.
+            opusRefused++;
+            droppedPackets++;
+            return;
+        }
         long extended = extend(sequenceNumber & 0xFFFF);
-        int n = Math.min(length, MAX_PACKET_SAMPLES);
+        // Opus: a 20 ms packet stands for 160 samples of the 8 kHz count whatever its length in bytes.
+        int n = codec == Codec.OPUS ? Codec.FRAME_SAMPLES : Math.min(length, MAX_PACKET_SAMPLES);
         if (extended < 0 || n <= 0) {
             droppedPackets++;
             return;
@@ -212,7 +240,9 @@ final class JitterBuffer {
         }
         boolean placed = false;
         for (long frame = Math.max(firstFrame, play); frame <= lastFrame; frame++) {
-            placed |= place(frame, start, end, payload, offset, codec);
+            placed |= codec == Codec.OPUS
+                    ? start == frame * Codec.FRAME_SAMPLES && placeOpus(frame, payload, offset, length)
+                    : place(frame, start, end, payload, offset, codec);
         }
         if (!placed) {
             droppedPackets++; // every part of it was here already: a duplicate
@@ -246,7 +276,7 @@ final class JitterBuffer {
         VarHandle.releaseFence();
         int base = slot * Codec.FRAME_SAMPLES;
         int in = offset + (int) (frameStart + from - start);
-        if (codec.wideband()) {
+        if (codec == Codec.G722) {
             if (encodedFrames == null) {
                 encodedFrames = new byte[capacity * Codec.FRAME_SAMPLES];
             }
@@ -256,7 +286,8 @@ final class JitterBuffer {
                 samples[base + i] = codec.decode(payload.getByte(in++));
             }
         }
-        slotEncoded[slot] = codec.wideband();
+        slotEncoded[slot] = codec == Codec.G722;
+        slotOpus[slot] = false;
         halves[slot] |= (byte) covered;
         if (halves[slot] == BOTH_HALVES) {
             SLOT_SEQUENCE.setRelease(slotSequence, slot, frame);
@@ -265,6 +296,41 @@ final class JitterBuffer {
             }
         } else {
             SLOT_SEQUENCE.setRelease(slotSequence, slot, EMPTY); // half a frame: not playable yet
+        }
+        return true;
+    }
+
+    /** Whether an Opus payload is one well-formed 20 ms packet that fits a slot (RFC 6716 §3.1 TOC). */
+    private static boolean twentyMillisecondOpus(ByteBuf payload, int offset, int length) {
+        if (length <= 0 || length > OPUS_SLOT_BYTES) {
+            return false;
+        }
+        byte toc = payload.getByte(offset);
+        int code = toc & 3;
+        int frames = code == 0 ? 1 : code < 3 ? 2 : length > 1 ? payload.getByte(offset + 1) & 0x3F : 0;
+        return frames * OpusPacket.frameSamples48k(toc) == 960;
+    }
+
+    /** Stores a whole 20 ms Opus packet as {@code frame}'s slot; false when it was there already. */
+    private boolean placeOpus(long frame, ByteBuf payload, int offset, int length) {
+        int slot = (int) (frame & mask);
+        if ((long) SLOT_SEQUENCE.getOpaque(slotSequence, slot) == frame) {
+            return false; // a duplicate
+        }
+        if (opusFrames == null) {
+            opusFrames = new byte[capacity * OPUS_SLOT_BYTES];
+            opusLength = new int[capacity];
+        }
+        assembling[slot] = EMPTY;
+        SLOT_SEQUENCE.setOpaque(slotSequence, slot, WRITING);
+        VarHandle.releaseFence();
+        payload.getBytes(offset, opusFrames, slot * OPUS_SLOT_BYTES, length);
+        opusLength[slot] = length;
+        slotEncoded[slot] = false;
+        slotOpus[slot] = true;
+        SLOT_SEQUENCE.setRelease(slotSequence, slot, frame);
+        if (frame > newestPublished) {
+            newestPublished = frame;
         }
         return true;
     }
@@ -357,6 +423,7 @@ final class JitterBuffer {
      */
     boolean take(short[] out, byte[] encodedOut) {
         lastTakeEncoded = false;
+        lastTakeOpusLength = 0;
         long newest = newestPublished;
         if (newest < 0) {
             return false;
@@ -460,6 +527,11 @@ final class JitterBuffer {
         if ((long) SLOT_SEQUENCE.getAcquire(slotSequence, slot) != extended) {
             return false;
         }
+        if (slotOpus[slot]) {
+            int length = copyOpus(slot, extended, encodedOut);
+            lastTakeOpusLength = Math.max(0, length);
+            return length > 0;
+        }
         boolean encoded = slotEncoded[slot];
         if (encoded) {
             if (encodedOut == null) {
@@ -474,6 +546,44 @@ final class JitterBuffer {
         boolean intact = (long) SLOT_SEQUENCE.getOpaque(slotSequence, slot) == extended;
         lastTakeEncoded = encoded && intact;
         return intact;
+    }
+
+    /**
+     * Copies the Opus packet of {@code slot}, which was seen holding frame {@code extended}, into
+     * {@code out}; its length, or -1 when it was overwritten meanwhile or does not fit.
+     */
+    private int copyOpus(int slot, long extended, byte[] out) {
+        int length = opusLength[slot];
+        if (out == null || length <= 0 || length > out.length) {
+            return -1;
+        }
+        System.arraycopy(opusFrames, slot * OPUS_SLOT_BYTES, out, 0, length);
+        VarHandle.acquireFence();
+        return (long) SLOT_SEQUENCE.getOpaque(slotSequence, slot) == extended ? length : -1;
+    }
+
+    /**
+     * Consumer, after a take: the Opus packet of the frame to be played next, if it is here already, into
+     * {@code out} (its length), else -1. A lost frame is recovered from the in-band FEC that packet carries
+     * (RFC 6716 §2.1.7); the packet stays buffered, to be played at the next take.
+     */
+    int peekNextOpus(byte[] out) {
+        long next = playPosition;
+        int slot = (int) (next & mask);
+        if ((long) SLOT_SEQUENCE.getAcquire(slotSequence, slot) != next || !slotOpus[slot]) {
+            return -1;
+        }
+        return copyOpus(slot, next, out);
+    }
+
+    /** The length of the Opus packet the last take gave (in {@code encodedOut}), 0 when it gave none. */
+    int lastTakeOpusLength() {
+        return lastTakeOpusLength;
+    }
+
+    /** Opus packets refused: not 20 ms, too long, or malformed. Producer-side count. */
+    long opusRefused() {
+        return opusRefused;
     }
 
     /** Whether the last {@link #take(short[], byte[])} gave a G.722 frame, in {@code encodedOut}. */

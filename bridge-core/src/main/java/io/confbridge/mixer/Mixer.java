@@ -155,7 +155,7 @@ public final class Mixer implements MediaClock.Listener {
         localWide = false;
         for (int t = 0; t < talkerCount; t++) {
             ParticipantAudio p = talkers[t];
-            if (!p.wasInMix && p.codec.wideband() && p.encoder != null) {
+            if (!p.wasInMix && p.codec == Codec.G722 && p.encoder != null) {
                 // Back in the mix: its decoder has been following the shared stream, so its own
                 // encoder goes on from there rather than from wherever it stopped.
                 p.encoder.copyFrom(shared.encoder());
@@ -194,14 +194,16 @@ public final class Mixer implements MediaClock.Listener {
             }
             byte[] out = p.toSend.frames();
             Codec codec = p.codec;
+            int length;
             if (p.otherNode) {
-                System.arraycopy(localMix(codec), 0, out, at, N);
+                System.arraycopy(localMix(codec), 0, out, at, length = local.encodedLength(codec));
             } else if (p.inMix) {
-                mixMinusOwn(p, codec, out, at);
+                length = mixMinusOwn(p, codec, out, at);
             } else {
-                System.arraycopy(shared.encoded(codec), 0, out, at, N);
+                byte[] frame = shared.encoded(codec);
+                System.arraycopy(frame, 0, out, at, length = shared.encodedLength(codec));
             }
-            p.toSend.publish();
+            p.toSend.publish(length);
         }
         publishIfChanged();
         for (int t = 0; t < talkerCount; t++) {
@@ -214,21 +216,27 @@ public final class Mixer implements MediaClock.Listener {
      * wideband talker speaks costs what it always did; otherwise the talker's own G.722 encoder or
      * decimator is used, since each holds the history of one continuous signal.
      */
-    private void mixMinusOwn(ParticipantAudio p, Codec codec, byte[] out, int at) {
+    private int mixMinusOwn(ParticipantAudio p, Codec codec, byte[] out, int at) {
         boolean wide = wideInMix || p.wideFrame || codec.wideband();
         if (!wide) {
             p.limiter.apply(total, p.frame, minusOwn);
             for (int i = 0; i < N; i++) {
                 out[at + i] = codec.encode(minusOwn[i]);
             }
-            return;
+            return N;
         }
         p.limiter.apply(total, wideInMix ? totalHigh : null, p.frame, p.wideFrame ? p.high : null,
                 minusOwn, minusOwnHigh);
+        if (codec == Codec.OPUS) {
+            if (p.opusOut == null) {
+                p.opusOut = new SharedMix.OpusStream();
+            }
+            return p.opusOut.encode(minusOwn, minusOwnHigh, out, at);
+        }
         if (p.narrowing == null) {
             p.narrowing = new SharedMix.Narrowing();
         }
-        if (codec.wideband()) {
+        if (codec == Codec.G722) {
             if (p.encoder == null) {
                 p.encoder = new G722Encoder();
                 p.encoder.copyFrom(shared.encoder());
@@ -237,6 +245,7 @@ public final class Mixer implements MediaClock.Listener {
         } else {
             p.narrowing.narrow(minusOwn, minusOwnHigh, codec, out, at);
         }
+        return N;
     }
 
     /** This tick's sum of this node's own talkers, limited once and encoded once per codec. */

@@ -3,6 +3,8 @@ package io.confbridge.mixer;
 import io.confbridge.codec.Codec;
 import io.confbridge.codec.G722Decoder;
 import io.confbridge.codec.G722Encoder;
+import io.confbridge.codec.OpusDecoder;
+import io.confbridge.codec.SubbandAnalysis;
 import io.confbridge.codec.Subbands;
 import io.netty.buffer.ByteBuf;
 
@@ -31,12 +33,22 @@ public final class ParticipantAudio {
     private int[] bandLow;
     private int[] bandHigh;
     /**
+     * An Opus caller's decoder (16 kHz), its output, and the filter that splits it into the mix's bands;
+     * made on the first Opus packet. Native state, freed by the decoder's cleaner once this participant
+     * is gone: closing it from the call's loop could free it under the mixer's feet.
+     */
+    private OpusDecoder opus;
+    private short[] opusPcm;
+    private SubbandAnalysis analysis;
+    /**
      * What this participant hears while it is a talker, when it cannot be the shared mix minus nothing:
      * its own G.722 encoder (a G.722 talker), or its own decimator (a G.711 talker while wideband
      * talkers are in the mix). Made the first time it is needed; owned by the mixer's loop.
      */
     G722Encoder encoder;
     SharedMix.Narrowing narrowing;
+    /** An Opus talker's own encoder for its mix-minus, and its synthesis filter; made when first needed. */
+    SharedMix.OpusStream opusOut;
     /**
      * A frame of this participant arrived for this tick and they are not muted, so it is in the sum.
      * Not talker detection: a frame of background noise counts too.
@@ -135,16 +147,24 @@ public final class ParticipantAudio {
     boolean takeFrame() {
         wideFrame = false;
         if (encodedFrame == null && codec.wideband()) {
-            encodedFrame = new byte[Codec.FRAME_SAMPLES];
+            // Room for an Opus packet too, so that a switch between G.722 and Opus needs no new array.
+            encodedFrame = new byte[JitterBuffer.OPUS_SLOT_BYTES];
         }
         if (!heard.take(frame, encodedFrame)) {
             return false;
         }
         if (heard.lastTakeLost()) {
-            // The low band (all of G.711) is concealed; a high band is left out for the lost frame.
-            concealment.conceal(frame);
+            if (opus != null && codec == Codec.OPUS) {
+                concealOpus();
+            } else {
+                // The low band (all of G.711) is concealed; a high band is left out for the lost frame.
+                concealment.conceal(frame);
+            }
         } else {
-            if (heard.lastTakeEncoded()) {
+            int opusLength = heard.lastTakeOpusLength();
+            if (opusLength > 0) {
+                decodeOpus(opusLength);
+            } else if (heard.lastTakeEncoded()) {
                 decodeWideband();
             }
             concealment.played(frame);
@@ -152,12 +172,61 @@ public final class ParticipantAudio {
         return true;
     }
 
-    private void decodeWideband() {
-        if (decoder == null) {
-            decoder = new G722Decoder();
+    /**
+     * An Opus packet, decoded in stream order at 16 kHz and split into the mix's two subbands (G.722's
+     * analysis filter, the inverse of what the Opus listeners' encoders get). A packet libopus refuses is
+     * concealed like a lost one.
+     */
+    private void decodeOpus(int length) {
+        if (opus == null) {
+            opus = new OpusDecoder();
+            opusPcm = new short[OpusDecoder.FRAME];
+            analysis = new SubbandAnalysis();
+            bands();
+        }
+        if (opus.decode(encodedFrame, 0, length, opusPcm, 0) != OpusDecoder.FRAME) {
+            opus.conceal(opusPcm, 0, OpusDecoder.FRAME);
+        }
+        splitOpus();
+    }
+
+    /**
+     * A lost Opus frame: rebuilt from the in-band FEC of the next packet when it is here already
+     * (RFC 6716 §2.1.7; callers are asked for {@code useinbandfec=1}), else by libopus's concealment.
+     */
+    private void concealOpus() {
+        int next = heard.peekNextOpus(encodedFrame);
+        if (next <= 0 || opus.decodeFec(encodedFrame, 0, next, opusPcm, 0, OpusDecoder.FRAME) != OpusDecoder.FRAME) {
+            opus.conceal(opusPcm, 0, OpusDecoder.FRAME);
+        }
+        splitOpus();
+    }
+
+    private void splitOpus() {
+        analysis.analyse(opusPcm, 0, Codec.FRAME_SAMPLES, bandLow, bandHigh);
+        for (int i = 0; i < Codec.FRAME_SAMPLES; i++) {
+            frame[i] = (short) clamp(Subbands.toMixScale(bandLow[i]));
+            high[i] = (short) clamp(Subbands.toMixScale(bandHigh[i]));
+        }
+        wideFrame = true;
+    }
+
+    private static int clamp(int sample) {
+        return Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, sample));
+    }
+
+    private void bands() {
+        if (bandLow == null) {
             bandLow = new int[Codec.FRAME_SAMPLES];
             bandHigh = new int[Codec.FRAME_SAMPLES];
             high = new short[Codec.FRAME_SAMPLES];
+        }
+    }
+
+    private void decodeWideband() {
+        if (decoder == null) {
+            decoder = new G722Decoder();
+            bands();
         }
         decoder.decodeBands(encodedFrame, 0, Codec.FRAME_SAMPLES, bandLow, bandHigh);
         for (int i = 0; i < Codec.FRAME_SAMPLES; i++) {

@@ -3,6 +3,8 @@ package io.confbridge.mixer;
 import io.confbridge.codec.Codec;
 import io.confbridge.codec.G722Encoder;
 import io.confbridge.codec.NarrowbandDecimator;
+import io.confbridge.codec.OpusEncoder;
+import io.confbridge.codec.SubbandSynthesis;
 import io.confbridge.codec.Subbands;
 
 import java.util.Arrays;
@@ -33,6 +35,9 @@ final class SharedMix {
     private final boolean[] ready = new boolean[CODECS.length];
     private G722Encoder encoder;
     private Narrowing narrowing;
+    /** The shared Opus stream, made when the first Opus listener asks; and this tick's packet length. */
+    private OpusStream opus;
+    private int opusLength;
 
     /** This tick's sum: {@code sumHigh} null when no wideband talker is in it. */
     void mix(int[] sum, int[] sumHigh) {
@@ -50,7 +55,12 @@ final class SharedMix {
         int c = codec.ordinal();
         byte[] out = encoded[c];
         if (!ready[c]) {
-            if (codec.wideband()) {
+            if (codec == Codec.OPUS) {
+                if (opus == null) {
+                    opus = new OpusStream();
+                }
+                opusLength = opus.encode(low, wide ? high : null, out, 0);
+            } else if (codec == Codec.G722) {
                 if (!wide) {
                     Arrays.fill(high, (short) 0);
                 }
@@ -65,6 +75,11 @@ final class SharedMix {
             ready[c] = true;
         }
         return out;
+    }
+
+    /** The length of this tick's frame in {@code codec}, after {@link #encoded}: 160, or an Opus packet's. */
+    int encodedLength(Codec codec) {
+        return codec == Codec.OPUS ? opusLength : N;
     }
 
     /** The shared G.722 stream's encoder: a talker's own encoder starts from its state. */
@@ -91,6 +106,36 @@ final class SharedMix {
             bh[i] = Subbands.toSubband(high[i]);
         }
         encoder.encodeBands(bl, bh, N, out, at);
+    }
+
+    /**
+     * One continuous Opus output: the two mix-scale bands joined into 16 kHz by G.722's synthesis filter,
+     * then Opus-encoded, at most {@link Codec#FRAME_SAMPLES} bytes a packet (64 kbit/s; the encoder runs
+     * at 32 kbit/s) so that it fits the frame rings' slots. The shared mix has one, and each Opus talker
+     * its own (its mix-minus). Native state: freed by the encoder's cleaner once unreachable.
+     */
+    static final class OpusStream {
+        private final OpusEncoder encoder = new OpusEncoder();
+        private final SubbandSynthesis synthesis = new SubbandSynthesis();
+        private final int[] bandLow = new int[N];
+        private final int[] bandHigh = new int[N];
+        private final short[] pcm = new short[2 * N];
+
+        /** Encodes one frame ({@code high} null: no high band) into {@code out} at {@code at}; its length. */
+        int encode(short[] low, short[] high, byte[] out, int at) {
+            for (int i = 0; i < N; i++) {
+                bandLow[i] = Subbands.toSubband(low[i]);
+                bandHigh[i] = high == null ? 0 : Subbands.toSubband(high[i]);
+            }
+            synthesis.synthesise(bandLow, bandHigh, N, pcm, 0);
+            int length = encoder.encode(pcm, 0, out, at, N);
+            if (length <= 0) {
+                // libopus refused (it never should with these arguments): a frame of silence, not garbage.
+                System.arraycopy(Codec.OPUS.silenceFrame(), 0, out, at, Codec.OPUS.silenceFrameLength());
+                return Codec.OPUS.silenceFrameLength();
+            }
+            return length;
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.confbridge.prompt;
 
 import io.confbridge.codec.Codec;
 import io.confbridge.codec.G722Encoder;
+import io.confbridge.codec.OpusEncoder;
 import io.confbridge.codec.Subbands;
 import java.util.Arrays;
 
@@ -48,7 +49,9 @@ public final class EncodedAudio {
         this.payloads = new byte[codecs.length][];
         for (Codec codec : codecs) {
             byte[] payload;
-            if (!codec.wideband()) {
+            if (codec == Codec.OPUS) {
+                continue; // below, apart: its frames vary in length
+            } else if (!codec.wideband()) {
                 payload = encodeNarrowband(codec, pcm);
             } else if (widebandPcm != null) {
                 payload = encodeWideband(widebandPcm);
@@ -57,6 +60,7 @@ public final class EncodedAudio {
             }
             payloads[codec.ordinal()] = payload;
         }
+        this.opus = encodeOpus(pcm, widebandPcm, pcm.length / Codec.FRAME_SAMPLES);
         // The source's peak: resampling moves the sample instants, so the 8 kHz peak of a wideband
         // clip can sit a little below what was normalised (and its high band is not in pcm at all).
         this.peakAmplitude = peak(widebandPcm != null ? widebandPcm : pcm);
@@ -150,9 +154,82 @@ public final class EncodedAudio {
         return pcm.length / Codec.FRAME_SAMPLES;
     }
 
-    /** The whole clip encoded with {@code codec}: frame i at offset i·160. Shared: read only. */
+    /**
+     * The whole clip encoded with {@code codec}: frame i at offset i·160, {@link #frameLength} bytes of it
+     * (all 160 but in Opus). Shared: read only.
+     */
     public byte[] payload(Codec codec) {
-        return payloads[codec.ordinal()];
+        return codec == Codec.OPUS ? opus().payload : payloads[codec.ordinal()];
+    }
+
+    /** The length of frame {@code i} of {@link #payload(Codec)}: 160, or that Opus packet's. */
+    public int frameLength(Codec codec, int i) {
+        return codec == Codec.OPUS ? opus().lengths[i] : Codec.FRAME_SAMPLES;
+    }
+
+    /** The clip in Opus: frames in 160-byte slots, each packet's length beside. */
+    private record OpusClip(byte[] payload, int[] lengths) {
+    }
+
+    /** Null when libopus could not be loaded here (see {@link #opusAvailable()}). */
+    private final OpusClip opus;
+
+    private OpusClip opus() {
+        if (opus == null) {
+            throw new IllegalStateException("no Opus: libopus could not be loaded on this machine");
+        }
+        return opus;
+    }
+
+    /**
+     * Whether libopus loads here (the natives shipped in the jar, or {@code -Dopus.lib}): every clip has its
+     * Opus frames then. Start-up refuses {@code OPUS} in {@code rtp.codecs} without it.
+     */
+    public static boolean opusAvailable() {
+        return OpusAvailability.AVAILABLE;
+    }
+
+    private static final class OpusAvailability {
+        static final boolean AVAILABLE = load();
+
+        private static boolean load() {
+            try {
+                Codec.OPUS.silenceFrameLength();
+                return true;
+            } catch (LinkageError e) {
+                org.slf4j.LoggerFactory.getLogger(EncodedAudio.class).warn("libopus could not be loaded: {}", e.toString());
+                return false;
+            }
+        }
+    }
+
+    /**
+     * The clip in Opus, encoded at load time in one pass (the stream is continuous from frame to frame)
+     * from the 16 kHz source, or the 8 kHz one resampled; null without libopus. Each packet at most 160
+     * bytes, so it fits the slots every other codec uses. At load time, not on first use: encoding the
+     * hold music (a thousand frames) would stall the media loop of the first Opus caller.
+     */
+    private static OpusClip encodeOpus(short[] pcm, short[] widebandPcm, int frames) {
+        if (!opusAvailable()) {
+            return null;
+        }
+        short[] wide = widebandPcm != null ? widebandPcm
+                : Arrays.copyOf(Resampler.to(pcm, Resampler.NARROWBAND_RATE, Resampler.WIDEBAND_RATE),
+                        frames * WIDEBAND_FRAME_SAMPLES);
+        byte[] payload = new byte[frames * Codec.FRAME_SAMPLES];
+        int[] lengths = new int[frames];
+        try (OpusEncoder encoder = new OpusEncoder()) {
+            for (int i = 0; i < frames; i++) {
+                int at = i * Codec.FRAME_SAMPLES;
+                int length = encoder.encode(wide, i * WIDEBAND_FRAME_SAMPLES, payload, at, Codec.FRAME_SAMPLES);
+                if (length <= 0) { // libopus refused (it should not): silence rather than garbage
+                    length = Codec.OPUS.silenceFrameLength();
+                    System.arraycopy(Codec.OPUS.silenceFrame(), 0, payload, at, length);
+                }
+                lengths[i] = length;
+            }
+        }
+        return new OpusClip(payload, lengths);
     }
 
     /**

@@ -38,14 +38,15 @@ import java.util.function.BooleanSupplier;
 public final class RtcpSession {
     private static final Logger log = LoggerFactory.getLogger(RtcpSession.class);
     public static final long REPORT_INTERVAL_MS = 5_000;
-    private static final int CLOCK_RATE = 8000;
     private static final long NTP_UNIX_OFFSET_S = 2_208_988_800L;
 
     private final int audioPayloadType;
     private final boolean mux;
     private final byte[] cname;
     private final long ownSsrcFallback;
-    private final RtpReceptionStats reception = new RtpReceptionStats(CLOCK_RATE);
+    /** The audio's RTP clock: 8000, or 48000 for Opus. Jitter is in its units. */
+    private final int clockRate;
+    private final RtpReceptionStats reception;
     private final long ntpBase;
     private final long ntpBaseNs;
     private final RtcpHandler rtcpHandler = new RtcpHandler();
@@ -83,6 +84,14 @@ public final class RtcpSession {
      * @param audioPayloadType the negotiated audio payload type (jitter is measured on it only)
      */
     public RtcpSession(InetSocketAddress remoteRtp, InetSocketAddress remoteRtcp, boolean mux, int audioPayloadType) {
+        this(remoteRtp, remoteRtcp, mux, audioPayloadType, 8000);
+    }
+
+    /** As above, for audio on an RTP clock of {@code clockRate} (48000 for Opus). */
+    public RtcpSession(InetSocketAddress remoteRtp, InetSocketAddress remoteRtcp, boolean mux, int audioPayloadType,
+                       int clockRate) {
+        this.clockRate = clockRate;
+        this.reception = new RtpReceptionStats(clockRate);
         this.audioPayloadType = audioPayloadType;
         this.mux = mux;
         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -157,7 +166,7 @@ public final class RtcpSession {
 
     /** Interarrival jitter of our stream at the caller, in ms. */
     public long peerJitterMs() {
-        return peerJitter * 1000 / CLOCK_RATE;
+        return peerJitter * 1000 / clockRate;
     }
 
     /** Round-trip time in ms from the caller's last report, -1 if unknown. */
@@ -175,7 +184,7 @@ public final class RtcpSession {
                 + " malformed; caller sees loss " + (peerFractionLost < 0 ? "?" : peerFractionLost * 100 / 256 + "%")
                 + " (" + peerCumulativeLost + " lost), jitter " + peerJitterMs() + " ms, rtt "
                 + (rttMs < 0 ? "?" : rttMs + " ms") + "; we see " + reception.cumulativeLost() + " lost, jitter "
-                + reception.jitter() * 1000 / CLOCK_RATE + " ms";
+                + reception.jitter() * 1000 / clockRate + " ms";
     }
 
     /** The NTP timestamp (RFC 3550 §4) for a {@code System.nanoTime()} value. */

@@ -26,6 +26,11 @@ public final class RtpReceptionStats {
     private long jitterQ4;
     private long firstArrivalNs;
 
+    /** The RTP clock the jitter is measured in: 8000, or 48000 for Opus. */
+    public int clockRate() {
+        return clockRate;
+    }
+
     public RtpReceptionStats(int clockRate) {
         this.clockRate = clockRate;
     }

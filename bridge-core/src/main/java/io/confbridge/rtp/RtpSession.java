@@ -278,6 +278,25 @@ public final class RtpSession {
      * timestamp still advances.
      */
     public void sendFrame(byte[] payload, int offset) {
+        sendFrame(payload, offset, Codec.FRAME_SAMPLES);
+    }
+
+    /**
+     * Sends one 20 ms frame of {@code length} bytes: for G.711 and G.722 always {@link Codec#FRAME_SAMPLES}
+     * (as {@link #sendFrame(byte[], int)}), for Opus whatever its encoder made. An Opus frame is always
+     * one packet of its own, 960 units of its 48 kHz clock (RFC 7587 §4.1): the bridge sends Opus in
+     * 20 ms packets whatever the caller's {@code ptime} (see {@link #packetTime}).
+     */
+    public void sendFrame(byte[] payload, int offset, int length) {
+        if (codec.variableLength()) {
+            flushPending();
+            if (canSend()) {
+                sendPacket(payload, offset, length, codec.frameTimestampUnits());
+            } else {
+                sequencer.skipSamples(codec.frameTimestampUnits());
+            }
+            return;
+        }
         if (!canSend()) {
             sequencer.skipSamples(pendingBytes + Codec.FRAME_SAMPLES);
             pendingBytes = 0;
@@ -317,12 +336,17 @@ public final class RtpSession {
         return sendAudio && confirmed && (latching ? (latched != null || remote != null) : connected);
     }
 
-    /** One RTP packet of {@code samples} G.711 bytes of {@code payload} from {@code offset}. */
+    /** One RTP packet of {@code samples} G.711 (or G.722) bytes of {@code payload} from {@code offset}. */
     private void sendPacket(byte[] payload, int offset, int samples) {
-        int packetBytes = RtpHeader.FIXED_HEADER_LENGTH + samples;
+        sendPacket(payload, offset, samples, samples);
+    }
+
+    /** One RTP packet of {@code length} bytes of {@code payload}, the timestamp then advanced by {@code units}. */
+    private void sendPacket(byte[] payload, int offset, int length, int units) {
+        int packetBytes = RtpHeader.FIXED_HEADER_LENGTH + length;
         ByteBuf buf = sendsConnected() ? reusablePacket(packetBytes) : newPacket(packetBytes);
-        int headerLength = sequencer.writeNextHeader(buf, 0, audioPayloadType, samples);
-        buf.setBytes(headerLength, payload, offset, samples);
+        int headerLength = sequencer.writeNextHeader(buf, 0, audioPayloadType, units);
+        buf.setBytes(headerLength, payload, offset, length);
         buf.writerIndex(packetBytes);
         packetsSent++;
         if (rtcp != null) {

@@ -409,4 +409,51 @@ class JitterBufferTest {
         assertNull(failure.get());
         assertTrue(taken[0] > 0, "consumer took frames while the producer ran");
     }
+
+    /**
+     * Opus (RFC 7587): whole 20 ms packets of any length are kept as received and played in order, the next
+     * one can be read ahead for its FEC, and packets of another duration or malformed ones are refused.
+     */
+    @Test
+    void opusPacketsAreKeptWholeAndOnlyTwentyMillisecondOnesAreTaken() {
+        JitterBuffer buffer = new JitterBuffer(8, 2);
+        ByteBuf opus = Unpooled.buffer(1500);
+        try {
+            // TOC 0x78: config 15 (hybrid fullband 20 ms), code 0 (one frame); then a length of our choosing.
+            byte[] first = opusPacket((byte) 0x78, 57, 1);
+            byte[] second = opusPacket((byte) 0x78, 300, 2);
+            byte[] fortyMs = opusPacket((byte) 0x10, 80, 3); // config 2: SILK narrowband 40 ms
+            byte[] code3WithoutCount = {(byte) 0x7B};
+            for (byte[] p : new byte[][] {fortyMs, code3WithoutCount, new byte[0]}) {
+                opus.clear().writeBytes(p);
+                buffer.put(7, opus, 0, p.length, Codec.OPUS);
+            }
+            assertEquals(3, buffer.opusRefused());
+            opus.clear().writeBytes(first);
+            buffer.put(10, opus, 0, first.length, Codec.OPUS);
+            opus.clear().writeBytes(second);
+            buffer.put(11, opus, 0, second.length, Codec.OPUS);
+
+            byte[] taken = new byte[JitterBuffer.OPUS_SLOT_BYTES];
+            assertTrue(buffer.take(out, taken));
+            assertEquals(first.length, buffer.lastTakeOpusLength());
+            assertArrayEquals(first, java.util.Arrays.copyOf(taken, first.length));
+            byte[] ahead = new byte[JitterBuffer.OPUS_SLOT_BYTES];
+            assertEquals(second.length, buffer.peekNextOpus(ahead), "the next packet, read ahead for its FEC");
+            assertArrayEquals(second, java.util.Arrays.copyOf(ahead, second.length));
+            assertTrue(buffer.take(out, taken));
+            assertEquals(second.length, buffer.lastTakeOpusLength(), "and still played in its turn");
+            assertArrayEquals(second, java.util.Arrays.copyOf(taken, second.length));
+            assertEquals(-1, buffer.peekNextOpus(ahead), "nothing after it yet");
+        } finally {
+            opus.release();
+        }
+    }
+
+    private static byte[] opusPacket(byte toc, int length, int fill) {
+        byte[] p = new byte[length];
+        java.util.Arrays.fill(p, (byte) fill);
+        p[0] = toc;
+        return p;
+    }
 }

@@ -3,6 +3,8 @@ package io.confbridge.mixer;
 import io.confbridge.codec.Codec;
 import io.confbridge.codec.G722Decoder;
 import io.confbridge.codec.G722Encoder;
+import io.confbridge.codec.OpusDecoder;
+import io.confbridge.codec.OpusEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
@@ -12,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Mixed-rate meetings (issue 11 §2): G.722 and G.711 callers in one mix, each hearing the others in
+ * Mixed-rate meetings (issue 11 §2): Opus, G.722 and G.711 callers in one mix, each hearing the others in
  * their own codec, wideband sound reaching G.722 ears and never reaching G.711 ears as an alias.
  * Real codecs both ways: talkers' packets are encoded from 16 kHz (or 8 kHz) tones, listeners' frames
  * are decoded and measured.
@@ -25,7 +27,7 @@ class WidebandMixerTest {
     private static final double AMPLITUDE = 8000;
 
     private final Mixer mixer = new Mixer();
-    private final ByteBuf packet = Unpooled.buffer(N);
+    private final ByteBuf packet = Unpooled.buffer(1500);
 
     @AfterEach
     void release() {
@@ -38,6 +40,10 @@ class WidebandMixerTest {
         final double hz;
         final G722Encoder encoder = new G722Encoder();
         final short[] pcm16k = new short[2 * N];
+        /** Opus talkers: a real libopus encoder at 16 kHz, as a phone would have. */
+        OpusEncoder opus;
+        /** Sequence numbers whose packet is lost on the way (never reaches the bridge). */
+        java.util.Set<Integer> lost = java.util.Set.of();
         int seq = 1;
         long sample;
 
@@ -48,7 +54,16 @@ class WidebandMixerTest {
 
         void send() {
             packet.clear();
-            if (audio.codec().wideband()) {
+            if (audio.codec() == Codec.OPUS) {
+                if (opus == null) {
+                    opus = new OpusEncoder();
+                }
+                for (int i = 0; i < 2 * N; i++) {
+                    pcm16k[i] = (short) Math.round(AMPLITUDE * Math.sin(2 * Math.PI * hz * (2 * sample + i) / 16000));
+                }
+                byte[] out = new byte[1275];
+                packet.writeBytes(out, 0, opus.encode(pcm16k, 0, out, 0, out.length));
+            } else if (audio.codec().wideband()) {
                 for (int i = 0; i < 2 * N; i++) {
                     pcm16k[i] = (short) Math.round(AMPLITUDE * Math.sin(2 * Math.PI * hz * (2 * sample + i) / 16000));
                 }
@@ -62,7 +77,10 @@ class WidebandMixerTest {
                 }
             }
             sample += N;
-            audio.received(seq++, packet, 0, N);
+            if (!lost.contains(seq)) {
+                audio.received(seq, packet, 0, packet.readableBytes());
+            }
+            seq++;
         }
     }
 
@@ -70,6 +88,7 @@ class WidebandMixerTest {
     private static class Ear {
         final ParticipantAudio audio;
         final G722Decoder decoder = new G722Decoder();
+        OpusDecoder opus;
         final short[] heard;
         int frames;
 
@@ -92,9 +111,17 @@ class WidebandMixerTest {
             int at = out.peek(4);
             assertTrue(at >= 0, "a frame every tick");
             byte[] frame = new byte[N];
-            System.arraycopy(out.frames(), at, frame, 0, N);
+            int length = out.lengthAt(at);
+            System.arraycopy(out.frames(), at, frame, 0, length);
             out.advance();
-            if (audio.codec().wideband()) {
+            if (audio.codec() == Codec.OPUS) {
+                if (opus == null) {
+                    opus = new OpusDecoder();
+                }
+                assertTrue(length > 0 && length <= N, "an Opus frame fits its slot: " + length);
+                assertEquals(OpusDecoder.FRAME, opus.decode(frame, 0, length, heard, frames * 2 * N));
+                frames++;
+            } else if (audio.codec().wideband()) {
                 decoder.decode(frame, 0, N, heard, frames * 2 * N);
                 frames++;
             } else {
@@ -188,6 +215,62 @@ class WidebandMixerTest {
         double alias = narrow.levelDb(3000);
         assertTrue(alias < -45, "the 3 kHz alias a G.711 ear would hear: " + alias + " dB");
         assertTrue(narrow.totalDb() < -30, "nothing much else either: " + narrow.totalDb() + " dB");
+    }
+
+    @Test
+    void anOpusTalkersToneReachesEveryKindOfEarAtItsLevel() {
+        Talker opus = new Talker(Codec.OPUS, 1000);
+        Ear pcmu = new Ear(Codec.PCMU);
+        Ear g722 = new Ear(Codec.G722);
+        Ear other = new Ear(Codec.OPUS);
+        run(new Talker[] {opus}, new Ear[] {pcmu, g722, other});
+        assertEquals(0, pcmu.levelDb(1000), 2, "a PCMU caller hears the Opus caller's 1 kHz at its level");
+        assertEquals(0, g722.levelDb(1000), 2, "a G.722 caller too");
+        assertEquals(0, other.levelDb(1000), 2, "and an Opus caller, through the bridge's own Opus encoder");
+    }
+
+    @Test
+    void aFiveKilohertzToneFromOpusReachesG722EarsAndNeverPcmuEarsAsAnAlias() {
+        Talker opus = new Talker(Codec.OPUS, 5000);
+        Ear pcmu = new Ear(Codec.PCMU);
+        Ear g722 = new Ear(Codec.G722);
+        run(new Talker[] {opus}, new Ear[] {pcmu, g722});
+        assertEquals(0, g722.levelDb(5000), 3, "a G.722 caller hears the Opus caller's 5 kHz tone");
+        double alias = pcmu.levelDb(3000);
+        assertTrue(alias < -45, "the 3 kHz alias a PCMU ear would hear: " + alias + " dB");
+        assertTrue(pcmu.totalDb() < -30, "nothing much else either: " + pcmu.totalDb() + " dB");
+    }
+
+    @Test
+    void anOpusTalkerHearsTheOthersButNeverItself() {
+        Talker opus = new Talker(Codec.OPUS, 1000);
+        Talker pcmu = new Talker(Codec.PCMU, 2000);
+        Ear[] ears = {new Ear(opus.audio), new Ear(pcmu.audio)};
+        run(new Talker[] {opus, pcmu}, ears);
+        assertTrue(ears[0].levelDb(1000) < -30, "the Opus talker does not hear itself: " + ears[0].levelDb(1000));
+        assertEquals(0, ears[0].levelDb(2000), 2, "it hears the PCMU talker");
+        assertEquals(0, ears[1].levelDb(1000), 2, "the PCMU talker hears the Opus talker");
+        assertTrue(ears[1].levelDb(2000) < -30, "and not itself: " + ears[1].levelDb(2000));
+    }
+
+    /**
+     * A lost Opus packet is rebuilt from the next one's in-band FEC (the two isolated losses: the tone goes
+     * on at its level), or concealed by libopus (the late one: a dip, never a 20 ms hole).
+     */
+    @Test
+    void aLostOpusPacketIsRebuiltOrConcealedNeverSilence() {
+        Talker opus = new Talker(Codec.OPUS, 1000);
+        opus.opus = new OpusEncoder(OpusEncoder.DEFAULT_BITRATE, OpusEncoder.DEFAULT_COMPLEXITY, 20);
+        opus.lost = java.util.Set.of(25, 29, 40);
+        Ear pcmu = new Ear(Codec.PCMU);
+        run(new Talker[] {opus}, new Ear[] {pcmu});
+        for (int frame = SKIP; frame < pcmu.frames; frame++) {
+            double level = 20 * Math.log10(amplitude(pcmu.heard, frame * N, (frame + 1) * N, 1000, 8000) / AMPLITUDE);
+            assertTrue(level > -15, "frame " + frame + " is no hole: " + level + " dB");
+            if (frame >= 20 && frame < 36) {
+                assertEquals(0, level, 1.5, "frame " + frame + ", by the FEC of the packet after a loss");
+            }
+        }
     }
 
     @Test

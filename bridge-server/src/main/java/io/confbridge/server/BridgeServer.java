@@ -191,6 +191,10 @@ public final class BridgeServer implements AutoCloseable {
         store.onSipAccountChange(accounts);
         // Failed digest responses count per SIP username and source like wrong PINs, on the PIN workers.
         List<Codec> codecs = config.rtp().codecs().stream().map(Codec::named).toList();
+        if (codecs.contains(Codec.OPUS) && !io.confbridge.prompt.EncodedAudio.opusAvailable()) {
+            throw new io.confbridge.config.ConfigException("rtp.codecs", "OPUS needs libopus, which could not be"
+                    + " loaded on this machine (see the log); leave OPUS out, or point -Dopus.lib at a libopus.so");
+        }
         sip = new SipServer(config.sip(), calls, accounts, new DigestLockout(vault.lockout(), workers))
                 .limits(config.limits())
                 .codecs(codecs);

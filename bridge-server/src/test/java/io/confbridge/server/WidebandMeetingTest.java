@@ -100,4 +100,59 @@ class WidebandMeetingTest {
         assertTrue(rms < 300, "the G.711 listener hears next to nothing (RMS " + rms + "; the tone is about 5800)");
         assertTrue(narrowEar.toneLevel(3000, WINDOW) < 0.2, "no 3 kHz alias");
     }
+
+    /** Issue 11 §1: Opus is answered first, on the caller's payload type; prompts and music are heard in it. */
+    @Test
+    void theAnswerTakesOpusOnTheCallersPayloadTypeAndTheLobbyMusicIsHeardInIt() {
+        TestMeeting meeting = bridge.newMeeting(true);
+        TestPhone opus = caller("opus", meeting.conferenceId(), SdpOffer.OPUS_PCMU_TELEPHONE_EVENT);
+        assertEquals(Codec.OPUS, opus.answer().codec(), opus.answer().text());
+        assertEquals(96, opus.answer().audioPayloadType());
+        assertTrue(opus.answer().text().contains("a=rtpmap:96 opus/48000/2"), opus.answer().text());
+        assertTrue(opus.answer().text().contains("useinbandfec=1"), opus.answer().text());
+        // Decoded by libopus at the phone: the prompts and hold music are real Opus, on a 48 kHz clock.
+        awaitHearing(opus);
+        java.util.List<io.confbridge.server.support.ReceivedRtp> packets = opus.received();
+        io.confbridge.server.support.ReceivedRtp last = packets.get(packets.size() - 1);
+        io.confbridge.server.support.ReceivedRtp before = packets.get(packets.size() - 2);
+        assertEquals(960, (last.timestamp() - before.timestamp()) & 0xFFFFFFFFL, "20 ms is 960 on Opus's clock");
+    }
+
+    /** Issue 11 §2: a 1 kHz tone from an Opus caller heard by a PCMU caller, and back. */
+    @Test
+    void opusAndG711CallersHearEachOther() {
+        TestMeeting meeting = bridge.newMeeting(false);
+        String id = meeting.conferenceId();
+        TestPhone opus = caller("opus", id, SdpOffer.OPUS_PCMU_TELEPHONE_EVENT);
+        TestPhone narrow = caller("narrow", id, SdpOffer.PCMU_PCMA_TELEPHONE_EVENT);
+        await("both in the meeting").atMost(IVR_STEP).until(() -> bridge.status(id).participantCount() == 2);
+
+        opus.startTone(1000, -12);
+        await("the PCMU caller hears the Opus caller's 1 kHz").atMost(IVR_STEP)
+                .until(() -> narrow.toneLevel(1000, WINDOW) > 0.8);
+        opus.startSilence();
+        narrow.startTone(400, -12);
+        await("the Opus caller hears the PCMU caller's 400 Hz").atMost(IVR_STEP)
+                .until(() -> opus.toneLevel(400, WINDOW) > 0.8);
+        assertTrue(narrow.toneLevel(400, WINDOW) < 0.1, "and the PCMU caller does not hear themself");
+    }
+
+    /** Issue 11 §2: a 5 kHz tone from an Opus caller reaches a G.722 caller, and no PCMU caller as an alias. */
+    @Test
+    void aFiveKilohertzToneFromOpusReachesG722EarsButNeverPcmuEarsAsAnAlias() {
+        TestMeeting meeting = bridge.newMeeting(false);
+        String id = meeting.conferenceId();
+        TestPhone talker = caller("opus-talker", id, SdpOffer.OPUS_PCMU_TELEPHONE_EVENT);
+        TestPhone wideEar = caller("g722-ear", id, SdpOffer.G722_ONLY);
+        TestPhone narrowEar = caller("pcmu-ear", id, SdpOffer.PCMU_PCMA_TELEPHONE_EVENT);
+        await("all in the meeting").atMost(IVR_STEP).until(() -> bridge.status(id).participantCount() == 3);
+
+        talker.startTone(5000, -12);
+        await("the G.722 listener hears 5 kHz").atMost(IVR_STEP).until(() -> wideEar.toneLevel(5000, WINDOW) > 0.8);
+        long from = System.nanoTime();
+        await().atMost(IVR_STEP).until(() -> System.nanoTime() > from + WINDOW.toNanos());
+        double rms = narrowEar.audioRms(WINDOW);
+        assertTrue(rms < 300, "the PCMU listener hears next to nothing (RMS " + rms + "; the tone is about 5800)");
+        assertTrue(narrowEar.toneLevel(3000, WINDOW) < 0.2, "no 3 kHz alias");
+    }
 }

@@ -124,7 +124,7 @@ public record BridgeConfig(
             List<String> codecs) {
 
         /** The codecs the bridge speaks, best first: {@code rtp.codecs}' default and allowed names. */
-        public static final List<String> KNOWN_CODECS = List.of("G722", "PCMU", "PCMA");
+        public static final List<String> KNOWN_CODECS = List.of("OPUS", "G722", "PCMU", "PCMA");
 
         /** Every codec, best first ({@link #KNOWN_CODECS}). */
         public RtpConfig(String bindAddress, int portMin, int portMax, int mediaThreads, boolean latching,

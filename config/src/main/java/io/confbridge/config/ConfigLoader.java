@@ -598,7 +598,7 @@ public final class ConfigLoader {
      * HA1: printable ASCII without quotes or backslashes keeps it the same on every softphone.
      */
     /**
-     * An ordered list of codec names ({@code G722,PCMU,PCMA}, any case, commas with optional spaces): each
+     * An ordered list of codec names ({@code OPUS,G722,PCMU,PCMA}, any case, commas with optional spaces): each
      * known and named once, at least one.
      */
     static List<String> codecList(String key, String spec) {

@@ -278,7 +278,7 @@ class ConfigLoaderTest {
 
     @Test
     void codecsAreAnOrderedListOfKnownNames() {
-        assertEquals(List.of("G722", "PCMU", "PCMA"), ConfigLoader.load(null, Map.of()).rtp().codecs());
+        assertEquals(List.of("OPUS", "G722", "PCMU", "PCMA"), ConfigLoader.load(null, Map.of()).rtp().codecs());
         assertEquals(List.of("PCMA", "G722"),
                 ConfigLoader.load(null, Map.of("BRIDGE_RTP_CODECS", "pcma, g722")).rtp().codecs());
         ConfigException unknown = assertThrows(ConfigException.class,

@@ -84,7 +84,8 @@ class SipLateOfferTest {
 
         assertEquals("application/sdp", ok.header("Content-Type").orElse(null));
         List<String> offer = ok.bodyLines();
-        assertTrue(offer.contains("m=audio 40000 RTP/AVP 9 0 8 101"), offer::toString);
+        assertTrue(offer.contains("m=audio 40000 RTP/AVP 111 9 0 8 101"), offer::toString);
+        assertTrue(offer.contains("a=rtpmap:111 opus/48000/2"), offer::toString);
         assertTrue(offer.contains("a=rtpmap:9 G722/8000"), offer::toString);
         assertTrue(offer.contains("a=rtpmap:0 PCMU/8000"), offer::toString);
         assertTrue(offer.contains("a=rtpmap:8 PCMA/8000"), offer::toString);
@@ -203,7 +204,7 @@ class SipLateOfferTest {
 
         client.send(dialog.reInvite(null));
         SipMessage reoffer = client.awaitResponse(200, "INVITE", dialog.callId());
-        assertTrue(reoffer.bodyLines().contains("m=audio 40000 RTP/AVP 9 0 8 101"), reoffer.body());
+        assertTrue(reoffer.bodyLines().contains("m=audio 40000 RTP/AVP 111 9 0 8 101"), reoffer.body());
         client.send(dialog.ackWithSdp(reoffer, answer(7090, "8 101", "a=rtpmap:101 telephone-event/8000")));
         await().atMost(WAIT).until(() -> handle.negotiated.size() == 2);
         assertEquals(new NegotiatedMedia(new InetSocketAddress("127.0.0.1", 7090), Codec.PCMA, 8, 101, true),

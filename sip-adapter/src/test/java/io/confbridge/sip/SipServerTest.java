@@ -36,10 +36,14 @@ class SipServerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
+    /**
+     * A G.711 phone with telephone-event at two clock rates (the 8 kHz one is taken), and a codec that is
+     * not ours (iLBC) first. (Opus first would be answered in Opus: see the SDP tests.)
+     */
     private static final String OFFER = sdp(
             "v=0", "o=alice 2613 3213 IN IP4 127.0.0.1", "s=Talk", "c=IN IP4 127.0.0.1", "t=0 0",
-            "m=audio 7078 RTP/AVP 96 0 8 101 100",
-            "a=rtpmap:96 opus/48000/2", "a=rtpmap:101 telephone-event/48000", "a=rtpmap:100 telephone-event/8000");
+            "m=audio 7078 RTP/AVP 97 0 8 101 100",
+            "a=rtpmap:97 iLBC/8000", "a=rtpmap:101 telephone-event/48000", "a=rtpmap:100 telephone-event/8000");
 
     private final RecordingCallAcceptor acceptor = new RecordingCallAcceptor();
     private final List<AutoCloseable> toClose = new ArrayList<>();

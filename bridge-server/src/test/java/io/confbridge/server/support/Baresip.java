@@ -81,6 +81,11 @@ public final class Baresip implements AutoCloseable {
         return new Baresip(dir, process);
     }
 
+    /** baresip's configuration directory (where its {@code sndfile} module is told to write, for example). */
+    public Path directory() {
+        return configDir;
+    }
+
     /** What baresip printed so far. */
     public String log() {
         try {

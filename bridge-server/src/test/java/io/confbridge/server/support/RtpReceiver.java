@@ -26,6 +26,8 @@ final class RtpReceiver implements AutoCloseable {
     private volatile SdpAnswer answer;
     /** Follows a G.722 stream (the receive thread only). */
     private final io.confbridge.codec.G722Decoder g722 = new io.confbridge.codec.G722Decoder();
+    /** Follows an Opus stream (the receive thread only); made on its first packet. */
+    private io.confbridge.codec.OpusDecoder opus;
     private volatile int malformed;
 
     RtpReceiver(DatagramSocket socket, String phoneName) {
@@ -108,6 +110,15 @@ final class RtpReceiver implements AutoCloseable {
             codec = pt == 0 ? Codec.PCMU : Codec.PCMA;
         } else {
             return new short[0];
+        }
+        if (codec == Codec.OPUS) {
+            // A real libopus decoder at 16 kHz, as an Opus phone would have; in arrival order (loopback).
+            if (opus == null) {
+                opus = new io.confbridge.codec.OpusDecoder();
+            }
+            short[] pcm = new short[io.confbridge.codec.OpusDecoder.FRAME];
+            int n = opus.decode(b, from, length, pcm, 0);
+            return n == pcm.length ? pcm : new short[0];
         }
         if (codec.wideband()) {
             // Decoded in arrival order, which on loopback is stream order: 16 kHz, two samples a byte.

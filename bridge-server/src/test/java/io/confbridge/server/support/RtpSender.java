@@ -2,6 +2,7 @@ package io.confbridge.server.support;
 
 import io.confbridge.codec.Codec;
 import io.confbridge.codec.G722Encoder;
+import io.confbridge.codec.OpusEncoder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -204,13 +205,26 @@ final class RtpSender implements AutoCloseable {
         long startNs = System.nanoTime();
         long firstTimestamp = timestampAt(startNs);
         boolean wide = negotiated.codec().wideband();
-        // G.722: 20 ms of 16 kHz audio, encoded by one encoder for the stream's life.
+        boolean opus = negotiated.codec() == Codec.OPUS;
+        // G.722 and Opus: 20 ms of 16 kHz audio, encoded by one encoder for the stream's life.
         short[] frame = new short[wide ? 2 * Codec.FRAME_SAMPLES : Codec.FRAME_SAMPLES];
-        G722Encoder encoder = wide ? new G722Encoder() : null;
+        G722Encoder encoder = wide && !opus ? new G722Encoder() : null;
+        OpusEncoder opusEncoder = opus ? new OpusEncoder() : null;
         byte[] payload = new byte[Codec.FRAME_SAMPLES];
         long[] frameIndex = {0};
+        // Opus's RTP clock is 48 kHz (RFC 7587 §4.1): 960 a frame, and the stream's base scaled alike.
+        int unitsPerFrame = negotiated.codec().frameTimestampUnits();
+        long base = opus ? firstTimestamp * 6 : firstTimestamp;
         audioTask = scheduler.scheduleAtFixedRate(() -> {
             source.fill(frame);
+            if (opus) {
+                int length = opusEncoder.encode(frame, 0, payload, 0, payload.length);
+                long ts = (base + frameIndex[0] * unitsPerFrame) & 0xFFFFFFFFL;
+                send(socket, negotiated.rtpAddress(), negotiated.audioPayloadType(), frameIndex[0] == 0, ts,
+                        java.util.Arrays.copyOf(payload, length));
+                frameIndex[0]++;
+                return;
+            }
             if (wide) {
                 encoder.encode(frame, 0, frame.length, payload, 0);
             } else {

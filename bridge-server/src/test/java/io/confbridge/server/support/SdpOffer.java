@@ -15,6 +15,9 @@ public enum SdpOffer {
     G722_PCMU_TELEPHONE_EVENT(true, "9 0", "a=rtpmap:9 G722/8000", "a=rtpmap:0 PCMU/8000"),
     /** A phone that prefers µ-law but can do G.722: the bridge's preference (rtp.codecs) picks G.722. */
     PCMU_G722_TELEPHONE_EVENT(true, "0 9", "a=rtpmap:0 PCMU/8000", "a=rtpmap:9 G722/8000"),
+    /** An Opus softphone (Linphone, baresip, Zoiper): Opus on a dynamic payload type first, then µ-law. */
+    OPUS_PCMU_TELEPHONE_EVENT(true, "96 0", "a=rtpmap:96 opus/48000/2", "a=fmtp:96 useinbandfec=1",
+            "a=rtpmap:0 PCMU/8000"),
     /** A phone that sends DTMF only in-band. */
     NO_TELEPHONE_EVENT(false, "0 8", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000"),
     /** A WebRTC-minded phone (baresip, browsers): RTCP multiplexed on the RTP port (RFC 5761). */

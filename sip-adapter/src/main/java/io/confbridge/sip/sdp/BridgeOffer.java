@@ -57,12 +57,15 @@ public final class BridgeOffer {
         StringBuilder m = new StringBuilder("m=audio ").append(localRtpPort).append(' ')
                 .append(savpOnly ? SECURE_PROTOCOL : PROTOCOL);
         for (Codec c : codecs) {
-            m.append(' ').append(c.staticPayloadType());
+            m.append(' ').append(c.offeredPayloadType());
         }
         m.append(' ').append(TELEPHONE_EVENT_PAYLOAD_TYPE);
         SdpAnswer.line(sb, m.toString());
         for (Codec c : codecs) {
-            SdpAnswer.line(sb, "a=rtpmap:" + c.staticPayloadType() + " " + c.encodingName() + "/" + Codec.CLOCK_RATE);
+            SdpAnswer.line(sb, "a=rtpmap:" + c.offeredPayloadType() + " " + c.rtpmap());
+            if (c == Codec.OPUS) {
+                SdpAnswer.line(sb, "a=fmtp:" + c.offeredPayloadType() + " " + SdpAnswer.OPUS_FMTP);
+            }
         }
         SdpAnswer.line(sb, "a=rtpmap:" + TELEPHONE_EVENT_PAYLOAD_TYPE + " telephone-event/" + Codec.CLOCK_RATE);
         SdpAnswer.line(sb, "a=fmtp:" + TELEPHONE_EVENT_PAYLOAD_TYPE + " " + SdpAnswer.TELEPHONE_EVENT_FMTP);
@@ -97,7 +100,7 @@ public final class BridgeOffer {
         SdpOffer.SecuredAudio secured = answer.selectAudio(EnumSet.copyOf(codecs), !ourCryptos.isEmpty(), mandatory)
                 .orElse(null);
         AudioOffer audio = secured == null ? null : secured.audio();
-        if (audio == null || audio.payloadType() != audio.codec().staticPayloadType()) {
+        if (audio == null || audio.payloadType() != audio.codec().offeredPayloadType()) {
             return Optional.empty();
         }
         io.confbridge.rtp.SrtpKeys srtp = null;
@@ -113,7 +116,7 @@ public final class BridgeOffer {
         Set<Codec> agreed = EnumSet.noneOf(Codec.class);
         for (String format : answer.media().get(0).formats()) {
             for (Codec c : codecs) {
-                if (format.equals(Integer.toString(c.staticPayloadType()))) {
+                if (format.equals(Integer.toString(c.offeredPayloadType()))) {
                     agreed.add(c);
                 }
             }

@@ -1,16 +1,23 @@
 package io.confbridge.sip.sdp;
 
+import io.confbridge.codec.Codec;
+
 import java.util.List;
 
 /**
  * Builds the bridge's SDP answer (RFC 3264 §6) to an offer: one answered audio stream with the chosen
- * G.711 payload and telephone-event, every other {@code m=} section rejected with port 0 so the
+ * codec's payload (Opus with its format parameters) and telephone-event, every other {@code m=} section rejected with port 0 so the
  * answer has as many sections as the offer, as §6 requires.
  */
 public final class SdpAnswer {
 
     /** Events 0-15 are the DTMF keys, 16 is flash (RFC 4733 §3.2); offering them all is what UAs expect. */
     static final String TELEPHONE_EVENT_FMTP = "0-16";
+    /**
+     * What the bridge asks of an Opus sender and says of its own stream (RFC 7587 §6.1): mono, with in-band
+     * FEC (a lost packet is rebuilt from the next), and no more than 16 kHz, which is what the mix carries.
+     */
+    static final String OPUS_FMTP = "maxplaybackrate=16000;sprop-maxcapturerate=16000;stereo=0;sprop-stereo=0;useinbandfec=1";
 
     private SdpAnswer() {
     }
@@ -59,15 +66,24 @@ public final class SdpAnswer {
         int pt = audio.payloadType();
         int te = audio.telephoneEventPayloadType();
         line(sb, "m=audio " + localRtpPort + " " + audio.protocol() + " " + pt + (te >= 0 ? " " + te : ""));
-        line(sb, "a=rtpmap:" + pt + " " + audio.codec().encodingName() + "/8000");
+        line(sb, "a=rtpmap:" + pt + " " + audio.codec().rtpmap());
+        if (audio.codec() == Codec.OPUS) {
+            line(sb, "a=fmtp:" + pt + " " + OPUS_FMTP);
+        }
         if (te >= 0) {
             line(sb, "a=rtpmap:" + te + " telephone-event/8000");
             line(sb, "a=fmtp:" + te + " " + TELEPHONE_EVENT_FMTP);
         }
-        // RFC 3264 §6.1: the packet time we send in, the caller's as far as we can; and (RFC 4566 §6) the
-        // longest packets we take from it.
-        line(sb, "a=ptime:" + audio.packetTimeMs());
-        line(sb, "a=maxptime:" + PacketTime.MAX_MS);
+        if (audio.codec() == Codec.OPUS) {
+            // Opus goes both ways in 20 ms packets, whatever the caller's ptime (RFC 7587 §6.1's default).
+            line(sb, "a=ptime:" + PacketTime.DEFAULT_MS);
+            line(sb, "a=maxptime:" + PacketTime.DEFAULT_MS);
+        } else {
+            // RFC 3264 §6.1: the packet time we send in, the caller's as far as we can; and (RFC 4566 §6)
+            // the longest packets we take from it.
+            line(sb, "a=ptime:" + audio.packetTimeMs());
+            line(sb, "a=maxptime:" + PacketTime.MAX_MS);
+        }
         line(sb, "a=" + audio.direction().answer().attribute());
     }
 

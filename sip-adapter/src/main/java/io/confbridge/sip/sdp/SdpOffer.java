@@ -96,7 +96,7 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
     }
 
     /**
-     * Picks the first usable audio stream and in it the first offered payload that is G.722, PCMU or PCMA,
+     * Picks the first usable audio stream and in it the first offered payload that is Opus, G.722, PCMU or PCMA,
      * plus {@code telephone-event/8000} if offered.
      */
     public Optional<AudioOffer> selectAudio() {
@@ -252,7 +252,7 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
 
     private static Codec codecOf(SdpMedia m, int pt) {
         for (Codec c : Codec.values()) {
-            if (m.carries(pt, c.encodingName(), Codec.CLOCK_RATE, c.staticPayloadType())) {
+            if (m.carries(pt, c.encodingName(), c.clockRate(), c.staticPayloadType())) {
                 return c;
             }
         }

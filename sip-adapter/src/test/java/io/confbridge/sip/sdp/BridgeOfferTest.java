@@ -23,7 +23,9 @@ class BridgeOfferTest {
     void offersEveryCodecThenTelephoneEventInIp4OrIp6() {
         String v4 = OFFER.build("192.0.2.7", 40000, 42, 1);
         assertEquals(List.of("v=0", "o=confbridge 42 1 IN IP4 192.0.2.7", "s=confbridge", "c=IN IP4 192.0.2.7", "t=0 0",
-                "m=audio 40000 RTP/AVP 9 0 8 101", "a=rtpmap:9 G722/8000", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000",
+                "m=audio 40000 RTP/AVP 111 9 0 8 101", "a=rtpmap:111 opus/48000/2",
+                "a=fmtp:111 maxplaybackrate=16000;sprop-maxcapturerate=16000;stereo=0;sprop-stereo=0;useinbandfec=1",
+                "a=rtpmap:9 G722/8000", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000",
                 "a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-16", "a=ptime:20", "a=maxptime:60", "a=sendrecv"),
                 v4.lines().toList());
         assertTrue(v4.endsWith("\r\n"));
@@ -46,6 +48,18 @@ class BridgeOfferTest {
         assertEquals(5004, agreed.audio().port());
         assertFalse(agreed.audio().sendAudio(), "sendonly answer: the bridge must not send");
         assertEquals(Set.of(Codec.PCMA, Codec.PCMU), agreed.codecs());
+    }
+
+    @Test
+    void anOpusAnswerOnOurPayloadTypeIsAgreedAndOnAnotherIsNot() throws Exception {
+        BridgeOffer.Agreed agreed = OFFER.accept(sdp("v=0", "c=IN IP4 10.0.0.9", "t=0 0",
+                "m=audio 5004 RTP/AVP 111 9 101", "a=rtpmap:111 opus/48000/2", "a=fmtp:111 useinbandfec=1",
+                "a=rtpmap:101 telephone-event/8000")).orElseThrow();
+        assertEquals(Codec.OPUS, agreed.audio().codec());
+        assertEquals(111, agreed.audio().payloadType());
+        assertEquals(Set.of(Codec.OPUS, Codec.G722), agreed.codecs());
+        assertTrue(OFFER.accept(sdp("v=0", "c=IN IP4 10.0.0.9", "t=0 0", "m=audio 5004 RTP/AVP 112",
+                "a=rtpmap:112 opus/48000/2")).isEmpty(), "an answer must keep the payload type we offered");
     }
 
     @Test

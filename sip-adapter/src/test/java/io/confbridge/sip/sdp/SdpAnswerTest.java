@@ -1,5 +1,7 @@
 package io.confbridge.sip.sdp;
 
+import io.confbridge.codec.Codec;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -21,20 +23,30 @@ class SdpAnswerTest {
     }
 
     @Test
-    void answersLinphoneWithPcmuAndTelephoneEvent() throws Exception {
+    void answersLinphoneWithOpusOnItsPayloadTypeAndTelephoneEvent() throws Exception {
         assertEquals(List.of(
                 "v=0",
                 "o=confbridge 4242 1 IN IP4 192.0.2.50",
                 "s=confbridge",
                 "c=IN IP4 192.0.2.50",
                 "t=0 0",
-                "m=audio 20000 RTP/AVP 0 100",
-                "a=rtpmap:0 PCMU/8000",
+                "m=audio 20000 RTP/AVP 96 100",
+                "a=rtpmap:96 opus/48000/2",
+                "a=fmtp:96 maxplaybackrate=16000;sprop-maxcapturerate=16000;stereo=0;sprop-stereo=0;useinbandfec=1",
                 "a=rtpmap:100 telephone-event/8000",
                 "a=fmtp:100 0-16",
                 "a=ptime:20",
-                "a=maxptime:60",
+                "a=maxptime:20",
                 "a=sendrecv"), lines(answer(SdpFixtures.LINPHONE, 1)));
+    }
+
+    @Test
+    void answersLinphoneWithPcmuWhenOpusIsNotWanted() throws Exception {
+        SdpOffer offer = SdpOffer.parse(SdpFixtures.LINPHONE);
+        AudioOffer pcmu = offer.selectAudioPreferring(List.of(Codec.PCMU), false, false).orElseThrow().audio();
+        List<String> answer = lines(SdpAnswer.build(offer, pcmu, "192.0.2.50", 20000, 4242, 1));
+        assertTrue(answer.containsAll(List.of("m=audio 20000 RTP/AVP 0 100", "a=rtpmap:0 PCMU/8000", "a=ptime:20",
+                "a=maxptime:60")), answer.toString());
     }
 
     @Test

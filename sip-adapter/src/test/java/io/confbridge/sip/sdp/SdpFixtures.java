@@ -95,8 +95,9 @@ final class SdpFixtures {
             "s=-",
             "c=IN IP4 203.0.113.7",
             "t=0 0",
-            "m=audio 5004 RTP/AVP 96 18 101",
-            "a=rtpmap:96 opus/48000/2",
+            "m=audio 5004 RTP/AVP 96 97 18 101",
+            "a=rtpmap:96 iLBC/8000",
+            "a=rtpmap:97 opus/16000/1",
             "a=rtpmap:18 G729/8000",
             "a=rtpmap:101 telephone-event/8000");
 

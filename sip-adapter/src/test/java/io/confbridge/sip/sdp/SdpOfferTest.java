@@ -18,10 +18,10 @@ class SdpOfferTest {
     }
 
     @Test
-    void linphoneOfferPicksPcmuAndTheEightKilohertzTelephoneEvent() throws Exception {
+    void linphoneOfferPicksOpusAndTheEightKilohertzTelephoneEvent() throws Exception {
         AudioOffer audio = select(SdpFixtures.LINPHONE);
-        assertEquals(Codec.PCMU, audio.codec());
-        assertEquals(0, audio.payloadType());
+        assertEquals(Codec.OPUS, audio.codec(), "opus/48000/2 on a dynamic payload type (RFC 7587 §7)");
+        assertEquals(96, audio.payloadType());
         assertEquals(100, audio.telephoneEventPayloadType());
         assertEquals("192.168.1.10", audio.connectionAddress());
         assertEquals(7078, audio.port());
@@ -38,10 +38,12 @@ class SdpOfferTest {
     }
 
     @Test
-    void baresipOfferPicksG722FirstOffered() throws Exception {
+    void baresipOfferPicksOpusFirstOfferedAndG722WithoutIt() throws Exception {
         AudioOffer audio = select(SdpFixtures.BARESIP);
-        assertEquals(Codec.G722, audio.codec());
-        assertEquals(9, audio.payloadType());
+        assertEquals(Codec.OPUS, audio.codec());
+        assertEquals(96, audio.payloadType());
+        assertEquals(Codec.G722, SdpOffer.parse(SdpFixtures.BARESIP)
+                .selectAudioPreferring(List.of(Codec.G722, Codec.PCMU), false, false).orElseThrow().audio().codec());
         assertEquals(101, audio.telephoneEventPayloadType());
         assertEquals(10004, audio.port());
     }
@@ -82,6 +84,7 @@ class SdpOfferTest {
         assertEquals(96, audio.telephoneEventPayloadType());
     }
 
+    /** iLBC, G.729, and Opus at a clock other than RFC 7587's 48000/2: none is ours. */
     @Test
     void offerWithoutOurCodecsHasNoAudioSelection() throws Exception {
         assertTrue(SdpOffer.parse(SdpFixtures.NO_COMMON_CODEC).selectAudio().isEmpty());
