@@ -2,6 +2,7 @@ package io.confbridge.mixer;
 
 import io.confbridge.codec.Codec;
 import io.confbridge.codec.G722Encoder;
+import io.confbridge.codec.OpusEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
@@ -29,8 +30,9 @@ class MixerAllocationTest {
     private final int[] sequence = new int[audio.length];
     private final long[] sample = new long[audio.length];
     private final ByteBuf packet = Unpooled.buffer(N);
-    private static final Codec[] CODECS = {Codec.G722, Codec.PCMU, Codec.PCMA};
+    private static final Codec[] CODECS = {Codec.OPUS, Codec.G722, Codec.PCMU, Codec.PCMA};
     private final G722Encoder[] encoders = new G722Encoder[TALKERS + SILENT];
+    private final OpusEncoder[] opusEncoders = new OpusEncoder[TALKERS + SILENT];
     private final short[] wide = new short[2 * N];
     private final byte[] wideOut = new byte[N];
     private int changes;
@@ -42,8 +44,9 @@ class MixerAllocationTest {
         Mixer mixer = new Mixer(3);
         for (int i = 0; i < audio.length; i++) {
             // Mixed codecs, so the shared mix is encoded more than once per tick too; the first talker
-            // is G.722, so the wideband path (decoding, two-band sums, the decimator for G.711 ears,
-            // G.722 encoders) runs every tick.
+            // is Opus and the second G.722, so the wideband paths (libopus decoding with FEC and
+            // concealment of lost packets, G.722 decoding, two-band sums, the decimator for G.711 ears,
+            // Opus and G.722 encoders) run every tick.
             audio[i] = new ParticipantAudio(CODECS[i % CODECS.length]);
         }
         mixer.participants(audio);
@@ -96,6 +99,21 @@ class MixerAllocationTest {
         double amplitude = p < TALKERS && burst ? 32767 * Math.pow(10, -12 / 20.0) : 0;
         Codec codec = audio[p].codec();
         packet.clear();
+        if (codec == Codec.OPUS) {
+            if (opusEncoders[p] == null) {
+                opusEncoders[p] = new OpusEncoder();
+            }
+            for (int i = 0; i < 2 * N; i++) {
+                wide[i] = (short) Math.round(amplitude * Math.sin(2 * Math.PI * 1000 * (2 * sample[p] + i) / 16000.0));
+            }
+            sample[p] += N;
+            int length = opusEncoders[p].encode(wide, 0, wideOut, 0, N);
+            packet.writeBytes(wideOut, 0, length);
+            if (++sequence[p] % 37 != 0) { // one packet in 37 lost: FEC and concealment run too
+                audio[p].received(sequence[p], packet, 0, length);
+            }
+            return;
+        }
         if (codec.wideband()) {
             if (encoders[p] == null) {
                 encoders[p] = new G722Encoder();
