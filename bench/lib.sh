@@ -104,6 +104,13 @@ prepare_media() {
         -e '/a=rtpmap:8 PCMA/d' -e 's|rtp_stream="caller.wav,-1,0"|rtp_stream="caller.wav,-1,9"|' \
         "$RUN_DIR/caller-rtp.xml" "$RUN_DIR/caller-quiet.xml"
     java -cp "$JAR" "$BENCH_DIR/G722Wav.java" "$RUN_DIR/caller.wav" 10 || return 1
+  elif [ "${CALLER_CODEC:-pcmu}" = opus ]; then
+    # Opus callers: offer opus/48000/2 on payload type 96 only, and replay a capture of Opus packets made
+    # by the bridge jar's own libopus (rtp_stream knows fixed-size payloads only); long enough for a run.
+    sed -i -e 's|RTP/AVP 0 8 101|RTP/AVP 96 101|' -e 's|a=rtpmap:0 PCMU/8000|a=rtpmap:96 opus/48000/2|' \
+        -e '/a=rtpmap:8 PCMA/d' -e 's|<exec rtp_stream="caller.wav,-1,0"/>|<exec play_pcap_audio="caller-opus.pcap"/>|' \
+        "$RUN_DIR/caller-rtp.xml" "$RUN_DIR/caller-quiet.xml"
+    java -cp "$JAR" "$BENCH_DIR/OpusPcap.java" "$RUN_DIR/caller-opus.pcap" "${OPUS_SECONDS:-300}" || return 1
   else
     python3 "$BENCH_DIR/gen_audio.py" "$RUN_DIR/caller.wav" --seconds 10
   fi

@@ -29,8 +29,10 @@
 #   --rate-hold-ms MS      hold time of each call in the rate part [5000]
 #   --rate-rtp yes|no      whether callers of the rate part send RTP [yes]
 #   --no-caller-rtp        callers of the lobby and meeting parts send no RTP
-#   --codec pcmu|g722      what lobby and meeting callers offer and send [pcmu]; g722: G.722 only (payload
-#                          type 9), their audio encoded by bench/G722Wav.java with the bridge jar's encoder
+#   --codec pcmu|g722|opus what lobby and meeting callers offer and send [pcmu]; g722: G.722 only (payload
+#                          type 9), their audio encoded by bench/G722Wav.java with the bridge jar's encoder;
+#                          opus: Opus only (payload type 96), a capture of libopus packets made by
+#                          bench/OpusPcap.java replayed with SIPp's play_pcap_audio (OPUS_SECONDS long, 300)
 #   --open-meeting         lobby part: the demo meeting starts with its first caller (requirePinToStart
 #                          false, no entry tones, no participant limit, set through the admin API), so
 #                          the N callers are N talkers in one meeting and each hears the mix of the others
@@ -366,7 +368,7 @@ if [ "$BUILD" = yes ]; then
   log "building the bridge"
   (cd "$REPO_DIR" && mvn -B -q -o package -DskipTests) >"$RUN_DIR/build.log" 2>&1 || { log "build failed, see build.log"; exit 1; }
 fi
-case "$CALLER_CODEC" in pcmu|g722) ;; *) echo "--codec: pcmu or g722, not $CALLER_CODEC" >&2; exit 2 ;; esac
+case "$CALLER_CODEC" in pcmu|g722|opus) ;; *) echo "--codec: pcmu, g722 or opus, not $CALLER_CODEC" >&2; exit 2 ;; esac
 prepare_media || { log "could not prepare media files"; exit 1; }
 
 case "$PART" in
