@@ -179,7 +179,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
             }
             if (media.packetTimeMs() != rtp.packetTimeMs()) {
                 rtp.packetTime(media.packetTimeMs());
-                log.info("call {}: sending {} ms packets", info.callId(), media.packetTimeMs());
+                log.info("call {}: sending {} ms packets", info.callId(), media.codec().sentPacketTimeMs(media.packetTimeMs()));
             }
             if (srtp != null && !java.util.Objects.equals(media.srtp(), srtp.keys())) {
                 srtp.rekey(media.srtp()); // before the new remote: its first packet is already protected

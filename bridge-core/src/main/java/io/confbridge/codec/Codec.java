@@ -84,6 +84,18 @@ public enum Codec {
         return this == OPUS;
     }
 
+    /**
+     * The packet time the bridge sends this codec in when the caller asked for {@code askedMs} (10–60 ms,
+     * already fitted to its maxptime): that, for G.711 and G.722, which are cut at any 10 ms; for Opus
+     * whole 20 ms frames, so 20, 40 or 60 (the most 20 ms frames that fit, at least one).
+     */
+    public int sentPacketTimeMs(int askedMs) {
+        if (!variableLength()) {
+            return askedMs;
+        }
+        return Math.max(20, Math.min(60, askedMs / 20 * 20));
+    }
+
     /** The codec of an SDP encoding name ({@code g722}, {@code PCMU}; case-insensitive), or null. */
     public static Codec named(String encodingName) {
         for (Codec c : values()) {

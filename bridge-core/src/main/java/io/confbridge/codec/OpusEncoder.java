@@ -49,7 +49,7 @@ public final class OpusEncoder implements AutoCloseable {
         if (st == null) {
             OpusNative.check(error[0] < 0 ? error[0] : Opus.OPUS_ALLOC_FAIL, "opus_encoder_create");
         }
-        this.state = new NativeState(st, new Memory(2L * FRAME), new Memory(OpusPacket.MAX_FRAME_BYTES));
+        this.state = new NativeState(st, new Memory(2L * 3 * FRAME), new Memory(OpusPacket.MAX_FRAME_BYTES));
         this.cleanable = OpusNative.CLEANER.register(this, state);
         try {
             ctl(Opus.OPUS_SET_SIGNAL_REQUEST, Opus.OPUS_SIGNAL_VOICE, "signal");
@@ -70,12 +70,24 @@ public final class OpusEncoder implements AutoCloseable {
      * with too small a {@code maxBytes}: a packet needs at least a few bytes).
      */
     public int encode(short[] pcm16k, int offset, byte[] out, int outOffset, int maxBytes) {
-        Objects.checkFromIndexSize(offset, FRAME, pcm16k.length);
+        return encode(pcm16k, offset, FRAME, out, outOffset, maxBytes);
+    }
+
+    /**
+     * Like {@link #encode(short[], int, byte[], int, int)} for a packet of {@code samples}: 160, 320, 640
+     * or 960 (10, 20, 40 or 60 ms), what phones send; libopus codes 40 and 60 ms as one SILK frame or as
+     * 20 ms frames in one packet, as its mode asks.
+     */
+    public int encode(short[] pcm16k, int offset, int samples, byte[] out, int outOffset, int maxBytes) {
+        if (samples != FRAME / 2 && samples != FRAME && samples != 2 * FRAME && samples != 3 * FRAME) {
+            throw new IllegalArgumentException("Opus packet of " + samples + " samples: 160, 320, 640 or 960");
+        }
+        Objects.checkFromIndexSize(offset, samples, pcm16k.length);
         Objects.checkFromIndexSize(outOffset, maxBytes, out.length);
         NativeState st = open();
         int max = Math.min(maxBytes, OpusPacket.MAX_FRAME_BYTES);
-        st.pcm.write(0, pcm16k, offset, FRAME);
-        int length = OpusNative.opus_encode(st.encoder, st.pcm, FRAME, st.packet, max);
+        st.pcm.write(0, pcm16k, offset, samples);
+        int length = OpusNative.opus_encode(st.encoder, st.pcm, samples, st.packet, max);
         if (length < 0) {
             OpusNative.check(length, "opus_encode");
         }

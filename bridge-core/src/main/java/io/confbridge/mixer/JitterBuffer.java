@@ -93,20 +93,30 @@ final class JitterBuffer {
     private final boolean[] slotEncoded;
     /**
      * Opus packets, kept as received like G.722's (decoded in order by the consumer, which can then use
-     * the next packet's in-band FEC for a lost one): one 20 ms packet per slot, up to
-     * {@link #OPUS_SLOT_BYTES} bytes each at {@code slot * OPUS_SLOT_BYTES}, its length in
-     * {@link #opusLength}. Made on the first Opus packet, published like {@link #encodedFrames}.
+     * the next packet's in-band FEC for a lost one), up to {@link #OPUS_SLOT_BYTES} bytes per slot at
+     * {@code slot * OPUS_SLOT_BYTES}. A slot holds one of three things:
+     * <ul>
+     *   <li>a 20 ms packet ({@link #opusParts} 1), its length in {@code opusLength[2 * slot]};</li>
+     *   <li>a copy of a 40 or 60 ms packet (parts 2 or 3), the slot being part {@link #opusPart} of it:
+     *       every frame a packet covers holds it whole, so any of them can be played without the others;</li>
+     *   <li>two 10 ms packets (parts 0), the second at {@code OPUS_SLOT_BYTES / 2}, its length in
+     *       {@code opusLength[2 * slot + 1]}; published once both are in, as G.711's halves are.</li>
+     * </ul>
+     * Made on the first Opus packet, published like {@link #encodedFrames}.
      */
     private byte[] opusFrames;
     private int[] opusLength;
-    /** Per slot: whether it holds an Opus packet. Seqlocked like the slot. */
+    private byte[] opusParts;
+    private byte[] opusPart;
+    /** Per slot: whether it holds Opus. Seqlocked like the slot. */
     private final boolean[] slotOpus;
     /**
      * The longest Opus packet kept: 1,275 bytes is one frame's limit (RFC 6716 §3.2.1); a 20 ms packet of
-     * two 10 ms frames may be a little longer, which no voice encoder sends (that is 500 kbit/s).
+     * two 10 ms frames may be a little longer, which no voice encoder sends (that is 500 kbit/s). A 10 ms
+     * packet may have half of it.
      */
     static final int OPUS_SLOT_BYTES = 1_280;
-    /** Opus packets refused for their duration (not 20 ms), length or form. Producer-written. */
+    /** Opus packets refused for their duration (not 10, 20, 40 or 60 ms), length or form. Producer-written. */
     private long opusRefused;
 
     /** The longest packet taken: 60 ms, the most RFC 3551 lists for G.711; longer ones are cut. */
@@ -127,6 +137,8 @@ final class JitterBuffer {
     private long highestExtended = -1;
     private int probationSequence = -1;
     private long droppedPackets;
+    /** The jitter last told ({@link #jitter}), to size the depth again when the packet time changes. */
+    private long lastJitter;
 
     /** The newest extended sequence number written; -1 before the first. Written by the producer. */
     private volatile long newestPublished = -1;
@@ -141,6 +153,10 @@ final class JitterBuffer {
     private boolean lastTakeLost;
     private boolean lastTakeEncoded;
     private int lastTakeOpusLength;
+    private int lastTakeOpusSecondLength;
+    private int lastTakeOpusParts;
+    private int lastTakeOpusPart;
+    private long lastTakeFrame = -1;
     private long lostFrames;
     private long skippedFrames;
     private long stretchedFrames;
@@ -202,16 +218,17 @@ final class JitterBuffer {
      * @param length payload bytes
      */
     void put(int sequenceNumber, ByteBuf payload, int offset, int length, Codec codec) {
-        if (codec == Codec.OPUS && !twentyMillisecondOpus(payload, offset, length)) {
-            // Only 20 ms Opus packets are taken (what RFC 7587 asks by default and every phone sends
-            // unless told otherwise); the answer says ptime 20. Refused before its sequence is counted.
+        // Opus: a packet stands for its duration in samples of the 8 kHz count whatever its length in bytes.
+        int n = codec == Codec.OPUS ? opusSamples(payload, offset, length) : Math.min(length, MAX_PACKET_SAMPLES);
+        if (n < 0) {
+            // Opus packets of 10, 20, 40 and 60 ms are taken, what encoders make; 30 and 50 ms (two or
+            // three 10 ms frames, which would straddle a tick) and malformed ones are refused, before
+            // their sequence is counted.
             opusRefused++;
             droppedPackets++;
             return;
         }
         long extended = extend(sequenceNumber & 0xFFFF);
-        // Opus: a 20 ms packet stands for 160 samples of the 8 kHz count whatever its length in bytes.
-        int n = codec == Codec.OPUS ? Codec.FRAME_SAMPLES : Math.min(length, MAX_PACKET_SAMPLES);
         if (extended < 0 || n <= 0) {
             droppedPackets++;
             return;
@@ -221,6 +238,7 @@ final class JitterBuffer {
             baseSample = packetSamples == 0 ? extended * Codec.FRAME_SAMPLES : highestEndSample;
             baseSequence = extended;
             packetSamples = n;
+            jitter(lastJitter); // the least depth follows the packet time
         }
         long start = baseSample + (extended - baseSequence) * n;
         long end = start + n;
@@ -241,7 +259,7 @@ final class JitterBuffer {
         boolean placed = false;
         for (long frame = Math.max(firstFrame, play); frame <= lastFrame; frame++) {
             placed |= codec == Codec.OPUS
-                    ? start == frame * Codec.FRAME_SAMPLES && placeOpus(frame, payload, offset, length)
+                    ? placeOpus(frame, start, n, payload, offset, length)
                     : place(frame, start, end, payload, offset, codec);
         }
         if (!placed) {
@@ -300,34 +318,80 @@ final class JitterBuffer {
         return true;
     }
 
-    /** Whether an Opus payload is one well-formed 20 ms packet that fits a slot (RFC 6716 §3.1 TOC). */
-    private static boolean twentyMillisecondOpus(ByteBuf payload, int offset, int length) {
+    /**
+     * The duration of an Opus payload in 8 kHz samples (RFC 6716 §3.1 TOC and frame count) when it is
+     * one that is taken: 80, 160, 320 or 480 (10, 20, 40, 60 ms), fitting a slot (half a slot for 10 ms);
+     * else -1.
+     */
+    private static int opusSamples(ByteBuf payload, int offset, int length) {
         if (length <= 0 || length > OPUS_SLOT_BYTES) {
-            return false;
+            return -1;
         }
         byte toc = payload.getByte(offset);
         int code = toc & 3;
         int frames = code == 0 ? 1 : code < 3 ? 2 : length > 1 ? payload.getByte(offset + 1) & 0x3F : 0;
-        return frames * OpusPacket.frameSamples48k(toc) == 960;
+        int samples = frames * OpusPacket.frameSamples48k(toc) / 6;
+        return switch (samples) {
+            case 80 -> length <= OPUS_SLOT_BYTES / 2 ? samples : -1;
+            case 160, 320, 480 -> samples;
+            default -> -1;
+        };
     }
 
-    /** Stores a whole 20 ms Opus packet as {@code frame}'s slot; false when it was there already. */
-    private boolean placeOpus(long frame, ByteBuf payload, int offset, int length) {
+    /**
+     * Stores the Opus packet of {@code n} samples from {@code start} in {@code frame}'s slot (see
+     * {@link #opusFrames}); false when that was there already, or when the packet does not sit on the
+     * frames as a packet of its length must (a stream that changed its packet time mid-frame).
+     */
+    private boolean placeOpus(long frame, long start, int n, ByteBuf payload, int offset, int length) {
         int slot = (int) (frame & mask);
         if ((long) SLOT_SEQUENCE.getOpaque(slotSequence, slot) == frame) {
             return false; // a duplicate
         }
+        long frameStart = frame * Codec.FRAME_SAMPLES;
+        int half = 0;
+        if (n < Codec.FRAME_SAMPLES) {
+            if ((start - frameStart) % n != 0) {
+                return false;
+            }
+            half = (int) (start - frameStart) / n;
+            if (assembling[slot] != frame) {
+                assembling[slot] = frame;
+                halves[slot] = 0;
+            }
+            if ((halves[slot] & (1 << half)) != 0) {
+                return false;
+            }
+        } else if (Math.floorMod(start, Codec.FRAME_SAMPLES) != 0) {
+            return false;
+        } else {
+            assembling[slot] = EMPTY;
+        }
         if (opusFrames == null) {
             opusFrames = new byte[capacity * OPUS_SLOT_BYTES];
-            opusLength = new int[capacity];
+            opusLength = new int[capacity * 2];
+            opusParts = new byte[capacity];
+            opusPart = new byte[capacity];
         }
-        assembling[slot] = EMPTY;
         SLOT_SEQUENCE.setOpaque(slotSequence, slot, WRITING);
         VarHandle.releaseFence();
-        payload.getBytes(offset, opusFrames, slot * OPUS_SLOT_BYTES, length);
-        opusLength[slot] = length;
+        payload.getBytes(offset, opusFrames, slot * OPUS_SLOT_BYTES + half * (OPUS_SLOT_BYTES / 2), length);
+        opusLength[2 * slot + half] = length;
         slotEncoded[slot] = false;
         slotOpus[slot] = true;
+        if (n < Codec.FRAME_SAMPLES) {
+            opusParts[slot] = 0;
+            opusPart[slot] = 0;
+            halves[slot] |= (byte) (1 << half);
+            if (halves[slot] != BOTH_HALVES) {
+                SLOT_SEQUENCE.setRelease(slotSequence, slot, EMPTY); // half a frame: not playable yet
+                return true;
+            }
+        } else {
+            opusParts[slot] = (byte) (n / Codec.FRAME_SAMPLES);
+            opusPart[slot] = (byte) ((frameStart - start) / Codec.FRAME_SAMPLES);
+            opusLength[2 * slot + 1] = 0;
+        }
         SLOT_SEQUENCE.setRelease(slotSequence, slot, frame);
         if (frame > newestPublished) {
             newestPublished = frame;
@@ -346,10 +410,13 @@ final class JitterBuffer {
      * the depth of the next priming and the surplus that shrinking gives back. Allocation-free.
      */
     void jitter(long jitterSamples) {
+        lastJitter = jitterSamples;
         long extra = (JITTER_MULTIPLE * Math.max(0, jitterSamples) + Codec.FRAME_SAMPLES - 1) / Codec.FRAME_SAMPLES;
-        // Packets longer than 20 ms come a packet time apart: the depth holds one more than a packet's frames.
+        // Packets longer than 20 ms come a packet time apart: the depth holds two packets' frames, so that
+        // when one is lost the next is here by the time its first frame is due, and the frames are concealed
+        // as lost instead of the stream running dry (a hole, then priming again).
         int perPacket = (packetSamples + Codec.FRAME_SAMPLES - 1) / Codec.FRAME_SAMPLES;
-        int least = Math.min(maxDepth, Math.max(minDepth, perPacket + 1));
+        int least = Math.min(maxDepth, Math.max(minDepth, perPacket > 1 ? 2 * perPacket : minDepth));
         int frames = (int) Math.max(least, Math.min(maxDepth, Math.max(1 + extra, perPacket + extra)));
         if (frames != depthFrames) {
             depthFrames = frames;
@@ -424,6 +491,7 @@ final class JitterBuffer {
     boolean take(short[] out, byte[] encodedOut) {
         lastTakeEncoded = false;
         lastTakeOpusLength = 0;
+        lastTakeOpusSecondLength = 0;
         long newest = newestPublished;
         if (newest < 0) {
             return false;
@@ -457,6 +525,7 @@ final class JitterBuffer {
             }
             next = shrink(next, newest, depth);
         }
+        lastTakeFrame = next;
         lastTakeLost = !copyFrame(next, out, encodedOut);
         if (lastTakeLost) {
             Arrays.fill(out, 0, Codec.FRAME_SAMPLES, (short) 0);
@@ -529,8 +598,14 @@ final class JitterBuffer {
         }
         if (slotOpus[slot]) {
             int length = copyOpus(slot, extended, encodedOut);
-            lastTakeOpusLength = Math.max(0, length);
-            return length > 0;
+            if (length <= 0) {
+                return false;
+            }
+            lastTakeOpusLength = length;
+            lastTakeOpusSecondLength = copiedSecondLength;
+            lastTakeOpusParts = copiedParts;
+            lastTakeOpusPart = copiedPart;
+            return true;
         }
         boolean encoded = slotEncoded[slot];
         if (encoded) {
@@ -553,14 +628,31 @@ final class JitterBuffer {
      * {@code out}; its length, or -1 when it was overwritten meanwhile or does not fit.
      */
     private int copyOpus(int slot, long extended, byte[] out) {
-        int length = opusLength[slot];
-        if (out == null || length <= 0 || length > out.length) {
+        int length = opusLength[2 * slot];
+        int second = opusLength[2 * slot + 1];
+        int parts = opusParts[slot];
+        int part = opusPart[slot];
+        if (out == null || length <= 0 || out.length < OPUS_SLOT_BYTES) {
             return -1;
         }
         System.arraycopy(opusFrames, slot * OPUS_SLOT_BYTES, out, 0, length);
+        if (parts == 0 && second > 0) {
+            System.arraycopy(opusFrames, slot * OPUS_SLOT_BYTES + OPUS_SLOT_BYTES / 2, out, OPUS_SLOT_BYTES / 2, second);
+        }
         VarHandle.acquireFence();
-        return (long) SLOT_SEQUENCE.getOpaque(slotSequence, slot) == extended ? length : -1;
+        if ((long) SLOT_SEQUENCE.getOpaque(slotSequence, slot) != extended) {
+            return -1;
+        }
+        copiedSecondLength = parts == 0 ? second : 0;
+        copiedParts = parts;
+        copiedPart = part;
+        return length;
     }
+
+    /** What the last {@link #copyOpus} read besides the length (consumer-owned scratch). */
+    private int copiedSecondLength;
+    private int copiedParts;
+    private int copiedPart;
 
     /**
      * Consumer, after a take: the Opus packet of the frame to be played next, if it is here already, into
@@ -573,12 +665,40 @@ final class JitterBuffer {
         if ((long) SLOT_SEQUENCE.getAcquire(slotSequence, slot) != next || !slotOpus[slot]) {
             return -1;
         }
-        return copyOpus(slot, next, out);
+        int length = copyOpus(slot, next, out);
+        // Only a 20 ms packet's FEC rebuilds the 20 ms before it; for the other packet times, concealment.
+        return length > 0 && copiedParts == 1 ? length : -1;
     }
 
-    /** The length of the Opus packet the last take gave (in {@code encodedOut}), 0 when it gave none. */
+    /**
+     * The length of the Opus packet the last take gave (in {@code encodedOut}), 0 when it gave none. For
+     * two 10 ms packets, the first one's (see {@link #lastTakeOpusSecondLength}).
+     */
     int lastTakeOpusLength() {
         return lastTakeOpusLength;
+    }
+
+    /**
+     * When the last take gave two 10 ms Opus packets ({@link #lastTakeOpusParts} 0): the second's length;
+     * it is at {@code OPUS_SLOT_BYTES / 2} in {@code encodedOut}. 0 otherwise.
+     */
+    int lastTakeOpusSecondLength() {
+        return lastTakeOpusSecondLength;
+    }
+
+    /** How many 20 ms frames the Opus packet the last take gave covers: 1, 2 or 3; 0 for two 10 ms packets. */
+    int lastTakeOpusParts() {
+        return lastTakeOpusParts;
+    }
+
+    /** Which of those frames the last take played: 0 to parts - 1. */
+    int lastTakeOpusPart() {
+        return lastTakeOpusPart;
+    }
+
+    /** The frame (extended sequence of 20 ms frames) the last successful take played or lost. */
+    long lastTakeFrame() {
+        return lastTakeFrame;
     }
 
     /** Opus packets refused: not 20 ms, too long, or malformed. Producer-side count. */

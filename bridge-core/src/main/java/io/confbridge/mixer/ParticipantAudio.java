@@ -41,6 +41,13 @@ public final class ParticipantAudio {
     private short[] opusPcm;
     private SubbandAnalysis analysis;
     /**
+     * The frame at which the 40 or 60 ms Opus packet now decoded in {@link #opusPcm} starts, -1 for none:
+     * its later 20 ms parts are played from there, not decoded again.
+     */
+    private long opusDecodedFrom = -1;
+    /** Where in {@link #opusPcm} a lost frame is rebuilt: after the longest packet's 60 ms. */
+    private static final int CONCEALED_AT = 3 * OpusDecoder.FRAME;
+    /**
      * What this participant hears while it is a talker, when it cannot be the shared mix minus nothing:
      * its own G.722 encoder (a G.722 talker), or its own decimator (a G.711 talker while wideband
      * talkers are in the mix). Made the first time it is needed; owned by the mixer's loop.
@@ -163,7 +170,14 @@ public final class ParticipantAudio {
         } else {
             int opusLength = heard.lastTakeOpusLength();
             if (opusLength > 0) {
-                decodeOpus(opusLength);
+                int parts = heard.lastTakeOpusParts();
+                if (parts == 1) {
+                    decodeOpus(opusLength);
+                } else if (parts == 0) {
+                    decodeOpusHalves(opusLength, heard.lastTakeOpusSecondLength());
+                } else {
+                    playOpusPart(opusLength, parts, heard.lastTakeOpusPart(), heard.lastTakeFrame());
+                }
             } else if (heard.lastTakeEncoded()) {
                 decodeWideband();
             }
@@ -178,16 +192,55 @@ public final class ParticipantAudio {
      * concealed like a lost one.
      */
     private void decodeOpus(int length) {
-        if (opus == null) {
-            opus = new OpusDecoder();
-            opusPcm = new short[OpusDecoder.FRAME];
-            analysis = new SubbandAnalysis();
-            bands();
-        }
+        openOpus();
+        opusDecodedFrom = -1;
         if (opus.decode(encodedFrame, 0, length, opusPcm, 0) != OpusDecoder.FRAME) {
             opus.conceal(opusPcm, 0, OpusDecoder.FRAME);
         }
-        splitOpus();
+        splitOpus(0);
+    }
+
+    /** Two 10 ms Opus packets (a caller's ptime 10), decoded in turn into one 20 ms frame. */
+    private void decodeOpusHalves(int first, int second) {
+        openOpus();
+        opusDecodedFrom = -1;
+        int half = OpusDecoder.FRAME / 2;
+        if (opus.decode(encodedFrame, 0, first, opusPcm, 0) != half) {
+            opus.conceal(opusPcm, 0, half);
+        }
+        if (second <= 0 || opus.decode(encodedFrame, JitterBuffer.OPUS_SLOT_BYTES / 2, second, opusPcm, half) != half) {
+            opus.conceal(opusPcm, half, half);
+        }
+        splitOpus(0);
+    }
+
+    /**
+     * Part {@code part} of a 40 or 60 ms Opus packet that covers {@code parts} frames from frame
+     * {@code frame - part}: the packet is decoded once, when its first part to be played comes (the
+     * earlier ones may have been skipped), and each 20 ms of it is played in its tick.
+     */
+    private void playOpusPart(int length, int parts, int part, long frame) {
+        openOpus();
+        long from = frame - part;
+        if (opusDecodedFrom != from) {
+            opusDecodedFrom = from;
+            int samples = parts * OpusDecoder.FRAME;
+            if (opus.decode(encodedFrame, 0, length, opusPcm, 0) != samples) {
+                opus.conceal(opusPcm, 0, samples);
+            }
+        }
+        splitOpus(part * OpusDecoder.FRAME);
+    }
+
+    private void openOpus() {
+        if (opus == null) {
+            opus = new OpusDecoder();
+            // Room for the longest packet taken, 60 ms (the jitter buffer refuses longer ones), and a
+            // concealed frame.
+            opusPcm = new short[CONCEALED_AT + OpusDecoder.FRAME];
+            analysis = new SubbandAnalysis();
+            bands();
+        }
     }
 
     /**
@@ -195,15 +248,18 @@ public final class ParticipantAudio {
      * (RFC 6716 §2.1.7; callers are asked for {@code useinbandfec=1}), else by libopus's concealment.
      */
     private void concealOpus() {
+        // Into its own part of the buffer, so that a longer packet decoded there stays whole.
+        int at = CONCEALED_AT;
         int next = heard.peekNextOpus(encodedFrame);
-        if (next <= 0 || opus.decodeFec(encodedFrame, 0, next, opusPcm, 0, OpusDecoder.FRAME) != OpusDecoder.FRAME) {
-            opus.conceal(opusPcm, 0, OpusDecoder.FRAME);
+        if (next <= 0 || opus.decodeFec(encodedFrame, 0, next, opusPcm, at, OpusDecoder.FRAME) != OpusDecoder.FRAME) {
+            opus.conceal(opusPcm, at, OpusDecoder.FRAME);
         }
-        splitOpus();
+        splitOpus(at);
     }
 
-    private void splitOpus() {
-        analysis.analyse(opusPcm, 0, Codec.FRAME_SAMPLES, bandLow, bandHigh);
+    /** The 20 ms of 16 kHz audio at {@code opusPcm[from]} into the mix's two bands. */
+    private void splitOpus(int from) {
+        analysis.analyse(opusPcm, from, Codec.FRAME_SAMPLES, bandLow, bandHigh);
         for (int i = 0; i < Codec.FRAME_SAMPLES; i++) {
             frame[i] = (short) clamp(Subbands.toMixScale(bandLow[i]));
             high[i] = (short) clamp(Subbands.toMixScale(bandHigh[i]));

@@ -1,6 +1,7 @@
 package io.confbridge.rtp;
 
 import io.confbridge.codec.Codec;
+import io.confbridge.codec.OpusPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -103,6 +104,18 @@ public final class RtpSession {
      */
     private byte[] pending;
     private int pendingBytes;
+    /**
+     * Opus frames collected for a 40 or 60 ms packet: their data without their TOC byte from
+     * {@link #OPUS_HEADER_ROOM} on (the packet's header is then written just before them), each one's
+     * length, and the TOC they share. Null until an Opus caller asks for such a packet time.
+     */
+    private byte[] opusPending;
+    private final int[] opusFrameLengths = new int[MAX_PACKET_TIME_MS / 20];
+    private int opusFrames;
+    private int opusBytes;
+    private byte opusToc;
+    /** Room before the collected Opus frames for a code 3 header: TOC, count, two lengths of two bytes. */
+    private static final int OPUS_HEADER_ROOM = 6;
 
     /** The source the stream has latched onto, null while learning; latching on only. */
     private InetSocketAddress latched;
@@ -283,18 +296,15 @@ public final class RtpSession {
 
     /**
      * Sends one 20 ms frame of {@code length} bytes: for G.711 and G.722 always {@link Codec#FRAME_SAMPLES}
-     * (as {@link #sendFrame(byte[], int)}), for Opus whatever its encoder made. An Opus frame is always
-     * one packet of its own, 960 units of its 48 kHz clock (RFC 7587 §4.1): the bridge sends Opus in
-     * 20 ms packets whatever the caller's {@code ptime} (see {@link #packetTime}).
+     * (as {@link #sendFrame(byte[], int)}), for Opus whatever its encoder made (one Opus packet). Opus goes
+     * in whole 20 ms frames, 960 units of its 48 kHz clock each (RFC 7587 §4.1): one packet per frame, or
+     * for a caller that asked for 40 or 60 ms ({@link Codec#sentPacketTimeMs}), two or three frames
+     * joined into one packet (RFC 6716 §3.2.5, code 3).
      */
     public void sendFrame(byte[] payload, int offset, int length) {
         if (codec.variableLength()) {
-            flushPending();
-            if (canSend()) {
-                sendPacket(payload, offset, length, codec.frameTimestampUnits());
-            } else {
-                sequencer.skipSamples(codec.frameTimestampUnits());
-            }
+            flushCut();
+            sendOpusFrame(payload, offset, length);
             return;
         }
         if (!canSend()) {
@@ -319,8 +329,95 @@ public final class RtpSession {
         }
     }
 
+    /**
+     * One 20 ms Opus packet from the mix, hold music or a prompt: sent as it is, or collected towards a
+     * 40 or 60 ms packet. Only single-frame packets (code 0) sharing a TOC can be joined; another one
+     * first sends what was collected, then goes out on its own.
+     */
+    private void sendOpusFrame(byte[] payload, int offset, int length) {
+        int perPacket = codec.sentPacketTimeMs(packetSamples / SAMPLES_PER_MS) / 20;
+        if (!canSend()) {
+            sequencer.skipSamples((opusFrames + 1) * codec.frameTimestampUnits());
+            opusFrames = 0;
+            opusBytes = 0;
+            return;
+        }
+        boolean joinable = perPacket > 1 && length >= 1 && length - 1 <= OpusPacket.MAX_FRAME_BYTES
+                && (payload[offset] & 3) == 0;
+        if (opusFrames > 0 && (!joinable || (payload[offset] & 0xFC) != (opusToc & 0xFC))) {
+            flushOpus();
+        }
+        if (!joinable) {
+            sendPacket(payload, offset, length, codec.frameTimestampUnits());
+            return;
+        }
+        if (opusPending == null) {
+            opusPending = new byte[OPUS_HEADER_ROOM + opusFrameLengths.length * OpusPacket.MAX_FRAME_BYTES];
+        }
+        opusToc = payload[offset];
+        System.arraycopy(payload, offset + 1, opusPending, OPUS_HEADER_ROOM + opusBytes, length - 1);
+        opusFrameLengths[opusFrames++] = length - 1;
+        opusBytes += length - 1;
+        if (opusFrames >= perPacket) {
+            flushOpus();
+        }
+    }
+
+    /**
+     * Sends the Opus frames collected as one packet: a single frame with its own TOC (code 0), or
+     * several as a code 3 packet with variable lengths (RFC 6716 §3.2.5): the TOC with code 3, the frame
+     * count with the VBR flag, every frame's length but the last's, then the frames.
+     */
+    private void flushOpus() {
+        int frames = opusFrames;
+        if (frames == 0) {
+            return;
+        }
+        opusFrames = 0;
+        int bytes = opusBytes;
+        opusBytes = 0;
+        int units = frames * codec.frameTimestampUnits();
+        if (!canSend()) {
+            sequencer.skipSamples(units);
+            return;
+        }
+        int header = 1;
+        if (frames > 1) {
+            header = 2;
+            for (int i = 0; i < frames - 1; i++) {
+                header += opusFrameLengths[i] < 252 ? 1 : 2;
+            }
+        }
+        int at = OPUS_HEADER_ROOM - header;
+        byte[] p = opusPending;
+        if (frames == 1) {
+            p[at] = opusToc;
+        } else {
+            p[at] = (byte) ((opusToc & 0xFC) | 3);
+            p[at + 1] = (byte) (0x80 | frames); // VBR, no padding
+            int w = at + 2;
+            for (int i = 0; i < frames - 1; i++) {
+                int len = opusFrameLengths[i];
+                if (len < 252) {
+                    p[w++] = (byte) len;
+                } else { // RFC 6716 §3.1: 252 + (len & 3), then (len - that) / 4
+                    int first = 252 + (len & 3);
+                    p[w++] = (byte) first;
+                    p[w++] = (byte) ((len - first) >> 2);
+                }
+            }
+        }
+        sendPacket(p, at, header + bytes, units);
+    }
+
     /** Sends what was collected for a packet as one (shorter) packet: the packet time or codec changes. */
     private void flushPending() {
+        flushOpus();
+        flushCut();
+    }
+
+    /** Sends the G.711 or G.722 bytes collected for a packet as one (shorter) packet. */
+    private void flushCut() {
         if (pendingBytes == 0) {
             return;
         }

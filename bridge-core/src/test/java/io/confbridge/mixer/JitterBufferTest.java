@@ -412,23 +412,24 @@ class JitterBufferTest {
 
     /**
      * Opus (RFC 7587): whole 20 ms packets of any length are kept as received and played in order, the next
-     * one can be read ahead for its FEC, and packets of another duration or malformed ones are refused.
+     * one can be read ahead for its FEC, and packets of a duration not taken or malformed ones are refused.
      */
     @Test
-    void opusPacketsAreKeptWholeAndOnlyTwentyMillisecondOnesAreTaken() {
+    void opusPacketsAreKeptWholeAndPlayedInOrder() {
         JitterBuffer buffer = new JitterBuffer(8, 2);
         ByteBuf opus = Unpooled.buffer(1500);
         try {
             // TOC 0x78: config 15 (hybrid fullband 20 ms), code 0 (one frame); then a length of our choosing.
             byte[] first = opusPacket((byte) 0x78, 57, 1);
             byte[] second = opusPacket((byte) 0x78, 300, 2);
-            byte[] fortyMs = opusPacket((byte) 0x10, 80, 3); // config 2: SILK narrowband 40 ms
+            byte[] thirtyMs = {(byte) 0x03, 3, 1, 1, 1}; // config 0 (SILK narrowband 10 ms), code 3, 3 frames
             byte[] code3WithoutCount = {(byte) 0x7B};
-            for (byte[] p : new byte[][] {fortyMs, code3WithoutCount, new byte[0]}) {
+            byte[] tooLong = opusPacket((byte) 0x78, JitterBuffer.OPUS_SLOT_BYTES + 1, 4);
+            for (byte[] p : new byte[][] {thirtyMs, code3WithoutCount, new byte[0], tooLong}) {
                 opus.clear().writeBytes(p);
                 buffer.put(7, opus, 0, p.length, Codec.OPUS);
             }
-            assertEquals(3, buffer.opusRefused());
+            assertEquals(4, buffer.opusRefused(), "30 ms, no frame count, empty, longer than a slot");
             opus.clear().writeBytes(first);
             buffer.put(10, opus, 0, first.length, Codec.OPUS);
             opus.clear().writeBytes(second);
@@ -437,6 +438,7 @@ class JitterBufferTest {
             byte[] taken = new byte[JitterBuffer.OPUS_SLOT_BYTES];
             assertTrue(buffer.take(out, taken));
             assertEquals(first.length, buffer.lastTakeOpusLength());
+            assertEquals(1, buffer.lastTakeOpusParts());
             assertArrayEquals(first, java.util.Arrays.copyOf(taken, first.length));
             byte[] ahead = new byte[JitterBuffer.OPUS_SLOT_BYTES];
             assertEquals(second.length, buffer.peekNextOpus(ahead), "the next packet, read ahead for its FEC");
@@ -445,6 +447,97 @@ class JitterBufferTest {
             assertEquals(second.length, buffer.lastTakeOpusLength(), "and still played in its turn");
             assertArrayEquals(second, java.util.Arrays.copyOf(taken, second.length));
             assertEquals(-1, buffer.peekNextOpus(ahead), "nothing after it yet");
+        } finally {
+            opus.release();
+        }
+    }
+
+    /**
+     * A caller's ptime 40 or 60 (issue 11 §1: the caller's ptime honoured): each packet is played over the
+     * two or three ticks it covers, every one of them told which part of the packet it is, and a lost one
+     * leaves exactly its frames missing.
+     */
+    @Test
+    void opusPacketsOfFortyAndSixtyMillisecondsArePlayedOverTheTicksTheyCover() {
+        for (int ms : new int[] {40, 60}) {
+            int parts = ms / 20;
+            JitterBuffer buffer = new JitterBuffer(16, 4);
+            ByteBuf opus = Unpooled.buffer(1500);
+            try {
+                // Config 2 (SILK narrowband 40 ms) or 3 (60 ms), code 0: one long frame.
+                byte toc = (byte) ((ms == 40 ? 2 : 3) << 3);
+                for (int seq = 100; seq < 104; seq++) {
+                    if (seq == 102) {
+                        continue; // lost on the way
+                    }
+                    byte[] p = opusPacket(toc, 40 + seq, seq);
+                    opus.clear().writeBytes(p);
+                    buffer.put(seq, opus, 0, p.length, Codec.OPUS);
+                }
+                assertEquals(0, buffer.opusRefused(), ms + " ms is taken");
+                byte[] taken = new byte[JitterBuffer.OPUS_SLOT_BYTES];
+                long firstFrame = -1;
+                for (int packet = 0; packet < 4; packet++) {
+                    for (int part = 0; part < parts; part++) {
+                        assertTrue(buffer.take(out, taken), ms + " ms, packet " + packet + " part " + part);
+                        if (firstFrame < 0) {
+                            firstFrame = buffer.lastTakeFrame();
+                        }
+                        assertEquals(firstFrame + packet * parts + part, buffer.lastTakeFrame());
+                        if (packet == 2) {
+                            assertTrue(buffer.lastTakeLost(), "the lost packet's frames are lost");
+                            continue;
+                        }
+                        assertFalse(buffer.lastTakeLost());
+                        assertEquals(40 + 100 + packet, buffer.lastTakeOpusLength());
+                        assertEquals(parts, buffer.lastTakeOpusParts());
+                        assertEquals(part, buffer.lastTakeOpusPart());
+                        assertEquals((byte) (100 + packet), taken[1], "the packet itself");
+                        if (part < parts - 1) {
+                            assertEquals(-1, buffer.peekNextOpus(new byte[JitterBuffer.OPUS_SLOT_BYTES]),
+                                    "no FEC is read from a packet longer than 20 ms");
+                        }
+                    }
+                }
+            } finally {
+                opus.release();
+            }
+        }
+    }
+
+    /** A caller's ptime 10: two packets make a frame, played once both are in; one missing loses the frame. */
+    @Test
+    void tenMillisecondOpusPacketsArePlayedTwoATick() {
+        JitterBuffer buffer = new JitterBuffer(8, 2);
+        ByteBuf opus = Unpooled.buffer(1500);
+        try {
+            byte toc = (byte) (0 << 3); // config 0: SILK narrowband 10 ms, code 0
+            for (int seq = 0; seq < 6; seq++) {
+                if (seq == 3) {
+                    continue; // the second half of the second frame is lost
+                }
+                byte[] p = opusPacket(toc, 20 + seq, seq + 1);
+                opus.clear().writeBytes(p);
+                buffer.put(seq, opus, 0, p.length, Codec.OPUS);
+            }
+            byte[] huge = opusPacket(toc, JitterBuffer.OPUS_SLOT_BYTES / 2 + 1, 9);
+            opus.clear().writeBytes(huge);
+            buffer.put(6, opus, 0, huge.length, Codec.OPUS);
+            assertEquals(1, buffer.opusRefused(), "a 10 ms packet over half a slot");
+            byte[] taken = new byte[JitterBuffer.OPUS_SLOT_BYTES];
+            assertTrue(buffer.take(out, taken));
+            assertFalse(buffer.lastTakeLost());
+            assertEquals(0, buffer.lastTakeOpusParts(), "two 10 ms packets");
+            assertEquals(20, buffer.lastTakeOpusLength());
+            assertEquals(21, buffer.lastTakeOpusSecondLength());
+            assertEquals(1, taken[1]);
+            assertEquals(2, taken[JitterBuffer.OPUS_SLOT_BYTES / 2 + 1], "the second where the second half goes");
+            assertTrue(buffer.take(out, taken));
+            assertTrue(buffer.lastTakeLost(), "half a frame is a lost frame");
+            assertTrue(buffer.take(out, taken));
+            assertFalse(buffer.lastTakeLost());
+            assertEquals(24, buffer.lastTakeOpusLength());
+            assertEquals(25, buffer.lastTakeOpusSecondLength());
         } finally {
             opus.release();
         }

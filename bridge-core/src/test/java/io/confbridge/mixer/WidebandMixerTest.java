@@ -44,6 +44,9 @@ class WidebandMixerTest {
         OpusEncoder opus;
         /** Sequence numbers whose packet is lost on the way (never reaches the bridge). */
         java.util.Set<Integer> lost = java.util.Set.of();
+        /** Opus talkers: the packet time they send in (10, 20, 40 or 60 ms). */
+        int packetMs = 20;
+        int ticks;
         int seq = 1;
         long sample;
 
@@ -54,6 +57,20 @@ class WidebandMixerTest {
 
         void send() {
             packet.clear();
+            if (audio.codec() == Codec.OPUS && packetMs != 20) {
+                if (opus == null) {
+                    opus = new OpusEncoder();
+                }
+                if (packetMs == 10) {
+                    sendOpus(sample, N / 2);
+                    sendOpus(sample + N / 2, N / 2);
+                } else if (ticks % (packetMs / 20) == 0) {
+                    sendOpus(sample, packetMs / 20 * N); // ahead of time: the whole packet at its first tick
+                }
+                ticks++;
+                sample += N;
+                return;
+            }
             if (audio.codec() == Codec.OPUS) {
                 if (opus == null) {
                     opus = new OpusEncoder();
@@ -79,6 +96,22 @@ class WidebandMixerTest {
             sample += N;
             if (!lost.contains(seq)) {
                 audio.received(seq, packet, 0, packet.readableBytes());
+            }
+            seq++;
+        }
+
+        /** One Opus packet, libopus-encoded like a phone's, of {@code samples} (8 kHz count) from {@code from}. */
+        private void sendOpus(long from, int samples) {
+            short[] pcm = new short[2 * samples];
+            for (int i = 0; i < pcm.length; i++) {
+                pcm[i] = (short) Math.round(AMPLITUDE * Math.sin(2 * Math.PI * hz * (2 * from + i) / 16000));
+            }
+            byte[] out = new byte[1275];
+            int length = opus.encode(pcm, 0, pcm.length, out, 0, out.length);
+            packet.clear().writeBytes(out, 0, length);
+            if (!lost.contains(seq)) {
+                // With the jitter, as the call's receiver gives it: the buffer's depth then counts the packet time.
+                audio.received(seq, packet, 0, length, 0);
             }
             seq++;
         }
@@ -270,6 +303,58 @@ class WidebandMixerTest {
             if (frame >= 20 && frame < 36) {
                 assertEquals(0, level, 1.5, "frame " + frame + ", by the FEC of the packet after a loss");
             }
+        }
+    }
+
+    /**
+     * Issue 11 §1, the caller's ptime: an Opus phone sending 10, 40 or 60 ms packets (libopus codes them
+     * as one long SILK frame or several frames, as a phone's would) is heard at its level in every tick,
+     * with no hole where one packet's frames meet the next's.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {10, 40, 60})
+    void anOpusTalkerSendingAnyPacketTimeIsHeardInEveryTick(int packetMs) {
+        Talker opus = new Talker(Codec.OPUS, 1000);
+        opus.packetMs = packetMs;
+        Ear pcmu = new Ear(Codec.PCMU);
+        Ear g722 = new Ear(Codec.G722);
+        run(new Talker[] {opus}, new Ear[] {pcmu, g722});
+        assertEquals(0, pcmu.levelDb(1000), 2, packetMs + " ms: a PCMU caller hears the 1 kHz at its level");
+        assertEquals(0, g722.levelDb(1000), 2, packetMs + " ms: a G.722 caller too");
+        for (int frame = SKIP; frame < pcmu.frames; frame++) {
+            double level = 20 * Math.log10(amplitude(pcmu.heard, frame * N, (frame + 1) * N, 1000, 8000) / AMPLITUDE);
+            assertEquals(0, level, 2, packetMs + " ms, frame " + frame);
+        }
+    }
+
+    /**
+     * A lost 40 ms Opus packet is concealed by libopus over both its ticks, not a stream run dry. The
+     * jitter buffer holds two packets of a caller sending 40 ms, so the next one is there when the lost
+     * one's first frame is due. libopus's concealment fades (about 18 dB over 40 ms here), and the packet
+     * after it is faded back in from there over three frames (SILK glues a good frame to a concealed one).
+     */
+    @Test
+    void aLostFortyMillisecondOpusPacketIsConcealedAsLostNotRunDry() {
+        Talker opus = new Talker(Codec.OPUS, 1000);
+        opus.packetMs = 40;
+        opus.lost = java.util.Set.of(12);
+        Ear pcmu = new Ear(Codec.PCMU);
+        run(new Talker[] {opus}, new Ear[] {pcmu});
+        assertEquals(2, opus.audio.heard.lostFrames(), "the packet's two frames were played as lost, concealed");
+        int low = 0;
+        int lastLow = -1;
+        for (int frame = SKIP; frame < pcmu.frames; frame++) {
+            double level = 20 * Math.log10(amplitude(pcmu.heard, frame * N, (frame + 1) * N, 1000, 8000) / AMPLITUDE);
+            assertTrue(level > -60, "frame " + frame + " is no hole: " + level + " dB");
+            if (level < -3) {
+                low++;
+                lastLow = frame;
+            }
+        }
+        assertTrue(low <= 4, low + " frames below -3 dB: the loss's two and the fade back in");
+        for (int frame = lastLow + 1; frame < pcmu.frames; frame++) {
+            double level = 20 * Math.log10(amplitude(pcmu.heard, frame * N, (frame + 1) * N, 1000, 8000) / AMPLITUDE);
+            assertEquals(0, level, 2, "back at its level, frame " + frame);
         }
     }
 

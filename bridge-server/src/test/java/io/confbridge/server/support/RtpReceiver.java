@@ -116,7 +116,12 @@ final class RtpReceiver implements AutoCloseable {
             if (opus == null) {
                 opus = new io.confbridge.codec.OpusDecoder();
             }
-            short[] pcm = new short[io.confbridge.codec.OpusDecoder.FRAME];
+            // 20 ms packets, or the 40 and 60 ms ones a phone asking for that ptime gets: 16 kHz samples.
+            int samples48k = io.confbridge.codec.OpusPacket.durationSamples48k(b, from, length);
+            if (samples48k <= 0) {
+                return new short[0];
+            }
+            short[] pcm = new short[samples48k / 3];
             int n = opus.decode(b, from, length, pcm, 0);
             return n == pcm.length ? pcm : new short[0];
         }

@@ -116,6 +116,10 @@ final class RtpSender implements AutoCloseable {
         SdpAnswer negotiated = requireAnswer();
         stopAudio();
         double amplitude = 32767 * Math.pow(10, dBFS / 20);
+        if (negotiated.codec() == Codec.OPUS) {
+            startOpusTone(negotiated, hz, amplitude, ptimeMs);
+            return;
+        }
         double step = 2 * Math.PI * hz / Codec.CLOCK_RATE;
         int samples = ptimeMs * Codec.CLOCK_RATE / 1000;
         long firstTimestamp = timestampAt(System.nanoTime());
@@ -132,6 +136,35 @@ final class RtpSender implements AutoCloseable {
             }
             long ts = (firstTimestamp + packetIndex[0] * samples) & 0xFFFFFFFFL;
             send(socket, negotiated.rtpAddress(), negotiated.audioPayloadType(), packetIndex[0] == 0, ts, payload);
+            packetIndex[0]++;
+        }, 0, TimeUnit.MILLISECONDS.toNanos(ptimeMs), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * An Opus phone set to {@code ptimeMs} (10, 20, 40 or 60): libopus encodes each packet's 16 kHz audio
+     * at that frame size, as the phone's own encoder would, on the 48 kHz clock.
+     */
+    private void startOpusTone(SdpAnswer negotiated, double hz, double amplitude, int ptimeMs) {
+        OpusEncoder encoder = new OpusEncoder();
+        int samples = ptimeMs * 16;
+        short[] pcm = new short[samples];
+        byte[] out = new byte[1275];
+        long base = timestampAt(System.nanoTime()) * 6;
+        long[] packetIndex = {0};
+        double step = 2 * Math.PI * hz / 16000;
+        double[] phase = {0};
+        audioTask = scheduler.scheduleAtFixedRate(() -> {
+            for (int i = 0; i < samples; i++) {
+                pcm[i] = (short) Math.round(amplitude * Math.sin(phase[0]));
+                phase[0] += step;
+                if (phase[0] > 2 * Math.PI) {
+                    phase[0] -= 2 * Math.PI;
+                }
+            }
+            int length = encoder.encode(pcm, 0, samples, out, 0, out.length);
+            long ts = (base + packetIndex[0] * ptimeMs * 48L) & 0xFFFFFFFFL;
+            send(socket, negotiated.rtpAddress(), negotiated.audioPayloadType(), packetIndex[0] == 0, ts,
+                    java.util.Arrays.copyOf(out, length));
             packetIndex[0]++;
         }, 0, TimeUnit.MILLISECONDS.toNanos(ptimeMs), TimeUnit.NANOSECONDS);
     }

@@ -74,16 +74,10 @@ public final class SdpAnswer {
             line(sb, "a=rtpmap:" + te + " telephone-event/8000");
             line(sb, "a=fmtp:" + te + " " + TELEPHONE_EVENT_FMTP);
         }
-        if (audio.codec() == Codec.OPUS) {
-            // Opus goes both ways in 20 ms packets, whatever the caller's ptime (RFC 7587 §6.1's default).
-            line(sb, "a=ptime:" + PacketTime.DEFAULT_MS);
-            line(sb, "a=maxptime:" + PacketTime.DEFAULT_MS);
-        } else {
-            // RFC 3264 §6.1: the packet time we send in, the caller's as far as we can; and (RFC 4566 §6)
-            // the longest packets we take from it.
-            line(sb, "a=ptime:" + audio.packetTimeMs());
-            line(sb, "a=maxptime:" + PacketTime.MAX_MS);
-        }
+        // RFC 3264 §6.1: the packet time we send in, the caller's as far as we can (Opus in whole 20 ms
+        // frames: 20, 40 or 60); and (RFC 4566 §6) the longest packets we take from it.
+        line(sb, "a=ptime:" + audio.codec().sentPacketTimeMs(audio.packetTimeMs()));
+        line(sb, "a=maxptime:" + PacketTime.MAX_MS);
         line(sb, "a=" + audio.direction().answer().attribute());
     }
 

@@ -97,4 +97,24 @@ class PacketTimeChoiceTest {
                 "a=ptime:30");
         assertEquals(30, ours.accept(SdpOffer.parse(answer)).orElseThrow().audio().packetTimeMs());
     }
+
+    /**
+     * Opus (issue 11 §1, the caller's ptime): the bridge's Opus frames are 20 ms, so it answers and sends
+     * the most whole frames that fit what was asked, 20, 40 or 60 ms, and takes 10 to 60 ms packets.
+     */
+    @ParameterizedTest(name = "Opus ptime {0} -> a=ptime:{1}")
+    @CsvSource({"10, 20", "20, 20", "30, 20", "40, 40", "50, 40", "60, 60", "120, 60"})
+    void opusIsAnsweredInWholeTwentyMillisecondFrames(int ptimeMs, int answeredMs) throws Exception {
+        String sdp = SdpFixtures.crlf(
+                "v=0", "o=phone 1 1 IN IP4 192.0.2.7", "s=-", "c=IN IP4 192.0.2.7", "t=0 0",
+                "m=audio 4000 RTP/AVP 96 101",
+                "a=rtpmap:96 opus/48000/2",
+                "a=fmtp:96 useinbandfec=1",
+                "a=rtpmap:101 telephone-event/8000",
+                "a=ptime:" + ptimeMs);
+        assertEquals(io.confbridge.codec.Codec.OPUS, selected(sdp).codec());
+        List<String> lines = answerLines(sdp);
+        assertTrue(lines.contains("a=ptime:" + answeredMs), lines::toString);
+        assertTrue(lines.contains("a=maxptime:60"), "what the bridge takes: " + lines);
+    }
 }

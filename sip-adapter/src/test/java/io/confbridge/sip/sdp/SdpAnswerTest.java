@@ -36,7 +36,7 @@ class SdpAnswerTest {
                 "a=rtpmap:100 telephone-event/8000",
                 "a=fmtp:100 0-16",
                 "a=ptime:20",
-                "a=maxptime:20",
+                "a=maxptime:60",
                 "a=sendrecv"), lines(answer(SdpFixtures.LINPHONE, 1)));
     }
 
