@@ -98,6 +98,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
         this.machine = new CallStateMachine(info.callId(), services.policy(), info.authenticatedOrganizerId());
         this.inbandDtmf = services.inbandDtmf();
         this.audio = new ParticipantAudio(info.codec());
+        audio.maxPlaybackRate(info.maxPlaybackRate());
         // In-band tones are listened for when no RFC 4733 was negotiated, or everywhere if configured.
         this.keys = new DtmfReceiver(info.codec(), info.telephoneEventPayloadType() < 0 || inbandDtmf);
         this.playout = new Playout(rtp, info.codec(), services.holdMusic(), audio.output(),
@@ -177,6 +178,7 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
                 log.info("call {}: codec now {} pt {} te {}", info.callId(), media.codec(),
                         media.audioPayloadType(), media.telephoneEventPayloadType());
             }
+            audio.maxPlaybackRate(media.maxPlaybackRate());
             if (media.packetTimeMs() != rtp.packetTimeMs()) {
                 rtp.packetTime(media.packetTimeMs());
                 log.info("call {}: sending {} ms packets", info.callId(), media.codec().sentPacketTimeMs(media.packetTimeMs()));

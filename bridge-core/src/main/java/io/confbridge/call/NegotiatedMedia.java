@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
  * @param srtp                      the SDES keys now in force, or null for plain RTP; a key that changed
  *                                  means a new SRTP context for that direction
  * @param packetTimeMs              the packet time to send in (10–60 ms), from the caller's {@code a=ptime}
+ * @param maxPlaybackRate           Opus: the caller's {@code maxplaybackrate} (Hz, 48000 when unsaid)
  */
 public record NegotiatedMedia(
         InetSocketAddress remoteRtp,
@@ -26,7 +27,15 @@ public record NegotiatedMedia(
         int telephoneEventPayloadType,
         boolean sendAudio,
         SrtpKeys srtp,
-        int packetTimeMs) {
+        int packetTimeMs,
+        int maxPlaybackRate) {
+
+    /** Media with no Opus playback limit. */
+    public NegotiatedMedia(InetSocketAddress remoteRtp, Codec codec, int audioPayloadType,
+                           int telephoneEventPayloadType, boolean sendAudio, SrtpKeys srtp, int packetTimeMs) {
+        this(remoteRtp, codec, audioPayloadType, telephoneEventPayloadType, sendAudio, srtp, packetTimeMs,
+                NewCall.FULL_PLAYBACK_RATE);
+    }
 
     /** Media on plain RTP in 20 ms packets. */
     public NegotiatedMedia(InetSocketAddress remoteRtp, Codec codec, int audioPayloadType,

@@ -31,6 +31,8 @@ import java.net.InetSocketAddress;
  *                           ({@code caller:<P-Asserted-Identity or From user>}); null for the source address
  * @param packetTimeMs       the packet time to send in (10–60 ms), chosen from the offer's {@code a=ptime}
  *                           and {@code a=maxptime}; 20 for a call without an offer until its answer says
+ * @param maxPlaybackRate    Opus: the most the caller plays out, its {@code maxplaybackrate} (Hz, 48000 when
+ *                           unsaid); the bridge codes no wider a band for it
  */
 public record NewCall(
         String callId,
@@ -47,7 +49,21 @@ public record NewCall(
         boolean rtcpMux,
         SrtpKeys srtp,
         String sourceKey,
-        int packetTimeMs) {
+        int packetTimeMs,
+        int maxPlaybackRate) {
+
+    /** No Opus playback limit (RFC 7587 §6.1's default). */
+    public static final int FULL_PLAYBACK_RATE = 48_000;
+
+    /** A call with no Opus playback limit. */
+    public NewCall(String callId, String requestUriUser, String callerId, InetSocketAddress signallingSource,
+                   InetSocketAddress remoteRtp, Codec codec, int audioPayloadType, int telephoneEventPayloadType,
+                   boolean sendAudio, long authenticatedOrganizerId, InetSocketAddress remoteRtcp, boolean rtcpMux,
+                   SrtpKeys srtp, String sourceKey, int packetTimeMs) {
+        this(callId, requestUriUser, callerId, signallingSource, remoteRtp, codec, audioPayloadType,
+                telephoneEventPayloadType, sendAudio, authenticatedOrganizerId, remoteRtcp, rtcpMux, srtp, sourceKey,
+                packetTimeMs, FULL_PLAYBACK_RATE);
+    }
 
     /** A call sent to in 20 ms packets. */
     public NewCall(String callId, String requestUriUser, String callerId, InetSocketAddress signallingSource,

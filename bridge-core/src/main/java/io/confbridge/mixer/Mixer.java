@@ -199,6 +199,10 @@ public final class Mixer implements MediaClock.Listener {
                 System.arraycopy(localMix(codec), 0, out, at, length = local.encodedLength(codec));
             } else if (p.inMix) {
                 length = mixMinusOwn(p, codec, out, at);
+            } else if (codec == Codec.OPUS) {
+                int band = p.opusBand;
+                byte[] frame = shared.encodedOpus(band);
+                System.arraycopy(frame, 0, out, at, length = shared.encodedOpusLength(band));
             } else {
                 byte[] frame = shared.encoded(codec);
                 System.arraycopy(frame, 0, out, at, length = shared.encodedLength(codec));
@@ -228,8 +232,9 @@ public final class Mixer implements MediaClock.Listener {
         p.limiter.apply(total, wideInMix ? totalHigh : null, p.frame, p.wideFrame ? p.high : null,
                 minusOwn, minusOwnHigh);
         if (codec == Codec.OPUS) {
-            if (p.opusOut == null) {
-                p.opusOut = new SharedMix.OpusStream();
+            int band = p.opusBand;
+            if (p.opusOut == null || p.opusOut.band != band) {
+                p.opusOut = new SharedMix.OpusStream(band); // first time, or a re-INVITE changed its band
             }
             return p.opusOut.encode(minusOwn, minusOwnHigh, out, at);
         }

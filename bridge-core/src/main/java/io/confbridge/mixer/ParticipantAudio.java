@@ -57,6 +57,12 @@ public final class ParticipantAudio {
     /** An Opus talker's own encoder for its mix-minus, and its synthesis filter; made when first needed. */
     SharedMix.OpusStream opusOut;
     /**
+     * The Opus band this participant is sent ({@link SharedMix#OPUS_NARROW} to {@link SharedMix#OPUS_WIDE}),
+     * from its {@code maxplaybackrate}: a phone that plays out 8 kHz gets the narrowband stream, whose
+     * bits all go to what it can play. Written on the call's loop, read by the mixer.
+     */
+    volatile int opusBand = SharedMix.OPUS_WIDE;
+    /**
      * A frame of this participant arrived for this tick and they are not muted, so it is in the sum.
      * Not talker detection: a frame of background noise counts too.
      */
@@ -291,6 +297,14 @@ public final class ParticipantAudio {
             high[i] = (short) Subbands.toMixScale(bandHigh[i]);
         }
         wideFrame = true;
+    }
+
+    /**
+     * The caller's Opus {@code maxplaybackrate} (RFC 7587 §6.1, Hz; call's loop): up to 8000 it is sent
+     * narrowband Opus, up to 12000 mediumband, else wideband (the mix's 16 kHz).
+     */
+    public void maxPlaybackRate(int hz) {
+        opusBand = SharedMix.opusBand(hz);
     }
 
     /** Whether the participant's codec is wideband (G.722) now. */

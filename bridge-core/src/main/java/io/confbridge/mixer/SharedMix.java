@@ -35,9 +35,30 @@ final class SharedMix {
     private final boolean[] ready = new boolean[CODECS.length];
     private G722Encoder encoder;
     private Narrowing narrowing;
-    /** The shared Opus stream, made when the first Opus listener asks; and this tick's packet length. */
-    private OpusStream opus;
-    private int opusLength;
+    /**
+     * The shared Opus streams, one per band listeners play out ({@link #opusBand}), each made when its
+     * first listener asks; this tick's packets and their lengths. Most meetings have only the wideband one.
+     */
+    private final OpusStream[] opus = new OpusStream[OPUS_BANDS];
+    private final byte[][] opusEncoded = new byte[OPUS_BANDS][N];
+    private final int[] opusLength = new int[OPUS_BANDS];
+    private final boolean[] opusReady = new boolean[OPUS_BANDS];
+
+    /** Opus bands a listener may be sent, by the most it plays out (RFC 7587 {@code maxplaybackrate}). */
+    static final int OPUS_NARROW = 0;
+    static final int OPUS_MEDIUM = 1;
+    static final int OPUS_WIDE = 2;
+    private static final int OPUS_BANDS = 3;
+
+    /** The band for a {@code maxplaybackrate}: up to 8000 Hz narrow, up to 12000 medium, else wide. */
+    static int opusBand(int maxPlaybackRate) {
+        return maxPlaybackRate <= 8000 ? OPUS_NARROW : maxPlaybackRate <= 12_000 ? OPUS_MEDIUM : OPUS_WIDE;
+    }
+
+    /** The playback rate that stands for a band, what its encoders are told. */
+    private static int playbackRate(int band) {
+        return band == OPUS_NARROW ? 8000 : band == OPUS_MEDIUM ? 12_000 : 16_000;
+    }
 
     /** This tick's sum: {@code sumHigh} null when no wideband talker is in it. */
     void mix(int[] sum, int[] sumHigh) {
@@ -48,6 +69,7 @@ final class SharedMix {
             limiter.apply(sum, null, low);
         }
         Arrays.fill(ready, false);
+        Arrays.fill(opusReady, false);
     }
 
     /** The frame in {@code codec}; computed on the first ask of the tick. Shared: read only. */
@@ -56,10 +78,7 @@ final class SharedMix {
         byte[] out = encoded[c];
         if (!ready[c]) {
             if (codec == Codec.OPUS) {
-                if (opus == null) {
-                    opus = new OpusStream();
-                }
-                opusLength = opus.encode(low, wide ? high : null, out, 0);
+                return encodedOpus(OPUS_WIDE);
             } else if (codec == Codec.G722) {
                 if (!wide) {
                     Arrays.fill(high, (short) 0);
@@ -79,7 +98,25 @@ final class SharedMix {
 
     /** The length of this tick's frame in {@code codec}, after {@link #encoded}: 160, or an Opus packet's. */
     int encodedLength(Codec codec) {
-        return codec == Codec.OPUS ? opusLength : N;
+        return codec == Codec.OPUS ? opusLength[OPUS_WIDE] : N;
+    }
+
+    /** This tick's Opus packet for listeners of {@code band}; computed on the first ask. Shared: read only. */
+    byte[] encodedOpus(int band) {
+        byte[] out = opusEncoded[band];
+        if (!opusReady[band]) {
+            if (opus[band] == null) {
+                opus[band] = new OpusStream(band);
+            }
+            opusLength[band] = opus[band].encode(low, wide ? high : null, out, 0);
+            opusReady[band] = true;
+        }
+        return out;
+    }
+
+    /** The length of this tick's Opus packet for {@code band}, after {@link #encodedOpus}. */
+    int encodedOpusLength(int band) {
+        return opusLength[band];
     }
 
     /** The shared G.722 stream's encoder: a talker's own encoder starts from its state. */
@@ -115,11 +152,24 @@ final class SharedMix {
      * its own (its mix-minus). Native state: freed by the encoder's cleaner once unreachable.
      */
     static final class OpusStream {
+        /** The band it codes ({@link #OPUS_WIDE} unless its listener plays out less). */
+        final int band;
         private final OpusEncoder encoder = new OpusEncoder();
         private final SubbandSynthesis synthesis = new SubbandSynthesis();
         private final int[] bandLow = new int[N];
         private final int[] bandHigh = new int[N];
         private final short[] pcm = new short[2 * N];
+
+        OpusStream() {
+            this(OPUS_WIDE);
+        }
+
+        OpusStream(int band) {
+            this.band = band;
+            if (band != OPUS_WIDE) {
+                encoder.setMaxPlaybackRate(playbackRate(band));
+            }
+        }
 
         /** Encodes one frame ({@code high} null: no high band) into {@code out} at {@code at}; its length. */
         int encode(short[] low, short[] high, byte[] out, int at) {

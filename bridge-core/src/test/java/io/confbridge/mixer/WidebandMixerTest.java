@@ -122,6 +122,8 @@ class WidebandMixerTest {
         final ParticipantAudio audio;
         final G722Decoder decoder = new G722Decoder();
         OpusDecoder opus;
+        /** The TOC configuration of each Opus packet heard after the first frames. */
+        final java.util.Set<Integer> tocConfigs = new java.util.TreeSet<>();
         final short[] heard;
         int frames;
 
@@ -152,6 +154,9 @@ class WidebandMixerTest {
                     opus = new OpusDecoder();
                 }
                 assertTrue(length > 0 && length <= N, "an Opus frame fits its slot: " + length);
+                if (frames >= SKIP) {
+                    tocConfigs.add((frame[0] >> 3) & 0x1F); // RFC 6716 §3.1: the mode and band coded
+                }
                 assertEquals(OpusDecoder.FRAME, opus.decode(frame, 0, length, heard, frames * 2 * N));
                 frames++;
             } else if (audio.codec().wideband()) {
@@ -356,6 +361,33 @@ class WidebandMixerTest {
             double level = 20 * Math.log10(amplitude(pcmu.heard, frame * N, (frame + 1) * N, 1000, 8000) / AMPLITUDE);
             assertEquals(0, level, 2, "back at its level, frame " + frame);
         }
+    }
+
+    /**
+     * Issue 11 §1, the caller's {@code maxplaybackrate} (RFC 7587 §6.1): an Opus phone that plays out
+     * 8 kHz is sent narrowband Opus (TOC configurations 0–3, SILK narrowband): the bits go to the band it
+     * plays, so a 5 kHz tone is not in it while a 1 kHz one is, and a wideband Opus phone in the same
+     * meeting still hears the 5 kHz. As a talker (its own mix-minus) it gets narrowband too.
+     */
+    @Test
+    void anOpusListenerThatPlaysOutEightKilohertzIsSentNarrowbandOpus() {
+        Talker low = new Talker(Codec.G722, 1000);
+        Talker high = new Talker(Codec.G722, 5000);
+        Talker narrowTalker = new Talker(Codec.OPUS, 600);
+        narrowTalker.audio.maxPlaybackRate(8000);
+        Ear narrowOpus = new Ear(Codec.OPUS);
+        narrowOpus.audio.maxPlaybackRate(8000);
+        Ear wideOpus = new Ear(Codec.OPUS);
+        Ear narrowTalking = new Ear(narrowTalker.audio);
+        run(new Talker[] {low, high, narrowTalker}, new Ear[] {narrowOpus, wideOpus, narrowTalking});
+        assertEquals(0, narrowOpus.levelDb(1000), 2, "the narrowband Opus listener hears the 1 kHz");
+        assertTrue(narrowOpus.levelDb(5000) < -30, "but not the 5 kHz: " + narrowOpus.levelDb(5000));
+        assertTrue(narrowOpus.tocConfigs.stream().allMatch(c -> c < 4), "SILK narrowband: " + narrowOpus.tocConfigs);
+        assertEquals(0, wideOpus.levelDb(5000), 3, "a wideband Opus listener hears the 5 kHz");
+        assertTrue(wideOpus.tocConfigs.stream().noneMatch(c -> c < 4), "not narrowband: " + wideOpus.tocConfigs);
+        assertEquals(0, narrowTalking.levelDb(1000), 2, "the narrowband talker hears the others");
+        assertTrue(narrowTalking.levelDb(5000) < -30, "in narrowband: " + narrowTalking.levelDb(5000));
+        assertTrue(narrowTalking.tocConfigs.stream().allMatch(c -> c < 4), narrowTalking.tocConfigs.toString());
     }
 
     @Test

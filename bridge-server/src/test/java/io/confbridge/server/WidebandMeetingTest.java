@@ -160,6 +160,34 @@ class WidebandMeetingTest {
         assertEquals(640, last.pcm().length, "40 ms of 16 kHz audio in one packet");
     }
 
+    /**
+     * Issue 11 §1, the caller's {@code maxplaybackrate}: an Opus phone that says it plays out 8 kHz is sent
+     * narrowband Opus, so a G.722 talker's 5 kHz is not in what it gets (its 1 kHz is), while a wideband
+     * Opus phone in the same meeting hears the 5 kHz.
+     */
+    @Test
+    void anOpusPhoneThatPlaysOutEightKilohertzIsSentNarrowbandOpus() {
+        TestMeeting meeting = bridge.newMeeting(false);
+        String id = meeting.conferenceId();
+        TestPhone narrowOpus = caller("opus-8k", id, SdpOffer.OPUS_8K_PCMU_TELEPHONE_EVENT);
+        assertEquals(Codec.OPUS, narrowOpus.answer().codec(), narrowOpus.answer().text());
+        TestPhone wideOpus = caller("opus-16k", id, SdpOffer.OPUS_PCMU_TELEPHONE_EVENT);
+        TestPhone talker = caller("g722-talker", id, SdpOffer.G722_ONLY);
+        await("all in the meeting").atMost(IVR_STEP).until(() -> bridge.status(id).participantCount() == 3);
+
+        talker.startTone(5000, -12);
+        await("the wideband Opus phone hears the 5 kHz").atMost(IVR_STEP)
+                .until(() -> wideOpus.toneLevel(5000, WINDOW) > 0.8);
+        long from = System.nanoTime();
+        await().atMost(IVR_STEP).until(() -> System.nanoTime() > from + WINDOW.toNanos());
+        double rms = narrowOpus.audioRms(WINDOW);
+        assertTrue(rms < 300, "the 8 kHz Opus phone hears next to nothing of the 5 kHz (RMS " + rms
+                + "; the tone is about 5800)");
+        talker.startTone(1000, -12);
+        await("the 8 kHz Opus phone hears the 1 kHz").atMost(IVR_STEP)
+                .until(() -> narrowOpus.toneLevel(1000, WINDOW) > 0.8);
+    }
+
     /** Issue 11 §2: a 1 kHz tone from an Opus caller heard by a PCMU caller, and back. */
     @Test
     void opusAndG711CallersHearEachOther() {

@@ -636,13 +636,13 @@ final class SipCall implements CallSignalling {
         return !nextRemote.equals(remoteRtp) || next.sendAudio() != audio.sendAudio() || next.codec() != audio.codec()
                 || next.payloadType() != audio.payloadType()
                 || next.telephoneEventPayloadType() != audio.telephoneEventPayloadType()
-                || next.packetTimeMs() != audio.packetTimeMs();
+                || next.packetTimeMs() != audio.packetTimeMs() || next.maxPlaybackRate() != audio.maxPlaybackRate();
     }
 
     private NegotiatedMedia media(AudioOffer audio, InetSocketAddress remote) {
         return new NegotiatedMedia(remote, audio.codec(), audio.payloadType(), audio.telephoneEventPayloadType(),
                 audio.sendAudio(), localCrypto == null || remoteCrypto == null ? null : localCrypto.keysWith(remoteCrypto),
-                audio.packetTimeMs());
+                audio.packetTimeMs(), audio.maxPlaybackRate());
     }
 
     /** The keys the answer to our offer agreed on: which of ours it took, and the answer's own. */

@@ -319,7 +319,7 @@ final class SipEventRouter implements SipListenerExt {
             newCall = new NewCall(callId, RequestParts.userOf(request.getRequestURI()), RequestParts.callerId(request),
                     signallingSource(request), remoteRtp, audio.codec(), audio.payloadType(),
                     audio.telephoneEventPayloadType(), audio.sendAudio(), organizerId,
-                    remoteRtcp, rtcp.mux(), call.srtpKeys(), source.key(), audio.packetTimeMs());
+                    remoteRtcp, rtcp.mux(), call.srtpKeys(), source.key(), audio.packetTimeMs(), audio.maxPlaybackRate());
         }
         call.heardFrom(request, newCall.signallingSource());
         call.sessionTerms(SessionTimer.terms(sessionAsk));

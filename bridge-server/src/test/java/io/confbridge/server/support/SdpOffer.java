@@ -18,6 +18,9 @@ public enum SdpOffer {
     /** An Opus softphone (Linphone, baresip, Zoiper): Opus on a dynamic payload type first, then µ-law. */
     OPUS_PCMU_TELEPHONE_EVENT(true, "96 0", "a=rtpmap:96 opus/48000/2", "a=fmtp:96 useinbandfec=1",
             "a=rtpmap:0 PCMU/8000"),
+    /** An Opus phone that plays out 8 kHz at most (RFC 7587 {@code maxplaybackrate}), e.g. a DECT handset. */
+    OPUS_8K_PCMU_TELEPHONE_EVENT(true, "96 0", "a=rtpmap:96 opus/48000/2",
+            "a=fmtp:96 maxplaybackrate=8000;useinbandfec=1", "a=rtpmap:0 PCMU/8000"),
     /** A phone that sends DTMF only in-band. */
     NO_TELEPHONE_EVENT(false, "0 8", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000"),
     /** A WebRTC-minded phone (baresip, browsers): RTCP multiplexed on the RTP port (RFC 5761). */

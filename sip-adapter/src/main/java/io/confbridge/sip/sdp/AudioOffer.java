@@ -15,6 +15,8 @@ import io.confbridge.codec.Codec;
  * @param direction                  the offered direction (media-level, else session-level, else sendrecv)
  * @param packetTimeMs               the packet time the bridge sends in and answers as {@code a=ptime}, chosen
  *                                   from the offer's {@code a=ptime} and {@code a=maxptime} ({@link PacketTime})
+ * @param maxPlaybackRate            Opus: the offer's {@code maxplaybackrate} (RFC 7587 §6.1, Hz), the most
+ *                                   the caller plays out; {@link #FULL_PLAYBACK_RATE} when absent or not Opus
  */
 public record AudioOffer(
         int mediaIndex,
@@ -25,7 +27,18 @@ public record AudioOffer(
         int payloadType,
         int telephoneEventPayloadType,
         MediaDirection direction,
-        int packetTimeMs) {
+        int packetTimeMs,
+        int maxPlaybackRate) {
+
+    /** RFC 7587 §6.1: without {@code maxplaybackrate} the receiver plays out up to 48 kHz. */
+    public static final int FULL_PLAYBACK_RATE = 48_000;
+
+    /** A stream with no Opus playback limit. */
+    public AudioOffer(int mediaIndex, String connectionAddress, int port, String protocol, Codec codec,
+                      int payloadType, int telephoneEventPayloadType, MediaDirection direction, int packetTimeMs) {
+        this(mediaIndex, connectionAddress, port, protocol, codec, payloadType, telephoneEventPayloadType, direction,
+                packetTimeMs, FULL_PLAYBACK_RATE);
+    }
 
     /** A stream sent to in 20 ms packets. */
     public AudioOffer(int mediaIndex, String connectionAddress, int port, String protocol, Codec codec,

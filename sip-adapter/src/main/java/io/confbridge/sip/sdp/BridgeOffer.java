@@ -124,7 +124,8 @@ public final class BridgeOffer {
         if (audio.telephoneEventPayloadType() >= 0 && audio.telephoneEventPayloadType() != TELEPHONE_EVENT_PAYLOAD_TYPE) {
             // telephone-event on a number we did not offer: no RFC 4733 then, keys are heard in-band.
             audio = new AudioOffer(audio.mediaIndex(), audio.connectionAddress(), audio.port(), audio.protocol(),
-                    audio.codec(), audio.payloadType(), -1, audio.direction(), audio.packetTimeMs());
+                    audio.codec(), audio.payloadType(), -1, audio.direction(), audio.packetTimeMs(),
+                    audio.maxPlaybackRate());
         }
         return Optional.of(new Agreed(audio, agreed, srtp));
     }

@@ -247,7 +247,31 @@ public record SdpOffer(String sessionConnectionAddress, MediaDirection sessionDi
         MediaDirection direction = m.direction() != null ? m.direction()
                 : sessionDirection != null ? sessionDirection : MediaDirection.SENDRECV;
         return new AudioOffer(i, address, m.port(), m.protocol(), codec, codecPt, eventPt, direction,
-                PacketTime.choose(m.ptimeMs(), m.maxPtimeMs()));
+                PacketTime.choose(m.ptimeMs(), m.maxPtimeMs()),
+                codec == Codec.OPUS ? maxPlaybackRate(m.fmtps().get(codecPt)) : AudioOffer.FULL_PLAYBACK_RATE);
+    }
+
+    /**
+     * The {@code maxplaybackrate} of an Opus {@code a=fmtp} (RFC 7587 §6.1: "maxplaybackrate=8000;
+     * useinbandfec=1"), in Hz; {@link AudioOffer#FULL_PLAYBACK_RATE} when absent or unreadable, and
+     * no less than 8000, the least Opus codes.
+     */
+    static int maxPlaybackRate(String fmtp) {
+        if (fmtp == null) {
+            return AudioOffer.FULL_PLAYBACK_RATE;
+        }
+        for (String parameter : fmtp.split(";")) {
+            int eq = parameter.indexOf('=');
+            if (eq > 0 && parameter.substring(0, eq).trim().equalsIgnoreCase("maxplaybackrate")) {
+                try {
+                    long hz = Long.parseLong(parameter.substring(eq + 1).trim());
+                    return (int) Math.max(8000, Math.min(AudioOffer.FULL_PLAYBACK_RATE, hz));
+                } catch (NumberFormatException e) {
+                    return AudioOffer.FULL_PLAYBACK_RATE;
+                }
+            }
+        }
+        return AudioOffer.FULL_PLAYBACK_RATE;
     }
 
     private static Codec codecOf(SdpMedia m, int pt) {

@@ -29,6 +29,24 @@ class SdpOfferTest {
         assertTrue(audio.sendAudio());
     }
 
+    /** RFC 7587 §6.1: the caller's Opus {@code maxplaybackrate}, read leniently, 48000 when unsaid. */
+    @Test
+    void opusMaxPlaybackRateIsReadFromTheChosenPayloadTypesFmtp() throws Exception {
+        assertEquals(AudioOffer.FULL_PLAYBACK_RATE, select(SdpFixtures.LINPHONE).maxPlaybackRate(), "unsaid");
+        String narrow = SdpFixtures.LINPHONE.replace("a=fmtp:96 useinbandfec=1",
+                "a=fmtp:96 useinbandfec=1; maxplaybackrate=8000");
+        assertEquals(8000, select(narrow).maxPlaybackRate());
+        assertEquals(12000, select(SdpFixtures.LINPHONE.replace("a=fmtp:96 useinbandfec=1",
+                "a=fmtp:96 MaxPlaybackRate=12000")).maxPlaybackRate());
+        assertEquals(8000, select(SdpFixtures.LINPHONE.replace("a=fmtp:96 useinbandfec=1",
+                "a=fmtp:96 maxplaybackrate=100")).maxPlaybackRate(), "no less than Opus's least");
+        assertEquals(AudioOffer.FULL_PLAYBACK_RATE, select(SdpFixtures.LINPHONE.replace("a=fmtp:96 useinbandfec=1",
+                "a=fmtp:96 maxplaybackrate=fast")).maxPlaybackRate(), "unreadable: as if unsaid");
+        assertEquals(AudioOffer.FULL_PLAYBACK_RATE, SdpOffer.parse(narrow)
+                .selectAudioPreferring(List.of(Codec.PCMU), false, false).orElseThrow().audio().maxPlaybackRate(),
+                "only Opus's own fmtp counts");
+    }
+
     @Test
     void linphoneOfferKeepsRtpmapAndFmtpByPayloadType() throws Exception {
         SdpMedia media = SdpOffer.parse(SdpFixtures.LINPHONE).media().get(0);
