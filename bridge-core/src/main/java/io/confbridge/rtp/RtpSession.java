@@ -632,6 +632,12 @@ public final class RtpSession {
             // cannot take our audio (RTP bleed), nor can someone who learnt the SSRC while the caller talks.
             return false;
         }
+        if (sender.getPort() == 0) {
+            // RFC 768: source port 0 means no reply is wanted, and nothing can be sent there (SIPp's pcap
+            // replay sends so). Its audio is taken once it passed probation, but the stream is not moved
+            // there: the caller would hear nothing.
+            return true;
+        }
         latch(sender, ssrc);
         return true;
     }

@@ -128,6 +128,24 @@ class RtpLatchingTest {
         assertEquals(3, session.foreignDropped());
     }
 
+    /**
+     * A source port of 0 (RFC 768: no reply wanted; SIPp's pcap replay sends so) can never be sent to: its
+     * audio is taken after probation, but the stream keeps going to the SDP address.
+     */
+    @Test
+    void aSourceWithPortZeroIsHeardButNeverLatchedOnto() {
+        attached(true, SDP);
+        session.confirm();
+        InetSocketAddress portZero = new InetSocketAddress("127.0.0.1", 0);
+        for (int seq = 200; seq < 200 + RtpSession.PROBATION_PACKETS + 2; seq++) {
+            receive(portZero, seq, CALLER_SSRC, seq * 20 * MS);
+            assertEquals(SDP, sendOneFrame(), "still sending to the SDP address");
+        }
+        assertEquals(List.of("audio 203", "audio 204", "audio 205"), delivered, "heard after probation");
+        assertEquals(0, session.latches());
+        assertEquals(SDP, session.sendingTo());
+    }
+
     @Test
     void aRunBrokenBySequenceSsrcOrPayloadTypeStartsProbationAgain() {
         attached(true, SDP);
