@@ -119,9 +119,14 @@ public final class OpusDecoder implements AutoCloseable {
         return decoded;
     }
 
-    /** Forgets the stream (a new SSRC): the next packet decodes as the first. Not per frame: allocates. */
+    /**
+     * Forgets the stream: the next packet decodes as the first. For a new SSRC, or a stream whose packets
+     * were not decoded for a while (a silent participant, see {@code ParticipantAudio}), whose history
+     * would be stale. Allocates nothing.
+     */
     public void reset() {
-        OpusNative.check(OpusNative.decoderReset(open().decoder), "opus_decoder_ctl reset");
+        OpusNative.check(OpusNative.opus_decoder_init(open().decoder, OpusNative.SAMPLE_RATE, OpusNative.CHANNELS),
+                "opus_decoder_init");
         Reference.reachabilityFence(this);
     }
 

@@ -63,6 +63,13 @@ final class OpusNative {
     static native void opus_decoder_destroy(Pointer st);
 
     /**
+     * Initialises a decoder's state in place, as new: the same as {@code OPUS_RESET_STATE}, but bound
+     * directly (the ctl is varargs, so it can only be reached through the interface mapping, which
+     * allocates).
+     */
+    static native int opus_decoder_init(Pointer st, int fs, int channels);
+
+    /**
      * {@code data} null (with {@code len} 0) asks for concealment; {@code decodeFec} 1 decodes the
      * in-band FEC copy of the frame before {@code data}. Returns samples per channel or a negative error.
      */
@@ -82,10 +89,6 @@ final class OpusNative {
         IntByReference value = new IntByReference();
         check(Opus.INSTANCE.opus_encoder_ctl(ref(st), request, value), "opus_encoder_ctl " + request);
         return value.getValue();
-    }
-
-    static int decoderReset(Pointer st) {
-        return Opus.INSTANCE.opus_decoder_ctl(ref(st), Opus.OPUS_RESET_STATE);
     }
 
     static int decoderGet(Pointer st, int request) {

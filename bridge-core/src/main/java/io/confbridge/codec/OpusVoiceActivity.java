@@ -1,0 +1,149 @@
+package io.confbridge.codec;
+
+/**
+ * Reads the voice activity flags an Opus sender puts in its packets (RFC 6716 §4.2.3), without decoding
+ * them: the mixer need not decode a caller who says nothing and is not heard (issue 11 §3: cost grows with
+ * talkers, not with participants).
+ *
+ * <p>In SILK and hybrid packets, each Opus frame's range-coded data begins with one VAD flag per SILK
+ * frame (one for 10 and 20 ms, two for 40 ms, three for 60 ms), each a binary symbol of probability 1/2,
+ * followed by the LBRR flag. Reading them needs only the first bytes of the range decoder (RFC 6716
+ * §4.1.1, §4.1.3.1), done here on the packet as it lies in the jitter buffer. CELT-only packets carry no
+ * such flag: their activity is {@link #UNKNOWN}, and they are decoded as always.
+ *
+ * <p>Stateless, allocation-free; the packet is read only between {@code off} and {@code off + len}.
+ */
+public final class OpusVoiceActivity {
+    /** Every SILK frame of the packet is flagged as no voice activity. */
+    public static final int SILENT = 0;
+    /** At least one SILK frame of the packet is flagged as voice. */
+    public static final int VOICE = 1;
+    /** A CELT-only or malformed packet: no flag to read. */
+    public static final int UNKNOWN = -1;
+
+    private static final long CODE_BOT = 1L << 23;
+    private static final long CODE_TOP_MASK = (1L << 31) - 1;
+
+    private OpusVoiceActivity() {
+    }
+
+    /** {@link #VOICE}, {@link #SILENT} or {@link #UNKNOWN} for the packet of {@code len} bytes at {@code off}. */
+    public static int of(byte[] packet, int off, int len) {
+        if (OpusPacket.validate(packet, off, len) < 0) {
+            return UNKNOWN;
+        }
+        int config = (packet[off] & 0xFF) >>> 3;
+        if (config >= 16) {
+            return UNKNOWN;
+        }
+        int silkFrames = config < 12 && (config & 3) >= 2 ? (config & 3) : 1; // 40 ms: 2, 60 ms: 3
+        int end = off + len;
+        int pos = off + 1;
+        switch (packet[off] & 3) {
+            case 0:
+                return flags(packet, pos, end - pos, silkFrames);
+            case 1: {
+                int each = (end - pos) / 2;
+                return either(flags(packet, pos, each, silkFrames), flags(packet, pos + each, each, silkFrames));
+            }
+            case 2: {
+                int first = packet[pos] & 0xFF;
+                if (first > 251) {
+                    first += 4 * (packet[pos + 1] & 0xFF);
+                    pos++;
+                }
+                pos++;
+                return either(flags(packet, pos, first, silkFrames),
+                        flags(packet, pos + first, end - pos - first, silkFrames));
+            }
+            default:
+                return code3(packet, off, end, silkFrames);
+        }
+    }
+
+    /** Code 3: M frames, CBR or VBR, maybe padded (already validated, so the lengths fit). */
+    private static int code3(byte[] packet, int off, int end, int silkFrames) {
+        int countByte = packet[off + 1] & 0xFF;
+        int frames = countByte & 0x3F;
+        int pos = off + 2;
+        int padding = 0;
+        if ((countByte & 0x40) != 0) {
+            int b;
+            do {
+                b = packet[pos++] & 0xFF;
+                padding += b == 255 ? 254 : b;
+            } while (b == 255);
+        }
+        int dataEnd = end - padding;
+        if ((countByte & 0x80) == 0) {
+            int each = (dataEnd - pos) / frames;
+            int result = SILENT;
+            for (int i = 0; i < frames; i++) {
+                result = either(result, flags(packet, pos + i * each, each, silkFrames));
+            }
+            return result;
+        }
+        // VBR: M-1 coded lengths first, then the frames; the last one takes what is left.
+        int lengthsAt = pos;
+        int dataAt = pos;
+        for (int i = 0; i < frames - 1; i++) {
+            dataAt += (packet[dataAt] & 0xFF) > 251 ? 2 : 1;
+        }
+        int result = SILENT;
+        for (int i = 0; i < frames; i++) {
+            int length;
+            if (i < frames - 1) {
+                length = packet[lengthsAt] & 0xFF;
+                if (length > 251) {
+                    length += 4 * (packet[lengthsAt + 1] & 0xFF);
+                    lengthsAt++;
+                }
+                lengthsAt++;
+            } else {
+                length = dataEnd - dataAt;
+            }
+            result = either(result, flags(packet, dataAt, length, silkFrames));
+            dataAt += length;
+        }
+        return result;
+    }
+
+    private static int either(int a, int b) {
+        return a == VOICE || b == VOICE ? VOICE : a == UNKNOWN || b == UNKNOWN ? UNKNOWN : SILENT;
+    }
+
+    /**
+     * The first {@code silkFrames} symbols of one Opus frame's range coder, each a VAD flag: RFC 6716's
+     * range decoder (§4.1.1 initialisation, §4.1.2 renormalisation) reading symbols of probability 1/2
+     * ({@code ec_dec_bit_logp} with logp 1, §4.1.3.1), in local variables so nothing is allocated. A frame
+     * of 0 or 1 byte is a DTX or lost frame (RFC 6716 §3.2.1): no voice.
+     */
+    private static int flags(byte[] data, int at, int length, int silkFrames) {
+        if (length <= 1) {
+            return SILENT;
+        }
+        int end = at + length;
+        int pos = at;
+        long rng = 128;
+        int rem = data[pos++] & 0xFF;
+        long val = rng - 1 - (rem >> 1);
+        for (int i = -1; i < silkFrames; i++) {
+            if (i >= 0) {
+                long s = rng >>> 1;
+                if (val < s) {
+                    return VOICE; // the symbol is 1
+                }
+                val -= s;
+                rng -= s;
+            }
+            while (rng <= CODE_BOT) {
+                rng <<= 8;
+                int sym = rem;
+                rem = pos < end ? data[pos++] & 0xFF : 0;
+                sym = ((sym << 8) | rem) >> 1;
+                val = ((val << 8) + (0xFF & ~sym)) & CODE_TOP_MASK;
+            }
+        }
+        return SILENT;
+    }
+}
