@@ -13,20 +13,27 @@ import java.nio.file.Path;
  * a 3 kHz and a 6 kHz partial, so the G.722 high band carries sound too; it is encoded with the
  * bridge's own encoder. Run with the bridge jar on the class path (Java's single-file launch):
  *
- *     java -cp bridge-server/target/bridge.jar bench/G722Wav.java OUT.wav [SECONDS]
+ *     java -cp bridge-server/target/bridge.jar bench/G722Wav.java OUT.wav [SECONDS] [noise]
+ *
+ * With {@code noise}, the audio is low white noise (-60 dBFS RMS) instead: a caller who is not talking.
  */
 public final class G722Wav {
     private static final int RATE = 16_000;
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
-            System.err.println("usage: G722Wav OUT.wav [SECONDS]");
+            System.err.println("usage: G722Wav OUT.wav [SECONDS] [noise]");
             System.exit(2);
         }
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 10;
         int samples = (int) (seconds * RATE) / 320 * 320; // whole 20 ms frames
         short[] pcm = new short[samples];
-        for (int n = 0; n < samples; n++) {
+        boolean noise = args.length > 2 && "noise".equals(args[2]);
+        java.util.Random random = new java.util.Random(1);
+        for (int n = 0; n < samples && noise; n++) {
+            pcm[n] = (short) Math.round(random.nextGaussian() * 32768 * Math.pow(10, -60 / 20.0));
+        }
+        for (int n = 0; n < samples && !noise; n++) {
             boolean pause = n % RATE >= 0.8 * RATE;
             double t = (double) n / RATE;
             double v = pause ? 0 : 5000 * Math.sin(2 * Math.PI * 440 * t) + 1500 * Math.sin(2 * Math.PI * 3000 * t)

@@ -15,7 +15,10 @@ import java.nio.file.Path;
  * partials), encoded at 16 kHz by the bridge's own libopus encoder. Run with the bridge jar on the class
  * path (Java's single-file launch):
  *
- *     java -cp bridge-server/target/bridge.jar bench/OpusPcap.java OUT.pcap [SECONDS]
+ *     java -cp bridge-server/target/bridge.jar bench/OpusPcap.java OUT.pcap [SECONDS] [noise]
+ *
+ * With {@code noise}, the audio is low white noise (-60 dBFS RMS) instead: a caller who is not talking,
+ * whose packets libopus flags as no voice activity.
  */
 public final class OpusPcap {
     private static final int RATE = 16_000;
@@ -23,13 +26,15 @@ public final class OpusPcap {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
-            System.err.println("usage: OpusPcap OUT.pcap [SECONDS]");
+            System.err.println("usage: OpusPcap OUT.pcap [SECONDS] [noise]");
             System.exit(2);
         }
         int frames = (int) ((args.length > 1 ? Double.parseDouble(args[1]) : 10) * 50);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putInt(0xa1b2c3d4).putShort((short) 2)
                 .putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1).array()); // Ethernet captures
+        boolean noise = args.length > 2 && "noise".equals(args[2]);
+        java.util.Random random = new java.util.Random(1);
         short[] pcm = new short[320];
         byte[] opus = new byte[1275];
         try (OpusEncoder encoder = new OpusEncoder()) {
@@ -38,7 +43,8 @@ public final class OpusPcap {
                     int n = frame * pcm.length + i;
                     double t = (double) n / RATE;
                     boolean pause = n % RATE >= 0.8 * RATE;
-                    pcm[i] = (short) Math.round(pause ? 0 : 5000 * Math.sin(2 * Math.PI * 440 * t)
+                    pcm[i] = noise ? (short) Math.round(random.nextGaussian() * 32768 * Math.pow(10, -60 / 20.0))
+                            : (short) Math.round(pause ? 0 : 5000 * Math.sin(2 * Math.PI * 440 * t)
                             + 1500 * Math.sin(2 * Math.PI * 3000 * t) + 1000 * Math.sin(2 * Math.PI * 6000 * t));
                 }
                 int length = encoder.encode(pcm, 0, opus, 0, opus.length);

@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Write a G.711 mu-law WAV file for SIPp's rtp_stream action (callers' outgoing audio).
 
-    gen_audio.py <out.wav> [--seconds 10] [--hz 440]
+    gen_audio.py <out.wav> [--seconds 10] [--hz 440] [--noise-dbfs -60]
 
 SIPp's rtp_stream skips the RIFF/WAVE header and sends the raw bytes 160 at a time
 (20 ms of PCMU, payload type 0), looping. A quiet 440 Hz tone with a short pause every
-second gives the bridge something that is neither silence nor a constant.
+second gives the bridge something that is neither silence nor a constant. With --noise-dbfs,
+the file is low white noise at that RMS level instead: a caller who is not talking, as a
+phone with its microphone open in a quiet room sends.
 """
 
 import argparse
 import math
+import random
 import struct
 
 
@@ -38,6 +41,13 @@ def ulaw_tone(seconds, hz, amplitude=6000, rate=8000):
     return bytes(out)
 
 
+def ulaw_noise(seconds, dbfs, rate=8000, seed=1):
+    """White noise of RMS `dbfs` relative to full scale (32768), mu-law encoded."""
+    rng = random.Random(seed)
+    sigma = 32768 * 10 ** (dbfs / 20)
+    return bytes(linear_to_ulaw(int(round(rng.gauss(0, sigma)))) for _ in range(int(seconds * rate)))
+
+
 def ulaw_wav(data, rate=8000):
     """A WAVE_FORMAT_MULAW (7) file around raw mu-law bytes."""
     fmt = struct.pack("<HHIIHHH", 7, 1, rate, rate, 1, 8, 0)
@@ -50,9 +60,11 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--hz", type=float, default=440.0)
+    parser.add_argument("--noise-dbfs", type=float, help="low noise at this RMS level instead of the tone")
     args = parser.parse_args()
+    data = ulaw_tone(args.seconds, args.hz) if args.noise_dbfs is None else ulaw_noise(args.seconds, args.noise_dbfs)
     with open(args.out, "wb") as f:
-        f.write(ulaw_wav(ulaw_tone(args.seconds, args.hz)))
+        f.write(ulaw_wav(data))
 
 
 if __name__ == "__main__":

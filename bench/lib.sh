@@ -114,6 +114,16 @@ prepare_media() {
   else
     python3 "$BENCH_DIR/gen_audio.py" "$RUN_DIR/caller.wav" --seconds 10
   fi
+  if [ -n "${TALKERS:-}" ]; then
+    # The callers who do not talk (--talkers): the same scenario, sending low noise (-60 dBFS) instead.
+    sed -e 's|caller.wav,|caller-noise.wav,|' -e 's|caller-opus.pcap|caller-opus-noise.pcap|' \
+        "$RUN_DIR/caller-rtp.xml" >"$RUN_DIR/caller-noise.xml"
+    case "${CALLER_CODEC:-pcmu}" in
+      g722) java -cp "$JAR" "$BENCH_DIR/G722Wav.java" "$RUN_DIR/caller-noise.wav" 10 noise || return 1 ;;
+      opus) java -cp "$JAR" "$BENCH_DIR/OpusPcap.java" "$RUN_DIR/caller-opus-noise.pcap" "${OPUS_SECONDS:-300}" noise || return 1 ;;
+      *) python3 "$BENCH_DIR/gen_audio.py" "$RUN_DIR/caller-noise.wav" --seconds 10 --noise-dbfs -60 ;;
+    esac
+  fi
   python3 "$BENCH_DIR/gen_dtmf_pcap.py" '*' "$RUN_DIR/star.pcap" --start-seq 1000 --start-ts 16000 --check >/dev/null || return 1
 }
 

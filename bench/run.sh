@@ -36,6 +36,10 @@
 #   --open-meeting         lobby part: the demo meeting starts with its first caller (requirePinToStart
 #                          false, no entry tones, no participant limit, set through the admin API), so
 #                          the N callers are N talkers in one meeting and each hears the mix of the others
+#   --talkers K            lobby part: K of the N callers talk (the audio above) and the other N-K send low
+#                          noise (-60 dBFS; for Opus, packets libopus flags as no voice), as in a real meeting;
+#                          the K talkers come from a second SIPp (port N+2, media ports from 18500). Default: all
+#                          N callers talk. With --open-meeting this measures a meeting of N with K talkers.
 #   --meeting-callers N    callers in the meeting part [50]
 #   --budget S             stop stepping up when this many seconds have passed [540]
 #   --keep-pcap            keep the lobby captures (large) in the results directory
@@ -71,6 +75,8 @@ RATE_SECONDS=10
 RATE_HOLD_MS=5000
 RATE_RTP=yes
 OPEN_MEETING=no
+TALKERS=""
+TALKERS_MEDIA_PORT=18500     # the --talkers SIPp's media ports: above the other callers', below the bridge's
 CALLER_RTP=yes
 CALLER_CODEC=pcmu
 MEETING_CALLERS=50
@@ -101,6 +107,7 @@ while [ $# -gt 0 ]; do
     --no-caller-rtp) CALLER_RTP=no ;;
     --codec) CALLER_CODEC=$2; shift ;;
     --open-meeting) OPEN_MEETING=yes ;;
+    --talkers) TALKERS=$2; shift ;;
     --meeting-callers) MEETING_CALLERS=$2; shift ;;
     --budget) BUDGET=$2; shift ;;
     --keep-pcap) KEEP_PCAP=yes ;;
@@ -247,6 +254,7 @@ LOBBY_ROWS=""
 part_lobby() {
   local n rate ramp end_s tag limit cap_pid t0 b0 s0 t1 b1 s1 bridge_cpu sipp_cpu line json ok failed pass
   local streams p50 p99 mx worst drops missing stall reason byerate sipp_proc m0 mt0 m1 mt1 machine_cpu
+  local talker_pid talker_proc
   rate=${LOBBY_RATE:-200}
   if [ -z "$LOBBY_RATE" ] && [ -n "$RATE_BEST" ] && [ "$RATE_BEST" -lt "$rate" ]; then rate=$RATE_BEST; fi
   if [ -z "$LOBBY_RATE" ] && [ "$PART" = all ] && [ -z "$RATE_BEST" ]; then rate=50; fi
@@ -266,17 +274,31 @@ part_lobby() {
     write_holds "$RUN_DIR/hold-$tag.csv" "$n" "$rate" "$byerate" "$end_s"
     limit=$((end_s + n / byerate + 25))
     log "lobby: $n callers at $rate cps (ramp ${ramp}s), caller RTP $CALLER_RTP, capture ${LOBBY_WINDOW}s after ${LOBBY_SETTLE}s settle"
-    run_sipp "$tag" "$limit" -sf "$(caller_scenario "$CALLER_RTP")" -inf "hold-$tag.csv" -s "$CONF_ID" \
-      -p "$UAC_PORT" -mp "$CALLER_MEDIA_PORT" -m "$n" -r "$rate" -l $((n + 10)) -rtp_threadtasks 50
+    talker_pid=""
+    if [ -n "$TALKERS" ]; then
+      # K talkers from their own SIPp (a scenario's audio is fixed), then the N-K quiet callers.
+      run_sipp "$tag-talkers" "$limit" -sf caller-rtp.xml -inf "hold-$tag.csv" -s "$CONF_ID" \
+        -p "$ORG_PORT" -mp "$TALKERS_MEDIA_PORT" -m "$TALKERS" -r "$rate" -l $((TALKERS + 10)) -rtp_threadtasks 50
+      talker_pid=$SIPP_PID
+      run_sipp "$tag" "$limit" -sf caller-noise.xml -inf "hold-$tag.csv" -s "$CONF_ID" \
+        -p "$UAC_PORT" -mp "$CALLER_MEDIA_PORT" -m $((n - TALKERS)) -r "$rate" -l $((n + 10)) -rtp_threadtasks 50
+    else
+      run_sipp "$tag" "$limit" -sf "$(caller_scenario "$CALLER_RTP")" -inf "hold-$tag.csv" -s "$CONF_ID" \
+        -p "$UAC_PORT" -mp "$CALLER_MEDIA_PORT" -m "$n" -r "$rate" -l $((n + 10)) -rtp_threadtasks 50
+    fi
     sleep $((ramp + LOBBY_SETTLE))
     tcpdump -i lo -n -B 131072 -s 96 -w "$RUN_DIR/$tag.pcap" "udp and src portrange $RTP_MIN-$RTP_MAX" \
       2>"$RUN_DIR/$tag.tcpdump.err" &
     cap_pid=$!
     track_child "$cap_pid"
     sipp_proc=$(sipp_process "$SIPP_PID")
-    t0=$(date +%s.%N); b0=$(cpu_ticks "$BRIDGE_PID"); s0=$(cpu_ticks "${sipp_proc:-0}"); read -r m0 mt0 < <(machine_ticks)
+    talker_proc=0
+    [ -n "$talker_pid" ] && talker_proc=$(sipp_process "$talker_pid")
+    t0=$(date +%s.%N); b0=$(cpu_ticks "$BRIDGE_PID"); s0=$(( $(cpu_ticks "${sipp_proc:-0}") + $(cpu_ticks "${talker_proc:-0}") ))
+    read -r m0 mt0 < <(machine_ticks)
     sleep "$LOBBY_WINDOW"
-    t1=$(date +%s.%N); b1=$(cpu_ticks "$BRIDGE_PID"); s1=$(cpu_ticks "${sipp_proc:-0}"); read -r m1 mt1 < <(machine_ticks)
+    t1=$(date +%s.%N); b1=$(cpu_ticks "$BRIDGE_PID"); s1=$(( $(cpu_ticks "${sipp_proc:-0}") + $(cpu_ticks "${talker_proc:-0}") ))
+    read -r m1 mt1 < <(machine_ticks)
     machine_cpu=$(python3 -c "print('%.0f' % (($m1 - $m0) / max(1, $mt1 - $mt0) * 100))")
     stop_pid "$cap_pid" INT
     bridge_cpu=$(python3 -c "print('%.0f' % (($b1 - $b0) / $(getconf CLK_TCK) / ($t1 - $t0) * 100))")
@@ -291,6 +313,13 @@ part_lobby() {
     python3 "$BENCH_DIR/sipp_stats.py" --stat "$RUN_DIR/$tag.stat.csv" --json "$RUN_DIR/$tag.sipp.json" \
       | tee -a "$RUN_DIR/run.log" >&2
     read -r ok failed < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["successful"], d["failed"])' "$RUN_DIR/$tag.sipp.json")
+    if [ -n "$talker_pid" ]; then
+      wait "$talker_pid" || true
+      python3 "$BENCH_DIR/sipp_stats.py" --stat "$RUN_DIR/$tag-talkers.stat.csv" --json "$RUN_DIR/$tag-talkers.sipp.json" \
+        | tee -a "$RUN_DIR/run.log" >&2
+      read -r ok failed < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["successful"] + int(sys.argv[2]), d["failed"] + int(sys.argv[3]))' \
+        "$RUN_DIR/$tag-talkers.sipp.json" "$ok" "$failed")
+    fi
     read -r streams p50 p99 mx worst drops missing stall < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
 w=d["worst_stall_slots"]
 print(d["streams"], "%.1f" % d["gap_p50_ms"], "%.1f" % d["gap_p99_ms"], "%.1f" % d["gap_max_ms"], "%.1f" % d["worst_stream_p99_ms"], d["tcpdump_dropped"], d["rtp_seq_missing"],
@@ -369,6 +398,13 @@ if [ "$BUILD" = yes ]; then
   (cd "$REPO_DIR" && mvn -B -q -o package -DskipTests) >"$RUN_DIR/build.log" 2>&1 || { log "build failed, see build.log"; exit 1; }
 fi
 case "$CALLER_CODEC" in pcmu|g722|opus) ;; *) echo "--codec: pcmu, g722 or opus, not $CALLER_CODEC" >&2; exit 2 ;; esac
+if [ -n "$TALKERS" ]; then
+  case "$TALKERS" in ''|*[!0-9]*) echo "--talkers: a number of callers, not $TALKERS" >&2; exit 2 ;; esac
+  for n in ${LOBBY_STEPS//,/ }; do
+    [ "$n" -gt "$TALKERS" ] || { echo "--talkers $TALKERS: every --lobby-steps size must be larger (got $n)" >&2; exit 2; }
+  done
+  [ "$CALLER_RTP" = yes ] || { echo "--talkers needs callers that send RTP (not with --no-caller-rtp)" >&2; exit 2; }
+fi
 prepare_media || { log "could not prepare media files"; exit 1; }
 
 case "$PART" in
@@ -388,6 +424,7 @@ esac
   if [ -n "$LOBBY_ROWS" ]; then
     if [ "$OPEN_MEETING" = yes ]; then
       echo "## Talkers in one meeting (--open-meeting: every caller is a participant and hears the mix of the others)"
+      [ -n "$TALKERS" ] && echo "$TALKERS of the callers talk; the others send low noise (-60 dBFS)"
     fi
     echo "## Lobby capacity (callers in one lobby hearing hold music; caller RTP: $CALLER_RTP, 50 pps each way, codec $CALLER_CODEC; ramp ${LOBBY_RAMP_RATE:-?} cps; ${LOBBY_WINDOW}s capture)"
     echo

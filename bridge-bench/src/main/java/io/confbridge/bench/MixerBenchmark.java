@@ -2,6 +2,7 @@ package io.confbridge.bench;
 
 import io.confbridge.codec.Codec;
 import io.confbridge.codec.G722Encoder;
+import io.confbridge.codec.OpusEncoder;
 import io.confbridge.mixer.EncodedFrameRing;
 import io.confbridge.mixer.Mixer;
 import io.confbridge.mixer.ParticipantAudio;
@@ -20,6 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,21 +48,37 @@ public class MixerBenchmark {
      * {@code none}: G.711 only, half PCMU and half PCMA (the figures before G.722). {@code third}: every
      * third participant G.722, the others PCMU and PCMA, so the first talker is G.722 and the wideband
      * path (G.722 decoding, two-band sums, the low-pass for G.711 ears, G.722 encoding) runs every tick.
+     * {@code opus}: three codecs, a third each of G.722, Opus and PCMU, so the talkers are one of each and
+     * every tick decodes an Opus talker and encodes the shared mix and the Opus talker's mix-minus in Opus.
      */
-    @Param({"none", "third"})
+    @Param({"none", "third", "opus"})
     String wideband;
+
+    /**
+     * What the participants who are not talking send: {@code nothing} (as if their phones stopped sending
+     * in silence), or {@code noise}: a packet every tick of low noise (-60 dBFS), as most phones send,
+     * which the mixer must take and measure (for Opus, libopus flags it as no voice).
+     */
+    @Param({"nothing", "noise"})
+    String quiet;
 
     private Mixer mixer;
     private ParticipantAudio[] audio;
     private int talking;
     private ByteBuf packet;
     private ByteBuf widePacket;
+    private ByteBuf noisePacket;
+    private ByteBuf wideNoisePacket;
+    /** A second of libopus packets, speech-like and low noise, played in a loop. */
+    private final ByteBuf[] opusVoice = new ByteBuf[50];
+    private final ByteBuf[] opusNoise = new ByteBuf[50];
     private int sequence;
 
     @Setup
     public void setUp() {
         audio = new ParticipantAudio[participants];
         Codec[] codecs = "none".equals(wideband) ? new Codec[] {Codec.PCMU, Codec.PCMA}
+                : "opus".equals(wideband) ? new Codec[] {Codec.G722, Codec.OPUS, Codec.PCMU}
                 : new Codec[] {Codec.G722, Codec.PCMU, Codec.PCMA};
         for (int i = 0; i < participants; i++) {
             audio[i] = new ParticipantAudio(codecs[i % codecs.length]);
@@ -80,6 +98,35 @@ public class MixerBenchmark {
         byte[] widePayload = new byte[Codec.FRAME_SAMPLES];
         new G722Encoder().encode(wide, 0, wide.length, widePayload, 0);
         widePacket = Unpooled.directBuffer(Codec.FRAME_SAMPLES).writeBytes(widePayload);
+        SplittableRandom random = new SplittableRandom(7);
+        short[] noise = new short[2 * Codec.FRAME_SAMPLES * opusNoise.length];
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = (short) Math.round(random.nextGaussian() * 33); // -60 dBFS RMS
+        }
+        byte[] noisePayload = new byte[Codec.FRAME_SAMPLES];
+        for (int i = 0; i < noisePayload.length; i++) {
+            noisePayload[i] = Codec.PCMU.encode(noise[i]);
+        }
+        noisePacket = Unpooled.directBuffer(Codec.FRAME_SAMPLES).writeBytes(noisePayload);
+        new G722Encoder().encode(noise, 0, 2 * Codec.FRAME_SAMPLES, noisePayload, 0);
+        wideNoisePacket = Unpooled.directBuffer(Codec.FRAME_SAMPLES).writeBytes(noisePayload);
+        short[] voice = new short[noise.length];
+        for (int i = 0; i < voice.length; i++) {
+            double v = 0;
+            for (int k = 1; k * 150 < 4000; k++) {
+                v += 2000.0 / k * Math.sin(2 * Math.PI * 150 * k * i / 16_000.0);
+            }
+            voice[i] = (short) (v * (0.2 + Math.abs(Math.sin(2 * Math.PI * 3 * i / 16_000.0))));
+        }
+        try (OpusEncoder encoder = new OpusEncoder(); OpusEncoder noiseEncoder = new OpusEncoder()) {
+            byte[] out = new byte[1275];
+            for (int f = 0; f < opusVoice.length; f++) {
+                int length = encoder.encode(voice, f * OpusEncoder.FRAME, out, 0, out.length);
+                opusVoice[f] = Unpooled.directBuffer(length).writeBytes(out, 0, length);
+                length = noiseEncoder.encode(noise, f * OpusEncoder.FRAME, out, 0, out.length);
+                opusNoise[f] = Unpooled.directBuffer(length).writeBytes(out, 0, length);
+            }
+        }
         // Prime every talker's jitter buffer past its playout delay.
         for (int s = 0; s < 3; s++) {
             receive();
@@ -87,8 +134,16 @@ public class MixerBenchmark {
     }
 
     private void receive() {
-        for (int i = 0; i < talking; i++) {
-            audio[i].received(sequence & 0xFFFF, audio[i].isWideband() ? widePacket : packet, 0, Codec.FRAME_SAMPLES);
+        int senders = "noise".equals(quiet) ? participants : talking;
+        ByteBuf opus = opusVoice[sequence % opusVoice.length];
+        ByteBuf opusQuiet = opusNoise[sequence % opusNoise.length];
+        for (int i = 0; i < senders; i++) {
+            boolean talks = i < talking;
+            ParticipantAudio p = audio[i];
+            ByteBuf b = p.codec() == Codec.OPUS ? (talks ? opus : opusQuiet)
+                    : p.isWideband() ? (talks ? widePacket : wideNoisePacket)
+                    : talks ? packet : noisePacket;
+            p.received(sequence & 0xFFFF, b, 0, b.readableBytes(), 0);
         }
         sequence++;
     }
