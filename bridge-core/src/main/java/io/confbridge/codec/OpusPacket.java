@@ -20,9 +20,9 @@ package io.confbridge.codec;
  * |v|p|     M     |   frame count byte (code 3): VBR, padding, M frames
  * +-+-+-+-+-+-+-+-+
  * </pre>
- * {@link #validate} checks the requirements of RFC 6716 §3.4 [R1]–[R7]: a packet is never empty, a
- * frame is never longer than 1275 bytes, the lengths and padding fit in the packet, and a packet lasts
- * at most 120 ms. libopus makes the same checks ({@code opus_packet_parse}) and returns
+ * {@link #validate} checks the requirements of RFC 6716 §3.4 [R1]–[R7] ({@link #foldFrames}): a packet
+ * is never empty, a frame is never longer than 1275 bytes, the lengths and padding fit in the packet, and
+ * a packet lasts at most 120 ms. libopus makes the same checks ({@code opus_packet_parse}) and returns
  * {@code OPUS_INVALID_PACKET}; checking here too keeps the decision, and the count of refusals, on our
  * side of the native call. Durations are in samples at 48 kHz, the rate the TOC is defined at.
  * All methods are static and allocate nothing.
@@ -97,18 +97,42 @@ public final class OpusPacket {
      * {@link #INVALID}. Reads only {@code packet[off .. off + len)}.
      */
     public static int validate(byte[] packet, int off, int len) {
-        int samples = durationSamples48k(packet, off, len);
-        if (samples < 0) {
+        return foldFrames(packet, off, len, 0, KEEP) < 0 ? INVALID : durationSamples48k(packet, off, len);
+    }
+
+    /** What {@link #foldFrames} calls on each frame of a packet, in order, to fold them into one value. */
+    interface FrameFold {
+        /**
+         * The value so far and the next frame, {@code length} bytes at {@code packet[at]}; returns the new
+         * value, or a negative one to stop the walk and have it returned.
+         */
+        int frame(int value, byte[] packet, int at, int length);
+    }
+
+    private static final FrameFold KEEP = (value, packet, at, length) -> value;
+
+    /**
+     * Walks the frames of a packet that follows RFC 6716 §3.4 [R1]–[R7] (a packet is never empty, a
+     * frame is never longer than 1275 bytes, the lengths and padding fit in the packet, and it lasts at
+     * most 120 ms), folding them from {@code initial} with {@code fold}; {@link #INVALID} for a packet
+     * that breaks a rule. The one reading of the framing: validation and {@link OpusVoiceActivity} both
+     * walk with it. Allocates nothing.
+     */
+    static int foldFrames(byte[] packet, int off, int len, int initial, FrameFold fold) {
+        if (durationSamples48k(packet, off, len) < 0) {
             return INVALID;
         }
         int end = off + len;
         int pos = off + 1;
         switch (packet[off] & 3) {
             case 0: // [R2]
-                return len - 1 <= MAX_FRAME_BYTES ? samples : INVALID;
+                return fold(initial, packet, pos, len - 1, fold);
             case 1: { // [R3]: two frames of equal size
                 int payload = len - 1;
-                return (payload & 1) == 0 && payload / 2 <= MAX_FRAME_BYTES ? samples : INVALID;
+                if ((payload & 1) != 0) {
+                    return INVALID;
+                }
+                return foldTwo(initial, packet, pos, payload / 2, payload / 2, fold);
             }
             case 2: { // [R4]: the first frame's length, then both frames
                 int first = frameLength(packet, pos, end);
@@ -117,14 +141,24 @@ public final class OpusPacket {
                 }
                 pos += first > 251 ? 2 : 1;
                 int second = end - pos - first;
-                return first <= MAX_FRAME_BYTES && second >= 0 && second <= MAX_FRAME_BYTES ? samples : INVALID;
+                return second < 0 ? INVALID : foldTwo(initial, packet, pos, first, second, fold);
             }
             default: // code 3, [R5]–[R7]
-                return validateCode3(packet, off, len, samples);
+                return foldCode3(packet, off, len, initial, fold);
         }
     }
 
-    private static int validateCode3(byte[] packet, int off, int len, int samples) {
+    /** One frame, refused when longer than 1275 bytes ([R2]). */
+    private static int fold(int value, byte[] packet, int at, int length, FrameFold fold) {
+        return length > MAX_FRAME_BYTES ? INVALID : fold.frame(value, packet, at, length);
+    }
+
+    private static int foldTwo(int value, byte[] packet, int at, int first, int second, FrameFold fold) {
+        int v = fold(value, packet, at, first, fold);
+        return v < 0 ? v : fold(v, packet, at + first, second, fold);
+    }
+
+    private static int foldCode3(byte[] packet, int off, int len, int initial, FrameFold fold) {
         int end = off + len;
         int countByte = packet[off + 1] & 0xFF;
         int frames = countByte & 0x3F;
@@ -145,14 +179,23 @@ public final class OpusPacket {
         if (available < 0) {
             return INVALID;
         }
+        int value = initial;
         if ((countByte & 0x80) == 0) { // CBR, [R6]
-            return available % frames == 0 && available / frames <= MAX_FRAME_BYTES ? samples : INVALID;
+            if (available % frames != 0) {
+                return INVALID;
+            }
+            int each = available / frames;
+            for (int i = 0; i < frames && value >= 0; i++) {
+                value = fold(value, packet, pos + i * each, each, fold);
+            }
+            return value;
         }
         // VBR, [R7]: M-1 coded lengths, the last frame takes what is left.
+        int lengthsAt = pos;
         int coded = 0;
         for (int i = 0; i < frames - 1; i++) {
             int length = frameLength(packet, pos, end);
-            if (length < 0 || length > MAX_FRAME_BYTES) {
+            if (length < 0) {
                 return INVALID;
             }
             int lengthBytes = length > 251 ? 2 : 1;
@@ -161,7 +204,20 @@ public final class OpusPacket {
             coded += length;
         }
         int last = available - coded;
-        return available >= 0 && last >= 0 && last <= MAX_FRAME_BYTES ? samples : INVALID;
+        if (available < 0 || last < 0) {
+            return INVALID;
+        }
+        int dataAt = pos;
+        for (int i = 0; i < frames && value >= 0; i++) {
+            int length = last;
+            if (i < frames - 1) {
+                length = frameLength(packet, lengthsAt, end);
+                lengthsAt += length > 251 ? 2 : 1;
+            }
+            value = fold(value, packet, dataAt, length, fold);
+            dataAt += length;
+        }
+        return value;
     }
 
     /** A frame length coded in one byte (0–251) or two (252–1275) at {@code pos}; -1 if cut off. */

@@ -27,9 +27,16 @@ public final class OpusVoiceActivity {
     private OpusVoiceActivity() {
     }
 
+    /** The fold over a packet's frames, by the number of SILK frames in each (1, 2 or 3). */
+    private static final OpusPacket.FrameFold[] FLAGS = {null, flagsOf(1), flagsOf(2), flagsOf(3)};
+
+    private static OpusPacket.FrameFold flagsOf(int silkFrames) {
+        return (value, packet, at, length) -> value == VOICE ? VOICE : flags(packet, at, length, silkFrames);
+    }
+
     /** {@link #VOICE}, {@link #SILENT} or {@link #UNKNOWN} for the packet of {@code len} bytes at {@code off}. */
     public static int of(byte[] packet, int off, int len) {
-        if (OpusPacket.validate(packet, off, len) < 0) {
+        if (len < 1) {
             return UNKNOWN;
         }
         int config = (packet[off] & 0xFF) >>> 3;
@@ -37,79 +44,8 @@ public final class OpusVoiceActivity {
             return UNKNOWN;
         }
         int silkFrames = config < 12 && (config & 3) >= 2 ? (config & 3) : 1; // 40 ms: 2, 60 ms: 3
-        int end = off + len;
-        int pos = off + 1;
-        switch (packet[off] & 3) {
-            case 0:
-                return flags(packet, pos, end - pos, silkFrames);
-            case 1: {
-                int each = (end - pos) / 2;
-                return either(flags(packet, pos, each, silkFrames), flags(packet, pos + each, each, silkFrames));
-            }
-            case 2: {
-                int first = packet[pos] & 0xFF;
-                if (first > 251) {
-                    first += 4 * (packet[pos + 1] & 0xFF);
-                    pos++;
-                }
-                pos++;
-                return either(flags(packet, pos, first, silkFrames),
-                        flags(packet, pos + first, end - pos - first, silkFrames));
-            }
-            default:
-                return code3(packet, off, end, silkFrames);
-        }
-    }
-
-    /** Code 3: M frames, CBR or VBR, maybe padded (already validated, so the lengths fit). */
-    private static int code3(byte[] packet, int off, int end, int silkFrames) {
-        int countByte = packet[off + 1] & 0xFF;
-        int frames = countByte & 0x3F;
-        int pos = off + 2;
-        int padding = 0;
-        if ((countByte & 0x40) != 0) {
-            int b;
-            do {
-                b = packet[pos++] & 0xFF;
-                padding += b == 255 ? 254 : b;
-            } while (b == 255);
-        }
-        int dataEnd = end - padding;
-        if ((countByte & 0x80) == 0) {
-            int each = (dataEnd - pos) / frames;
-            int result = SILENT;
-            for (int i = 0; i < frames; i++) {
-                result = either(result, flags(packet, pos + i * each, each, silkFrames));
-            }
-            return result;
-        }
-        // VBR: M-1 coded lengths first, then the frames; the last one takes what is left.
-        int lengthsAt = pos;
-        int dataAt = pos;
-        for (int i = 0; i < frames - 1; i++) {
-            dataAt += (packet[dataAt] & 0xFF) > 251 ? 2 : 1;
-        }
-        int result = SILENT;
-        for (int i = 0; i < frames; i++) {
-            int length;
-            if (i < frames - 1) {
-                length = packet[lengthsAt] & 0xFF;
-                if (length > 251) {
-                    length += 4 * (packet[lengthsAt + 1] & 0xFF);
-                    lengthsAt++;
-                }
-                lengthsAt++;
-            } else {
-                length = dataEnd - dataAt;
-            }
-            result = either(result, flags(packet, dataAt, length, silkFrames));
-            dataAt += length;
-        }
-        return result;
-    }
-
-    private static int either(int a, int b) {
-        return a == VOICE || b == VOICE ? VOICE : a == UNKNOWN || b == UNKNOWN ? UNKNOWN : SILENT;
+        int result = OpusPacket.foldFrames(packet, off, len, SILENT, FLAGS[silkFrames]);
+        return result < 0 ? UNKNOWN : result; // a packet that breaks RFC 6716's framing rules
     }
 
     /**
