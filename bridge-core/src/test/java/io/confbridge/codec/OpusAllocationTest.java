@@ -18,7 +18,7 @@ class OpusAllocationTest {
     private static final int FRAMES = 1_000;
     private static final int SIGNAL_FRAMES = 50;
 
-    private final short[] input = speechLike();
+    private final short[] input = speechLike(SIGNAL_FRAMES * FRAME);
     private final byte[][] packets = new byte[2][OpusPacket.MAX_FRAME_BYTES + 3];
     private final int[] lengths = new int[2];
     private final short[] pcm = new short[FRAME + 7];
@@ -60,9 +60,12 @@ class OpusAllocationTest {
         }
     }
 
-    /** A second of voiced sound with a syllable envelope: the encoder stays in SILK and sends FEC. */
-    private static short[] speechLike() {
-        short[] s = new short[SIGNAL_FRAMES * FRAME];
+    /**
+     * {@code samples} of voiced sound at 16 kHz with a syllable envelope: the encoder stays in SILK, sends
+     * FEC and flags it as voice (also used by {@code OpusVoiceActivityTest}).
+     */
+    static short[] speechLike(int samples) {
+        short[] s = new short[samples];
         for (int i = 0; i < s.length; i++) {
             double v = 0;
             for (int k = 1; k * 150 < 4000; k++) {

@@ -29,19 +29,6 @@ class OpusVoiceActivityTest {
         return packets;
     }
 
-    /** A voiced sound with a syllable envelope, as the allocation tests use. */
-    private static short[] voice(int samples) {
-        short[] s = new short[samples];
-        for (int i = 0; i < s.length; i++) {
-            double v = 0;
-            for (int k = 1; k * 150 < 4000; k++) {
-                v += 2000.0 / k * Math.sin(2 * Math.PI * 150 * k * i / 16_000.0);
-            }
-            s[i] = (short) (v * (0.2 + Math.abs(Math.sin(2 * Math.PI * 3 * i / 16_000.0))));
-        }
-        return s;
-    }
-
     private static int activity(byte[] packet) {
         return OpusVoiceActivity.of(packet, 0, packet.length);
     }
@@ -52,7 +39,7 @@ class OpusVoiceActivityTest {
             for (byte[] packet : encode(new short[50 * FRAME], samples)) {
                 assertEquals(OpusVoiceActivity.SILENT, activity(packet), samples + " samples of silence");
             }
-            byte[][] voiced = encode(voice(50 * FRAME), samples);
+            byte[][] voiced = encode(OpusAllocationTest.speechLike(50 * FRAME), samples);
             int flagged = 0;
             for (byte[] packet : voiced) {
                 flagged += activity(packet) == OpusVoiceActivity.VOICE ? 1 : 0;
@@ -101,7 +88,7 @@ class OpusVoiceActivityTest {
     @Test
     void everyFrameOfAMultiFramePacketCounts() {
         byte[] silent = encode(new short[10 * FRAME], FRAME)[9];
-        byte[] voiced = encode(voice(10 * FRAME), FRAME)[9];
+        byte[] voiced = encode(OpusAllocationTest.speechLike(10 * FRAME), FRAME)[9];
         assertEquals(OpusVoiceActivity.SILENT, activity(silent));
         assertEquals(OpusVoiceActivity.VOICE, activity(voiced));
         byte[] equal = new byte[1 + 2 * (silent.length - 1)];
@@ -121,7 +108,7 @@ class OpusVoiceActivityTest {
 
     @Test
     void readingFlagsAllocatesNothing() {
-        byte[][] packets = encode(voice(50 * FRAME), FRAME);
+        byte[][] packets = encode(OpusAllocationTest.speechLike(50 * FRAME), FRAME);
         byte[] joined = code3(packets[10], packets[11], 3);
         int sum = 0;
         for (int i = 0; i < 20_000; i++) { // warm-up: the JIT compiles and removes the decoder's object
