@@ -115,6 +115,11 @@ public final class Mixer implements MediaClock.Listener {
         return talkers[i];
     }
 
+    /** What everyone who is not a talker hears; for tests. */
+    SharedMix shared() {
+        return shared;
+    }
+
     /** How many talkers the last tick mixed. */
     public int talkerCount() {
         return talkerCount;
