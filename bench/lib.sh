@@ -77,6 +77,25 @@ open_meeting_at() {  # open_meeting_at HOST:PORT TOKEN_FILE CONF_ID OUT_JSON: no
   [ "$code" = 200 ]
 }
 
+create_open_meetings() {  # create_open_meetings HOST:PORT TOKEN_FILE OPENED_JSON COUNT OUT: COUNT more open meetings
+  # of the organizer of OPENED_JSON (an open_meeting_at answer), with its policy; their IDs one per line in OUT
+  python3 - "$@" <<'EOF'
+import json, sys, urllib.request
+admin, token_file, opened, count, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+token = open(token_file).read().strip()
+email = json.load(open(opened))["organizerEmail"]
+body = json.dumps({"organizerEmail": email, "requirePinToStart": False, "entryExitTones": False,
+                   "maxParticipants": 0}).encode()
+ids = []
+for _ in range(count):
+    req = urllib.request.Request("http://%s/api/meetings" % admin, data=body, method="POST",
+                                 headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        ids.append(json.load(r)["conferenceId"])
+open(out, "w").write("\n".join(ids) + "\n")
+EOF
+}
+
 machine_ticks() {  # "busy total" clock ticks of all cores, from /proc/stat
   awk '/^cpu /{t=0; for (i=2; i<=NF; i++) t+=$i; print t-$5-$6, t}' /proc/stat
 }
@@ -124,6 +143,10 @@ prepare_media() {
       *) python3 "$BENCH_DIR/gen_audio.py" "$RUN_DIR/caller-noise.wav" --seconds 10 --noise-dbfs -60 ;;
     esac
   fi
+  for f in caller-rtp caller-quiet caller-noise; do  # --meetings-of: the conference ID from the -inf file's second field
+    [ -f "$RUN_DIR/$f.xml" ] || continue
+    sed 's/\[service\]/[field1]/g' "$RUN_DIR/$f.xml" >"$RUN_DIR/meetings-$f.xml"
+  done
   python3 "$BENCH_DIR/gen_dtmf_pcap.py" '*' "$RUN_DIR/star.pcap" --start-seq 1000 --start-ts 16000 --check >/dev/null || return 1
 }
 

@@ -40,6 +40,11 @@
 #                          noise (-60 dBFS; for Opus, packets libopus flags as no voice), as in a real meeting;
 #                          the K talkers come from a second SIPp (port N+2, media ports from 18500). Default: all
 #                          N callers talk. With --open-meeting this measures a meeting of N with K talkers.
+#   --meetings-of S        lobby part: each step's N callers are spread over N/S meetings of S callers (consecutive
+#                          callers share one), each created open through the admin API (no PIN to start, no
+#                          tones) and dialled by its conference ID in the Request-URI: many small meetings, e.g.
+#                          --meetings-of 5 --lobby-steps 2000 is 400 five-party meetings in which everyone talks;
+#                          with --talkers K, K callers of each meeting talk and the others send low noise
 #   --meeting-callers N    callers in the meeting part [50]
 #   --budget S             stop stepping up when this many seconds have passed [540]
 #   --keep-pcap            keep the lobby captures (large) in the results directory
@@ -76,6 +81,7 @@ RATE_HOLD_MS=5000
 RATE_RTP=yes
 OPEN_MEETING=no
 TALKERS=""
+MEETINGS_OF=""
 TALKERS_MEDIA_PORT=18500     # the --talkers SIPp's media ports: above the other callers', below the bridge's
 CALLER_RTP=yes
 CALLER_CODEC=pcmu
@@ -108,6 +114,7 @@ while [ $# -gt 0 ]; do
     --codec) CALLER_CODEC=$2; shift ;;
     --open-meeting) OPEN_MEETING=yes ;;
     --talkers) TALKERS=$2; shift ;;
+    --meetings-of) MEETINGS_OF=$2; shift ;;
     --meeting-callers) MEETING_CALLERS=$2; shift ;;
     --budget) BUDGET=$2; shift ;;
     --keep-pcap) KEEP_PCAP=yes ;;
@@ -179,6 +186,15 @@ start_bridge() {  # start_bridge NAME: a fresh bridge on an empty temp data dir
   done
   log "bridge did not print its conference ID and bind SIP $SIP_PORT within 60 s"
   return 1
+}
+
+create_meetings() {  # --meetings-of S: enough open meetings for the largest step, their IDs in meeting-ids.txt
+  local largest=0 n count
+  for n in ${LOBBY_STEPS//,/ }; do [ "$n" -gt "$largest" ] && largest=$n; done
+  count=$(( (largest + MEETINGS_OF - 1) / MEETINGS_OF ))
+  create_open_meetings "127.0.0.1:$ADMIN_PORT" "$BRIDGE_DATA/admin-token" "$RUN_DIR/open-meeting.json" "$count" \
+    "$RUN_DIR/meeting-ids.txt" || return 1
+  log "created $count open meetings of $MEETINGS_OF callers each"
 }
 
 open_meeting() {  # the demo meeting starts with its first caller: the lobby part then measures talkers in a meeting
@@ -260,8 +276,11 @@ part_lobby() {
   if [ -z "$LOBBY_RATE" ] && [ "$PART" = all ] && [ -z "$RATE_BEST" ]; then rate=50; fi
   byerate=$((rate * 2))
   start_bridge lobby || { LOBBY_ROWS+="| (bridge did not start) | | | | | | | | |"$'\n'; return 1; }
-  if [ "$OPEN_MEETING" = yes ]; then
+  if [ "$OPEN_MEETING" = yes ] || [ -n "$MEETINGS_OF" ]; then
     open_meeting || { LOBBY_ROWS+="| (could not open the meeting) | | | | | | | | |"$'\n'; stop_bridge; return 1; }
+  fi
+  if [ -n "$MEETINGS_OF" ]; then
+    create_meetings || { LOBBY_ROWS+="| (could not create the meetings) | | | | | | | | |"$'\n'; stop_bridge; return 1; }
   fi
   for n in ${LOBBY_STEPS//,/ }; do
     ramp=$(( (n + rate - 1) / rate ))
@@ -272,16 +291,41 @@ part_lobby() {
     tag="lobby-$n"
     # per-call holds: every caller is in the lobby through the window, BYEs then leave at 2x the ramp rate
     write_holds "$RUN_DIR/hold-$tag.csv" "$n" "$rate" "$byerate" "$end_s"
+    if [ -n "$MEETINGS_OF" ]; then
+      # field1: the conference ID each caller dials, S consecutive callers to each meeting; with --talkers K,
+      # the first K of each meeting talk (their own file, for their own SIPp) and the others send noise
+      python3 - "$RUN_DIR/hold-$tag.csv" "$RUN_DIR/meeting-ids.txt" "$MEETINGS_OF" "${TALKERS:-0}" \
+        "$RUN_DIR/hold-$tag-talkers.csv" <<'EOF'
+import sys
+holds, ids, size, talkers, talker_holds = sys.argv[1], open(sys.argv[2]).read().split(), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+lines = open(holds).read().split()
+rows = [(h, ids[i // size], i % size < talkers) for i, h in enumerate(lines[1:])]
+open(holds, "w").write("\n".join([lines[0]] + ["%s;%s" % (h, m) for h, m, t in rows if not talkers or not t]) + "\n")
+if talkers:
+    open(talker_holds, "w").write("\n".join([lines[0]] + ["%s;%s" % (h, m) for h, m, t in rows if t]) + "\n")
+EOF
+    fi
     limit=$((end_s + n / byerate + 25))
     log "lobby: $n callers at $rate cps (ramp ${ramp}s), caller RTP $CALLER_RTP, capture ${LOBBY_WINDOW}s after ${LOBBY_SETTLE}s settle"
     talker_pid=""
-    if [ -n "$TALKERS" ]; then
+    if [ -n "$MEETINGS_OF" ] && [ -n "$TALKERS" ]; then
+      # K talkers in each meeting from their own SIPp, then the quiet callers
+      local per=$((n / MEETINGS_OF * TALKERS))
+      run_sipp "$tag-talkers" "$limit" -sf meetings-caller-rtp.xml -inf "hold-$tag-talkers.csv" -s "$CONF_ID" \
+        -p "$ORG_PORT" -mp "$TALKERS_MEDIA_PORT" -m "$per" -r "$rate" -l $((per + 10)) -rtp_threadtasks 50
+      talker_pid=$SIPP_PID
+      run_sipp "$tag" "$limit" -sf meetings-caller-noise.xml -inf "hold-$tag.csv" -s "$CONF_ID" \
+        -p "$UAC_PORT" -mp "$CALLER_MEDIA_PORT" -m $((n - per)) -r "$rate" -l $((n + 10)) -rtp_threadtasks 50
+    elif [ -n "$TALKERS" ]; then
       # K talkers from their own SIPp (a scenario's audio is fixed), then the N-K quiet callers.
       run_sipp "$tag-talkers" "$limit" -sf caller-rtp.xml -inf "hold-$tag.csv" -s "$CONF_ID" \
         -p "$ORG_PORT" -mp "$TALKERS_MEDIA_PORT" -m "$TALKERS" -r "$rate" -l $((TALKERS + 10)) -rtp_threadtasks 50
       talker_pid=$SIPP_PID
       run_sipp "$tag" "$limit" -sf caller-noise.xml -inf "hold-$tag.csv" -s "$CONF_ID" \
         -p "$UAC_PORT" -mp "$CALLER_MEDIA_PORT" -m $((n - TALKERS)) -r "$rate" -l $((n + 10)) -rtp_threadtasks 50
+    elif [ -n "$MEETINGS_OF" ]; then
+      run_sipp "$tag" "$limit" -sf "meetings-$(caller_scenario "$CALLER_RTP")" -inf "hold-$tag.csv" -s "$CONF_ID" \
+        -p "$UAC_PORT" -mp "$CALLER_MEDIA_PORT" -m "$n" -r "$rate" -l $((n + 10)) -rtp_threadtasks 50
     else
       run_sipp "$tag" "$limit" -sf "$(caller_scenario "$CALLER_RTP")" -inf "hold-$tag.csv" -s "$CONF_ID" \
         -p "$UAC_PORT" -mp "$CALLER_MEDIA_PORT" -m "$n" -r "$rate" -l $((n + 10)) -rtp_threadtasks 50
@@ -405,6 +449,15 @@ if [ -n "$TALKERS" ]; then
   done
   [ "$CALLER_RTP" = yes ] || { echo "--talkers needs callers that send RTP (not with --no-caller-rtp)" >&2; exit 2; }
 fi
+if [ -n "$MEETINGS_OF" ]; then
+  case "$MEETINGS_OF" in ''|*[!0-9]*|0|1) echo "--meetings-of: a meeting size of 2 or more, not $MEETINGS_OF" >&2; exit 2 ;; esac
+  if [ -n "$TALKERS" ]; then
+    [ "$TALKERS" -lt "$MEETINGS_OF" ] || { echo "--talkers $TALKERS: with --meetings-of, talkers per meeting, fewer than $MEETINGS_OF" >&2; exit 2; }
+    for n in ${LOBBY_STEPS//,/ }; do
+      [ $((n % MEETINGS_OF)) -eq 0 ] || { echo "--meetings-of $MEETINGS_OF --talkers: every --lobby-steps size must be a multiple of $MEETINGS_OF (got $n)" >&2; exit 2; }
+    done
+  fi
+fi
 prepare_media || { log "could not prepare media files"; exit 1; }
 
 case "$PART" in
@@ -422,7 +475,10 @@ esac
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB RAM; bridge JVM: $JAVA_OPTS; SIPp $(sipp -v 2>&1 | grep -o 'v[0-9.]*' | head -1); all on 127.0.0.1"
   echo
   if [ -n "$LOBBY_ROWS" ]; then
-    if [ "$OPEN_MEETING" = yes ]; then
+    if [ -n "$MEETINGS_OF" ]; then
+      echo "## Meetings of $MEETINGS_OF (--meetings-of: each step's callers are spread over meetings of $MEETINGS_OF, everyone a participant hearing the others)"
+      [ -n "$TALKERS" ] && echo "$TALKERS of each meeting's callers talk; the others send low noise (-60 dBFS)"
+    elif [ "$OPEN_MEETING" = yes ]; then
       echo "## Talkers in one meeting (--open-meeting: every caller is a participant and hears the mix of the others)"
       [ -n "$TALKERS" ] && echo "$TALKERS of the callers talk; the others send low noise (-60 dBFS)"
     fi

@@ -56,6 +56,10 @@ public class OpusBenchmark {
         @Param({"3", "5", "10"})
         public int complexity;
 
+        /** The loss the encoder's in-band FEC is sized for: 0 turns the FEC copy off (libopus 1.1). */
+        @Param({"5"})
+        public int lossPercent;
+
         OpusEncoder libopus;
         io.github.jaredmdobson.concentus.OpusEncoder concentus;
         final byte[] packet = new byte[OpusPacket.MAX_FRAME_BYTES];
@@ -63,7 +67,7 @@ public class OpusBenchmark {
 
         @Setup
         public void setUp() throws OpusException {
-            libopus = new OpusEncoder(BITRATE, complexity, LOSS_PERCENT);
+            libopus = new OpusEncoder(BITRATE, complexity, lossPercent);
             concentus = concentusEncoder(complexity);
         }
 
