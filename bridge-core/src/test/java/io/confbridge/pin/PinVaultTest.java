@@ -73,6 +73,17 @@ class PinVaultTest {
     }
 
     @Test
+    void warmUpRunsArgon2WithoutTouchingAnyOrganizer() throws Exception {
+        long id = store.createOrganizer("a@contoso.com", "A", null, hasher.hash("48213"), 5).id();
+
+        vault.warmUp(3).get(30, TimeUnit.SECONDS);
+
+        assertTrue(store.organizerReaders().isEmpty(), "no organizer was read: " + store.organizerReaders());
+        assertTrue(verify(id, "48213"), "the right PIN opens after the warm-up");
+        assertFalse(verify(id, "48214"));
+    }
+
+    @Test
     void wrongUnknownDisabledAndMalformedAreFalse() throws Exception {
         long id = store.createOrganizer("a@contoso.com", "A", null, hasher.hash("48213"), 5).id();
 

@@ -112,6 +112,8 @@ public final class BridgeServer implements AutoCloseable {
 
     /** How often wrong-PIN and digest failure rows older than every counting window are deleted. */
     private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
+    /** Argon2 runs at start-up after the first: by the third, the JIT has the warm run's speed (PinVault#warmUp). */
+    private static final int PIN_WARM_UP_ROUNDS = 3;
 
     /** Starts every part and returns once SIP and RTP are ready to take calls. */
     public static BridgeServer start(BridgeConfig config) throws Exception {
@@ -160,6 +162,11 @@ public final class BridgeServer implements AutoCloseable {
         provisioning = new Provisioning(store, vault, new SecureRandom(), config.ids().conferenceIdLength());
         schedulePurge(vault.lockout());
         vault.metrics(metrics);
+        // Argon2 compiled before the first organizer's PIN, not during it (a cold first run is ~3x slower).
+        vault.warmUp(PIN_WARM_UP_ROUNDS).exceptionally(e -> {
+            log.warn("PIN check warm-up failed", e); // only the first PIN check is slower for it
+            return null;
+        });
         createDemoOnFirstStart();
 
         BridgeConfig.IvrConfig ivr = config.ivr();
