@@ -31,6 +31,9 @@
 #   --lobby N              callers in the admission part's lobby [500]
 #   --lobby-nodes LIST     nodes (2, 3) whose lobbies the callers are spread over [2]
 #   --lobby-rtp            the lobby callers send RTP (default: silent)
+#   --cold-node3           admission: measure node 3's first meeting start. By default node 3 is warmed first,
+#                          as a node in service is: the organizer starts another meeting of theirs there (* PIN #)
+#                          and hangs up, so the measured start does not pay the JIT and class loading of a fresh JVM
 #   --node2 ADDR --node3 ADDR  the nodes' addresses [127.0.0.2 127.0.0.3]
 #   --sip-port N           both nodes' SIP port [15060]
 #   --sipp-port N          SIPp's SIP ports on 127.0.0.1: N, N+1 (callers), N+2 (organizer) [15071]; its RTP
@@ -67,6 +70,7 @@ TALKERS="1000"
 LOBBY=500
 LOBBY_NODES="2"
 LOBBY_RTP=no
+WARM_NODE3=yes
 NODE2=127.0.0.2
 NODE3=127.0.0.3
 SIP_PORT=15060
@@ -94,6 +98,7 @@ while [ $# -gt 0 ]; do
     --lobby) LOBBY=$2; shift ;;
     --lobby-nodes) LOBBY_NODES=$2; shift ;;
     --lobby-rtp) LOBBY_RTP=yes ;;
+    --cold-node3) WARM_NODE3=no ;;
     --node2) NODE2=$2; shift ;;
     --node3) NODE3=$2; shift ;;
     --sip-port) SIP_PORT=$2; shift ;;
@@ -435,6 +440,19 @@ print("%.3f" % (time.mktime(t.timetuple()) + float(s) % 1))
 EOF
 }
 
+warm_node3() {  # warm_node3 TAG: the organizer starts another meeting of theirs on node 3 with * PIN #, then hangs up
+  local tag=$1 email warm
+  email=$(admin_get 2 "/api/meetings/$CONF_ID" | python3 -c 'import json,sys; print(json.load(sys.stdin)["organizerEmail"])') \
+    || { log "admission: no organizer e-mail for $CONF_ID"; return 1; }
+  warm=$(curl -s -m 5 -X POST -H "Authorization: Bearer $(cat "${NODE_DATA[2]}/admin-token")" -H 'Content-Type: application/json' \
+    --data "{\"organizerEmail\":\"$email\"}" "http://$NODE2:$ADMIN_PORT/api/meetings" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["conferenceId"])') || { log "admission: could not create the warm-up meeting"; return 1; }
+  log "admission: warming node-3: the organizer starts meeting $warm there and hangs up"
+  run_sipp_to "$NODE3:$SIP_PORT" "$tag-warm-up" 60 -sf organizer.xml -s "$warm" -p "$ORG_PORT" \
+    -mp "$ORGANIZER_MEDIA_PORT" -m 1 -d 8000
+  wait_sipp || { log "admission: the warm-up call failed (see $tag-warm-up.errors.log)"; return 1; }
+}
+
 part_admission() {
   local n=$LOBBY tag=admission cap_pid ramp lobby_wait hold_ms nodes_a nodes_b half_a half_b rate pids=() counts
   local scenario line said2 split2 split3 t_pound t_start3 t_start2
@@ -442,6 +460,9 @@ part_admission() {
   pin_pcap "$ORG_PIN" "$RUN_DIR/pin.pcap" || { log "admission: could not make the PIN pcap"; ADMISSION_ROW="| (no PIN pcap) |"; end_step; return 1; }
   scenario=$(caller_scenario "$LOBBY_RTP")
   rate=$RAMP_RATE
+  if [ "$WARM_NODE3" = yes ]; then
+    warm_node3 "$tag" || { ADMISSION_ROW="| (node 3 not warmed) |"; end_step; return 1; }
+  fi
   case "$LOBBY_NODES" in
     2) half_a=$n; half_b=0 ;;
     3) half_a=0; half_b=$n ;;
@@ -576,7 +597,7 @@ esac
     echo
   fi
   if [ -n "$ADMISSION_ROW" ]; then
-    echo "## Cross-node admission: $LOBBY callers in the lobby (on node $LOBBY_NODES; caller RTP: $LOBBY_RTP), the organizer types * PIN # on node-3"
+    echo "## Cross-node admission: $LOBBY callers in the lobby (on node $LOBBY_NODES; caller RTP: $LOBBY_RTP), the organizer types * PIN # on node-3 ($( [ "$WARM_NODE3" = yes ] && echo "node 3 warmed by a start of another meeting before" || echo "node 3 cold: its first meeting start"))"
     echo
     echo "| organizer keys (digits masked) | admitted (M=1 after #) | per node: admitted/waiting, # -> last ms | # -> first / median / last caller's first meeting packet ms (capture) | # -> organizer's first meeting packet ms | # -> node-3 started ms (its log) | node-3 started -> node-2 started ms (logs) | node-2 started -> its last caller's first meeting packet ms (its log) | node-2: admitting (its log) | admission order inversions | caller calls |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|"
