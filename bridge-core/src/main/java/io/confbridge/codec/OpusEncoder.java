@@ -130,6 +130,11 @@ public final class OpusEncoder implements AutoCloseable {
         ctl(Opus.OPUS_SET_MAX_BANDWIDTH_REQUEST, bandwidth, "max bandwidth");
     }
 
+    /** The complexity libopus encodes at, as it reports it (allocates: not for the media path). */
+    public int complexity() {
+        return get(Opus.OPUS_GET_COMPLEXITY_REQUEST);
+    }
+
     /** A libopus {@code OPUS_GET_*} value, for tests and diagnostics (allocates). */
     int get(int request) {
         int value = OpusNative.encoderGet(open().encoder, request);

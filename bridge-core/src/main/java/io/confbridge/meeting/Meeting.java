@@ -109,9 +109,9 @@ public final class Meeting {
     private Status published = new Status(false, 0, 0);
 
     Meeting(MeetingRecord record, MediaClock clock, MeetingRegistry registry, Tones tones, Duration idleTimeout,
-            int maxTalkers) {
+            int maxTalkers, int opusComplexity) {
         this.record = record;
-        this.mixer = new Mixer(maxTalkers);
+        this.mixer = new Mixer(maxTalkers, opusComplexity);
         this.mixer.onTalkersChanged(this::talkersChanged);
         this.policy = record.policy();
         this.clock = clock;

@@ -1,5 +1,6 @@
 package io.confbridge.meeting;
 
+import io.confbridge.codec.OpusEncoder;
 import io.confbridge.mixer.Mixer;
 
 import io.confbridge.media.MediaClock;
@@ -32,6 +33,7 @@ public final class MeetingRegistry {
     private final Meeting.Tones tones;
     private final Duration idleTimeout;
     private final int maxTalkers;
+    private final int opusComplexity;
     private volatile MeetingActivity activity = MeetingActivity.NONE;
     private volatile MeetingEvents events = MeetingEvents.NONE;
     private volatile BridgeMetrics metrics = BridgeMetrics.disabled();
@@ -41,11 +43,15 @@ public final class MeetingRegistry {
      * @param idleTimeout how long a meeting started from the app stays up while nobody is in it
      */
     public MeetingRegistry(MediaEngine engine, Meeting.Tones tones, Duration idleTimeout) {
-        this(engine, tones, idleTimeout, Mixer.DEFAULT_MAX_TALKERS);
+        this(engine, tones, idleTimeout, Mixer.DEFAULT_MAX_TALKERS, OpusEncoder.DEFAULT_COMPLEXITY);
     }
 
-    /** @param maxTalkers how many talkers each meeting's mixer sums at once ({@code mixer.maxTalkers}) */
-    public MeetingRegistry(MediaEngine engine, Meeting.Tones tones, Duration idleTimeout, int maxTalkers) {
+    /**
+     * @param maxTalkers     how many talkers each meeting's mixer sums at once ({@code mixer.maxTalkers})
+     * @param opusComplexity libopus's complexity for the meetings' Opus streams ({@code mixer.opusComplexity})
+     */
+    public MeetingRegistry(MediaEngine engine, Meeting.Tones tones, Duration idleTimeout, int maxTalkers,
+                           int opusComplexity) {
         if (idleTimeout.isNegative()) {
             throw new IllegalArgumentException("negative idle timeout " + idleTimeout);
         }
@@ -53,6 +59,7 @@ public final class MeetingRegistry {
         this.tones = tones;
         this.idleTimeout = idleTimeout;
         this.maxTalkers = maxTalkers;
+        this.opusComplexity = opusComplexity;
     }
 
     /**
@@ -254,7 +261,7 @@ public final class MeetingRegistry {
         boolean[] opened = new boolean[1];
         Meeting meeting = live.computeIfAbsent(record.conferenceId(), id -> {
             opened[0] = true;
-            return new Meeting(record, engine.nextClock(), this, tones, idleTimeout, maxTalkers);
+            return new Meeting(record, engine.nextClock(), this, tones, idleTimeout, maxTalkers, opusComplexity);
         });
         if (opened[0]) {
             events.opened(record.conferenceId());

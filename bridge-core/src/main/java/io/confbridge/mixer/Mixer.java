@@ -2,6 +2,7 @@ package io.confbridge.mixer;
 
 import io.confbridge.codec.Codec;
 import io.confbridge.codec.G722Encoder;
+import io.confbridge.codec.OpusEncoder;
 import io.confbridge.media.MediaClock;
 import io.confbridge.prompt.EncodedAudio;
 
@@ -52,13 +53,15 @@ public final class Mixer implements MediaClock.Listener {
     private boolean wideInMix;
     private final short[] minusOwn = new short[N];
     private final short[] minusOwnHigh = new short[N];
+    /** libopus's complexity for every Opus stream this mixer encodes ({@code mixer.opusComplexity}). */
+    private final int opusComplexity;
     /** What everyone who is not a talker hears. */
-    private final SharedMix shared = new SharedMix();
+    private final SharedMix shared;
     /** This node's own talkers only: what the legs to other nodes hear. */
     private final int[] localTotal = new int[N];
     private final int[] localHigh = new int[N];
     private boolean localWide;
-    private final SharedMix local = new SharedMix();
+    private final SharedMix local;
     private boolean localMixed;
     private EncodedAudio announcement;
     private int announcementFrame;
@@ -74,10 +77,25 @@ public final class Mixer implements MediaClock.Listener {
 
     /** @param maxTalkers how many talkers are mixed at once, 1 or more */
     public Mixer(int maxTalkers) {
+        this(maxTalkers, OpusEncoder.DEFAULT_COMPLEXITY);
+    }
+
+    /**
+     * @param maxTalkers     how many talkers are mixed at once, 1 or more
+     * @param opusComplexity libopus's complexity (0–10) for the Opus streams: the shared mix and each Opus
+     *                       talker's mix-minus; the encodes are most of a tick with Opus in it
+     */
+    public Mixer(int maxTalkers, int opusComplexity) {
         if (maxTalkers < 1) {
             throw new IllegalArgumentException("maxTalkers must be at least 1: " + maxTalkers);
         }
+        if (opusComplexity < 0 || opusComplexity > 10) {
+            throw new IllegalArgumentException("opusComplexity must be 0–10: " + opusComplexity);
+        }
         this.maxTalkers = maxTalkers;
+        this.opusComplexity = opusComplexity;
+        this.shared = new SharedMix(opusComplexity);
+        this.local = new SharedMix(opusComplexity);
         this.talkers = new ParticipantAudio[maxTalkers];
         this.talkerRanks = new double[maxTalkers];
         this.previousTalkers = new ParticipantAudio[maxTalkers];
@@ -239,7 +257,7 @@ public final class Mixer implements MediaClock.Listener {
         if (codec == Codec.OPUS) {
             int band = p.opusBand;
             if (p.opusOut == null || p.opusOut.band != band) {
-                p.opusOut = new SharedMix.OpusStream(band); // first time, or a re-INVITE changed its band
+                p.opusOut = new SharedMix.OpusStream(band, opusComplexity); // first time, or a re-INVITE changed its band
             }
             return p.opusOut.encode(minusOwn, minusOwnHigh, out, at);
         }

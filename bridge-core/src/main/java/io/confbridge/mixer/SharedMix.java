@@ -28,6 +28,8 @@ final class SharedMix {
     private static final Codec[] CODECS = Codec.values();
 
     private final SoftLimiter limiter = new SoftLimiter();
+    /** libopus's complexity for the Opus streams made here ({@code mixer.opusComplexity}). */
+    private final int opusComplexity;
     private final short[] low = new short[N];
     private final short[] high = new short[N];
     private boolean wide;
@@ -58,6 +60,14 @@ final class SharedMix {
     /** The playback rate that stands for a band, what its encoders are told. */
     private static int playbackRate(int band) {
         return band == OPUS_NARROW ? 8000 : band == OPUS_MEDIUM ? 12_000 : 16_000;
+    }
+
+    SharedMix() {
+        this(OpusEncoder.DEFAULT_COMPLEXITY);
+    }
+
+    SharedMix(int opusComplexity) {
+        this.opusComplexity = opusComplexity;
     }
 
     /** This tick's sum: {@code sumHigh} null when no wideband talker is in it. */
@@ -106,7 +116,7 @@ final class SharedMix {
         byte[] out = opusEncoded[band];
         if (!opusReady[band]) {
             if (opus[band] == null) {
-                opus[band] = new OpusStream(band);
+                opus[band] = new OpusStream(band, opusComplexity);
             }
             opusLength[band] = opus[band].encode(low, wide ? high : null, out, 0);
             opusReady[band] = true;
@@ -117,6 +127,11 @@ final class SharedMix {
     /** The length of this tick's Opus packet for {@code band}, after {@link #encodedOpus}. */
     int encodedOpusLength(int band) {
         return opusLength[band];
+    }
+
+    /** The shared stream of an Opus band, null until a listener of that band asked for it; for tests. */
+    OpusStream opusStream(int band) {
+        return opus[band];
     }
 
     /** Frames libopus encoded for the shared streams, all bands; for tests. */
@@ -169,7 +184,7 @@ final class SharedMix {
         static final int SILENT_FRAMES_ENCODED = 2;
         /** The band it codes ({@link #OPUS_WIDE} unless its listener plays out less). */
         final int band;
-        private final OpusEncoder encoder = new OpusEncoder();
+        private final OpusEncoder encoder;
         private final SubbandSynthesis synthesis = new SubbandSynthesis();
         private final int[] bandLow = new int[N];
         private final int[] bandHigh = new int[N];
@@ -179,12 +194,14 @@ final class SharedMix {
         /** Frames libopus encoded (the others were silence sent as the shared silence packet); for tests. */
         long framesEncoded;
 
-        OpusStream() {
-            this(OPUS_WIDE);
+        /** libopus's complexity, as the encoder reports it; for tests (allocates). */
+        int complexity() {
+            return encoder.complexity();
         }
 
-        OpusStream(int band) {
+        OpusStream(int band, int complexity) {
             this.band = band;
+            this.encoder = new OpusEncoder(OpusEncoder.DEFAULT_BITRATE, complexity, OpusEncoder.DEFAULT_LOSS_PERCENT);
             if (band != OPUS_WIDE) {
                 encoder.setMaxPlaybackRate(playbackRate(band));
             }

@@ -27,7 +27,7 @@ class SilentOpusMixTest {
     private static final double AMPLITUDE = 8000;
     private static final int PHASE = 100;
 
-    private final Mixer mixer = new Mixer();
+    private Mixer mixer = new Mixer();
     private final ByteBuf packet = Unpooled.buffer(1500);
     private final Phone a = new Phone();
     private final Phone b = new Phone();
@@ -153,6 +153,29 @@ class SilentOpusMixTest {
             }
         }
         assertTrue(firstHeard >= 0 && firstHeard <= 4, "B is heard within a few frames of speaking: " + firstHeard);
+    }
+
+    @Test
+    void theOpusStreamsEncodeAtTheConfiguredComplexityAndAreHeard() {
+        mixer = new Mixer(3, 0); // mixer.opusComplexity=0, the cheapest
+        ParticipantAudio listener = new ParticipantAudio(Codec.OPUS);
+        mixer.participants(new ParticipantAudio[] {a.audio, b.audio, listener});
+        a.hz = 1000;
+        b.hz = 600;
+        a.send();
+        b.send();
+        for (int t = 0; t < PHASE; t++) {
+            tick();
+            listener.output().advance();
+        }
+        assertEquals(0, a.audio.opusOut.complexity(), "A's mix-minus stream");
+        assertEquals(0, mixer.shared().opusStream(SharedMix.OPUS_WIDE).complexity(), "the shared stream");
+        assertEquals(0, levelDb(600, 10, PHASE), 3, "A hears B at its level");
+        assertTrue(levelDb(1000, 10, PHASE) < -30, "and not itself");
+        Mixer byDefault = new Mixer();
+        byDefault.participants(new ParticipantAudio[] {new ParticipantAudio(Codec.OPUS)});
+        byDefault.tick(0);
+        assertEquals(5, byDefault.shared().opusStream(SharedMix.OPUS_WIDE).complexity(), "the default complexity");
     }
 
     @Test

@@ -179,7 +179,7 @@ public final class BridgeServer implements AutoCloseable {
         MediaEngine engine = new MediaEngine(rtp.mediaThreads(), metrics);
         toClose.add(engine);
         meetings = new MeetingRegistry(engine, new Meeting.Tones(Tones.joinTone(), Tones.leaveTone()), Duration.ofMillis(config.ivr().idleMeetingTimeoutMs()),
-                config.mixer().maxTalkers());
+                config.mixer().maxTalkers(), config.mixer().opusComplexity());
         metrics.meetingsActive(meetings::liveMeetings);
         meetings.metrics(metrics);
         MenuPolicy policy = new MenuPolicy(ivr.digitTimeoutMs(),

@@ -240,8 +240,11 @@ public record BridgeConfig(
         }
     }
 
-    /** Meeting audio: how many talkers are mixed at once ({@code mixer.maxTalkers}). */
-    public record MixerConfig(int maxTalkers) {
+    /**
+     * Meeting audio: how many talkers are mixed at once ({@code mixer.maxTalkers}), and libopus's
+     * complexity for the Opus streams a meeting encodes ({@code mixer.opusComplexity}, 0–10).
+     */
+    public record MixerConfig(int maxTalkers, int opusComplexity) {
     }
 
     /**

@@ -131,6 +131,7 @@ public final class ConfigLoader {
             longKey("mail.timeoutMs", 30_000, 100, 600_000),
 
             intKey("mixer.maxTalkers", 3, 1, 16),
+            intKey("mixer.opusComplexity", 5, 0, 10),
 
             intKey("lockout.organizerMaxFailures", 10, 1, 1000),
             intKey("lockout.organizerWindowMinutes", 60, 1, 10_080),
@@ -554,7 +555,8 @@ public final class ConfigLoader {
                 AddressBlock.parseList("sip.trustedProxies", values.string("sip.trustedProxies")));
 
         var ids = new BridgeConfig.IdsConfig(values.integer("ids.conferenceIdLength"));
-        var mixer = new BridgeConfig.MixerConfig(values.integer("mixer.maxTalkers"));
+        var mixer = new BridgeConfig.MixerConfig(values.integer("mixer.maxTalkers"),
+                values.integer("mixer.opusComplexity"));
         var operations = new BridgeConfig.OperationsConfig(
                 values.string("admin.metricsToken"),
                 values.string("logging.format"),

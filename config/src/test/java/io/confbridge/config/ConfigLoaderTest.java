@@ -410,6 +410,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void opusIsEncodedAtComplexityFiveByDefaultAndZeroToTen() {
+        assertEquals(5, ConfigLoader.load(null, Map.of()).mixer().opusComplexity());
+        assertEquals(3, ConfigLoader.load(null, Map.of("BRIDGE_MIXER_OPUS_COMPLEXITY", "3")).mixer().opusComplexity());
+        assertEquals(0, ConfigLoader.load(null, Map.of("mixer.opusComplexity", "0")).mixer().opusComplexity());
+        ConfigException over = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("mixer.opusComplexity", "11")));
+        assertEquals("mixer.opusComplexity: 11 is outside 0–10", over.getMessage());
+    }
+
+    @Test
     void rtpRangeMustBeEvenOrderedPairs() {
         ConfigException odd = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("rtp.portMin", "20001")));
