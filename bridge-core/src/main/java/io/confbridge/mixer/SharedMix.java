@@ -62,10 +62,7 @@ final class SharedMix {
         return band == OPUS_NARROW ? 8000 : band == OPUS_MEDIUM ? 12_000 : 16_000;
     }
 
-    SharedMix() {
-        this(OpusEncoder.DEFAULT_COMPLEXITY);
-    }
-
+    /** @param opusComplexity libopus's complexity for the Opus streams made here ({@code mixer.opusComplexity}) */
     SharedMix(int opusComplexity) {
         this.opusComplexity = opusComplexity;
     }
@@ -213,8 +210,8 @@ final class SharedMix {
          * <p>Digital silence is not encoded after its first {@link #SILENT_FRAMES_ENCODED} frames: the
          * packet is then {@link Codec#silenceFrame()}, which decodes to silence whatever the decoder's state.
          * That is what a talker alone in the mix hears (the sum minus themself is exactly zero), and what
-         * everyone hears while nobody talks: the commonest frames of a meeting, at about 100 µs of libopus
-         * each (issue 11: cost grows with talkers).
+         * everyone hears while nobody talks: the commonest frames of a meeting, at about 70 µs of libopus
+         * each at complexity 5 (issue 11: cost grows with talkers).
          */
         int encode(short[] low, short[] high, byte[] out, int at) {
             if (silent(low) && (high == null || silent(high))) {
