@@ -270,7 +270,7 @@ LOBBY_ROWS=""
 part_lobby() {
   local n rate ramp end_s tag limit cap_pid t0 b0 s0 t1 b1 s1 bridge_cpu sipp_cpu line json ok failed pass
   local streams p50 p99 mx worst drops missing stall reason byerate sipp_proc m0 mt0 m1 mt1 machine_cpu
-  local talker_pid talker_proc
+  local talker_pid talker_proc prefix talkers_n talker_holds scenario
   rate=${LOBBY_RATE:-200}
   if [ -z "$LOBBY_RATE" ] && [ -n "$RATE_BEST" ] && [ "$RATE_BEST" -lt "$rate" ]; then rate=$RATE_BEST; fi
   if [ -z "$LOBBY_RATE" ] && [ "$PART" = all ] && [ -z "$RATE_BEST" ]; then rate=50; fi
@@ -308,28 +308,25 @@ EOF
     limit=$((end_s + n / byerate + 25))
     log "lobby: $n callers at $rate cps (ramp ${ramp}s), caller RTP $CALLER_RTP, capture ${LOBBY_WINDOW}s after ${LOBBY_SETTLE}s settle"
     talker_pid=""
-    if [ -n "$MEETINGS_OF" ] && [ -n "$TALKERS" ]; then
-      # K talkers in each meeting from their own SIPp, then the quiet callers
-      local per=$((n / MEETINGS_OF * TALKERS))
-      run_sipp "$tag-talkers" "$limit" -sf meetings-caller-rtp.xml -inf "hold-$tag-talkers.csv" -s "$CONF_ID" \
-        -p "$ORG_PORT" -mp "$TALKERS_MEDIA_PORT" -m "$per" -r "$rate" -l $((per + 10)) -rtp_threadtasks 50
+    # With --meetings-of, the meetings-* scenarios take each caller's conference ID from the -inf file.
+    prefix=""
+    [ -n "$MEETINGS_OF" ] && prefix=meetings-
+    talkers_n=0
+    if [ -n "$TALKERS" ]; then
+      # K talkers (K per meeting with --meetings-of) from their own SIPp (a scenario's audio is fixed),
+      # then the other callers sending low noise.
+      talkers_n=$TALKERS
+      talker_holds="hold-$tag.csv"
+      if [ -n "$MEETINGS_OF" ]; then talkers_n=$((n / MEETINGS_OF * TALKERS)); talker_holds="hold-$tag-talkers.csv"; fi
+      run_sipp "$tag-talkers" "$limit" -sf "${prefix}caller-rtp.xml" -inf "$talker_holds" -s "$CONF_ID" \
+        -p "$ORG_PORT" -mp "$TALKERS_MEDIA_PORT" -m "$talkers_n" -r "$rate" -l $((talkers_n + 10)) -rtp_threadtasks 50
       talker_pid=$SIPP_PID
-      run_sipp "$tag" "$limit" -sf meetings-caller-noise.xml -inf "hold-$tag.csv" -s "$CONF_ID" \
-        -p "$UAC_PORT" -mp "$CALLER_MEDIA_PORT" -m $((n - per)) -r "$rate" -l $((n + 10)) -rtp_threadtasks 50
-    elif [ -n "$TALKERS" ]; then
-      # K talkers from their own SIPp (a scenario's audio is fixed), then the N-K quiet callers.
-      run_sipp "$tag-talkers" "$limit" -sf caller-rtp.xml -inf "hold-$tag.csv" -s "$CONF_ID" \
-        -p "$ORG_PORT" -mp "$TALKERS_MEDIA_PORT" -m "$TALKERS" -r "$rate" -l $((TALKERS + 10)) -rtp_threadtasks 50
-      talker_pid=$SIPP_PID
-      run_sipp "$tag" "$limit" -sf caller-noise.xml -inf "hold-$tag.csv" -s "$CONF_ID" \
-        -p "$UAC_PORT" -mp "$CALLER_MEDIA_PORT" -m $((n - TALKERS)) -r "$rate" -l $((n + 10)) -rtp_threadtasks 50
-    elif [ -n "$MEETINGS_OF" ]; then
-      run_sipp "$tag" "$limit" -sf "meetings-$(caller_scenario "$CALLER_RTP")" -inf "hold-$tag.csv" -s "$CONF_ID" \
-        -p "$UAC_PORT" -mp "$CALLER_MEDIA_PORT" -m "$n" -r "$rate" -l $((n + 10)) -rtp_threadtasks 50
+      scenario="${prefix}caller-noise.xml"
     else
-      run_sipp "$tag" "$limit" -sf "$(caller_scenario "$CALLER_RTP")" -inf "hold-$tag.csv" -s "$CONF_ID" \
-        -p "$UAC_PORT" -mp "$CALLER_MEDIA_PORT" -m "$n" -r "$rate" -l $((n + 10)) -rtp_threadtasks 50
+      scenario="${prefix}$(caller_scenario "$CALLER_RTP")"
     fi
+    run_sipp "$tag" "$limit" -sf "$scenario" -inf "hold-$tag.csv" -s "$CONF_ID" \
+      -p "$UAC_PORT" -mp "$CALLER_MEDIA_PORT" -m $((n - talkers_n)) -r "$rate" -l $((n + 10)) -rtp_threadtasks 50
     sleep $((ramp + LOBBY_SETTLE))
     tcpdump -i lo -n -B 131072 -s 96 -w "$RUN_DIR/$tag.pcap" "udp and src portrange $RTP_MIN-$RTP_MAX" \
       2>"$RUN_DIR/$tag.tcpdump.err" &
