@@ -238,13 +238,14 @@ public final class ParticipantAudio {
         if (opusFramesMeasured < OPUS_WARM_UP_FRAMES) {
             return false;
         }
-        if (parts == 0) {
+        boolean silent = OpusVoiceActivity.of(encodedFrame, 0, length) == OpusVoiceActivity.SILENT;
+        if (silent && parts == 0) {
+            // Two 10 ms packets: the second half of the slot must say no voice too.
             int second = heard.lastTakeOpusSecondLength();
-            return OpusVoiceActivity.of(encodedFrame, 0, length) == OpusVoiceActivity.SILENT
-                    && (second <= 0 || OpusVoiceActivity.of(encodedFrame, JitterBuffer.OPUS_SLOT_BYTES / 2, second)
-                            == OpusVoiceActivity.SILENT);
+            return second <= 0
+                    || OpusVoiceActivity.of(encodedFrame, JitterBuffer.OPUS_SLOT_BYTES / 2, second) == OpusVoiceActivity.SILENT;
         }
-        return OpusVoiceActivity.of(encodedFrame, 0, length) == OpusVoiceActivity.SILENT;
+        return silent;
     }
 
     /**
