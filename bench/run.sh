@@ -45,6 +45,11 @@
 #                          tones) and dialled by its conference ID in the Request-URI: many small meetings, e.g.
 #                          --meetings-of 5 --lobby-steps 2000 is 400 five-party meetings in which everyone talks;
 #                          with --talkers K, K callers of each meeting talk and the others send low noise
+#   --callers sipp|java    lobby part: who places the calls and sends their audio [sipp]. java: bench/RtpCallers.java,
+#                          one SIP socket and one RTP socket for all calls, each call's packet sent at its own
+#                          point of the 20 ms tick by one thread (SIPp streams a call from a thread of its own,
+#                          and replays Opus with a sleep per packet: half a core for 500 Opus callers). Same
+#                          calls, holds, conference IDs, talkers and audio; needs caller RTP
 #   --meeting-callers N    callers in the meeting part [50]
 #   --budget S             stop stepping up when this many seconds have passed [540]
 #   --keep-pcap            keep the lobby captures (large) in the results directory
@@ -82,6 +87,7 @@ RATE_RTP=yes
 OPEN_MEETING=no
 TALKERS=""
 MEETINGS_OF=""
+CALLERS_TOOL=sipp
 TALKERS_MEDIA_PORT=18500     # the --talkers SIPp's media ports: above the other callers', below the bridge's
 CALLER_RTP=yes
 CALLER_CODEC=pcmu
@@ -113,6 +119,7 @@ while [ $# -gt 0 ]; do
     --no-caller-rtp) CALLER_RTP=no ;;
     --codec) CALLER_CODEC=$2; shift ;;
     --open-meeting) OPEN_MEETING=yes ;;
+    --callers) CALLERS_TOOL=$2; shift ;;
     --talkers) TALKERS=$2; shift ;;
     --meetings-of) MEETINGS_OF=$2; shift ;;
     --meeting-callers) MEETING_CALLERS=$2; shift ;;
@@ -263,6 +270,19 @@ print(d["successful"], f("rt_setup_p50_ms"), f("rt_setup_p99_ms"), f("rt_setup_m
   stop_bridge
 }
 
+run_rtp_callers() {  # run_rtp_callers TAG TIMEOUT_S RATE: bench/RtpCallers.java in place of SIPp; sets SIPP_PID
+  local tag=$1 limit=$2 rate=$3 talk quiet=()
+  case "$CALLER_CODEC" in
+    opus) talk=caller-opus.pcap; [ -n "$TALKERS" ] && quiet=(--quiet caller-opus-noise.pcap) ;;
+    *) talk=caller.wav; [ -n "$TALKERS" ] && quiet=(--quiet caller-noise.wav) ;;
+  esac
+  (cd "$RUN_DIR" && exec timeout -s INT -k 15 "$limit" java -Xms256m -Xmx512m "$BENCH_DIR/RtpCallers.java" \
+      --bridge "127.0.0.1:$SIP_PORT" --sip-port "$UAC_PORT" --rtp-port "$CALLER_MEDIA_PORT" --codec "$CALLER_CODEC" \
+      --inf "hold-$tag.csv" --rate "$rate" --talk "$talk" "${quiet[@]}" --json "$tag.sipp.json" >"$tag.out" 2>&1) &
+  SIPP_PID=$!
+  track_child "$SIPP_PID"
+}
+
 # ---- part: lobby capacity --------------------------------------------------------------------
 LOBBY_BEST=""
 LOBBY_ROWS=""
@@ -291,7 +311,17 @@ part_lobby() {
     tag="lobby-$n"
     # per-call holds: every caller is in the lobby through the window, BYEs then leave at 2x the ramp rate
     write_holds "$RUN_DIR/hold-$tag.csv" "$n" "$rate" "$byerate" "$end_s"
-    if [ -n "$MEETINGS_OF" ]; then
+    if [ "$CALLERS_TOOL" = java ]; then
+      # one file for RtpCallers: hold;conference ID;1 for a talker (the first K of each meeting, or of all)
+      python3 - "$RUN_DIR/hold-$tag.csv" "$RUN_DIR/meeting-ids.txt" "${MEETINGS_OF:-0}" "${TALKERS:-0}" "$CONF_ID" <<'EOF'
+import sys
+holds, ids_file, size, talkers, conf = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+ids = open(ids_file).read().split() if size else []
+lines = open(holds).read().split()
+rows = [(h, ids[i // size] if size else conf, (i % size if size else i) < talkers or not talkers) for i, h in enumerate(lines[1:])]
+open(holds, "w").write("\n".join([lines[0]] + ["%s;%s;%d" % (h, m, t) for h, m, t in rows]) + "\n")
+EOF
+    elif [ -n "$MEETINGS_OF" ]; then
       # field1: the conference ID each caller dials, S consecutive callers to each meeting; with --talkers K,
       # the first K of each meeting talk (their own file, for their own SIPp) and the others send noise
       python3 - "$RUN_DIR/hold-$tag.csv" "$RUN_DIR/meeting-ids.txt" "$MEETINGS_OF" "${TALKERS:-0}" \
@@ -312,7 +342,9 @@ EOF
     prefix=""
     [ -n "$MEETINGS_OF" ] && prefix=meetings-
     talkers_n=0
-    if [ -n "$TALKERS" ]; then
+    if [ "$CALLERS_TOOL" = java ]; then
+      run_rtp_callers "$tag" "$limit" "$rate"
+    elif [ -n "$TALKERS" ]; then
       # K talkers (K per meeting with --meetings-of) from their own SIPp (a scenario's audio is fixed),
       # then the other callers sending low noise.
       talkers_n=$TALKERS
@@ -325,14 +357,17 @@ EOF
     else
       scenario="${prefix}$(caller_scenario "$CALLER_RTP")"
     fi
-    run_sipp "$tag" "$limit" -sf "$scenario" -inf "hold-$tag.csv" -s "$CONF_ID" \
-      -p "$UAC_PORT" -mp "$CALLER_MEDIA_PORT" -m $((n - talkers_n)) -r "$rate" -l $((n + 10)) -rtp_threadtasks 50
+    if [ "$CALLERS_TOOL" = sipp ]; then
+      run_sipp "$tag" "$limit" -sf "$scenario" -inf "hold-$tag.csv" -s "$CONF_ID" \
+        -p "$UAC_PORT" -mp "$CALLER_MEDIA_PORT" -m $((n - talkers_n)) -r "$rate" -l $((n + 10)) -rtp_threadtasks 50
+    fi
     sleep $((ramp + LOBBY_SETTLE))
     tcpdump -i lo -n -B 131072 -s 96 -w "$RUN_DIR/$tag.pcap" "udp and src portrange $RTP_MIN-$RTP_MAX" \
       2>"$RUN_DIR/$tag.tcpdump.err" &
     cap_pid=$!
     track_child "$cap_pid"
     sipp_proc=$(sipp_process "$SIPP_PID")
+    [ "$CALLERS_TOOL" = java ] && sipp_proc=$(pgrep -P "$SIPP_PID" -x java | head -1)
     talker_proc=0
     [ -n "$talker_pid" ] && talker_proc=$(sipp_process "$talker_pid")
     t0=$(date +%s.%N); b0=$(cpu_ticks "$BRIDGE_PID"); s0=$(( $(cpu_ticks "${sipp_proc:-0}") + $(cpu_ticks "${talker_proc:-0}") ))
@@ -351,8 +386,12 @@ EOF
     log "lobby $n: $line"
     [ "$KEEP_PCAP" = yes ] || rm -f "$RUN_DIR/$tag.pcap"
     wait_sipp
-    python3 "$BENCH_DIR/sipp_stats.py" --stat "$RUN_DIR/$tag.stat.csv" --json "$RUN_DIR/$tag.sipp.json" \
-      | tee -a "$RUN_DIR/run.log" >&2
+    if [ "$CALLERS_TOOL" = java ]; then
+      tail -1 "$RUN_DIR/$tag.out" | tee -a "$RUN_DIR/run.log" >&2   # RtpCallers' own JSON, as sipp_stats'
+    else
+      python3 "$BENCH_DIR/sipp_stats.py" --stat "$RUN_DIR/$tag.stat.csv" --json "$RUN_DIR/$tag.sipp.json" \
+        | tee -a "$RUN_DIR/run.log" >&2
+    fi
     read -r ok failed < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["successful"], d["failed"])' "$RUN_DIR/$tag.sipp.json")
     if [ -n "$talker_pid" ]; then
       wait "$talker_pid" || true
@@ -439,6 +478,11 @@ if [ "$BUILD" = yes ]; then
   (cd "$REPO_DIR" && mvn -B -q -o package -DskipTests) >"$RUN_DIR/build.log" 2>&1 || { log "build failed, see build.log"; exit 1; }
 fi
 case "$CALLER_CODEC" in pcmu|g722|opus) ;; *) echo "--codec: pcmu, g722 or opus, not $CALLER_CODEC" >&2; exit 2 ;; esac
+case "$CALLERS_TOOL" in
+  sipp) ;;
+  java) [ "$CALLER_RTP" = yes ] || { echo "--callers java: the callers send RTP (drop --no-caller-rtp)" >&2; exit 2; } ;;
+  *) echo "--callers: sipp or java, not $CALLERS_TOOL" >&2; exit 2 ;;
+esac
 if [ -n "$TALKERS" ]; then
   case "$TALKERS" in ''|*[!0-9]*) echo "--talkers: a number of callers, not $TALKERS" >&2; exit 2 ;; esac
   for n in ${LOBBY_STEPS//,/ }; do
