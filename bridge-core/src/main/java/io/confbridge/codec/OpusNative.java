@@ -55,6 +55,9 @@ final class OpusNative {
 
     static native void opus_encoder_destroy(Pointer st);
 
+    /** The bytes of an encoder's state: one block, which holds offsets to its parts rather than pointers. */
+    static native int opus_encoder_get_size(int channels);
+
     /** {@code pcm} holds {@code frameSize} samples; returns the packet length or a negative error. */
     static native int opus_encode(Pointer st, Pointer pcm, int frameSize, Pointer data, int maxDataBytes);
 

@@ -207,8 +207,12 @@ public final class Mixer implements MediaClock.Listener {
                 }
             }
         }
-        mixAnnouncement();
+        boolean announced = mixAnnouncement();
         shared.mix(total, wideInMix ? totalHigh : null);
+        if (talkerCount == 1 && !announced && !talkers[0].otherNode && talkers[0].forwardableOpusLength() > 0) {
+            // One Opus talker and nothing else in the mix: its wideband Opus listeners get its own packet.
+            shared.forwardOpus(talkers[0].forwardableOpus(), talkers[0].forwardableOpusLength());
+        }
         localMixed = false;
         for (ParticipantAudio p : parts) {
             int at = p.toSend.claim();
@@ -331,10 +335,10 @@ public final class Mixer implements MediaClock.Listener {
         }
     }
 
-    /** Adds the current announcement's frame to the sum, so everyone (talkers too) hears it. */
-    private void mixAnnouncement() {
+    /** Adds the current announcement's frame to the sum, so everyone (talkers too) hears it; whether there was one. */
+    private boolean mixAnnouncement() {
         if (announcement == null) {
-            return;
+            return false;
         }
         short[] pcm = announcement.pcm();
         int from = announcementFrame * N;
@@ -344,5 +348,6 @@ public final class Mixer implements MediaClock.Listener {
         if (++announcementFrame >= announcement.frames()) {
             announcement = null;
         }
+        return true;
     }
 }

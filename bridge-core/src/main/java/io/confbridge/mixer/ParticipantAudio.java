@@ -30,6 +30,12 @@ public final class ParticipantAudio {
     boolean wideFrame;
     /** The G.722 frame taken from the jitter buffer, and the decoder that follows the participant's stream. */
     private byte[] encodedFrame;
+    /**
+     * The length of this tick's Opus packet, at the start of {@link #encodedFrame}, when the frame is that
+     * one whole 20 ms packet decoded as it came (no loss, no concealment, no parts) and small enough for
+     * a listener's frame slot; 0 otherwise. Such a packet can be sent on to listeners as it is.
+     */
+    private int forwardableOpusLength;
     private G722Decoder decoder;
     private int[] bandLow;
     private int[] bandHigh;
@@ -178,6 +184,7 @@ public final class ParticipantAudio {
      */
     boolean takeFrame() {
         wideFrame = false;
+        forwardableOpusLength = 0;
         if (encodedFrame == null && codec.wideband()) {
             // Room for an Opus packet too, so that a switch between G.722 and Opus needs no new array.
             encodedFrame = new byte[JitterBuffer.OPUS_SLOT_BYTES];
@@ -205,7 +212,9 @@ public final class ParticipantAudio {
                     return false;
                 }
                 if (parts == 1) {
-                    decodeOpus(opusLength);
+                    if (decodeOpus(opusLength) && opusLength <= Codec.FRAME_SAMPLES) {
+                        forwardableOpusLength = opusLength;
+                    }
                 } else if (parts == 0) {
                     decodeOpusHalves(opusLength, heard.lastTakeOpusSecondLength());
                 } else {
@@ -252,14 +261,31 @@ public final class ParticipantAudio {
      * An Opus packet, decoded in stream order at 16 kHz and split into the mix's two subbands (G.722's
      * analysis filter, the inverse of what the Opus listeners' encoders get). A packet libopus refuses is
      * concealed like a lost one.
+     *
+     * @return whether the packet was decoded, not concealed
      */
-    private void decodeOpus(int length) {
+    private boolean decodeOpus(int length) {
         openOpus();
         opusDecodedFrom = -1;
-        if (opus.decode(encodedFrame, 0, length, opusPcm, 0) != OpusDecoder.FRAME) {
+        boolean decoded = opus.decode(encodedFrame, 0, length, opusPcm, 0) == OpusDecoder.FRAME;
+        if (!decoded) {
             opus.conceal(opusPcm, 0, OpusDecoder.FRAME);
         }
         splitOpus(0);
+        return decoded;
+    }
+
+    /**
+     * This tick's Opus packet as it came from the participant, when it can be sent on to listeners as it
+     * is (see {@link #forwardableOpusLength}): its bytes from index 0, valid until the next tick.
+     */
+    byte[] forwardableOpus() {
+        return encodedFrame;
+    }
+
+    /** The length of {@link #forwardableOpus}, 0 when this tick's frame cannot be sent on as it came. */
+    int forwardableOpusLength() {
+        return forwardableOpusLength;
     }
 
     /** Two 10 ms Opus packets (a caller's ptime 10), decoded in turn into one 20 ms frame. */

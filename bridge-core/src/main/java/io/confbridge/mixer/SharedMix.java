@@ -45,6 +45,10 @@ final class SharedMix {
     private final byte[][] opusEncoded = new byte[OPUS_BANDS][N];
     private final int[] opusLength = new int[OPUS_BANDS];
     private final boolean[] opusReady = new boolean[OPUS_BANDS];
+    private long opusForwarded;
+    /** Last tick's and this tick's wideband Opus packet was a talker's own ({@link #forwardOpus}). */
+    private boolean forwarded;
+    private boolean forwarding;
 
     /** Opus bands a listener may be sent, by the most it plays out (RFC 7587 {@code maxplaybackrate}). */
     static final int OPUS_NARROW = 0;
@@ -77,6 +81,8 @@ final class SharedMix {
         }
         Arrays.fill(ready, false);
         Arrays.fill(opusReady, false);
+        forwarded = forwarding;
+        forwarding = false;
     }
 
     /** The frame in {@code codec}; computed on the first ask of the tick. Shared: read only. */
@@ -119,6 +125,43 @@ final class SharedMix {
             opusReady[band] = true;
         }
         return out;
+    }
+
+    /**
+     * This tick's mix is one Opus talker's frame and nothing else (call after {@link #mix}): its wideband
+     * listeners may be sent the talker's {@code length}-byte packet as it came instead of an encode of the
+     * same audio. The commonest state of a meeting, one person speaking, then costs no libopus encode,
+     * and those listeners hear the talker untranscoded. Other bands are still encoded: their listeners
+     * asked for less than a phone may send (RFC 7587 {@code maxplaybackrate}).
+     *
+     * <p>The listeners' decoders must go over from one encoder's packets to the other's cleanly. From the
+     * talker's to the bridge's (a second talker, a lost packet, a prompt) the bridge's encoder restarts
+     * ({@link OpusEncoder#restart}). The other way there is no such lever: a decoder fed the bridge's
+     * speech and then the talker's packets was measured swelling by +4 dB for 200 ms. So forwarding
+     * starts only where the stream was sending its silence packet (which leaves any decoder silent), or
+     * goes on from the last tick; otherwise the stream stays encoded until the next pause.
+     *
+     * @return whether the packet is this tick's wideband one
+     */
+    boolean forwardOpus(byte[] packet, int length) {
+        OpusStream wide = opus[OPUS_WIDE];
+        if (!forwarded && wide != null && !wide.sentSilence()) {
+            return false;
+        }
+        System.arraycopy(packet, 0, opusEncoded[OPUS_WIDE], 0, length);
+        opusLength[OPUS_WIDE] = length;
+        opusReady[OPUS_WIDE] = true;
+        forwarding = true;
+        opusForwarded++;
+        if (wide != null) {
+            wide.bypassed();
+        }
+        return true;
+    }
+
+    /** Ticks whose wideband Opus packet was a talker's own ({@link #forwardOpus}); for tests. */
+    long opusForwarded() {
+        return opusForwarded;
     }
 
     /** The length of this tick's Opus packet for {@code band}, after {@link #encodedOpus}. */
@@ -188,6 +231,10 @@ final class SharedMix {
         private final short[] pcm = new short[2 * N];
         /** Frames of digital silence in a row so far. */
         private int silentRun;
+        /** Its listeners were last sent someone else's packets: the next frame encoded starts afresh. */
+        private boolean bypassed;
+        /** The last frame it made was of digital silence (or it has made none): its listeners hear nothing. */
+        private boolean sentSilence = true;
         /** Frames libopus encoded (the others were silence sent as the shared silence packet); for tests. */
         long framesEncoded;
 
@@ -214,7 +261,8 @@ final class SharedMix {
          * each at complexity 5 (issue 11: cost grows with talkers).
          */
         int encode(short[] low, short[] high, byte[] out, int at) {
-            if (silent(low) && (high == null || silent(high))) {
+            sentSilence = silent(low) && (high == null || silent(high));
+            if (sentSilence) {
                 if (silentRun >= SILENT_FRAMES_ENCODED) {
                     System.arraycopy(Codec.OPUS.silenceFrame(), 0, out, at, Codec.OPUS.silenceFrameLength());
                     return Codec.OPUS.silenceFrameLength();
@@ -222,6 +270,10 @@ final class SharedMix {
                 silentRun++;
             } else {
                 silentRun = 0;
+            }
+            if (bypassed) {
+                bypassed = false;
+                encoder.restart();
             }
             framesEncoded++;
             for (int i = 0; i < N; i++) {
@@ -236,6 +288,16 @@ final class SharedMix {
                 return Codec.OPUS.silenceFrameLength();
             }
             return length;
+        }
+
+        /** Its listeners are being sent a talker's own packets instead ({@link SharedMix#forwardOpus}). */
+        void bypassed() {
+            bypassed = true;
+            sentSilence = false;
+        }
+
+        boolean sentSilence() {
+            return sentSilence;
         }
 
         private static boolean silent(short[] frame) {

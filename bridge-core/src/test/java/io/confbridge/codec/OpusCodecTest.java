@@ -54,6 +54,37 @@ class OpusCodecTest {
     }
 
     @Test
+    void aRestartedEncoderCodesAsAFreshOneWithItsSettings() {
+        try (OpusEncoder encoder = new OpusEncoder(OpusEncoder.DEFAULT_BITRATE, 3, 0)) {
+            encoder.setMaxPlaybackRate(12_000);
+            encoder.restart(); // before the first frame: nothing to go back to, nothing changes
+            byte[][] first = encodeTone(encoder, 700, 20);
+            byte[][] other = encodeTone(encoder, 1300, 20); // a different history
+            assertTrue(!Arrays.equals(first[0], other[0]), "a frame coded after history differs");
+            encoder.restart();
+            byte[][] again = encodeTone(encoder, 700, 20);
+            for (int f = 0; f < first.length; f++) {
+                assertTrue(Arrays.equals(first[f], again[f]), "frame " + f + " as the fresh encoder coded it");
+            }
+            assertEquals(3, encoder.complexity(), "the settings are kept");
+        }
+    }
+
+    /** {@code frames} 20 ms frames of a tone from its phase 0, encoded. */
+    private static byte[][] encodeTone(OpusEncoder encoder, double hz, int frames) {
+        byte[][] packets = new byte[frames][];
+        short[] pcm = new short[FRAME];
+        byte[] out = new byte[1275];
+        for (int f = 0; f < frames; f++) {
+            for (int i = 0; i < FRAME; i++) {
+                pcm[i] = (short) Math.round(AMPLITUDE * Math.sin(2 * Math.PI * hz * (f * FRAME + i) / RATE));
+            }
+            packets[f] = Arrays.copyOf(out, encoder.encode(pcm, 0, out, 0, out.length));
+        }
+        return packets;
+    }
+
+    @Test
     void concealmentRightAfterAToneIsAFrameOfSound() {
         try (OpusEncoder encoder = new OpusEncoder(); OpusDecoder decoder = new OpusDecoder()) {
             roundTrip(encoder, decoder, tone(1000, AMPLITUDE, FRAMES * FRAME), null);

@@ -207,6 +207,47 @@ class WidebandMeetingTest {
         assertTrue(narrow.toneLevel(400, WINDOW) < 0.1, "and the PCMU caller does not hear themself");
     }
 
+    /**
+     * Issue 11 §3, cost with talkers: while one Opus caller talks alone, the other Opus callers are sent
+     * that caller's own packets, byte for byte, not a re-encode; once a second one talks, they hear the
+     * mix of both.
+     */
+    @Test
+    void aLoneOpusTalkersPacketsReachTheOtherOpusCallersAsSentUntilASecondTalks() {
+        TestMeeting meeting = bridge.newMeeting(false);
+        String id = meeting.conferenceId();
+        TestPhone a = caller("opus-a", id, SdpOffer.OPUS_PCMU_TELEPHONE_EVENT);
+        TestPhone b = caller("opus-b", id, SdpOffer.OPUS_PCMU_TELEPHONE_EVENT);
+        TestPhone c = caller("opus-c", id, SdpOffer.OPUS_PCMU_TELEPHONE_EVENT);
+        await("all in the meeting").atMost(IVR_STEP).until(() -> bridge.status(id).participantCount() == 3);
+        // Forwarding starts where the mix was silent (a decoder goes over to another encoder cleanly only
+        // from silence): after the join tones.
+        await("the join tones are over").atMost(IVR_STEP).until(() -> c.audioRms(WINDOW) < 30);
+        a.startTone(1000, -12);
+        await("B hears A's 1 kHz").atMost(IVR_STEP).until(() -> b.toneLevel(1000, WINDOW) > 0.8);
+        await("C's last second is A's packets as sent").atMost(IVR_STEP)
+                .until(() -> shareOfPacketsSentBy(a, c, WINDOW) > 0.9);
+        assertTrue(shareOfPacketsSentBy(a, b, WINDOW) > 0.9, "and B's");
+
+        b.startTone(600, -12);
+        // Two tones of one level: each is about half of what C hears.
+        await("C hears B's 600 Hz and A's 1 kHz, mixed").atMost(IVR_STEP)
+                .until(() -> c.toneLevel(600, WINDOW) > 0.35 && c.toneLevel(1000, WINDOW) > 0.35);
+        await("which is not A's packets").atMost(IVR_STEP).until(() -> shareOfPacketsSentBy(a, c, WINDOW) < 0.1);
+        assertTrue(a.toneLevel(1000, WINDOW) < 0.1, "A does not hear itself");
+    }
+
+    /** The share of the audio packets {@code ear} received over the last {@code window} that {@code talker} sent as they are. */
+    private static double shareOfPacketsSentBy(TestPhone talker, TestPhone ear, Duration window) {
+        java.util.Set<java.nio.ByteBuffer> sent = new java.util.HashSet<>();
+        for (byte[] payload : talker.recentPayloadsSent()) {
+            sent.add(java.nio.ByteBuffer.wrap(payload));
+        }
+        java.util.List<io.confbridge.server.support.ReceivedRtp> heard = ear.receivedSince(System.nanoTime() - window.toNanos());
+        long same = heard.stream().filter(p -> sent.contains(java.nio.ByteBuffer.wrap(p.payload()))).count();
+        return heard.isEmpty() ? 0 : (double) same / heard.size();
+    }
+
     /** Issue 11 §2: a 5 kHz tone from an Opus caller reaches a G.722 caller, and no PCMU caller as an alias. */
     @Test
     void aFiveKilohertzToneFromOpusReachesG722EarsButNeverPcmuEarsAsAnAlias() {

@@ -17,7 +17,8 @@ public record ReceivedRtp(
         int payloadType,
         boolean marker,
         InetSocketAddress source,
-        short[] pcm) {
+        short[] pcm,
+        byte[] payload) {
 
     public boolean isAudio() {
         return pcm.length > 0;

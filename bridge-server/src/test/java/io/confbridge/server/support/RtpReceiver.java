@@ -97,7 +97,8 @@ final class RtpReceiver implements AutoCloseable {
         }
         short[] pcm = decode(pt, b, off + payloadStart, payloadEnd - payloadStart);
         InetSocketAddress source = (InetSocketAddress) datagram.getSocketAddress();
-        return new ReceivedRtp(arrivalNs, seq, ts, ssrc, pt, marker, source, pcm);
+        return new ReceivedRtp(arrivalNs, seq, ts, ssrc, pt, marker, source, pcm,
+                java.util.Arrays.copyOfRange(b, off + payloadStart, off + payloadEnd));
     }
 
     private short[] decode(int pt, byte[] b, int from, int length) {

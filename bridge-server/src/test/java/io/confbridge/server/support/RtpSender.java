@@ -42,6 +42,9 @@ final class RtpSender implements AutoCloseable {
     private final long epochNs = System.nanoTime();
     private int nextSequence = ThreadLocalRandom.current().nextInt(1 << 16);
     private int sent;
+    /** The payloads of the last {@link #RECENT} packets sent, oldest first. */
+    private final java.util.ArrayDeque<byte[]> recent = new java.util.ArrayDeque<>();
+    private static final int RECENT = 500;
     private volatile SdpAnswer answer;
     private ScheduledFuture<?> audioTask;
 
@@ -360,6 +363,10 @@ final class RtpSender implements AutoCloseable {
         try {
             from.send(new DatagramPacket(packet, packet.length, to));
             sent++;
+            if (recent.size() == RECENT) {
+                recent.removeFirst();
+            }
+            recent.addLast(payload.clone());
         } catch (IOException e) {
             throw new UncheckedIOException("sending RTP to " + to, e);
         }
@@ -370,6 +377,11 @@ final class RtpSender implements AutoCloseable {
         b[at + 1] = (byte) (value >> 16);
         b[at + 2] = (byte) (value >> 8);
         b[at + 3] = (byte) value;
+    }
+
+    /** The payloads of the last 500 packets sent, oldest first. */
+    synchronized java.util.List<byte[]> recentPayloads() {
+        return new java.util.ArrayList<>(recent);
     }
 
     synchronized int packetsSent() {

@@ -575,6 +575,11 @@ public final class TestPhone implements AutoCloseable {
     }
 
     /** RTP packets this phone sent from its own RTP port (audio and events). */
+    /** The RTP payloads of the last 500 packets this phone sent, oldest first. */
+    public List<byte[]> recentPayloadsSent() {
+        return rtpSender.recentPayloads();
+    }
+
     public int packetsSent() {
         return rtpSender.packetsSent();
     }
