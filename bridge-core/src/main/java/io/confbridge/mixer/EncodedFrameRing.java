@@ -57,7 +57,10 @@ public final class EncodedFrameRing {
         publish(Codec.FRAME_SAMPLES);
     }
 
-    /** Producer: makes the claimed frame, its first {@code length} bytes (an Opus packet), visible. */
+    /**
+     * Producer: makes the claimed frame, its first {@code length} bytes (an Opus packet), visible; 0 for an
+     * Opus frame lost before it reached the bridge, which the sender passes on as lost.
+     */
     public void publish(int length) {
         long t = (long) TAIL.getOpaque(this);
         lengths[(int) (t & mask)] = length;

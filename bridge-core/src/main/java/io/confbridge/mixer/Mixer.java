@@ -209,9 +209,15 @@ public final class Mixer implements MediaClock.Listener {
         }
         boolean announced = mixAnnouncement();
         shared.mix(total, wideInMix ? totalHigh : null);
-        if (talkerCount == 1 && !announced && !talkers[0].otherNode && talkers[0].forwardableOpusLength() > 0) {
-            // One Opus talker and nothing else in the mix: its wideband Opus listeners get its own packet.
-            shared.forwardOpus(talkers[0].forwardableOpus(), talkers[0].forwardableOpusLength());
+        if (talkerCount == 1 && !announced && !talkers[0].otherNode) {
+            // One Opus talker and nothing else in the mix: its wideband Opus listeners get its own packet,
+            // or its loss.
+            ParticipantAudio solo = talkers[0];
+            if (solo.forwardableOpusLength() > 0) {
+                shared.forwardOpus(solo.forwardableOpus(), solo.forwardableOpusLength());
+            } else if (solo.opusLost()) {
+                shared.forwardOpusLoss();
+            }
         }
         localMixed = false;
         for (ParticipantAudio p : parts) {

@@ -36,6 +36,8 @@ public final class ParticipantAudio {
      * a listener's frame slot; 0 otherwise. Such a packet can be sent on to listeners as it is.
      */
     private int forwardableOpusLength;
+    /** This tick's Opus frame was lost, and concealed here. */
+    private boolean opusLost;
     private G722Decoder decoder;
     private int[] bandLow;
     private int[] bandHigh;
@@ -185,6 +187,7 @@ public final class ParticipantAudio {
     boolean takeFrame() {
         wideFrame = false;
         forwardableOpusLength = 0;
+        opusLost = false;
         if (encodedFrame == null && codec.wideband()) {
             // Room for an Opus packet too, so that a switch between G.722 and Opus needs no new array.
             encodedFrame = new byte[JitterBuffer.OPUS_SLOT_BYTES];
@@ -198,6 +201,7 @@ public final class ParticipantAudio {
                     return false; // it was saying nothing: there is nothing to conceal
                 }
                 concealOpus();
+                opusLost = true;
             } else {
                 // The low band (all of G.711) is concealed; a high band is left out for the lost frame.
                 concealment.conceal(frame);
@@ -286,6 +290,11 @@ public final class ParticipantAudio {
     /** The length of {@link #forwardableOpus}, 0 when this tick's frame cannot be sent on as it came. */
     int forwardableOpusLength() {
         return forwardableOpusLength;
+    }
+
+    /** Whether this tick's Opus frame was lost (and concealed here): listeners fed this participant's own packets can be passed the loss. */
+    boolean opusLost() {
+        return opusLost;
     }
 
     /** Two 10 ms Opus packets (a caller's ptime 10), decoded in turn into one 20 ms frame. */

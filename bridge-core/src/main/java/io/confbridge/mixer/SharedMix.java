@@ -135,7 +135,7 @@ final class SharedMix {
      * asked for less than a phone may send (RFC 7587 {@code maxplaybackrate}).
      *
      * <p>The listeners' decoders must go over from one encoder's packets to the other's cleanly. From the
-     * talker's to the bridge's (a second talker, a lost packet, a prompt) the bridge's encoder restarts
+     * talker's to the bridge's (a second talker, a prompt) the bridge's encoder restarts
      * ({@link OpusEncoder#restart}). The other way there is no such lever: a decoder fed the bridge's
      * speech and then the talker's packets was measured swelling by +4 dB for 200 ms. So forwarding
      * starts only where the stream was sending its silence packet (which leaves any decoder silent), or
@@ -157,6 +157,20 @@ final class SharedMix {
             wide.bypassed();
         }
         return true;
+    }
+
+    /**
+     * The talker whose packets the wideband listeners are being sent lost one on its way here: they are
+     * passed the loss (a gap in the sequence numbers, {@code RtpSession}), and conceal it themselves, with
+     * the next packet's in-band FEC where they can, instead of the bridge encoding its own concealment,
+     * after which forwarding could not go on before the next pause. Only while forwarding is going on.
+     */
+    void forwardOpusLoss() {
+        if (forwarded) {
+            opusLength[OPUS_WIDE] = 0;
+            opusReady[OPUS_WIDE] = true;
+            forwarding = true;
+        }
     }
 
     /** Ticks whose wideband Opus packet was a talker's own ({@link #forwardOpus}); for tests. */

@@ -94,6 +94,20 @@ final class RtpSequencer {
         }
     }
 
+    /**
+     * Accounts for a packet of {@code samples} samples that is not sent because it was lost before it
+     * reached us (a talker's packet passed on as it came): the sequence number and the timestamp both
+     * move on, so the receiver sees the loss as such and conceals it, with the next packet's in-band FEC
+     * where it has one (RFC 6716 §2.1.7).
+     */
+    public void skipLostPacket(long samples) {
+        if (samples < 0) {
+            throw new IllegalArgumentException("samples < 0: " + samples);
+        }
+        sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
+        timestamp = (timestamp + samples) & 0xFFFF_FFFFL;
+    }
+
     /** Sets the marker bit on the next packet: a new talkspurt, or a switch of audio source. */
     public void markTalkspurt() {
         markNext = true;

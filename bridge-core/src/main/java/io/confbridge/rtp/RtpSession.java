@@ -296,7 +296,8 @@ public final class RtpSession {
 
     /**
      * Sends one 20 ms frame of {@code length} bytes: for G.711 and G.722 always {@link Codec#FRAME_SAMPLES}
-     * (as {@link #sendFrame(byte[], int)}), for Opus whatever its encoder made (one Opus packet). Opus goes
+     * (as {@link #sendFrame(byte[], int)}), for Opus whatever its encoder made (one Opus packet), or 0
+     * for a frame lost before it reached the bridge (see {@link RtpSequencer#skipLostPacket}). Opus goes
      * in whole 20 ms frames, 960 units of its 48 kHz clock each (RFC 7587 §4.1): one packet per frame, or
      * for a caller that asked for 40 or 60 ms ({@link Codec#sentPacketTimeMs}), two or three frames
      * joined into one packet (RFC 6716 §3.2.5, code 3).
@@ -304,6 +305,16 @@ public final class RtpSession {
     public void sendFrame(byte[] payload, int offset, int length) {
         if (codec.variableLength()) {
             flushCut();
+            if (length == 0) {
+                // A talker's packet lost on its way to us, passed on as lost: a gap, not a packet.
+                flushOpus();
+                if (canSend()) {
+                    sequencer.skipLostPacket(codec.frameTimestampUnits());
+                } else {
+                    sequencer.skipSamples(codec.frameTimestampUnits());
+                }
+                return;
+            }
             sendOpusFrame(payload, offset, length);
             return;
         }

@@ -134,4 +134,28 @@ class OpusPacketTimeTest {
         assertEquals(packets.get(0).timestamp() + 960, rest.get(0).timestamp());
         assertEquals(2 * 960, OpusPacket.validate(rest.get(0).payload(), 0, rest.get(0).payload().length));
     }
+
+    /**
+     * A frame lost before it reached the bridge (a forwarded talker's, length 0) is passed on as lost: no
+     * packet, and a gap of one in the sequence numbers so the phone conceals it; with 40 ms packets, what
+     * was collected goes out first, and the stream goes on at the right time.
+     */
+    @ParameterizedTest(name = "ptime {0}")
+    @CsvSource({"20", "40"})
+    void aLostFrameIsPassedOnAsAGapInTheSequence(int ptime) {
+        start(ptime);
+        byte[] a = nextFrame();
+        byte[] b = nextFrame();
+        byte[] c = nextFrame();
+        session.sendFrame(a, 0, a.length);
+        session.sendFrame(b, 0, 0);
+        session.sendFrame(c, 0, c.length);
+        session.sendFrame(c, 0, c.length);
+        List<Sent> packets = sent();
+        assertEquals(ptime == 20 ? 3 : 2, packets.size(), packets.toString());
+        assertArrayEquals(a, packets.get(0).payload(), "the frame before the loss, alone");
+        Sent after = packets.get(1);
+        assertEquals((packets.get(0).sequence() + 2) & 0xffff, after.sequence(), "one sequence number left out");
+        assertEquals((packets.get(0).timestamp() + 2 * 960L) & 0xffffffffL, after.timestamp(), "and 20 ms of clock");
+    }
 }
