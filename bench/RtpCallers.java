@@ -24,7 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  *   java bench/RtpCallers.java --bridge 127.0.0.1:5060 --sip-port 5070 --rtp-port 40000 --codec opus
- *       --inf hold.csv --rate 200 --talk caller-opus.pcap [--quiet caller-opus-noise.pcap] --json out.json
+ *       --inf hold.csv --rate 200 --talk caller-opus.pcap [--quiet caller-opus-noise.pcap] [--loss PERCENT]
+ *       --json out.json
  * </pre>
  *
  * Each line of {@code --inf} after the first ({@code SEQUENTIAL}, as SIPp's) is one call: {@code hold_ms;
@@ -94,6 +95,10 @@ public final class RtpCallers {
     private final double rate;
     private final List<byte[]> talkFrames;
     private final List<byte[]> quietFrames;
+    /** Share of audio packets not sent, at random (a seeded generator: the same losses each run). */
+    private final double loss;
+    private final java.util.SplittableRandom lossDraw = new java.util.SplittableRandom(3550);
+    private final AtomicLong rtpDropped = new AtomicLong();
     private final DatagramChannel sip;
     private final DatagramChannel rtp;
     private final DatagramChannel rtcp;
@@ -106,7 +111,8 @@ public final class RtpCallers {
     private volatile boolean stopping;
 
     RtpCallers(InetSocketAddress bridge, int sipPort, int rtpPort, Codec codec, List<Call> calls, double rate,
-               List<byte[]> talkFrames, List<byte[]> quietFrames) throws IOException {
+               List<byte[]> talkFrames, List<byte[]> quietFrames, double loss) throws IOException {
+        this.loss = loss;
         this.bridge = bridge;
         this.localHost = bridge.getAddress().getHostAddress();
         this.sipPort = sipPort;
@@ -416,6 +422,10 @@ public final class RtpCallers {
                 packet.put((byte) 0x80).put((byte) codec.payloadType).putShort((short) call.sequence++)
                         .putInt(call.timestamp).putInt(0x5EED0000 | call.index).put(payload).flip();
                 call.timestamp += codec.timestampStep;
+                if (loss > 0 && lossDraw.nextDouble() < loss) {
+                    rtpDropped.incrementAndGet(); // lost on the way: its sequence number is skipped
+                    continue;
+                }
                 try {
                     rtp.send(packet, to);
                     rtpSent.incrementAndGet();
@@ -504,7 +514,8 @@ public final class RtpCallers {
             }
         }
         String text = "{\"calls\": " + calls.size() + ", \"successful\": " + ok + ", \"failed\": " + failed
-                + ", \"rtp_packets_sent\": " + rtpSent.get() + ", \"sender_late_ticks\": " + lateTicks.get()
+                + ", \"rtp_packets_sent\": " + rtpSent.get() + ", \"rtp_packets_dropped\": " + rtpDropped.get()
+                + ", \"sender_late_ticks\": " + lateTicks.get()
                 + ", \"options_answered\": " + optionsAnswered.get() + ", \"byes_from_bridge\": " + byesFromBridge.get()
                 + ", \"first_failures\": [" + String.join(", ", reasons) + "]}\n";
         try {
@@ -568,6 +579,7 @@ public final class RtpCallers {
         Path quiet = null;
         Path json = Path.of("rtp-callers.json");
         double rate = 100;
+        double loss = 0;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -580,6 +592,7 @@ public final class RtpCallers {
                 case "--quiet" -> quiet = Path.of(value);
                 case "--json" -> json = Path.of(value);
                 case "--rate" -> rate = Double.parseDouble(value);
+                case "--loss" -> loss = Double.parseDouble(value) / 100;
                 default -> {
                     System.err.println("RtpCallers: unknown option " + args[i]);
                     System.exit(2);
@@ -589,7 +602,7 @@ public final class RtpCallers {
         }
         if (inf == null || talk == null) {
             System.err.println("usage: RtpCallers --inf HOLDS.csv --talk AUDIO [--quiet AUDIO] [--codec pcmu|g722|opus]"
-                    + " [--bridge HOST:PORT] [--sip-port P] [--rtp-port P] [--rate CPS] [--json OUT]");
+                    + " [--bridge HOST:PORT] [--sip-port P] [--rtp-port P] [--rate CPS] [--loss PERCENT] [--json OUT]");
             System.exit(2);
         }
         List<Call> calls = new ArrayList<>();
@@ -603,7 +616,7 @@ public final class RtpCallers {
         }
         int colon = bridge.lastIndexOf(':');
         RtpCallers callers = new RtpCallers(new InetSocketAddress(bridge.substring(0, colon), Integer.parseInt(bridge.substring(colon + 1))),
-                sipPort, rtpPort, codec, calls, rate, frames(talk), quiet == null ? null : frames(quiet));
+                sipPort, rtpPort, codec, calls, rate, frames(talk), quiet == null ? null : frames(quiet), loss);
         callers.run(json);
     }
 }

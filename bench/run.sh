@@ -50,6 +50,8 @@
 #                          point of the 20 ms tick by one thread (SIPp streams a call from a thread of its own,
 #                          and replays Opus with a sleep per packet: half a core for 500 Opus callers). Same
 #                          calls, holds, conference IDs, talkers and audio; needs caller RTP
+#   --caller-loss PCT      with --callers java: that share of the callers' audio packets is not sent (at random,
+#                          the same each run), as lost on the way to the bridge
 #   --meeting-callers N    callers in the meeting part [50]
 #   --budget S             stop stepping up when this many seconds have passed [540]
 #   --keep-pcap            keep the lobby captures (large) in the results directory
@@ -88,6 +90,7 @@ OPEN_MEETING=no
 TALKERS=""
 MEETINGS_OF=""
 CALLERS_TOOL=sipp
+CALLER_LOSS=0
 TALKERS_MEDIA_PORT=18500     # the --talkers SIPp's media ports: above the other callers', below the bridge's
 CALLER_RTP=yes
 CALLER_CODEC=pcmu
@@ -120,6 +123,7 @@ while [ $# -gt 0 ]; do
     --codec) CALLER_CODEC=$2; shift ;;
     --open-meeting) OPEN_MEETING=yes ;;
     --callers) CALLERS_TOOL=$2; shift ;;
+    --caller-loss) CALLER_LOSS=$2; shift ;;
     --talkers) TALKERS=$2; shift ;;
     --meetings-of) MEETINGS_OF=$2; shift ;;
     --meeting-callers) MEETING_CALLERS=$2; shift ;;
@@ -278,7 +282,8 @@ run_rtp_callers() {  # run_rtp_callers TAG TIMEOUT_S RATE: bench/RtpCallers.java
   esac
   (cd "$RUN_DIR" && exec timeout -s INT -k 15 "$limit" java -Xms256m -Xmx512m "$BENCH_DIR/RtpCallers.java" \
       --bridge "127.0.0.1:$SIP_PORT" --sip-port "$UAC_PORT" --rtp-port "$CALLER_MEDIA_PORT" --codec "$CALLER_CODEC" \
-      --inf "hold-$tag.csv" --rate "$rate" --talk "$talk" "${quiet[@]}" --json "$tag.sipp.json" >"$tag.out" 2>&1) &
+      --inf "hold-$tag.csv" --rate "$rate" --talk "$talk" "${quiet[@]}" --loss "$CALLER_LOSS" --json "$tag.sipp.json" \
+      >"$tag.out" 2>&1) &
   SIPP_PID=$!
   track_child "$SIPP_PID"
 }
