@@ -2,9 +2,6 @@ package io.confbridge.mixer;
 
 import io.confbridge.codec.Codec;
 import io.confbridge.codec.OpusDecoder;
-import io.confbridge.codec.OpusEncoder;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * One Opus talker and nothing else in the mix (the commonest state of a meeting): the wideband Opus
  * listeners are sent the talker's own packets, byte for byte, and libopus encodes nothing for them.
  * Everyone else is served as before, and as soon as the mix is more than that one packet (a second
- * talker) the shared stream is encoded again; a packet lost on its way to the bridge is passed on as lost. Real libopus both ways: the
- * phones encode, the listeners' ears decode every packet they are sent.
+ * talker) the shared stream is encoded again; a packet lost on its way to the bridge is passed on as
+ * lost. Real libopus both ways: the phones encode, the listeners' ears decode every packet they are sent.
  */
 class OpusForwardingTest {
     private static final int N = Codec.FRAME_SAMPLES;
@@ -31,9 +28,8 @@ class OpusForwardingTest {
     private static final int SETTLED = 10; // talker detection and the codecs' delay
 
     private final Mixer mixer = new Mixer();
-    private final ByteBuf packet = Unpooled.buffer(1500);
-    private final Phone a = new Phone();
-    private final Phone b = new Phone();
+    private final OpusPhone a = new OpusPhone(AMPLITUDE);
+    private final OpusPhone b = new OpusPhone(AMPLITUDE);
     private final Ear wide = new Ear(Codec.OPUS, 48_000);
     private final Ear narrow = new Ear(Codec.OPUS, 8000);
     private final Ear pcmu = new Ear(Codec.PCMU, 0);
@@ -43,36 +39,10 @@ class OpusForwardingTest {
 
     @AfterEach
     void release() {
-        packet.release();
-        a.encoder.close();
-        b.encoder.close();
+        a.close();
+        b.close();
         wide.close();
         narrow.close();
-    }
-
-    /** An Opus phone: a libopus encoder at 16 kHz sending a tone or digital silence, a packet a tick. */
-    private final class Phone {
-        final ParticipantAudio audio = new ParticipantAudio(Codec.OPUS);
-        final OpusEncoder encoder = new OpusEncoder();
-        final short[] pcm = new short[2 * N];
-        final byte[] out = new byte[1275];
-        double hz; // 0: silence
-        long sample;
-        int seq = 1;
-
-        byte[] send(boolean lost) {
-            for (int i = 0; i < pcm.length; i++) {
-                pcm[i] = hz == 0 ? 0 : (short) Math.round(AMPLITUDE * Math.sin(2 * Math.PI * hz * (sample + i) / 16000));
-            }
-            sample += pcm.length;
-            int length = encoder.encode(pcm, 0, out, 0, out.length);
-            int s = seq++;
-            if (!lost) {
-                packet.clear().writeBytes(out, 0, length);
-                audio.received(s, packet, 0, length, 0);
-            }
-            return Arrays.copyOf(out, length);
-        }
     }
 
     /** A listener who sends nothing: its packets as sent, and for Opus what its phone plays at 16 kHz. */
@@ -118,7 +88,7 @@ class OpusForwardingTest {
 
     private void tick(boolean aLost) {
         aSent.add(a.send(aLost));
-        b.send(false);
+        b.send();
         mixer.tick(ticks * 20_000_000L);
         wide.take(ticks);
         narrow.take(ticks);

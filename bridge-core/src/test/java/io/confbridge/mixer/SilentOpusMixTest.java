@@ -2,9 +2,6 @@ package io.confbridge.mixer;
 
 import io.confbridge.codec.Codec;
 import io.confbridge.codec.OpusDecoder;
-import io.confbridge.codec.OpusEncoder;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +25,8 @@ class SilentOpusMixTest {
     private static final int PHASE = 100;
 
     private Mixer mixer = new Mixer();
-    private final ByteBuf packet = Unpooled.buffer(1500);
-    private final Phone a = new Phone();
-    private final Phone b = new Phone();
+    private final OpusPhone a = new OpusPhone(AMPLITUDE);
+    private final OpusPhone b = new OpusPhone(AMPLITUDE);
     /** What A's phone plays: A's stream decoded at 16 kHz, tick by tick. */
     private final OpusDecoder aEar = new OpusDecoder();
     private final short[] aHeard = new short[4 * PHASE * 2 * N];
@@ -41,31 +37,9 @@ class SilentOpusMixTest {
 
     @AfterEach
     void release() {
-        packet.release();
-        a.encoder.close();
-        b.encoder.close();
+        a.close();
+        b.close();
         aEar.close();
-    }
-
-    /** An Opus phone: a libopus encoder at 16 kHz sending a tone or digital silence, a packet a tick. */
-    private final class Phone {
-        final ParticipantAudio audio = new ParticipantAudio(Codec.OPUS);
-        final OpusEncoder encoder = new OpusEncoder();
-        final short[] pcm = new short[2 * N];
-        final byte[] out = new byte[1275];
-        double hz; // 0: silence
-        long sample;
-        int seq = 1;
-
-        void send() {
-            for (int i = 0; i < pcm.length; i++) {
-                pcm[i] = hz == 0 ? 0 : (short) Math.round(AMPLITUDE * Math.sin(2 * Math.PI * hz * (sample + i) / 16000));
-            }
-            sample += pcm.length;
-            int length = encoder.encode(pcm, 0, out, 0, out.length);
-            packet.clear().writeBytes(out, 0, length);
-            audio.received(seq++, packet, 0, length, 0);
-        }
     }
 
     private void tick() {
