@@ -292,7 +292,10 @@ public final class ParticipantAudio {
         return forwardableOpusLength;
     }
 
-    /** Whether this tick's Opus frame was lost (and concealed here): listeners fed this participant's own packets can be passed the loss. */
+    /**
+     * Whether this tick's Opus frame was lost (and concealed here): listeners who are being sent this
+     * participant's own packets can be passed the loss instead.
+     */
     boolean opusLost() {
         return opusLost;
     }

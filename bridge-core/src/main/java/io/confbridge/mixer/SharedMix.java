@@ -138,15 +138,13 @@ final class SharedMix {
      * talker's to the bridge's (a second talker, a prompt) the bridge's encoder restarts
      * ({@link OpusEncoder#restart}). The other way there is no such lever: a decoder fed the bridge's
      * speech and then the talker's packets was measured swelling by +4 dB for 200 ms. So forwarding
-     * starts only where the stream was sending its silence packet (which leaves any decoder silent), or
+     * starts only where the stream's last frame was digital silence (which leaves any decoder silent), or
      * goes on from the last tick; otherwise the stream stays encoded until the next pause.
-     *
-     * @return whether the packet is this tick's wideband one
      */
-    boolean forwardOpus(byte[] packet, int length) {
+    void forwardOpus(byte[] packet, int length) {
         OpusStream wide = opus[OPUS_WIDE];
         if (!forwarded && wide != null && !wide.sentSilence()) {
-            return false;
+            return;
         }
         System.arraycopy(packet, 0, opusEncoded[OPUS_WIDE], 0, length);
         opusLength[OPUS_WIDE] = length;
@@ -156,7 +154,6 @@ final class SharedMix {
         if (wide != null) {
             wide.bypassed();
         }
-        return true;
     }
 
     /**
