@@ -316,28 +316,27 @@ part_lobby() {
     tag="lobby-$n"
     # per-call holds: every caller is in the lobby through the window, BYEs then leave at 2x the ramp rate
     write_holds "$RUN_DIR/hold-$tag.csv" "$n" "$rate" "$byerate" "$end_s"
-    if [ "$CALLERS_TOOL" = java ]; then
-      # one file for RtpCallers: hold;conference ID;1 for a talker (the first K of each meeting, or of all)
-      python3 - "$RUN_DIR/hold-$tag.csv" "$RUN_DIR/meeting-ids.txt" "${MEETINGS_OF:-0}" "${TALKERS:-0}" "$CONF_ID" <<'EOF'
+    if [ "$CALLERS_TOOL" = java ] || [ -n "$MEETINGS_OF" ]; then
+      # Each caller's conference ID (S consecutive callers to each meeting with --meetings-of, else the demo
+      # meeting) and whether it talks (with --talkers K the first K of each meeting, or of all; else everyone).
+      # RtpCallers reads one file, hold;conference ID;1 for a talker. SIPp reads hold;conference ID, the
+      # talkers in a file of their own for their own SIPp (a scenario's audio is fixed).
+      python3 - "$RUN_DIR/hold-$tag.csv" "$RUN_DIR/meeting-ids.txt" "${MEETINGS_OF:-0}" "${TALKERS:-0}" "$CONF_ID" \
+        "$CALLERS_TOOL" "$RUN_DIR/hold-$tag-talkers.csv" <<'EOF'
 import sys
-holds, ids_file, size, talkers, conf = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+holds, ids_file, size, talkers, conf, tool, talker_holds = sys.argv[1:3] + [int(sys.argv[3]), int(sys.argv[4])] + sys.argv[5:8]
 ids = open(ids_file).read().split() if size else []
 lines = open(holds).read().split()
-rows = [(h, ids[i // size] if size else conf, (i % size if size else i) < talkers or not talkers) for i, h in enumerate(lines[1:])]
-open(holds, "w").write("\n".join([lines[0]] + ["%s;%s;%d" % (h, m, t) for h, m, t in rows]) + "\n")
-EOF
-    elif [ -n "$MEETINGS_OF" ]; then
-      # field1: the conference ID each caller dials, S consecutive callers to each meeting; with --talkers K,
-      # the first K of each meeting talk (their own file, for their own SIPp) and the others send noise
-      python3 - "$RUN_DIR/hold-$tag.csv" "$RUN_DIR/meeting-ids.txt" "$MEETINGS_OF" "${TALKERS:-0}" \
-        "$RUN_DIR/hold-$tag-talkers.csv" <<'EOF'
-import sys
-holds, ids, size, talkers, talker_holds = sys.argv[1], open(sys.argv[2]).read().split(), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-lines = open(holds).read().split()
-rows = [(h, ids[i // size], i % size < talkers) for i, h in enumerate(lines[1:])]
-open(holds, "w").write("\n".join([lines[0]] + ["%s;%s" % (h, m) for h, m, t in rows if not talkers or not t]) + "\n")
-if talkers:
-    open(talker_holds, "w").write("\n".join([lines[0]] + ["%s;%s" % (h, m) for h, m, t in rows if t]) + "\n")
+rows = [(h, ids[i // size] if size else conf, not talkers or (i % size if size else i) < talkers)
+        for i, h in enumerate(lines[1:])]
+def write(path, fields):
+    open(path, "w").write("\n".join([lines[0]] + fields) + "\n")
+if tool == "java":
+    write(holds, ["%s;%s;%d" % row for row in rows])
+else:
+    write(holds, ["%s;%s" % (h, m) for h, m, t in rows if not talkers or not t])
+    if talkers:
+        write(talker_holds, ["%s;%s" % (h, m) for h, m, t in rows if t])
 EOF
     fi
     limit=$((end_s + n / byerate + 25))
