@@ -39,6 +39,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class RtpCallers {
     private static final long TICK_NS = 20_000_000L;
     private static final long T1_MS = 500;
+    private static final long T2_MS = 4000;
     private static final long GIVE_UP_MS = 32_000;
 
     enum Codec {
@@ -69,7 +70,8 @@ public final class RtpCallers {
         volatile InetSocketAddress media;
         volatile String toTag;
         long nextSendMs;
-        long retransmitMs;
+        /** When this transaction's request was first sent, and the wait before its next retransmission. */
+        long firstSentMs;
         long intervalMs;
         int sequence;
         int timestamp;
@@ -144,11 +146,9 @@ public final class RtpCallers {
             long now = System.currentTimeMillis();
             while (placed < calls.size() && now - start >= (long) (placed * 1000.0 / rate)) {
                 Call call = calls.get(placed++);
-                call.state = Call.INVITING;
-                call.intervalMs = T1_MS;
-                call.nextSendMs = now + T1_MS;
-                call.retransmitMs = now;
-                send(invite(call));
+                synchronized (call) {
+                    begin(call, Call.INVITING, now);
+                }
             }
             for (int i = 0; i < placed; i++) {
                 Call call = calls.get(i);
@@ -160,42 +160,39 @@ public final class RtpCallers {
         }
     }
 
-    /** Retransmissions (RFC 3261 timers A and E, doubling from T1), the hold's end, giving up. */
+    /** Retransmissions (RFC 3261 timers A and E, doubling from T1 up to T2), the hold's end, giving up. */
     private void step(Call call, long now) {
         switch (call.state) {
-            case Call.INVITING -> {
-                if (now - call.retransmitMs > GIVE_UP_MS) {
-                    fail(call, "no final answer to INVITE");
+            case Call.INVITING, Call.LEAVING -> {
+                if (now - call.firstSentMs > GIVE_UP_MS) {
+                    fail(call, call.state == Call.INVITING ? "no final answer to INVITE" : "no answer to BYE");
                 } else if (now >= call.nextSendMs) {
-                    send(invite(call));
-                    retransmitted(call, now);
+                    send(request(call));
+                    call.intervalMs = Math.min(T2_MS, 2 * call.intervalMs);
+                    call.nextSendMs = now + call.intervalMs;
                 }
             }
             case Call.ESTABLISHED -> {
                 if (now >= call.nextSendMs) {
-                    call.state = Call.LEAVING;
-                    call.retransmitMs = now;
-                    call.intervalMs = T1_MS;
-                    call.nextSendMs = now + T1_MS;
-                    send(bye(call));
-                }
-            }
-            case Call.LEAVING -> {
-                if (now - call.retransmitMs > GIVE_UP_MS) {
-                    fail(call, "no answer to BYE");
-                } else if (now >= call.nextSendMs) {
-                    send(bye(call));
-                    retransmitted(call, now);
+                    begin(call, Call.LEAVING, now);
                 }
             }
             default -> { }
         }
     }
 
-    /** Timer A/E: the interval doubles from T1 up to T2 (4 s). */
-    private static void retransmitted(Call call, long now) {
-        call.intervalMs = Math.min(4000, 2 * call.intervalMs);
-        call.nextSendMs = now + call.intervalMs;
+    /** Enters {@code state} (INVITING or LEAVING) and sends its request for the first time. */
+    private void begin(Call call, int state, long now) {
+        call.state = state;
+        call.firstSentMs = now;
+        call.intervalMs = T1_MS;
+        call.nextSendMs = now + T1_MS;
+        send(request(call));
+    }
+
+    /** The request of the call's transaction in progress: its INVITE, or its BYE. */
+    private String request(Call call) {
+        return call.state == Call.INVITING ? invite(call) : bye(call);
     }
 
     private void fail(Call call, String why) {
