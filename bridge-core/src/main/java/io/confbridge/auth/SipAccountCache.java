@@ -4,9 +4,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -55,8 +57,27 @@ public final class SipAccountCache implements SipCredentials, SipAccountChanges 
 
     @Override
     public synchronized void sipAccountChanged(long organizerId) {
+        apply(organizerId, source.ofOrganizer(organizerId));
+    }
+
+    /**
+     * Re-reads every account: for a node that may have missed changes made through other nodes (its
+     * notifications were cut). Accounts that no longer prove their organizer go; the others are as stored.
+     */
+    public synchronized void reloadAll() {
+        Map<Long, DigestAccount> stored = new HashMap<>();
+        for (DigestAccount account : source.all()) {
+            stored.put(account.organizerId(), account);
+        }
+        Set<Long> organizers = new HashSet<>(usernameOf.keySet());
+        organizers.addAll(stored.keySet());
+        for (long organizerId : organizers) {
+            apply(organizerId, Optional.ofNullable(stored.get(organizerId)));
+        }
+    }
+
+    private void apply(long organizerId, Optional<DigestAccount> now) {
         String before = usernameOf.get(organizerId);
-        Optional<DigestAccount> now = source.ofOrganizer(organizerId);
         // The new username goes in before the old one goes out: no lookup sees the organizer without either.
         now.ifPresent(this::put);
         if (before != null && !now.map(DigestAccount::username).orElse("").equals(before)) {

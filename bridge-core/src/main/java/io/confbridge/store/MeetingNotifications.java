@@ -59,6 +59,10 @@ public final class MeetingNotifications implements AutoCloseable {
          */
         default void lobbyChanged(String nodeId, String conferenceId) {
         }
+
+        /** The organizer's SIP account changed through {@code nodeId} (credentials, enabled or disabled). */
+        default void sipAccountChanged(String nodeId, long organizerId) {
+        }
     }
 
     private final BridgeConfig.StoreConfig store;
@@ -133,6 +137,13 @@ public final class MeetingNotifications implements AutoCloseable {
             case "policy" -> listener.policyChanged(parts[1], parts[2]);
             case "counts" -> listener.countsChanged(parts[1], parts[2]);
             case "lobby" -> listener.lobbyChanged(parts[1], parts[2]);
+            case "sip" -> {
+                try {
+                    listener.sipAccountChanged(parts[1], Long.parseLong(parts[2]));
+                } catch (NumberFormatException e) {
+                    log.warn("cluster events: ignoring a SIP account change without an organizer ID");
+                }
+            }
             default -> log.warn("cluster events: ignoring a notification of unknown kind ({} characters)",
                     payload.length());
         }

@@ -27,7 +27,9 @@ public final class MeetingPresenceTable {
      * its own lobby; {@code end <nodeId> <conferenceId>}, the meeting was ended through that node's API,
      * every part ends (its rows here are already gone); {@code policy <nodeId> <conferenceId>}, the
      * meeting's policy changed, every live part re-reads the meeting; {@code counts <nodeId>
-     * <conferenceId>}, that node's participant count of the meeting changed (the participant limit).
+     * <conferenceId>}, that node's participant count of the meeting changed (the participant limit);
+     * {@code sip <nodeId> <organizerId>}, the organizer's SIP account changed through that node (credentials
+     * set, or the organizer enabled or disabled): every node re-reads it into its in-memory copy.
      */
     public static final String CHANNEL = "meeting_events";
 
@@ -90,6 +92,19 @@ public final class MeetingPresenceTable {
             }
         } catch (SQLException e) {
             throw new StoreException("record the start of meeting " + conferenceId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Tells every node (this one too) that the organizer's SIP account changed through {@code nodeId}: the
+     * others' copies in memory would otherwise still admit a disabled organizer, or not know new credentials.
+     */
+    public void announceSipAccount(String nodeId, long organizerId) {
+        try (Connection c = pool.getConnection()) {
+            notify(c, "sip " + nodeId + " " + organizerId);
+        } catch (SQLException e) {
+            throw new StoreException("announce the SIP account change of organizer " + organizerId + ": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -89,4 +89,30 @@ class SipAccountCacheTest {
         assertEquals(Optional.of(taken), cache.find("alice"));
         assertEquals(1, cache.find("alice-old").orElseThrow().organizerId());
     }
+
+    @Test
+    void reloadingEverythingCatchesUpOnChangesNobodyReported() {
+        directory.accounts.put(1L, DigestAccount.of(1, "alice", REALM, "pw1"));
+        directory.accounts.put(2L, DigestAccount.of(2, "bob", REALM, "pw2"));
+        SipAccountCache cache = SipAccountCache.load(directory);
+        DigestAccount carol = DigestAccount.of(3, "carol", REALM, "pw3");
+        DigestAccount renamed = DigestAccount.of(2, "robert", REALM, "pw2");
+
+        // Changed through another node while this one heard nothing: alice disabled, bob renamed, carol new.
+        directory.accounts.remove(1L);
+        directory.accounts.put(2L, renamed);
+        directory.accounts.put(3L, carol);
+        cache.reloadAll();
+
+        assertEquals(Optional.empty(), cache.find("alice"));
+        assertEquals(Optional.empty(), cache.find("bob"));
+        assertEquals(Optional.of(renamed), cache.find("robert"));
+        assertEquals(Optional.of(carol), cache.find("carol"));
+        assertEquals(2, cache.size());
+        // Later reported changes still apply: the organizers' usernames were kept right.
+        directory.accounts.remove(2L);
+        cache.sipAccountChanged(2);
+        assertEquals(Optional.empty(), cache.find("robert"));
+        assertEquals(1, cache.size());
+    }
 }

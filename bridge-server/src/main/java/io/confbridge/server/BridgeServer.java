@@ -2,6 +2,8 @@ package io.confbridge.server;
 
 import io.confbridge.codec.Codec;
 import io.confbridge.auth.SipAccountCache;
+import io.confbridge.auth.SipAccountChanges;
+import io.confbridge.store.MeetingPresenceTable;
 import io.confbridge.call.CallFactory;
 import io.confbridge.call.CallServices;
 import io.confbridge.call.MenuPolicy;
@@ -195,7 +197,7 @@ public final class BridgeServer implements AutoCloseable {
         // Held in memory so that no SIP thread waits for the database; the store reports every change.
         String realm = config.sip().realm();
         SipAccountCache accounts = SipAccountCache.load(new StoredSipAccounts(store, realm));
-        store.onSipAccountChange(accounts);
+        store.onSipAccountChange(config.cluster().enabled() ? toEveryNode(accounts) : accounts);
         // Failed digest responses count per SIP username and source like wrong PINs, on the PIN workers.
         List<Codec> codecs = config.rtp().codecs().stream().map(Codec::named).toList();
         if (codecs.contains(Codec.OPUS) && !io.confbridge.prompt.EncodedAudio.opusAvailable()) {
@@ -227,15 +229,35 @@ public final class BridgeServer implements AutoCloseable {
         toClose.add(admin);
         // Talkers and counts of live meetings, pushed to the organizer's page (GET /api/meetings/{id}/events).
         meetings.onActivity(admin.meetingActivity());
-        joinCluster(engine, rtpPorts, administration);
+        joinCluster(engine, rtpPorts, administration, accounts);
+    }
+
+    /**
+     * In cluster mode a SIP account change made through this node goes into this node's copy and is
+     * announced to the others, which re-read it into theirs: a user disabled through one node must not go
+     * on starting meetings by SIP digest on another.
+     */
+    private SipAccountChanges toEveryNode(SipAccountCache accounts) {
+        MeetingPresenceTable presence = store.meetingPresence();
+        String nodeId = config.cluster().nodeId();
+        return organizerId -> {
+            accounts.sipAccountChanged(organizerId);
+            try {
+                presence.announceSipAccount(nodeId, organizerId);
+            } catch (RuntimeException e) {
+                // Stored and applied here; the others catch up when they next (re)connect their listening.
+                log.warn("SIP account change of organizer {} not announced to the other nodes: {}", organizerId,
+                        e.toString());
+            }
+        };
     }
 
     /**
      * In cluster mode, this node's row in the {@code nodes} table, once SIP and the admin API listen (their
      * addresses go in it). Closed first: the node is marked down before its parts stop.
      */
-    private void joinCluster(MediaEngine engine, RtpPortAllocator rtpPorts, DialInAdministration administration)
-            throws IOException {
+    private void joinCluster(MediaEngine engine, RtpPortAllocator rtpPorts, DialInAdministration administration,
+                             SipAccountCache accounts) throws IOException {
         BridgeConfig.ClusterConfig cluster = config.cluster();
         if (!cluster.enabled()) {
             return;
@@ -249,7 +271,7 @@ public final class BridgeServer implements AutoCloseable {
         // Inter-node legs listen on cluster.mediaAddress, the address the other nodes know from the table.
         PortPairBinder legPorts = new PortPairBinder(engine, rtpPorts, InetAddress.getByName(cluster.mediaAddress()));
         ClusterMeetings clusterMeetings = ClusterMeetings.start(store.meetingPresence(), config.store(), meetings,
-                cluster, legPorts, store::findMeetingByConferenceId);
+                cluster, legPorts, store::findMeetingByConferenceId, accounts);
         toClose.add(clusterMeetings);
         // The admin views show every node's lobby and participants: this node writes its own counts.
         MeetingActivity adminActivity = admin.meetingActivity();

@@ -9,6 +9,7 @@ import io.confbridge.meeting.MeetingActivity;
 import io.confbridge.meeting.MeetingEvents;
 import io.confbridge.meeting.MeetingRegistry;
 import io.confbridge.store.MeetingNotifications;
+import io.confbridge.auth.SipAccountCache;
 import io.confbridge.store.MeetingPresenceTable;
 import io.confbridge.store.MeetingRecord;
 import io.confbridge.rtp.NodeLegs;
@@ -79,6 +80,8 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
     /** How often the parts re-read the other parts, whatever the notifications said. */
     private final long refreshMs;
     private MeetingNotifications notifications;
+    /** The organizers' SIP accounts in memory: changes made through other nodes are re-read into it. */
+    private final SipAccountCache sipAccounts;
     /** The latest counts of this node's meetings not yet written, by conference ID (coalesced). */
     private final ConcurrentHashMap<String, Meeting.Status> countsToWrite = new ConcurrentHashMap<>();
     /** The counts last written per meeting (the database thread only): a change is announced. */
@@ -104,8 +107,10 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
     }
 
     private ClusterMeetings(MeetingPresenceTable presence, MeetingRegistry meetings, BridgeConfig.ClusterConfig cluster,
-                            PortPairBinder legPorts, Function<String, Optional<MeetingRecord>> records) {
+                            PortPairBinder legPorts, Function<String, Optional<MeetingRecord>> records,
+                            SipAccountCache sipAccounts) {
         this.presence = presence;
+        this.sipAccounts = sipAccounts;
         this.records = records;
         this.meetings = meetings;
         this.cluster = cluster;
@@ -118,11 +123,14 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
      *
      * @param legPorts binds the UDP ports of the inter-node legs, on {@code cluster.mediaAddress}
      * @param records  reads a meeting's stored record (its policy changed on another node)
+     * @param sipAccounts this node's copy of the SIP accounts, kept up with the other nodes' changes
      */
     public static ClusterMeetings start(MeetingPresenceTable presence, BridgeConfig.StoreConfig store,
                                         MeetingRegistry meetings, BridgeConfig.ClusterConfig cluster,
-                                        PortPairBinder legPorts, Function<String, Optional<MeetingRecord>> records) {
-        ClusterMeetings clusterMeetings = new ClusterMeetings(presence, meetings, cluster, legPorts, records);
+                                        PortPairBinder legPorts, Function<String, Optional<MeetingRecord>> records,
+                                        SipAccountCache sipAccounts) {
+        ClusterMeetings clusterMeetings = new ClusterMeetings(presence, meetings, cluster, legPorts, records,
+                sipAccounts);
         meetings.events(clusterMeetings);
         clusterMeetings.notifications = MeetingNotifications.start(store, cluster.nodeId(), clusterMeetings);
         clusterMeetings.database.scheduleWithFixedDelay(clusterMeetings::refreshAll, clusterMeetings.refreshMs,
@@ -342,6 +350,8 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
 
     @Override
     public void listening() {
+        // SIP accounts changed through other nodes meanwhile: a disabled organizer must not stay admitted here.
+        onDatabase("re-read every SIP account", sipAccounts::reloadAll);
         // Whatever started while this node was not listening is in the table.
         onDatabase("read the other parts of every meeting", this::refreshAll);
         onDatabase("catch up on the ends and settings changes of the meetings live here", this::catchUp);
@@ -405,6 +415,14 @@ public final class ClusterMeetings implements MeetingEvents, MeetingNotification
         countsElsewhere.accept(conferenceId);
         if (meetings.clock(conferenceId) != null) {
             onDatabase("recount the participants of " + conferenceId, () -> recount(conferenceId));
+        }
+    }
+
+    @Override
+    public void sipAccountChanged(String nodeId, long organizerId) {
+        if (!nodeId.equals(cluster.nodeId())) {
+            onDatabase("re-read the SIP account of organizer " + organizerId,
+                    () -> sipAccounts.sipAccountChanged(organizerId));
         }
     }
 
