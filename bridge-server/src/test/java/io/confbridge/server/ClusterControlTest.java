@@ -1,6 +1,7 @@
 package io.confbridge.server;
 
 import io.confbridge.server.support.EventStream;
+import io.confbridge.server.support.ClusterNodes;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.TestMeeting;
 import io.confbridge.server.support.TestPhone;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.Base64;
 
 import static io.confbridge.server.support.DialInSteps.IVR_STEP;
 import static io.confbridge.server.support.DialInSteps.dialAndAnswered;
@@ -30,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * without it, failing under {@code CI=true}.
  */
 class ClusterControlTest {
-    private static final String PEPPER = Base64.getEncoder().encodeToString(new byte[32]);
 
     private PostgresTestSchema schema;
 
@@ -42,15 +41,7 @@ class ClusterControlTest {
     }
 
     private RunningBridge node(Path dataDir, String nodeId, String loopback, RunningBridge samePortsAs) throws Exception {
-        RunningBridge.Builder builder = RunningBridge.in(dataDir).on(loopback)
-                .with("store.jdbcUrl", schema.jdbcUrl())
-                .with("security.pepper", PEPPER)
-                .with("cluster.nodeId", nodeId)
-                .with("cluster.nodeTimeoutMs", "3000");
-        if (samePortsAs != null) {
-            builder.samePortsAs(samePortsAs);
-        }
-        return builder.start();
+        return ClusterNodes.node(schema, dataDir, nodeId, loopback, samePortsAs).start();
     }
 
     @Test

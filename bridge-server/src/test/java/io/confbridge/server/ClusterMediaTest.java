@@ -1,6 +1,7 @@
 package io.confbridge.server;
 
 import io.confbridge.codec.Codec;
+import io.confbridge.server.support.ClusterNodes;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.TestMeeting;
 import io.confbridge.server.support.TestPhone;
@@ -19,7 +20,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +39,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * skipped without it, failing under {@code CI=true}.
  */
 class ClusterMediaTest {
-    private static final String PEPPER = Base64.getEncoder().encodeToString(new byte[32]);
     private static final Duration TONE_WINDOW = Duration.ofSeconds(1);
     private static final double TONE_PRESENT = 0.6;
     private static final double TONE_ABSENT = 0.1;
@@ -58,15 +57,7 @@ class ClusterMediaTest {
     }
 
     private RunningBridge node(Path dataDir, String nodeId, String loopback, RunningBridge samePortsAs) throws Exception {
-        RunningBridge.Builder builder = RunningBridge.in(dataDir).on(loopback)
-                .with("store.jdbcUrl", schema.jdbcUrl())
-                .with("security.pepper", PEPPER)
-                .with("cluster.nodeId", nodeId)
-                .with("cluster.nodeTimeoutMs", "3000");
-        if (samePortsAs != null) {
-            builder.samePortsAs(samePortsAs);
-        }
-        return builder.start();
+        return ClusterNodes.node(schema, dataDir, nodeId, loopback, samePortsAs).start();
     }
 
     @Test

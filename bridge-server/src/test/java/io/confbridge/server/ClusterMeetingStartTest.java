@@ -1,12 +1,12 @@
 package io.confbridge.server;
 
 import io.confbridge.server.support.LogCapture;
+import io.confbridge.server.support.ClusterNodes;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.TestMeeting;
 import io.confbridge.server.support.TestPhone;
 import io.confbridge.store.MeetingPolicy;
 import io.confbridge.store.MeetingPolicyOverrides;
-import io.confbridge.store.MeetingNotifications;
 import io.confbridge.store.support.PostgresTestSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,8 +18,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.Base64;
 
+import static io.confbridge.server.support.ClusterNodes.listeningSessionsOf;
+import static io.confbridge.server.support.ClusterNodes.terminateListeningSessionOf;
 import static io.confbridge.server.support.DialInSteps.IVR_STEP;
 import static io.confbridge.server.support.DialInSteps.dialAndAnswered;
 import static io.confbridge.server.support.DialInSteps.organizerDialsInWithPin;
@@ -37,7 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterMeetingStartTest {
     /** Issue 12's target is 100 ms; the bound leaves room for a loaded 2-core test machine. */
     private static final Duration ADMISSION_BOUND = Duration.ofSeconds(1);
-    private static final String PEPPER = Base64.getEncoder().encodeToString(new byte[32]);
 
     private PostgresTestSchema schema;
 
@@ -49,15 +49,7 @@ class ClusterMeetingStartTest {
     }
 
     private RunningBridge node(Path dataDir, String nodeId, String loopback, RunningBridge samePortsAs) throws Exception {
-        RunningBridge.Builder builder = RunningBridge.in(dataDir).on(loopback)
-                .with("store.jdbcUrl", schema.jdbcUrl())
-                .with("security.pepper", PEPPER)
-                .with("cluster.nodeId", nodeId)
-                .with("cluster.nodeTimeoutMs", "3000");
-        if (samePortsAs != null) {
-            builder.samePortsAs(samePortsAs);
-        }
-        return builder.start();
+        return ClusterNodes.node(schema, dataDir, nodeId, loopback, samePortsAs).start();
     }
 
     private static void waitInLobby(RunningBridge node, TestPhone caller, String conferenceId, int waiting) {
@@ -203,20 +195,9 @@ class ClusterMeetingStartTest {
             waitInLobby(node2, node2.newPhone("late"), id, 1);
             assertEquals(1, terminateListeningSessionOf("node-2"));
             await("node 2 listens again").atMost(Duration.ofSeconds(10))
-                    .until(() -> listeningSessions("node-2") == 1);
+                    .until(() -> listeningSessionsOf("node-2") == 1);
             await("the late caller is still held").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
                     .until(() -> node2.status(id).lobbyCount() == 1 && node2.status(id).participantCount() == 1);
-        }
-    }
-
-    private static int listeningSessions(String nodeId) throws Exception {
-        try (Connection c = DriverManager.getConnection(PostgresTestSchema.serverUrl().orElseThrow());
-             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
-            s.setString(1, MeetingNotifications.applicationName(nodeId));
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
         }
     }
 
@@ -231,21 +212,6 @@ class ClusterMeetingStartTest {
                 rs.next();
                 return rs.getInt(1);
             }
-        }
-    }
-
-    private static int terminateListeningSessionOf(String nodeId) throws Exception {
-        try (Connection c = DriverManager.getConnection(PostgresTestSchema.serverUrl().orElseThrow());
-             PreparedStatement s = c.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                     + " WHERE application_name = ?")) {
-            s.setString(1, MeetingNotifications.applicationName(nodeId));
-            int terminated = 0;
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    terminated += rs.getBoolean(1) ? 1 : 0;
-                }
-            }
-            return terminated;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.confbridge.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.confbridge.config.ConfigException;
+import io.confbridge.server.support.ClusterNodes;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.store.support.PostgresTestSchema;
 import org.junit.jupiter.api.AfterEach;
@@ -41,14 +42,8 @@ class ClusterNodesTest {
     }
 
     private RunningBridge node(Path dataDir, String nodeId, String loopback, RunningBridge samePortsAs) throws Exception {
-        RunningBridge.Builder builder = RunningBridge.in(dataDir).on(loopback)
-                .with("store.jdbcUrl", schema.jdbcUrl())
-                .with("cluster.nodeId", nodeId)
-                .with("cluster.nodeTimeoutMs", Long.toString(NODE_TIMEOUT_MS));
-        if (samePortsAs != null) {
-            builder.samePortsAs(samePortsAs);
-        }
-        return builder.start();
+        return ClusterNodes.node(schema, dataDir, nodeId, loopback, samePortsAs)
+                .with("cluster.nodeTimeoutMs", Long.toString(NODE_TIMEOUT_MS)).start();
     }
 
     /** nodeId to state, as {@code GET /api/nodes} of {@code bridge} lists them. */

@@ -1,25 +1,22 @@
 package io.confbridge.server;
 
 import io.confbridge.meeting.Meeting;
+import io.confbridge.server.support.ClusterNodes;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.TestMeeting;
 import io.confbridge.server.support.TestPhone;
 import io.confbridge.sip.support.SipLogin;
-import io.confbridge.store.MeetingNotifications;
 import io.confbridge.store.support.PostgresTestSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 
+import static io.confbridge.server.support.ClusterNodes.listeningSessionsOf;
+import static io.confbridge.server.support.ClusterNodes.terminateListeningSessionOf;
 import static io.confbridge.server.support.DialInSteps.IVR_STEP;
 import static io.confbridge.server.support.DialInSteps.dialAndAnswered;
 import static org.awaitility.Awaitility.await;
@@ -36,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * {@code BRIDGE_TEST_PG_URL}, skipped without it, failing under {@code CI=true}.
  */
 class ClusterSipAccountsTest {
-    private static final String PEPPER = Base64.getEncoder().encodeToString(new byte[32]);
     private static final String USERNAME = "mufasa";
     private static final String PASSWORD = "Circle of Life";
     /** A notification and one database read; the bound leaves room for a loaded test machine. */
@@ -52,15 +48,7 @@ class ClusterSipAccountsTest {
     }
 
     private RunningBridge node(Path dataDir, String nodeId, String loopback, RunningBridge samePortsAs) throws Exception {
-        RunningBridge.Builder builder = RunningBridge.in(dataDir).on(loopback)
-                .with("store.jdbcUrl", schema.jdbcUrl())
-                .with("security.pepper", PEPPER)
-                .with("cluster.nodeId", nodeId)
-                .with("cluster.nodeTimeoutMs", "3000");
-        if (samePortsAs != null) {
-            builder.samePortsAs(samePortsAs);
-        }
-        return builder.start();
+        return ClusterNodes.node(schema, dataDir, nodeId, loopback, samePortsAs).start();
     }
 
     /**
@@ -153,28 +141,6 @@ class ClusterSipAccountsTest {
             await("node 3 re-reads the accounts when it listens again").atMost(PROPAGATION)
                     .pollInterval(Duration.ofMillis(100)).until(() -> challenges(node3, id));
             assertEquals(1, listeningSessionsOf("node-3"), "it listens again");
-        }
-    }
-
-    private static int terminateListeningSessionOf(String nodeId) throws Exception {
-        return countRows("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?", nodeId);
-    }
-
-    private static int listeningSessionsOf(String nodeId) throws Exception {
-        return countRows("SELECT pid FROM pg_stat_activity WHERE application_name = ?", nodeId);
-    }
-
-    private static int countRows(String sql, String nodeId) throws Exception {
-        try (Connection c = DriverManager.getConnection(PostgresTestSchema.serverUrl().orElseThrow());
-             PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, MeetingNotifications.applicationName(nodeId));
-            int rows = 0;
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    rows++;
-                }
-            }
-            return rows;
         }
     }
 }

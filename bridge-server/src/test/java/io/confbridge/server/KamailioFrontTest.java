@@ -1,5 +1,6 @@
 package io.confbridge.server;
 
+import io.confbridge.server.support.ClusterNodes;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.RunningKamailio;
 import io.confbridge.server.support.TestMeeting;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * PATH; skipped without them, failing under {@code CI=true}.
  */
 class KamailioFrontTest {
-    private static final String PEPPER = Base64.getEncoder().encodeToString(new byte[32]);
     /** Past a few probes: by then Kamailio has marked a dead or draining node down. */
     private static final Duration PROBED = Duration.ofSeconds(3L * RunningKamailio.PING_INTERVAL_S + 1);
     /** A call that went straight to a live node: well inside the time Kamailio waits before failing over. */
@@ -48,16 +47,8 @@ class KamailioFrontTest {
     }
 
     private RunningBridge node(Path dataDir, String nodeId, String loopback, RunningBridge samePortsAs) throws Exception {
-        RunningBridge.Builder builder = RunningBridge.in(dataDir).on(loopback)
-                .with("store.jdbcUrl", schema.jdbcUrl())
-                .with("security.pepper", PEPPER)
-                .with("cluster.nodeId", nodeId)
-                .with("cluster.nodeTimeoutMs", "3000")
-                .with("sip.trustedProxies", "127.0.0.1");
-        if (samePortsAs != null) {
-            builder.samePortsAs(samePortsAs);
-        }
-        return builder.start();
+        return ClusterNodes.node(schema, dataDir, nodeId, loopback, samePortsAs)
+                .with("sip.trustedProxies", "127.0.0.1").start();
     }
 
     /** A caller on 127.0.0.1 whose INVITEs go to Kamailio. */

@@ -1,6 +1,7 @@
 package io.confbridge.server.admin;
 
 import io.confbridge.server.support.Browser;
+import io.confbridge.server.support.ClusterNodes;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.TestMeeting;
 import io.confbridge.store.support.PostgresTestSchema;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 
 import static io.confbridge.server.support.DialInSteps.IVR_STEP;
 import static io.confbridge.server.support.DialInSteps.dialAndAnswered;
@@ -29,7 +29,6 @@ import static org.awaitility.Awaitility.await;
  * {@code BRIDGE_TEST_PG_URL} and Chromium (skipped without them, failing under {@code CI=true}).
  */
 class ClusterAdminCenterBrowserTest {
-    private static final String PEPPER = Base64.getEncoder().encodeToString(new byte[32]);
     private static final Duration UI = Duration.ofSeconds(15);
 
     private PostgresTestSchema schema;
@@ -46,14 +45,7 @@ class ClusterAdminCenterBrowserTest {
     }
 
     private RunningBridge node(Path dataDir, String nodeId, String loopback, RunningBridge samePortsAs) throws Exception {
-        RunningBridge.Builder builder = RunningBridge.in(dataDir).on(loopback)
-                .with("store.jdbcUrl", schema.jdbcUrl())
-                .with("security.pepper", PEPPER)
-                .with("cluster.nodeId", nodeId);
-        if (samePortsAs != null) {
-            builder.samePortsAs(samePortsAs);
-        }
-        return builder.start();
+        return ClusterNodes.node(schema, dataDir, nodeId, loopback, samePortsAs).start();
     }
 
     @Test
