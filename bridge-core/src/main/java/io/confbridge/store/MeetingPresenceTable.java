@@ -100,12 +100,7 @@ public final class MeetingPresenceTable {
      * others' copies in memory would otherwise still admit a disabled organizer, or not know new credentials.
      */
     public void announceSipAccount(String nodeId, long organizerId) {
-        try (Connection c = pool.getConnection()) {
-            notify(c, "sip " + nodeId + " " + organizerId);
-        } catch (SQLException e) {
-            throw new StoreException("announce the SIP account change of organizer " + organizerId + ": "
-                    + e.getMessage(), e);
-        }
+        notifyAlone("sip " + nodeId + " " + organizerId, "the SIP account change of organizer " + organizerId);
     }
 
     /**
@@ -113,10 +108,15 @@ public final class MeetingPresenceTable {
      * {@code policy} or {@code counts}, see {@link #CHANNEL}.
      */
     public void announce(String kind, String nodeId, String conferenceId) {
+        notifyAlone(kind + " " + nodeId + " " + conferenceId, kind + " of meeting " + conferenceId);
+    }
+
+    /** A NOTIFY with no write beside it, on a connection of the pool; {@code what} names it in the error. */
+    private void notifyAlone(String payload, String what) {
         try (Connection c = pool.getConnection()) {
-            notify(c, kind + " " + nodeId + " " + conferenceId);
+            notify(c, payload);
         } catch (SQLException e) {
-            throw new StoreException("announce " + kind + " of meeting " + conferenceId + ": " + e.getMessage(), e);
+            throw new StoreException("announce " + what + ": " + e.getMessage(), e);
         }
     }
 
