@@ -1,7 +1,5 @@
 package io.confbridge.codec;
 
-import java.util.Arrays;
-
 /**
  * The ADPCM state of one G.722 subband (lower or higher) and block 4 of the recommendation, the
  * adaptive predictor both bands and both directions share: reconstruct, update the two-pole and
@@ -17,20 +15,35 @@ final class G722Band {
     int s;
     int sp;
     int sz;
-    /** Reconstructed signal, now and the two before. */
-    final int[] r = new int[3];
-    /** Pole coefficients (index 1 and 2 used) and their updates. */
-    final int[] a = new int[3];
-    final int[] ap = new int[3];
-    /** Partially reconstructed signal (sz + d), now and the two before. */
-    final int[] p = new int[3];
-    /** Quantised difference signal, now and the six before. */
-    final int[] d = new int[7];
-    /** Zero coefficients (index 1..6 used) and their updates. */
-    final int[] b = new int[7];
-    final int[] bp = new int[7];
-    /** Signs (0 or -1) scratch of block 4; state in the reference, kept so copies are exact. */
-    final int[] sg = new int[7];
+    /*
+     * The predictor's history, one field per tap rather than small arrays: block 4 runs twice per
+     * sample pair for every G.722 caller in every meeting (quiet ones too, since ADPCM cannot skip a
+     * frame), and scalar fields spare it the bounds checks, the index loops and the shifting of
+     * arrays. The names are the recommendation's with the index appended.
+     */
+    /** Reconstructed signal one and two samples ago (r1, r2 of DELAYA). */
+    private int r1;
+    private int r2;
+    /** Pole coefficients a1, a2. */
+    private int a1;
+    private int a2;
+    /** Partially reconstructed signal (sz + d) one and two samples ago. */
+    private int p1;
+    private int p2;
+    /** Quantised difference signal one to six samples ago. */
+    private int d1;
+    private int d2;
+    private int d3;
+    private int d4;
+    private int d5;
+    private int d6;
+    /** Zero coefficients b1..b6. */
+    private int b1;
+    private int b2;
+    private int b3;
+    private int b4;
+    private int b5;
+    private int b6;
     /** Log scale factor and the scale factor (quantiser step) derived from it. */
     int nb;
     int det;
@@ -47,14 +60,24 @@ final class G722Band {
         s = 0;
         sp = 0;
         sz = 0;
-        Arrays.fill(r, 0);
-        Arrays.fill(a, 0);
-        Arrays.fill(ap, 0);
-        Arrays.fill(p, 0);
-        Arrays.fill(d, 0);
-        Arrays.fill(b, 0);
-        Arrays.fill(bp, 0);
-        Arrays.fill(sg, 0);
+        r1 = 0;
+        r2 = 0;
+        a1 = 0;
+        a2 = 0;
+        p1 = 0;
+        p2 = 0;
+        d1 = 0;
+        d2 = 0;
+        d3 = 0;
+        d4 = 0;
+        d5 = 0;
+        d6 = 0;
+        b1 = 0;
+        b2 = 0;
+        b3 = 0;
+        b4 = 0;
+        b5 = 0;
+        b6 = 0;
         nb = 0;
         det = initialDet;
     }
@@ -63,14 +86,24 @@ final class G722Band {
         s = o.s;
         sp = o.sp;
         sz = o.sz;
-        System.arraycopy(o.r, 0, r, 0, 3);
-        System.arraycopy(o.a, 0, a, 0, 3);
-        System.arraycopy(o.ap, 0, ap, 0, 3);
-        System.arraycopy(o.p, 0, p, 0, 3);
-        System.arraycopy(o.d, 0, d, 0, 7);
-        System.arraycopy(o.b, 0, b, 0, 7);
-        System.arraycopy(o.bp, 0, bp, 0, 7);
-        System.arraycopy(o.sg, 0, sg, 0, 7);
+        r1 = o.r1;
+        r2 = o.r2;
+        a1 = o.a1;
+        a2 = o.a2;
+        p1 = o.p1;
+        p2 = o.p2;
+        d1 = o.d1;
+        d2 = o.d2;
+        d3 = o.d3;
+        d4 = o.d4;
+        d5 = o.d5;
+        d6 = o.d6;
+        b1 = o.b1;
+        b2 = o.b2;
+        b3 = o.b3;
+        b4 = o.b4;
+        b5 = o.b5;
+        b6 = o.b6;
         nb = o.nb;
         det = o.det;
     }
@@ -110,79 +143,84 @@ final class G722Band {
     /** Block 4 on the quantised difference {@code dx}: reconstruct, adapt, predict the next sample. */
     void block4(int dx) {
         // RECONS, PARREC
-        d[0] = dx;
-        r[0] = saturate(s + dx);
-        p[0] = saturate(sz + dx);
+        int r0 = saturate(s + dx);
+        int p0 = saturate(sz + dx);
+
+        // The sign comparisons below follow the signal, so as branches they would be mispredicted
+        // about half the time; they are done with masks instead. Every value compared is a 16-bit
+        // quantity, so its sign (the reference's x >> 15) is the sign of the int, and two values'
+        // signs differ exactly when (x ^ y) >> 31 is -1. (v ^ m) - m is v when m is 0, -v when -1.
+        int differ01 = (p0 ^ p1) >> 31;
+        int differ02 = (p0 ^ p2) >> 31;
 
         // UPPOL2: second pole, sign-sign adaptation with leakage, limited to +-0.375
-        for (int i = 0; i < 3; i++) {
-            sg[i] = p[i] >> 15;
-        }
-        int wd1 = saturate(a[1] << 2);
-        int wd2 = sg[0] == sg[1] ? -wd1 : wd1;
+        int wd1 = saturate(a1 << 2);
+        int wd2 = (wd1 ^ ~differ01) - ~differ01;
         if (wd2 > 32767) {
             wd2 = 32767;
         }
-        int wd3 = (wd2 >> 7) + (sg[0] == sg[2] ? 128 : -128);
-        wd3 += (a[2] * 32512) >> 15;
+        int wd3 = (wd2 >> 7) + ((128 ^ differ02) - differ02);
+        wd3 += (a2 * 32512) >> 15;
         if (wd3 > 12288) {
             wd3 = 12288;
         } else if (wd3 < -12288) {
             wd3 = -12288;
         }
-        ap[2] = wd3;
+        int ap2 = wd3;
 
         // UPPOL1: first pole, limited so the two-pole section stays stable
-        sg[0] = p[0] >> 15;
-        sg[1] = p[1] >> 15;
-        wd1 = sg[0] == sg[1] ? 192 : -192;
-        wd2 = (a[1] * 32640) >> 15;
-        ap[1] = saturate(wd1 + wd2);
-        wd3 = saturate(15360 - ap[2]);
-        if (ap[1] > wd3) {
-            ap[1] = wd3;
-        } else if (ap[1] < -wd3) {
-            ap[1] = -wd3;
+        int ap1 = saturate(((192 ^ differ01) - differ01) + ((a1 * 32640) >> 15));
+        wd3 = saturate(15360 - ap2);
+        if (ap1 > wd3) {
+            ap1 = wd3;
+        } else if (ap1 < -wd3) {
+            ap1 = -wd3;
         }
 
-        // UPZERO: six zeros, sign-sign adaptation with leakage
-        wd1 = dx == 0 ? 0 : 128;
-        sg[0] = dx >> 15;
-        for (int i = 1; i < 7; i++) {
-            sg[i] = d[i] >> 15;
-            wd2 = sg[i] == sg[0] ? wd1 : -wd1;
-            wd3 = (b[i] * 32640) >> 15;
-            bp[i] = saturate(wd2 + wd3);
-        }
+        // UPZERO: six zeros, sign-sign adaptation with leakage, against the differences before this
+        // one: +step where a past difference has this one's sign, -step where not; no step when dx is 0.
+        int step = ((dx | -dx) >>> 31) << 7;
+        b1 = saturate(signed(step, d1 ^ dx) + ((b1 * 32640) >> 15));
+        b2 = saturate(signed(step, d2 ^ dx) + ((b2 * 32640) >> 15));
+        b3 = saturate(signed(step, d3 ^ dx) + ((b3 * 32640) >> 15));
+        b4 = saturate(signed(step, d4 ^ dx) + ((b4 * 32640) >> 15));
+        b5 = saturate(signed(step, d5 ^ dx) + ((b5 * 32640) >> 15));
+        b6 = saturate(signed(step, d6 ^ dx) + ((b6 * 32640) >> 15));
 
         // DELAYA
-        for (int i = 6; i > 0; i--) {
-            d[i] = d[i - 1];
-            b[i] = bp[i];
-        }
-        for (int i = 2; i > 0; i--) {
-            r[i] = r[i - 1];
-            p[i] = p[i - 1];
-            a[i] = ap[i];
-        }
+        d6 = d5;
+        d5 = d4;
+        d4 = d3;
+        d3 = d2;
+        d2 = d1;
+        d1 = dx;
+        r2 = r1;
+        r1 = r0;
+        p2 = p1;
+        p1 = p0;
+        a2 = ap2;
+        a1 = ap1;
 
         // FILTEP: pole section prediction
-        wd1 = saturate(r[1] + r[1]);
-        wd1 = (a[1] * wd1) >> 15;
-        wd2 = saturate(r[2] + r[2]);
-        wd2 = (a[2] * wd2) >> 15;
-        sp = saturate(wd1 + wd2);
+        sp = saturate(((a1 * saturate(r1 + r1)) >> 15) + ((a2 * saturate(r2 + r2)) >> 15));
 
         // FILTEZ: zero section prediction
-        int acc = 0;
-        for (int i = 6; i > 0; i--) {
-            wd1 = saturate(d[i] + d[i]);
-            acc += (b[i] * wd1) >> 15;
-        }
+        int acc = (b6 * saturate(d6 + d6)) >> 15;
+        acc += (b5 * saturate(d5 + d5)) >> 15;
+        acc += (b4 * saturate(d4 + d4)) >> 15;
+        acc += (b3 * saturate(d3 + d3)) >> 15;
+        acc += (b2 * saturate(d2 + d2)) >> 15;
+        acc += (b1 * saturate(d1 + d1)) >> 15;
         sz = saturate(acc);
 
         // PREDIC
         s = saturate(sp + sz);
+    }
+
+    /** {@code v} when {@code signs}' sign bit is clear (the two signs agree), {@code -v} when set. */
+    private static int signed(int v, int signs) {
+        int m = signs >> 31;
+        return (v ^ m) - m;
     }
 
     static int saturate(int v) {
