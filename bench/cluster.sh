@@ -132,6 +132,7 @@ need_root_and_tools sipp tcpdump java python3 ss psql curl
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+HOST_SPEED=""
 RUN_DIR="$BENCH_DIR/results/$STAMP-cluster"
 mkdir -p "$RUN_DIR"
 SUMMARY="$RUN_DIR/summary.md"
@@ -564,6 +565,8 @@ TAKEN=$(ports_taken | tr '\n' ' ')
 [ -z "$TAKEN" ] || { log "already in use: $TAKEN- is another benchmark running? stop it first"; exit 1; }
 OTHERS=$(pgrep -x sipp | wc -l)
 [ "$OTHERS" = 0 ] || log "warning: $OTHERS other SIPp process(es) running: their load is in this run's figures"
+log "measuring this host's speed (bench/HostSpeed.java, ~8 s)"
+HOST_SPEED=$(host_speed)
 
 case "$PART" in
   talkers) part_talkers ;;
@@ -578,6 +581,7 @@ esac
   echo
   echo "Load average before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) (both nodes, SIPp and tcpdump share the machine)"
   echo
+  [ -n "$HOST_SPEED" ] && echo "Host speed (bench/HostSpeed.java, one core, idle): $HOST_SPEED" && echo
   [ "$OTHERS" = 0 ] || { echo "**Warning:** $OTHERS other SIPp process(es) were running when this run started: their load is in these figures."; echo; }
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB RAM; each node's JVM: $JAVA_OPTS; SIPp $(sipp -v 2>&1 | grep -o 'v[0-9.]*' | head -1); PostgreSQL at $PG_HOST:$PG_PORT; nodes on $NODE2 and $NODE3, SIPp on 127.0.0.1"
   echo

@@ -96,6 +96,10 @@ open(out, "w").write("\n".join(ids) + "\n")
 EOF
 }
 
+host_speed() {  # one line from bench/HostSpeed.java, so that tables from different hosts can be compared
+  java -Xmx512m -cp "$JAR" "$BENCH_DIR/HostSpeed.java" 2>/dev/null || echo "not measured"
+}
+
 machine_ticks() {  # "busy total" clock ticks of all cores, from /proc/stat
   awk '/^cpu /{t=0; for (i=2; i<=NF; i++) t+=$i; print t-$5-$6, t}' /proc/stat
 }

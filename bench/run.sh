@@ -140,6 +140,7 @@ need_root_and_tools sipp tcpdump java python3 ss
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+HOST_SPEED=""
 RUN_DIR="$BENCH_DIR/results/$STAMP"
 mkdir -p "$RUN_DIR"
 SUMMARY="$RUN_DIR/summary.md"
@@ -504,6 +505,11 @@ if [ -n "$MEETINGS_OF" ]; then
   fi
 fi
 prepare_media || { log "could not prepare media files"; exit 1; }
+# Measured while nothing else of the run is up. Not with a stand-in bridge (the harness's own test).
+if [ -z "${BENCH_BRIDGE_CMD:-}" ]; then
+  log "measuring this host's speed (bench/HostSpeed.java, ~8 s)"
+  HOST_SPEED=$(host_speed)
+fi
 
 case "$PART" in
   rate) part_rate ;;
@@ -517,6 +523,7 @@ esac
   echo
   echo "Load average before the run: $LOAD_BEFORE (other work on the machine competes with the bridge, SIPp and tcpdump)"
   echo
+  [ -n "$HOST_SPEED" ] && echo "Host speed (bench/HostSpeed.java, one core, idle): $HOST_SPEED" && echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB RAM; bridge JVM: $JAVA_OPTS; SIPp $(sipp -v 2>&1 | grep -o 'v[0-9.]*' | head -1); all on 127.0.0.1"
   echo
   if [ -n "$LOBBY_ROWS" ]; then
