@@ -8,6 +8,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every {@link Prompt} of one language, loaded and encoded eagerly when the library is built, so
@@ -43,6 +45,17 @@ public final class PromptLibrary {
             throw new IllegalArgumentException(
                     "no built-in prompts for language '" + language + "'; built in: " + String.join(", ", BUILT_IN_LANGUAGES));
         }
+        return BUILT_IN.computeIfAbsent(lang, PromptLibrary::encodeBuiltIn);
+    }
+
+    /**
+     * The built-in sets, encoded once per JVM: they are the same bytes for every bridge a JVM runs (cluster
+     * nodes side by side, the end-to-end tests' hundreds of bridges), and encoding both languages in every
+     * codec takes seconds. A library and its clips are never changed once built.
+     */
+    private static final Map<String, PromptLibrary> BUILT_IN = new ConcurrentHashMap<>();
+
+    private static PromptLibrary encodeBuiltIn(String lang) {
         Prompt[] prompts = Prompt.values();
         EncodedAudio[] clips = new EncodedAudio[prompts.length];
         for (Prompt prompt : prompts) {
