@@ -1,6 +1,7 @@
 package io.confbridge.server;
 
 import io.confbridge.meeting.Meeting;
+import io.confbridge.server.support.DialInSteps;
 import io.confbridge.server.support.KeyPath;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.SdpOffer;
@@ -12,7 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import static io.confbridge.server.support.DialInSteps.IVR_STEP;
 import static io.confbridge.server.support.DialInSteps.awaitBridgeSpeaksAfter;
@@ -77,14 +80,21 @@ class DtmfPathsTest {
         try (RunningBridge bridge = RunningBridge.in(dataDir).start()) {
             TestMeeting meeting = bridge.newMeeting(true);
             String id = meeting.conferenceId();
+            // All dial first and then all type at once: their bursts interleave at the bridge as well.
+            List<TestPhone> phones = new ArrayList<>();
             for (int caller = 1; caller <= CALLERS_BACK_TO_BACK; caller++) {
                 TestPhone phone = bridge.newPhone("burst-" + caller);
-                dialIn(phone, SdpOffer.PCMU_PCMA_TELEPHONE_EVENT);
-                phone.sendDtmfInfoBackToBack(id + "#", TestPhone.InfoFormat.DTMF_RELAY);
-                int expected = caller;
-                await(phone.name() + "'s ID, INFO after INFO, finds the meeting").atMost(IVR_STEP)
-                        .until(() -> bridge.status(id).lobbyCount() == expected);
+                assertEquals(200, phone.dial("bridge", SdpOffer.PCMU_PCMA_TELEPHONE_EVENT), phone.name() + " dialling");
+                phone.startSilence();
+                phones.add(phone);
             }
+            phones.forEach(DialInSteps::awaitHearing);
+            for (TestPhone phone : phones) {
+                phone.sendDtmfInfoBackToBack(id + "#", TestPhone.InfoFormat.DTMF_RELAY);
+            }
+            // A caller whose keys were swapped typed another ID: "not found", and never reaches the lobby.
+            await("every caller's ID, INFO after INFO, finds the meeting").atMost(IVR_STEP)
+                    .until(() -> bridge.status(id).lobbyCount() == CALLERS_BACK_TO_BACK);
         }
     }
 
