@@ -57,6 +57,8 @@ public final class Baresip implements AutoCloseable {
         List<String> config = new ArrayList<>(List.of(
                 "poll_method epoll",
                 "sip_listen 127.0.0.1:" + sipPort,
+                // Its own RTP ports, away from the blocks the tests' bridges take (10000-19999, FreePorts).
+                "rtp_ports 30000-32700",
                 "audio_player none,none", // no sound card: nothing plays what the bridge sends
                 "audio_source ausine,440",
                 "ausrc_srate 48000", // ausine makes 48 kHz stereo only; baresip resamples to the codec's rate

@@ -24,7 +24,16 @@ public final class FreePorts {
     static final int RTP_AREA_START = 10000;
     static final int RTP_AREA_END = 20000;
     public static final int RTP_BLOCK_SIZE = 200;
-    private static final int BLOCKS = (RTP_AREA_END - RTP_AREA_START) / RTP_BLOCK_SIZE;
+    private static final int ALL_BLOCKS = (RTP_AREA_END - RTP_AREA_START) / RTP_BLOCK_SIZE;
+    /**
+     * Surefire runs the end-to-end tests in several JVMs at once ({@code forkCount}); each passes its fork
+     * number (1..n) and n. A bridge binds its RTP ports only as calls arrive, so two JVMs that both found a
+     * block free could start bridges on the same one: each JVM takes the blocks of its own share instead.
+     */
+    private static final int FORKS = Math.max(1, Integer.getInteger("confbridge.test.forks", 1));
+    private static final int FORK = Math.floorMod(Integer.getInteger("confbridge.test.fork", 1) - 1, FORKS);
+    private static final int BLOCKS = ALL_BLOCKS / FORKS;
+    private static final int FIRST_BLOCK = FORK * BLOCKS;
     private static final int ATTEMPTS = 50;
     /** Successive bridges in one JVM take successive blocks, so a closing bridge's ports are not reused at once. */
     private static final AtomicInteger NEXT_BLOCK = new AtomicInteger(ThreadLocalRandom.current().nextInt(BLOCKS));
@@ -91,14 +100,15 @@ public final class FreePorts {
     /** The first port of a block of {@link #RTP_BLOCK_SIZE} UDP ports that were all free. */
     public static int rtpBlockStart() {
         for (int attempt = 0; attempt < BLOCKS; attempt++) {
-            int block = Math.floorMod(NEXT_BLOCK.getAndIncrement(), BLOCKS);
+            int block = FIRST_BLOCK + Math.floorMod(NEXT_BLOCK.getAndIncrement(), BLOCKS);
             int start = RTP_AREA_START + block * RTP_BLOCK_SIZE;
             if (allUdpFree(start, start + RTP_BLOCK_SIZE)) {
                 return start;
             }
         }
+        int from = RTP_AREA_START + FIRST_BLOCK * RTP_BLOCK_SIZE;
         throw new IllegalStateException("no free block of " + RTP_BLOCK_SIZE + " UDP ports in "
-                + RTP_AREA_START + "–" + (RTP_AREA_END - 1));
+                + from + "–" + (from + BLOCKS * RTP_BLOCK_SIZE - 1) + " (test fork " + (FORK + 1) + " of " + FORKS + ")");
     }
 
     private static boolean allUdpFree(int from, int toExclusive) {
