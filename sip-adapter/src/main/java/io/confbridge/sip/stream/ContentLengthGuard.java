@@ -11,9 +11,12 @@ import java.nio.charset.StandardCharsets;
  * connections exhausts the heap instead. A connection whose Content-Length is negative or above the
  * stack's maximum message size is refused before the parser reads that line.
  *
- * <p>The check mirrors the parser's own reading (a line starting, in any case, with {@code content-length},
- * the value after the next character, trimmed, read as an {@code int}) so that it refuses exactly what would
- * reach that allocation. It looks at every line of the stream, bodies included: a body line that looks
+ * <p>The check mirrors the parser's own reading so that it refuses exactly what would reach that allocation:
+ * the parser drops every CR byte of a line wherever it stands, decodes the rest as UTF-8, and takes a line
+ * starting, in any case, with {@code content-length}; it skips the next character (one character, which
+ * may be several bytes), trims, and reads an {@code int}, in whatever script's digits. A check that kept
+ * the CRs or read the value byte by byte let {@code Content-Length: 21474\r83647} through (found by the SIP
+ * fuzz test's CRLF injection). It looks at every line of the stream, bodies included: a body line that looks
  * like an oversized Content-Length header is refused too, which no real SIP body carries. Not thread-safe:
  * one guard per connection, fed from the selector thread.
  */
@@ -40,6 +43,9 @@ public final class ContentLengthGuard {
             return false;
         }
         for (byte b : bytes) {
+            if (b == '\r') {
+                continue; // the parser drops it, so a CR inside the name or the number must not hide them
+            }
             if (b == '\n') {
                 if (!lineAllowed()) {
                     return false;
@@ -67,9 +73,10 @@ public final class ContentLengthGuard {
         if (!namesContentLength() || lineLength <= NAME.length) {
             return true;
         }
-        // The parser skips the character after the name (meant to be the colon) and trims the rest.
-        String value = new String(line, NAME.length + 1, Math.min(lineLength, MAX_LINE) - NAME.length - 1,
-                StandardCharsets.ISO_8859_1).trim();
+        // The parser skips the character after the name (meant to be the colon) and trims the rest. The name
+        // is ASCII, so its 14 bytes are its 14 characters; what follows is counted in characters, as there.
+        String text = new String(line, 0, Math.min(lineLength, MAX_LINE), StandardCharsets.UTF_8);
+        String value = text.substring(NAME.length + 1).trim();
         int length;
         try {
             length = Integer.parseInt(value);

@@ -54,6 +54,29 @@ class ContentLengthGuardTest {
     }
 
     @Test
+    void carriageReturnsInsideTheLineDoNotHideIt() {
+        // jain-sip's reader drops every CR of a line before it parses: these are all 2147483647 to it.
+        assertFalse(new ContentLengthGuard(MAX).accept(bytes(message("Content-Length: 21474\r83647"))));
+        assertFalse(new ContentLengthGuard(MAX).accept(bytes(message("Con\rtent-Length: 2147483647"))));
+        assertFalse(new ContentLengthGuard(MAX).accept(bytes(message("Content-Length\r: 2147483647"))));
+        assertFalse(new ContentLengthGuard(MAX).accept(bytes(message("Content-Length:\r2147483647\r\r"))));
+    }
+
+    @Test
+    void theValueIsReadAsTheParserReadsIt() {
+        // The character after the name is skipped whole, however many bytes it takes in UTF-8.
+        assertFalse(new ContentLengthGuard(MAX).accept(utf8(message("Content-Length\u00e9 2147483647"))));
+        // Integer.parseInt reads any script's digits: fullwidth, Arabic-Indic.
+        assertFalse(new ContentLengthGuard(MAX).accept(utf8(message("Content-Length: \uff12\uff11\uff14\uff17\uff14\uff18\uff13\uff16\uff14\uff17"))));
+        assertFalse(new ContentLengthGuard(MAX).accept(utf8(message("Content-Length: \u0669\u0669\u0669\u0669\u0669\u0669"))));
+        assertTrue(new ContentLengthGuard(MAX).accept(utf8(message("Content-Length: \u0661\u0662"))), "12 is fine");
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void aLineSplitAcrossReadsIsJudgedWhole() {
         byte[] all = bytes(message("Content-Length: 900000000"));
         ContentLengthGuard guard = new ContentLengthGuard(MAX);

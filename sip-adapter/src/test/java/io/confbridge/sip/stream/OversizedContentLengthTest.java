@@ -45,19 +45,23 @@ class OversizedContentLengthTest {
         toClose.add(server);
         server.start();
 
-        for (String length : List.of("2000000000", "-5", "900000000")) {
+        // The last two are 2147483647 to jain-sip, which drops CRs inside a line and reads any script's digits.
+        List<String> lengths = List.of("2000000000", "-5", "900000000", "21474\r83647",
+                "\uff12\uff11\uff14\uff17\uff14\uff18\uff13\uff16\uff14\uff17");
+        for (int i = 0; i < lengths.size(); i++) {
+            String length = lengths.get(i);
             Socket attacker = new Socket();
             toClose.add(attacker);
             attacker.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
             attacker.setSoTimeout(100);
             String message = "OPTIONS sip:bridge@127.0.0.1:" + port + " SIP/2.0\r\n"
-                    + "Via: SIP/2.0/TCP 127.0.0.1:5099;branch=z9hG4bK-big-" + length + "\r\n"
+                    + "Via: SIP/2.0/TCP 127.0.0.1:5099;branch=z9hG4bK-big-" + i + "\r\n"
                     + "From: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:bridge@127.0.0.1>\r\n"
-                    + "Call-ID: big-" + length + "@127.0.0.1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n"
+                    + "Call-ID: big-" + i + "@127.0.0.1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n"
                     + "Content-Length: " + length + "\r\n\r\nhello";
-            attacker.getOutputStream().write(message.getBytes(StandardCharsets.US_ASCII));
+            attacker.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
             attacker.getOutputStream().flush();
-            await("the bridge closes the connection that claimed a " + length + "-byte body")
+            await("the bridge closes the connection that claimed a " + length.replace("\r", "\\r") + "-byte body")
                     .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> closedByPeer(attacker.getInputStream()));
         }
