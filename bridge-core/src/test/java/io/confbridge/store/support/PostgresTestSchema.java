@@ -30,10 +30,45 @@ public final class PostgresTestSchema {
         this.name = name;
     }
 
-    /** The URL in {@code BRIDGE_TEST_PG_URL}, or empty when it is unset or blank. */
-    public static Optional<String> serverUrl() {
+    /**
+     * The URL in {@code BRIDGE_TEST_PG_URL}, or empty when it is unset or blank. In the second and later of
+     * surefire's parallel test JVMs ({@code confbridge.test.fork} above 1), the same server's database of
+     * that name with {@code _fork<N>} appended, created on first use (the role needs CREATEDB): cluster nodes
+     * talk through NOTIFY, whose channels span a database, and tests find a node's session in
+     * {@code pg_stat_activity} by its name, so two JVMs' clusters must not share one.
+     */
+    public static synchronized Optional<String> serverUrl() {
         String url = System.getenv(URL_VARIABLE);
-        return url == null || url.isBlank() ? Optional.empty() : Optional.of(url);
+        if (url == null || url.isBlank()) {
+            return Optional.empty();
+        }
+        int fork = Integer.getInteger("confbridge.test.fork", 1);
+        if (fork <= 1) {
+            return Optional.of(url);
+        }
+        if (forkUrl == null) {
+            forkUrl = forkDatabase(url, fork);
+        }
+        return Optional.of(forkUrl);
+    }
+
+    private static String forkUrl;
+
+    private static String forkDatabase(String url, int fork) {
+        int query = url.indexOf('?');
+        String base = query < 0 ? url : url.substring(0, query);
+        int slash = base.lastIndexOf('/');
+        String database = base.substring(slash + 1) + "_fork" + fork;
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        } catch (SQLException e) {
+            if (!"42P04".equals(e.getSQLState())) { // 42P04: it exists already, from an earlier run
+                throw new IllegalStateException("CREATE DATABASE " + database + " for test JVM " + fork + " on "
+                        + URL_VARIABLE + " failed (the role needs CREATEDB, or run with -DforkCount=1): "
+                        + e.getMessage(), e);
+            }
+        }
+        return base.substring(0, slash + 1) + database + (query < 0 ? "" : url.substring(query));
     }
 
     /**

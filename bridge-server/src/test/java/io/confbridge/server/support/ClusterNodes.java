@@ -49,12 +49,13 @@ public final class ClusterNodes {
     public static int terminateListeningSessionOf(String nodeId) throws Exception {
         // FILTER runs on the rows WHERE kept: only the node's own session is cut.
         return count("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
-                + " WHERE application_name = ?", nodeId);
+                + " WHERE application_name = ? AND datname = current_database()", nodeId);
     }
 
     /** How many listening sessions the node has open now. */
     public static int listeningSessionsOf(String nodeId) throws Exception {
-        return count("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?", nodeId);
+        return count("SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND datname = current_database()",
+                nodeId);
     }
 
     private static int count(String sql, String nodeId) throws Exception {
