@@ -64,7 +64,7 @@ public final class PostgresTestSchema {
         } catch (SQLException e) {
             if (!"42P04".equals(e.getSQLState())) { // 42P04: it exists already, from an earlier run
                 throw new IllegalStateException("CREATE DATABASE " + database + " for test JVM " + fork + " on "
-                        + URL_VARIABLE + " failed (the role needs CREATEDB, or run with -DforkCount=1): "
+                        + URL_VARIABLE + " failed (the role needs CREATEDB, or run with -De2e.forks=1): "
                         + e.getMessage(), e);
             }
         }
