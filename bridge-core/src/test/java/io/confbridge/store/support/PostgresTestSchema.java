@@ -42,7 +42,8 @@ public final class PostgresTestSchema {
         if (url == null || url.isBlank()) {
             return Optional.empty();
         }
-        int fork = Integer.getInteger("confbridge.test.fork", 1);
+        String digits = System.getProperty("confbridge.test.fork", "").replaceAll("[^0-9]", ""); // "fork-2"
+        int fork = digits.isEmpty() ? 1 : Integer.parseInt(digits);
         if (fork <= 1) {
             return Optional.of(url);
         }

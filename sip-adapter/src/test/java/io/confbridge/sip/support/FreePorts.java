@@ -31,7 +31,7 @@ public final class FreePorts {
      * block free could start bridges on the same one: each JVM takes the blocks of its own share instead.
      */
     private static final int FORKS = Math.max(1, Integer.getInteger("confbridge.test.forks", 1));
-    private static final int FORK = Math.floorMod(Integer.getInteger("confbridge.test.fork", 1) - 1, FORKS);
+    private static final int FORK = Math.floorMod(forkNumber() - 1, FORKS);
     private static final int BLOCKS = ALL_BLOCKS / FORKS;
     private static final int FIRST_BLOCK = FORK * BLOCKS;
     private static final int ATTEMPTS = 50;
@@ -39,6 +39,12 @@ public final class FreePorts {
     private static final AtomicInteger NEXT_BLOCK = new AtomicInteger(ThreadLocalRandom.current().nextInt(BLOCKS));
 
     private FreePorts() {
+    }
+
+    /** This JVM's fork number, 1 when it is not one of several: the digits of {@code confbridge.test.fork} ("fork-2"). */
+    public static int forkNumber() {
+        String digits = System.getProperty("confbridge.test.fork", "").replaceAll("[^0-9]", "");
+        return digits.isEmpty() ? 1 : Integer.parseInt(digits);
     }
 
     /** A port on 127.0.0.1 that was free for TCP and UDP both, as SIP needs. */
