@@ -1,6 +1,7 @@
 package io.confbridge.sip;
 
 import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.parser.MessageParser;
 import gov.nist.javax.sip.parser.MessageParserFactory;
 import gov.nist.javax.sip.parser.ParseExceptionListener;
@@ -9,6 +10,7 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
 
 import javax.sip.ListeningPoint;
 import javax.sip.SipStack;
+import javax.sip.message.Request;
 import java.text.ParseException;
 import java.util.Iterator;
 import java.util.Locale;
@@ -90,6 +92,14 @@ public final class CompleteMessageParserFactory implements MessageParserFactory 
             }
             if (m.getCSeq() == null) {
                 return "CSeq";
+            }
+            if (m instanceof SIPRequest request && Request.ACK.equals(request.getMethod())
+                    && m.getTopmostVia().getBranch() == null) {
+                // An ACK that matches no dialog is looked up among the transactions awaiting it by its top
+                // Via's branch: jain-sip looks a missing branch up in a ConcurrentHashMap, and logs the
+                // NullPointerException at ERROR (found by the SIP fuzz test over TCP). RFC 3261 §8.1.1.7 says
+                // every request's Via MUST carry a branch; only a pre-2002 (RFC 2543) phone omits it.
+                return "Via branch on an ACK";
             }
             if (m.getFrom() == null) {
                 return "From";

@@ -53,6 +53,16 @@ class CompleteMessageParserFactoryTest {
     }
 
     @Test
+    void anAckWithoutAViaBranchIsAParseError() throws ParseException {
+        String ack = OPTIONS.replace("OPTIONS sip:", "ACK sip:").replace("63104 OPTIONS", "63104 ACK");
+        assertEquals("ACK", parse(ack).getCSeq().getMethod());
+        ParseException e = assertThrows(ParseException.class, () -> parse(ack.replace(";branch=z9hG4bK776asdhds", "")));
+        assertTrue(e.getMessage().contains("branch"), e.getMessage());
+        // Other requests without one are left to the stack, which copes with them.
+        assertEquals("OPTIONS", parse(OPTIONS.replace(";branch=z9hG4bK776asdhds", "")).getCSeq().getMethod());
+    }
+
+    @Test
     void aRuntimeExceptionOfTheStacksParserIsAParseError() {
         MessageParser failing = new CompleteMessageParserFactory.CompleteMessageParser((message, body, strict, listener) -> {
             throw new StringIndexOutOfBoundsException("begin -1, end 70, length 557");
