@@ -2,6 +2,7 @@ package io.confbridge.rtp;
 
 import io.confbridge.codec.Codec;
 import io.confbridge.rtp.support.HostilePackets;
+import io.confbridge.support.FuzzSeed;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -32,7 +33,7 @@ class HostileRtpParsingTest {
     private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 40000);
     private static final InetSocketAddress CALLER = new InetSocketAddress("127.0.0.1", 50000);
 
-    private static final long SEED = Long.getLong("fuzz.seed", new Random().nextLong());
+    private static final long SEED = FuzzSeed.orDefault(2718281828459045235L);
 
     /** The datagram at offset {@link #PREFIX} in a buffer exactly as long as prefix plus datagram. */
     private static ByteBuf atOffset(byte[] datagram) {

@@ -7,6 +7,7 @@ import io.confbridge.server.support.StallCanary;
 import io.confbridge.server.support.TestMeeting;
 import io.confbridge.server.support.TestPhone;
 import io.confbridge.server.support.WarningCapture;
+import io.confbridge.support.FuzzSeed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nothing was logged at ERROR nor as a runtime exception. Seeded: {@code -Dfuzz.seed=N} replays a run.
  */
 class MediaFuzzTest {
-    private static final long SEED = Long.getLong("fuzz.seed", new Random().nextLong());
+    private static final long SEED = FuzzSeed.orDefault(-6154473107785376017L);
     private static final int CASES = Integer.getInteger("fuzz.mediaCases", 20_000);
     private static final int BATCH = 2_000;
     private static final int PACKETS_PER_TICK = 10;
