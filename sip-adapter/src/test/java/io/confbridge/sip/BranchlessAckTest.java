@@ -4,10 +4,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.confbridge.config.BridgeConfig;
 import io.confbridge.sip.support.FreePorts;
 import io.confbridge.sip.support.RecordingCallAcceptor;
 import io.confbridge.sip.support.SipTestClient;
+import io.confbridge.sip.support.TestSipConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -38,9 +38,7 @@ class BranchlessAckTest {
     @Test
     void isDroppedWithoutAnErrorAndTcpStillAnswers() throws Exception {
         int port = FreePorts.sipPort();
-        SipServer server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, 0,
-                BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS,
-                BridgeConfig.SipConfig.Tls.OFF), new RecordingCallAcceptor());
+        SipServer server = new SipServer(TestSipConfig.on(port).build(), new RecordingCallAcceptor());
         toClose.add(server);
         server.start();
         appender.start();

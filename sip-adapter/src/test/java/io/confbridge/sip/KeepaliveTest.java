@@ -1,12 +1,12 @@
 package io.confbridge.sip;
 
-import io.confbridge.config.BridgeConfig;
 import io.confbridge.sip.support.FreePorts;
 import io.confbridge.sip.support.RecordingCallAcceptor;
 import io.confbridge.sip.support.RecordingCallHandle;
 import io.confbridge.sip.support.SipMessage;
 import io.confbridge.sip.support.SipTestClient;
 import io.confbridge.sip.support.TestDialog;
+import io.confbridge.sip.support.TestSipConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,8 +38,8 @@ class KeepaliveTest {
 
     private void start(long keepaliveIntervalMs) throws Exception {
         int port = FreePorts.sipPort();
-        server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, false, 0,
-                BridgeConfig.SipConfig.DEFAULT_REALM, keepaliveIntervalMs, BridgeConfig.SipConfig.Tls.OFF), acceptor).clientT1Ms(T1_MS);
+        server = new SipServer(TestSipConfig.on(port).udpOnly().keepaliveIntervalMs(keepaliveIntervalMs).build(), acceptor)
+                .clientT1Ms(T1_MS);
         toClose.add(server);
         server.start();
         client = SipTestClient.udp(port);

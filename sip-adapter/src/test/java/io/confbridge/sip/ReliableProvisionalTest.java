@@ -1,12 +1,12 @@
 package io.confbridge.sip;
 
-import io.confbridge.config.BridgeConfig;
 import io.confbridge.sip.support.FreePorts;
 import io.confbridge.sip.support.RecordingCallAcceptor;
 import io.confbridge.sip.support.RecordingCallHandle;
 import io.confbridge.sip.support.SipMessage;
 import io.confbridge.sip.support.SipTestClient;
 import io.confbridge.sip.support.TestDialog;
+import io.confbridge.sip.support.TestSipConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +34,8 @@ class ReliableProvisionalTest {
 
     private void start() throws Exception {
         int port = FreePorts.sipPort();
-        SipServer server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, false,
-                ANSWER_DELAY_MS, BridgeConfig.SipConfig.DEFAULT_REALM, 0, BridgeConfig.SipConfig.Tls.OFF), acceptor);
+        SipServer server = new SipServer(
+                TestSipConfig.on(port).udpOnly().answerDelayMs(ANSWER_DELAY_MS).keepaliveIntervalMs(0).build(), acceptor);
         toClose.add(server);
         server.start();
         client = SipTestClient.udp(port);

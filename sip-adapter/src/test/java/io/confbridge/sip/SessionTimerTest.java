@@ -1,12 +1,12 @@
 package io.confbridge.sip;
 
-import io.confbridge.config.BridgeConfig;
 import io.confbridge.sip.support.FreePorts;
 import io.confbridge.sip.support.RecordingCallAcceptor;
 import io.confbridge.sip.support.RecordingCallHandle;
 import io.confbridge.sip.support.SipMessage;
 import io.confbridge.sip.support.SipTestClient;
 import io.confbridge.sip.support.TestDialog;
+import io.confbridge.sip.support.TestSipConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,8 +38,8 @@ class SessionTimerTest {
     private void start() throws Exception {
         int port = FreePorts.sipPort();
         // Keepalives off: only the session timer may end these calls.
-        server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, false, 0,
-                BridgeConfig.SipConfig.DEFAULT_REALM, 0, BridgeConfig.SipConfig.Tls.OFF), acceptor).sessionTimerSecondMs(SECOND_MS).clientT1Ms(50);
+        server = new SipServer(TestSipConfig.on(port).udpOnly().keepaliveIntervalMs(0).build(), acceptor)
+                .sessionTimerSecondMs(SECOND_MS).clientT1Ms(50);
         toClose.add(server);
         server.start();
         client = SipTestClient.udp(port);

@@ -5,7 +5,6 @@ import io.confbridge.auth.DigestAlgorithm;
 import io.confbridge.auth.DigestGuard;
 import io.confbridge.auth.SipCredentials;
 import io.confbridge.call.NewCall;
-import io.confbridge.config.BridgeConfig;
 import io.confbridge.sip.digest.DigestAuthenticator;
 import io.confbridge.sip.support.FreePorts;
 import io.confbridge.sip.support.RecordingCallAcceptor;
@@ -13,6 +12,7 @@ import io.confbridge.sip.support.SipTestClient;
 import io.confbridge.sip.support.SipLogin;
 import io.confbridge.sip.support.SipMessage;
 import io.confbridge.sip.support.TestDialog;
+import io.confbridge.sip.support.TestSipConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +73,7 @@ class SipDigestAuthenticationTest {
     @BeforeEach
     void start() throws Exception {
         int port = FreePorts.sipPort();
-        SipServer server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, false, 0, BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, BridgeConfig.SipConfig.Tls.OFF),
+        SipServer server = new SipServer(TestSipConfig.on(port).udpOnly().build(),
                 acceptor, credentials, new DigestAuthenticator(REALM), nowNs::get, guard);
         toClose.add(server);
         server.start();

@@ -7,6 +7,7 @@ import io.confbridge.sip.support.RecordingCallAcceptor;
 import io.confbridge.sip.support.SipMessage;
 import io.confbridge.sip.support.SipTestClient;
 import io.confbridge.sip.support.TestDialog;
+import io.confbridge.sip.support.TestSipConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,9 +39,7 @@ class SipFloodLimitsTest {
 
     private void start(BridgeConfig.LimitsConfig limits) {
         port = FreePorts.sipPort();
-        server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, 0,
-                BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS,
-                BridgeConfig.SipConfig.Tls.OFF), acceptor).limits(limits);
+        server = new SipServer(TestSipConfig.on(port).build(), acceptor).limits(limits);
         toClose.add(server);
         server.start();
     }

@@ -1,10 +1,10 @@
 package io.confbridge.sip;
 
-import io.confbridge.config.BridgeConfig;
 import io.confbridge.sip.support.FreePorts;
 import io.confbridge.sip.support.RecordingCallAcceptor;
 import io.confbridge.sip.support.SipTestClient;
 import io.confbridge.sip.support.TestDialog;
+import io.confbridge.sip.support.TestSipConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,9 +41,8 @@ class SipIdleConnectionsTest {
     @Test
     void idleTcpConnectionsTakeNoThreadEachAndAreClosedWhileOptionsAreAnswered() throws Exception {
         int port = FreePorts.sipPort();
-        SipServer server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, 0,
-                BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS,
-                BridgeConfig.SipConfig.Tls.OFF), new RecordingCallAcceptor()).idleConnectionMs(IDLE_MS);
+        SipServer server = new SipServer(TestSipConfig.on(port).build(), new RecordingCallAcceptor())
+                .idleConnectionMs(IDLE_MS);
         toClose.add(server);
         server.start();
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();

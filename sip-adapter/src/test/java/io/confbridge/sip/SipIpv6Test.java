@@ -1,12 +1,12 @@
 package io.confbridge.sip;
 
 import io.confbridge.call.NewCall;
-import io.confbridge.config.BridgeConfig;
 import io.confbridge.sip.support.FreePorts;
 import io.confbridge.sip.support.RecordingCallAcceptor;
 import io.confbridge.sip.support.SipMessage;
 import io.confbridge.sip.support.SipTestClient;
 import io.confbridge.sip.support.TestDialog;
+import io.confbridge.sip.support.TestSipConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +36,7 @@ class SipIpv6Test {
     private void server() throws Exception {
         port = FreePorts.sipPort();
         SipServer server = new SipServer(
-                new BridgeConfig.SipConfig("::1", port, "::1", true, true, 0,
-                        BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, BridgeConfig.SipConfig.Tls.OFF), acceptor);
+                TestSipConfig.on(port).address("::1").build(), acceptor);
         toClose.add(server);
         server.start();
     }

@@ -3,13 +3,13 @@ package io.confbridge.sip;
 import io.confbridge.call.NegotiatedMedia;
 import io.confbridge.call.NewCall;
 import io.confbridge.codec.Codec;
-import io.confbridge.config.BridgeConfig;
 import io.confbridge.sip.support.FreePorts;
 import io.confbridge.sip.support.RecordingCallAcceptor;
 import io.confbridge.sip.support.RecordingCallHandle;
 import io.confbridge.sip.support.SipMessage;
 import io.confbridge.sip.support.SipTestClient;
 import io.confbridge.sip.support.TestDialog;
+import io.confbridge.sip.support.TestSipConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,8 +49,7 @@ class SipLateOfferTest {
     private SipServer server() throws Exception {
         port = FreePorts.sipPort();
         SipServer server = new SipServer(
-                new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, 0,
-                        BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, BridgeConfig.SipConfig.Tls.OFF), acceptor);
+                TestSipConfig.on(port).build(), acceptor);
         toClose.add(server);
         server.start();
         return server;

@@ -4,7 +4,6 @@ import gov.nist.core.CommonLogger;
 import io.confbridge.call.CallRejectedException;
 import io.confbridge.call.NewCall;
 import io.confbridge.codec.Codec;
-import io.confbridge.config.BridgeConfig;
 import io.confbridge.sip.logging.Slf4jStackLogger;
 import io.confbridge.sip.support.FreePorts;
 import io.confbridge.sip.support.RecordingCallAcceptor;
@@ -12,6 +11,7 @@ import io.confbridge.sip.support.RecordingCallHandle;
 import io.confbridge.sip.support.SipTestClient;
 import io.confbridge.sip.support.SipMessage;
 import io.confbridge.sip.support.TestDialog;
+import io.confbridge.sip.support.TestSipConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,8 +61,7 @@ class SipServerTest {
     private SipServer server(long answerDelayMs) throws Exception {
         port = FreePorts.sipPort();
         SipServer server = new SipServer(
-                new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, answerDelayMs,
-                        BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, BridgeConfig.SipConfig.Tls.OFF), acceptor);
+                TestSipConfig.on(port).answerDelayMs(answerDelayMs).build(), acceptor);
         toClose.add(server);
         server.start();
         return server;
@@ -626,7 +625,7 @@ class SipServerTest {
                 .noneMatch(t -> t.isAlive() && t.getName().contains(portInThreadName)));
 
         for (int i = 0; i < 3; i++) {
-            SipServer again = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, 0, BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, BridgeConfig.SipConfig.Tls.OFF), acceptor);
+            SipServer again = new SipServer(TestSipConfig.on(port).build(), acceptor);
             again.start();
             TestDialog probe = client.dialog("bridge");
             client.send(probe.options());
@@ -638,7 +637,7 @@ class SipServerTest {
     @Test
     void secondServerOnABusyPortFailsToStartWithTheKeyName() throws Exception {
         server(0);
-        SipServer clash = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, false, 0, BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, BridgeConfig.SipConfig.Tls.OFF), acceptor);
+        SipServer clash = new SipServer(TestSipConfig.on(port).udpOnly().build(), acceptor);
         IllegalStateException e = assertThrows(IllegalStateException.class, clash::start);
         assertTrue(e.getMessage().contains("sip.port"), e.getMessage());
         clash.close();
@@ -660,8 +659,7 @@ class SipServerTest {
         for (int i = 0; i < 6; i++) {
             int sipPort = FreePorts.sipPort();
             SipServer server = new SipServer(
-                    new BridgeConfig.SipConfig("127.0.0.1", sipPort, "127.0.0.1", true, true, 0,
-                            BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, BridgeConfig.SipConfig.Tls.OFF), acceptor);
+                    TestSipConfig.on(sipPort).build(), acceptor);
             server.start();
             server.close();
             try (ServerSocket tcp = new ServerSocket()) {

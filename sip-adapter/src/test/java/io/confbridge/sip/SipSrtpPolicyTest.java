@@ -9,6 +9,7 @@ import io.confbridge.sip.support.RecordingCallAcceptor;
 import io.confbridge.sip.support.SipMessage;
 import io.confbridge.sip.support.SipTestClient;
 import io.confbridge.sip.support.TestDialog;
+import io.confbridge.sip.support.TestSipConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,9 +76,8 @@ class SipSrtpPolicyTest {
         tlsPort = ports[1];
         BridgeConfig.SipConfig.Tls tls = new BridgeConfig.SipConfig.Tls(true, tlsPort,
                 dataDir.resolve("sip-tls-certificate.pem").toString(), dataDir.resolve("sip-tls-key.pem").toString(), true);
-        SipServer server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, 0,
-                BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, tls,
-                new BridgeConfig.SipConfig.Srtp(mode, overInsecure)), acceptor);
+        SipServer server = new SipServer(
+                TestSipConfig.on(port).tls(tls).srtp(new BridgeConfig.SipConfig.Srtp(mode, overInsecure)).build(), acceptor);
         toClose.add(server);
         server.start();
     }

@@ -6,6 +6,7 @@ import io.confbridge.sip.support.RecordingCallAcceptor;
 import io.confbridge.sip.support.SipMessage;
 import io.confbridge.sip.support.SipTestClient;
 import io.confbridge.sip.support.TestDialog;
+import io.confbridge.sip.support.TestSipConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,8 +69,7 @@ class SipTlsTest {
         do {
             port = FreePorts.sipPort(); // the kernel may offer the TLS port again, which the server refuses
         } while (port == tls.port());
-        SipServer server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, 0,
-                BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS, tls), acceptor);
+        SipServer server = new SipServer(TestSipConfig.on(port).tls(tls).build(), acceptor);
         toClose.add(server);
         server.start();
         return server;

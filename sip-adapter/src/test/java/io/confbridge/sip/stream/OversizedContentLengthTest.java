@@ -1,11 +1,11 @@
 package io.confbridge.sip.stream;
 
-import io.confbridge.config.BridgeConfig;
 import io.confbridge.sip.SipServer;
 import io.confbridge.sip.support.FreePorts;
 import io.confbridge.sip.support.RecordingCallAcceptor;
 import io.confbridge.sip.support.SipTestClient;
 import io.confbridge.sip.support.TestDialog;
+import io.confbridge.sip.support.TestSipConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,9 +39,7 @@ class OversizedContentLengthTest {
     @Test
     void theSenderIsCutOffAndTcpStillAnswers() throws Exception {
         int port = FreePorts.sipPort();
-        SipServer server = new SipServer(new BridgeConfig.SipConfig("127.0.0.1", port, "127.0.0.1", true, true, 0,
-                BridgeConfig.SipConfig.DEFAULT_REALM, BridgeConfig.SipConfig.DEFAULT_KEEPALIVE_INTERVAL_MS,
-                BridgeConfig.SipConfig.Tls.OFF), new RecordingCallAcceptor());
+        SipServer server = new SipServer(TestSipConfig.on(port).build(), new RecordingCallAcceptor());
         toClose.add(server);
         server.start();
 
