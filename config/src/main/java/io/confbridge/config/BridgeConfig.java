@@ -202,13 +202,20 @@ public record BridgeConfig(
     /**
      * The admin HTTP API.
      *
-     * @param userTokenDays how long a user's bearer token stays valid after it was issued
+     * @param userTokenDays            how long a user's bearer token stays valid after it was issued
+     * @param maxConnections           connections the listener holds at once; past it a new one is closed
+     * @param maxConnectionsPerSource  the same, from one address
+     * @param requestTimeoutMs         how long a connection may take to send a whole request, counted from
+     *                                 its opening or the previous response; also the keep-alive idle time
      */
-    public record AdminConfig(String bindAddress, int port, String token, int userTokenDays) {
+    public record AdminConfig(String bindAddress, int port, String token, int userTokenDays, int maxConnections,
+                              int maxConnectionsPerSource, long requestTimeoutMs) {
         @Override
         public String toString() {
             return "AdminConfig[bindAddress=" + bindAddress + ", port=" + port + ", token=" + hidden(token)
-                    + ", userTokenDays=" + userTokenDays + "]";
+                    + ", userTokenDays=" + userTokenDays + ", maxConnections=" + maxConnections
+                    + ", maxConnectionsPerSource=" + maxConnectionsPerSource + ", requestTimeoutMs="
+                    + requestTimeoutMs + "]";
         }
     }
 

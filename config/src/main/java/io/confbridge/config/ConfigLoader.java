@@ -117,6 +117,9 @@ public final class ConfigLoader {
             intKey("admin.port", 8080, 0, 65535),
             secretKey("admin.token"),
             intKey("admin.userTokenDays", 90, 1, 3650),
+            intKey("admin.maxConnections", 1024, 1, 100_000),
+            intKey("admin.maxConnectionsPerSource", 128, 1, 100_000),
+            longKey("admin.requestTimeoutMs", 30_000, 1_000, 600_000),
             secretKey("admin.metricsToken"),
             oneOf("logging.format", "text", "text", "json"),
             longKey("shutdown.drainMs", 0, 0, 86_400_000),
@@ -503,7 +506,10 @@ public final class ConfigLoader {
                 NetworkAddresses.bindable("admin.bindAddress", values.string("admin.bindAddress")),
                 values.integer("admin.port"),
                 values.string("admin.token"),
-                values.integer("admin.userTokenDays"));
+                values.integer("admin.userTokenDays"),
+                values.integer("admin.maxConnections"),
+                values.integer("admin.maxConnectionsPerSource"),
+                values.longValue("admin.requestTimeoutMs"));
 
         String mailHost = values.string("mail.host");
         if (!mailHost.isEmpty()) {

@@ -690,6 +690,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void adminListenerLimitsHaveDefaultsEnvironmentFormsAndRanges() {
+        BridgeConfig defaults = ConfigLoader.defaults();
+        assertEquals(1024, defaults.admin().maxConnections());
+        assertEquals(128, defaults.admin().maxConnectionsPerSource());
+        assertEquals(30_000, defaults.admin().requestTimeoutMs());
+
+        BridgeConfig c = ConfigLoader.fromEnvironment(null, Map.of(
+                "BRIDGE_ADMIN_MAXCONNECTIONS", "50",
+                "BRIDGE_ADMIN_MAXCONNECTIONSPERSOURCE", "5",
+                "BRIDGE_ADMIN_REQUESTTIMEOUTMS", "2000"), warning -> { });
+        assertEquals(50, c.admin().maxConnections());
+        assertEquals(5, c.admin().maxConnectionsPerSource());
+        assertEquals(2000, c.admin().requestTimeoutMs());
+
+        ConfigException timeout = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("admin.requestTimeoutMs", "999")));
+        assertEquals("admin.requestTimeoutMs", timeout.key());
+        assertTrue(timeout.getMessage().contains("1000–600000"), timeout.getMessage());
+        assertEquals("admin.maxConnectionsPerSource", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("admin.maxConnectionsPerSource", "0"))).key());
+    }
+
+    @Test
     void argon2BelowOwaspsMinimumIsRefusedExceptByTheTestOnlyLoader() {
         ConfigException memory = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("security.argon2MemoryKiB", "19455")));

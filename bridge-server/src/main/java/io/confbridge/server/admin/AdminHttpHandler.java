@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -71,7 +73,15 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             }
             return;
         }
-        ApiRequest apiRequest = new ApiRequest(request.method().name(), uri.rawPath(), uri.parameters(),
+        Map<String, List<String>> parameters;
+        try {
+            parameters = uri.parameters();
+        } catch (IllegalArgumentException e) {
+            // A bad %-escape: Netty decodes the query lazily, and would throw out of this handler.
+            write(ctx, ApiResponse.error(400, "bad_request", null, "malformed query string"), false);
+            return;
+        }
+        ApiRequest apiRequest = new ApiRequest(request.method().name(), uri.rawPath(), parameters,
                 ByteBufUtil.getBytes(request.content()), request.headers().get(HttpHeaderNames.AUTHORIZATION),
                 hostOf(ctx.channel().remoteAddress()));
         try {

@@ -124,7 +124,7 @@ public final class AdminHttpServer implements AutoCloseable {
             Channel channel = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
-                    .childHandler(new AdminHttpInitializer(new AdminHttpHandler(api, workers, operations, events)))
+                    .childHandler(new AdminHttpInitializer(new AdminHttpHandler(api, workers, operations, events), config))
                     .bind(config.bindAddress(), config.port())
                     .sync()
                     .channel();

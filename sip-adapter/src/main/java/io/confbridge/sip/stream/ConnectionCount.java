@@ -28,13 +28,14 @@ public final class ConnectionCount {
         this(MAX_TOTAL, MAX_PER_SOURCE);
     }
 
-    ConnectionCount(int maxTotal, int maxPerSource) {
+    /** Also counts the admin HTTP listener's connections, with that listener's own limits. */
+    public ConnectionCount(int maxTotal, int maxPerSource) {
         this.maxTotal = maxTotal;
         this.maxPerSource = maxPerSource;
     }
 
     /** Counts a new connection from {@code source}; false (and nothing counted) when it is one too many. */
-    boolean tryOpen(InetAddress source) {
+    public boolean tryOpen(InetAddress source) {
         if (total.incrementAndGet() > maxTotal) {
             total.decrementAndGet();
             return false;
@@ -63,16 +64,16 @@ public final class ConnectionCount {
     }
 
     /** A connection counted by {@link #tryOpen} closed. */
-    void closed(InetAddress source) {
+    public void closed(InetAddress source) {
         total.decrementAndGet();
         bySource.computeIfPresent(source, (address, count) -> count <= 1 ? null : count - 1);
     }
 
-    int total() {
+    public int total() {
         return total.get();
     }
 
-    int from(InetAddress source) {
+    public int from(InetAddress source) {
         return bySource.getOrDefault(source, 0);
     }
 }

@@ -1,0 +1,148 @@
+package io.confbridge.server.admin;
+
+import io.confbridge.server.support.LogCapture;
+import io.confbridge.server.support.RunningBridge;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The admin listener shares the process's file descriptors with the calls' RTP sockets, so it holds only
+ * {@code admin.maxConnections} connections ({@code admin.maxConnectionsPerSource} from one address), and a
+ * connection that sends no whole request within {@code admin.requestTimeoutMs} is closed (slowloris).
+ * A bad {@code %}-escape in a query string gets 400. Real sockets from several loopback addresses against
+ * a running bridge.
+ */
+class AdminListenerTest {
+    private static final String GET_PAGE = "GET / HTTP/1.1\r\nHost: bridge\r\n\r\n";
+
+    @TempDir
+    Path dataDir;
+
+    private final List<Socket> sockets = new ArrayList<>();
+
+    @AfterEach
+    void closeSockets() throws IOException {
+        for (Socket s : sockets) {
+            s.close();
+        }
+    }
+
+    @Test
+    void connectionsPastEitherLimitAreClosedAtOnceAndAFreedPlaceServesAgain() throws Exception {
+        try (LogCapture logs = LogCapture.start();
+             RunningBridge bridge = RunningBridge.in(dataDir)
+                     .with("admin.maxConnections", "5")
+                     .with("admin.maxConnectionsPerSource", "3")
+                     .start()) {
+            int port = bridge.server().adminPort();
+            List<Socket> first = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                first.add(connect("127.0.0.1", port));
+            }
+            assertClosedByTheBridge(connect("127.0.0.1", port), "a fourth connection from one address");
+
+            // Another address is still served, on a kept-alive connection it goes on holding.
+            Socket other = connect("127.0.0.2", port);
+            assertEquals(200, get(other));
+            connect("127.0.0.3", port);
+            assertClosedByTheBridge(connect("127.0.0.4", port), "a sixth connection in all");
+            assertTrue(logs.lines().stream().anyMatch(l -> l.startsWith("WARN")
+                    && l.contains("admin API: closed the connection from") && l.contains("too many connections")));
+
+            first.get(0).close();
+            await("the place a closed connection freed serves a new one").atMost(Duration.ofSeconds(10))
+                    .until(() -> get(connect("127.0.0.4", port)) == 200);
+        }
+    }
+
+    @Test
+    void aRequestSentTooSlowlyOrNeverIsCutAndAWholeOneIsAnswered() throws Exception {
+        try (RunningBridge bridge = RunningBridge.in(dataDir).with("admin.requestTimeoutMs", "1000").start()) {
+            int port = bridge.server().adminPort();
+            Socket silent = connect("127.0.0.1", port);
+            Socket trickling = connect("127.0.0.1", port);
+            trickling.getOutputStream().write("GET / HTTP/1.1\r\nHost: bri".getBytes(StandardCharsets.US_ASCII));
+            assertClosedByTheBridge(silent, "a connection that sends nothing");
+            assertClosedByTheBridge(trickling, "a request whose headers never end");
+            assertEquals(200, get(connect("127.0.0.1", port)), "a whole request is answered");
+        }
+    }
+
+    @Test
+    void aBadPercentEscapeInTheQueryIs400AndTheConnectionIsClosed() throws Exception {
+        try (RunningBridge bridge = RunningBridge.in(dataDir).start()) {
+            Socket socket = connect("127.0.0.1", bridge.server().adminPort());
+            assertEquals(400, request(socket, "GET /api/meetings?state=%zz HTTP/1.1\r\nHost: bridge\r\n\r\n"));
+            assertClosedByTheBridge(socket, "the connection after the 400");
+        }
+    }
+
+    private Socket connect(String from, int port) throws IOException {
+        Socket socket = new Socket();
+        sockets.add(socket);
+        socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    /** The bridge closes the connection: end of stream or a reset, well within the read timeout. */
+    private static void assertClosedByTheBridge(Socket socket, String what) throws IOException {
+        try {
+            int b = socket.getInputStream().read();
+            assertEquals(-1, b, what + ": the bridge sent data instead of closing");
+        } catch (SocketException reset) {
+            // closed by the bridge with unread data: a reset is a close too
+        } catch (SocketTimeoutException e) {
+            fail(what + " is still open after 10 s");
+        }
+    }
+
+    /** GET / on the socket; the status code of the response, its body read to keep the connection usable. */
+    private static int get(Socket socket) throws IOException {
+        return request(socket, GET_PAGE);
+    }
+
+    /** Sends {@code request}; the status code of the response, its body read to keep the connection usable. */
+    private static int request(Socket socket, String request) throws IOException {
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                return -1; // closed before a response
+            }
+            head.write(b);
+        }
+        String headers = head.toString(StandardCharsets.US_ASCII);
+        int length = 0;
+        for (String line : headers.split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        in.readNBytes(length);
+        return Integer.parseInt(headers.substring(9, 12));
+    }
+}
