@@ -196,7 +196,12 @@ final class AdminApi {
         if (!"GET".equals(request.method())) {
             return false;
         }
-        List<String> segments = segments(request.rawPath());
+        List<String> segments;
+        try {
+            segments = segments(request.rawPath());
+        } catch (ApiException malformed) {
+            return false; // handle() answers it
+        }
         return segments.size() == 4 && segments.get(0).equals("api") && segments.get(1).equals("meetings")
                 && !segments.get(2).isEmpty() && segments.get(3).equals("events");
     }
@@ -267,7 +272,11 @@ final class AdminApi {
         }
         List<String> decoded = new ArrayList<>();
         for (String segment : path.split("/", -1)) {
-            decoded.add(QueryStringDecoder.decodeComponent(segment));
+            try {
+                decoded.add(QueryStringDecoder.decodeComponent(segment));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, "bad_request", null, "malformed path: a bad %-escape");
+            }
         }
         return decoded;
     }
