@@ -120,6 +120,9 @@ public final class ConfigLoader {
             intKey("admin.maxConnections", 1024, 1, 100_000),
             intKey("admin.maxConnectionsPerSource", 128, 1, 100_000),
             longKey("admin.requestTimeoutMs", 30_000, 1_000, 600_000),
+            boolKey("admin.tls", false),
+            stringKey("admin.tlsCertificateFile", "", true),
+            stringKey("admin.tlsKeyFile", "", true),
             secretKey("admin.metricsToken"),
             oneOf("logging.format", "text", "text", "json"),
             longKey("shutdown.drainMs", 0, 0, 86_400_000),
@@ -377,6 +380,30 @@ public final class ConfigLoader {
         return new BridgeConfig.SipConfig.Tls(enabled, tlsPort, certificate, key, selfSigned);
     }
 
+    /**
+     * {@code admin.tls*}: both PEM files or neither; neither means {@code <dataDir>/admin-tls-certificate.pem}
+     * and {@code <dataDir>/admin-tls-key.pem}, generated self-signed at the first start.
+     */
+    private static String[] adminTlsFiles(Values values, String dataDir) {
+        String certificate = values.string("admin.tlsCertificateFile");
+        String key = values.string("admin.tlsKeyFile");
+        if (certificate.isEmpty() != key.isEmpty()) {
+            String missing = certificate.isEmpty() ? "admin.tlsCertificateFile" : "admin.tlsKeyFile";
+            throw new ConfigException(missing, "is empty while "
+                    + (certificate.isEmpty() ? "admin.tlsKeyFile" : "admin.tlsCertificateFile")
+                    + " is set: give both PEM files, or neither for a self-signed certificate in dataDir");
+        }
+        if (certificate.isEmpty()) {
+            return new String[] {Path.of(dataDir).resolve("admin-tls-certificate.pem").toString(),
+                    Path.of(dataDir).resolve("admin-tls-key.pem").toString()};
+        }
+        if (values.bool("admin.tls")) {
+            FileLocations.readableFile("admin.tlsCertificateFile", certificate);
+            FileLocations.readableFile("admin.tlsKeyFile", key);
+        }
+        return new String[] {certificate, key};
+    }
+
     private static BridgeConfig build(Map<String, Object> v, boolean weakArgon2) {
         Values values = new Values(v);
         String dataDir = values.string("dataDir");
@@ -502,6 +529,7 @@ public final class ConfigLoader {
                 values.integer("security.pinWorkerThreads"),
                 previousPepperFiles);
 
+        String[] adminTls = adminTlsFiles(values, dataDir);
         var admin = new BridgeConfig.AdminConfig(
                 NetworkAddresses.bindable("admin.bindAddress", values.string("admin.bindAddress")),
                 values.integer("admin.port"),
@@ -509,7 +537,11 @@ public final class ConfigLoader {
                 values.integer("admin.userTokenDays"),
                 values.integer("admin.maxConnections"),
                 values.integer("admin.maxConnectionsPerSource"),
-                values.longValue("admin.requestTimeoutMs"));
+                values.longValue("admin.requestTimeoutMs"),
+                values.bool("admin.tls"),
+                adminTls[0],
+                adminTls[1],
+                values.string("admin.tlsCertificateFile").isEmpty());
 
         String mailHost = values.string("mail.host");
         if (!mailHost.isEmpty()) {

@@ -713,6 +713,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void adminTlsIsOffByDefaultWithTheDataDirsOwnPairAndTakesBothPemFilesOrNeither(@TempDir Path dir) throws Exception {
+        BridgeConfig defaults = ConfigLoader.load(null, Map.of("dataDir", dir.toString()));
+        assertFalse(defaults.admin().tls());
+        assertTrue(defaults.admin().tlsSelfSigned());
+        assertEquals(dir.resolve("admin-tls-certificate.pem").toString(), defaults.admin().tlsCertificateFile());
+        assertEquals(dir.resolve("admin-tls-key.pem").toString(), defaults.admin().tlsKeyFile());
+
+        ConfigException onlyOne = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+                Map.of("admin.tls", "true", "admin.tlsCertificateFile", dir.resolve("c.pem").toString())));
+        assertEquals("admin.tlsKeyFile", onlyOne.key());
+        ConfigException unreadable = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+                Map.of("admin.tls", "true", "admin.tlsCertificateFile", dir.resolve("missing.pem").toString(),
+                        "admin.tlsKeyFile", dir.resolve("missing-key.pem").toString())));
+        assertEquals("admin.tlsCertificateFile", unreadable.key());
+
+        Path certificate = Files.writeString(dir.resolve("c.pem"), "x");
+        Path key = Files.writeString(dir.resolve("k.pem"), "x");
+        BridgeConfig given = ConfigLoader.load(null, Map.of("admin.tls", "true",
+                "admin.tlsCertificateFile", certificate.toString(), "admin.tlsKeyFile", key.toString()));
+        assertTrue(given.admin().tls());
+        assertFalse(given.admin().tlsSelfSigned());
+        assertEquals(key.toString(), given.admin().tlsKeyFile());
+    }
+
+    @Test
     void argon2BelowOwaspsMinimumIsRefusedExceptByTheTestOnlyLoader() {
         ConfigException memory = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("security.argon2MemoryKiB", "19455")));

@@ -5,6 +5,8 @@ import io.confbridge.sip.stream.ConnectionCount;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The admin connection's pipeline: HTTP/1.1 codec, the request deadline, a bounded aggregator, the API
+ * The admin connection's pipeline: TLS ({@code admin.tls}), HTTP/1.1 codec, the request deadline, a bounded aggregator, the API
  * handler. A connection past {@code admin.maxConnections}, or {@code admin.maxConnectionsPerSource} from
  * its address, is closed as soon as it is accepted: the listener shares the process's file descriptors
  * with the calls' RTP sockets, so idle admin connections must not be able to use them up.
@@ -28,13 +30,16 @@ final class AdminHttpInitializer extends ChannelInitializer<SocketChannel> {
     private static final long WARNING_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final AdminHttpHandler handler;
+    /** {@code admin.tls}: HTTPS only; null for plain HTTP. */
+    private final SslContext tls;
     private final ConnectionCount connections;
     private final long requestTimeoutMs;
     private final AtomicLong lastWarningNs = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NS);
     private final AtomicLong unreported = new AtomicLong();
 
-    AdminHttpInitializer(AdminHttpHandler handler, BridgeConfig.AdminConfig config) {
+    AdminHttpInitializer(AdminHttpHandler handler, BridgeConfig.AdminConfig config, SslContext tls) {
         this.handler = handler;
+        this.tls = tls;
         this.connections = new ConnectionCount(config.maxConnections(), config.maxConnectionsPerSource());
         this.requestTimeoutMs = config.requestTimeoutMs();
     }
@@ -49,6 +54,11 @@ final class AdminHttpInitializer extends ChannelInitializer<SocketChannel> {
             return;
         }
         ch.closeFuture().addListener(closed -> connections.closed(peer));
+        if (tls != null) {
+            SslHandler handshake = tls.newHandler(ch.alloc());
+            handshake.setHandshakeTimeoutMillis(requestTimeoutMs);
+            ch.pipeline().addLast("tls", handshake);
+        }
         ch.pipeline()
                 .addLast("http", new HttpServerCodec())
                 .addLast("deadline", new RequestDeadline(requestTimeoutMs))

@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,6 +115,7 @@ public final class AdminHttpServer implements AutoCloseable {
     private static AdminHttpServer start(BridgeConfig.AdminConfig config, Administration administration,
                                          MeetingControl meetings, String adminToken, DialInUris dialInUris,
                                          OperationsRoutes operations, ClusterView cluster) throws InterruptedException {
+        SslContext tls = AdminTls.context(config);
         AdminApi api = new AdminApi(administration, meetings, adminToken, dialInUris).cluster(cluster);
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("admin-http", true), NioIoHandler.newFactory());
@@ -124,13 +126,20 @@ public final class AdminHttpServer implements AutoCloseable {
             Channel channel = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
-                    .childHandler(new AdminHttpInitializer(new AdminHttpHandler(api, workers, operations, events), config))
+                    .childHandler(new AdminHttpInitializer(new AdminHttpHandler(api, workers, operations, events), config,
+                            tls))
                     .bind(config.bindAddress(), config.port())
                     .sync()
                     .channel();
             AdminHttpServer server = new AdminHttpServer(group, workers, channel, events);
-            log.info("admin API on http://{}:{}/api, admin center on http://{}:{}/", config.bindAddress(), server.port(),
-                    config.bindAddress(), server.port());
+            String scheme = tls == null ? "http" : "https";
+            log.info("admin API on {}://{}:{}/api, admin center on {}://{}:{}/", scheme, config.bindAddress(),
+                    server.port(), scheme, config.bindAddress(), server.port());
+            if (tls == null && AdminTls.reachableInClear(config.bindAddress())) {
+                log.warn("the admin API listens on {} without TLS: admin and user tokens, and PINs when they are"
+                        + " shown, cross the network in clear. Set admin.tls=true (see README, Admin center)",
+                        config.bindAddress());
+            }
             return server;
         } catch (InterruptedException | RuntimeException e) {
             workers.shutdownNow();

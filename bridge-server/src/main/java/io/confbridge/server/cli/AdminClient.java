@@ -1,5 +1,6 @@
 package io.confbridge.server.cli;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -23,11 +24,12 @@ final class AdminClient {
     // PIN hashing and SMTP sit behind some calls; generous, but a hung server still ends the command.
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private final HttpClient http;
     private final URI base;
     private final String token;
 
-    AdminClient(URI base, String token) {
+    AdminClient(URI base, String token, SSLContext tls) {
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).sslContext(tls).build();
         String s = base.toString();
         this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
         this.token = token;

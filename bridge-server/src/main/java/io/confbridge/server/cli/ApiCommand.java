@@ -8,10 +8,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
+import java.security.GeneralSecurityException;
 import java.util.concurrent.Callable;
 
 /**
@@ -54,7 +56,15 @@ abstract class ApiCommand implements Callable<Integer> {
             return ExitCode.NOT_AUTHORIZED;
         }
         Request request = request();
-        AdminClient client = new AdminClient(api.url, token);
+        SSLContext tls;
+        try {
+            tls = api.tlsContext();
+        } catch (IOException | GeneralSecurityException e) {
+            err.println("error: cannot use --ca-file " + api.caFile + ": " + e.getMessage());
+            err.flush();
+            return ExitCode.FAILED;
+        }
+        AdminClient client = new AdminClient(api.url, token, tls);
         AdminClient.Reply reply;
         try {
             reply = client.send(request.method(), request.path(),

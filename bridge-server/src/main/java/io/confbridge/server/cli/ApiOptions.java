@@ -2,12 +2,19 @@ package io.confbridge.server.cli;
 
 import picocli.CommandLine.Option;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 
 /** Where the bridge is, how to authenticate, and the output form: shared by every CLI command. */
 final class ApiOptions {
@@ -25,8 +32,36 @@ final class ApiOptions {
             description = "File holding the admin token (default ${DEFAULT-VALUE}).")
     Path tokenFile;
 
+    @Option(names = "--ca-file", paramLabel = "FILE", defaultValue = "${env:BRIDGE_CA_FILE}",
+            description = "PEM certificate(s) to trust for an https --url instead of the JVM's trust store, such "
+                    + "as the bridge's self-signed data/admin-tls-certificate.pem (env BRIDGE_CA_FILE).")
+    Path caFile;
+
     @Option(names = "--json", description = "Print the server's JSON instead of a table.")
     boolean json;
+
+    /** The TLS context for {@code --ca-file}, or the JVM's default without it. */
+    SSLContext tlsContext() throws GeneralSecurityException, IOException {
+        if (caFile == null) {
+            return SSLContext.getDefault();
+        }
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        try (InputStream in = Files.newInputStream(caFile)) {
+            int n = 0;
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trusted.setCertificateEntry("ca-" + n++, certificate);
+            }
+            if (n == 0) {
+                throw new GeneralSecurityException(caFile + " holds no PEM certificate");
+            }
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
 
     /** The token from {@code --token}/{@code BRIDGE_TOKEN}, else the token file. */
     String resolveToken() throws TokenMissingException {
