@@ -3,12 +3,12 @@ package io.confbridge.server.admin;
 import io.confbridge.server.Main;
 import io.confbridge.server.support.LogCapture;
 import io.confbridge.server.support.RunningBridge;
+import io.confbridge.sip.support.SipTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -98,18 +97,10 @@ class AdminTlsTest {
 
     /** An SSL context whose only trusted certificate is the bridge's. */
     private static SSLContext trusting(Path certificateFile) throws Exception {
-        X509Certificate certificate;
         try (InputStream in = Files.newInputStream(certificateFile)) {
-            certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return SipTestClient.trustingOnly(
+                    (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("bridge", certificate);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 
     /** What the peer sends before it closes, at most {@code max} bytes; a reset ends it too. */
