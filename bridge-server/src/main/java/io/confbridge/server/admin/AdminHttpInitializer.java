@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The admin connection's pipeline: TLS ({@code admin.tls}), HTTP/1.1 codec, the request deadline, a bounded aggregator, the API
- * handler. A connection past {@code admin.maxConnections}, or {@code admin.maxConnectionsPerSource} from
- * its address, is closed as soon as it is accepted: the listener shares the process's file descriptors
+ * The admin connection's pipeline: TLS ({@code admin.tls}), HTTP/1.1 codec, the request deadline, a
+ * bounded aggregator, responses in request order, the API handler. A connection past
+ * {@code admin.maxConnections}, or {@code admin.maxConnectionsPerSource} from its address, is closed as
+ * soon as it is accepted: the listener shares the process's file descriptors
  * with the calls' RTP sockets, so idle admin connections must not be able to use them up.
  */
 final class AdminHttpInitializer extends ChannelInitializer<SocketChannel> {
@@ -63,6 +64,7 @@ final class AdminHttpInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast("http", new HttpServerCodec())
                 .addLast("deadline", new RequestDeadline(requestTimeoutMs))
                 .addLast("aggregator", new AdminRequestAggregator(MAX_BODY_BYTES))
+                .addLast("in-order", new ResponsesInOrder())
                 .addLast("api", handler);
     }
 

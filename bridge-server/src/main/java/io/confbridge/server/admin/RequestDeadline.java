@@ -25,6 +25,8 @@ final class RequestDeadline extends ChannelDuplexHandler {
 
     private final long timeoutMs;
     private ScheduledFuture<?> pending;
+    /** Whole requests received and not yet answered: pipelined ones wait whole, so no clock runs for them. */
+    private int unanswered;
 
     RequestDeadline(long timeoutMs) {
         this.timeoutMs = timeoutMs;
@@ -39,6 +41,7 @@ final class RequestDeadline extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof LastHttpContent) {
+            unanswered++;
             disarm(); // the request is whole: answering it may take its time
         }
         super.channelRead(ctx, msg);
@@ -46,8 +49,9 @@ final class RequestDeadline extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (msg instanceof LastHttpContent) {
-            arm(ctx); // the response is complete: the next request starts its clock
+        if (msg instanceof LastHttpContent && --unanswered <= 0) {
+            unanswered = 0;
+            arm(ctx); // the last response is complete: the next request starts its clock
         }
         super.write(ctx, msg, promise);
     }

@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,6 +98,24 @@ class AdminListenerTest {
         }
     }
 
+    @Test
+    void pipelinedRequestsAreAnsweredInTheOrderTheyCame() throws Exception {
+        try (RunningBridge bridge = RunningBridge.in(dataDir).start()) {
+            String token = Files.readString(dataDir.resolve(AdminToken.FILE_NAME), StandardCharsets.US_ASCII).trim();
+            Socket socket = connect("127.0.0.1", bridge.server().adminPort());
+            // The API answers on a worker, the stylesheet at once on the event loop: sent back to back, the
+            // second was answered first.
+            socket.getOutputStream().write(("GET /api/users HTTP/1.1\r\nHost: bridge\r\nAuthorization: Bearer " + token
+                    + "\r\n\r\nGET /app.css HTTP/1.1\r\nHost: bridge\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String first = readResponse(socket.getInputStream());
+            String second = readResponse(socket.getInputStream());
+            assertTrue(first != null && first.startsWith("HTTP/1.1 200") && first.contains("application/json"),
+                    "the API's answer first: " + first);
+            assertTrue(second != null && second.startsWith("HTTP/1.1 200") && second.contains("text/css"),
+                    "then the stylesheet: " + second);
+        }
+    }
+
     private Socket connect(String from, int port) throws IOException {
         Socket socket = new Socket();
         sockets.add(socket);
@@ -126,12 +145,17 @@ class AdminListenerTest {
     /** Sends {@code request}; the status code of the response, its body read to keep the connection usable. */
     private static int request(Socket socket, String request) throws IOException {
         socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-        InputStream in = socket.getInputStream();
+        String head = readResponse(socket.getInputStream());
+        return head == null ? -1 : Integer.parseInt(head.substring(9, 12));
+    }
+
+    /** One response from {@code in}: its head (status line and headers), the body skipped; null at a close. */
+    private static String readResponse(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
             int b = in.read();
             if (b < 0) {
-                return -1; // closed before a response
+                return null; // closed before a response
             }
             head.write(b);
         }
@@ -143,6 +167,6 @@ class AdminListenerTest {
             }
         }
         in.readNBytes(length);
-        return Integer.parseInt(headers.substring(9, 12));
+        return headers;
     }
 }
