@@ -253,12 +253,16 @@ public final class PinVault {
     }
 
     /**
-     * Runs Argon2 {@code rounds} times against the dummy hash on the lookup pool, in the background, so
-     * that the JIT has compiled it before the first organizer types a PIN: measured on the 2-core bench
-     * machine, a cold JVM's first run at the default cost takes ~105 ms and a warm one ~30 ms, and that
-     * difference was most of a fresh node's {@code #} → PIN verified (issue 11 §5, issue 12's 100 ms). The
-     * dummy hash it makes is the one unknown organizers are checked against. Reads and writes nothing in
-     * the store, counts no attempt, and holds no real PIN.
+     * Runs Argon2 {@code rounds} times against the dummy hash in the background, so that the JIT has
+     * compiled it before the first organizer types a PIN: measured on the 2-core bench machine, a cold
+     * JVM's first run at the default cost takes ~105 ms and a warm one ~30 ms, and that difference was most
+     * of a fresh node's {@code #} → PIN verified (issue 11 §5, issue 12's 100 ms). The dummy hash it makes is
+     * the one unknown organizers are checked against. Reads and writes nothing in the store, counts no
+     * attempt, and holds no real PIN.
+     *
+     * <p>On a thread of its own, not on the lookup or PIN pools: callers who dial in at start-up wait for
+     * their conference lookup on the former, and at a high Argon2 cost the warm-up took seconds there (a
+     * caller heard nothing for 5 s with {@code security.pinWorkerThreads=1} and 128 MiB × 6).
      */
     public CompletableFuture<Void> warmUp(int rounds) {
         return CompletableFuture.runAsync(() -> {
@@ -269,7 +273,11 @@ public final class PinVault {
             }
             log.debug("PIN check warmed up: {} Argon2 runs in {} ms", rounds + 1,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        }, lookups);
+        }, task -> {
+            Thread warmer = new Thread(task, "pin-warm-up");
+            warmer.setDaemon(true);
+            warmer.start();
+        });
     }
 
     /** A hash at the current cost of no organizer's PIN, made once (racing workers may each make one). */

@@ -19,6 +19,8 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -81,6 +83,22 @@ class PinVaultTest {
         assertTrue(store.organizerReaders().isEmpty(), "no organizer was read: " + store.organizerReaders());
         assertTrue(verify(id, "48213"), "the right PIN opens after the warm-up");
         assertFalse(verify(id, "48214"));
+    }
+
+    @Test
+    void warmUpLeavesTheLookupAndPinPoolsFreeForCallers() throws Exception {
+        ThreadPoolExecutor pins = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        ThreadPoolExecutor lookups = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        try {
+            PinVault split = new PinVault(store, hasher, pins, lookups, new PinGenerator(new SecureRandom()),
+                    new PinLockout(store, ConfigLoader.defaults().lockout(), Clock.systemUTC()));
+            split.warmUp(3).get(30, TimeUnit.SECONDS);
+            assertEquals(0, lookups.getTaskCount(), "the warm-up queued on the lookup pool");
+            assertEquals(0, pins.getTaskCount(), "the warm-up queued on the PIN pool");
+        } finally {
+            pins.shutdown();
+            lookups.shutdown();
+        }
     }
 
     @Test
