@@ -94,7 +94,7 @@ public final class BridgeServer implements AutoCloseable {
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private JdbcDirectoryStore store;
     private ExecutorService workers;
-    private ExecutorService pinWorkers;
+    private ThreadPoolExecutor pinWorkers;
     private Provisioning provisioning;
     private DemoCredentials demo;
     private MeetingRegistry meetings;
@@ -116,6 +116,8 @@ public final class BridgeServer implements AutoCloseable {
     private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
     /** Argon2 runs at start-up after the first: by the third, the JIT has the warm run's speed (PinVault#warmUp). */
     private static final int PIN_WARM_UP_ROUNDS = 3;
+    /** Longer than one Argon2 run at the highest cost the configuration allows, on a slow machine. */
+    private static final long PIN_CHECK_STOP_WAIT_S = 30;
 
     /** Starts every part and returns once SIP and RTP are ready to take calls. */
     public static BridgeServer start(BridgeConfig config) throws Exception {
@@ -506,8 +508,14 @@ public final class BridgeServer implements AutoCloseable {
     }
 
     private void stopWorkers() throws InterruptedException {
+        // The calls have ended by now: a PIN check still queued has nobody to answer, so it is dropped. One
+        // still hashing must finish before the store it records into closes, or it fails against a closed
+        // pool and reports that at ERROR. Argon2 cannot be interrupted, and an interrupt would only fail the
+        // record early, so it is waited for (one run at the configured cost).
         pinWorkers.shutdown();
-        if (!pinWorkers.awaitTermination(5, TimeUnit.SECONDS)) {
+        pinWorkers.getQueue().clear();
+        if (!pinWorkers.awaitTermination(PIN_CHECK_STOP_WAIT_S, TimeUnit.SECONDS)) {
+            log.warn("a PIN check did not finish within {} s of stopping; abandoning it", PIN_CHECK_STOP_WAIT_S);
             pinWorkers.shutdownNow();
         }
         workers.shutdown();
