@@ -350,58 +350,47 @@ public final class ConfigLoader {
         return new ConfigException(key, "unknown key; known keys are " + String.join(", ", known));
     }
 
-    /**
-     * {@code sip.tls*}: both PEM files or neither; neither means {@code <dataDir>/sip-tls-certificate.pem}
-     * and {@code <dataDir>/sip-tls-key.pem}, generated self-signed at the first start.
-     */
+    /** {@code sip.tls*}: the TLS port must not be SIP over TCP's, and the PEM pair as {@link #pemPair} reads it. */
     private static BridgeConfig.SipConfig.Tls tls(Values values, String dataDir) {
         boolean enabled = values.bool("sip.tls");
         int tlsPort = values.integer("sip.tlsPort");
-        String certificate = values.string("sip.tlsCertificateFile");
-        String key = values.string("sip.tlsKeyFile");
         if (enabled && tlsPort == values.integer("sip.port") && values.bool("sip.tcp")) {
             throw new ConfigException("sip.tlsPort", tlsPort + " is sip.port too, where SIP over TCP listens;"
                     + " choose another port (1-65535, default " + BridgeConfig.SipConfig.Tls.DEFAULT_PORT + ")");
         }
-        if (certificate.isEmpty() != key.isEmpty()) {
-            String missing = certificate.isEmpty() ? "sip.tlsCertificateFile" : "sip.tlsKeyFile";
-            throw new ConfigException(missing, "is empty while "
-                    + (certificate.isEmpty() ? "sip.tlsKeyFile" : "sip.tlsCertificateFile")
-                    + " is set: give both PEM files, or neither for a self-signed certificate in dataDir");
-        }
-        boolean selfSigned = certificate.isEmpty();
-        if (selfSigned) {
-            certificate = Path.of(dataDir).resolve("sip-tls-certificate.pem").toString();
-            key = Path.of(dataDir).resolve("sip-tls-key.pem").toString();
-        } else if (enabled) {
-            FileLocations.readableFile("sip.tlsCertificateFile", certificate);
-            FileLocations.readableFile("sip.tlsKeyFile", key);
-        }
-        return new BridgeConfig.SipConfig.Tls(enabled, tlsPort, certificate, key, selfSigned);
+        PemPair pair = pemPair(values, dataDir, "sip.tls", "sip-tls", enabled);
+        return new BridgeConfig.SipConfig.Tls(enabled, tlsPort, pair.certificate(), pair.key(), pair.selfSigned());
+    }
+
+    /** A TLS certificate and key file, and whether they are the data directory's own self-signed pair. */
+    private record PemPair(String certificate, String key, boolean selfSigned) {
     }
 
     /**
-     * {@code admin.tls*}: both PEM files or neither; neither means {@code <dataDir>/admin-tls-certificate.pem}
-     * and {@code <dataDir>/admin-tls-key.pem}, generated self-signed at the first start.
+     * {@code <prefix>CertificateFile} and {@code <prefix>KeyFile} ({@code sip.tls}, {@code admin.tls}): both
+     * PEM files or neither; neither means {@code <dataDir>/<stem>-certificate.pem} and
+     * {@code <dataDir>/<stem>-key.pem}, generated self-signed at the first start. Given files must be
+     * readable when the listener is {@code enabled}.
      */
-    private static String[] adminTlsFiles(Values values, String dataDir) {
-        String certificate = values.string("admin.tlsCertificateFile");
-        String key = values.string("admin.tlsKeyFile");
+    private static PemPair pemPair(Values values, String dataDir, String prefix, String stem, boolean enabled) {
+        String certificateKey = prefix + "CertificateFile";
+        String keyKey = prefix + "KeyFile";
+        String certificate = values.string(certificateKey);
+        String key = values.string(keyKey);
         if (certificate.isEmpty() != key.isEmpty()) {
-            String missing = certificate.isEmpty() ? "admin.tlsCertificateFile" : "admin.tlsKeyFile";
-            throw new ConfigException(missing, "is empty while "
-                    + (certificate.isEmpty() ? "admin.tlsKeyFile" : "admin.tlsCertificateFile")
+            throw new ConfigException(certificate.isEmpty() ? certificateKey : keyKey, "is empty while "
+                    + (certificate.isEmpty() ? keyKey : certificateKey)
                     + " is set: give both PEM files, or neither for a self-signed certificate in dataDir");
         }
         if (certificate.isEmpty()) {
-            return new String[] {Path.of(dataDir).resolve("admin-tls-certificate.pem").toString(),
-                    Path.of(dataDir).resolve("admin-tls-key.pem").toString()};
+            return new PemPair(Path.of(dataDir).resolve(stem + "-certificate.pem").toString(),
+                    Path.of(dataDir).resolve(stem + "-key.pem").toString(), true);
         }
-        if (values.bool("admin.tls")) {
-            FileLocations.readableFile("admin.tlsCertificateFile", certificate);
-            FileLocations.readableFile("admin.tlsKeyFile", key);
+        if (enabled) {
+            FileLocations.readableFile(certificateKey, certificate);
+            FileLocations.readableFile(keyKey, key);
         }
-        return new String[] {certificate, key};
+        return new PemPair(certificate, key, false);
     }
 
     private static BridgeConfig build(Map<String, Object> v, boolean weakArgon2) {
@@ -529,7 +518,7 @@ public final class ConfigLoader {
                 values.integer("security.pinWorkerThreads"),
                 previousPepperFiles);
 
-        String[] adminTls = adminTlsFiles(values, dataDir);
+        PemPair adminTls = pemPair(values, dataDir, "admin.tls", "admin-tls", values.bool("admin.tls"));
         var admin = new BridgeConfig.AdminConfig(
                 NetworkAddresses.bindable("admin.bindAddress", values.string("admin.bindAddress")),
                 values.integer("admin.port"),
@@ -539,9 +528,9 @@ public final class ConfigLoader {
                 values.integer("admin.maxConnectionsPerSource"),
                 values.longValue("admin.requestTimeoutMs"),
                 values.bool("admin.tls"),
-                adminTls[0],
-                adminTls[1],
-                values.string("admin.tlsCertificateFile").isEmpty());
+                adminTls.certificate(),
+                adminTls.key(),
+                adminTls.selfSigned());
 
         String mailHost = values.string("mail.host");
         if (!mailHost.isEmpty()) {
