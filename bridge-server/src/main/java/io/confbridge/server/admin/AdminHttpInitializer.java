@@ -2,6 +2,7 @@ package io.confbridge.server.admin;
 
 import io.confbridge.config.BridgeConfig;
 import io.confbridge.sip.stream.ConnectionCount;
+import io.confbridge.sip.stream.RefusalWarnings;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -12,8 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The admin connection's pipeline: TLS ({@code admin.tls}), HTTP/1.1 codec, the request deadline, a
@@ -27,16 +26,13 @@ final class AdminHttpInitializer extends ChannelInitializer<SocketChannel> {
 
     /** No admin request needs more; anything bigger is a mistake or an attack. */
     static final int MAX_BODY_BYTES = 64 * 1024;
-    /** One warning about refused connections at most this often, so that a flood cannot flood the log. */
-    private static final long WARNING_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final AdminHttpHandler handler;
     /** {@code admin.tls}: HTTPS only; null for plain HTTP. */
     private final SslContext tls;
     private final ConnectionCount connections;
     private final long requestTimeoutMs;
-    private final AtomicLong lastWarningNs = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NS);
-    private final AtomicLong unreported = new AtomicLong();
+    private final RefusalWarnings refusals = new RefusalWarnings();
 
     AdminHttpInitializer(AdminHttpHandler handler, BridgeConfig.AdminConfig config, SslContext tls) {
         this.handler = handler;
@@ -69,15 +65,10 @@ final class AdminHttpInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     private void refused(InetSocketAddress remote, InetAddress peer) {
-        long now = System.nanoTime();
-        long last = lastWarningNs.get();
-        if (now - last >= WARNING_INTERVAL_NS && lastWarningNs.compareAndSet(last, now)) {
-            long others = unreported.getAndSet(0);
+        String others = refusals.due();
+        if (others != null) {
             log.warn("admin API: closed the connection from {}: too many connections ({} from this address, {} in"
-                    + " all){}", remote, peer == null ? 0 : connections.from(peer), connections.total(),
-                    others == 0 ? "" : " (and " + others + " other connection(s) since the last such warning)");
-        } else {
-            unreported.incrementAndGet();
+                    + " all){}", remote, peer == null ? 0 : connections.from(peer), connections.total(), others);
         }
     }
 }
