@@ -57,6 +57,9 @@ function showError(root, error) {
   if (error instanceof ApiError && error.status === 0) {
     message = t('errorNetwork');
   }
+  if (error instanceof ApiError && error.status === 429) {
+    message = t('error429');
+  }
   if (error instanceof ApiError && error.status === 401) {
     signOut(t('error401'));
     return;
@@ -782,7 +785,10 @@ function wire() {
       await signIn(candidate);
     } catch (e) {
       setToken(null);
-      const message = e instanceof ApiError && e.status === 401 ? t('error401') : e.message;
+      const message = !(e instanceof ApiError) ? e.message
+        : e.status === 401 ? t('error401')
+        : e.status === 429 ? t('error429')
+        : e.message;
       $('#sign-in-token-error').textContent = message;
       form.token.focus();
     }

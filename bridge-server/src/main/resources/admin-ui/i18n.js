@@ -120,6 +120,7 @@ const TEXT = {
     nobodySpeaking: 'Nobody is speaking.',
     noMeetings: 'You have no meetings.',
     error401: 'The token was not accepted. Sign in again.',
+    error429: 'Too many tokens were refused from this address. Wait a minute, then try again.',
     errorNetwork: 'The bridge could not be reached.',
   },
   zh: {
@@ -240,6 +241,7 @@ const TEXT = {
     nobodySpeaking: '没有人在发言。',
     noMeetings: '您没有会议。',
     error401: '令牌未被接受。请重新登录。',
+    error429: '此地址被拒绝的令牌过多。请等待一分钟后再试。',
     errorNetwork: '无法连接到会议桥。',
   },
 };

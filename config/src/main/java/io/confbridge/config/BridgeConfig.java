@@ -207,18 +207,20 @@ public record BridgeConfig(
      * @param maxConnectionsPerSource  the same, from one address
      * @param requestTimeoutMs         how long a connection may take to send a whole request, counted from
      *                                 its opening or the previous response; also the keep-alive idle time
+     * @param authFailuresPerSource    failed authentications (a token presented and refused) one address may
+     *                                 have a minute; past it, its requests get 429 until the budget refills
      * @param tls                      HTTPS only on the admin port, with the PEM pair below
      * @param tlsSelfSigned            the pair is {@code <dataDir>}'s own, generated at the first start
      */
     public record AdminConfig(String bindAddress, int port, String token, int userTokenDays, int maxConnections,
-                              int maxConnectionsPerSource, long requestTimeoutMs, boolean tls,
-                              String tlsCertificateFile, String tlsKeyFile, boolean tlsSelfSigned) {
+                              int maxConnectionsPerSource, long requestTimeoutMs, int authFailuresPerSource,
+                              boolean tls, String tlsCertificateFile, String tlsKeyFile, boolean tlsSelfSigned) {
         @Override
         public String toString() {
             return "AdminConfig[bindAddress=" + bindAddress + ", port=" + port + ", token=" + hidden(token)
                     + ", userTokenDays=" + userTokenDays + ", maxConnections=" + maxConnections
                     + ", maxConnectionsPerSource=" + maxConnectionsPerSource + ", requestTimeoutMs="
-                    + requestTimeoutMs + ", tls=" + tls + ", tlsCertificateFile=" + tlsCertificateFile
+                    + requestTimeoutMs + ", authFailuresPerSource=" + authFailuresPerSource + ", tls=" + tls + ", tlsCertificateFile=" + tlsCertificateFile
                     + ", tlsKeyFile=" + tlsKeyFile + ", tlsSelfSigned=" + tlsSelfSigned + "]";
         }
     }

@@ -695,11 +695,14 @@ class ConfigLoaderTest {
         assertEquals(1024, defaults.admin().maxConnections());
         assertEquals(128, defaults.admin().maxConnectionsPerSource());
         assertEquals(30_000, defaults.admin().requestTimeoutMs());
+        assertEquals(20, defaults.admin().authFailuresPerSource());
 
         BridgeConfig c = ConfigLoader.fromEnvironment(null, Map.of(
                 "BRIDGE_ADMIN_MAXCONNECTIONS", "50",
                 "BRIDGE_ADMIN_MAXCONNECTIONSPERSOURCE", "5",
-                "BRIDGE_ADMIN_REQUESTTIMEOUTMS", "2000"), warning -> { });
+                "BRIDGE_ADMIN_REQUESTTIMEOUTMS", "2000",
+                "BRIDGE_ADMIN_AUTHFAILURESPERSOURCE", "3"), warning -> { });
+        assertEquals(3, c.admin().authFailuresPerSource());
         assertEquals(50, c.admin().maxConnections());
         assertEquals(5, c.admin().maxConnectionsPerSource());
         assertEquals(2000, c.admin().requestTimeoutMs());
@@ -710,6 +713,10 @@ class ConfigLoaderTest {
         assertTrue(timeout.getMessage().contains("1000–600000"), timeout.getMessage());
         assertEquals("admin.maxConnectionsPerSource", assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("admin.maxConnectionsPerSource", "0"))).key());
+        ConfigException failures = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("admin.authFailuresPerSource", "0")));
+        assertEquals("admin.authFailuresPerSource", failures.key());
+        assertTrue(failures.getMessage().contains("1–100000"), failures.getMessage());
     }
 
     @Test

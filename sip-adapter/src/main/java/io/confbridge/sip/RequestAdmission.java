@@ -336,41 +336,4 @@ final class RequestAdmission {
             return true;
         }
     }
-
-    /** A token bucket (rate tokens a second, at most depth); the caller guards it. */
-    static final class TokenBucket {
-        private final double ratePerNs;
-        private final double depth;
-        private double tokens;
-        private long lastNs = Long.MIN_VALUE;
-
-        TokenBucket(long ratePerSecond, long depth) {
-            this.ratePerNs = ratePerSecond / (double) SECOND_NS;
-            this.depth = depth;
-            this.tokens = depth;
-        }
-
-        synchronized boolean take(long nowNs) {
-            refill(nowNs);
-            if (tokens >= 1) {
-                tokens -= 1;
-                return true;
-            }
-            return false;
-        }
-
-        /** Whole seconds until a token is there again, at least 1. */
-        synchronized int retryAfterS(long nowNs) {
-            refill(nowNs);
-            double missing = Math.max(0, 1 - tokens);
-            return (int) Math.max(1, Math.ceil(missing / ratePerNs / SECOND_NS));
-        }
-
-        private void refill(long nowNs) {
-            if (lastNs != Long.MIN_VALUE && nowNs - lastNs > 0) {
-                tokens = Math.min(depth, tokens + (nowNs - lastNs) * ratePerNs);
-            }
-            lastNs = nowNs;
-        }
-    }
 }

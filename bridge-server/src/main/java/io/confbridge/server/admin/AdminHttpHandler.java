@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
@@ -29,7 +30,12 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Hands each aggregated request to the {@link AdminApi} on a worker thread (the API blocks on the
  * database, PIN hashing and SMTP, which must never stall the event loop) and writes the response back
- * on the request's channel. Stateless, so one instance serves every connection.
+ * on the request's channel. Keeps no per-connection state, so one instance serves every connection.
+ *
+ * <p>A request that presents a token which is refused (401) is charged to its source's
+ * {@link AuthFailureBudget}; a source past it gets 429 here, on the event loop, for everything that
+ * would authenticate (the API, event streams, {@code /metrics}). Health probes and the admin center's
+ * static files are never refused.
  */
 @Sharable
 final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -42,15 +48,15 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     /** The meetings' event streams; null when the server runs without them. */
     private final MeetingEvents events;
 
-    AdminHttpHandler(AdminApi api, Executor workers) {
-        this(api, workers, null, null);
-    }
+    private final AuthFailureBudget authFailures;
 
-    AdminHttpHandler(AdminApi api, Executor workers, OperationsRoutes operations, MeetingEvents events) {
+    AdminHttpHandler(AdminApi api, Executor workers, OperationsRoutes operations, MeetingEvents events,
+                     AuthFailureBudget authFailures) {
         this.api = api;
         this.workers = workers;
         this.operations = operations;
         this.events = events;
+        this.authFailures = authFailures;
     }
 
     @Override
@@ -81,15 +87,28 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             write(ctx, ApiResponse.error(400, "bad_request", null, "malformed query string"), false);
             return;
         }
+        InetAddress source = addressOf(ctx.channel().remoteAddress());
         ApiRequest apiRequest = new ApiRequest(request.method().name(), uri.rawPath(), parameters,
                 ByteBufUtil.getBytes(request.content()), request.headers().get(HttpHeaderNames.AUTHORIZATION),
-                hostOf(ctx.channel().remoteAddress()));
+                source == null ? String.valueOf(ctx.channel().remoteAddress()) : source.getHostAddress());
+        boolean operational = operations != null && operations.handles(apiRequest.rawPath());
+        boolean health = operational && !apiRequest.rawPath().equals("/metrics");
+        if (!health && source != null) {
+            int retryAfterS = authFailures.retryAfterS(source);
+            if (retryAfterS > 0) {
+                write(ctx, ApiResponse.error(429, "too_many_requests", null, "too many failed authentications from"
+                        + " this address; try again in " + retryAfterS + " s",
+                        Map.of("Retry-After", Integer.toString(retryAfterS))), keepAlive);
+                return;
+            }
+        }
         try {
             if (events != null && AdminApi.isEventStream(apiRequest)) {
                 // Authorized on a worker (the database), then the stream stays open on this connection.
                 workers.execute(() -> {
                     AdminApi.EventsGrant grant = api.openEvents(apiRequest);
                     if (grant.refusal() != null) {
+                        charge(source, apiRequest, grant.refusal());
                         write(ctx, grant.refusal(), keepAlive);
                     } else {
                         events.open(ctx.channel(), grant);
@@ -97,14 +116,37 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 });
                 return;
             }
-            boolean operational = operations != null && operations.handles(apiRequest.rawPath());
-            workers.execute(() -> write(ctx, operational ? operations.handle(apiRequest) : api.handle(apiRequest),
-                    keepAlive));
+            workers.execute(() -> {
+                ApiResponse response = operational ? operations.handle(apiRequest) : api.handle(apiRequest);
+                charge(source, apiRequest, response);
+                write(ctx, response, keepAlive);
+            });
         } catch (RejectedExecutionException e) {
             log.warn("admin request {} refused: workers busy or stopping", apiRequest);
             write(ctx, ApiResponse.error(503, "unavailable", null, "the bridge is busy or stopping; try again"),
                     false);
         }
+    }
+
+    /**
+     * A 401 to a request that presented a credential is a failed authentication. One without any (a
+     * browser opening the page, or the admin center's {@code Bearer } before sign-in) is not: it guesses
+     * nothing and costs no lookup.
+     */
+    private void charge(InetAddress source, ApiRequest request, ApiResponse response) {
+        if (response.status() == 401 && source != null && presentsCredential(request.authorization())) {
+            authFailures.failed(source);
+        }
+    }
+
+    /** A scheme, then something after it: {@code Bearer x}, {@code Basic x}. */
+    static boolean presentsCredential(String authorization) {
+        if (authorization == null) {
+            return false;
+        }
+        String trimmed = authorization.strip();
+        int space = trimmed.indexOf(' ');
+        return space > 0 && !trimmed.substring(space).isBlank();
     }
 
     /** Safe from any thread: Netty hands the write to the channel's event loop. */
@@ -140,9 +182,7 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         ctx.close();
     }
 
-    private static String hostOf(SocketAddress address) {
-        return address instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress()
-                : String.valueOf(address);
+    private static InetAddress addressOf(SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 }

@@ -122,12 +122,13 @@ public final class AdminHttpServer implements AutoCloseable {
         ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUED_REQUESTS), new DefaultThreadFactory("admin-worker", true));
         MeetingEvents events = new MeetingEvents(group.next(), workers);
+        AdminHttpHandler handler = new AdminHttpHandler(api, workers, operations, events,
+                new AuthFailureBudget(config.authFailuresPerSource()));
         try {
             Channel channel = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
-                    .childHandler(new AdminHttpInitializer(new AdminHttpHandler(api, workers, operations, events), config,
-                            tls))
+                    .childHandler(new AdminHttpInitializer(handler, config, tls))
                     .bind(config.bindAddress(), config.port())
                     .sync()
                     .channel();

@@ -223,6 +223,25 @@ class AdminCenterBrowserTest {
     }
 
     @Test
+    void tooManyRefusedTokensSayToWaitAndEvenTheRightOneWaits(@TempDir Path ownDataDir) throws Exception {
+        // A bridge of its own: the budget is per address, and this class's browser and client share 127.0.0.1.
+        try (RunningBridge strict = RunningBridge.in(ownDataDir).with("admin.authFailuresPerSource", "2").start()) {
+            String token = Files.readString(ownDataDir.resolve(AdminToken.FILE_NAME), StandardCharsets.US_ASCII).trim();
+            driver.get("http://127.0.0.1:" + strict.server().adminPort() + "/");
+            awaitShown("#sign-in-token");
+            for (int i = 0; i < 2; i++) {
+                signIn("guess-" + i);
+                awaitText("#sign-in-token-error", "not accepted");
+                driver.executeScript("document.querySelector('#sign-in-token-error').textContent = ''");
+            }
+            signIn(token);
+            awaitText("#sign-in-token-error", "Wait a minute");
+            assertFalse(shown("#tabs"), "the right token, from the address that guessed, waits too");
+            Browser.screenshot(driver, "admin-sign-in-429");
+        }
+    }
+
+    @Test
     void enablingShowsThePinOnceAndTheListOnlyTheMask() throws Exception {
         signInAsAdmin();
         String email = newEmail("enabled");

@@ -116,6 +116,45 @@ class AdminListenerTest {
         }
     }
 
+    @Test
+    void anAddressThatSpentItsFailedAuthenticationsGets429WhileOthersAreServed() throws Exception {
+        try (LogCapture logs = LogCapture.start();
+             RunningBridge bridge = RunningBridge.in(dataDir).with("admin.authFailuresPerSource", "3").start()) {
+            String token = Files.readString(dataDir.resolve(AdminToken.FILE_NAME), StandardCharsets.US_ASCII).trim();
+            int port = bridge.server().adminPort();
+            Socket guesser = connect("127.0.0.2", port);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(401, request(guesser, users("Bearer guess-" + i)), "guess " + i);
+            }
+            String refused = head(guesser, users("Bearer " + token));
+            assertTrue(refused.startsWith("HTTP/1.1 429") && refused.toLowerCase().contains("retry-after: 20"),
+                    "even the right token, from the address that guessed: " + refused);
+            assertEquals(429, request(connect("127.0.0.2", port), users("Basic YWRtaW46YWRtaW4=")),
+                    "on a new connection too");
+            assertEquals(200, request(guesser, "GET /health/live HTTP/1.1\r\nHost: bridge\r\n\r\n"),
+                    "health probes are never refused");
+            assertEquals(200, get(guesser), "nor the admin center's page");
+            assertTrue(logs.lines().stream().anyMatch(l -> l.startsWith("WARN")
+                    && l.contains("3 failed authentications in a minute from 127.0.0.2")
+                    && l.contains("admin.authFailuresPerSource")));
+            assertTrue(logs.lines().stream().noneMatch(l -> l.contains("guess-")), "no token is logged");
+
+            assertEquals(200, request(connect("127.0.0.3", port), users("Bearer " + token)), "another address");
+            // A request without a credential (a browser opening the page) is no failed authentication.
+            Socket browser = connect("127.0.0.4", port);
+            for (int i = 0; i < 5; i++) {
+                assertEquals(401, request(browser, users(i % 2 == 0 ? null : "Bearer ")));
+            }
+            assertEquals(200, request(browser, users("Bearer " + token)));
+        }
+    }
+
+    /** {@code GET /api/users} with this Authorization header (none if null). */
+    private static String users(String authorization) {
+        return "GET /api/users HTTP/1.1\r\nHost: bridge\r\n"
+                + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n";
+    }
+
     private Socket connect(String from, int port) throws IOException {
         Socket socket = new Socket();
         sockets.add(socket);
@@ -144,9 +183,14 @@ class AdminListenerTest {
 
     /** Sends {@code request}; the status code of the response, its body read to keep the connection usable. */
     private static int request(Socket socket, String request) throws IOException {
-        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-        String head = readResponse(socket.getInputStream());
+        String head = head(socket, request);
         return head == null ? -1 : Integer.parseInt(head.substring(9, 12));
+    }
+
+    /** Sends {@code request}; the head of the response, or null at a close. */
+    private static String head(Socket socket, String request) throws IOException {
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        return readResponse(socket.getInputStream());
     }
 
     /** One response from {@code in}: its head (status line and headers), the body skipped; null at a close. */
