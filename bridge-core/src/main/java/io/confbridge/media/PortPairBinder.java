@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>The range is shared with the rest of the machine: a pair whose RTP or RTCP port another socket
  * holds (any process, often an ephemeral port) is skipped and the next pair tried, each pair at most
  * once per call and at most {@value #MAX_ATTEMPTS} pairs in all. When none can be had the future fails
- * with {@link NoFreePortException}.
+ * with {@link NoFreePortException}; at once, when the process has no file descriptor left.
  */
 public final class PortPairBinder {
     private static final Logger log = LoggerFactory.getLogger(PortPairBinder.class);
@@ -83,15 +83,19 @@ public final class PortPairBinder {
         }
         binding.addListener((ChannelFuture rtp) -> {
             if (!rtp.isSuccess()) {
-                skip(port, port, rtp.cause());
-                tryNextPair(loop, rtpHandler, rtcpHandler, attemptsLeft - 1, result);
+                if (!outOfDescriptors(port, rtp.cause(), result)) {
+                    skip(port, port, rtp.cause());
+                    tryNextPair(loop, rtpHandler, rtcpHandler, attemptsLeft - 1, result);
+                }
                 return;
             }
             engine.bindUdp(loop, bindAddress, port + 1, false).addListener((ChannelFuture rtcp) -> {
                 if (!rtcp.isSuccess()) {
                     rtp.channel().close();
-                    skip(port, port + 1, rtcp.cause());
-                    tryNextPair(loop, rtpHandler, rtcpHandler, attemptsLeft - 1, result);
+                    if (!outOfDescriptors(port, rtcp.cause(), result)) {
+                        skip(port, port + 1, rtcp.cause());
+                        tryNextPair(loop, rtpHandler, rtcpHandler, attemptsLeft - 1, result);
+                    }
                     return;
                 }
                 rtp.channel().pipeline().addLast(rtpHandler);
@@ -99,6 +103,40 @@ public final class PortPairBinder {
                 result.complete(new PortPair(port, rtp.channel(), rtcp.channel()));
             });
         });
+    }
+
+    /**
+     * A bind that failed because the process, or the machine, has no file descriptor left (EMFILE,
+     * ENFILE) is no taken port: the next pair would fail the same way, and "every pair taken" would send
+     * the operator to look for another program on the range. Fails the call at once, saying so.
+     */
+    private boolean outOfDescriptors(int rtpPort, Throwable cause, CompletableFuture<PortPair> result) {
+        if (!isOutOfDescriptors(cause)) {
+            return false;
+        }
+        ports.release(rtpPort);
+        result.completeExceptionally(new NoFreePortException("out of file descriptors (" + rootMessage(cause)
+                + "): raise the process's limit, see README, Running as a systemd service"));
+        return true;
+    }
+
+    /** Whether {@code failure}, or a cause of it, is the operating system's EMFILE or ENFILE. */
+    static boolean isOutOfDescriptors(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && message.contains("Too many open files")) {
+                return true; // strerror of both: "Too many open files" and "... in system"
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
     }
 
     /** Gives the pair back at once: the round-robin allocator offers it again only after the others. */

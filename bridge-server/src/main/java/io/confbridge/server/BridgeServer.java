@@ -142,6 +142,7 @@ public final class BridgeServer implements AutoCloseable {
         metrics = new BridgeMetrics(registry);
 
         DataDirectory.prepare(config, warning -> log.warn(warning));
+        DescriptorHeadroom.shortfall(config, DescriptorHeadroom.processLimit()).ifPresent(log::warn);
         store = JdbcDirectoryStore.open(config.store());
         toClose.add(store);
         DataDirectory.restrictSqliteFiles(config);
