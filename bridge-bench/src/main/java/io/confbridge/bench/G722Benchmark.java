@@ -96,6 +96,13 @@ public class G722Benchmark {
         return low;
     }
 
+    /** What the in-band DTMF detector does with a G.722 caller's packet (no RFC 4733): the lower band only. */
+    @Benchmark
+    public int[] decodeLowBand() {
+        decoder.decodeLowBand(encoded, next() * PAIRS, PAIRS, low);
+        return low;
+    }
+
     @Benchmark
     public int[] analysis() {
         analysis.analyse(input, next() * FRAME, PAIRS, low, high);

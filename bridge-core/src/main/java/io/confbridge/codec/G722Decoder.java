@@ -61,6 +61,25 @@ public final class G722Decoder {
         }
     }
 
+    /**
+     * The lower band alone, as {@link #decodeBands} writes it: for a listener that needs only 0-4 kHz (the
+     * DTMF detector). The two bands' ADPCMs share no state, so the higher band's work is simply skipped;
+     * a decoder used this way must not also be used for {@link #decode} or {@link #decodeBands}, whose
+     * higher band would then have missed these bytes.
+     */
+    public void decodeLowBand(byte[] in, int off, int len, int[] low) {
+        final G722Band lb = lowBand;
+        for (int j = 0; j < len; j++) {
+            int ilow = in[off + j] & 0x3F;
+            int rlow = lb.s + ((lb.det * QM6[ilow]) >> 15);
+            low[j] = rlow > 16383 ? 16383 : Math.max(rlow, -16384);
+            int ril = ilow >> 2;
+            int dlow = lb.dequantLow4(ril);
+            lb.adaptLow(ril);
+            lb.block4(dlow);
+        }
+    }
+
     /** Takes over all of {@code other}'s state, QMF history included. */
     public void copyFrom(G722Decoder other) {
         lowBand.copyFrom(other.lowBand);

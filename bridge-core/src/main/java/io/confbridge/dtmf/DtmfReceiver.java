@@ -24,7 +24,6 @@ public final class DtmfReceiver {
     private G722Decoder g722;
     private byte[] encoded;
     private int[] low;
-    private int[] high;
     private boolean counting;
 
     /**
@@ -87,17 +86,17 @@ public final class DtmfReceiver {
 
     /**
      * G.722: the keys' tones (697–1633 Hz) are all in the low band, which is 8 kHz audio already, so
-     * the detector needs no 16 kHz signal. The decoder follows the caller's stream packet by packet.
+     * the detector needs no 16 kHz signal, nor the higher band: only the lower band's ADPCM is run, about
+     * half a full decode. The decoder follows the caller's stream packet by packet.
      */
     private void decodeLowBand(ByteBuf buf, int payloadOffset, int n) {
         if (g722 == null) {
             g722 = new G722Decoder();
             encoded = new byte[Codec.FRAME_SAMPLES];
             low = new int[Codec.FRAME_SAMPLES];
-            high = new int[Codec.FRAME_SAMPLES];
         }
         buf.getBytes(payloadOffset, encoded, 0, n);
-        g722.decodeBands(encoded, 0, n, low, high);
+        g722.decodeLowBand(encoded, 0, n, low);
         for (int i = 0; i < n; i++) {
             decoded[i] = (short) Subbands.toMixScale(low[i]);
         }

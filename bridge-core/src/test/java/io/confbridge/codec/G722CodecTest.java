@@ -110,6 +110,22 @@ class G722CodecTest {
     }
 
     @Test
+    void theLowerBandAloneIsTheLowerBandOfBoth() {
+        byte[] encoded = G722Vectors.encoded();
+        int[] low = new int[encoded.length];
+        int[] high = new int[encoded.length];
+        new G722Decoder().decodeBands(encoded, 0, encoded.length, low, high);
+        int[] alone = new int[encoded.length];
+        int[] frame = new int[PAIRS];
+        G722Decoder again = new G722Decoder();
+        for (int at = 0; at < encoded.length; at += PAIRS) {
+            again.decodeLowBand(encoded, at, PAIRS, frame);
+            System.arraycopy(frame, 0, alone, at, PAIRS);
+        }
+        assertArrayEquals(low, alone);
+    }
+
+    @Test
     void decodeIsDecodeBandsThenSynthesis() {
         byte[] encoded = G722Vectors.encoded();
         G722Decoder decoder = new G722Decoder();
