@@ -63,9 +63,8 @@ public final class G722Decoder {
 
     /**
      * The lower band alone, as {@link #decodeBands} writes it: for a listener that needs only 0-4 kHz (the
-     * DTMF detector). The two bands' ADPCMs share no state, so the higher band's work is simply skipped;
-     * a decoder used this way must not also be used for {@link #decode} or {@link #decodeBands}, whose
-     * higher band would then have missed these bytes.
+     * DTMF detector, a participant outside the mix). The two bands' ADPCMs share no state, so the higher
+     * band's work is simply skipped: {@link #decodeHighBand} on the same bytes, later, catches it up.
      */
     public void decodeLowBand(byte[] in, int off, int len, int[] low) {
         final G722Band lb = lowBand;
@@ -78,6 +77,27 @@ public final class G722Decoder {
             lb.adaptLow(ril);
             lb.block4(dlow);
         }
+    }
+
+    /**
+     * The higher band alone, as {@link #decodeBands} writes it: with {@link #decodeLowBand} on the same
+     * bytes, the two make what {@link #decodeBands} makes, in any order, since the bands share no state.
+     */
+    public void decodeHighBand(byte[] in, int off, int len, int[] high) {
+        final G722Band hb = highBand;
+        for (int j = 0; j < len; j++) {
+            int ihigh = (in[off + j] & 0xFF) >> 6;
+            int dhigh = hb.dequantHigh(ihigh);
+            int rhigh = dhigh + hb.s;
+            high[j] = rhigh > 16383 ? 16383 : Math.max(rhigh, -16384);
+            hb.adaptHigh(ihigh);
+            hb.block4(dhigh);
+        }
+    }
+
+    /** The higher band's ADPCM back to its initial state, the lower band's left as it is. */
+    public void resetHighBand() {
+        highBand.reset();
     }
 
     /** Takes over all of {@code other}'s state, QMF history included. */

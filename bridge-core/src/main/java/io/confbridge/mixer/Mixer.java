@@ -183,6 +183,7 @@ public final class Mixer implements MediaClock.Listener {
                 // encoder goes on from there rather than from wherever it stopped.
                 p.encoder.copyFrom(shared.encoder());
             }
+            p.catchUpHighBand(); // a G.722 talker outside the mix until now: its higher band too
             p.inMix = true;
             short[] f = p.frame;
             for (int i = 0; i < N; i++) {

@@ -42,6 +42,23 @@ public final class ParticipantAudio {
     private int[] bandLow;
     private int[] bandHigh;
     /**
+     * G.722 outside the mix: the frames whose higher band was not decoded (see {@link #decodeWideband}),
+     * the last {@link #UNDECODED_HIGH_FRAMES} of them in a ring, oldest first from {@link #undecodedFirst};
+     * made on first use. {@link #undecodedCount} beyond the ring's size means some were forgotten.
+     */
+    private byte[] undecodedHigh;
+    private int undecodedFirst;
+    private int undecodedCount;
+    /** This tick's G.722 frame was decoded without its higher band, which {@link #catchUpHighBand} can add. */
+    private boolean highBandPending;
+    /**
+     * G.722 frames kept to catch the higher band up with: 320 ms. Within that, the catch-up is exact; a
+     * participant out of the mix longer has its higher band's ADPCM restarted on these last frames, whose
+     * step size and predictor leak away their past within about 30 ms, so it has converged by the frame
+     * that is heard.
+     */
+    static final int UNDECODED_HIGH_FRAMES = 16;
+    /**
      * An Opus caller's decoder (16 kHz), its output, and the filter that splits it into the mix's bands;
      * made on the first Opus packet. Native state, freed by the decoder's cleaner once this participant
      * is gone: closing it from the call's loop could free it under the mixer's feet.
@@ -186,6 +203,7 @@ public final class ParticipantAudio {
      */
     boolean takeFrame() {
         wideFrame = false;
+        highBandPending = false;
         forwardableOpusLength = 0;
         opusLost = false;
         if (encodedFrame == null && codec.wideband()) {
@@ -388,10 +406,29 @@ public final class ParticipantAudio {
         }
     }
 
+    /**
+     * A G.722 frame. Only a participant in the mix (as of the last tick: the mixer sets {@link #inMix}
+     * after this) has both bands decoded. Anyone else has the lower band decoded, which is what the
+     * talker detector measures, and the frame kept: in a meeting of a thousand G.722 callers nearly all
+     * are outside the mix, and the higher band's ADPCM was about 45 % of decoding each of them every
+     * tick. Should one become a talker, {@link #catchUpHighBand} decodes the kept frames' higher band then.
+     */
     private void decodeWideband() {
         if (decoder == null) {
             decoder = new G722Decoder();
             bands();
+        }
+        if (!inMix) {
+            decoder.decodeLowBand(encodedFrame, 0, Codec.FRAME_SAMPLES, bandLow);
+            for (int i = 0; i < Codec.FRAME_SAMPLES; i++) {
+                frame[i] = (short) Subbands.toMixScale(bandLow[i]);
+            }
+            keepForHighBand();
+            highBandPending = true;
+            return;
+        }
+        if (undecodedCount > 0) {
+            catchUp(); // back in the mix after a tick in which it was not chosen: no frame of it was heard
         }
         decoder.decodeBands(encodedFrame, 0, Codec.FRAME_SAMPLES, bandLow, bandHigh);
         for (int i = 0; i < Codec.FRAME_SAMPLES; i++) {
@@ -400,6 +437,49 @@ public final class ParticipantAudio {
             high[i] = (short) Subbands.toMixScale(bandHigh[i]);
         }
         wideFrame = true;
+    }
+
+    private void keepForHighBand() {
+        if (undecodedHigh == null) {
+            undecodedHigh = new byte[UNDECODED_HIGH_FRAMES * Codec.FRAME_SAMPLES];
+        }
+        int slot = (undecodedFirst + Math.min(undecodedCount, UNDECODED_HIGH_FRAMES)) % UNDECODED_HIGH_FRAMES;
+        if (undecodedCount >= UNDECODED_HIGH_FRAMES) {
+            undecodedFirst = (undecodedFirst + 1) % UNDECODED_HIGH_FRAMES; // the oldest is overwritten
+        }
+        System.arraycopy(encodedFrame, 0, undecodedHigh, slot * Codec.FRAME_SAMPLES, Codec.FRAME_SAMPLES);
+        undecodedCount++;
+    }
+
+    /**
+     * Mixer's loop, for a participant chosen as a talker this tick: when its frame was decoded without
+     * its higher band, decodes the higher bands kept since it last had one (or, past the ring, restarts
+     * that band on the last {@link #UNDECODED_HIGH_FRAMES}), this frame's last, into {@link #high}.
+     */
+    void catchUpHighBand() {
+        if (!highBandPending) {
+            return;
+        }
+        catchUp();
+        for (int i = 0; i < Codec.FRAME_SAMPLES; i++) {
+            high[i] = (short) Subbands.toMixScale(bandHigh[i]);
+        }
+        highBandPending = false;
+        wideFrame = true;
+    }
+
+    /** Decodes the kept frames' higher band in order; {@link #bandHigh} then holds the newest one's. */
+    private void catchUp() {
+        if (undecodedCount > UNDECODED_HIGH_FRAMES) {
+            decoder.resetHighBand();
+        }
+        int frames = Math.min(undecodedCount, UNDECODED_HIGH_FRAMES);
+        for (int k = 0; k < frames; k++) {
+            int slot = (undecodedFirst + k) % UNDECODED_HIGH_FRAMES;
+            decoder.decodeHighBand(undecodedHigh, slot * Codec.FRAME_SAMPLES, Codec.FRAME_SAMPLES, bandHigh);
+        }
+        undecodedFirst = 0;
+        undecodedCount = 0;
     }
 
     /**

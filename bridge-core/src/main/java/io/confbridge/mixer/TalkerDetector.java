@@ -51,7 +51,9 @@ final class TalkerDetector {
 
     /**
      * Like {@link #update(short[])}, with a G.722 frame's high band ({@code high}, null for none): its
-     * energy counts too, so a talker of mostly high sounds (an "s") is heard as talking.
+     * energy counts too, so a talker of mostly high sounds (an "s") stays heard as talking. Only a
+     * participant in the mix has its high band decoded; anyone else is measured on the low band, where
+     * speech starts (voiced sounds; a 4-8 kHz sound still leaks into the low band about 20 dB down).
      */
     boolean update(short[] frame, short[] high) {
         if (frame == null) {
