@@ -74,6 +74,22 @@ public final class AddressBlock {
         return List.copyOf(blocks);
     }
 
+    /**
+     * {@code text} as an IP address when it is an IPv4 or IPv6 literal, else null; never asks a resolver,
+     * so it is safe on text a client sent.
+     */
+    public static InetAddress literal(String text) {
+        boolean v4 = IPV4.matcher(text).matches();
+        if (!v4 && (text.indexOf(':') < 0 || text.length() > 45 || !IPV6.matcher(text).matches())) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(text); // a literal: parsed, not looked up
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
     static AddressBlock parse(String key, String entry) {
         int slash = entry.indexOf('/');
         String host = slash < 0 ? entry : entry.substring(0, slash);

@@ -209,18 +209,25 @@ public record BridgeConfig(
      *                                 its opening or the previous response; also the keep-alive idle time
      * @param authFailuresPerSource    failed authentications (a token presented and refused) one address may
      *                                 have a minute; past it, its requests get 429 until the budget refills
+     * @param trustedProxies          reverse proxies whose {@code X-Forwarded-For} names the client
      * @param tls                      HTTPS only on the admin port, with the PEM pair below
      * @param tlsSelfSigned            the pair is {@code <dataDir>}'s own, generated at the first start
      */
     public record AdminConfig(String bindAddress, int port, String token, int userTokenDays, int maxConnections,
                               int maxConnectionsPerSource, long requestTimeoutMs, int authFailuresPerSource,
-                              boolean tls, String tlsCertificateFile, String tlsKeyFile, boolean tlsSelfSigned) {
+                              List<AddressBlock> trustedProxies, boolean tls, String tlsCertificateFile,
+                              String tlsKeyFile, boolean tlsSelfSigned) {
+        public AdminConfig {
+            trustedProxies = List.copyOf(trustedProxies);
+        }
+
         @Override
         public String toString() {
             return "AdminConfig[bindAddress=" + bindAddress + ", port=" + port + ", token=" + hidden(token)
                     + ", userTokenDays=" + userTokenDays + ", maxConnections=" + maxConnections
                     + ", maxConnectionsPerSource=" + maxConnectionsPerSource + ", requestTimeoutMs="
-                    + requestTimeoutMs + ", authFailuresPerSource=" + authFailuresPerSource + ", tls=" + tls + ", tlsCertificateFile=" + tlsCertificateFile
+                    + requestTimeoutMs + ", authFailuresPerSource=" + authFailuresPerSource + ", trustedProxies="
+                    + trustedProxies + ", tls=" + tls + ", tlsCertificateFile=" + tlsCertificateFile
                     + ", tlsKeyFile=" + tlsKeyFile + ", tlsSelfSigned=" + tlsSelfSigned + "]";
         }
     }

@@ -717,6 +717,12 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(null, Map.of("admin.authFailuresPerSource", "0")));
         assertEquals("admin.authFailuresPerSource", failures.key());
         assertTrue(failures.getMessage().contains("1–100000"), failures.getMessage());
+
+        assertEquals(List.of(), defaults.admin().trustedProxies());
+        assertEquals("[10.0.0.0/8, 2001:db8::1]", ConfigLoader.load(null,
+                Map.of("admin.trustedProxies", "10.0.0.0/8, 2001:db8::1")).admin().trustedProxies().toString());
+        assertEquals("admin.trustedProxies", assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("admin.trustedProxies", "proxy.example.com"))).key());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.confbridge.server.admin;
 
+import io.confbridge.config.AddressBlock;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -33,7 +34,8 @@ import java.util.concurrent.RejectedExecutionException;
  * on the request's channel. Keeps no per-connection state, so one instance serves every connection.
  *
  * <p>A request that presents a token which is refused (401) is charged to its source's
- * {@link AuthFailureBudget}; a source past it gets 429 here, on the event loop, for everything that
+ * {@link AuthFailureBudget} (the source: the peer, or behind {@code admin.trustedProxies} the client
+ * the proxy names, see {@link ClientAddress}); a source past it gets 429 here, on the event loop, for everything that
  * would authenticate (the API, event streams, {@code /metrics}). Health probes and the admin center's
  * static files are never refused.
  */
@@ -49,14 +51,18 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private final MeetingEvents events;
 
     private final AuthFailureBudget authFailures;
+    /** {@code admin.trustedProxies}: their {@code X-Forwarded-For} names the client ({@link ClientAddress}). */
+    private final List<AddressBlock> trustedProxies;
+    private static final String FORWARDED_FOR = "X-Forwarded-For";
 
     AdminHttpHandler(AdminApi api, Executor workers, OperationsRoutes operations, MeetingEvents events,
-                     AuthFailureBudget authFailures) {
+                     AuthFailureBudget authFailures, List<AddressBlock> trustedProxies) {
         this.api = api;
         this.workers = workers;
         this.operations = operations;
         this.events = events;
         this.authFailures = authFailures;
+        this.trustedProxies = trustedProxies;
     }
 
     @Override
@@ -87,7 +93,9 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             write(ctx, ApiResponse.error(400, "bad_request", null, "malformed query string"), false);
             return;
         }
-        InetAddress source = addressOf(ctx.channel().remoteAddress());
+        InetAddress peer = addressOf(ctx.channel().remoteAddress());
+        InetAddress source = peer == null ? null
+                : ClientAddress.of(peer, request.headers().getAll(FORWARDED_FOR), trustedProxies);
         ApiRequest apiRequest = new ApiRequest(request.method().name(), uri.rawPath(), parameters,
                 ByteBufUtil.getBytes(request.content()), request.headers().get(HttpHeaderNames.AUTHORIZATION),
                 source == null ? String.valueOf(ctx.channel().remoteAddress()) : source.getHostAddress());

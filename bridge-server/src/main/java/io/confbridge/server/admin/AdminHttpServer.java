@@ -123,7 +123,7 @@ public final class AdminHttpServer implements AutoCloseable {
                 new ArrayBlockingQueue<>(QUEUED_REQUESTS), new DefaultThreadFactory("admin-worker", true));
         MeetingEvents events = new MeetingEvents(group.next(), workers);
         AdminHttpHandler handler = new AdminHttpHandler(api, workers, operations, events,
-                new AuthFailureBudget(config.authFailuresPerSource()));
+                new AuthFailureBudget(config.authFailuresPerSource()), config.trustedProxies());
         try {
             Channel channel = new ServerBootstrap()
                     .group(group)

@@ -149,10 +149,46 @@ class AdminListenerTest {
         }
     }
 
+    @Test
+    void behindATrustedProxyTheClientItNamesIsChargedAndAudited() throws Exception {
+        try (RunningBridge bridge = RunningBridge.in(dataDir).with("admin.authFailuresPerSource", "2")
+                .with("admin.trustedProxies", "127.0.0.2").start()) {
+            String token = Files.readString(dataDir.resolve(AdminToken.FILE_NAME), StandardCharsets.US_ASCII).trim();
+            int port = bridge.server().adminPort();
+            Socket proxy = connect("127.0.0.2", port);
+            for (int i = 0; i < 2; i++) {
+                assertEquals(401, request(proxy, users("Bearer guess-" + i, "203.0.113.1, 198.51.100.7")));
+            }
+            assertEquals(429, request(proxy, users("Bearer " + token, "198.51.100.7")), "the guessing client");
+            // Another client behind the same proxy is served, and the audit log names it.
+            String body = "{\"email\":\"proxied@example.com\",\"displayName\":\"Proxied\"}";
+            assertEquals(201, request(proxy, "POST /api/users HTTP/1.1\r\nHost: bridge\r\nAuthorization: Bearer "
+                    + token + "\r\nX-Forwarded-For: 198.51.100.8\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n" + body));
+            AdminHttp http = new AdminHttp("http://127.0.0.1:" + port);
+            AdminHttp.Reply audit = http.send("GET", "/api/audit?target=proxied@example.com", token, null);
+            assertEquals(200, audit.status(), audit.body());
+            assertTrue(audit.body().contains("\"198.51.100.8\""), audit.body());
+
+            // Not a trusted proxy: its header is its own invention, and its address is what counts.
+            Socket other = connect("127.0.0.3", port);
+            for (int i = 0; i < 2; i++) {
+                assertEquals(401, request(other, users("Bearer guess-" + i, "198.51.100.9")));
+            }
+            assertEquals(429, request(other, users("Bearer " + token, "198.51.100.10")));
+        }
+    }
+
     /** {@code GET /api/users} with this Authorization header (none if null). */
     private static String users(String authorization) {
+        return users(authorization, null);
+    }
+
+    /** The same, through a proxy that says it is for {@code forwardedFor} (none if null). */
+    private static String users(String authorization, String forwardedFor) {
         return "GET /api/users HTTP/1.1\r\nHost: bridge\r\n"
-                + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n";
+                + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+                + (forwardedFor == null ? "" : "X-Forwarded-For: " + forwardedFor + "\r\n") + "\r\n";
     }
 
     private Socket connect(String from, int port) throws IOException {
