@@ -36,29 +36,9 @@ public final class G722Decoder {
      * of {@code low} and {@code high} (spandsp's rlow and rhigh).
      */
     public void decodeBands(byte[] in, int off, int len, int[] low, int[] high) {
-        final G722Band lb = lowBand;
-        final G722Band hb = highBand;
-        for (int j = 0; j < len; j++) {
-            int code = in[off + j] & 0xFF;
-            int ilow = code & 0x3F;
-            int ihigh = code >> 6;
-
-            // Block 5L INVQBL, RECONS, 6L LIMIT: the output uses all 6 bits...
-            int rlow = lb.s + ((lb.det * QM6[ilow]) >> 15);
-            low[j] = rlow > 16383 ? 16383 : Math.max(rlow, -16384);
-            // ...the predictor only the top 4, as the encoder's.
-            int ril = ilow >> 2;
-            int dlow = lb.dequantLow4(ril);
-            lb.adaptLow(ril);
-            lb.block4(dlow);
-
-            // Blocks 2H INVQAH, 5H RECONS, 6H LIMIT.
-            int dhigh = hb.dequantHigh(ihigh);
-            int rhigh = dhigh + hb.s;
-            high[j] = rhigh > 16383 ? 16383 : Math.max(rhigh, -16384);
-            hb.adaptHigh(ihigh);
-            hb.block4(dhigh);
-        }
+        // The bands' ADPCMs share no state: one pass each is the same as both per byte.
+        decodeLowBand(in, off, len, low);
+        decodeHighBand(in, off, len, high);
     }
 
     /**
@@ -70,8 +50,10 @@ public final class G722Decoder {
         final G722Band lb = lowBand;
         for (int j = 0; j < len; j++) {
             int ilow = in[off + j] & 0x3F;
+            // Block 5L INVQBL, RECONS, 6L LIMIT: the output uses all 6 bits...
             int rlow = lb.s + ((lb.det * QM6[ilow]) >> 15);
             low[j] = rlow > 16383 ? 16383 : Math.max(rlow, -16384);
+            // ...the predictor only the top 4, as the encoder's.
             int ril = ilow >> 2;
             int dlow = lb.dequantLow4(ril);
             lb.adaptLow(ril);
@@ -87,6 +69,7 @@ public final class G722Decoder {
         final G722Band hb = highBand;
         for (int j = 0; j < len; j++) {
             int ihigh = (in[off + j] & 0xFF) >> 6;
+            // Blocks 2H INVQAH, 5H RECONS, 6H LIMIT.
             int dhigh = hb.dequantHigh(ihigh);
             int rhigh = dhigh + hb.s;
             high[j] = rhigh > 16383 ? 16383 : Math.max(rhigh, -16384);
