@@ -36,6 +36,13 @@ public final class PortPairBinder {
         }
     }
 
+    static {
+        // Loaded with the binder, not when a bind first finds no descriptor left: then a class file still
+        // to be read from disk could not be opened.
+        Descriptors.exhausted(null);
+        NoFreePortException.class.getName();
+    }
+
     private final MediaEngine engine;
     private final RtpPortAllocator ports;
     private final InetAddress bindAddress;
@@ -111,24 +118,13 @@ public final class PortPairBinder {
      * the operator to look for another program on the range. Fails the call at once, saying so.
      */
     private boolean outOfDescriptors(int rtpPort, Throwable cause, CompletableFuture<PortPair> result) {
-        if (!isOutOfDescriptors(cause)) {
+        if (!Descriptors.exhausted(cause)) {
             return false;
         }
         ports.release(rtpPort);
         result.completeExceptionally(new NoFreePortException("out of file descriptors (" + rootMessage(cause)
                 + "): raise the process's limit, see README, Running as a systemd service"));
         return true;
-    }
-
-    /** Whether {@code failure}, or a cause of it, is the operating system's EMFILE or ENFILE. */
-    static boolean isOutOfDescriptors(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String message = t.getMessage();
-            if (message != null && message.contains("Too many open files")) {
-                return true; // strerror of both: "Too many open files" and "... in system"
-            }
-        }
-        return false;
     }
 
     private static String rootMessage(Throwable failure) {

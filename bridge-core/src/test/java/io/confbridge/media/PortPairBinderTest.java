@@ -1,6 +1,7 @@
 package io.confbridge.media;
 
 import io.confbridge.rtp.RtpPortAllocator;
+import io.confbridge.support.DescriptorLimit;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.junit.jupiter.api.AfterAll;
@@ -9,12 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Port pairs bound on a real media loop, with other sockets of this machine holding ports of the range. */
 class PortPairBinderTest {
@@ -131,13 +128,11 @@ class PortPairBinderTest {
 
     /**
      * Out of file descriptors, every pair would fail alike: the call fails at once, saying why, and not
-     * as "every pair taken". This JVM's own soft limit is lowered to the descriptors it holds (prlimit),
-     * then restored; bridge-core's tests run one at a time in one JVM.
+     * as "every pair taken". This JVM's own limit is lowered to the descriptors it holds, then restored;
+     * bridge-core's tests run one at a time in one JVM.
      */
     @Test
     void failsAtOnceSayingSoWhenTheProcessHasNoDescriptorLeft() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "prlimit (util-linux) is not installed");
-        var os = (com.sun.management.UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         int first = freeRange(4);
         RtpPortAllocator ports = new RtpPortAllocator(first, first + 7);
         PortPairBinder binder = new PortPairBinder(engine, ports, LOOPBACK);
@@ -149,16 +144,14 @@ class PortPairBinderTest {
         bound.clear();
         new PortPairBinder.NoFreePortException("warm-up").getMessage();
 
-        long limit = os.getMaxFileDescriptorCount();
-        // A shell started now sets the limits: with none left, this JVM could not start prlimit to restore them.
-        try (Limits limits = new Limits()) {
+        try (DescriptorLimit limit = DescriptorLimit.prepare()) {
             ExecutionException failed;
-            limits.set(os.getOpenFileDescriptorCount(), limit);
+            limit.exhaust();
             try {
                 failed = assertThrows(ExecutionException.class, () -> binder.bind(engine.nextClock().loop(),
                         new ChannelInboundHandlerAdapter(), new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS));
             } finally {
-                limits.set(limit, limit);
+                limit.restore();
             }
             assertInstanceOf(PortPairBinder.NoFreePortException.class, failed.getCause());
             assertTrue(failed.getCause().getMessage().startsWith("out of file descriptors"),
@@ -166,30 +159,6 @@ class PortPairBinderTest {
         }
         assertEquals(0, ports.allocatedCount(), "nothing stays allocated");
         bind(binder); // and with descriptors again, a pair is bound
-    }
-
-    /** This JVM's RLIMIT_NOFILE, set through prlimit in a shell whose pipes are open before any is needed. */
-    private static final class Limits implements AutoCloseable {
-        private final Process shell = new ProcessBuilder("/bin/sh").redirectErrorStream(true).start();
-        private final java.io.BufferedReader answers = new java.io.BufferedReader(
-                new java.io.InputStreamReader(shell.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
-
-        Limits() throws IOException {
-        }
-
-        void set(long soft, long hard) throws IOException {
-            shell.getOutputStream().write(("/usr/bin/prlimit --pid " + ProcessHandle.current().pid() + " --nofile="
-                    + soft + ":" + hard + " && echo done || echo failed\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            shell.getOutputStream().flush();
-            String answer = answers.readLine();
-            assertEquals("done", answer, "prlimit");
-        }
-
-        @Override
-        public void close() throws IOException {
-            shell.getOutputStream().close();
-            shell.destroy();
-        }
     }
 
     private PortPairBinder.PortPair bind(PortPairBinder binder) throws Exception {

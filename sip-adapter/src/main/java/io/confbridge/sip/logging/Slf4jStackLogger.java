@@ -1,6 +1,7 @@
 package io.confbridge.sip.logging;
 
 import gov.nist.core.StackLogger;
+import io.confbridge.sip.stream.AcceptPause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,6 +163,11 @@ public final class Slf4jStackLogger implements StackLogger {
             if (log.isDebugEnabled()) {
                 log.debug(WireRedaction.redact(message), ex);
             }
+        } else if (message != null && message.startsWith("Problem processing selection key event")
+                && AcceptPause.outOfDescriptors(ex)) {
+            // An accept with no descriptor left: the listener pauses, and says so at most once every 10 s,
+            // rather than this line and its stack trace for each of the loop's thousands of tries a second.
+            return;
         } else if (isPeerFaultOverTcp(message, ex)) {
             // The exception's own text quotes the message (an INFO body may carry a PIN): redacted, never
             // passed on as a throwable that logback would print raw.

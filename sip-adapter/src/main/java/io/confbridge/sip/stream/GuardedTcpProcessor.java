@@ -12,6 +12,9 @@ import java.nio.channels.SocketChannel;
 final class GuardedTcpProcessor extends NioTcpMessageProcessor {
 
     private final ConnectionCount connections = new ConnectionCount();
+    /** Stops accepting for a moment when the process has no descriptor left; set at start. */
+    private AcceptPause acceptPause;
+    private String selectorName;
 
     GuardedTcpProcessor(InetAddress address, SIPTransactionStack stack, int port) {
         super(address, stack, port);
@@ -36,6 +39,16 @@ final class GuardedTcpProcessor extends NioTcpMessageProcessor {
     public void start() throws IOException {
         super.start();
         SelectorRestart.watch(selectorThread, getTransport(), () -> selector.isOpen(), this::replacementSelector);
+        selectorName = selectorThread.getName();
+        acceptPause = AcceptPause.watch(selectorName, getTransport(), selector, channel);
+    }
+
+    @Override
+    public void stop() {
+        if (acceptPause != null) {
+            AcceptPause.unwatch(selectorName, acceptPause);
+        }
+        super.stop();
     }
 
     private Thread replacementSelector(String name) {

@@ -13,6 +13,9 @@ import java.nio.channels.SocketChannel;
 final class GuardedTlsProcessor extends NioTlsMessageProcessor {
 
     private final ConnectionCount connections = new ConnectionCount();
+    /** Stops accepting for a moment when the process has no descriptor left; set at start. */
+    private AcceptPause acceptPause;
+    private String selectorName;
 
     GuardedTlsProcessor(InetAddress address, SIPTransactionStack stack, int port) {
         super(address, stack, port);
@@ -37,6 +40,16 @@ final class GuardedTlsProcessor extends NioTlsMessageProcessor {
     public void start() throws IOException {
         super.start();
         SelectorRestart.watch(selectorThread, getTransport(), () -> selector.isOpen(), this::replacementSelector);
+        selectorName = selectorThread.getName();
+        acceptPause = AcceptPause.watch(selectorName, getTransport(), selector, channel);
+    }
+
+    @Override
+    public void stop() {
+        if (acceptPause != null) {
+            AcceptPause.unwatch(selectorName, acceptPause);
+        }
+        super.stop();
     }
 
     private Thread replacementSelector(String name) {
