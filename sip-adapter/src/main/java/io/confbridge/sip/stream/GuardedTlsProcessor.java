@@ -13,9 +13,8 @@ import java.nio.channels.SocketChannel;
 final class GuardedTlsProcessor extends NioTlsMessageProcessor {
 
     private final ConnectionCount connections = new ConnectionCount();
-    /** Stops accepting for a moment when the process has no descriptor left; set at start. */
-    private AcceptPause acceptPause;
-    private String selectorName;
+    /** Set at start. */
+    private ListenerGuards guards;
 
     GuardedTlsProcessor(InetAddress address, SIPTransactionStack stack, int port) {
         super(address, stack, port);
@@ -39,15 +38,13 @@ final class GuardedTlsProcessor extends NioTlsMessageProcessor {
     @Override
     public void start() throws IOException {
         super.start();
-        SelectorRestart.watch(selectorThread, getTransport(), () -> selector.isOpen(), this::replacementSelector);
-        selectorName = selectorThread.getName();
-        acceptPause = AcceptPause.watch(selectorName, getTransport(), selector, channel);
+        guards = ListenerGuards.start(selectorThread, getTransport(), selector, channel, this::replacementSelector);
     }
 
     @Override
     public void stop() {
-        if (acceptPause != null) {
-            AcceptPause.unwatch(selectorName, acceptPause);
+        if (guards != null) {
+            guards.stop();
         }
         super.stop();
     }
