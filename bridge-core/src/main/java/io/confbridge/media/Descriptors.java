@@ -9,14 +9,17 @@ public final class Descriptors {
     private Descriptors() {
     }
 
-    /** Whether {@code failure}, or a cause of it, is EMFILE or ENFILE. */
-    public static boolean exhausted(Throwable failure) {
+    /**
+     * The message of {@code failure}, or of the cause of it, that says EMFILE or ENFILE; null when none
+     * does. The message is returned rather than a yes, so that whoever reports it needs no second walk.
+     */
+    public static String exhaustion(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage();
             if (message != null && message.contains("Too many open files")) {
-                return true; // strerror of both: "Too many open files" and "... in system"
+                return message; // strerror of both: "Too many open files" and "... in system"
             }
         }
-        return false;
+        return null;
     }
 }

@@ -39,7 +39,7 @@ public final class PortPairBinder {
     static {
         // Loaded with the binder, not when a bind first finds no descriptor left: then a class file still
         // to be read from disk could not be opened.
-        Descriptors.exhausted(null);
+        Descriptors.exhaustion(null);
         NoFreePortException.class.getName();
     }
 
@@ -118,21 +118,14 @@ public final class PortPairBinder {
      * the operator to look for another program on the range. Fails the call at once, saying so.
      */
     private boolean outOfDescriptors(int rtpPort, Throwable cause, CompletableFuture<PortPair> result) {
-        if (!Descriptors.exhausted(cause)) {
+        String exhaustion = Descriptors.exhaustion(cause);
+        if (exhaustion == null) {
             return false;
         }
         ports.release(rtpPort);
-        result.completeExceptionally(new NoFreePortException("out of file descriptors (" + rootMessage(cause)
+        result.completeExceptionally(new NoFreePortException("out of file descriptors (" + exhaustion
                 + "): raise the process's limit, see README, Running as a systemd service"));
         return true;
-    }
-
-    private static String rootMessage(Throwable failure) {
-        Throwable t = failure;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return String.valueOf(t.getMessage());
     }
 
     /** Gives the pair back at once: the round-robin allocator offers it again only after the others. */

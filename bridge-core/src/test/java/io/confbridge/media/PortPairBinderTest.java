@@ -154,8 +154,9 @@ class PortPairBinderTest {
                 limit.restore();
             }
             assertInstanceOf(PortPairBinder.NoFreePortException.class, failed.getCause());
-            assertTrue(failed.getCause().getMessage().startsWith("out of file descriptors"),
+            assertTrue(failed.getCause().getMessage().startsWith("out of file descriptors ("),
                     failed.getCause().getMessage());
+            assertTrue(failed.getCause().getMessage().contains("Too many open files"), "the system's own words");
         }
         assertEquals(0, ports.allocatedCount(), "nothing stays allocated");
         bind(binder); // and with descriptors again, a pair is bound

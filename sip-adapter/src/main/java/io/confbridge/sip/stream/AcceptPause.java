@@ -54,7 +54,7 @@ public final class AcceptPause {
         this.transport = transport;
         this.selector = selector;
         this.listening = listening;
-        Descriptors.exhausted(null); // loaded now
+        Descriptors.exhaustion(null); // loaded now
     }
 
     /** A started listener, whose selector thread is {@code selectorThreadName}. */
@@ -76,7 +76,7 @@ public final class AcceptPause {
      * nothing more is to be logged.
      */
     public static boolean outOfDescriptors(Throwable failure) {
-        if (!Descriptors.exhausted(failure)) {
+        if (Descriptors.exhaustion(failure) == null) {
             return false;
         }
         AcceptPause pause = BY_SELECTOR_THREAD.get(Thread.currentThread().getName());
