@@ -142,19 +142,9 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
      * nothing and costs no lookup.
      */
     private void charge(InetAddress source, ApiRequest request, ApiResponse response) {
-        if (response.status() == 401 && source != null && presentsCredential(request.authorization())) {
+        if (response.status() == 401 && source != null && AuthorizationHeader.of(request.authorization()).presentsCredential()) {
             authFailures.failed(source);
         }
-    }
-
-    /** A scheme, then something after it: {@code Bearer x}, {@code Basic x}. */
-    static boolean presentsCredential(String authorization) {
-        if (authorization == null) {
-            return false;
-        }
-        String trimmed = authorization.strip();
-        int space = trimmed.indexOf(' ');
-        return space > 0 && !trimmed.substring(space).isBlank();
     }
 
     /** Safe from any thread: Netty hands the write to the channel's event loop. */

@@ -4,7 +4,6 @@ import io.confbridge.admin.Administration;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -29,8 +28,6 @@ final class BearerAuthenticator {
     record Anonymous(String reason) implements Caller {
     }
 
-    private static final String SCHEME = "bearer ";
-
     private final byte[] adminToken;
     private final Administration administration;
 
@@ -44,19 +41,19 @@ final class BearerAuthenticator {
 
     /** Blocking for user tokens (a directory lookup): call on a worker. */
     Caller authenticate(String authorization) {
-        if (authorization == null || authorization.isBlank()) {
+        AuthorizationHeader header = AuthorizationHeader.of(authorization);
+        if (header.isEmpty() || (header.isBearer() && !header.presentsCredential())) {
             return new Anonymous("missing bearer token");
         }
-        if (authorization.length() <= SCHEME.length()
-                || !authorization.substring(0, SCHEME.length()).toLowerCase(Locale.ROOT).equals(SCHEME)) {
+        String token = header.bearerToken();
+        if (token == null) {
             return new Anonymous("the Authorization header is not a bearer token");
         }
-        String token = authorization.substring(SCHEME.length()).trim();
         // Constant time, so response timing does not reveal how much of a guess was right.
         if (MessageDigest.isEqual(adminToken, token.getBytes(StandardCharsets.UTF_8))) {
             return new Admin();
         }
-        Optional<String> user = token.isEmpty() ? Optional.empty() : administration.userForToken(token);
+        Optional<String> user = administration.userForToken(token);
         return user.<Caller>map(User::new).orElseGet(() -> new Anonymous("invalid bearer token"));
     }
 }

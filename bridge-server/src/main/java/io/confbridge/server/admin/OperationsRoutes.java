@@ -5,7 +5,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -77,11 +76,8 @@ public final class OperationsRoutes {
     }
 
     private boolean authorized(String authorization) {
-        if (authorization == null || authorization.length() <= 7
-                || !authorization.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-            return false;
-        }
-        byte[] presented = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(metricsToken, presented); // constant time
+        String token = AuthorizationHeader.of(authorization).bearerToken();
+        return token != null // constant time
+                && MessageDigest.isEqual(metricsToken, token.getBytes(StandardCharsets.UTF_8));
     }
 }
