@@ -2,7 +2,6 @@ package io.confbridge.server;
 
 import io.confbridge.config.BridgeConfig;
 import io.confbridge.rtp.RtpPortAllocator;
-import io.confbridge.sip.stream.ConnectionCount;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -32,19 +31,20 @@ final class DescriptorHeadroom {
         long calls = new RtpPortAllocator(rtp.portMin(), rtp.portMax()).capacity();
         long rtpNeed = PER_CALL * calls;
         int streams = (config.sip().tcp() ? 1 : 0) + (config.sip().tls().enabled() ? 1 : 0);
-        long sipNeed = (long) streams * ConnectionCount.MAX_TOTAL;
+        long sipNeed = (long) streams * config.limits().sipConnections();
         long adminNeed = config.admin().maxConnections();
         long need = rtpNeed + sipNeed + adminNeed + RESERVE;
         if (limit < 0 || limit >= need) {
             return Optional.empty();
         }
-        String sip = streams == 0 ? "" : sipNeed + " for SIP connections over "
+        String sip = streams == 0 ? "" : sipNeed + " for limits.sipConnections over "
                 + (streams == 2 ? "TCP and TLS" : config.sip().tcp() ? "TCP" : "TLS") + ", ";
         return Optional.of("this process may open " + limit + " file descriptors (ulimit -n), fewer than its limits"
                 + " allow it to use: about " + need + " (" + rtpNeed + " for " + calls + " calls' RTP, RTCP and"
                 + " twin sockets on rtp.portMin-rtp.portMax, " + sip + adminNeed + " for admin.maxConnections, "
                 + RESERVE + " for the rest). When they run out, new calls get 503. Raise the limit"
-                + " (LimitNOFILE=65536 in deploy/confbridge.service), or narrow the RTP port range");
+                + " (LimitNOFILE=65536 in deploy/confbridge.service), or narrow the RTP port range"
+                + (streams == 0 ? "" : " or lower limits.sipConnections"));
     }
 
     /** The process's descriptor limit, or -1 where the JVM cannot tell (not a Unix). */

@@ -22,7 +22,9 @@ class DescriptorHeadroomTest {
         // 5,000 calls of 3 sockets, 10,000 connections each for TCP and TLS, 1,024 admin connections, 256.
         assertTrue(warning.startsWith("this process may open 20000 file descriptors (ulimit -n)"), warning);
         assertTrue(warning.contains("about 36280 (15000 for 5000 calls' RTP, RTCP and twin sockets"), warning);
-        assertTrue(warning.contains("20000 for SIP connections over TCP and TLS, 1024 for admin.maxConnections"), warning);
+        assertTrue(warning.contains("20000 for limits.sipConnections over TCP and TLS, 1024 for admin.maxConnections"),
+                warning);
+        assertTrue(warning.endsWith("or lower limits.sipConnections"), warning);
         assertTrue(warning.contains("LimitNOFILE=65536"), warning);
 
         assertEquals(Optional.empty(), DescriptorHeadroom.shortfall(defaults, 65_536), "the systemd unit's limit");
@@ -39,5 +41,15 @@ class DescriptorHeadroomTest {
         String warning = DescriptorHeadroom.shortfall(udpOnly, 2_779).orElseThrow();
         assertTrue(warning.contains("about 2780 (1500 for 500 calls'") && !warning.contains("SIP connections"),
                 warning);
+    }
+
+    @Test
+    void theSipConnectionCapCountsForEachStreamTransport() {
+        BridgeConfig smaller = ConfigLoader.load(null, Map.of("limits.sipConnections", "2000",
+                "limits.sipConnectionsPerSource", "50", "sip.tls", "false"));
+        // 15,000 for calls, 2,000 for TCP only, 1,024, 256.
+        assertEquals(Optional.empty(), DescriptorHeadroom.shortfall(smaller, 18_280));
+        String warning = DescriptorHeadroom.shortfall(smaller, 18_279).orElseThrow();
+        assertTrue(warning.contains("2000 for limits.sipConnections over TCP, "), warning);
     }
 }

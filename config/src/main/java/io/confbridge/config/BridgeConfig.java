@@ -340,6 +340,10 @@ public record BridgeConfig(
      *                                      to try again later
      * @param trustedProxies                {@code sip.trustedProxies}: requests from these address blocks are
      *                                      keyed on the caller's identity, not the proxy's address
+     * @param sipConnections                SIP connections at once on each stream transport (TCP, TLS); a
+     *                                      caller on TLS holds one, so this is also the TLS call capacity, and
+     *                                      each is a file descriptor
+     * @param sipConnectionsPerSource       of those, from one address: a phone needs one, a proxy or trunk a few
      */
     public record LimitsConfig(
             int invitesPerSecondPerSource,
@@ -349,10 +353,26 @@ public record BridgeConfig(
             int registersPerSecondPerSource,
             int conferenceIdFailuresPerSource,
             int pinVerificationQueue,
-            List<AddressBlock> trustedProxies) {
+            List<AddressBlock> trustedProxies,
+            int sipConnections,
+            int sipConnectionsPerSource) {
+
+        /** {@code limits.sipConnections} when not configured. */
+        public static final int DEFAULT_SIP_CONNECTIONS = 10_000;
+        /** {@code limits.sipConnectionsPerSource} when not configured. */
+        public static final int DEFAULT_SIP_CONNECTIONS_PER_SOURCE = 100;
 
         public LimitsConfig {
             trustedProxies = List.copyOf(trustedProxies);
+        }
+
+        /** With the SIP connection caps at their defaults. */
+        public LimitsConfig(int invitesPerSecondPerSource, int inviteBurstPerSource, int invitesPerSecond,
+                            int callsPerSource, int registersPerSecondPerSource, int conferenceIdFailuresPerSource,
+                            int pinVerificationQueue, List<AddressBlock> trustedProxies) {
+            this(invitesPerSecondPerSource, inviteBurstPerSource, invitesPerSecond, callsPerSource,
+                    registersPerSecondPerSource, conferenceIdFailuresPerSource, pinVerificationQueue, trustedProxies,
+                    DEFAULT_SIP_CONNECTIONS, DEFAULT_SIP_CONNECTIONS_PER_SOURCE);
         }
 
         /** The defaults of issue 9: what a bridge on a public address runs with. */
@@ -361,7 +381,15 @@ public record BridgeConfig(
         /** These limits with {@code sip.trustedProxies} replaced. */
         public LimitsConfig withTrustedProxies(List<AddressBlock> proxies) {
             return new LimitsConfig(invitesPerSecondPerSource, inviteBurstPerSource, invitesPerSecond, callsPerSource,
-                    registersPerSecondPerSource, conferenceIdFailuresPerSource, pinVerificationQueue, proxies);
+                    registersPerSecondPerSource, conferenceIdFailuresPerSource, pinVerificationQueue, proxies,
+                    sipConnections, sipConnectionsPerSource);
+        }
+
+        /** These limits with the SIP connection caps replaced. */
+        public LimitsConfig withSipConnections(int total, int perSource) {
+            return new LimitsConfig(invitesPerSecondPerSource, inviteBurstPerSource, invitesPerSecond, callsPerSource,
+                    registersPerSecondPerSource, conferenceIdFailuresPerSource, pinVerificationQueue, trustedProxies,
+                    total, perSource);
         }
     }
 

@@ -157,6 +157,9 @@ public final class ConfigLoader {
             intKey("limits.registersPerSecondPerSource", 5, 1, 1_000_000),
             intKey("limits.conferenceIdFailuresPerSource", 10, 1, 1_000_000),
             intKey("limits.pinVerificationQueue", 64, 1, 100_000),
+            intKey("limits.sipConnections", BridgeConfig.LimitsConfig.DEFAULT_SIP_CONNECTIONS, 1, 1_000_000),
+            intKey("limits.sipConnectionsPerSource", BridgeConfig.LimitsConfig.DEFAULT_SIP_CONNECTIONS_PER_SOURCE, 1,
+                    1_000_000),
 
             // Cluster mode (issue 12): on when nodeId is set; needs the PostgreSQL store.
             stringKey("cluster.nodeId", "", true),
@@ -583,7 +586,9 @@ public final class ConfigLoader {
                 values.integer("limits.registersPerSecondPerSource"),
                 values.integer("limits.conferenceIdFailuresPerSource"),
                 values.integer("limits.pinVerificationQueue"),
-                AddressBlock.parseList("sip.trustedProxies", values.string("sip.trustedProxies")));
+                AddressBlock.parseList("sip.trustedProxies", values.string("sip.trustedProxies")),
+                values.integer("limits.sipConnections"),
+                sipConnectionsPerSource(values));
 
         var ids = new BridgeConfig.IdsConfig(values.integer("ids.conferenceIdLength"));
         var mixer = new BridgeConfig.MixerConfig(values.integer("mixer.maxTalkers"),
@@ -658,6 +663,17 @@ public final class ConfigLoader {
     }
 
     /** 0 (off) or at least {@code min}: a timer of a few milliseconds would end every call. */
+    /** A source's share cannot be more than everyone's: say so rather than let the smaller cap win unseen. */
+    private static int sipConnectionsPerSource(Values values) {
+        int total = values.integer("limits.sipConnections");
+        int perSource = values.integer("limits.sipConnectionsPerSource");
+        if (perSource > total) {
+            throw new ConfigException("limits.sipConnectionsPerSource", perSource + " is above limits.sipConnections ("
+                    + total + "): one address cannot hold more than all of them (1–" + total + ")");
+        }
+        return perSource;
+    }
+
     private static long positiveAtLeast(String key, long value, long min) {
         if (value != 0 && value < min) {
             throw new ConfigException(key, value + " is too small: 0 (off) or " + min + " to the maximum");

@@ -25,6 +25,8 @@ class LimitsConfigTest {
         assertEquals(5, limits.registersPerSecondPerSource());
         assertEquals(10, limits.conferenceIdFailuresPerSource());
         assertTrue(limits.trustedProxies().isEmpty());
+        assertEquals(10_000, limits.sipConnections());
+        assertEquals(100, limits.sipConnectionsPerSource());
     }
 
     @Test
@@ -37,9 +39,22 @@ class LimitsConfigTest {
                 "BRIDGE_LIMITS_REGISTERS_PER_SECOND_PER_SOURCE", "2",
                 "BRIDGE_LIMITS_CONFERENCE_ID_FAILURES_PER_SOURCE", "3",
                 "BRIDGE_LIMITS_PIN_VERIFICATION_QUEUE", "4",
-                "BRIDGE_SIP_TRUSTED_PROXIES", "192.0.2.0/24, 2001:db8::1")).limits();
+                "BRIDGE_SIP_TRUSTED_PROXIES", "192.0.2.0/24, 2001:db8::1",
+                "BRIDGE_LIMITS_SIP_CONNECTIONS", "5000",
+                "BRIDGE_LIMITS_SIP_CONNECTIONS_PER_SOURCE", "500")).limits();
         assertEquals(new BridgeConfig.LimitsConfig(30, 60, 5000, 7, 2, 3, 4,
-                List.of(AddressBlock.parse("k", "192.0.2.0/24"), AddressBlock.parse("k", "2001:db8::1"))), limits);
+                List.of(AddressBlock.parse("k", "192.0.2.0/24"), AddressBlock.parse("k", "2001:db8::1")), 5000, 500),
+                limits);
+    }
+
+    @Test
+    void aSourceMayNotHoldMoreSipConnectionsThanEveryoneTogether() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+                Map.of("limits.sipConnections", "50", "limits.sipConnectionsPerSource", "100")));
+        assertEquals("limits.sipConnectionsPerSource", e.key());
+        assertTrue(e.getMessage().contains("above limits.sipConnections (50)"), e.getMessage());
+        assertEquals(50, ConfigLoader.load(null, Map.of("limits.sipConnections", "50",
+                "limits.sipConnectionsPerSource", "50")).limits().sipConnectionsPerSource());
     }
 
     @Test

@@ -183,7 +183,8 @@ public final class SipServer implements AutoCloseable {
         try {
             admission = new RequestAdmission(limits);
             FloodGuardNetworkLayer.register(stackName, admission);
-            var properties = SipStackProperties.create(stackName, idleConnectionMs);
+            var properties = SipStackProperties.connectionCaps(SipStackProperties.create(stackName, idleConnectionMs),
+                    limits);
             properties.setProperty("gov.nist.javax.sip.NETWORK_LAYER", FloodGuardNetworkLayer.class.getName());
             if (config.tls().enabled()) {
                 // jain-sip reads the key store file in the stack's constructor: it exists only meanwhile.

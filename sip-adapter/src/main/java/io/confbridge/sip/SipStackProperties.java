@@ -1,5 +1,6 @@
 package io.confbridge.sip;
 
+import io.confbridge.config.BridgeConfig;
 import io.confbridge.sip.logging.Slf4jServerLogger;
 import io.confbridge.sip.logging.Slf4jStackLogger;
 import io.confbridge.sip.stream.ConnectionCount;
@@ -45,6 +46,7 @@ final class SipStackProperties {
         // A message without Via or CSeq would otherwise throw inside the stack's UDP channel.
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", CompleteMessageParserFactory.class.getName());
         hardening(p, idleConnectionMs);
+        connectionCaps(p, BridgeConfig.LimitsConfig.DEFAULTS);
         // Listener work is short (the core posts to its own loops), so a small pool sized to the cores
         // suffices; the machine we target has 2.
         return p;
@@ -52,8 +54,6 @@ final class SipStackProperties {
 
     /** A TCP/TLS connection that carries nothing this long is closed (a dialog's own traffic keeps it open). */
     static final long IDLE_CONNECTION_MS = 120_000;
-    /** Connections at once; a bridge's organizers and trunks need far fewer. */
-    static final int MAX_CONNECTIONS = ConnectionCount.MAX_TOTAL;
     /** Server transactions at once: past it jain-sip answers new requests 503 itself. */
     static final int MAX_SERVER_TRANSACTIONS = 5_000;
     /** SO_RCVBUF of the SIP UDP socket. */
@@ -68,14 +68,13 @@ final class SipStackProperties {
      * processors serve every TCP and TLS connection from one selector thread, where the default blocking
      * ones start a thread per connection: ten thousand idle connections then cost ten thousand threads.
      * With NIO, parsed messages go to a small pool (not the selector thread), and a connection idle for
-     * {@link #IDLE_CONNECTION_MS} is closed by jain-sip's socket auditor. {@code MAX_CONNECTIONS} and
-     * {@code READ_TIMEOUT} are what jain-sip's connection channels check; the idle auditor is what bounds
+     * {@link #IDLE_CONNECTION_MS} is closed by jain-sip's socket auditor. {@code READ_TIMEOUT} is what
+     * jain-sip's connection channels check; the idle auditor and {@link #connectionCaps} are what bound
      * connections under NIO.
      */
     static Properties hardening(Properties p, long idleConnectionMs) {
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", GuardedMessageProcessorFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.NIO_MAX_SOCKET_IDLE_TIME", Long.toString(idleConnectionMs));
-        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(MAX_CONNECTIONS));
         p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", Integer.toString(READ_TIMEOUT_MS));
         p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", Integer.toString(MAX_SERVER_TRANSACTIONS));
         p.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE", Integer.toString(threadPoolSize()));
@@ -89,6 +88,16 @@ final class SipStackProperties {
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(UDP_RECEIVE_BUFFER_BYTES));
         // A request that waited this long in the stack's queue is dropped rather than answered late.
         p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", Integer.toString(CONGESTION_TIMEOUT_MS));
+        return p;
+    }
+
+    /**
+     * {@code limits.sipConnections} and {@code limits.sipConnectionsPerSource}: jain-sip's NIO processors
+     * do not enforce its {@code MAX_CONNECTIONS}, ours ({@link ConnectionCount}) read it from the stack.
+     */
+    static Properties connectionCaps(Properties p, BridgeConfig.LimitsConfig limits) {
+        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(limits.sipConnections()));
+        p.setProperty(ConnectionCount.PER_SOURCE_PROPERTY, Integer.toString(limits.sipConnectionsPerSource()));
         return p;
     }
 

@@ -50,7 +50,7 @@ class SipIdleConnectionsTest {
         List<Socket> idle = new ArrayList<>();
         for (int i = 0; i < IDLE_CONNECTIONS; i++) {
             Socket socket = new Socket();
-            // From three addresses: one address may hold only ConnectionCount.MAX_PER_SOURCE connections.
+            // From three addresses: one address may hold only limits.sipConnectionsPerSource (100).
             socket.bind(new InetSocketAddress("127.0.0." + (2 + i % 3), 0));
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
             socket.setSoTimeout(50);

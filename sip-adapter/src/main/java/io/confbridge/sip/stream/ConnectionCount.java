@@ -1,8 +1,13 @@
 package io.confbridge.sip.stream;
 
+import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import io.confbridge.config.BridgeConfig;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -10,22 +15,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  * How many TCP or TLS connections one listening point holds, in all and per peer address. jain-sip's NIO
  * processor accepts every connection ("configured at OS level", it says), so without this one address
  * could open connections until the process runs out of file descriptors, and then no caller could bind
- * an RTP port either. Past {@link #MAX_TOTAL} in all or {@link #MAX_PER_SOURCE} from one address, a new
- * connection is closed as soon as it is accepted.
+ * an RTP port either. Past {@code limits.sipConnections} in all or {@code limits.sipConnectionsPerSource}
+ * from one address, a new connection is closed as soon as it is accepted.
  */
 public final class ConnectionCount {
-    /** Connections of one listening point: a caller on TLS holds one, so this is also the TLS call capacity. */
-    public static final int MAX_TOTAL = 10_000;
-    /** Connections from one address: a phone needs one, a proxy or trunk a few. */
-    public static final int MAX_PER_SOURCE = 100;
+    /**
+     * The stack property that carries {@code limits.sipConnectionsPerSource} to the processors, which
+     * jain-sip makes by itself; {@code limits.sipConnections} goes in jain-sip's own {@code MAX_CONNECTIONS}.
+     */
+    public static final String PER_SOURCE_PROPERTY = "io.confbridge.sip.MAX_CONNECTIONS_PER_SOURCE";
+    private static final String TOTAL_PROPERTY = "gov.nist.javax.sip.MAX_CONNECTIONS";
 
     private final int maxTotal;
     private final int maxPerSource;
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> bySource = new ConcurrentHashMap<>();
 
-    ConnectionCount() {
-        this(MAX_TOTAL, MAX_PER_SOURCE);
+    /** The caps {@code stack} was configured with, the defaults where it was not. */
+    static ConnectionCount of(SIPTransactionStack stack) {
+        Properties p = stack instanceof SipStackImpl impl ? impl.getConfigurationProperties() : null;
+        return new ConnectionCount(
+                property(p, TOTAL_PROPERTY, BridgeConfig.LimitsConfig.DEFAULT_SIP_CONNECTIONS),
+                property(p, PER_SOURCE_PROPERTY, BridgeConfig.LimitsConfig.DEFAULT_SIP_CONNECTIONS_PER_SOURCE));
+    }
+
+    private static int property(Properties p, String name, int otherwise) {
+        String value = p == null ? null : p.getProperty(name);
+        return value == null ? otherwise : Integer.parseInt(value.trim());
     }
 
     /** Also counts the admin HTTP listener's connections, with that listener's own limits. */

@@ -11,12 +11,13 @@ import java.nio.channels.SocketChannel;
 /** jain-sip's NIO TCP processor whose accepted connections are {@link GuardedTcpChannel}s. */
 final class GuardedTcpProcessor extends NioTcpMessageProcessor {
 
-    private final ConnectionCount connections = new ConnectionCount();
+    private final ConnectionCount connections;
     /** Set at start. */
     private ListenerGuards guards;
 
     GuardedTcpProcessor(InetAddress address, SIPTransactionStack stack, int port) {
         super(address, stack, port);
+        connections = ConnectionCount.of(stack);
     }
 
     @Override

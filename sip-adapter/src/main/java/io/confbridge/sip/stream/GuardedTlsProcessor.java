@@ -12,12 +12,13 @@ import java.nio.channels.SocketChannel;
 /** jain-sip's NIO TLS processor whose accepted connections are {@link GuardedTlsChannel}s. */
 final class GuardedTlsProcessor extends NioTlsMessageProcessor {
 
-    private final ConnectionCount connections = new ConnectionCount();
+    private final ConnectionCount connections;
     /** Set at start. */
     private ListenerGuards guards;
 
     GuardedTlsProcessor(InetAddress address, SIPTransactionStack stack, int port) {
         super(address, stack, port);
+        connections = ConnectionCount.of(stack);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.confbridge.sip.stream;
 
+import io.confbridge.config.BridgeConfig;
 import io.confbridge.sip.SipServer;
 import io.confbridge.sip.support.FreePorts;
 import io.confbridge.sip.support.RecordingCallAcceptor;
@@ -22,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 9 §2 (jain-sip's MAX_CONNECTIONS, which its NIO processors do not enforce): one address gets
- * {@link ConnectionCount#MAX_PER_SOURCE} TCP connections; the next is closed at once, and a place freed by
- * a closed connection can be used again.
+ * {@code limits.sipConnectionsPerSource} TCP connections (100 by default); the next is closed at once, and
+ * a place freed by a closed connection can be used again. Past {@code limits.sipConnections} in all, any
+ * address's next connection is closed.
  */
 class ConnectionsPerSourceTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -43,7 +45,7 @@ class ConnectionsPerSourceTest {
         server.start();
 
         List<Socket> held = new ArrayList<>();
-        for (int i = 0; i < ConnectionCount.MAX_PER_SOURCE; i++) {
+        for (int i = 0; i < BridgeConfig.LimitsConfig.DEFAULT_SIP_CONNECTIONS_PER_SOURCE; i++) {
             held.add(connect(port));
         }
         Socket oneTooMany = connect(port);
@@ -67,9 +69,38 @@ class ConnectionsPerSourceTest {
                 });
     }
 
+    @Test
+    void theConfiguredCapsHoldPerAddressAndInAll() throws Exception {
+        int port = FreePorts.sipPort();
+        SipServer server = new SipServer(TestSipConfig.on(port).build(), new RecordingCallAcceptor())
+                .limits(BridgeConfig.LimitsConfig.DEFAULTS.withSipConnections(6, 4));
+        toClose.add(server);
+        server.start();
+
+        List<Socket> held = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            held.add(connect(port, "127.0.0.1"));
+        }
+        Socket fifthFromOne = connect(port, "127.0.0.1");
+        await("the fifth from one address is closed").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100)).until(() -> closedByPeer(fifthFromOne));
+
+        held.add(connect(port, "127.0.0.2"));
+        held.add(connect(port, "127.0.0.2"));
+        Socket seventhInAll = connect(port, "127.0.0.3");
+        await("the seventh in all is closed, from an address that had none").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100)).until(() -> closedByPeer(seventhInAll));
+        assertTrue(held.stream().noneMatch(ConnectionsPerSourceTest::closedByPeer), "the six held stay open");
+    }
+
     private Socket connect(int port) throws IOException {
+        return connect(port, "127.0.0.1");
+    }
+
+    private Socket connect(int port, String from) throws IOException {
         Socket socket = new Socket();
         toClose.add(socket);
+        socket.bind(new InetSocketAddress(from, 0));
         socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
         socket.setSoTimeout(50);
         return socket;
