@@ -6,15 +6,18 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /**
@@ -36,10 +39,19 @@ import java.net.InetSocketAddress;
  */
 final class ConnectedRtpSocket {
     private static final Logger log = LoggerFactory.getLogger(ConnectedRtpSocket.class);
+    /**
+     * {@code -Dconfbridge.rtp.directWrites=false} sends through Netty's pipeline as before: for an A/B
+     * comparison on the benchmarks, and a way back should a kernel disagree.
+     */
+    static final boolean DIRECT_WRITES = Boolean.parseBoolean(System.getProperty("confbridge.rtp.directWrites", "true"));
 
     private final RtpSession session;
     private final InetSocketAddress target;
     private Channel channel;
+    /** The connected socket's descriptor, for {@link #send}; set with {@link #channel}. */
+    private FileDescriptor fd;
+    private boolean directWrites;
+    private long directSends;
     private boolean ready;
     private boolean closed;
 
@@ -72,6 +84,8 @@ final class ConnectedRtpSocket {
         bootstrap.connect(target, sessionChannel.localAddress()).addListener(f -> {
             if (f.isSuccess()) {
                 socket.channel = ((ChannelFuture) f).channel();
+                socket.fd = ((EpollDatagramChannel) socket.channel).fd();
+                socket.directWrites = DIRECT_WRITES;
                 if (socket.closed) {
                     socket.channel.close(); // the session moved on while this one was binding
                 } else {
@@ -94,9 +108,55 @@ final class ConnectedRtpSocket {
         return ready;
     }
 
-    /** Sends one packet to the target; the caller has checked {@link #ready()}. */
+    /**
+     * Sends one packet to the target and releases it; the caller has checked {@link #ready()}.
+     *
+     * <p>A {@code write(2)} on the socket itself, skipping Netty's pipeline and outbound buffer: this
+     * socket has no outbound handler (SRTP calls never use a twin) and is connected, so the write needs
+     * no address, and the pipeline's bookkeeping per packet was a good part of what the lobby's hold
+     * music cost. Netty's own path is kept for what it does better: when the socket buffer is full
+     * (the write queues and waits for the socket to drain), and when earlier writes still wait there
+     * (a direct write would overtake them).
+     */
     void send(ByteBuf packet) {
+        if (directWrites && packet.hasMemoryAddress() && writableHereAndNow()) {
+            try {
+                int written = fd.writeAddress(packet.memoryAddress(), packet.readerIndex(), packet.writerIndex());
+                if (written > 0) {
+                    directSends++;
+                    packet.release();
+                    return;
+                }
+                // 0: EAGAIN, the socket buffer is full; Netty queues it and writes once there is room.
+            } catch (IOException | RuntimeException e) {
+                // ICMP port unreachable from a caller who left reads as ECONNREFUSED on the next send of a
+                // connected socket: normal on UDP, as for Netty's path (the handler below).
+                packet.release();
+                if (log.isDebugEnabled()) {
+                    log.debug("RTP twin socket {}: {}", channel.localAddress(), e.toString());
+                }
+                return;
+            }
+        }
         channel.writeAndFlush(packet, channel.voidPromise());
+    }
+
+    /**
+     * On the socket's own loop (where it is closed, so an open descriptor cannot be closed under the
+     * write, and its number never reused by another socket meanwhile), open, and with no earlier write
+     * still queued in Netty.
+     */
+    private boolean writableHereAndNow() {
+        if (!channel.eventLoop().inEventLoop() || !channel.isOpen()) {
+            return false;
+        }
+        ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
+        return queued != null && queued.isEmpty();
+    }
+
+    /** Packets sent by {@code write(2)} directly (tests). */
+    long directSends() {
+        return directSends;
     }
 
     /** Closes the socket, or has it closed as soon as its bind completes. */

@@ -540,6 +540,16 @@ public final class RtpSession {
         return malformedDropped;
     }
 
+    /** Packets the connected twin wrote straight to its socket (tests). */
+    long twinDirectSends() {
+        return twin == null ? 0 : twin.directSends();
+    }
+
+    /** Holds on the reusable packet buffer: 1 when no write holds it any more, 0 before the first (tests). */
+    int reusablePacketHolds() {
+        return reusable == null ? 0 : reusable.refCnt();
+    }
+
     /** Whether sends go through a connected socket (latching off, or latching on with a connected twin). */
     boolean sendsConnected() {
         return latching ? twin != null && twin.ready() : connected;

@@ -7,10 +7,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
+import io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -115,6 +117,63 @@ class ConnectedRtpSocketTest {
         await("the latched caller's packets still arrive, on the connected socket").atMost(SOON)
                 .until(() -> audioDelivered.get() == before + 1);
         assertEquals(foreignBefore + 10, (long) onLoop(session::foreignDropped), "the caller's packet was not foreign");
+    }
+
+    @Test
+    void packetsAreWrittenStraightToTheConnectedSocketAndACallerWhoLeftCostsNothing() throws Exception {
+        assumeTrue(ConnectedRtpSocket.DIRECT_WRITES, "-Dconfbridge.rtp.directWrites=false");
+        await("a socket connected to the SDP address").atMost(SOON).until(() -> onLoop(session::sendsConnected));
+        long before = onLoop(session::twinDirectSends);
+        for (int i = 0; i < 3; i++) {
+            onLoop(this::sendOneFrame);
+            assertEquals(pair.rtpPort(), receiveFrom(sdp));
+        }
+        assertEquals(before + 3, (long) onLoop(session::twinDirectSends), "written by the twin itself");
+        assertEquals(1, (int) onLoop(session::reusablePacketHolds), "each write gave its hold back: the buffer is reused");
+
+        // The caller's socket goes away: its kernel answers ICMP port unreachable, which the next send of
+        // a connected socket reads as ECONNREFUSED.
+        int port = sdp.getLocalPort();
+        sdp.close();
+        for (int i = 0; i < 10; i++) {
+            onLoop(this::sendOneFrame);
+        }
+        assertEquals(1, (int) onLoop(session::reusablePacketHolds), "a refused send gives its hold back too");
+        sdp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port));
+        sdp.setSoTimeout(2000);
+        // The last refusal may still be pending on the socket, and fails one send more.
+        onLoop(this::sendOneFrame);
+        onLoop(this::sendOneFrame);
+        assertEquals(pair.rtpPort(), receiveFrom(sdp), "the socket still sends once someone listens again");
+    }
+
+    /** The hot path allocates nothing: 5,000 packets written straight to the socket, on the media loop. */
+    @Test
+    void writingStraightToTheSocketAllocatesNothing() throws Exception {
+        assumeTrue(ConnectedRtpSocket.DIRECT_WRITES, "-Dconfbridge.rtp.directWrites=false");
+        await("a socket connected to the SDP address").atMost(SOON).until(() -> onLoop(session::sendsConnected));
+        ResourceLeakDetector.Level leakLevel = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED); // its traces are not ours to count
+        try {
+            long[] allocated = onLoop(() -> {
+                com.sun.management.ThreadMXBean threads =
+                        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+                long id = Thread.currentThread().getId();
+                for (int i = 0; i < 5_000; i++) {
+                    sendOneFrame(); // warm-up: the JIT, the pool's thread cache
+                }
+                long sendsBefore = session.twinDirectSends();
+                long before = threads.getThreadAllocatedBytes(id);
+                for (int i = 0; i < 5_000; i++) {
+                    sendOneFrame();
+                }
+                return new long[] {threads.getThreadAllocatedBytes(id) - before, session.twinDirectSends() - sendsBefore};
+            });
+            assertEquals(5_000, allocated[1], "every packet written straight to the socket");
+            assertTrue(allocated[0] < 5_000, allocated[0] + " bytes allocated for 5,000 packets");
+        } finally {
+            ResourceLeakDetector.setLevel(leakLevel);
+        }
     }
 
     private Void sendOneFrame() {
