@@ -50,7 +50,6 @@ final class ConnectedRtpSocket {
     private Channel channel;
     /** The connected socket's descriptor, for {@link #send}; set with {@link #channel}. */
     private FileDescriptor fd;
-    private boolean directWrites;
     private long directSends;
     private boolean ready;
     private boolean closed;
@@ -85,7 +84,6 @@ final class ConnectedRtpSocket {
             if (f.isSuccess()) {
                 socket.channel = ((ChannelFuture) f).channel();
                 socket.fd = ((EpollDatagramChannel) socket.channel).fd();
-                socket.directWrites = DIRECT_WRITES;
                 if (socket.closed) {
                     socket.channel.close(); // the session moved on while this one was binding
                 } else {
@@ -119,7 +117,7 @@ final class ConnectedRtpSocket {
      * (a direct write would overtake them).
      */
     void send(ByteBuf packet) {
-        if (directWrites && packet.hasMemoryAddress() && writableHereAndNow()) {
+        if (DIRECT_WRITES && packet.hasMemoryAddress() && writableHereAndNow()) {
             try {
                 int written = fd.writeAddress(packet.memoryAddress(), packet.readerIndex(), packet.writerIndex());
                 if (written > 0) {

@@ -578,6 +578,13 @@ public final class ConfigLoader {
             throw new ConfigException("limits.inviteBurstPerSource", inviteBurst + " is below limits.invitesPerSecondPerSource ("
                     + invitesPerSource + "): the bucket must hold at least one second's worth (" + invitesPerSource + "–1000000)");
         }
+        int sipConnections = values.integer("limits.sipConnections");
+        int sipConnectionsPerSource = values.integer("limits.sipConnectionsPerSource");
+        if (sipConnectionsPerSource > sipConnections) {
+            throw new ConfigException("limits.sipConnectionsPerSource", sipConnectionsPerSource
+                    + " is above limits.sipConnections (" + sipConnections + "): one address cannot hold more than all"
+                    + " of them (1–" + sipConnections + ")");
+        }
         var limits = new BridgeConfig.LimitsConfig(
                 invitesPerSource,
                 inviteBurst,
@@ -587,8 +594,8 @@ public final class ConfigLoader {
                 values.integer("limits.conferenceIdFailuresPerSource"),
                 values.integer("limits.pinVerificationQueue"),
                 AddressBlock.parseList("sip.trustedProxies", values.string("sip.trustedProxies")),
-                values.integer("limits.sipConnections"),
-                sipConnectionsPerSource(values));
+                sipConnections,
+                sipConnectionsPerSource);
 
         var ids = new BridgeConfig.IdsConfig(values.integer("ids.conferenceIdLength"));
         var mixer = new BridgeConfig.MixerConfig(values.integer("mixer.maxTalkers"),
@@ -663,17 +670,6 @@ public final class ConfigLoader {
     }
 
     /** 0 (off) or at least {@code min}: a timer of a few milliseconds would end every call. */
-    /** A source's share cannot be more than everyone's: say so rather than let the smaller cap win unseen. */
-    private static int sipConnectionsPerSource(Values values) {
-        int total = values.integer("limits.sipConnections");
-        int perSource = values.integer("limits.sipConnectionsPerSource");
-        if (perSource > total) {
-            throw new ConfigException("limits.sipConnectionsPerSource", perSource + " is above limits.sipConnections ("
-                    + total + "): one address cannot hold more than all of them (1–" + total + ")");
-        }
-        return perSource;
-    }
-
     private static long positiveAtLeast(String key, long value, long min) {
         if (value != 0 && value < min) {
             throw new ConfigException(key, value + " is too small: 0 (off) or " + min + " to the maximum");

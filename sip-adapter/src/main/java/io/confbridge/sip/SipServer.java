@@ -183,8 +183,7 @@ public final class SipServer implements AutoCloseable {
         try {
             admission = new RequestAdmission(limits);
             FloodGuardNetworkLayer.register(stackName, admission);
-            var properties = SipStackProperties.connectionCaps(SipStackProperties.create(stackName, idleConnectionMs),
-                    limits);
+            var properties = SipStackProperties.create(stackName, idleConnectionMs, limits);
             properties.setProperty("gov.nist.javax.sip.NETWORK_LAYER", FloodGuardNetworkLayer.class.getName());
             if (config.tls().enabled()) {
                 // jain-sip reads the key store file in the stack's constructor: it exists only meanwhile.

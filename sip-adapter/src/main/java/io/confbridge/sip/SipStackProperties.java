@@ -18,11 +18,14 @@ final class SipStackProperties {
     }
 
     static Properties create(String stackName) {
-        return create(stackName, IDLE_CONNECTION_MS);
+        return create(stackName, IDLE_CONNECTION_MS, BridgeConfig.LimitsConfig.DEFAULTS);
     }
 
-    /** With idle TCP/TLS connections closed after {@code idleConnectionMs} (tests use seconds). */
-    static Properties create(String stackName, long idleConnectionMs) {
+    /**
+     * With idle TCP/TLS connections closed after {@code idleConnectionMs} (tests use seconds), and the
+     * connection caps of {@code limits}.
+     */
+    static Properties create(String stackName, long idleConnectionMs, BridgeConfig.LimitsConfig limits) {
         Properties p = new Properties();
         // A unique name per instance: tests (and a restart inside one JVM) run several stacks side by side.
         p.setProperty("javax.sip.STACK_NAME", stackName);
@@ -46,7 +49,7 @@ final class SipStackProperties {
         // A message without Via or CSeq would otherwise throw inside the stack's UDP channel.
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", CompleteMessageParserFactory.class.getName());
         hardening(p, idleConnectionMs);
-        connectionCaps(p, BridgeConfig.LimitsConfig.DEFAULTS);
+        connectionCaps(p, limits);
         // Listener work is short (the core posts to its own loops), so a small pool sized to the cores
         // suffices; the machine we target has 2.
         return p;
@@ -95,10 +98,9 @@ final class SipStackProperties {
      * {@code limits.sipConnections} and {@code limits.sipConnectionsPerSource}: jain-sip's NIO processors
      * do not enforce its {@code MAX_CONNECTIONS}, ours ({@link ConnectionCount}) read it from the stack.
      */
-    static Properties connectionCaps(Properties p, BridgeConfig.LimitsConfig limits) {
+    private static void connectionCaps(Properties p, BridgeConfig.LimitsConfig limits) {
         p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(limits.sipConnections()));
         p.setProperty(ConnectionCount.PER_SOURCE_PROPERTY, Integer.toString(limits.sipConnectionsPerSource()));
-        return p;
     }
 
     /**

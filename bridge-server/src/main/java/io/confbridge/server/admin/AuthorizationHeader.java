@@ -35,7 +35,7 @@ record AuthorizationHeader(String scheme, String credentials) {
      * guesses anything.
      */
     boolean presentsCredential() {
-        return !scheme.isEmpty() && !credentials.isEmpty();
+        return !credentials.isEmpty(); // never without a scheme: of() strips the header before its first space
     }
 
     boolean isBearer() {
@@ -44,6 +44,6 @@ record AuthorizationHeader(String scheme, String credentials) {
 
     /** The token of a {@code Bearer} header; null for any other scheme or none. */
     String bearerToken() {
-        return isBearer() && !credentials.isEmpty() ? credentials : null;
+        return isBearer() && presentsCredential() ? credentials : null;
     }
 }
