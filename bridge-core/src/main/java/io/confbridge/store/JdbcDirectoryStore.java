@@ -184,15 +184,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
 
     @Override
     public Optional<MeetingRecord> findMeetingByConferenceId(String conferenceId) {
-        return run("find meeting by conference ID", c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    MEETING_SELECT + MEETING_FROM + " WHERE m.conference_id = ?")) {
-                s.setString(1, conferenceId);
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? Optional.of(meeting(rs)) : Optional.empty();
-                }
-            }
-        });
+        return run("find meeting by conference ID", c -> findMeeting(c, conferenceId));
     }
 
     @Override
@@ -201,13 +193,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
             try (PreparedStatement s = c.prepareStatement(
                     MEETING_SELECT + MEETING_FROM + " WHERE m.organizer_id = ? ORDER BY m.id")) {
                 s.setLong(1, organizerId);
-                List<MeetingRecord> meetings = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        meetings.add(meeting(rs));
-                    }
-                }
-                return meetings;
+                return ResultRows.all(s, JdbcDirectoryStore::meeting);
             }
         });
     }
@@ -218,7 +204,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT " + ORGANIZER_COLUMNS + " FROM organizers WHERE id = ?")) {
                 s.setLong(1, organizerId);
-                return oneOrganizer(s);
+                return ResultRows.first(s, JdbcDirectoryStore::organizer);
             }
         });
     }
@@ -229,7 +215,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT " + ORGANIZER_COLUMNS + " FROM organizers WHERE email = ?")) {
                 s.setString(1, normalizeEmail(email));
-                return oneOrganizer(s);
+                return ResultRows.first(s, JdbcDirectoryStore::organizer);
             }
         });
     }
@@ -239,13 +225,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
         return run("list organizers", c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT " + ORGANIZER_COLUMNS + " FROM organizers ORDER BY email")) {
-                List<OrganizerRecord> organizers = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        organizers.add(organizer(rs));
-                    }
-                }
-                return organizers;
+                return ResultRows.all(s, JdbcDirectoryStore::organizer);
             }
         });
     }
@@ -336,13 +316,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
                     "SELECT pin_hash FROM pin_history WHERE organizer_id = ? ORDER BY id DESC LIMIT ?")) {
                 s.setLong(1, organizerId);
                 s.setInt(2, limit);
-                List<String> hashes = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        hashes.add(rs.getString(1));
-                    }
-                }
-                return hashes;
+                return ResultRows.all(s, rs -> rs.getString(1));
             }
         });
     }
@@ -408,9 +382,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
     private static Optional<MeetingRecord> findMeeting(Connection c, String conferenceId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(MEETING_SELECT + MEETING_FROM + " WHERE m.conference_id = ?")) {
             s.setString(1, conferenceId);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(meeting(rs)) : Optional.empty();
-            }
+            return ResultRows.first(s, JdbcDirectoryStore::meeting);
         }
     }
 
@@ -462,13 +434,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
     public List<MeetingListing> listMeetings() {
         return run("list meetings", c -> {
             try (PreparedStatement s = c.prepareStatement(LISTING_QUERY + " ORDER BY m.id")) {
-                List<MeetingListing> meetings = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        meetings.add(listing(rs));
-                    }
-                }
-                return meetings;
+                return ResultRows.all(s, JdbcDirectoryStore::listing);
             }
         });
     }
@@ -478,9 +444,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
         return run("find meeting " + conferenceId, c -> {
             try (PreparedStatement s = c.prepareStatement(LISTING_QUERY + " WHERE m.conference_id = ?")) {
                 s.setString(1, conferenceId);
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? Optional.of(listing(rs)) : Optional.empty();
-                }
+                return ResultRows.first(s, JdbcDirectoryStore::listing);
             }
         });
     }
@@ -651,14 +615,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
                     "SELECT id, occurred_at, actor, actor_role, client_address, action, target, detail"
                             + " FROM audit_log ORDER BY id DESC LIMIT ?")) {
                 s.setInt(1, limit);
-                List<AuditRecord> entries = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        entries.add(new AuditRecord(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
-                                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)));
-                    }
-                }
-                return entries;
+                return ResultRows.all(s, JdbcDirectoryStore::auditEntry);
             }
         });
     }
@@ -687,14 +644,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
                 for (int i = 0; i < args.size(); i++) {
                     s.setObject(i + 1, args.get(i));
                 }
-                List<AuditRecord> entries = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        entries.add(new AuditRecord(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
-                                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)));
-                    }
-                }
-                return entries;
+                return ResultRows.all(s, JdbcDirectoryStore::auditEntry);
             }
         });
     }
@@ -719,7 +669,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
             try (PreparedStatement s = c.prepareStatement("SELECT " + ORGANIZER_COLUMNS_O
                     + " FROM user_tokens t JOIN organizers o ON o.id = t.organizer_id WHERE t.token_hash = ?")) {
                 s.setString(1, tokenHash);
-                return oneOrganizer(s);
+                return ResultRows.first(s, JdbcDirectoryStore::organizer);
             }
         });
     }
@@ -746,7 +696,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
                     + " WHERE t.token_hash = ? AND t.created_at >= ?")) {
                 s.setString(1, tokenHash);
                 s.setLong(2, issuedNotBeforeMs);
-                return oneOrganizer(s);
+                return ResultRows.first(s, JdbcDirectoryStore::organizer);
             }
         });
     }
@@ -814,7 +764,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
                     + " FROM sip_credentials s JOIN organizers o ON o.id = s.organizer_id"
                     + " WHERE s.username = ? AND o.enabled = TRUE")) {
                 s.setString(1, username);
-                return oneSipAccount(s);
+                return ResultRows.first(s, JdbcDirectoryStore::sipAccount);
             }
         });
     }
@@ -825,7 +775,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
             try (PreparedStatement s = c.prepareStatement("SELECT " + SIP_ACCOUNT_COLUMNS
                     + " FROM sip_credentials s WHERE s.organizer_id = ?")) {
                 s.setLong(1, organizerId);
-                return oneSipAccount(s);
+                return ResultRows.first(s, JdbcDirectoryStore::sipAccount);
             }
         });
     }
@@ -834,14 +784,8 @@ public final class JdbcDirectoryStore implements DirectoryStore {
     public List<SipAccountRecord> sipAccountsOfEnabledOrganizers() {
         return run("list SIP accounts", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT " + SIP_ACCOUNT_COLUMNS
-                    + " FROM sip_credentials s JOIN organizers o ON o.id = s.organizer_id WHERE o.enabled = TRUE");
-                 ResultSet rs = s.executeQuery()) {
-                List<SipAccountRecord> accounts = new ArrayList<>();
-                while (rs.next()) {
-                    accounts.add(new SipAccountRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5)));
-                }
-                return accounts;
+                    + " FROM sip_credentials s JOIN organizers o ON o.id = s.organizer_id WHERE o.enabled = TRUE")) {
+                return ResultRows.all(s, JdbcDirectoryStore::sipAccount);
             }
         });
     }
@@ -864,16 +808,6 @@ public final class JdbcDirectoryStore implements DirectoryStore {
         } catch (RuntimeException e) {
             // The change itself is stored; only the in-memory copy lags until the next change or restart.
             log.warn("SIP account change of organizer {} not applied in memory: {}", organizerId, e.toString());
-        }
-    }
-
-    private static Optional<SipAccountRecord> oneSipAccount(PreparedStatement s) throws SQLException {
-        try (ResultSet rs = s.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            return Optional.of(new SipAccountRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                    rs.getString(5)));
         }
     }
 
@@ -923,18 +857,18 @@ public final class JdbcDirectoryStore implements DirectoryStore {
         }
     }
 
-    private static Optional<OrganizerRecord> oneOrganizer(PreparedStatement s) throws SQLException {
-        try (ResultSet rs = s.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            return Optional.of(organizer(rs));
-        }
-    }
-
     private static OrganizerRecord organizer(ResultSet rs) throws SQLException {
         return new OrganizerRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBoolean(5),
                 rs.getString(6), rs.getInt(7), Instant.ofEpochMilli(rs.getLong(8)));
+    }
+
+    private static AuditRecord auditEntry(ResultSet rs) throws SQLException {
+        return new AuditRecord(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8));
+    }
+
+    private static SipAccountRecord sipAccount(ResultSet rs) throws SQLException {
+        return new SipAccountRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
     }
 
     private static MeetingRecord meeting(ResultSet rs) throws SQLException {

@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -253,13 +252,7 @@ public final class MeetingPresenceTable {
             s.setString(1, conferenceId);
             s.setString(2, selfId);
             s.setLong(3, timeoutMs);
-            List<Part> parts = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    parts.add(new Part(rs.getString(1), rs.getString(2), rs.getInt(3)));
-                }
-            }
-            return parts;
+            return ResultRows.all(s, rs -> new Part(rs.getString(1), rs.getString(2), rs.getInt(3)));
         } catch (SQLException e) {
             throw new StoreException("read the other nodes' parts of meeting " + conferenceId + ": " + e.getMessage(), e);
         }
@@ -323,13 +316,7 @@ public final class MeetingPresenceTable {
             s.setString(1, conferenceId);
             s.setString(2, selfId);
             s.setLong(3, timeoutMs);
-            List<NodeCount> counts = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    counts.add(new NodeCount(rs.getString(1), rs.getInt(2), rs.getInt(3)));
-                }
-            }
-            return counts;
+            return ResultRows.all(s, rs -> new NodeCount(rs.getString(1), rs.getInt(2), rs.getInt(3)));
         } catch (SQLException e) {
             throw new StoreException("read the other nodes' counts of meeting " + conferenceId + ": " + e.getMessage(), e);
         }
@@ -360,13 +347,7 @@ public final class MeetingPresenceTable {
             if (onlyConferenceId != null) {
                 s.setString(3, onlyConferenceId);
             }
-            Set<String> started = new HashSet<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    started.add(rs.getString(1));
-                }
-            }
-            return started;
+            return new HashSet<>(ResultRows.all(s, rs -> rs.getString(1)));
         } catch (SQLException e) {
             throw new StoreException("read the meetings started on other nodes: " + e.getMessage(), e);
         }

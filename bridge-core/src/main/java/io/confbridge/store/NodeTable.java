@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -77,21 +76,19 @@ public final class NodeTable {
     public List<NodeRecord> list(long timeoutMs) {
         return run("list nodes", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM nodes ORDER BY node_id")) {
-                List<NodeRecord> nodes = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        NodeRecord.State state = NodeRecord.State.fromWire(rs.getString(5));
-                        long age = Math.max(0, rs.getLong(9));
-                        if (state != NodeRecord.State.DOWN && age > timeoutMs) {
-                            state = NodeRecord.State.GONE;
-                        }
-                        nodes.add(new NodeRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                state, rs.getInt(6), rs.getTimestamp(7).toInstant(), rs.getTimestamp(8).toInstant(), age));
-                    }
-                }
-                return nodes;
+                return ResultRows.all(s, rs -> node(rs, timeoutMs));
             }
         });
+    }
+
+    private static NodeRecord node(ResultSet rs, long timeoutMs) throws SQLException {
+        NodeRecord.State state = NodeRecord.State.fromWire(rs.getString(5));
+        long age = Math.max(0, rs.getLong(9));
+        if (state != NodeRecord.State.DOWN && age > timeoutMs) {
+            state = NodeRecord.State.GONE;
+        }
+        return new NodeRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                state, rs.getInt(6), rs.getTimestamp(7).toInstant(), rs.getTimestamp(8).toInstant(), age);
     }
 
     @FunctionalInterface
