@@ -1,11 +1,5 @@
 package io.confbridge.rtp;
 
-import javax.crypto.Cipher;
-import javax.crypto.ShortBufferException;
-import javax.crypto.spec.SecretKeySpec;
-import java.security.GeneralSecurityException;
-import java.util.Arrays;
-
 /**
  * One direction of SRTCP (RFC 3711 §3.4) under the same SDES master key as its {@link SrtpContext}:
  * session keys derived with the SRTCP labels (3, 4, 5; §4.3.2), AES-CM encryption of everything after
@@ -21,15 +15,9 @@ public final class SrtcpContext {
     private static final int TAG_LENGTH = 10;
     private static final int HEADER = 8;
     private static final int REPLAY_WINDOW = 64;
-    private static final int LABEL_CIPHER_KEY = 3;
-    private static final int LABEL_AUTH_KEY = 4;
-    private static final int LABEL_SALT = 5;
 
-    private final Cipher aes;
+    private final SessionKeys keys;
     private final HmacSha1 hmac;
-    private final byte[] salt;
-    private final byte[] counterBlocks = new byte[SrtpContext.MAX_PACKET + 16];
-    private final byte[] keystream = new byte[SrtpContext.MAX_PACKET + 16];
     private final byte[] tag = new byte[20];
 
     /** As libsrtp counts: the index goes up before each packet, so the first one carries 1. */
@@ -39,23 +27,8 @@ public final class SrtcpContext {
     private long window;
 
     public SrtcpContext(byte[] masterKey, byte[] masterSalt) {
-        if (masterKey.length != 16 || masterSalt.length != 14) {
-            throw new IllegalArgumentException("AES_CM_128 needs a 16-byte master key and a 14-byte salt");
-        }
-        try {
-            Cipher master = Cipher.getInstance("AES/ECB/NoPadding");
-            master.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(masterKey, "AES"));
-            byte[] cipherKey = SrtpContext.derive(master, masterSalt, LABEL_CIPHER_KEY, 16);
-            byte[] authKey = SrtpContext.derive(master, masterSalt, LABEL_AUTH_KEY, 20);
-            this.salt = SrtpContext.derive(master, masterSalt, LABEL_SALT, 14);
-            this.aes = Cipher.getInstance("AES/ECB/NoPadding");
-            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(cipherKey, "AES"));
-            this.hmac = new HmacSha1(authKey);
-            Arrays.fill(cipherKey, (byte) 0);
-            Arrays.fill(authKey, (byte) 0);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks AES or HmacSHA1", e);
-        }
+        this.keys = new SessionKeys(masterKey, masterSalt, SessionKeys.SRTCP_LABELS);
+        this.hmac = keys.hmac();
     }
 
     /**
@@ -71,7 +44,7 @@ public final class SrtcpContext {
         }
         int index = nextIndex;
         nextIndex = (nextIndex + 1) & 0x7FFF_FFFF;
-        crypt(packet, offset + HEADER, length - HEADER, ssrc(packet, offset), index);
+        keys.crypt(packet, offset + HEADER, length - HEADER, ssrc(packet, offset), index);
         int at = offset + length;
         packet[at] = (byte) (0x80 | (index >>> 24));
         packet[at + 1] = (byte) (index >>> 16);
@@ -113,7 +86,7 @@ public final class SrtcpContext {
             return SrtpContext.AUTH_FAILED;
         }
         if (encrypted) {
-            crypt(packet, offset + HEADER, rtcpLength - HEADER, ssrc(packet, offset), index);
+            keys.crypt(packet, offset + HEADER, rtcpLength - HEADER, ssrc(packet, offset), index);
         }
         if (!started) {
             started = true;
@@ -133,33 +106,6 @@ public final class SrtcpContext {
 
     private static int ssrc(byte[] p, int o) {
         return ((p[o + 4] & 0xFF) << 24) | ((p[o + 5] & 0xFF) << 16) | ((p[o + 6] & 0xFF) << 8) | (p[o + 7] & 0xFF);
-    }
-
-    /** XORs with the AES-CM keystream, IV = salt XOR SSRC·2^64 XOR index·2^16 (§4.1.1, index per §3.4). */
-    private void crypt(byte[] data, int from, int n, int ssrc, int index) {
-        int blocks = (n + 15) / 16;
-        for (int b = 0; b < blocks; b++) {
-            int o = b * 16;
-            System.arraycopy(salt, 0, counterBlocks, o, 14);
-            counterBlocks[o + 4] ^= (byte) (ssrc >>> 24);
-            counterBlocks[o + 5] ^= (byte) (ssrc >>> 16);
-            counterBlocks[o + 6] ^= (byte) (ssrc >>> 8);
-            counterBlocks[o + 7] ^= (byte) ssrc;
-            counterBlocks[o + 10] ^= (byte) (index >>> 24);
-            counterBlocks[o + 11] ^= (byte) (index >>> 16);
-            counterBlocks[o + 12] ^= (byte) (index >>> 8);
-            counterBlocks[o + 13] ^= (byte) index;
-            counterBlocks[o + 14] = (byte) (b >>> 8);
-            counterBlocks[o + 15] = (byte) b;
-        }
-        try {
-            aes.update(counterBlocks, 0, blocks * 16, keystream, 0);
-        } catch (ShortBufferException e) {
-            throw new IllegalStateException(e);
-        }
-        for (int i = 0; i < n; i++) {
-            data[from + i] ^= keystream[i];
-        }
     }
 
     private void authenticate(byte[] packet, int offset, int length) {

@@ -1,20 +1,13 @@
 package io.confbridge.rtp;
 
-import javax.crypto.Cipher;
-import javax.crypto.ShortBufferException;
-import javax.crypto.spec.SecretKeySpec;
-import java.security.GeneralSecurityException;
-import java.util.Arrays;
-
 /**
  * One direction of an SRTP stream (RFC 3711) keyed by SDES (RFC 4568): {@code AES_CM_128_HMAC_SHA1_80}
  * or {@code _32}. The sender's context {@link #protect}s the packets the bridge sends, the receiver's
  * context {@link #unprotect}s the caller's; both work in place on a byte array, with every buffer
  * allocated here, so a packet costs no allocation.
  *
- * <p>Built on the JDK's AES (ECB, to produce the counter-mode keystream of §4.1.1 without a new IV object
- * per packet) and SHA-1 for HMAC-SHA1 (§4.2.1, {@link HmacSha1}: the JDK's Mac allocates per call). Session keys come from the master key and salt once, at
- * construction (§4.3, key derivation rate 0). The receiver estimates the rollover counter (§3.3.1,
+ * <p>The session keys and the AES-CM keystream are {@link SessionKeys}' (derived once, at construction),
+ * HMAC-SHA1 is {@link HmacSha1}'s (the JDK's Mac allocates per call). The receiver estimates the rollover counter (§3.3.1,
  * Appendix A), rejects replays and packets older than its 64-packet window (§3.3.2) before it spends an
  * HMAC on them, and counts each kind of drop. One SSRC per context: the first authenticated packet's;
  * packets of any other SSRC are dropped (a new SSRC comes with new keys in a re-INVITE).
@@ -33,9 +26,6 @@ public final class SrtpContext {
     /** The largest packet handled; larger ones are {@link #MALFORMED}. */
     public static final int MAX_PACKET = 1500;
     private static final int REPLAY_WINDOW = 64;
-    private static final int LABEL_CIPHER_KEY = 0;
-    private static final int LABEL_AUTH_KEY = 1;
-    private static final int LABEL_SALT = 2;
 
     /** The crypto suites of RFC 4568 §6.2 the bridge speaks. */
     public enum Suite {
@@ -54,12 +44,9 @@ public final class SrtpContext {
         }
     }
 
-    private final Cipher aes;
+    private final SessionKeys keys;
     private final HmacSha1 hmac;
-    private final byte[] salt;
     private final int tagLength;
-    private final byte[] counterBlocks = new byte[MAX_PACKET + 16];
-    private final byte[] keystream = new byte[MAX_PACKET + 16];
     private final byte[] rocBytes = new byte[4];
     private final byte[] tag = new byte[20];
 
@@ -79,40 +66,9 @@ public final class SrtpContext {
      * @param masterSalt the 14-byte master salt following it
      */
     public SrtpContext(Suite suite, byte[] masterKey, byte[] masterSalt) {
-        if (masterKey.length != 16 || masterSalt.length != 14) {
-            throw new IllegalArgumentException("AES_CM_128 needs a 16-byte master key and a 14-byte salt");
-        }
         this.tagLength = suite.tagLength();
-        try {
-            Cipher master = Cipher.getInstance("AES/ECB/NoPadding");
-            master.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(masterKey, "AES"));
-            byte[] cipherKey = derive(master, masterSalt, LABEL_CIPHER_KEY, 16);
-            byte[] authKey = derive(master, masterSalt, LABEL_AUTH_KEY, 20);
-            this.salt = derive(master, masterSalt, LABEL_SALT, 14);
-            this.aes = Cipher.getInstance("AES/ECB/NoPadding");
-            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(cipherKey, "AES"));
-            this.hmac = new HmacSha1(authKey);
-            Arrays.fill(cipherKey, (byte) 0);
-            Arrays.fill(authKey, (byte) 0);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks AES or HmacSHA1", e);
-        }
-    }
-
-    /**
-     * RFC 3711 §4.3.1 with a key derivation rate of 0: AES-CM under the master key with
-     * IV = (master salt XOR label at byte 7) * 2^16.
-     */
-    static byte[] derive(Cipher master, byte[] masterSalt, int label, int length) throws GeneralSecurityException {
-        int blocks = (length + 15) / 16;
-        byte[] in = new byte[blocks * 16];
-        for (int b = 0; b < blocks; b++) {
-            System.arraycopy(masterSalt, 0, in, b * 16, 14);
-            in[b * 16 + 7] ^= (byte) label;
-            in[b * 16 + 14] = (byte) (b >>> 8);
-            in[b * 16 + 15] = (byte) b;
-        }
-        return Arrays.copyOf(master.doFinal(in), length);
+        this.keys = new SessionKeys(masterKey, masterSalt, SessionKeys.SRTP_LABELS);
+        this.hmac = keys.hmac();
     }
 
     /**
@@ -140,7 +96,7 @@ public final class SrtpContext {
             highestSeq = seq;
         }
         long index = ((long) roc << 16) | seq;
-        crypt(packet, offset + header, length - header, packetSsrc, index);
+        keys.crypt(packet, offset + header, length - header, packetSsrc, index);
         authenticate(packet, offset, length, roc);
         System.arraycopy(tag, 0, packet, offset + length, tagLength);
         return length + tagLength;
@@ -183,7 +139,7 @@ public final class SrtpContext {
             authFailures++;
             return AUTH_FAILED;
         }
-        crypt(packet, offset + header, rtpLength - header, packetSsrc, index);
+        keys.crypt(packet, offset + header, rtpLength - header, packetSsrc, index);
         accept(packetSsrc, seq, v, index);
         return rtpLength;
     }
@@ -214,35 +170,6 @@ public final class SrtpContext {
             highestSeq = seq;
         } else {
             window |= 1L << -delta;
-        }
-    }
-
-    /** XORs {@code data[from, from + n)} with the AES-CM keystream of §4.1.1 for this packet. */
-    private void crypt(byte[] data, int from, int n, int packetSsrc, long index) {
-        int blocks = (n + 15) / 16;
-        for (int b = 0; b < blocks; b++) {
-            int o = b * 16;
-            System.arraycopy(salt, 0, counterBlocks, o, 14);
-            counterBlocks[o + 4] ^= (byte) (packetSsrc >>> 24);
-            counterBlocks[o + 5] ^= (byte) (packetSsrc >>> 16);
-            counterBlocks[o + 6] ^= (byte) (packetSsrc >>> 8);
-            counterBlocks[o + 7] ^= (byte) packetSsrc;
-            counterBlocks[o + 8] ^= (byte) (index >>> 40);
-            counterBlocks[o + 9] ^= (byte) (index >>> 32);
-            counterBlocks[o + 10] ^= (byte) (index >>> 24);
-            counterBlocks[o + 11] ^= (byte) (index >>> 16);
-            counterBlocks[o + 12] ^= (byte) (index >>> 8);
-            counterBlocks[o + 13] ^= (byte) index;
-            counterBlocks[o + 14] = (byte) (b >>> 8);
-            counterBlocks[o + 15] = (byte) b;
-        }
-        try {
-            aes.update(counterBlocks, 0, blocks * 16, keystream, 0);
-        } catch (ShortBufferException e) {
-            throw new IllegalStateException(e);
-        }
-        for (int i = 0; i < n; i++) {
-            data[from + i] ^= keystream[i];
         }
     }
 

@@ -31,10 +31,10 @@ class SrtpContextTest {
     void keyDerivationMatchesRfc3711AppendixB3() throws Exception {
         Cipher master = Cipher.getInstance("AES/ECB/NoPadding");
         master.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(MASTER_KEY, "AES"));
-        assertEquals("c61e7a93744f39ee10734afe3ff7a087", HEX.formatHex(SrtpContext.derive(master, MASTER_SALT, 0, 16)));
-        assertEquals("30cbbc08863d8c85d49db34a9ae1", HEX.formatHex(SrtpContext.derive(master, MASTER_SALT, 2, 14)));
+        assertEquals("c61e7a93744f39ee10734afe3ff7a087", HEX.formatHex(SessionKeys.derive(master, MASTER_SALT, 0, 16)));
+        assertEquals("30cbbc08863d8c85d49db34a9ae1", HEX.formatHex(SessionKeys.derive(master, MASTER_SALT, 2, 14)));
         assertEquals("cebe321f6ff7716b6fd4ab49af256a156d38baa4",
-                HEX.formatHex(SrtpContext.derive(master, MASTER_SALT, 1, 20)));
+                HEX.formatHex(SessionKeys.derive(master, MASTER_SALT, 1, 20)));
     }
 
     @Test
@@ -43,7 +43,7 @@ class SrtpContextTest {
         // counter layout with label 0 is the same, so it yields the same keystream.
         Cipher session = Cipher.getInstance("AES/ECB/NoPadding");
         session.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(HEX.parseHex("2b7e151628aed2a6abf7158809cf4f3c"), "AES"));
-        byte[] keystream = SrtpContext.derive(session, HEX.parseHex("f0f1f2f3f4f5f6f7f8f9fafbfcfd"), 0, 48);
+        byte[] keystream = SessionKeys.derive(session, HEX.parseHex("f0f1f2f3f4f5f6f7f8f9fafbfcfd"), 0, 48);
         assertEquals("e03ead0935c95e80e166b16dd92b4eb4" + "d23513162b02d0f72a43a2fe4a5f97ab"
                 + "41e95b3bb0a2e8dd477901e4fca894c0", HEX.formatHex(keystream));
     }
