@@ -3,6 +3,7 @@ package io.confbridge.sip;
 import io.confbridge.codec.Codec;
 import io.confbridge.metrics.BridgeMetrics;
 import gov.nist.core.CommonLogger;
+import gov.nist.javax.sip.ListeningPointImpl;
 import gov.nist.javax.sip.SipStackImpl;
 import io.confbridge.auth.SipCredentials;
 import io.confbridge.call.CallAcceptor;
@@ -194,7 +195,9 @@ public final class SipServer implements AutoCloseable {
                 stack = new SipStackImpl(properties);
             }
             if (config.udp()) {
-                listeningPoints.add(stack.createListeningPoint(config.bindAddress(), config.port(), ListeningPoint.UDP));
+                ListeningPoint udp = stack.createListeningPoint(config.bindAddress(), config.port(), ListeningPoint.UDP);
+                FloodGuardNetworkLayer.shrinkReceiveArray((ListeningPointImpl) udp);
+                listeningPoints.add(udp);
             }
             if (config.tcp()) {
                 listeningPoints.add(stack.createListeningPoint(config.bindAddress(), config.port(), ListeningPoint.TCP));
