@@ -45,13 +45,17 @@ class SipLargeDatagramTest {
         }
     }
 
-    /** {@code count} OPTIONS, each answered before the next, so that the receiving thread has read them all. */
+    /**
+     * Sends {@code count} OPTIONS and waits for the last one's answer: one socket on loopback, read by
+     * one thread in order, so by then the receiving thread has read them all.
+     */
     private static void exchangeOptions(SipTestClient client, int count) throws Exception {
+        TestDialog last = null;
         for (int i = 0; i < count; i++) {
-            TestDialog dialog = client.dialog("bridge");
-            client.send(dialog.options());
-            client.awaitResponse(200, "OPTIONS", dialog.callId());
+            last = client.dialog("bridge");
+            client.send(last.options());
         }
+        client.awaitResponse(200, "OPTIONS", last.callId());
     }
 
     @Test
