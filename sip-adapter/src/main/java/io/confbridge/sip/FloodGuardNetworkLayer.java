@@ -37,8 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * threads; when those fall behind at a high call rate, each queued INVITE of ~1 KB held 64 KiB, a
  * backlog of 3,000 held 200 MB, and the young collections that copied it paused for 55–95 ms, which
  * set the call-setup p99. Now a queued datagram costs its size. The socket reads into a buffer of its
- * own, whatever array jain-sip offers, so that {@code GuardedMessageProcessorFactory} can make jain-sip's
- * array tiny: allocated for every datagram and never read, it was most of the bridge's allocation.
+ * own, whatever array jain-sip offers, so that {@link #shrinkReceiveArray} can make jain-sip's array
+ * tiny: it is allocated for every datagram and never read.
  *
  * <p>jain-sip instantiates this class by name, once per stack; it finds its stack's limits by the
  * stack's name, registered by {@link SipServer} before the stack is made.
@@ -82,8 +82,8 @@ public final class FloodGuardNetworkLayer implements NetworkLayer {
             size.setAccessible(true);
             size.setInt(processor, JAIN_SIP_RECEIVE_ARRAY);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            log.warn("jain-sip's UDP processor still allocates {} bytes for each SIP datagram it receives: {}",
-                    processor.getMaximumMessageSize(), e.toString());
+            log.warn("jain-sip's UDP processor still allocates 64 KiB for each SIP datagram it receives (it could"
+                    + " not be shrunk: {}); SIP over UDP works as before, with more garbage to collect", e.toString());
         }
     }
 
