@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 
-
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,7 +29,8 @@ class SipLargeDatagramTest {
         try (SipServer server = new SipServer(TestSipConfig.on(port).build(), new RecordingCallAcceptor());
              SipTestClient client = startThenConnect(server, port)) {
             Thread receiver = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().startsWith("MessageProcessorThread-UDP-") && t.getName().endsWith("" + port))
+                    .filter(t -> t.getName().startsWith("MessageProcessorThread-UDP-")
+                            && t.getName().endsWith("/" + port)) // jain-sip names it "...-UDP-<address>/<port>"
                     .findFirst().orElseThrow(() -> new AssertionError("no jain-sip UDP thread for port " + port));
             var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             // One round first, so that what is allocated once (class loading, first-time buffers) is not counted.
