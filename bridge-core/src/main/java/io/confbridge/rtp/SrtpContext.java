@@ -8,9 +8,10 @@ package io.confbridge.rtp;
  *
  * <p>The session keys and the AES-CM keystream are {@link SessionKeys}' (derived once, at construction),
  * HMAC-SHA1 is {@link HmacSha1}'s (the JDK's Mac allocates per call). The receiver estimates the
- * rollover counter (§3.3.1, Appendix A), rejects replays and packets older than its 64-packet window (§3.3.2) before it spends an
- * HMAC on them, and counts each kind of drop. One SSRC per context: the first authenticated packet's;
- * packets of any other SSRC are dropped (a new SSRC comes with new keys in a re-INVITE).
+ * rollover counter (§3.3.1, Appendix A), rejects replays and packets older than its 64-packet window
+ * (§3.3.2) before it spends an HMAC on them, and counts each kind of drop. One SSRC per context: the
+ * first authenticated packet's; packets of any other SSRC are dropped (a new SSRC comes with new keys in
+ * a re-INVITE).
  *
  * <p>Not thread-safe: a call's media loop owns each context.
  */
