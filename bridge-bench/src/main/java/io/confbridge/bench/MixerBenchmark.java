@@ -57,9 +57,11 @@ public class MixerBenchmark {
     /**
      * What the participants who are not talking send: {@code nothing} (as if their phones stopped sending
      * in silence), or {@code noise}: a packet every tick of low noise (-60 dBFS), as most phones send,
-     * which the mixer must take and measure (for Opus, libopus flags it as no voice).
+     * which the mixer must take and measure (for Opus, libopus flags it as no voice); or
+     * {@code stutter}: that noise every other tick only, as a lossy or bunching network delivers it, so
+     * their streams keep running dry and priming again.
      */
-    @Param({"nothing", "noise"})
+    @Param({"nothing", "noise", "stutter"})
     String quiet;
 
     private Mixer mixer;
@@ -134,7 +136,8 @@ public class MixerBenchmark {
     }
 
     private void receive() {
-        int senders = "noise".equals(quiet) ? participants : talking;
+        boolean stutterTick = "stutter".equals(quiet) && (sequence & 1) == 0;
+        int senders = "noise".equals(quiet) || stutterTick ? participants : talking;
         ByteBuf opus = opusVoice[sequence % opusVoice.length];
         ByteBuf opusQuiet = opusNoise[sequence % opusNoise.length];
         for (int i = 0; i < senders; i++) {
@@ -143,7 +146,9 @@ public class MixerBenchmark {
             ByteBuf b = p.codec() == Codec.OPUS ? (talks ? opus : opusQuiet)
                     : p.isWideband() ? (talks ? widePacket : wideNoisePacket)
                     : talks ? packet : noisePacket;
-            p.received(sequence & 0xFFFF, b, 0, b.readableBytes(), 0);
+            // A stuttering caller numbers its own packets: one every other tick, none missing.
+            int seq = talks || !"stutter".equals(quiet) ? sequence : sequence >> 1;
+            p.received(seq & 0xFFFF, b, 0, b.readableBytes(), 0);
         }
         sequence++;
     }
