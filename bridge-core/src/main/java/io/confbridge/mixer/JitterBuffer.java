@@ -504,7 +504,14 @@ final class JitterBuffer {
         }
         int depth = depthFrames;
         if (!primed) {
-            long oldest = oldestBuffered(Math.max(next, newest - capacity + 1), newest);
+            long from = Math.max(next, newest - capacity + 1);
+            if (newest - from + 1 < depth) {
+                // Even a full ring from here to the newest frame is short of the depth: no need to scan
+                // it. This is a stream that ran dry (it is ahead of the newest) or has just come back,
+                // the common case at every tick for a stream that is not playing.
+                return false;
+            }
+            long oldest = oldestBuffered(from, newest);
             if (oldest < 0 || newest - oldest + 1 < depth) {
                 return false;
             }
