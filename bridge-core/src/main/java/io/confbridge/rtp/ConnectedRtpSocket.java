@@ -101,6 +101,11 @@ final class ConnectedRtpSocket {
         return target;
     }
 
+    /** The connected socket, null until its bind completes. */
+    Channel channel() {
+        return channel;
+    }
+
     /** Whether sends may go through this socket: it is bound, connected and not closed. */
     boolean ready() {
         return ready;

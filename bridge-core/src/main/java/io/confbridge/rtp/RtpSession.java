@@ -561,6 +561,7 @@ public final class RtpSession {
     }
 
     public void close() {
+        readQueuedRtcp();
         closeTwin();
         if (reusable != null) {
             reusable.release();
@@ -571,6 +572,26 @@ public final class RtpSession {
         }
         if (rtcpChannel != null) {
             rtcpChannel.close();
+        }
+    }
+
+    /**
+     * The caller's last reports, when they reached the sockets but not yet the session ({@link QueuedRtcp}):
+     * from the RTCP port, and with RTCP multiplexed on the RTP port (RFC 5761) from that port and its
+     * connected twin, where the latched caller's packets arrive.
+     */
+    private void readQueuedRtcp() {
+        if (rtcp == null) {
+            return;
+        }
+        if (rtcpChannel != null) {
+            QueuedRtcp.readInto(rtcpChannel, false);
+        }
+        if (channel != null) {
+            QueuedRtcp.readInto(channel, true);
+        }
+        if (twin != null && twin.channel() != null) {
+            QueuedRtcp.readInto(twin.channel(), true);
         }
     }
 

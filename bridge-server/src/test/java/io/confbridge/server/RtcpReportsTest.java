@@ -76,14 +76,8 @@ class RtcpReportsTest {
 
                 byte[] junk = {(byte) 0x81, (byte) 0xc8, 0, 12};
                 socket.send(new DatagramPacket(junk, junk.length, datagram.getSocketAddress()));
-                // Hanging up at once raced the reading of those two: the BYE closed the call on the media
-                // loop before the loop had read the RTCP socket (red in a clean-clone CI run). The bridge's
-                // next report is sent by that loop a whole interval later, long after it has read them.
-                DatagramPacket next = new DatagramPacket(new byte[1500], 1500);
-                socket.receive(next);
-                assertEquals(RtcpPacket.SR, RtcpPacket.packetType(Unpooled.wrappedBuffer(next.getData(), 0,
-                        next.getLength()), 0), "the next report");
-
+                // Hanging up at once, as a phone does after its last report: the BYE may close the call on the
+                // media loop before the loop has read those two, and the call reads them as it closes.
                 caller.hangUp();
                 await("the call's closing log line").atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream()
                         .anyMatch(l -> l.contains("closed:") && l.contains("RTCP")));
