@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 
 /**
  * Makes the core's side of inbound calls for the signalling side: picks a media loop, binds an
@@ -36,6 +37,8 @@ public final class CallFactory implements CallAcceptor {
     private volatile boolean accepting = true;
     /** Retry-After of the 503 that new INVITEs get once the factory stopped accepting; 0 for none. */
     private volatile int stoppedRetryAfterS;
+    /** See {@link #holdNewCallsWhile}. */
+    private volatile IntSupplier held = () -> -1;
     private final CompletableFuture<Void> idleAfterStop = new CompletableFuture<>();
     private volatile BridgeMetrics metrics = BridgeMetrics.disabled();
 
@@ -55,6 +58,13 @@ public final class CallFactory implements CallAcceptor {
             return CompletableFuture.failedFuture(retryAfterS > 0
                     ? new CallRejectedException(503, "shutting down", retryAfterS)
                     : new CallRejectedException(503, "shutting down"));
+        }
+        int heldRetryAfterS = held.getAsInt();
+        if (heldRetryAfterS >= 0) {
+            metrics.callEnded(BridgeMetrics.CallOutcome.REJECTED);
+            return CompletableFuture.failedFuture(heldRetryAfterS > 0
+                    ? new CallRejectedException(503, "not ready", heldRetryAfterS)
+                    : new CallRejectedException(503, "not ready"));
         }
         MediaClock clock = engine.nextClock();
         RtpSession session = new RtpSession(call.codec(), call.audioPayloadType(),
@@ -113,7 +123,19 @@ public final class CallFactory implements CallAcceptor {
 
     @Override
     public int refusingNewCalls() {
-        return accepting ? -1 : stoppedRetryAfterS;
+        if (!accepting) {
+            return stoppedRetryAfterS;
+        }
+        return held.getAsInt();
+    }
+
+    /**
+     * Another reason to take no new calls for now, asked at each INVITE and out-of-dialog OPTIONS: the
+     * Retry-After in seconds (0 for none) while it holds, -1 otherwise. A cluster node cut off from the
+     * database holds (issue 12). Calls in progress are not touched. Must be cheap: a SIP thread asks.
+     */
+    public void holdNewCallsWhile(IntSupplier retryAfterS) {
+        this.held = retryAfterS;
     }
 
     /** Stops taking calls (new INVITEs get 503). */

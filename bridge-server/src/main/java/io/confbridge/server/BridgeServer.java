@@ -270,6 +270,9 @@ public final class BridgeServer implements AutoCloseable {
                 hostPort(config.admin().bindAddress(), admin.port()));
         membership = NodeMembership.join(store.nodes(), self, cluster, this::liveCalls);
         toClose.add(membership);
+        // Cut off from the database, this node would soon be gone for the others: new calls go elsewhere.
+        NodeMembership joined = membership;
+        calls.holdNewCallsWhile(() -> joined.cutOff() ? joined.cutOffRetryAfterS() : -1);
         // Closed before the membership: this node stops hearing of starts before it is marked down.
         // Inter-node legs listen on cluster.mediaAddress, the address the other nodes know from the table.
         PortPairBinder legPorts = new PortPairBinder(engine, rtpPorts, InetAddress.getByName(cluster.mediaAddress()));
@@ -422,6 +425,10 @@ public final class BridgeServer implements AutoCloseable {
         }
         if (sip == null || !sip.listening()) {
             return "SIP is not listening";
+        }
+        NodeMembership joined = membership;
+        if (joined != null && joined.cutOff()) {
+            return "cut off from the cluster: no heartbeat has reached the database lately";
         }
         try {
             store.countOrganizers();

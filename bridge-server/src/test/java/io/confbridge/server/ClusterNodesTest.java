@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.confbridge.config.ConfigException;
 import io.confbridge.server.support.ClusterNodes;
 import io.confbridge.server.support.RunningBridge;
+import io.confbridge.server.support.TcpRelay;
+import io.confbridge.server.support.TestPhone;
 import io.confbridge.store.support.PostgresTestSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -105,6 +108,41 @@ class ClusterNodesTest {
             node3.server().drainAndClose(Duration.ofSeconds(5));
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> states(node2).equals(Map.of("node-2", "up", "node-3", "down")));
+        }
+    }
+
+    /**
+     * A node cut off from the database (a network cut between it and PostgreSQL, which the others still
+     * reach) would soon be gone for the others, which drop their legs to it: it takes no new calls until
+     * it reaches the database again, and says so where Kamailio's probe and a load balancer look.
+     */
+    @Test
+    void aNodeCutOffFromTheDatabaseTakesNoNewCallsUntilItReachesItAgain(@TempDir Path dir2, @TempDir Path dir3)
+            throws Exception {
+        schema = PostgresTestSchema.createOrSkipOutsideCi("cluster_");
+        URI server = URI.create(schema.jdbcUrl().substring("jdbc:".length()));
+        try (TcpRelay relay = TcpRelay.to(server.getHost(), server.getPort());
+             RunningBridge node2 = node(dir2, "node-2", "127.0.0.2", null);
+             RunningBridge node3 = ClusterNodes.node(schema, dir3, "node-3", "127.0.0.3", node2)
+                     .with("cluster.nodeTimeoutMs", Long.toString(NODE_TIMEOUT_MS))
+                     .with("store.jdbcUrl", schema.jdbcUrl().replace(server.getHost() + ":" + server.getPort(),
+                             "127.0.0.1:" + relay.port()))
+                     .start()) {
+            TestPhone caller = node3.newPhone("caller");
+            assertEquals(200, caller.sendOptions(), "a node in service");
+            assertEquals(200, node3.admin("GET", "/health/ready", null).status());
+
+            relay.cut();
+            await("node 3 refuses new calls").atMost(Duration.ofSeconds(15)).until(() -> caller.sendOptions() == 503);
+            RunningBridge.AdminReply ready = node3.admin("GET", "/health/ready", null);
+            assertEquals(503, ready.status(), ready.body());
+            assertTrue(ready.body().contains("cut off from the cluster"), ready.body());
+            assertEquals(503, caller.dial("bridge"), "a new call goes elsewhere (Kamailio fails over on 5xx)");
+            assertEquals(200, node2.newPhone("other").sendOptions(), "node 2 still reaches the database");
+
+            relay.restore();
+            await("node 3 takes new calls again").atMost(Duration.ofSeconds(45)).until(() -> caller.sendOptions() == 200);
+            assertEquals(200, caller.dial("bridge"));
         }
     }
 

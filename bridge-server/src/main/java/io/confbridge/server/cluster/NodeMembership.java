@@ -19,6 +19,11 @@ import java.util.function.IntSupplier;
  * count, and marked down when it leaves. The heartbeat runs on a scheduled thread of its own, since it
  * waits on the database; a node that stops beating (killed, cut off) is gone for the others after
  * {@code cluster.nodeTimeoutMs} without any of them having to act.
+ *
+ * <p>A node whose heartbeats stop reaching the database while it runs is {@link #cutOff()}: the others
+ * will soon count it gone and drop their media legs to it, so a caller let in here would sit in a half
+ * of the meeting nobody else hears. It therefore takes no new calls (OPTIONS and INVITE get 503, so that
+ * Kamailio's probe marks it down and fails over) until a heartbeat gets through again.
  */
 public final class NodeMembership implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeMembership.class);
@@ -29,6 +34,10 @@ public final class NodeMembership implements AutoCloseable {
     private final IntSupplier calls;
     private final ScheduledExecutorService heart;
     private volatile NodeRecord.State state = NodeRecord.State.UP;
+    /** When a heartbeat last reached the database ({@link System#nanoTime()} scale). */
+    private volatile long lastBeatNs = System.nanoTime();
+    /** Whether the cut-off was logged, so that it and the return are logged once each. Heartbeat thread only. */
+    private boolean cutOffLogged;
 
     private NodeMembership(NodeTable nodes, NodeTable.Registration self, BridgeConfig.ClusterConfig config,
                            IntSupplier calls) {
@@ -66,10 +75,36 @@ public final class NodeMembership implements AutoCloseable {
                 log.warn("node {} had no row in the nodes table; registering again", self.nodeId());
                 nodes.register(self, config.nodeTimeoutMs());
             }
+            lastBeatNs = System.nanoTime();
+            if (cutOffLogged) {
+                cutOffLogged = false;
+                log.info("node {} reaches the database again: taking new calls", self.nodeId());
+            }
         } catch (RuntimeException e) {
             // The next beat tries again; after nodeTimeoutMs of failures the others count this node gone.
             log.warn("cluster heartbeat of node {} failed: {}", self.nodeId(), e.toString());
+            if (cutOff() && !cutOffLogged) {
+                cutOffLogged = true;
+                log.warn("node {} has not reached the database for {} ms: it takes no new calls (OPTIONS and"
+                        + " INVITE get 503) until it does; its calls in progress go on", self.nodeId(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastBeatNs));
+            }
         }
+    }
+
+    /**
+     * Whether this node's heartbeats have not reached the database for two intervals: one interval before
+     * the others count it gone ({@code cluster.nodeTimeoutMs} is three). Measured from the last heartbeat
+     * that got through, not from a failure, so that a heartbeat stuck waiting for a connection counts too.
+     * Any thread; cheap.
+     */
+    public boolean cutOff() {
+        return System.nanoTime() - lastBeatNs > TimeUnit.MILLISECONDS.toNanos(2 * config.heartbeatIntervalMs());
+    }
+
+    /** The Retry-After of the 503 a cut-off node answers: a heartbeat interval, at least a second. */
+    public int cutOffRetryAfterS() {
+        return (int) Math.max(1, TimeUnit.MILLISECONDS.toSeconds(config.heartbeatIntervalMs()));
     }
 
     /** A drain began: the others (and Kamailio's probe) see this node take no new calls, at once. */
