@@ -176,6 +176,11 @@ public final class NodeLegs implements MediaClock.Listener {
 
     /** This part is over: the socket closes; a bind still under way closes its socket when it completes. */
     public void close() {
+        if (!closed && strangerDropped > 0) {
+            // Someone who is no peer node sent to this port: scanning, or a node the table no longer lists.
+            log.info("meeting {}: inter-node port closed; {} datagrams from outside the cluster dropped",
+                    conferenceId, strangerDropped);
+        }
         closed = true;
         legs = new Leg[0];
         if (channel != null) {

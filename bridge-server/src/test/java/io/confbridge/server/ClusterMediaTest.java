@@ -1,6 +1,7 @@
 package io.confbridge.server;
 
 import io.confbridge.codec.Codec;
+import io.confbridge.codec.G722Encoder;
 import io.confbridge.server.support.ClusterNodes;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.TestMeeting;
@@ -236,11 +237,14 @@ class ClusterMediaTest {
         }
     }
 
-    /** An RTP packet of 20 ms of a µ-law tone, as an outsider who guessed the port would send. */
+    /**
+     * An RTP packet of 20 ms of a tone in G.722 (payload type 9), the legs' own codec, as an outsider who
+     * guessed the port would send: only where it comes from tells it from a peer's.
+     */
     private static byte[] strangerTone(int seq, double hz) {
         byte[] packet = new byte[12 + 160];
         packet[0] = (byte) 0x80;
-        packet[1] = 0;
+        packet[1] = (byte) Codec.G722.staticPayloadType();
         packet[2] = (byte) (seq >> 8);
         packet[3] = (byte) seq;
         int ts = seq * 160;
@@ -249,10 +253,14 @@ class ClusterMediaTest {
         packet[6] = (byte) (ts >> 8);
         packet[7] = (byte) ts;
         packet[8] = 0x12;
-        for (int i = 0; i < 160; i++) {
-            short sample = (short) (8000 * Math.sin(2 * Math.PI * hz * (ts + i) / 8000.0));
-            packet[12 + i] = Codec.PCMU.encode(sample);
+        short[] wide = new short[320];
+        for (int i = 0; i < wide.length; i++) {
+            wide[i] = (short) (8000 * Math.sin(2 * Math.PI * hz * (2L * ts + i) / 16000.0));
         }
+        STRANGER_ENCODER.encode(wide, 0, wide.length, packet, 12);
         return packet;
     }
+
+    /** One stream, encoded in order: G.722 is adaptive. Used by the one pacing thread. */
+    private static final G722Encoder STRANGER_ENCODER = new G722Encoder();
 }
