@@ -19,7 +19,15 @@ public final class DtmfReceiver {
     private InbandDtmfDetector tones;
     private final KeyPressMerger merger = new KeyPressMerger(KeyPressMerger.DEFAULT_WINDOW);
     private Codec codec;
+    /**
+     * The 20 ms block the tone detector looks at next, filled from the caller's packets in turn: a 10 ms
+     * packet fills half of it, a 30 ms one a block and a half, so the detector sees the caller's audio
+     * as it was, whatever its packet time.
+     */
     private final short[] decoded = new short[Codec.FRAME_SAMPLES];
+    private int filled;
+    /** Whether a block completed by the last packet had a key's tones sounding (a 60 ms packet has three). */
+    private boolean toneInPacket;
     /** G.722 only, made on its first packet. */
     private G722Decoder g722;
     private byte[] encoded;
@@ -40,6 +48,9 @@ public final class DtmfReceiver {
      * for tones when asked (a detector is made then, once, not per packet).
      */
     public void media(Codec newCodec, boolean listenInband) {
+        if (newCodec != codec) {
+            filled = 0; // half a block of the old codec's audio is not to be finished with the new one's
+        }
         codec = newCodec;
         if (!listenInband) {
             tones = null;
@@ -63,31 +74,51 @@ public final class DtmfReceiver {
         return offer(key, DtmfPath.RFC4733, nowNs);
     }
 
-    /** One audio packet of the caller's codec; its first 20 ms are searched for tones if listening. */
+    /**
+     * One audio packet of the caller's codec, 10 to 60 ms (longer ones are cut at 60 ms, as the jitter
+     * buffer cuts them): searched for tones, when listening, in 20 ms blocks that run on across packets.
+     * Answers the key of a press completed in this packet.
+     */
     public char audio(ByteBuf buf, int payloadOffset, int payloadLength, long nowNs) {
         if (tones == null || codec == Codec.OPUS) {
             // Opus: tones are not searched for. A second decoder per call, on every packet, would double
             // the cost of an Opus caller; and Opus phones send RFC 4733 events (RFC 7587 §7 leaves DTMF to them).
             return DtmfKey.NONE;
         }
-        int n = Math.min(payloadLength, Codec.FRAME_SAMPLES);
-        if (codec.wideband()) {
-            decodeLowBand(buf, payloadOffset, n);
-        } else {
-            for (int i = 0; i < n; i++) {
-                decoded[i] = codec.decode(buf.getByte(payloadOffset + i));
+        char pressed = DtmfKey.NONE;
+        toneInPacket = false;
+        int length = Math.min(payloadLength, MAX_PACKET_SAMPLES); // G.711 and G.722: a byte per 8 kHz sample
+        for (int done = 0; done < length; ) {
+            int n = Math.min(length - done, Codec.FRAME_SAMPLES - filled);
+            if (codec.wideband()) {
+                decodeLowBand(buf, payloadOffset + done, n);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    decoded[filled + i] = codec.decode(buf.getByte(payloadOffset + done + i));
+                }
+            }
+            filled += n;
+            done += n;
+            if (filled == Codec.FRAME_SAMPLES) {
+                filled = 0;
+                char key = offer(tones.onFrame(decoded, 0), DtmfPath.INBAND, nowNs);
+                toneInPacket |= tones.toneSounding();
+                if (key != DtmfKey.NONE) {
+                    pressed = key;
+                }
             }
         }
-        for (int i = n; i < Codec.FRAME_SAMPLES; i++) {
-            decoded[i] = 0;
-        }
-        return offer(tones.onFrame(decoded, 0), DtmfPath.INBAND, nowNs);
+        return pressed;
     }
+
+    /** The longest packet searched, in samples: 60 ms, the most RFC 3551 lists for G.711. */
+    static final int MAX_PACKET_SAMPLES = 480;
 
     /**
      * G.722: the keys' tones (697–1633 Hz) are all in the low band, which is 8 kHz audio already, so
      * the detector needs no 16 kHz signal, nor the higher band: only the lower band's ADPCM is run, about
-     * half a full decode. The decoder follows the caller's stream packet by packet.
+     * half a full decode. The decoder follows the caller's stream packet by packet. Decodes {@code n}
+     * bytes into the block from {@link #filled} on.
      */
     private void decodeLowBand(ByteBuf buf, int payloadOffset, int n) {
         if (g722 == null) {
@@ -98,7 +129,7 @@ public final class DtmfReceiver {
         buf.getBytes(payloadOffset, encoded, 0, n);
         g722.decodeLowBand(encoded, 0, n, low);
         for (int i = 0; i < n; i++) {
-            decoded[i] = (short) Subbands.toMixScale(low[i]);
+            decoded[filled + i] = (short) Subbands.toMixScale(low[i]);
         }
     }
 
@@ -107,7 +138,7 @@ public final class DtmfReceiver {
      * listening in-band): a meeting leaves such audio out of its mix.
      */
     public boolean keyToneInAudio() {
-        return tones != null && tones.toneSounding();
+        return tones != null && (toneInPacket || tones.toneSounding());
     }
 
     /** A key that arrived in signalling (SIP INFO). */

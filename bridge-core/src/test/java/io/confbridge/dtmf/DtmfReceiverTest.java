@@ -6,6 +6,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -88,6 +90,71 @@ class DtmfReceiverTest {
             note(receiver.audio(buf, 0, Codec.FRAME_SAMPLES, f / 8 * MS));
         }
         assertEquals("42", pressed.toString());
+    }
+
+    /**
+     * Issue 11 §4 takes packets of 10 to 60 ms: tones are heard in all of them, in G.711 and G.722 alike,
+     * each press once. (They used to be searched for in each packet's first 20 ms alone, padded with
+     * silence: a 10 ms caller's tones came to the detector chopped, a 60 ms caller's two thirds missing.)
+     */
+    @ParameterizedTest(name = "{0} in {1} ms packets")
+    @CsvSource({"PCMU, 10", "PCMU, 20", "PCMU, 30", "PCMU, 40", "PCMU, 60",
+            "PCMA, 30", "G722, 10", "G722, 30", "G722, 60"})
+    void inBandTonesAreHeardWhateverThePacketTime(Codec codec, int packetMs) {
+        short[] narrow = new TestSignal().silence(40).tone('4', 80).silence(60).tone('2', 80).silence(60)
+                .tone('#', 60).silence(120).pcm();
+        byte[] encoded = new byte[narrow.length];
+        if (codec == Codec.G722) {
+            short[] wide = new short[2 * narrow.length];
+            for (int i = 0; i < narrow.length; i++) {
+                int next = i + 1 < narrow.length ? narrow[i + 1] : 0;
+                wide[2 * i] = narrow[i];
+                wide[2 * i + 1] = (short) ((narrow[i] + next) / 2);
+            }
+            new G722Encoder().encode(wide, 0, wide.length, encoded, 0);
+        } else {
+            for (int i = 0; i < narrow.length; i++) {
+                encoded[i] = codec.encode(narrow[i]);
+            }
+        }
+        DtmfReceiver receiver = new DtmfReceiver(codec, true);
+        receiver.startCounting();
+        int packet = 8 * packetMs;
+        ByteBuf payload = Unpooled.buffer(packet);
+        try {
+            for (int at = 0; at + packet <= encoded.length; at += packet) {
+                payload.clear().writeBytes(encoded, at, packet);
+                note(receiver.audio(payload, 0, packet, at / 8 * MS));
+            }
+        } finally {
+            payload.release();
+        }
+        assertEquals("42#", pressed.toString());
+    }
+
+    /** A 60 ms packet in which a key's tones end is still kept from the mix: its first 20 ms sounded. */
+    @Test
+    void aLongPacketInWhichTheTonesEndStillCarriesThem() {
+        short[] narrow = new TestSignal().silence(60).tone('5', 80).silence(100).pcm();
+        DtmfReceiver receiver = new DtmfReceiver(Codec.PCMU, true);
+        receiver.startCounting();
+        int packet = 8 * 60;
+        ByteBuf payload = Unpooled.buffer(packet);
+        StringBuilder carried = new StringBuilder();
+        try {
+            for (int at = 0; at + packet <= narrow.length; at += packet) {
+                payload.clear();
+                for (int i = 0; i < packet; i++) {
+                    payload.writeByte(Codec.PCMU.encode(narrow[at + i]));
+                }
+                note(receiver.audio(payload, 0, packet, at / 8 * MS));
+                carried.append(receiver.keyToneInAudio() ? 'T' : '-');
+            }
+        } finally {
+            payload.release();
+        }
+        assertEquals("5", pressed.toString());
+        assertEquals("-TT-", carried.toString(), "packets 60-120 ms (all tone) and 120-180 ms (20 ms of tone, then silence)");
     }
 
     @Test
