@@ -11,6 +11,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,6 +33,9 @@ import java.util.function.BooleanSupplier;
  *       replies go where it comes from (symmetric RTCP, RFC 4961, for callers behind NAT).</li>
  *   <li>The caller's reports about the bridge's stream give the loss and jitter the caller sees and the
  *       round-trip time (§6.4.1: arrival − LSR − DLSR). Malformed RTCP is dropped and counted.</li>
+ *   <li>RTCP is taken only from the caller's addresses (its SDP's, its {@code a=rtcp}'s, and the one its
+ *       RTP latched onto), any port. A stranger's is dropped and counted: one packet must neither move
+ *       where the reports go, nor rewrite the caller's figures, nor keep a dead call alive.</li>
  * </ol>
  * The interval is fixed rather than randomised (§6.3.1): a two-party session has no report implosion.
  */
@@ -76,6 +80,14 @@ public final class RtcpSession {
     private long reportsReceived;
     private long reportsSent;
     private long malformedDropped;
+    private long foreignDropped;
+    /**
+     * Where the caller's RTCP may come from: the addresses (not ports: a NAT maps the RTCP port as it
+     * likes) of its SDP, its {@code a=rtcp}, and the source its RTP latched onto. Null when unknown.
+     */
+    private InetAddress callerSdp;
+    private InetAddress callerRtcpAttribute;
+    private InetAddress callerLatched;
 
     /**
      * @param remoteRtp        the caller's RTP address from its SDP, or null when unknown
@@ -97,6 +109,8 @@ public final class RtcpSession {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         this.ownSsrcFallback = random.nextInt() & 0xFFFF_FFFFL;
         this.cname = ("confbridge-" + Long.toHexString(random.nextLong())).getBytes(StandardCharsets.US_ASCII);
+        this.callerSdp = remoteRtp != null && usable(remoteRtp) ? remoteRtp.getAddress() : null;
+        this.callerRtcpAttribute = remoteRtcp != null && usable(remoteRtcp) ? remoteRtcp.getAddress() : null;
         if (remoteRtcp != null && usable(remoteRtcp)) {
             this.remoteRtcp = remoteRtcp;
         } else if (remoteRtp != null && usable(remoteRtp)) {
@@ -127,9 +141,28 @@ public final class RtcpSession {
 
     /** A re-INVITE moved the caller's media. */
     public void update(InetSocketAddress newRemoteRtp) {
-        if (newRemoteRtp != null && usable(newRemoteRtp) && lastRtcpReceivedNs == 0) {
-            remoteRtcp = mux ? newRemoteRtp : new InetSocketAddress(newRemoteRtp.getAddress(), newRemoteRtp.getPort() + 1);
+        if (newRemoteRtp != null && usable(newRemoteRtp)) {
+            callerSdp = newRemoteRtp.getAddress();
+            if (lastRtcpReceivedNs == 0) {
+                remoteRtcp = mux ? newRemoteRtp : new InetSocketAddress(newRemoteRtp.getAddress(), newRemoteRtp.getPort() + 1);
+            }
         }
+    }
+
+    /** The caller's RTP latched onto {@code source} (symmetric RTP): its RTCP comes from that address too. */
+    public void callerLatched(InetSocketAddress source) {
+        callerLatched = source.getAddress();
+    }
+
+    /**
+     * Whether RTCP from {@code address} may be the caller's. When nothing is known of the caller yet, anyone's
+     * is taken, as symmetric RTCP must.
+     */
+    private boolean fromCaller(InetAddress address) {
+        if (callerSdp == null && callerRtcpAttribute == null && callerLatched == null) {
+            return true;
+        }
+        return address.equals(callerLatched) || address.equals(callerSdp) || address.equals(callerRtcpAttribute);
     }
 
     public void close() {
@@ -149,6 +182,11 @@ public final class RtcpSession {
 
     public long reportsReceived() {
         return reportsReceived;
+    }
+
+    /** RTCP from an address that is not the caller's, dropped unread. */
+    public long foreignDropped() {
+        return foreignDropped;
     }
 
     public long malformedDropped() {
@@ -181,7 +219,8 @@ public final class RtcpSession {
     /** For the call's closing log line. */
     public String summary() {
         return "RTCP " + reportsSent + " sent, " + reportsReceived + " received, " + malformedDropped
-                + " malformed; caller sees loss " + (peerFractionLost < 0 ? "?" : peerFractionLost * 100 / 256 + "%")
+                + " malformed" + (foreignDropped > 0 ? ", " + foreignDropped + " from strangers dropped" : "")
+                + "; caller sees loss " + (peerFractionLost < 0 ? "?" : peerFractionLost * 100 / 256 + "%")
                 + " (" + peerCumulativeLost + " lost), jitter " + peerJitterMs() + " ms, rtt "
                 + (rttMs < 0 ? "?" : rttMs + " ms") + "; we see " + reception.cumulativeLost() + " lost, jitter "
                 + reception.jitter() * 1000 / clockRate + " ms";
@@ -244,6 +283,12 @@ public final class RtcpSession {
 
     /** One RTCP datagram from the caller; never throws. */
     void onRtcp(ByteBuf buf, InetSocketAddress sender, long nowNs) {
+        if (sender != null && !fromCaller(sender.getAddress())) {
+            // A stranger's RTCP must not redirect our reports, rewrite the caller's figures, nor keep a dead
+            // call alive: dropped, and counted.
+            foreignDropped++;
+            return;
+        }
         int offset = buf.readerIndex();
         int length = buf.readableBytes();
         if (!RtcpPacket.compoundValid(buf, offset, length)) {

@@ -693,6 +693,9 @@ public final class RtpSession {
         }
         latched = source;
         latchedSsrc = ssrc;
+        if (rtcp != null) {
+            rtcp.callerLatched(source);
+        }
         candidate = null;
         candidateRun = 0;
         latches++;

@@ -94,6 +94,74 @@ class RtcpSessionTest {
         }
     }
 
+    /** A valid compound: an RR with no blocks, then the SDES CNAME. */
+    private static ByteBuf receiverReport() {
+        ByteBuf rr = Unpooled.buffer();
+        RtcpPacket.writeReportHeader(rr, false, 0, 0x5555_0001L, 0, 0, 0, 0);
+        RtcpPacket.writeSdesCname(rr, 0x5555_0001L, "x@y".getBytes());
+        return rr;
+    }
+
+    /** Where the next report goes. */
+    private static InetSocketAddress nextReportTo(RtcpSession session, EmbeddedChannel rtcpChannel) {
+        session.sendReport();
+        DatagramPacket report = rtcpChannel.readOutbound();
+        try {
+            return report.recipient();
+        } finally {
+            report.release();
+        }
+    }
+
+    /**
+     * RTCP from an address that is none of the caller's moves nothing: not where the reports go, not the
+     * caller's figures, not its liveness. From the caller's address on another port (its NAT's RTCP
+     * mapping) it is the caller's.
+     */
+    @Test
+    void aStrangersRtcpIsDroppedAndCountedAndTheCallersIsTakenFromAnyPort() {
+        RtcpSession session = new RtcpSession(CALLER, null, false, 0);
+        EmbeddedChannel rtpChannel = new EmbeddedChannel();
+        EmbeddedChannel rtcpChannel = new EmbeddedChannel(session.rtcpHandler());
+        session.start(rtpChannel, rtcpChannel, () -> true);
+        try {
+            InetSocketAddress stranger = new InetSocketAddress("127.0.0.66", 40001);
+            rtcpChannel.writeInbound(new DatagramPacket(receiverReport(), new InetSocketAddress(0), stranger));
+            assertEquals(1, session.foreignDropped());
+            assertEquals(0, session.reportsReceived());
+            assertEquals(0, session.lastRtcpReceivedNs(), "a stranger's RTCP is no sign of life");
+            assertEquals(new InetSocketAddress("127.0.0.1", 40001), nextReportTo(session, rtcpChannel));
+            assertTrue(session.summary().contains("1 from strangers dropped"), session.summary());
+
+            InetSocketAddress callerNat = new InetSocketAddress("127.0.0.1", 50123);
+            rtcpChannel.writeInbound(new DatagramPacket(receiverReport(), new InetSocketAddress(0), callerNat));
+            assertEquals(1, session.reportsReceived());
+            assertEquals(callerNat, nextReportTo(session, rtcpChannel), "symmetric RTCP");
+        } finally {
+            session.close();
+            rtpChannel.finishAndReleaseAll();
+            rtcpChannel.finishAndReleaseAll();
+        }
+    }
+
+    /** A caller behind NAT: its SDP says a private address, its RTP and RTCP come from the NAT's public one. */
+    @Test
+    void rtcpFromWhereTheCallersRtpLatchedIsTheCallers() {
+        InetSocketAddress privateSdp = new InetSocketAddress("10.0.0.5", 40000);
+        RtcpSession session = new RtcpSession(privateSdp, null, false, 0);
+        EmbeddedChannel rtcpChannel = new EmbeddedChannel(session.rtcpHandler());
+        try {
+            InetSocketAddress natRtcp = new InetSocketAddress("127.0.0.7", 61001);
+            rtcpChannel.writeInbound(new DatagramPacket(receiverReport(), new InetSocketAddress(0), natRtcp));
+            assertEquals(1, session.foreignDropped(), "before the RTP latched, the NAT's address is nobody's");
+            session.callerLatched(new InetSocketAddress("127.0.0.7", 61000));
+            rtcpChannel.writeInbound(new DatagramPacket(receiverReport(), new InetSocketAddress(0), natRtcp));
+            assertEquals(1, session.reportsReceived());
+        } finally {
+            rtcpChannel.finishAndReleaseAll();
+        }
+    }
+
     @Test
     void malformedRtcpIsCountedNotThrown() {
         RtcpSession session = new RtcpSession(CALLER, null, false, 0);
