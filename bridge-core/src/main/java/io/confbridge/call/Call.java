@@ -370,6 +370,12 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
     private void logSummary(double jitterS) {
         long durationMs = (System.nanoTime() - startedNs) / 1_000_000;
         long lost = lost();
+        // What the caller's RTCP said of the bridge's stream (issue 8 §5): -1 for what it never told.
+        int fraction = rtcp.peerFractionLost();
+        long callerLossPercent = fraction < 0 ? -1 : fraction * 100L / 256;
+        String callerView = fraction < 0 ? "no report from the caller"
+                : "caller sees loss " + callerLossPercent + "% jitter " + rtcp.peerJitterMs() + " ms, rtt "
+                + (rtcp.rttMs() < 0 ? "?" : rtcp.rttMs() + " ms");
         putMdc();
         log.atInfo()
                 .addKeyValue("durationMs", durationMs)
@@ -379,11 +385,14 @@ final class Call implements CallHandle, BridgeMetrics.RtpCounts {
                 .addKeyValue("packetsOut", rtp.packetsSent())
                 .addKeyValue("packetsLost", lost)
                 .addKeyValue("jitterMs", jitterS * 1000)
+                .addKeyValue("callerLossPercent", callerLossPercent)
+                .addKeyValue("callerJitterMs", rtcp.peerJitterMs())
+                .addKeyValue("rttMs", rtcp.rttMs())
                 .addKeyValue("endReason", endReason)
                 .addKeyValue("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
-                .log("call summary: {} ms, stages {}, {}, packets in {} out {} lost {}, jitter {} ms, ended: {}",
+                .log("call summary: {} ms, stages {}, {}, packets in {} out {} lost {}, jitter {} ms, {}, ended: {}",
                         durationMs, stagesVisited, rtp.codec(), rtp.packetsReceived(), rtp.packetsSent(), lost,
-                        String.format(java.util.Locale.ROOT, "%.1f", jitterS * 1000), endReason);
+                        String.format(java.util.Locale.ROOT, "%.1f", jitterS * 1000), callerView, endReason);
         clearMdc();
     }
 

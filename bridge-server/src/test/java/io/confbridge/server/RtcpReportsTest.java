@@ -86,6 +86,11 @@ class RtcpReportsTest {
                 assertTrue(line.contains("caller sees loss 25% (7 lost), jitter 10 ms, rtt "), line);
                 assertTrue(line.matches(".*rtt \\d+ ms.*"), line);
                 assertTrue(line.contains("1 received, 1 malformed"), line);
+                // And in the one INFO line per call that operators read (issue 8 §5).
+                await("the call summary").atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream()
+                        .anyMatch(l -> l.contains("call summary")));
+                String summary = logs.lines().stream().filter(l -> l.contains("call summary")).findFirst().orElseThrow();
+                assertTrue(summary.matches(".*caller sees loss 25% jitter 10 ms, rtt \\d+ ms.*"), summary);
             } finally {
                 caller.close();
             }

@@ -94,7 +94,8 @@ class JsonLogTest {
         JsonNode summary = lines.stream().filter(l -> l.path("message").asText().startsWith("call summary"))
                 .findFirst().orElseThrow();
         for (String field : new String[] {"callId", "conferenceId", "stage", "durationMs", "stages", "codec",
-                "packetsIn", "packetsOut", "packetsLost", "jitterMs", "endReason"}) {
+                "packetsIn", "packetsOut", "packetsLost", "jitterMs", "callerLossPercent", "callerJitterMs", "rttMs",
+                "endReason"}) {
             assertTrue(summary.has(field), "summary has " + field + ": " + summary);
         }
         assertEquals(meeting.conferenceId(), summary.get("conferenceId").asText());
