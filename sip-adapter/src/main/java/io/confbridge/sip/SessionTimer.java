@@ -203,7 +203,7 @@ final class SessionTimer {
             sip.addHeader(invite, SESSION_EXPIRES, terms.seconds() + ";refresher=uas");
             sip.addHeader(invite, "Supported", TIMER);
             if (invite.getHeader("Contact") == null) {
-                sip.addContact(invite, SipMessaging.transportOf(invite));
+                sip.addContact(invite, SipMessaging.transportOf(invite), dialog.isSecure());
             }
             if (sdp != null) {
                 sip.setSdp(invite, sdp);

@@ -260,7 +260,8 @@ final class SipCall implements CallSignalling {
             } else {
                 ringing = sip.response(Response.RINGING, inviteTransaction.getRequest(), localTag);
             }
-            sip.addContact(ringing, SipMessaging.transportOf(inviteTransaction.getRequest()));
+            sip.addContact(ringing, SipMessaging.transportOf(inviteTransaction.getRequest()),
+                    SipMessaging.sipsDialog(inviteTransaction.getRequest()));
             if (reliable) {
                 synchronized (this) {
                     awaitingPrack = true; // before sending: the PRACK may come back at once

@@ -551,7 +551,7 @@ final class SipEventRouter implements SipListenerExt {
             return;
         }
         Response ok = sip.response(Response.OK, request);
-        sip.addContact(ok, SipMessaging.transportOf(request));
+        sip.addContact(ok, SipMessaging.transportOf(request), SipMessaging.sipsDialog(request));
         exchange.respond(refreshed(call, sessionAsk, ok));
     }
 

@@ -16,6 +16,7 @@ import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.ExpiresHeader;
 import javax.sip.header.HeaderFactory;
+import javax.sip.header.RecordRouteHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Message;
@@ -99,7 +100,7 @@ final class SipMessaging {
      */
     Response okWithSdp(Request invite, String localTag, String sdp) throws ParseException {
         Response ok = response(Response.OK, invite, localTag);
-        addContact(ok, transportOf(invite));
+        addContact(ok, transportOf(invite), sipsDialog(invite));
         addAllow(ok);
         setSdp(ok, sdp);
         return ok;
@@ -176,12 +177,38 @@ final class SipMessaging {
         this.tlsPort = port;
     }
 
-    void addContact(Message message, String transport) throws ParseException {
+    /**
+     * Contact for a dialog: on the transport the request came over, or with {@code sips} (a SIPS dialog,
+     * {@link #sipsDialog}, and TLS is on) a {@code sips:} URI of the TLS port, as RFC 3261 §12.1.1 requires;
+     * no transport parameter then, since {@code sips} says TLS (RFC 5630 §3.2).
+     */
+    void addContact(Message message, String transport, boolean sips) throws ParseException {
         SipURI uri = addresses.createSipURI(null, uriHost(advertisedHost));
-        uri.setPort("tls".equals(transport) && tlsPort > 0 ? tlsPort : advertisedPort);
-        uri.setTransportParam(transport);
+        if (sips && tlsPort > 0) {
+            uri.setSecure(true);
+            uri.setPort(tlsPort);
+        } else {
+            uri.setPort("tls".equals(transport) && tlsPort > 0 ? tlsPort : advertisedPort);
+            uri.setTransportParam(transport);
+        }
         Address address = addresses.createAddress(uri);
         message.addHeader(headers.createContactHeader(address));
+    }
+
+    /**
+     * Whether the dialog this request starts (or runs in) is a SIPS one, RFC 3261 §12.1.1: a {@code sips:}
+     * Request-URI, or top Record-Route, or, with no Record-Route, Contact.
+     */
+    static boolean sipsDialog(Request request) {
+        if (request.getRequestURI() instanceof SipURI target && target.isSecure()) {
+            return true;
+        }
+        if (request.getHeader(RecordRouteHeader.NAME) instanceof RecordRouteHeader route) {
+            return route.getAddress().getURI() instanceof SipURI routeUri && routeUri.isSecure();
+        }
+        return request.getHeader(ContactHeader.NAME) instanceof ContactHeader contact
+                && contact.getAddress() != null
+                && contact.getAddress().getURI() instanceof SipURI contactUri && contactUri.isSecure();
     }
 
     void setSdp(Message message, String sdp) throws ParseException {

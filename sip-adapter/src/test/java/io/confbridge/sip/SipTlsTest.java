@@ -29,6 +29,7 @@ import java.util.List;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,6 +121,23 @@ class SipTlsTest {
         client.send(dialog.bye());
         client.awaitResponse(200, "BYE", dialog.callId());
         await().atMost(WAIT).until(() -> acceptor.handle(dialog.callId()).remoteHangUps.get() == 1);
+    }
+
+    /** RFC 3261 §12.1.1: a dialog started with a {@code sips:} Request-URI gets a {@code sips:} Contact. */
+    @Test
+    void aSipsCallGetsASipsContactAndRunsOverTls() throws Exception {
+        startSelfSigned();
+        SipTestClient client = client(SipTestClient.tls(tlsPort, certificate(certificateFile())));
+        TestDialog dialog = client.dialog("4711001").sips();
+        client.send(dialog.invite(OFFER));
+        SipMessage ok = client.awaitResponse(200, "INVITE", dialog.callId());
+        String contact = ok.header("Contact").orElseThrow();
+        assertTrue(contact.contains("<sips:127.0.0.1:" + tlsPort), contact);
+        assertFalse(contact.contains("transport="), contact);
+        client.send(dialog.ack(ok));
+        await().atMost(WAIT).until(() -> acceptor.handle(dialog.callId()).starts.get() == 1);
+        client.send(dialog.bye());
+        client.awaitResponse(200, "BYE", dialog.callId());
     }
 
     @Test

@@ -24,6 +24,7 @@ public final class TestDialog {
     private long inviteCseq;
     /** The host:port this side claims in Via and Contact; its own socket's when null. */
     private String advertised;
+    private boolean sips;
 
     TestDialog(SipTestClient client, String requestUser) {
         this.client = client;
@@ -46,6 +47,12 @@ public final class TestDialog {
         return this;
     }
 
+    /** Dials {@code sips:} URIs (RFC 3261 §26.2), with a {@code sips:} Contact: TLS on every hop. */
+    public synchronized TestDialog sips() {
+        this.sips = true;
+        return this;
+    }
+
     /** The display name in From. */
     public synchronized TestDialog displayName(String name) {
         this.displayName = name;
@@ -54,6 +61,9 @@ public final class TestDialog {
 
     /** The Request-URI of this dialog's out-of-dialog requests, as an Authorization {@code uri}. */
     public String requestUri() {
+        if (sips) {
+            return "sips:" + requestUser + "@" + client.uriHost() + ":" + client.serverPort();
+        }
         return "sip:" + requestUser + "@" + client.uriHost() + ":" + client.serverPort() + ";transport=" + client.transport().toLowerCase();
     }
 
@@ -162,7 +172,11 @@ public final class TestDialog {
         sb.append("Call-ID: ").append(callId).append("\r\n");
         sb.append("CSeq: ").append(cseqNumber).append(' ').append(cseqMethod).append("\r\n");
         if (!"CANCEL".equals(method) && !"BYE".equals(method)) {
-            sb.append("Contact: <sip:").append(fromUser).append('@').append(sentBy).append(";transport=").append(transport.toLowerCase()).append(">\r\n");
+            if (sips) {
+                sb.append("Contact: <sips:").append(fromUser).append('@').append(sentBy).append(">\r\n");
+            } else {
+                sb.append("Contact: <sip:").append(fromUser).append('@').append(sentBy).append(";transport=").append(transport.toLowerCase()).append(">\r\n");
+            }
         }
         sb.append("User-Agent: confbridge-test\r\n");
         sb.append(extraHeaders);
