@@ -407,6 +407,11 @@ public final class ConfigLoader {
         String advertised = values.string("sip.advertisedAddress");
         if (!advertised.isEmpty()) {
             advertised = NetworkAddresses.advertisable("sip.advertisedAddress", advertised);
+        } else if (NetworkAddresses.isWildcard(sipBind)) {
+            // The advertised address defaults to the bind address, and Contact and SDP cannot say 0.0.0.0.
+            throw new ConfigException("sip.advertisedAddress", "is needed when sip.bindAddress is the wildcard "
+                    + sipBind + ", which callers cannot send to; expected the IP address or host name callers"
+                    + " reach the bridge at");
         }
         var sip = new BridgeConfig.SipConfig(
                 sipBind,
@@ -444,6 +449,9 @@ public final class ConfigLoader {
                 values.string("rtp.latching").equals("auto"),
                 positiveAtLeast("rtp.inactivityTimeoutMs", values.longValue("rtp.inactivityTimeoutMs"), 1_000),
                 codecList("rtp.codecs", values.string("rtp.codecs")));
+
+        NetworkAddresses.rtpReachableAt("rtp.bindAddress", rtp.bindAddress(),
+                advertised.isEmpty() ? "sip.bindAddress" : "sip.advertisedAddress", sip.advertisedAddress());
 
         String promptDir = values.string("ivr.promptDir");
         if (!promptDir.isEmpty()) {

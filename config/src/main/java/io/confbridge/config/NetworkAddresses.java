@@ -62,6 +62,35 @@ final class NetworkAddresses {
         return value;
     }
 
+    /**
+     * Checks that RTP bound on {@code rtpBind} can receive what callers send to {@code sdpAddress}, the
+     * address the SDP answer gives them: an IPv6 SDP address needs an IPv6 RTP address (or {@code ::});
+     * an IPv4 one needs IPv4, or {@code ::}, which takes both. A host name is not checked (it may
+     * resolve to either). Otherwise callers would be answered, and never heard.
+     */
+    static void rtpReachableAt(String rtpBindKey, String rtpBind, String sdpKey, String sdpAddress) {
+        InetAddress sdp = literal(sdpKey, sdpAddress);
+        InetAddress rtp = literal(rtpBindKey, rtpBind);
+        if (sdp == null || rtp == null) {
+            return;
+        }
+        boolean sdpV6 = sdp instanceof java.net.Inet6Address;
+        boolean rtpV6 = rtp instanceof java.net.Inet6Address;
+        if (sdpV6 == rtpV6 || (rtpV6 && rtp.isAnyLocalAddress())) {
+            return;
+        }
+        throw new ConfigException(rtpBindKey, "\"" + rtpBind + "\" is an IPv" + (rtpV6 ? 6 : 4) + " address, but callers"
+                + " are told to send their audio to " + sdpAddress + " (" + sdpKey + "), an IPv" + (sdpV6 ? 6 : 4)
+                + " one, where no RTP would listen; expected an IPv" + (sdpV6 ? 6 : 4) + " address of this machine"
+                + (sdpV6 ? " or ::" : ", 0.0.0.0 or ::"));
+    }
+
+    /** Whether a checked bind address is a wildcard, 0.0.0.0 or ::. */
+    static boolean isWildcard(String bindable) {
+        InetAddress address = literal("", bindable);
+        return address != null && address.isAnyLocalAddress();
+    }
+
     /** A host the bridge connects to later (the SMTP server): a literal or a host name. */
     static String remoteHost(String key, String value) {
         if (literal(key, value) == null) {

@@ -578,11 +578,24 @@ class ConfigLoaderTest {
                     () -> ConfigLoader.load(null, Map.of("admin.bindAddress", bad)), bad).key());
         }
 
-        BridgeConfig c = ConfigLoader.load(null, Map.of(
-                "sip.bindAddress", "0.0.0.0", "rtp.bindAddress", "::1", "admin.bindAddress", "localhost"));
+        BridgeConfig c = ConfigLoader.load(null, Map.of("sip.bindAddress", "0.0.0.0", "sip.advertisedAddress",
+                "::1", "rtp.bindAddress", "::1", "admin.bindAddress", "localhost"));
         assertEquals("0.0.0.0", c.sip().bindAddress());
         assertEquals("::1", c.rtp().bindAddress());
         assertEquals("localhost", c.admin().bindAddress());
+    }
+
+    /** SIP on a wildcard: Contact and SDP need the address callers reach the bridge at, which only the operator knows. */
+    @Test
+    void aWildcardSipBindAddressNeedsAnAdvertisedAddress() {
+        for (String wildcard : new String[] {"0.0.0.0", "::"}) {
+            ConfigException refused = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.load(null, Map.of("sip.bindAddress", wildcard)));
+            assertEquals("sip.advertisedAddress", refused.key());
+            assertTrue(refused.getMessage().contains("wildcard " + wildcard), refused.getMessage());
+        }
+        assertEquals("192.0.2.10", ConfigLoader.load(null, Map.of("sip.bindAddress", "0.0.0.0",
+                "sip.advertisedAddress", "192.0.2.10", "rtp.bindAddress", "0.0.0.0")).sip().advertisedAddress());
     }
 
     @Test
