@@ -1,5 +1,7 @@
 package io.confbridge.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.confbridge.server.support.ClusterNodes;
 import io.confbridge.server.support.RunningBridge;
 import io.confbridge.server.support.RunningKamailio;
@@ -30,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * PATH; skipped without them, failing under {@code CI=true}.
  */
 class KamailioFrontTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Past a few probes: by then Kamailio has marked a dead or draining node down. */
     private static final Duration PROBED = Duration.ofSeconds(3L * RunningKamailio.PING_INTERVAL_S + 1);
     /** A call that went straight to a live node: well inside the time Kamailio waits before failing over. */
@@ -81,6 +84,32 @@ class KamailioFrontTest {
             // Hashing on the Request-URI user: one meeting's callers land on one node.
             assertTrue(participants(node2, id) == 20 || participants(node3, id) == 20,
                     "node 2 has " + participants(node2, id) + ", node 3 " + participants(node3, id));
+        }
+    }
+
+    /**
+     * Callers of the voice menu (the IVR entry user) are spread over the nodes in turn, not hashed onto one;
+     * {@code GET /api/nodes} counts each node's calls in progress.
+     */
+    @Test
+    void voiceMenuCallersAreSpreadOverTheNodesAndEachNodeCountsItsCalls(@TempDir Path dir2, @TempDir Path dir3,
+                                                                        @TempDir Path kamDir) throws Exception {
+        schema = PostgresTestSchema.createOrSkipOutsideCi("kamailio_");
+        try (RunningBridge node2 = node(dir2, "node-2", "127.0.0.2", null);
+             RunningBridge node3 = node(dir3, "node-3", "127.0.0.3", node2);
+             RunningKamailio kamailio = RunningKamailio.start(kamDir, "127.0.0.2:" + node2.sipPort(),
+                     "127.0.0.3:" + node3.sipPort())) {
+            for (int i = 0; i < 10; i++) {
+                assertEquals(200, throughKamailio(kamailio, "menu-" + i).dial("bridge"), "menu caller " + i);
+            }
+            await("both nodes hold voice-menu calls, and say so in the nodes table").atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> {
+                        JsonNode nodes = JSON.readTree(node2.admin("GET", "/api/nodes", null).body()).get("nodes");
+                        int calls2 = nodes.get(0).get("calls").asInt();
+                        int calls3 = nodes.get(1).get("calls").asInt();
+                        assertEquals(10, calls2 + calls3, nodes.toString());
+                        assertTrue(calls2 >= 3 && calls3 >= 3, "in turn, not hashed onto one node: " + nodes);
+                    });
         }
     }
 
