@@ -126,10 +126,14 @@ public final class ParticipantAudio {
      */
     private volatile long keyToneNs;
     /**
-     * How long a participant stays out of the mix after the last sign of a key: the frames already in
-     * the jitter buffer (its depth) and the tone's decay, so the tail of a key is not heard either.
+     * How long a participant stays out of the mix after the last sign of a key, beyond the frames still
+     * in its jitter buffer then: the tone's decay, so the tail of a key is not heard either.
      */
-    static final long KEY_TONE_HANGOVER_NS = 120_000_000L;
+    static final long KEY_TONE_TAIL_NS = 80_000_000L;
+    /** One frame of the jitter buffer: 20 ms. */
+    private static final long FRAME_NS = 20_000_000L;
+    /** The least time out of the mix after a key: the tail and the least jitter buffer depth (2 frames). */
+    static final long KEY_TONE_HANGOVER_NS = KEY_TONE_TAIL_NS + ParticipantAudio.MIN_DEPTH_FRAMES * FRAME_NS;
 
     /**
      * The leg of another node of the cluster holding part of the same meeting (issue 12 §3): its audio is
@@ -533,7 +537,12 @@ public final class ParticipantAudio {
     /** Whether a key's tone was heard recently enough that this participant's audio is left out. */
     boolean keyToneAt(long nowNs) {
         long at = keyToneNs;
-        return at != 0 && nowNs - at < KEY_TONE_HANGOVER_NS;
+        if (at == 0) {
+            return false;
+        }
+        // A key is detected as its packets arrive, and played a jitter buffer's depth later: the hangover
+        // runs from then, so a caller on a deep buffer (up to 200 ms) has no tail of the key heard either.
+        return nowNs - at < KEY_TONE_TAIL_NS + heard.depthFrames() * FRAME_NS;
     }
 
     public void muted(boolean muted) {

@@ -167,6 +167,25 @@ class MixerTest {
         assertTrue(!typist.keyToneAt(now + ParticipantAudio.KEY_TONE_HANGOVER_NS), "heard again after the hangover");
     }
 
+    /**
+     * A key is detected as its packets arrive and heard a jitter buffer's depth later: a caller on a deep
+     * buffer stays out of the mix for that depth beyond the tail, or the key's last frames would be heard.
+     */
+    @Test
+    void aTypistOnADeepJitterBufferStaysOutOfTheMixUntilItsBufferedFramesHavePlayed() {
+        ParticipantAudio typist = new ParticipantAudio(Codec.PCMU);
+        packet.clear().writeZero(N);
+        typist.received(1, packet, 0, N, 320); // 40 ms of jitter: 1 + 4 × 2 = 9 frames deep
+        assertEquals(180, typist.jitterBufferDepthMs());
+        long now = 5_000_000_000L;
+        typist.keyToneHeard(now);
+        long played = ParticipantAudio.KEY_TONE_TAIL_NS + 180_000_000L;
+        assertTrue(ParticipantAudio.KEY_TONE_HANGOVER_NS < played, "the least hangover would cut the tail short");
+        assertTrue(typist.keyToneAt(now + ParticipantAudio.KEY_TONE_HANGOVER_NS), "out while its frames still play");
+        assertTrue(typist.keyToneAt(now + played - 1));
+        assertTrue(!typist.keyToneAt(now + played), "heard again once they and the tail have played");
+    }
+
     @Test
     void theTalkersListenerHearsOnlyChangesOfTheSet() {
         ParticipantAudio a = new ParticipantAudio(Codec.PCMU);
