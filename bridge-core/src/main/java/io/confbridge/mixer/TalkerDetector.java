@@ -8,7 +8,7 @@ import io.confbridge.codec.Codec;
  * <p>A frame is voice when its energy stands {@link #ABOVE_FLOOR_DB} above the participant's own
  * noise floor and above an absolute minimum. The floor follows the quietest frames quickly and rises
  * slowly ({@link #FLOOR_RISE_DB_PER_TICK}), so a steady sound (a fan, a hum, music from a phone put
- * on hold into the meeting) becomes floor within seconds while speech, which has pauses, stays
+ * on hold into the meeting) becomes floor within 20 s at most while speech, which has pauses, stays
  * above it. After the last voiced frame the participant stays a talker for {@link #HANGOVER_TICKS},
  * so the ends of words and the gaps between them are not cut.
  *
