@@ -260,7 +260,9 @@ public final class ConfigLoader {
             if (BY_ENV_FORM.containsKey(envForm(name.substring(ENV_PREFIX.length())))) {
                 overrides.put(name, value);
             } else {
-                warnings.accept(name + " is not a setting and is ignored; the closest name is " + closestName(upper));
+                String replaced = replacedByEnvName(name);
+                warnings.accept(name + " is not a setting and is ignored; "
+                        + (replaced != null ? replaced : "the closest name is " + closestName(upper)));
             }
         });
         return load(fileOrNull, overrides);
@@ -289,6 +291,10 @@ public final class ConfigLoader {
     private static Setting lookupOverride(String name) {
         if (name.toUpperCase(Locale.ROOT).startsWith(ENV_PREFIX)) {
             Setting s = BY_ENV_FORM.get(envForm(name.substring(ENV_PREFIX.length())));
+            String replaced = replacedByEnvName(name);
+            if (s == null && replaced != null) {
+                throw new ConfigException(name, replaced);
+            }
             if (s == null) {
                 throw new ConfigException(name, "unknown environment setting; known names are "
                         + String.join(", ", SETTINGS.stream().map(Setting::envName).toList()));
@@ -336,7 +342,26 @@ public final class ConfigLoader {
         return languages;
     }
 
+    /**
+     * Keys that were replaced, by their lower-case form: what to write instead. A config written for an
+     * older bridge then says what to change, not only that the key is unknown.
+     */
+    private static final Map<String, String> REPLACED = Map.of(
+            "rtp.symmetriclatching", "replaced by rtp.latching: auto (the default, symmetric RTP for callers"
+                    + " behind NAT) or off; remove rtp.symmetricLatching");
+
+    /** What replaced the key a {@code BRIDGE_*} name stands for, or null. */
+    private static String replacedByEnvName(String name) {
+        String form = envForm(name.substring(ENV_PREFIX.length()));
+        return REPLACED.keySet().stream().filter(k -> envForm(k).equals(form)).map(REPLACED::get)
+                .findFirst().orElse(null);
+    }
+
     private static ConfigException unknownKey(String key, Setting caseMismatch) {
+        String replaced = REPLACED.get(key.toLowerCase(Locale.ROOT));
+        if (replaced != null) {
+            return new ConfigException(key, replaced);
+        }
         if (caseMismatch != null) {
             return new ConfigException(key, "unknown key; did you mean " + caseMismatch.key() + "?");
         }

@@ -250,9 +250,18 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(null, Map.of("rtp.latching", "on")));
         assertEquals("rtp.latching", wrong.key());
         assertTrue(wrong.getMessage().contains("auto, off"), wrong.getMessage());
+        // The old key, in a file or the environment, says what replaced it.
         ConfigException old = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("BRIDGE_RTP_SYMMETRICLATCHING", "true")));
         assertTrue(old.getMessage().contains("SYMMETRICLATCHING"), old.getMessage());
+        assertTrue(old.getMessage().contains("replaced by rtp.latching"), old.getMessage());
+        ConfigException inFile = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("rtp.symmetricLatching", "true")));
+        assertEquals("rtp.symmetricLatching", inFile.key());
+        assertTrue(inFile.getMessage().contains("replaced by rtp.latching"), inFile.getMessage());
+        List<String> warnings = new ArrayList<>();
+        ConfigLoader.fromEnvironment(null, Map.of("BRIDGE_RTP_SYMMETRIC_LATCHING", "true"), warnings::add);
+        assertTrue(warnings.size() == 1 && warnings.get(0).contains("replaced by rtp.latching"), warnings.toString());
     }
 
     @Test
