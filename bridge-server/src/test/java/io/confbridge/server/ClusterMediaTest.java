@@ -4,6 +4,7 @@ import io.confbridge.codec.Codec;
 import io.confbridge.codec.G722Encoder;
 import io.confbridge.server.support.ClusterNodes;
 import io.confbridge.server.support.RunningBridge;
+import io.confbridge.server.support.SdpOffer;
 import io.confbridge.server.support.TestMeeting;
 import io.confbridge.server.support.TestPhone;
 import io.confbridge.store.support.PostgresTestSchema;
@@ -134,6 +135,32 @@ class ClusterMediaTest {
             await("node 3's part is gone from the table").atMost(IVR_STEP).until(() -> mediaPort(id, "node-3") == 0);
             await("the caller hears nobody").atMost(IVR_STEP)
                     .until(() -> caller.toneLevel(1000, TONE_WINDOW) < TONE_ABSENT);
+        }
+    }
+
+    /**
+     * The legs carry a wideband codec (issue 12 §3): a 5 kHz tone, above anything G.711 carries, from a
+     * G.722 talker on node 3 reaches a G.722 listener on node 2.
+     */
+    @Test
+    void aWidebandToneCrossesTheNodes(@TempDir Path dir2, @TempDir Path dir3) throws Exception {
+        schema = PostgresTestSchema.createOrSkipOutsideCi("cascade_");
+        try (RunningBridge node2 = node(dir2, "node-2", "127.0.0.2", null);
+             RunningBridge node3 = node(dir3, "node-3", "127.0.0.3", node2)) {
+            String id = node2.newMeeting(false).conferenceId();
+            TestPhone listener = node2.newPhone("wide-ear");
+            assertEquals(200, listener.dial(id, SdpOffer.G722_ONLY));
+            listener.startSilence();
+            TestPhone talker = node3.newPhone("wide-talker");
+            assertEquals(200, talker.dial(id, SdpOffer.G722_ONLY));
+            talker.startSilence();
+            await("one in the meeting on each node").atMost(IVR_STEP)
+                    .until(() -> node2.status(id).participantCount() == 1 && node3.status(id).participantCount() == 1);
+
+            talker.startTone(5000, TONE_DBFS);
+            await("the listener on node 2 hears the 5 kHz from node 3").atMost(IVR_STEP)
+                    .untilAsserted(() -> assertTrue(listener.toneLevel(5000, TONE_WINDOW) > TONE_PRESENT,
+                            "5 kHz level at the listener " + listener.toneLevel(5000, TONE_WINDOW)));
         }
     }
 
