@@ -25,9 +25,14 @@ import java.lang.ref.Cleaner;
  * stack), so the few setup-time ctl calls use the interface mapping, which knows varargs.
  *
  * <h2>Which libopus</h2>
- * By default the copy in the opus-java-natives jar ({@code /natives/<platform>/libopus.so}, libopus
- * 1.1.2), extracted to a temporary file. {@code -Dopus.lib=/path/to/libopus.so.0} (the property
- * opus-java-api uses too) picks a library on disk instead, for example a distribution's newer libopus.
+ * <ol>
+ *   <li>{@code -Dopus.lib=/path/to/libopus.so.0} (the property opus-java-api uses too): that file.</li>
+ *   <li>Else the system's libopus, where a distribution installs it ({@link #SYSTEM_PATHS}): it decodes
+ *       what strangers send, so the copy the distribution keeps patched is the one to run (Debian 12's
+ *       is 1.3.1, with RFC 8251's decoder fixes).</li>
+ *   <li>Else, or with {@code -Dopus.lib=bundled}, the copy in the opus-java-natives jar
+ *       ({@code /natives/<platform>/libopus.so}, libopus 1.1.2 of 2015), extracted to a temporary file.</li>
+ * </ol>
  * Both bindings open the same file, so the process holds one copy. opus-java-api's own
  * {@code OpusLibrary.loadFromJar()} is not used: it {@code System.load}s its extracted copy under a name
  * it does not expose and points the property at the resource, so JNA would extract and map a second
@@ -42,6 +47,15 @@ final class OpusNative {
     static final Cleaner CLEANER = Cleaner.create();
 
     private static final String PROPERTY = "opus.lib";
+    /** {@code -Dopus.lib=bundled}: the jar's copy even where the system has one. */
+    private static final String BUNDLED = "bundled";
+    /** Where distributions put libopus's runtime library (Debian and Ubuntu multiarch, Fedora, others). */
+    static final String[] SYSTEM_PATHS = {
+            "/usr/lib/x86_64-linux-gnu/libopus.so.0", "/usr/lib/aarch64-linux-gnu/libopus.so.0",
+            "/usr/lib64/libopus.so.0", "/usr/lib/libopus.so.0", "/usr/local/lib/libopus.so.0",
+            "/opt/homebrew/lib/libopus.0.dylib", "/usr/local/lib/libopus.0.dylib"};
+    /** Whether the library loaded is the jar's copy. Set by {@link #load()}, before {@link #PATH}. */
+    private static boolean bundled;
     static final String PATH = load();
 
     static {
@@ -49,6 +63,11 @@ final class OpusNative {
     }
 
     private OpusNative() {
+    }
+
+    /** Whether the library in use is the jar's copy (libopus 1.1.2) rather than one on disk. */
+    static boolean bundled() {
+        return PATH != null && bundled;
     }
 
     static native Pointer opus_encoder_create(int fs, int channels, int application, int[] error);
@@ -115,10 +134,19 @@ final class OpusNative {
 
     private static String load() {
         String configured = System.getProperty(PROPERTY);
-        String path;
+        String path = null;
         if (configured != null && new File(configured).isFile()) {
             path = configured;
-        } else {
+        } else if (!BUNDLED.equals(configured)) {
+            for (String candidate : SYSTEM_PATHS) {
+                if (new File(candidate).isFile()) {
+                    path = candidate;
+                    break;
+                }
+            }
+        }
+        if (path == null) {
+            bundled = true;
             // JNA 5 names macOS darwin-x86-64 or darwin-aarch64; the natives jar has one darwin directory.
             String platform = Platform.RESOURCE_PREFIX.startsWith("darwin") ? "darwin" : Platform.RESOURCE_PREFIX;
             String extension = Platform.isWindows() ? "dll" : Platform.isMac() ? "dylib" : "so";

@@ -23,8 +23,26 @@ class OpusCodecTest {
     private static final int FRAMES = 50;
 
     @Test
-    void bundledLibopusIsLoaded() {
+    void libopusIsLoaded() {
         assertTrue(OpusNative.opus_get_version_string().startsWith("libopus "), OpusNative.opus_get_version_string());
+    }
+
+    /**
+     * The decoder parses what strangers send: the distribution's libopus, which it keeps patched, runs
+     * where there is one; the jar's 2015 copy only where there is none.
+     */
+    @Test
+    void theSystemsLibopusIsPreferredToTheJarsCopy() {
+        String system = java.util.Arrays.stream(OpusNative.SYSTEM_PATHS).filter(p -> new java.io.File(p).isFile())
+                .findFirst().orElse(null);
+        if (system != null) {
+            assertEquals(system, OpusNative.PATH);
+            assertTrue(!OpusLibrary.bundled());
+        } else {
+            assertTrue(OpusLibrary.bundled(), OpusNative.PATH);
+        }
+        assertTrue(OpusLibrary.description().startsWith("libopus ") && OpusLibrary.description().contains(OpusNative.PATH),
+                OpusLibrary.description());
     }
 
     @Test

@@ -207,6 +207,15 @@ public final class BridgeServer implements AutoCloseable {
             throw new io.confbridge.config.ConfigException("rtp.codecs", "OPUS needs libopus, which could not be"
                     + " loaded on this machine (see the log); leave OPUS out, or point -Dopus.lib at a libopus.so");
         }
+        if (codecs.contains(Codec.OPUS)) {
+            log.info("Opus: {}", io.confbridge.codec.OpusLibrary.description());
+            if (io.confbridge.codec.OpusLibrary.bundled()) {
+                // It decodes what strangers send; the jar's copy predates RFC 8251's decoder fixes.
+                log.warn("Opus: this machine has no libopus of its own, so the copy in the jar (libopus 1.1.2, 2015)"
+                        + " runs; install the distribution's (Debian: apt-get install libopus0), which is kept"
+                        + " patched, or point -Dopus.lib at a libopus.so.0");
+            }
+        }
         sip = new SipServer(config.sip(), calls, accounts, new DigestLockout(vault.lockout(), workers))
                 .limits(config.limits())
                 .codecs(codecs);
