@@ -34,8 +34,12 @@ public final class NodeMembership implements AutoCloseable {
     private final IntSupplier calls;
     private final ScheduledExecutorService heart;
     private volatile NodeRecord.State state = NodeRecord.State.UP;
-    /** When a heartbeat last reached the database ({@link System#nanoTime()} scale). */
+    /** When the last heartbeat that reached the database began ({@link System#nanoTime()} scale). */
     private volatile long lastBeatNs = System.nanoTime();
+    /** Whether the last heartbeat that finished failed. */
+    private volatile boolean failing;
+    /** When the heartbeat under way began, 0 when none is. */
+    private volatile long beatStartedNs;
     /** Whether the cut-off was logged, so that it and the return are logged once each. Heartbeat thread only. */
     private boolean cutOffLogged;
 
@@ -70,18 +74,22 @@ public final class NodeMembership implements AutoCloseable {
     }
 
     private void beat() {
+        long started = System.nanoTime();
+        beatStartedNs = started;
         try {
             if (!nodes.heartbeat(self.nodeId(), state, calls.getAsInt())) {
                 log.warn("node {} had no row in the nodes table; registering again", self.nodeId());
                 nodes.register(self, config.nodeTimeoutMs());
             }
-            lastBeatNs = System.nanoTime();
+            lastBeatNs = started;
+            failing = false;
             if (cutOffLogged) {
                 cutOffLogged = false;
                 log.info("node {} reaches the database again: taking new calls", self.nodeId());
             }
         } catch (RuntimeException e) {
             // The next beat tries again; after nodeTimeoutMs of failures the others count this node gone.
+            failing = true;
             log.warn("cluster heartbeat of node {} failed: {}", self.nodeId(), e.toString());
             if (cutOff() && !cutOffLogged) {
                 cutOffLogged = true;
@@ -89,17 +97,26 @@ public final class NodeMembership implements AutoCloseable {
                         + " INVITE get 503) until it does; its calls in progress go on", self.nodeId(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastBeatNs));
             }
+        } finally {
+            beatStartedNs = 0;
         }
     }
 
     /**
-     * Whether this node's heartbeats have not reached the database for two intervals: one interval before
-     * the others count it gone ({@code cluster.nodeTimeoutMs} is three). Measured from the last heartbeat
-     * that got through, not from a failure, so that a heartbeat stuck waiting for a connection counts too.
-     * Any thread; cheap.
+     * Whether this node's heartbeats have not reached the database for two intervals, one interval before
+     * the others count it gone ({@code cluster.nodeTimeoutMs} is three), and are failing: the last one
+     * failed, or the one under way has waited more than an interval (for a connection, say: Hikari waits
+     * up to 30 s). A heartbeat that is merely slow on a loaded database does not cut the node off. Any
+     * thread; cheap.
      */
     public boolean cutOff() {
-        return System.nanoTime() - lastBeatNs > TimeUnit.MILLISECONDS.toNanos(2 * config.heartbeatIntervalMs());
+        long now = System.nanoTime();
+        long interval = TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs());
+        if (now - lastBeatNs <= 2 * interval) {
+            return false;
+        }
+        long under = beatStartedNs;
+        return failing || (under != 0 && now - under > interval);
     }
 
     /** The Retry-After of the 503 a cut-off node answers: a heartbeat interval, at least a second. */
