@@ -52,19 +52,14 @@ public final class CallFactory implements CallAcceptor {
 
     @Override
     public CompletableFuture<CallHandle> accept(NewCall call, CallSignalling signalling) {
-        if (!accepting) {
+        // The same rule as OPTIONS answers by: a draining factory, or a hold (a cluster node cut off).
+        int retryAfterS = refusingNewCalls();
+        if (retryAfterS >= 0) {
             metrics.callEnded(BridgeMetrics.CallOutcome.REJECTED);
-            int retryAfterS = stoppedRetryAfterS;
+            String reason = accepting ? "not ready" : "shutting down";
             return CompletableFuture.failedFuture(retryAfterS > 0
-                    ? new CallRejectedException(503, "shutting down", retryAfterS)
-                    : new CallRejectedException(503, "shutting down"));
-        }
-        int heldRetryAfterS = held.getAsInt();
-        if (heldRetryAfterS >= 0) {
-            metrics.callEnded(BridgeMetrics.CallOutcome.REJECTED);
-            return CompletableFuture.failedFuture(heldRetryAfterS > 0
-                    ? new CallRejectedException(503, "not ready", heldRetryAfterS)
-                    : new CallRejectedException(503, "not ready"));
+                    ? new CallRejectedException(503, reason, retryAfterS)
+                    : new CallRejectedException(503, reason));
         }
         MediaClock clock = engine.nextClock();
         RtpSession session = new RtpSession(call.codec(), call.audioPayloadType(),
