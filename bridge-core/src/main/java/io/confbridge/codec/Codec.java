@@ -24,6 +24,11 @@ public enum Codec {
     public static final int FRAME_SAMPLES = 160;
     /** The RTP clock of G.711 and G.722 (and of telephone-event). */
     public static final int CLOCK_RATE = 8000;
+    /**
+     * The longest packet taken from a caller, in 8 kHz samples: 60 ms, the most RFC 3551 lists for G.711.
+     * Longer ones are cut there, by the jitter buffer and the in-band key detector alike.
+     */
+    public static final int MAX_PACKET_SAMPLES = 480;
     /** The payload type the bridge offers Opus on (dynamic, RFC 3551 §3; what most phones use too). */
     public static final int OPUS_PAYLOAD_TYPE = 111;
 

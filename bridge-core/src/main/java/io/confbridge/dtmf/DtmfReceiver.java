@@ -87,7 +87,7 @@ public final class DtmfReceiver {
         }
         char pressed = DtmfKey.NONE;
         toneInPacket = false;
-        int length = Math.min(payloadLength, MAX_PACKET_SAMPLES); // G.711 and G.722: a byte per 8 kHz sample
+        int length = Math.min(payloadLength, Codec.MAX_PACKET_SAMPLES); // G.711 and G.722: a byte per 8 kHz sample
         for (int done = 0; done < length; ) {
             int n = Math.min(length - done, Codec.FRAME_SAMPLES - filled);
             if (codec.wideband()) {
@@ -110,9 +110,6 @@ public final class DtmfReceiver {
         }
         return pressed;
     }
-
-    /** The longest packet searched, in samples: 60 ms, the most RFC 3551 lists for G.711. */
-    static final int MAX_PACKET_SAMPLES = 480;
 
     /**
      * G.722: the keys' tones (697–1633 Hz) are all in the low band, which is 8 kHz audio already, so

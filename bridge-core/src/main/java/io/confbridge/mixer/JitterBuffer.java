@@ -119,8 +119,6 @@ final class JitterBuffer {
     /** Opus packets refused for their duration (not 10, 20, 40 or 60 ms), length or form. Producer-written. */
     private long opusRefused;
 
-    /** The longest packet taken: 60 ms, the most RFC 3551 lists for G.711; longer ones are cut. */
-    static final int MAX_PACKET_SAMPLES = 480;
     private static final byte BOTH_HALVES = 3;
 
     // Producer-owned.
@@ -219,7 +217,7 @@ final class JitterBuffer {
      */
     void put(int sequenceNumber, ByteBuf payload, int offset, int length, Codec codec) {
         // Opus: a packet stands for its duration in samples of the 8 kHz count whatever its length in bytes.
-        int n = codec == Codec.OPUS ? opusSamples(payload, offset, length) : Math.min(length, MAX_PACKET_SAMPLES);
+        int n = codec == Codec.OPUS ? opusSamples(payload, offset, length) : Math.min(length, Codec.MAX_PACKET_SAMPLES);
         if (n < 0) {
             // Opus packets of 10, 20, 40 and 60 ms are taken, what encoders make; 30 and 50 ms (two or
             // three 10 ms frames, which would straddle a tick) and malformed ones are refused, before
