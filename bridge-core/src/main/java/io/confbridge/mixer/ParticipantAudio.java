@@ -7,6 +7,7 @@ import io.confbridge.codec.OpusDecoder;
 import io.confbridge.codec.OpusVoiceActivity;
 import io.confbridge.codec.SubbandAnalysis;
 import io.confbridge.codec.Subbands;
+import io.confbridge.media.MediaClock;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -130,10 +131,8 @@ public final class ParticipantAudio {
      * in its jitter buffer then: the tone's decay, so the tail of a key is not heard either.
      */
     static final long KEY_TONE_TAIL_NS = 80_000_000L;
-    /** One frame of the jitter buffer: 20 ms. */
-    private static final long FRAME_NS = 20_000_000L;
     /** The least time out of the mix after a key: the tail and the least jitter buffer depth (2 frames). */
-    static final long KEY_TONE_HANGOVER_NS = KEY_TONE_TAIL_NS + ParticipantAudio.MIN_DEPTH_FRAMES * FRAME_NS;
+    static final long KEY_TONE_HANGOVER_NS = KEY_TONE_TAIL_NS + ParticipantAudio.MIN_DEPTH_FRAMES * MediaClock.TICK_NS;
 
     /**
      * The leg of another node of the cluster holding part of the same meeting (issue 12 §3): its audio is
@@ -542,7 +541,7 @@ public final class ParticipantAudio {
         }
         // A key is detected as its packets arrive, and played a jitter buffer's depth later: the hangover
         // runs from then, so a caller on a deep buffer (up to 200 ms) has no tail of the key heard either.
-        return nowNs - at < KEY_TONE_TAIL_NS + heard.depthFrames() * FRAME_NS;
+        return nowNs - at < KEY_TONE_TAIL_NS + heard.depthFrames() * MediaClock.TICK_NS;
     }
 
     public void muted(boolean muted) {
