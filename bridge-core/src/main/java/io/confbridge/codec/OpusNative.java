@@ -67,7 +67,7 @@ final class OpusNative {
 
     /** Whether the library in use is the jar's copy (libopus 1.1.2) rather than one on disk. */
     static boolean bundled() {
-        return PATH != null && bundled;
+        return bundled;
     }
 
     static native Pointer opus_encoder_create(int fs, int channels, int application, int[] error);
